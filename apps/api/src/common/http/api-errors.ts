@@ -1,0 +1,24 @@
+/** Errors the HTTP layer raises itself; domain rules raise DomainError. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export const validationFailed = (message: string, details?: Record<string, unknown>) =>
+  new ApiError(400, 'VALIDATION_FAILED', message, details);
+
+export const projectionLagging = (projection: string, position: number, waitedMs: number) =>
+  new ApiError(503, 'PROJECTION_LAGGING', `the ${projection} read model has not reached position ${position} after ${waitedMs} ms; retry shortly`, {
+    projection,
+    position,
+  });
+
+export const concurrencyConflict = (streamId: string, attempts: number) =>
+  new ApiError(409, 'CONCURRENCY_CONFLICT', `${streamId} kept changing under ${attempts} attempts; retry the command`);

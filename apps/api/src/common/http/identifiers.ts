@@ -1,0 +1,3 @@
+/** Ids, trace codes and scan ids travel in URLs and QR codes: keep them short and URL-safe. */
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+export const ID_RULE = 'must be 1-128 characters of letters, digits, ".", "_", ":" or "-", starting with a letter or digit';

@@ -1,0 +1,18 @@
+import { Body, Controller, Inject, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { Response } from 'express';
+import { Ctx, type RequestContext } from '../../../common/http/request-context';
+import { RegisterFacilityCommand } from './register-facility.command';
+import { RegisterFacilityRequestDto } from './register-facility.request.dto';
+
+@Controller('facilities')
+export class RegisterFacilityHttpController {
+  constructor(@Inject(CommandBus) private readonly commandBus: CommandBus) {}
+
+  @Post()
+  async register(@Body() body: RegisterFacilityRequestDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
+    const { status, body: result } = await this.commandBus.execute(new RegisterFacilityCommand(body, ctx));
+    res.status(status);
+    return result;
+  }
+}

@@ -1,0 +1,20 @@
+import { Command } from '@nestjs/cqrs';
+import { StoredResponse } from '@app/event-store';
+import type { RequestContext } from '../../../common/http/request-context';
+import type { LotCommandResult } from '../../lot-command.runner';
+import { AttachDocumentRequestDto } from './attach-document.request.dto';
+
+export interface AttachDocumentResult extends LotCommandResult {
+  /** True when this lot is locked after the command (a POSITIVE test locks it at once). */
+  locked: boolean;
+}
+
+export class AttachDocumentCommand extends Command<StoredResponse<AttachDocumentResult>> {
+  constructor(
+    readonly traceCode: string,
+    readonly request: AttachDocumentRequestDto,
+    readonly context: RequestContext,
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,27 @@
+import { IsIn, IsISO8601, IsOptional, IsString, Length } from 'class-validator';
+import { DOCUMENT_TYPES, DocumentType, TEST_RESULTS, TestResult } from '@app/domain';
+
+export class AttachDocumentRequestDto {
+  @IsIn(DOCUMENT_TYPES)
+  type: DocumentType;
+
+  @IsString()
+  @Length(1, 100)
+  number: string;
+
+  @IsString()
+  @Length(1, 200)
+  issuer: string;
+
+  @IsISO8601({ strict: true, strictSeparator: true })
+  issuedAt: string;
+
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  validUntil?: string;
+
+  /** Required for NUCLEIC_ACID_TEST, forbidden otherwise (checked by the domain). */
+  @IsOptional()
+  @IsIn(TEST_RESULTS)
+  result?: TestResult;
+}

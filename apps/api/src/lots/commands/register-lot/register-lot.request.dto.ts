@@ -1,0 +1,48 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsISO31661Alpha2, IsISO8601, IsNumber, IsPositive, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { PRODUCT_CATEGORIES, ProductCategory, QUANTITY_UNITS, QuantityUnit } from '@app/domain';
+import { ID_PATTERN, ID_RULE } from '../../../common/http/identifiers';
+
+export class ProductRequestDto {
+  @IsString()
+  @Length(1, 200)
+  name: string;
+
+  @IsIn(PRODUCT_CATEGORIES)
+  category: ProductCategory;
+}
+
+export class QuantityRequestDto {
+  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 3 })
+  @IsPositive()
+  amount: number;
+
+  @IsIn(QUANTITY_UNITS)
+  unit: QuantityUnit;
+}
+
+export class RegisterLotRequestDto {
+  @Matches(ID_PATTERN, { message: `traceCode ${ID_RULE}` })
+  traceCode: string;
+
+  @ValidateNested()
+  @Type(() => ProductRequestDto)
+  product: ProductRequestDto;
+
+  @IsISO31661Alpha2()
+  originCountry: string;
+
+  @IsString()
+  @Length(1, 200)
+  importer: string;
+
+  @ValidateNested()
+  @Type(() => QuantityRequestDto)
+  quantity: QuantityRequestDto;
+
+  @Matches(ID_PATTERN, { message: `portOfEntryId ${ID_RULE}` })
+  portOfEntryId: string;
+
+  @IsISO8601({ strict: true, strictSeparator: true })
+  enteredAt: string;
+}

@@ -1,0 +1,30 @@
+import { Inject } from '@nestjs/common';
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { saleEligibility } from '@app/domain';
+import { ReadModelGate } from '../../../common/queries/read-model-gate';
+import { LotReadRepository } from '../../lot-read.repository';
+import { GetSaleEligibilityQuery, SaleEligibilityView } from './get-sale-eligibility.query';
+
+@QueryHandler(GetSaleEligibilityQuery)
+export class GetSaleEligibilityHandler implements IQueryHandler<GetSaleEligibilityQuery> {
+  constructor(
+    @Inject(LotReadRepository) private readonly lots: LotReadRepository,
+    @Inject(ReadModelGate) private readonly gate: ReadModelGate,
+  ) {}
+
+  async execute({ traceCode, atLeast }: GetSaleEligibilityQuery): Promise<SaleEligibilityView> {
+    await this.gate.reach('sale-eligibility', atLeast);
+    const row = await this.lots.eligibility(traceCode);
+    // Judged now, not when projected: a certificate may have expired since.
+    const now = new Date();
+    const verdict = saleEligibility(row.state, now);
+    return {
+      traceCode: row.traceCode,
+      allowed: verdict.allowed,
+      reasons: verdict.reasons,
+      position: Number(row.position),
+      version: row.version,
+      evaluatedAt: now.toISOString(),
+    };
+  }
+}

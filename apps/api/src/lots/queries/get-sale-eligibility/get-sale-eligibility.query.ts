@@ -1,0 +1,21 @@
+import { Query } from '@nestjs/cqrs';
+import type { BlockingReason } from '@app/domain';
+
+export interface SaleEligibilityView {
+  traceCode: string;
+  allowed: boolean;
+  reasons: BlockingReason[];
+  /** Global position of the last event of this lot the answer includes. */
+  position: number;
+  version: number;
+  evaluatedAt: string;
+}
+
+export class GetSaleEligibilityQuery extends Query<SaleEligibilityView> {
+  constructor(
+    readonly traceCode: string,
+    readonly atLeast: number | undefined,
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,22 @@
+import { Command } from '@nestjs/cqrs';
+import { StoredResponse } from '@app/event-store';
+import type { TraceViolationKind } from '@app/domain';
+import type { RequestContext } from '../../../common/http/request-context';
+import type { LotCommandResult } from '../../../lots/lot-command.runner';
+import { RecordScanRequestDto } from './record-scan.request.dto';
+
+export interface RecordScanResult extends LotCommandResult {
+  scanId: string;
+  action: string;
+  /** Rule breaks this scan revealed; recorded in the lot's history and blocking it. */
+  violations: { kind: TraceViolationKind; message: string }[];
+}
+
+export class RecordScanCommand extends Command<StoredResponse<RecordScanResult>> {
+  constructor(
+    readonly request: RecordScanRequestDto,
+    readonly context: RequestContext,
+  ) {
+    super();
+  }
+}

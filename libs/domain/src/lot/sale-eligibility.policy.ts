@@ -1,0 +1,164 @@
+import { ZoneKind } from '../facility/facility.types';
+import { LotState } from './lot.state';
+import { DocumentType, LotDocument } from './lot.types';
+
+export const REASON_CODES = [
+  'CUSTOMS_DECLARATION_MISSING',
+  'INSPECTION_CERTIFICATE_MISSING',
+  'NUCLEIC_ACID_TEST_MISSING',
+  'NUCLEIC_ACID_TEST_POSITIVE',
+  'DISINFECTION_CERTIFICATE_MISSING',
+  'CERTIFICATE_EXPIRED',
+  'CENTRAL_WAREHOUSE_NOT_PASSED',
+  'TRACE_INCOMPLETE',
+  'NOT_AT_RETAIL_STORE',
+  'NOT_IN_DEDICATED_SALES_ZONE',
+  'LOT_LOCKED',
+  'QUANTITY_EXHAUSTED',
+] as const;
+export type ReasonCode = (typeof REASON_CODES)[number];
+
+export interface BlockingReason {
+  readonly code: ReasonCode;
+  readonly message: string;
+}
+
+export interface Eligibility {
+  readonly allowed: boolean;
+  readonly reasons: BlockingReason[];
+}
+
+/** Where and how much a SELL scan wants to sell; absent when a retailer only asks. */
+export interface SalePoint {
+  readonly facilityId: string;
+  readonly zoneKind: ZoneKind | null;
+  readonly quantity: number;
+}
+
+const MISSING_REASON: Record<DocumentType, { code: ReasonCode; label: string }> = {
+  CUSTOMS_DECLARATION: { code: 'CUSTOMS_DECLARATION_MISSING', label: 'customs declaration' },
+  INSPECTION_QUARANTINE: { code: 'INSPECTION_CERTIFICATE_MISSING', label: 'inspection-and-quarantine certificate' },
+  NUCLEIC_ACID_TEST: { code: 'NUCLEIC_ACID_TEST_MISSING', label: 'nucleic-acid test certificate' },
+  DISINFECTION: { code: 'DISINFECTION_CERTIFICATE_MISSING', label: 'disinfection certificate' },
+};
+
+/** The document of a type that counts: the most recently issued (a retest supersedes an older test). */
+export const currentDocument = (documents: readonly LotDocument[], type: DocumentType): LotDocument | null =>
+  documents
+    .filter((d) => d.type === type)
+    .reduce<LotDocument | null>((best, d) => (best === null || d.issuedAt >= best.issuedAt ? d : best), null);
+
+/** 三证 + customs declaration: missing, positive or expired papers. */
+const paperReasons = (lot: LotState, now: Date): BlockingReason[] => {
+  const reasons: BlockingReason[] = [];
+  for (const type of Object.keys(MISSING_REASON) as DocumentType[]) {
+    const doc = currentDocument(lot.documents, type);
+    const { code, label } = MISSING_REASON[type];
+    if (!doc) {
+      reasons.push({ code, message: `no ${label} is on file for this lot` });
+      continue;
+    }
+    if (type === 'NUCLEIC_ACID_TEST' && doc.result === 'POSITIVE') {
+      reasons.push({
+        code: 'NUCLEIC_ACID_TEST_POSITIVE',
+        message: `nucleic-acid test ${doc.number} (issued ${doc.issuedAt} by ${doc.issuer}) is POSITIVE`,
+      });
+    }
+    if (doc.validUntil !== null && Date.parse(doc.validUntil) <= now.getTime()) {
+      reasons.push({
+        code: 'CERTIFICATE_EXPIRED',
+        message: `${label} ${doc.number} expired at ${doc.validUntil}`,
+      });
+    }
+  }
+  return reasons;
+};
+
+/** 追溯信息: an unbroken custody chain from entry, through a central warehouse, every dispatch received. */
+const traceReasons = (lot: LotState): BlockingReason[] => {
+  const reasons: BlockingReason[] = [];
+  const bypass = lot.violations.find((v) => v.kind === 'CENTRAL_WAREHOUSE_BYPASSED');
+  if (bypass) {
+    reasons.push({ code: 'CENTRAL_WAREHOUSE_NOT_PASSED', message: bypass.message });
+  } else if (!lot.passedCentralWarehouse) {
+    reasons.push({ code: 'CENTRAL_WAREHOUSE_NOT_PASSED', message: 'the lot has not been received at a central warehouse' });
+  }
+  if (lot.inTransit) {
+    reasons.push({
+      code: 'TRACE_INCOMPLETE',
+      message: `dispatched from ${lot.inTransit.fromFacilityId} to ${lot.inTransit.toFacilityId} at ${lot.inTransit.dispatchedAt}; no receipt scanned yet`,
+    });
+  }
+  for (const v of lot.violations) {
+    if (v.kind !== 'CENTRAL_WAREHOUSE_BYPASSED') reasons.push({ code: 'TRACE_INCOMPLETE', message: v.message });
+  }
+  return reasons;
+};
+
+const lockReasons = (lot: LotState): BlockingReason[] =>
+  lot.lock
+    ? [{ code: 'LOT_LOCKED', message: `locked at ${lot.lock.lockedAt} (${lot.lock.source}): ${lot.lock.reason}` }]
+    : [];
+
+const locationReasons = (lot: LotState, sale: SalePoint | undefined): BlockingReason[] => {
+  const reasons: BlockingReason[] = [];
+  const holder = lot.custody;
+  if (!holder || holder.facilityType !== 'RETAIL_STORE') {
+    reasons.push({
+      code: 'NOT_AT_RETAIL_STORE',
+      message: holder ? `the lot is held by ${holder.facilityType} ${holder.facilityId}` : 'the lot is in transit',
+    });
+  } else if (sale && sale.facilityId !== holder.facilityId) {
+    reasons.push({ code: 'NOT_AT_RETAIL_STORE', message: `the lot is held by retail store ${holder.facilityId}, not ${sale.facilityId}` });
+  }
+  const zoneKind = sale?.zoneKind ?? holder?.zoneKind ?? null;
+  if (zoneKind !== 'DEDICATED_SALES') {
+    reasons.push({
+      code: 'NOT_IN_DEDICATED_SALES_ZONE',
+      message: zoneKind ? `the lot is in a ${zoneKind} zone` : 'the lot has not been placed in a dedicated sales zone',
+    });
+  }
+  return reasons;
+};
+
+const quantityReasons = (lot: LotState, sale: SalePoint | undefined): BlockingReason[] => {
+  const q = lot.quantity;
+  if (!q) return [];
+  if (q.remaining <= 0) return [{ code: 'QUANTITY_EXHAUSTED', message: 'nothing of this lot remains' }];
+  if (sale && sale.quantity > q.remaining) {
+    return [{ code: 'QUANTITY_EXHAUSTED', message: `${sale.quantity} ${q.unit} requested but only ${q.remaining} ${q.unit} remain` }];
+  }
+  return [];
+};
+
+/**
+ * 四不 + the sale ban, in one place: what stops a lot from being traded onwards
+ * (out of a central warehouse or a wholesale market). Judged at `now`.
+ */
+export const tradeBlockers = (lot: LotState, now: Date): BlockingReason[] => [
+  ...paperReasons(lot, now),
+  ...traceReasons(lot),
+  ...lockReasons(lot),
+];
+
+/**
+ * May this lot be sold to a consumer? The command side (SELL) and the read side
+ * (retailer's question, regulator's list) both call this, so they cannot disagree.
+ */
+export const saleEligibility = (lot: LotState, now: Date, sale?: SalePoint): Eligibility => {
+  const reasons = [
+    ...paperReasons(lot, now),
+    ...traceReasons(lot),
+    ...locationReasons(lot, sale),
+    ...lockReasons(lot),
+    ...quantityReasons(lot, sale),
+  ];
+  return { allowed: reasons.length === 0, reasons };
+};
+
+/** When a currently allowed answer stops being true by the clock alone (the earliest expiry), if ever. */
+export const eligibilityLapsesAt = (lot: LotState): string | null =>
+  (Object.keys(MISSING_REASON) as DocumentType[])
+    .map((type) => currentDocument(lot.documents, type)?.validUntil ?? null)
+    .filter((v): v is string => v !== null)
+    .sort()[0] ?? null;

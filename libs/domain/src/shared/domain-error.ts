@@ -1,0 +1,26 @@
+/**
+ * A rule or precondition failed. `code` is stable and documented (README);
+ * `kind` tells the transport how to answer without the domain knowing HTTP.
+ */
+export type DomainErrorKind = 'invalid' | 'not_found' | 'conflict' | 'rule';
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly kind: DomainErrorKind,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const invalid = (code: string, message: string, details?: Record<string, unknown>) =>
+  new DomainError(code, message, 'invalid', details);
+export const notFound = (code: string, message: string, details?: Record<string, unknown>) =>
+  new DomainError(code, message, 'not_found', details);
+export const conflict = (code: string, message: string, details?: Record<string, unknown>) =>
+  new DomainError(code, message, 'conflict', details);
+export const ruleViolated = (code: string, message: string, details?: Record<string, unknown>) =>
+  new DomainError(code, message, 'rule', details);

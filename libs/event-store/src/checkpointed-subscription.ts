@@ -1,0 +1,93 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { Checkpoint, StoredEvent } from './event-store.types';
+import { PostgresEventStore } from './postgres-event-store';
+
+/** Handles one ordered batch inside the transaction that will also move the checkpoint. */
+export type BatchHandler = (events: StoredEvent[], manager: EntityManager) => Promise<void>;
+
+/**
+ * A named reader of the whole event log. Each batch runs in one transaction
+ * that locks the checkpoint row, reads, handles and advances the checkpoint,
+ * so a handler that writes with `manager` applies each event exactly once,
+ * and two processes running the same subscription take turns.
+ */
+export class CheckpointedSubscription {
+  constructor(
+    readonly id: string,
+    private readonly store: PostgresEventStore,
+    private readonly dataSource: DataSource,
+    private readonly handler: BatchHandler,
+    private readonly batchSize = 500,
+  ) {}
+
+  /** Processes at most one batch; resolves to the number of events handled. */
+  async processBatch(): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const checkpoint = await this.lock(manager);
+      const events = await this.store.readAfter(checkpoint, this.batchSize, manager);
+      if (events.length === 0) return 0;
+      await this.handler(events, manager);
+      const last = events[events.length - 1];
+      await manager.query(
+        `UPDATE subscription_checkpoints SET transaction_id = $2::xid8, global_position = $3, updated_at = now()
+          WHERE subscription_id = $1`,
+        [this.id, last.transactionId, last.globalPosition],
+      );
+      return events.length;
+    });
+  }
+
+  /** Processes batches until nothing visible is left; resolves to the total handled. */
+  async catchUp(): Promise<number> {
+    let total = 0;
+    for (let n = await this.processBatch(); n > 0; n = await this.processBatch()) total += n;
+    return total;
+  }
+
+  /** Rewinds to the start, running `clear` (e.g. truncating read models) in the same transaction. */
+  async reset(clear: (manager: EntityManager) => Promise<void>): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await this.lock(manager);
+      await clear(manager);
+      await manager.query(
+        `UPDATE subscription_checkpoints SET transaction_id = '0', global_position = 0, updated_at = now()
+          WHERE subscription_id = $1`,
+        [this.id],
+      );
+    });
+  }
+
+  async checkpoint(): Promise<Checkpoint> {
+    const rows = await this.dataSource.query(
+      `SELECT transaction_id::text AS transaction_id, global_position FROM subscription_checkpoints WHERE subscription_id = $1`,
+      [this.id],
+    );
+    return rows.length
+      ? { transactionId: rows[0].transaction_id, globalPosition: Number(rows[0].global_position) }
+      : { transactionId: '0', globalPosition: 0 };
+  }
+
+  /** Has the event at this global position been handled? (Positions are not handled in numeric order.) */
+  async hasProcessed(position: number): Promise<boolean> {
+    const rows = await this.dataSource.query(
+      `SELECT 1 FROM events e JOIN subscription_checkpoints c ON c.subscription_id = $2
+        WHERE e.global_position = $1
+          AND (e.transaction_id, e.global_position) <= (c.transaction_id, c.global_position)`,
+      [position, this.id],
+    );
+    return rows.length > 0;
+  }
+
+  private async lock(manager: EntityManager): Promise<Checkpoint> {
+    await manager.query(
+      `INSERT INTO subscription_checkpoints (subscription_id) VALUES ($1) ON CONFLICT (subscription_id) DO NOTHING`,
+      [this.id],
+    );
+    const rows = await manager.query(
+      `SELECT transaction_id::text AS transaction_id, global_position FROM subscription_checkpoints
+        WHERE subscription_id = $1 FOR UPDATE`,
+      [this.id],
+    );
+    return { transactionId: rows[0].transaction_id, globalPosition: Number(rows[0].global_position) };
+  }
+}

@@ -1,0 +1,80 @@
+/** Who and what caused an event; travels with it forever. */
+export interface EventMetadata {
+  readonly actor?: string;
+  readonly facilityId?: string;
+  readonly scanId?: string;
+  readonly correlationId?: string;
+  readonly causationId?: string;
+  readonly [key: string]: unknown;
+}
+
+export interface NewEvent {
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly data: unknown;
+  readonly metadata?: EventMetadata;
+  /** When it happened in the world; defaults to when it was recorded. */
+  readonly occurredAt?: string;
+}
+
+export interface StoredEvent {
+  readonly eventId: string;
+  readonly streamId: string;
+  readonly version: number;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly data: unknown;
+  readonly metadata: EventMetadata;
+  readonly occurredAt: string;
+  readonly recordedAt: string;
+  readonly globalPosition: number;
+  /** The writing transaction's id (xid8, as a decimal string): the subscription orders by it. */
+  readonly transactionId: string;
+}
+
+export interface StreamSlice {
+  readonly streamId: string;
+  /** 0 when the stream does not exist. */
+  readonly version: number;
+  readonly events: StoredEvent[];
+}
+
+export interface AppendResult {
+  readonly streamId: string;
+  readonly nextVersion: number;
+  /** Global position of the last event appended (or of the stream's last event when nothing was appended). */
+  readonly position: number;
+  readonly events: StoredEvent[];
+}
+
+/** A command's first answer, kept under its idempotency key so a retry gets it back. */
+export interface StoredResponse<T = unknown> {
+  readonly status: number;
+  readonly body: T;
+}
+
+export interface IdempotencyOptions<T> {
+  readonly key: string;
+  /** Hash of the request; the same key with another request is a client bug, answered 409. */
+  readonly requestHash: string;
+  readonly respond: (result: AppendResult) => StoredResponse<T>;
+}
+
+export interface AppendOptions<T> {
+  readonly streamType: string;
+  /** 0 = the stream must not exist yet. */
+  readonly expectedVersion: number;
+  readonly idempotency?: IdempotencyOptions<T>;
+}
+
+export type AppendOutcome<T> =
+  | { readonly kind: 'appended'; readonly result: AppendResult; readonly response?: StoredResponse<T> }
+  | { readonly kind: 'replayed'; readonly response: StoredResponse<T> };
+
+/** A subscription's position: the pair it has processed up to, in (transaction id, global position) order. */
+export interface Checkpoint {
+  readonly transactionId: string;
+  readonly globalPosition: number;
+}
+
+export const START: Checkpoint = { transactionId: '0', globalPosition: 0 };

@@ -1,0 +1,16 @@
+export * from './projection';
+export * from './projection-engine';
+export * from './projections/lot-fold';
+export * from './projections/lot-summary.projection';
+export * from './projections/lot-history.projection';
+export * from './projections/sale-eligibility.projection';
+export * from './entities/lot-summary.entity';
+export * from './entities/lot-history.entity';
+export * from './entities/sale-eligibility.entity';
+import { LotSummaryEntity } from './entities/lot-summary.entity';
+import { LotHistoryEntity } from './entities/lot-history.entity';
+import { SaleEligibilityEntity } from './entities/sale-eligibility.entity';
+import { CreateLotReadModels1764400001000 } from './migrations/1764400001000-create-lot-read-models';
+
+export const READ_MODEL_ENTITIES = [LotSummaryEntity, LotHistoryEntity, SaleEligibilityEntity];
+export const READ_MODEL_MIGRATIONS = [CreateLotReadModels1764400001000];

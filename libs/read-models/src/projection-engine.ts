@@ -1,0 +1,78 @@
+import { DataSource } from 'typeorm';
+import {
+  AppendSignal,
+  CheckpointedSubscription,
+  PostgresEventStore,
+  SubscriptionWorker,
+  WorkerLogger,
+  WorkerOptions,
+} from '@app/event-store';
+import { Projection, subscriptionIdOf } from './projection';
+import { LotHistoryProjection } from './projections/lot-history.projection';
+import { LotSummaryProjection } from './projections/lot-summary.projection';
+import { SaleEligibilityProjection } from './projections/sale-eligibility.projection';
+
+export const createLotProjections = (): Projection[] => [
+  new LotSummaryProjection(),
+  new LotHistoryProjection(),
+  new SaleEligibilityProjection(),
+];
+
+/**
+ * The embedded (in-process) transport: each projection follows the event
+ * store through its own checkpointed subscription.
+ */
+export class ProjectionEngine {
+  private readonly subscriptions = new Map<string, CheckpointedSubscription>();
+  private workers: SubscriptionWorker[] = [];
+
+  constructor(
+    readonly projections: readonly Projection[],
+    store: PostgresEventStore,
+    dataSource: DataSource,
+  ) {
+    for (const p of projections) {
+      this.subscriptions.set(
+        p.name,
+        new CheckpointedSubscription(subscriptionIdOf(p), store, dataSource, (events, manager) => p.apply(events, manager)),
+      );
+    }
+  }
+
+  subscription(name: string): CheckpointedSubscription {
+    const s = this.subscriptions.get(name);
+    if (!s) throw new Error(`no projection named ${name}`);
+    return s;
+  }
+
+  start(signal: AppendSignal, options: WorkerOptions, logger: WorkerLogger): void {
+    this.workers = [...this.subscriptions.values()].map((s) => new SubscriptionWorker(s, signal, options, logger));
+    for (const w of this.workers) w.start();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.stop()));
+    this.workers = [];
+  }
+
+  /** Runs every projection until it has seen everything committed so far. */
+  async catchUp(): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    for (const [name, s] of this.subscriptions) counts[name] = await s.catchUp();
+    return counts;
+  }
+
+  /** Empties each projection's tables and replays it from position 0. */
+  async rebuild(): Promise<Record<string, number>> {
+    for (const p of this.projections) {
+      await this.subscription(p.name).reset(async (manager) => {
+        await manager.query(`TRUNCATE ${p.tables.join(', ')}`);
+      });
+    }
+    return this.catchUp();
+  }
+
+  health(): Record<string, { running: boolean; lastError: string | null }> {
+    return Object.fromEntries(this.workers.map((w) => [w.subscription.id, w.health]));
+  }
+}

@@ -1,0 +1,45 @@
+import { EntityManager } from 'typeorm';
+import { StoredEvent } from '@app/event-store';
+import { Projection } from '../projection';
+import { isLotEvent } from './lot-fold';
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+/** Every event of every lot, in order, with where and by which scan it happened. */
+export class LotHistoryProjection implements Projection {
+  readonly name = 'lot-history';
+  readonly tables = ['lot_history'] as const;
+
+  async apply(events: readonly StoredEvent[], manager: EntityManager): Promise<void> {
+    const lotEvents = events.filter(isLotEvent);
+    if (lotEvents.length === 0) return;
+    const params: unknown[] = [];
+    const tuples = lotEvents.map((e) => {
+      const data = e.data as Record<string, unknown>;
+      params.push(
+        e.streamId.slice('lot-'.length),
+        e.version,
+        e.globalPosition,
+        e.eventId,
+        e.type,
+        e.schemaVersion,
+        e.occurredAt,
+        e.recordedAt,
+        str(data.facilityId) ?? str(e.metadata.facilityId),
+        str(data.scanId) ?? str(e.metadata.scanId),
+        JSON.stringify(e.data),
+        JSON.stringify(e.metadata),
+      );
+      const b = params.length - 12;
+      return `(${Array.from({ length: 12 }, (_, i) => `$${b + i + 1}`).join(', ')})`;
+    });
+    // (trace_code, version) is the key: a redelivered event changes nothing.
+    await manager.query(
+      `INSERT INTO lot_history (trace_code, version, position, event_id, type, schema_version, occurred_at, recorded_at,
+                                facility_id, scan_id, data, metadata)
+       VALUES ${tuples.join(', ')}
+       ON CONFLICT (trace_code, version) DO NOTHING`,
+      params,
+    );
+  }
+}
