@@ -1,4 +1,4 @@
-import { Global, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Logger, Module, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PostgresEventStore } from '@app/event-store';
@@ -9,7 +9,7 @@ import { APP_CONFIG } from './config/config.tokens';
 import type { AppConfig } from './config/app-config';
 
 /** Runs the in-process projections for as long as the app lives (embedded mode). */
-class EmbeddedProjections implements OnApplicationBootstrap, OnApplicationShutdown {
+class EmbeddedProjections implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Projections');
 
   constructor(
@@ -24,7 +24,8 @@ class EmbeddedProjections implements OnApplicationBootstrap, OnApplicationShutdo
     this.logger.log(`in-process projections running: ${this.engine.projections.map((p) => p.name).join(', ')}`);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before TypeORM closes its pool (that happens in onApplicationShutdown).
+  async beforeApplicationShutdown(): Promise<void> {
     await this.engine.stop();
   }
 }

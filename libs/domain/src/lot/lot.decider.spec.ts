@@ -384,7 +384,21 @@ describe('lotDecider', () => {
           data: { ...facts(scanId, at, zoneId, 'DEDICATED_INTAKE', iso(hour)), fromFacilityId: from.id, vehicle: truck() },
         });
 
-        step(registerLot(), 0, given(lotDecider).when(registerLot(), at(0)).then([...registered().events]));
+        step(registerLot(), 0, [
+          {
+            type: 'LotRegistered',
+            schemaVersion: 1,
+            data: {
+              traceCode: TRACE_CODE,
+              product: { name: 'Frozen beef brisket', category: 'FROZEN' },
+              originCountry: 'BR',
+              importer: 'Harbour Foods Ltd',
+              quantity: { amount: 100, unit: 'KG' },
+              portOfEntryId: PORT.id,
+              enteredAt: iso(0),
+            },
+          },
+        ]);
         for (const document of fullPapers()) step(attach(document), 1, [attached(document, iso(1))]);
 
         // port of entry
@@ -499,12 +513,12 @@ describe('lotDecider', () => {
         when(bypassed)
           .when(scan('STORE', MARKET, iso(4), { scanId: 'v5', zoneId: 'wm-storage' }), at(4))
           .then([{ type: 'LotStored', schemaVersion: 1, data: facts('v5', MARKET, 'wm-storage', 'DEDICATED_STORAGE', iso(4)) }]);
-        // it cannot be traded on (see TRADE_BLOCKED), so send it on from the port-side of a fresh history instead:
-        const storeViaMarket = papered()
+        // a market cannot trade it on (TRADE_BLOCKED below); a retail store can pass it on, and that is not flagged again
+        const bypassedThenMoved = papered()
           .run(scan('DISPATCH', PORT, iso(2), { to: STORE }), at(2))
           .run(scan('RECEIVE', STORE, iso(3)), at(3))
           .run(scan('DISPATCH', STORE, iso(4), { to: OTHER_STORE }), at(4));
-        when(storeViaMarket)
+        when(bypassedThenMoved)
           .when(scan('RECEIVE', OTHER_STORE, iso(5), { scanId: 'v6' }), at(5))
           .then([{ type: 'LotReceived', schemaVersion: 1, data: { ...facts('v6', OTHER_STORE, null, null, iso(5)), fromFacilityId: STORE.id, vehicle: null } }]);
       });
@@ -722,6 +736,13 @@ describe('lotDecider', () => {
     it('a lot that is not locked cannot be unlocked: LOT_NOT_LOCKED', () => {
       when(registered()).when(unlock(), at(1)).thenThrows('LOT_NOT_LOCKED');
       when(registered().run(lock(), at(1)).run(unlock(), at(2))).when(unlock(), at(3)).thenThrows('LOT_NOT_LOCKED');
+    });
+
+    it('a locked lot may not move from anywhere, not even out of the port: TRADE_BLOCKED with LOT_LOCKED', () => {
+      const error = when(registered().run(lock('hold at the port'), at(1)))
+        .when(scan('DISPATCH', PORT, iso(2), { to: WAREHOUSE }), at(2))
+        .thenThrows('TRADE_BLOCKED');
+      expect(reasonCodesOf(error)).toEqual(['LOT_LOCKED']);
     });
 
     it('an unlocked lot can be locked again', () => {

@@ -5,7 +5,7 @@ import { LotCommand, RecordScan } from './lot.commands';
 import { LotEvent, ScanFacts, TraceViolationRecorded } from './lot.events';
 import { evolveLot, initialLotState, LotState } from './lot.state';
 import { isValidAmount } from './quantity';
-import { saleEligibility, tradeBlockers } from './sale-eligibility.policy';
+import { lockReasons, saleEligibility, tradeBlockers } from './sale-eligibility.policy';
 import { LotDocument, TraceViolationKind } from './lot.types';
 
 /** Trading onwards out of these facilities needs the full set of papers and an unbroken trace. */
@@ -127,12 +127,10 @@ const decideScan = (command: RecordScan, state: LotState, now: Date): LotEvent[]
         throw ruleViolated('PARTIAL_DISPATCH_NOT_SUPPORTED',
           `a dispatch moves the whole lot (${quantity.remaining} ${quantity.unit}); split the lot to send part of it`);
       }
-      if (GATED_DISPATCH_FROM.has(d.facility.type)) {
-        const judged = found.reduce(evolveLot, state);
-        const reasons = tradeBlockers(judged, now);
-        if (reasons.length > 0) {
-          throw ruleViolated('TRADE_BLOCKED', `the lot may not leave ${d.facility.type} ${d.facility.id}`, { reasons });
-        }
+      const judged = found.reduce(evolveLot, state);
+      const reasons = GATED_DISPATCH_FROM.has(d.facility.type) ? tradeBlockers(judged, now) : lockReasons(judged);
+      if (reasons.length > 0) {
+        throw ruleViolated('TRADE_BLOCKED', `the lot may not leave ${d.facility.type} ${d.facility.id}`, { reasons });
       }
       return [
         ...found,

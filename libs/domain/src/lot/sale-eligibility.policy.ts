@@ -42,11 +42,15 @@ const MISSING_REASON: Record<DocumentType, { code: ReasonCode; label: string }> 
   DISINFECTION: { code: 'DISINFECTION_CERTIFICATE_MISSING', label: 'disinfection certificate' },
 };
 
+/** Does `d` supersede `best`? A later issue does; on a tie a POSITIVE test is never hidden by a NEGATIVE one. */
+const supersedes = (d: LotDocument, best: LotDocument): boolean =>
+  d.issuedAt > best.issuedAt || (d.issuedAt === best.issuedAt && best.result !== 'POSITIVE');
+
 /** The document of a type that counts: the most recently issued (a retest supersedes an older test). */
 export const currentDocument = (documents: readonly LotDocument[], type: DocumentType): LotDocument | null =>
   documents
     .filter((d) => d.type === type)
-    .reduce<LotDocument | null>((best, d) => (best === null || d.issuedAt >= best.issuedAt ? d : best), null);
+    .reduce<LotDocument | null>((best, d) => (best === null || supersedes(d, best) ? d : best), null);
 
 /** 三证 + customs declaration: missing, positive or expired papers. */
 const paperReasons = (lot: LotState, now: Date): BlockingReason[] => {
@@ -95,7 +99,8 @@ const traceReasons = (lot: LotState): BlockingReason[] => {
   return reasons;
 };
 
-const lockReasons = (lot: LotState): BlockingReason[] =>
+/** A locked lot may not move at all, from anywhere. */
+export const lockReasons = (lot: LotState): BlockingReason[] =>
   lot.lock
     ? [{ code: 'LOT_LOCKED', message: `locked at ${lot.lock.lockedAt} (${lot.lock.source}): ${lot.lock.reason}` }]
     : [];

@@ -29,7 +29,9 @@ export interface ExecuteOutcome<T> {
   readonly replayed: boolean;
 }
 
-const MAX_ATTEMPTS = 8;
+/** Optimistic retries when another process appended first; with jittered exponential backoff this rides out heavy contention. */
+const MAX_ATTEMPTS = 12;
+const backoffMs = (attempt: number): number => Math.random() * Math.min(250, 5 * 2 ** attempt);
 
 /** When a domain event carries its real-world time, the envelope's occurredAt is that time. */
 const occurredAtOf = (event: DomainEvent): string | undefined => {
@@ -76,7 +78,7 @@ export class CommandExecutor {
           if (!(e instanceof WrongExpectedVersionError)) throw e;
           if (attempt >= MAX_ATTEMPTS) throw concurrencyConflict(args.streamId, attempt);
           // Another process wrote first: back off a little, then decide again on fresh state.
-          await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
+          await new Promise((r) => setTimeout(r, backoffMs(attempt)));
         }
       }
     });

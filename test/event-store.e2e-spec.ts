@@ -1,0 +1,135 @@
+import { DataSource } from 'typeorm';
+import { CheckpointedSubscription, NewEvent, PostgresEventStore, StoredEvent, WrongExpectedVersionError } from '@app/event-store';
+import { createTestDataSource } from './support/test-data-source';
+
+const event = (n: number): NewEvent => ({ type: 'TestHappened', schemaVersion: 1, data: { n } });
+
+/** The cursor architecture.md warns about: "everything with a position above the last one I saw". */
+class NaivePositionCursor {
+  private last = 0;
+  readonly seen: number[] = [];
+  constructor(private readonly dataSource: DataSource) {}
+  async poll(): Promise<void> {
+    const rows: { global_position: string }[] = await this.dataSource.query(
+      `SELECT global_position FROM events WHERE global_position > $1 ORDER BY global_position`,
+      [this.last],
+    );
+    for (const r of rows) {
+      this.seen.push(Number(r.global_position));
+      this.last = Number(r.global_position);
+    }
+  }
+}
+
+describe('PostgreSQL event store (integration, real PostgreSQL)', () => {
+  let dataSource: DataSource;
+  let store: PostgresEventStore;
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ dataSource, close } = await createTestDataSource());
+    store = new PostgresEventStore(dataSource);
+  });
+  afterAll(async () => {
+    await close();
+  });
+
+  it('ordered subscription never skips an event committed late by a concurrent transaction (a naive position cursor does)', async () => {
+    const seen: StoredEvent[] = [];
+    const subscription = new CheckpointedSubscription('test:ordered', store, dataSource, async (events) => {
+      seen.push(...events);
+    });
+    const naive = new NaivePositionCursor(dataSource);
+    await naive.poll();
+    await subscription.catchUp();
+
+    // Transaction A takes the lower position but stays open...
+    const slow = dataSource.createQueryRunner();
+    await slow.connect();
+    await slow.startTransaction();
+    const early = await store.appendWithin(slow.manager, 'stream-slow', [event(1)], { streamType: 'test', expectedVersion: 0 });
+    // ...while B takes a higher position and commits first.
+    const late = await store.append('stream-fast', [event(2)], { streamType: 'test', expectedVersion: 0 });
+    if (early.kind !== 'appended' || late.kind !== 'appended') throw new Error('expected appends');
+    const lowPosition = early.result.position;
+    const highPosition = late.result.position;
+    expect(lowPosition).toBeLessThan(highPosition);
+
+    await naive.poll();
+    await subscription.catchUp();
+    expect(naive.seen).toEqual([highPosition]); // the naive cursor has already moved past lowPosition
+    expect(seen).toEqual([]); // ours waits: A is still running below B
+
+    await slow.commitTransaction();
+    await slow.release();
+
+    await naive.poll();
+    await subscription.catchUp();
+    expect(naive.seen).not.toContain(lowPosition); // skipped for ever
+    expect(seen.map((e) => e.globalPosition)).toEqual([lowPosition, highPosition]);
+    expect(await subscription.hasProcessed(lowPosition)).toBe(true);
+    expect(await subscription.hasProcessed(highPosition)).toBe(true);
+  });
+
+  it('delivers every event exactly once across many concurrent writers', async () => {
+    const seen: number[] = [];
+    const subscription = new CheckpointedSubscription('test:many', store, dataSource, async (events) => {
+      seen.push(...events.map((e) => e.globalPosition));
+    }, 7);
+    const before = await store.headPosition();
+    const pump = (async () => {
+      for (let i = 0; i < 40; i++) await subscription.processBatch();
+    })();
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) => store.append(`stream-many-${i}`, [event(i), event(i + 100)], { streamType: 'test', expectedVersion: 0 })),
+    );
+    await pump;
+    await subscription.catchUp();
+    const fromHere = seen.filter((p) => p > before);
+    expect(fromHere).toHaveLength(60);
+    expect(new Set(fromHere).size).toBe(60);
+  });
+
+  it('refuses an append at a stale expected version and keeps versions contiguous', async () => {
+    await store.append('stream-occ', [event(1)], { streamType: 'test', expectedVersion: 0 });
+    const results = await Promise.allSettled(
+      Array.from({ length: 5 }, (_, i) => store.append('stream-occ', [event(i)], { streamType: 'test', expectedVersion: 1 })),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(rejected).toHaveLength(4);
+    for (const r of rejected) expect(r.reason).toBeInstanceOf(WrongExpectedVersionError);
+    const slice = await store.readStream('stream-occ');
+    expect(slice.events.map((e) => e.version)).toEqual([1, 2]);
+    await expect(store.append('stream-occ', [event(9)], { streamType: 'test', expectedVersion: 0 })).rejects.toBeInstanceOf(
+      WrongExpectedVersionError,
+    );
+  });
+
+  it('records one answer per idempotency key even when the same command races itself', async () => {
+    const attempt = () =>
+      store
+        .append('stream-idem', [event(1)], {
+          streamType: 'test',
+          expectedVersion: 0,
+          idempotency: { key: 'k-1', requestHash: 'h', respond: (r) => ({ status: 201, body: { position: r.position } }) },
+        })
+        .catch((e: unknown) => e);
+    const outcomes = await Promise.all([attempt(), attempt(), attempt()]);
+    const answers = outcomes.map((o) => {
+      if (o instanceof WrongExpectedVersionError) return 'conflict';
+      return (o as { response?: unknown }).response;
+    });
+    // Exactly one append happened; the others either replayed its answer or lost the version race.
+    expect((await store.readStream('stream-idem')).events).toHaveLength(1);
+    const stored = await store.findResponse('k-1', 'h');
+    expect(stored).toEqual({ status: 201, body: { position: expect.any(Number) } });
+    for (const a of answers) if (a !== 'conflict') expect(a).toEqual(stored);
+  });
+
+  it('is append-only: UPDATE, DELETE and TRUNCATE of events are refused by the database', async () => {
+    await expect(dataSource.query(`UPDATE events SET type = 'Tampered'`)).rejects.toThrow(/append-only/);
+    await expect(dataSource.query(`DELETE FROM events`)).rejects.toThrow(/append-only/);
+    await expect(dataSource.query(`TRUNCATE events CASCADE`)).rejects.toThrow(/append-only/);
+  });
+});
