@@ -13,14 +13,27 @@ const GATED_DISPATCH_FROM = new Set(['CENTRAL_WAREHOUSE', 'WHOLESALE_MARKET']);
 /** Goods may only reach these after passing a central warehouse (总仓). */
 const DOWNSTREAM_OF_WAREHOUSE = new Set(['WHOLESALE_MARKET', 'RETAIL_STORE']);
 
+/** Times outside this window are typos or attacks, not cold-chain events (and would overflow storage). */
+const EARLIEST = Date.parse('2000-01-01T00:00:00Z');
+const LATEST = Date.parse('2100-01-01T00:00:00Z');
+
 const iso = (value: string, field: string): string => {
   const t = Date.parse(value);
   if (Number.isNaN(t)) throw invalid('VALIDATION_FAILED', `${field} is not a valid date-time`, { field });
+  if (t < EARLIEST || t >= LATEST) {
+    throw invalid('VALIDATION_FAILED', `${field} must fall between 2000-01-01 and 2100-01-01`, { field });
+  }
   return new Date(t).toISOString();
 };
 
 /** Scanner clocks drift; beyond this a scan from the future is a malformed request. */
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+const notInFuture = (value: string, field: string, now: Date): void => {
+  if (Date.parse(value) > now.getTime() + CLOCK_SKEW_MS) {
+    throw invalid('VALIDATION_FAILED', `${field} ${value} is in the future`, { field });
+  }
+};
 
 const requireRegistered = (state: LotState): void => {
   if (!state.registered) throw notFound('LOT_NOT_FOUND', 'no lot with this trace code is registered');
@@ -86,9 +99,7 @@ const decideScan = (command: RecordScan, state: LotState, now: Date): LotEvent[]
     occurredAt: iso(d.occurredAt, 'occurredAt'),
     temperatureC: d.temperatureC,
   };
-  if (Date.parse(facts.occurredAt) > now.getTime() + CLOCK_SKEW_MS) {
-    throw invalid('VALIDATION_FAILED', `occurredAt ${facts.occurredAt} is in the future`, { field: 'occurredAt' });
-  }
+  notInFuture(facts.occurredAt, 'occurredAt', now);
   if (d.toFacility && d.action !== 'DISPATCH') {
     throw invalid('VALIDATION_FAILED', 'toFacilityId is only for a DISPATCH scan', { field: 'toFacilityId' });
   }
@@ -170,6 +181,8 @@ export const lotDecider: Decider<LotCommand, LotEvent, LotState> = {
             field: 'portOfEntryId',
           });
         }
+        const enteredAt = iso(d.enteredAt, 'enteredAt');
+        notInFuture(enteredAt, 'enteredAt', now);
         if (!isValidAmount(d.quantity.amount, d.quantity.unit)) {
           throw invalid('INVALID_QUANTITY', `${d.quantity.amount} is not a valid amount of ${d.quantity.unit}`, { field: 'quantity.amount' });
         }
@@ -184,7 +197,7 @@ export const lotDecider: Decider<LotCommand, LotEvent, LotState> = {
               importer: d.importer,
               quantity: { amount: d.quantity.amount, unit: d.quantity.unit },
               portOfEntryId: d.portOfEntry.id,
-              enteredAt: iso(d.enteredAt, 'enteredAt'),
+              enteredAt,
             },
           },
         ];
@@ -200,6 +213,7 @@ export const lotDecider: Decider<LotCommand, LotEvent, LotState> = {
           issuedAt: iso(input.issuedAt, 'issuedAt'),
           validUntil: input.validUntil === null ? null : iso(input.validUntil, 'validUntil'),
         };
+        notInFuture(document.issuedAt, 'issuedAt', now);
         if (document.validUntil !== null && document.validUntil <= document.issuedAt) {
           throw invalid('VALIDATION_FAILED', 'validUntil must be after issuedAt', { field: 'validUntil' });
         }

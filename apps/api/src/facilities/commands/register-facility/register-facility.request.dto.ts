@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsObject, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { FACILITY_TYPES, FacilityType, ZONE_KINDS, ZoneKind } from '@app/domain';
 import { ID_PATTERN, ID_RULE } from '../../../common/http/identifiers';
 
@@ -24,6 +24,7 @@ export class RegisterFacilityRequestDto {
 
   @IsArray()
   @ArrayMaxSize(200)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => ZoneRequestDto)
   zones: ZoneRequestDto[];

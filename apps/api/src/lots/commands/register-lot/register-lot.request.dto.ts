@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsISO31661Alpha2, IsISO8601, IsNumber, IsPositive, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { IsIn, IsISO31661Alpha2, IsISO8601, IsNumber, IsObject, IsPositive, Max, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { PRODUCT_CATEGORIES, ProductCategory, QUANTITY_UNITS, QuantityUnit } from '@app/domain';
 import { ID_PATTERN, ID_RULE } from '../../../common/http/identifiers';
 
@@ -15,6 +15,7 @@ export class ProductRequestDto {
 export class QuantityRequestDto {
   @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 3 })
   @IsPositive()
+  @Max(1_000_000_000)
   amount: number;
 
   @IsIn(QUANTITY_UNITS)
@@ -25,6 +26,7 @@ export class RegisterLotRequestDto {
   @Matches(ID_PATTERN, { message: `traceCode ${ID_RULE}` })
   traceCode: string;
 
+  @IsObject()
   @ValidateNested()
   @Type(() => ProductRequestDto)
   product: ProductRequestDto;
@@ -36,6 +38,7 @@ export class RegisterLotRequestDto {
   @Length(1, 200)
   importer: string;
 
+  @IsObject()
   @ValidateNested()
   @Type(() => QuantityRequestDto)
   quantity: QuantityRequestDto;

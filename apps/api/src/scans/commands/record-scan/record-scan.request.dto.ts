@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsISO8601, IsNumber, IsOptional, IsPositive, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsISO8601, IsNumber, IsObject, IsOptional, IsPositive, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { SCAN_ACTIONS, ScanAction } from '@app/domain';
 import { ID_PATTERN, ID_RULE } from '../../../common/http/identifiers';
 
@@ -44,6 +44,7 @@ export class RecordScanRequestDto {
   toFacilityId?: string;
 
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => VehicleRequestDto)
   vehicle?: VehicleRequestDto;
@@ -52,6 +53,7 @@ export class RecordScanRequestDto {
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 3 })
   @IsPositive()
+  @Max(1_000_000_000)
   quantity?: number;
 
   @IsOptional()
