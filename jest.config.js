@@ -17,8 +17,8 @@ const shared = {
     '/node_modules/(?!(@nestjs|file-type|strtok3|token-types|@tokenizer|uint8array-extras|load-esm)/)',
   ],
   moduleNameMapper: {
-    '^@app/(domain|event-store|read-models|platform)$': '<rootDir>/libs/$1/src',
-    '^@app/(domain|event-store|read-models|platform)/(.*)$': '<rootDir>/libs/$1/src/$2',
+    '^@app/(domain|event-store|read-models|messaging|platform)$': '<rootDir>/libs/$1/src',
+    '^@app/(domain|event-store|read-models|messaging|platform)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },
   testEnvironment: 'node',
 };

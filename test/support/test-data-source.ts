@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../apps/api/src/database/data-source-options';
+import { dataSourceOptions } from '@app/platform';
 import { createTestDatabase } from './test-database';
 
 /** A migrated fresh database without the HTTP app, for event-store level tests. */

@@ -1,14 +1,17 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { dataSourceOptions } from '@app/platform';
 import { AppConfig } from './config/app-config';
 import { APP_CONFIG } from './config/config.tokens';
-import { dataSourceOptions } from './database/data-source-options';
 import { FacilitiesModule } from './facilities/facilities.module';
 import { HealthHttpController } from './health/health.http.controller';
 import { InfrastructureModule } from './infrastructure.module';
 import { LotsModule } from './lots/lots.module';
 import { ScansModule } from './scans/scans.module';
+
+@Module({})
+class ConfigModule {}
 
 @Module({})
 export class AppModule {
@@ -17,10 +20,11 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        { module: ConfigHolder, global: true, providers: [{ provide: APP_CONFIG, useValue: config }], exports: [APP_CONFIG] },
-        TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), migrationsRun: true, retryAttempts: 5, retryDelay: 1000 }),
+        { module: ConfigModule, global: true, providers: [{ provide: APP_CONFIG, useValue: config }], exports: [APP_CONFIG] },
+        // Migrations run under an advisory lock in InfrastructureModule (api and projector may start together).
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), migrationsRun: false, retryAttempts: 5, retryDelay: 1000 }),
         CqrsModule.forRoot(),
-        InfrastructureModule,
+        InfrastructureModule.forRoot(config),
         FacilitiesModule,
         LotsModule,
         ScansModule,
@@ -29,6 +33,3 @@ export class AppModule {
     };
   }
 }
-
-@Module({})
-class ConfigHolder {}

@@ -1,25 +1,45 @@
-import { Global, Inject, Logger, Module, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  DynamicModule,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+  Provider,
+} from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
+import { Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { PostgresEventStore } from '@app/event-store';
-import { createLotProjections, ProjectionEngine } from '@app/read-models';
+import { createKafka, ensureTopics, KafkaSettings, OutboxRelay } from '@app/messaging';
+import { runMigrationsLocked } from '@app/platform';
+import { createLotProjections, InboxProjector, ProjectionEngine } from '@app/read-models';
 import { CommandExecutor } from './common/commands/command-executor';
 import { ReadModelGate } from './common/queries/read-model-gate';
-import { APP_CONFIG } from './config/config.tokens';
+import { READ_PROGRESS, ReadProgress } from './common/queries/read-progress';
 import type { AppConfig } from './config/app-config';
+import { APP_CONFIG } from './config/config.tokens';
 
-/** Runs the in-process projections for as long as the app lives (embedded mode). */
-class EmbeddedProjections implements OnApplicationBootstrap, BeforeApplicationShutdown {
+const MIGRATED = Symbol('MIGRATED');
+export const TRANSPORT = Symbol('TRANSPORT');
+
+/** What the read side is fed by; the health endpoint reports it. */
+export interface Transport {
+  readonly mode: 'embedded' | 'kafka';
+  health(): Promise<Record<string, unknown>>;
+}
+
+/** Embedded mode: the projections follow the event store in-process. */
+class EmbeddedProjections implements Transport, OnApplicationBootstrap, BeforeApplicationShutdown {
+  readonly mode = 'embedded';
   private readonly logger = new Logger('Projections');
 
   constructor(
-    @Inject(ProjectionEngine) private readonly engine: ProjectionEngine,
-    @Inject(PostgresEventStore) private readonly store: PostgresEventStore,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly engine: ProjectionEngine,
+    private readonly store: PostgresEventStore,
+    private readonly config: AppConfig,
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.config.runProjections) return;
     this.engine.start(this.store.appended, { pollIntervalMs: this.config.projectionPollMs, retryDelayMs: 1000 }, this.logger);
     this.logger.log(`in-process projections running: ${this.engine.projections.map((p) => p.name).join(', ')}`);
   }
@@ -28,26 +48,134 @@ class EmbeddedProjections implements OnApplicationBootstrap, BeforeApplicationSh
   async beforeApplicationShutdown(): Promise<void> {
     await this.engine.stop();
   }
+
+  async health() {
+    const workers = this.engine.health();
+    const projections: Record<string, unknown> = {};
+    for (const p of this.engine.projections) {
+      const s = this.engine.subscription(p.name);
+      projections[p.name] = { checkpoint: (await s.checkpoint()).globalPosition, ...(workers[s.id] ?? { running: false, lastError: null }) };
+    }
+    return { projections };
+  }
 }
 
-@Global()
-@Module({
-  providers: [
-    {
-      provide: PostgresEventStore,
-      inject: [getDataSourceToken()],
-      useFactory: (dataSource: DataSource) => new PostgresEventStore(dataSource),
-    },
-    {
-      provide: ProjectionEngine,
-      inject: [PostgresEventStore, getDataSourceToken()],
-      useFactory: (store: PostgresEventStore, dataSource: DataSource) =>
-        new ProjectionEngine(createLotProjections(), store, dataSource),
-    },
-    CommandExecutor,
-    ReadModelGate,
-    EmbeddedProjections,
-  ],
-  exports: [PostgresEventStore, ProjectionEngine, CommandExecutor, ReadModelGate],
-})
-export class InfrastructureModule {}
+/**
+ * Kafka mode: the outbox relay publishes every lot event; apps/projector keeps
+ * the read models. Commands never wait for Kafka: if the broker is away the
+ * relay retries and catches up when it returns.
+ */
+class KafkaRelayTransport implements Transport, OnApplicationBootstrap, BeforeApplicationShutdown {
+  readonly mode = 'kafka';
+  private readonly logger = new Logger('OutboxRelay');
+  private relay: OutboxRelay | null = null;
+  private producer: Producer | null = null;
+  private stopped = false;
+  private starting: Promise<void> | null = null;
+  private lastStartError: string | null = null;
+
+  constructor(
+    private readonly settings: KafkaSettings,
+    private readonly store: PostgresEventStore,
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.starting = this.startWhenBrokerAnswers();
+  }
+
+  private async startWhenBrokerAnswers(): Promise<void> {
+    const kafka = createKafka(this.settings, 'relay', this.logger);
+    while (!this.stopped) {
+      try {
+        await ensureTopics(kafka, this.settings);
+        const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+        await producer.connect();
+        this.producer = producer;
+        this.relay = new OutboxRelay(this.store, this.dataSource, producer, this.settings);
+        this.relay.start(this.store.appended, { pollIntervalMs: this.config.projectionPollMs, retryDelayMs: 1000 }, this.logger);
+        this.lastStartError = null;
+        this.logger.log(`publishing lot events to ${this.settings.lotEventsTopic} on ${this.settings.brokers.join(',')}`);
+        return;
+      } catch (e) {
+        this.lastStartError = (e as Error).message;
+        this.logger.error(`Kafka not ready (${this.lastStartError}); commands are still accepted, retrying in 2 s`);
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    await this.starting;
+    await this.relay?.stop();
+    await this.producer?.disconnect();
+  }
+
+  async health() {
+    const checkpoint = this.relay ? (await this.relay.subscription.checkpoint()).globalPosition : 0;
+    return {
+      relay: { checkpoint, ...(this.relay?.health ?? { running: false, lastError: this.lastStartError }) },
+      topic: this.settings.lotEventsTopic,
+    };
+  }
+}
+
+@Module({})
+export class InfrastructureModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const kafka = config.kafka;
+    const transport: Provider = kafka
+      ? {
+          provide: TRANSPORT,
+          inject: [PostgresEventStore, getDataSourceToken()],
+          useFactory: (store: PostgresEventStore, ds: DataSource) => new KafkaRelayTransport(kafka, store, ds, config),
+        }
+      : {
+          provide: TRANSPORT,
+          inject: [ProjectionEngine, PostgresEventStore],
+          useFactory: (engine: ProjectionEngine, store: PostgresEventStore) => new EmbeddedProjections(engine, store, config),
+        };
+    const readProgress: Provider = kafka
+      ? {
+          provide: READ_PROGRESS,
+          inject: [InboxProjector],
+          useFactory: (inbox: InboxProjector): ReadProgress => ({ hasProcessed: (_p, position) => inbox.hasProcessed(position) }),
+        }
+      : {
+          provide: READ_PROGRESS,
+          inject: [ProjectionEngine],
+          useFactory: (engine: ProjectionEngine): ReadProgress => ({
+            hasProcessed: (projection, position) => engine.subscription(projection).hasProcessed(position),
+          }),
+        };
+    return {
+      module: InfrastructureModule,
+      global: true,
+      providers: [
+        { provide: MIGRATED, inject: [getDataSourceToken()], useFactory: (ds: DataSource) => runMigrationsLocked(ds) },
+        {
+          provide: PostgresEventStore,
+          inject: [getDataSourceToken(), MIGRATED],
+          useFactory: (ds: DataSource) => new PostgresEventStore(ds),
+        },
+        {
+          provide: ProjectionEngine,
+          inject: [PostgresEventStore, getDataSourceToken()],
+          useFactory: (store: PostgresEventStore, ds: DataSource) => new ProjectionEngine(createLotProjections(), store, ds),
+        },
+        {
+          provide: InboxProjector,
+          inject: [getDataSourceToken(), MIGRATED],
+          useFactory: (ds: DataSource) => new InboxProjector(createLotProjections(), ds),
+        },
+        transport,
+        readProgress,
+        CommandExecutor,
+        ReadModelGate,
+      ],
+      exports: [PostgresEventStore, ProjectionEngine, InboxProjector, CommandExecutor, ReadModelGate, TRANSPORT],
+    };
+  }
+}

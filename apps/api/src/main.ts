@@ -1,29 +1,24 @@
 import './register-aliases';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { resolveDatabase } from '@app/platform';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { loadConfig } from './config/app-config';
-import { describeDatabase } from './database/data-source-options';
-import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
   Logger.overrideLogger(config.logLevels);
   const logger = new Logger('Coldtrace');
-  let embedded: EmbeddedDatabase | null = null;
-  let databaseUrl = config.databaseUrl;
-  if (!databaseUrl) {
-    embedded = await startEmbeddedPostgres(config.dataDir, config.embeddedPostgresPort, logger);
-    databaseUrl = embedded.url;
-  }
-  const app = configureApp(await NestFactory.create(AppModule.forRoot({ ...config, databaseUrl }), { logger: config.logLevels }));
+  const database = await resolveDatabase(config, logger);
+  const app = configureApp(await NestFactory.create(AppModule.forRoot({ ...config, databaseUrl: database.url }), { logger: config.logLevels }));
   await app.listen(config.port, config.host);
   logger.log(`listening on http://${config.host}:${config.port}/api`);
+  logger.log(`database: ${database.description}`);
   logger.log(
-    embedded
-      ? `database: embedded PostgreSQL on 127.0.0.1:${config.embeddedPostgresPort}, data in ${config.dataDir}/pg`
-      : `database: ${describeDatabase(databaseUrl)}`,
+    config.kafka
+      ? `mode: kafka (${config.kafka.brokers.join(',')}): the relay publishes, run the projector with npm run start:projector`
+      : 'mode: embedded (no KAFKA_BROKERS): projections run in this process',
   );
 
   let stopping = false;
@@ -32,7 +27,7 @@ async function bootstrap(): Promise<void> {
     stopping = true;
     logger.log(`${signal} received, shutting down`);
     await app.close();
-    await embedded?.stop();
+    await database.embedded?.stop();
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));

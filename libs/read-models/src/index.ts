@@ -1,5 +1,6 @@
 export * from './projection';
 export * from './projection-engine';
+export * from './inbox-projector';
 export * from './projections/lot-fold';
 export * from './projections/lot-summary.projection';
 export * from './projections/lot-history.projection';
@@ -11,6 +12,7 @@ import { LotSummaryEntity } from './entities/lot-summary.entity';
 import { LotHistoryEntity } from './entities/lot-history.entity';
 import { SaleEligibilityEntity } from './entities/sale-eligibility.entity';
 import { CreateLotReadModels1764400001000 } from './migrations/1764400001000-create-lot-read-models';
+import { CreateProjectorInbox1764400002000 } from './migrations/1764400002000-create-projector-inbox';
 
 export const READ_MODEL_ENTITIES = [LotSummaryEntity, LotHistoryEntity, SaleEligibilityEntity];
-export const READ_MODEL_MIGRATIONS = [CreateLotReadModels1764400001000];
+export const READ_MODEL_MIGRATIONS = [CreateLotReadModels1764400001000, CreateProjectorInbox1764400002000];

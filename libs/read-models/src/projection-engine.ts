@@ -7,7 +7,7 @@ import {
   WorkerLogger,
   WorkerOptions,
 } from '@app/event-store';
-import { Projection, subscriptionIdOf } from './projection';
+import { Projection, REBUILD_LOCK, subscriptionIdOf } from './projection';
 import { LotHistoryProjection } from './projections/lot-history.projection';
 import { LotSummaryProjection } from './projections/lot-summary.projection';
 import { SaleEligibilityProjection } from './projections/sale-eligibility.projection';
@@ -29,7 +29,7 @@ export class ProjectionEngine {
   constructor(
     readonly projections: readonly Projection[],
     store: PostgresEventStore,
-    dataSource: DataSource,
+    private readonly dataSource: DataSource,
   ) {
     for (const p of projections) {
       this.subscriptions.set(
@@ -64,12 +64,20 @@ export class ProjectionEngine {
 
   /** Empties each projection's tables and replays it from position 0. */
   async rebuild(): Promise<Record<string, number>> {
-    for (const p of this.projections) {
-      await this.subscription(p.name).reset(async (manager) => {
-        await manager.query(`TRUNCATE ${p.tables.join(', ')}`);
-      });
+    const lock = this.dataSource.createQueryRunner();
+    await lock.connect();
+    try {
+      await lock.query('SELECT pg_advisory_lock($1)', [REBUILD_LOCK]);
+      for (const p of this.projections) {
+        await this.subscription(p.name).reset(async (manager) => {
+          await manager.query(`TRUNCATE ${p.tables.join(', ')}`);
+        });
+      }
+      return await this.catchUp();
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock($1)', [REBUILD_LOCK]).catch(() => undefined);
+      await lock.release();
     }
-    return this.catchUp();
   }
 
   health(): Record<string, { running: boolean; lastError: string | null }> {

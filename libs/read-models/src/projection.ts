@@ -14,3 +14,10 @@ export interface Projection {
 }
 
 export const subscriptionIdOf = (projection: Projection): string => `projection:${projection.name}`;
+
+/**
+ * Held exclusively (session lock) for a whole rebuild, and shared by every
+ * Kafka-fed apply transaction: the projector pauses while read models are
+ * being emptied and replayed, instead of writing into a half-built table.
+ */
+export const REBUILD_LOCK = 7_305_002;

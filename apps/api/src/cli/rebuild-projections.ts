@@ -3,9 +3,7 @@ import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PostgresEventStore } from '@app/event-store';
 import { createLotProjections, ProjectionEngine } from '@app/read-models';
-import { loadConfig } from '../config/app-config';
-import { dataSourceOptions, describeDatabase } from '../database/data-source-options';
-import { startEmbeddedPostgres } from '../database/embedded-postgres';
+import { dataSourceOptions, envDatabase, resolveDatabase, runMigrationsLocked } from '@app/platform';
 
 /**
  * Empties every read model and replays the whole event log into it. Safe
@@ -16,7 +14,7 @@ export const rebuildProjections = async (databaseUrl: string): Promise<Record<st
   const dataSource = new DataSource(dataSourceOptions(databaseUrl));
   await dataSource.initialize();
   try {
-    await dataSource.runMigrations();
+    await runMigrationsLocked(dataSource);
     const engine = new ProjectionEngine(createLotProjections(), new PostgresEventStore(dataSource), dataSource);
     return await engine.rebuild();
   } finally {
@@ -26,17 +24,15 @@ export const rebuildProjections = async (databaseUrl: string): Promise<Record<st
 
 const main = async (): Promise<void> => {
   const logger = new Logger('Rebuild');
-  const config = loadConfig();
-  const embedded = config.databaseUrl ? null : await startEmbeddedPostgres(config.dataDir, config.embeddedPostgresPort, logger);
-  const url = config.databaseUrl ?? embedded!.url;
-  logger.log(`rebuilding projections in ${describeDatabase(url)}`);
+  const database = await resolveDatabase(envDatabase(process.env), logger);
+  logger.log(`rebuilding projections in ${database.description}`);
   const started = Date.now();
   try {
-    const counts = await rebuildProjections(url);
+    const counts = await rebuildProjections(database.url);
     for (const [name, n] of Object.entries(counts)) logger.log(`${name}: replayed ${n} events`);
     logger.log(`done in ${Date.now() - started} ms`);
   } finally {
-    await embedded?.stop();
+    await database.embedded?.stop();
   }
 };
 

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ProjectionEngine } from '@app/read-models';
 import { APP_CONFIG } from '../../config/config.tokens';
 import type { AppConfig } from '../../config/app-config';
 import { projectionLagging } from '../http/api-errors';
+import { READ_PROGRESS, type ReadProgress } from './read-progress';
 
 const POLL_MS = 20;
 
@@ -14,16 +14,15 @@ const POLL_MS = 20;
 @Injectable()
 export class ReadModelGate {
   constructor(
-    @Inject(ProjectionEngine) private readonly engine: ProjectionEngine,
+    @Inject(READ_PROGRESS) private readonly progress: ReadProgress,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async reach(projection: string, atLeast: number | undefined): Promise<void> {
     if (atLeast === undefined || atLeast <= 0) return;
-    const subscription = this.engine.subscription(projection);
     const started = Date.now();
     for (;;) {
-      if (await subscription.hasProcessed(atLeast)) return;
+      if (await this.progress.hasProcessed(projection, atLeast)) return;
       const waited = Date.now() - started;
       if (waited >= this.config.readWaitTimeoutMs) throw projectionLagging(projection, atLeast, waited);
       await new Promise((r) => setTimeout(r, POLL_MS));

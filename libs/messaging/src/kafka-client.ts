@@ -1,0 +1,27 @@
+import { Kafka, logLevel, LogEntry } from 'kafkajs';
+import { KafkaSettings } from './kafka-settings';
+
+export interface KafkaLogger {
+  error(message: string): void;
+  warn(message: string): void;
+  debug?(message: string): void;
+}
+
+/** A kafkajs client whose own logging goes through ours (warn and above). */
+export const createKafka = (settings: KafkaSettings, clientSuffix: string, logger: KafkaLogger): Kafka =>
+  new Kafka({
+    clientId: `${settings.clientId}-${clientSuffix}`,
+    brokers: settings.brokers,
+    connectionTimeout: 3000,
+    requestTimeout: 10000,
+    retry: { initialRetryTime: 300, retries: 8, maxRetryTime: 5000 },
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log }: LogEntry) => {
+        const { message, ...extra } = log;
+        const line = `kafkajs: ${message} ${JSON.stringify(extra)}`;
+        if (level <= logLevel.ERROR) logger.error(line);
+        else logger.warn(line);
+      },
+  });

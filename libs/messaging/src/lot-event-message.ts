@@ -1,0 +1,95 @@
+import { IHeaders, KafkaMessage, Message } from 'kafkajs';
+import { StoredEvent } from '@app/event-store';
+
+/** Header names on every lot-event message (values are UTF-8 strings). */
+export const HEADERS = {
+  eventId: 'event-id',
+  eventType: 'event-type',
+  schemaVersion: 'schema-version',
+  globalPosition: 'global-position',
+  streamVersion: 'stream-version',
+  traceCode: 'trace-code',
+} as const;
+
+/** A message no code version can apply; it goes to the dead-letter topic, not back into a retry loop. */
+export class PoisonMessageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PoisonMessageError';
+  }
+}
+
+export const traceCodeOf = (streamId: string): string => streamId.slice('lot-'.length);
+
+/** The wire format: plain JSON of the stored envelope, keyed by trace code so a lot's events share a partition. */
+export const toLotEventMessage = (e: StoredEvent): Message => ({
+  key: traceCodeOf(e.streamId),
+  value: JSON.stringify({
+    eventId: e.eventId,
+    streamId: e.streamId,
+    version: e.version,
+    type: e.type,
+    schemaVersion: e.schemaVersion,
+    data: e.data,
+    metadata: e.metadata,
+    occurredAt: e.occurredAt,
+    recordedAt: e.recordedAt,
+    globalPosition: e.globalPosition,
+  }),
+  headers: {
+    [HEADERS.eventId]: e.eventId,
+    [HEADERS.eventType]: e.type,
+    [HEADERS.schemaVersion]: String(e.schemaVersion),
+    [HEADERS.globalPosition]: String(e.globalPosition),
+    [HEADERS.streamVersion]: String(e.version),
+    [HEADERS.traceCode]: traceCodeOf(e.streamId),
+  },
+});
+
+const str = (o: Record<string, unknown>, k: string): string => {
+  const v = o[k];
+  if (typeof v !== 'string' || v.length === 0) throw new PoisonMessageError(`field ${k} is not a non-empty string`);
+  return v;
+};
+const posInt = (o: Record<string, unknown>, k: string): number => {
+  const v = o[k];
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new PoisonMessageError(`field ${k} is not a positive integer`);
+  return v;
+};
+
+/** Parses and checks the envelope; anything malformed is poison. (The event body is checked when applied.) */
+export const fromLotEventMessage = (message: Pick<KafkaMessage, 'value'>): StoredEvent => {
+  if (!message.value) throw new PoisonMessageError('message has no value');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(message.value.toString('utf8'));
+  } catch {
+    throw new PoisonMessageError('message value is not JSON');
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new PoisonMessageError('message value is not a JSON object');
+  const o = raw as Record<string, unknown>;
+  const streamId = str(o, 'streamId');
+  if (!streamId.startsWith('lot-')) throw new PoisonMessageError(`stream ${streamId} is not a lot stream`);
+  const data = o.data;
+  if (typeof data !== 'object' || data === null) throw new PoisonMessageError('field data is not an object');
+  const metadata = typeof o.metadata === 'object' && o.metadata !== null ? (o.metadata as Record<string, unknown>) : {};
+  return {
+    eventId: str(o, 'eventId'),
+    streamId,
+    version: posInt(o, 'version'),
+    type: str(o, 'type'),
+    schemaVersion: posInt(o, 'schemaVersion'),
+    data,
+    metadata,
+    occurredAt: str(o, 'occurredAt'),
+    recordedAt: str(o, 'recordedAt'),
+    globalPosition: posInt(o, 'globalPosition'),
+    transactionId: '0',
+  };
+};
+
+export const headerString = (headers: IHeaders | undefined, name: string): string | undefined => {
+  const v = headers?.[name];
+  const first = Array.isArray(v) ? v[0] : v;
+  return first === undefined ? undefined : first.toString();
+};

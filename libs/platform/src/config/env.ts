@@ -1,0 +1,27 @@
+import { resolve } from 'node:path';
+
+export const envInt = (env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number => {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
+  return n;
+};
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+/** LOG_LEVEL=warn keeps fatal, error and warn; and so on down the list. */
+export const envLogLevels = (env: NodeJS.ProcessEnv): LogLevel[] => {
+  const raw = env.LOG_LEVEL;
+  const i = LOG_LEVELS.indexOf((raw || 'log') as LogLevel);
+  if (i < 0) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  return LOG_LEVELS.slice(0, i + 1);
+};
+
+/** The database settings both processes read: DATABASE_URL, else an embedded PostgreSQL under DATA_DIR. */
+export const envDatabase = (env: NodeJS.ProcessEnv) => ({
+  databaseUrl: env.DATABASE_URL || null,
+  dataDir: resolve(env.DATA_DIR || './.coldtrace'),
+  embeddedPostgresPort: envInt(env, 'EMBEDDED_PG_PORT', 54329, 1),
+});
