@@ -16,6 +16,8 @@
 #   KAFKA_CACHE_DIR        jar cache ($HOME/.cache/coldtrace/kafka)
 #   KAFKA_RUN_DIR          data/logs/config/pid (${TMPDIR:-/tmp}/coldtrace-kafka-$KAFKA_PORT)
 #   KAFKA_HEAP             JVM heap options (-Xmx512m -Xms256m)
+#   KAFKA_JVM_PERFORMANCE_OPTS  GC flags (Kafka's G1 defaults; replace, e.g.
+#                          with -XX:+UseSerialGC, rather than adding a 2nd GC)
 #   KAFKA_JVM_OPTS         extra JVM options
 #   KAFKA_START_TIMEOUT    seconds to wait for the broker (120)
 #   KAFKA_EXTRA_PROPERTIES extra server.properties lines (newline separated,
@@ -42,6 +44,7 @@ KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-$((KAFKA_PORT + 1))}
 KAFKA_CACHE_DIR=${KAFKA_CACHE_DIR:-$HOME/.cache/coldtrace/kafka}
 RUN_DIR=${KAFKA_RUN_DIR:-${TMPDIR:-/tmp}/coldtrace-kafka-$KAFKA_PORT}
 KAFKA_HEAP=${KAFKA_HEAP:--Xmx512m -Xms256m}
+KAFKA_JVM_PERFORMANCE_OPTS=${KAFKA_JVM_PERFORMANCE_OPTS:--XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent}
 KAFKA_JVM_OPTS=${KAFKA_JVM_OPTS:-}
 KAFKA_START_TIMEOUT=${KAFKA_START_TIMEOUT:-120}
 KAFKA_MVN_ARGS=${KAFKA_MVN_ARGS:-}
@@ -49,6 +52,8 @@ HOST=127.0.0.1
 ADDRESS="$HOST:$KAFKA_PORT"
 
 VERSION_DIR="$KAFKA_CACHE_DIR/$KAFKA_VERSION"
+# Bump when the set of artifacts changes, so an older cache is fetched again.
+COMPLETE=.complete-v2
 LIBS="$VERSION_DIR/libs"
 PID_FILE="$RUN_DIR/kafka.pid"
 PROPS="$RUN_DIR/server.properties"
@@ -79,18 +84,20 @@ is_our_broker() {
 # ---------------------------------------------------------------- jars
 # Download kafka_2.13 + runtime deps + an SLF4J binding once per version.
 fetch_jars() {
-  if [[ -f $VERSION_DIR/.complete ]]; then return 0; fi
+  if [[ -f $VERSION_DIR/$COMPLETE ]]; then return 0; fi
   command -v mvn >/dev/null || die "mvn not found; Maven is needed once to download Kafka $KAFKA_VERSION"
   mkdir -p "$VERSION_DIR"
   # Serialise concurrent first runs that share the cache.
   exec 8>"$VERSION_DIR/.lock"
   flock 8
-  if [[ -f $VERSION_DIR/.complete ]]; then exec 8>&-; return 0; fi
+  if [[ -f $VERSION_DIR/$COMPLETE ]]; then exec 8>&-; return 0; fi
 
-  local t work partial slf4j
+  local t partial slf4j
   t=$(now)
   log "downloading Kafka $KAFKA_VERSION jars from Maven Central into $LIBS (one time)"
   work=$(mktemp -d "${TMPDIR:-/tmp}/coldtrace-kafka-mvn.XXXXXX")
+  trap 'rm -rf "$work"' EXIT
+  trap 'exit 130' INT TERM HUP # so that Ctrl-C / kill also runs the EXIT trap
   partial="$VERSION_DIR/libs.partial"
   rm -rf "$partial" "$LIBS"
   mkdir -p "$partial"
@@ -123,12 +130,16 @@ EOF
   }
   run_mvn() {
     # shellcheck disable=SC2086 # KAFKA_MVN_ARGS is a list of arguments
+    # (Maven 3.8 prints bare colour resets even with -B -q; strip them.)
     (cd "$work" && mvn -B -q $KAFKA_MVN_ARGS dependency:copy-dependencies \
-      -DincludeScope=runtime -DoutputDirectory="$partial") >&2 ||
-      { rm -rf "$work" "$partial"; die "Maven could not resolve Kafka $KAFKA_VERSION (see above)"; }
+      -DincludeScope=runtime -DoutputDirectory="$partial" 2>&1) |
+      sed -E $'s/\x1b\\[[0-9;]*m//g; /^[[:space:]]*$/d' >&2 ||
+      { rm -rf "$partial"; die "Maven could not resolve Kafka $KAFKA_VERSION (see above)"; }
   }
 
-  write_pom "    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>$KAFKA_VERSION</version></dependency>"
+  # kafka-tools brings the standard command-line clients (ConsoleConsumer, TopicCommand, ...).
+  write_pom "    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>$KAFKA_VERSION</version></dependency>
+    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka-tools</artifactId><version>$KAFKA_VERSION</version></dependency>"
   run_mvn
 
   # Pick the binding matching the slf4j-api that Kafka pulls in (1.7.36 for 3.9).
@@ -143,14 +154,15 @@ EOF
   fi
 
   rm -rf "$work"
+  trap - EXIT INT TERM HUP
   mv "$partial" "$LIBS"
-  touch "$VERSION_DIR/.complete"
+  touch "$VERSION_DIR/$COMPLETE"
   exec 8>&-
   log "downloaded $(find "$LIBS" -name '*.jar' | wc -l) jars ($(du -sh "$LIBS" | cut -f1)) in $(elapsed "$t") s"
 }
 
 fetch_jars
-[[ -f $VERSION_DIR/.complete && -d $LIBS ]] || die "jar cache $LIBS is incomplete"
+[[ -f $VERSION_DIR/$COMPLETE && -d $LIBS ]] || die "jar cache $LIBS is incomplete"
 
 # ---------------------------------------------------------------- run dir
 if [[ -e $RUN_DIR && ! -O $RUN_DIR ]]; then
@@ -158,6 +170,7 @@ if [[ -e $RUN_DIR && ! -O $RUN_DIR ]]; then
 fi
 mkdir -p "$RUN_DIR" "$LOG_DIR" "$DATA_DIR"
 chmod 700 "$RUN_DIR"
+touch "$RUN_DIR/.coldtrace-kafka-run-dir" # lets stop.sh --purge recognise it
 
 # One start.sh at a time per run dir (fd 7 is closed for the broker).
 exec 7>"$RUN_DIR/.start.lock"
@@ -168,9 +181,8 @@ wait_ready() { # $1 = pid; returns 0 when ready, 1 when dead, 2 on timeout
   deadline=$(awk -v a="$(now)" -v t="$KAFKA_START_TIMEOUT" 'BEGIN { printf "%d", a + t }')
   while :; do
     pid_alive "$pid" || return 1
-    if port_open "$KAFKA_PORT" &&
-      grep -qsE 'Kafka Server started|Transition from STARTING to STARTED' \
-        "$LOG_DIR/server.log" "$LOG_DIR/server.out"; then
+    if grep -qsE 'Kafka Server started|Transition from STARTING to STARTED' \
+      "$LOG_DIR/server.log" "$LOG_DIR/server.out" && port_open "$KAFKA_PORT"; then
       return 0
     fi
     (($(date +%s) < deadline)) || return 2
@@ -250,7 +262,7 @@ cat >"$LOG4J" <<EOF
 # Generated by docker/kafka/start.sh
 log4j.rootLogger=INFO, file
 log4j.appender.file=org.apache.log4j.FileAppender
-log4j.appender.file.File=$LOG_DIR/server.log
+log4j.appender.file.File=\${coldtrace.kafka.log}
 log4j.appender.file.Append=true
 log4j.appender.file.layout=org.apache.log4j.PatternLayout
 log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
@@ -261,13 +273,15 @@ log4j.logger.org.apache.kafka.clients=WARN
 EOF
 
 read -r -a HEAP_OPTS <<<"$KAFKA_HEAP"
+read -r -a PERF_OPTS <<<"$KAFKA_JVM_PERFORMANCE_OPTS"
 read -r -a EXTRA_JVM_OPTS <<<"$KAFKA_JVM_OPTS"
 JVM_OPTS=(
   "${HEAP_OPTS[@]}"
-  -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35
-  -XX:+ExplicitGCInvokesConcurrent -XX:+ExitOnOutOfMemoryError
+  ${PERF_OPTS[@]+"${PERF_OPTS[@]}"}
+  -XX:+ExitOnOutOfMemoryError
   -Djava.awt.headless=true
   "-Dlog4j.configuration=file:$LOG4J"
+  "-Dcoldtrace.kafka.log=$LOG_DIR/server.log"
   "-Dkafka.logs.dir=$LOG_DIR"
   ${EXTRA_JVM_OPTS[@]+"${EXTRA_JVM_OPTS[@]}"}
   -cp "$LIBS/*"
@@ -276,13 +290,11 @@ JVM_OPTS=(
 # ---------------------------------------------------------------- format
 if [[ ! -f $DATA_DIR/meta.properties ]]; then
   t=$(now)
-  cluster_id=$("$JAVA" -Xmx256m "-Dlog4j.configuration=file:$LOG4J" -cp "$LIBS/*" \
-    kafka.tools.StorageTool random-uuid 2>>"$LOG_DIR/storage-tool.log" | tail -n1) ||
-    die "StorageTool random-uuid failed (see $LOG_DIR/storage-tool.log)"
+  TOOL=("$JAVA" -Xmx256m "-Dlog4j.configuration=file:$LOG4J"
+    "-Dcoldtrace.kafka.log=$LOG_DIR/storage-tool.log" -cp "$LIBS/*" kafka.tools.StorageTool)
+  cluster_id=$("${TOOL[@]}" random-uuid | tail -n1) || die "StorageTool random-uuid failed"
   [[ -n $cluster_id ]] || die "StorageTool random-uuid printed nothing"
-  "$JAVA" -Xmx256m "-Dlog4j.configuration=file:$LOG4J" -cp "$LIBS/*" \
-    kafka.tools.StorageTool format -t "$cluster_id" -c "$PROPS" >&2 ||
-    die "StorageTool format failed"
+  "${TOOL[@]}" format -t "$cluster_id" -c "$PROPS" >&2 || die "StorageTool format failed"
   log "formatted $DATA_DIR (cluster id $cluster_id) in $(elapsed "$t") s"
 fi
 
@@ -310,15 +322,20 @@ wait_ready "$pid" || rc=$?
 if ((rc != 0)); then
   if ((rc == 1)); then
     log "broker process $pid exited during start-up"
+    dump_logs
   else
-    log "broker not ready after ${KAFKA_START_TIMEOUT}s; killing pid $pid"
+    log "broker not ready after ${KAFKA_START_TIMEOUT}s"
+    dump_logs
+    log "killing pid $pid"
     kill -TERM "$pid" 2>/dev/null || true
-    sleep 2
+    for _ in $(seq 1 50); do
+      pid_alive "$pid" || break
+      sleep 0.2
+    done
     kill -KILL "$pid" 2>/dev/null || true
   fi
   rm -f "$PID_FILE"
-  dump_logs
-  die "Kafka failed to start (logs in $LOG_DIR)"
+  die "Kafka failed to start after $(elapsed "$t") s (logs in $LOG_DIR)"
 fi
 
 log "ready on $ADDRESS (pid $pid); broker start $(elapsed "$t") s, total $(elapsed "$T0") s"

@@ -65,10 +65,10 @@ class EmbeddedProjections implements Transport, OnApplicationBootstrap, BeforeAp
  * the read models. Commands never wait for Kafka: if the broker is away the
  * relay retries and catches up when it returns.
  */
-class KafkaRelayTransport implements Transport, OnApplicationBootstrap, BeforeApplicationShutdown {
+export class KafkaRelayTransport implements Transport, OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly mode = 'kafka';
   private readonly logger = new Logger('OutboxRelay');
-  private relay: OutboxRelay | null = null;
+  relay: OutboxRelay | null = null;
   private producer: Producer | null = null;
   private stopped = false;
   private starting: Promise<void> | null = null;
@@ -83,6 +83,11 @@ class KafkaRelayTransport implements Transport, OnApplicationBootstrap, BeforeAp
 
   onApplicationBootstrap(): void {
     this.starting = this.startWhenBrokerAnswers();
+  }
+
+  /** Resolves once the relay publishes (or the app stopped first). */
+  ready(): Promise<void> {
+    return this.starting ?? Promise.resolve();
   }
 
   private async startWhenBrokerAnswers(): Promise<void> {

@@ -1,4 +1,4 @@
-import './register-aliases';
+import '../../../libs/platform/src/register-aliases';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { resolveDatabase } from '@app/platform';

@@ -51,8 +51,9 @@ export class LotEventsConsumer {
   ) {
     this.consumer = kafka.consumer({
       groupId: settings.consumerGroup,
-      sessionTimeout: 30000,
-      heartbeatInterval: 3000,
+      // A dead projector's partitions move to a live one after this long (a graceful stop hands them over at once).
+      sessionTimeout: 10000,
+      heartbeatInterval: 1000,
       maxWaitTimeInMs: 100,
       allowAutoTopicCreation: false,
       // Always rejoin after a failure (broker restarts, rebalances); the events are waiting in Kafka.

@@ -1,0 +1,34 @@
+import '../../../libs/platform/src/register-aliases';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { resolveDatabase } from '@app/platform';
+import { loadProjectorConfig } from './projector-config';
+import { ProjectorModule } from './projector.module';
+
+/** Consumes lot events from Kafka into the read models; GET /health on PROJECTOR_PORT. */
+async function bootstrap(): Promise<void> {
+  const config = loadProjectorConfig();
+  Logger.overrideLogger(config.logLevels);
+  const logger = new Logger('Projector');
+  const database = await resolveDatabase(config, logger);
+  const app = await NestFactory.create(ProjectorModule.forRoot({ ...config, databaseUrl: database.url }), { logger: config.logLevels });
+  await app.listen(config.port, config.host);
+  logger.log(`health on http://${config.host}:${config.port}/health; database: ${database.description}`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal} received: finishing the batch in hand, committing offsets, leaving the group`);
+    await app.close();
+    await database.embedded?.stop();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+bootstrap().catch((e: Error) => {
+  new Logger('Projector').error(`failed to start: ${e.message}`, e.stack);
+  process.exit(1);
+});

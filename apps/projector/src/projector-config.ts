@@ -1,0 +1,25 @@
+import { KafkaSettings, kafkaSettingsFromEnv } from '@app/messaging';
+import { DatabaseSettings, envDatabase, envInt, envLogLevels, LogLevel } from '@app/platform';
+
+export interface ProjectorConfig extends DatabaseSettings {
+  /** Port of the health endpoint. */
+  readonly port: number;
+  readonly host: string;
+  readonly logLevels: LogLevel[];
+  readonly kafka: KafkaSettings;
+}
+
+/** Same environment as the api; KAFKA_BROKERS is required here. */
+export const loadProjectorConfig = (env: NodeJS.ProcessEnv = process.env): ProjectorConfig => {
+  const kafka = kafkaSettingsFromEnv(env);
+  if (!kafka) {
+    throw new Error('the projector consumes Kafka: set KAFKA_BROKERS (without Kafka the api projects in-process)');
+  }
+  return {
+    ...envDatabase(env),
+    port: envInt(env, 'PROJECTOR_PORT', 3001, 0),
+    host: env.HOST || '0.0.0.0',
+    logLevels: envLogLevels(env),
+    kafka,
+  };
+};

@@ -1,0 +1,60 @@
+import { KafkaSettings } from '@app/messaging';
+import { KafkaRelayTransport, TRANSPORT } from '../../apps/api/src/infrastructure.module';
+import { createTestApp, TestApp } from '../support/test-app';
+import { registerLot, registerNetwork, scanBody, uid } from '../support/fixtures';
+import { createTestProjector, managedBroker, testKafkaSettings, TestProjector } from '../support/kafka';
+import { waitFor } from '../support/wait-for';
+
+const broker = managedBroker();
+const describeIfManaged = broker ? describe : describe.skip;
+if (!broker) console.warn('[e2e] broker-outage test skipped: KAFKA_BROKERS is not a broker docker/kafka/start.sh manages');
+
+describeIfManaged('broker stopped for 20 s under a trickle of scans (integration, real broker restart)', () => {
+  let t: TestApp;
+  let kafka: KafkaSettings;
+  let projector: TestProjector;
+
+  beforeAll(async () => {
+    kafka = testKafkaSettings(3);
+    t = await createTestApp({ kafka, readWaitTimeoutMs: 120_000 });
+    await t.app.get<KafkaRelayTransport>(TRANSPORT).ready();
+    projector = await createTestProjector(t.databaseUrl, kafka);
+  });
+  afterAll(async () => {
+    await broker!.start(); // never leave the suite without its broker
+    await projector?.close();
+    await t?.close();
+  });
+
+  it('keeps accepting commands while the broker is away and delivers everything once it is back', async () => {
+    const n = await registerNetwork(t);
+    const { traceCode } = await registerLot(t, n);
+    const before = await t.http().post('/api/scans').send(scanBody({ traceCode, facilityId: n.port, action: 'SAMPLE' })).expect(201);
+    await t.http().get(`/api/lots/${traceCode}?atLeast=${before.body.position}`).expect(200);
+
+    await broker!.stop();
+    const outageStarted = Date.now();
+    const accepted: number[] = [];
+    // A trickle: one scan every 500 ms for 20 s, each accepted by the api (the event store is the truth).
+    while (Date.now() - outageStarted < 20_000) {
+      const res = await t.http().post('/api/scans').send(scanBody({ traceCode, facilityId: n.port, action: 'DISINFECT', scanId: `B-${uid()}` }));
+      expect(res.status).toBe(201);
+      accepted.push(res.body.position);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(accepted.length).toBeGreaterThanOrEqual(30);
+    const health = await t.http().get('/api/health').expect(200);
+    expect(health.body.relay.checkpoint).toBeLessThan(accepted[accepted.length - 1]);
+
+    await broker!.start();
+    const last = accepted[accepted.length - 1];
+    const lot = await t.http().get(`/api/lots/${traceCode}?atLeast=${last}`).expect(200);
+    expect(lot.body.version).toBe(2 + accepted.length);
+    const history = await t.http().get(`/api/lots/${traceCode}/history?atLeast=${last}`).expect(200);
+    expect(history.body.events.map((e: { version: number }) => e.version)).toEqual(Array.from({ length: 2 + accepted.length }, (_, i) => i + 1));
+    await waitFor('the relay to report itself healthy again', async () => {
+      const h = await t.http().get('/api/health');
+      return h.body.relay.checkpoint >= last && h.body.relay.lastError === null;
+    }, 60_000);
+  });
+});
