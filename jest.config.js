@@ -35,5 +35,13 @@ module.exports = {
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },
+    {
+      // Not part of `npm test` (no timing in the test suite): `npm run bench`.
+      ...shared,
+      displayName: 'bench',
+      testMatch: ['<rootDir>/bench/**/*.bench.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
   ],
 };

@@ -1,4 +1,5 @@
-# The Coldtrace API. Build from the repository root:
+# The Coldtrace image: the api (default command) and the projector
+# (`node dist/apps/projector/src/main.js`). Build from the repository root:
 #   docker build -f docker/api.Dockerfile -t coldtrace-api .
 FROM node:20-bookworm-slim AS build
 WORKDIR /app

@@ -40,9 +40,12 @@ const ensureKafka = async (): Promise<void> => {
   const given = process.env.KAFKA_BROKERS;
   if (given) {
     const port = /^127\.0\.0\.1:(\d+)$/.exec(given)?.[1];
-    const runDir = join(process.env.TMPDIR || '/tmp', `coldtrace-kafka-${port}`);
+    const runDir = process.env.KAFKA_RUN_DIR || join(process.env.TMPDIR || '/tmp', `coldtrace-kafka-${port}`);
     // Started by our script: the outage test may stop and restart it.
-    if (port && existsSync(join(runDir, 'kafka.pid'))) process.env.COLDTRACE_TEST_KAFKA_PORT = port;
+    if (port && existsSync(join(runDir, 'kafka.pid'))) {
+      process.env.COLDTRACE_TEST_KAFKA_PORT = port;
+      process.env.COLDTRACE_TEST_KAFKA_RUN_DIR = runDir;
+    }
     return;
   }
   const port = process.env.COLDTRACE_TEST_KAFKA_PORT || '19092';

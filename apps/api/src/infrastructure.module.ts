@@ -10,7 +10,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { PostgresEventStore } from '@app/event-store';
-import { createKafka, ensureTopics, KafkaSettings, OutboxRelay } from '@app/messaging';
+import { createKafka, ensureTopics, KafkaSettings, OutboxRelay, producerConfig } from '@app/messaging';
 import { runMigrationsLocked } from '@app/platform';
 import { createLotProjections, InboxProjector, ProjectionEngine } from '@app/read-models';
 import { CommandExecutor } from './common/commands/command-executor';
@@ -95,7 +95,7 @@ export class KafkaRelayTransport implements Transport, OnApplicationBootstrap, B
     while (!this.stopped) {
       try {
         await ensureTopics(kafka, this.settings);
-        const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+        const producer = kafka.producer(producerConfig());
         await producer.connect();
         this.producer = producer;
         this.relay = new OutboxRelay(this.store, this.dataSource, producer, this.settings);

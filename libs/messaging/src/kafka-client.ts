@@ -1,4 +1,4 @@
-import { Kafka, logLevel, LogEntry } from 'kafkajs';
+import { Kafka, logLevel, LogEntry, Partitioners, ProducerConfig } from 'kafkajs';
 import { KafkaSettings } from './kafka-settings';
 
 export interface KafkaLogger {
@@ -25,3 +25,15 @@ export const createKafka = (settings: KafkaSettings, clientSuffix: string, logge
         else logger.warn(line);
       },
   });
+
+/**
+ * Every producer of ours: idempotent (needs acks=all on send and one request
+ * in flight), and the Java-compatible murmur2 partitioner chosen explicitly, so
+ * a lot's key lands on the same partition whichever client produced it.
+ */
+export const producerConfig = (): ProducerConfig => ({
+  idempotent: true,
+  maxInFlightRequests: 1,
+  allowAutoTopicCreation: false,
+  createPartitioner: Partitioners.DefaultPartitioner,
+});

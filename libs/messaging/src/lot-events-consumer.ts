@@ -1,6 +1,6 @@
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { StoredEvent } from '@app/event-store';
-import { KafkaLogger } from './kafka-client';
+import { KafkaLogger, producerConfig } from './kafka-client';
 import { KafkaSettings } from './kafka-settings';
 import { fromLotEventMessage, headerString, HEADERS } from './lot-event-message';
 
@@ -59,7 +59,7 @@ export class LotEventsConsumer {
       // Always rejoin after a failure (broker restarts, rebalances); the events are waiting in Kafka.
       retry: { retries: 10, restartOnFailure: async () => true },
     });
-    this.producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
+    this.producer = kafka.producer(producerConfig());
     this.consumer.on(this.consumer.events.CONNECT, () => (this.stats.connected = true));
     this.consumer.on(this.consumer.events.DISCONNECT, () => (this.stats.connected = false));
     this.consumer.on(this.consumer.events.CRASH, (e) => {

@@ -13,6 +13,11 @@ import { LotHistoryEntity } from './entities/lot-history.entity';
 import { SaleEligibilityEntity } from './entities/sale-eligibility.entity';
 import { CreateLotReadModels1764400001000 } from './migrations/1764400001000-create-lot-read-models';
 import { CreateProjectorInbox1764400002000 } from './migrations/1764400002000-create-projector-inbox';
+import { AddProjectedAtToLotHistory1764400003000 } from './migrations/1764400003000-add-projected-at-to-lot-history';
 
 export const READ_MODEL_ENTITIES = [LotSummaryEntity, LotHistoryEntity, SaleEligibilityEntity];
-export const READ_MODEL_MIGRATIONS = [CreateLotReadModels1764400001000, CreateProjectorInbox1764400002000];
+export const READ_MODEL_MIGRATIONS = [
+  CreateLotReadModels1764400001000,
+  CreateProjectorInbox1764400002000,
+  AddProjectedAtToLotHistory1764400003000,
+];

@@ -14,4 +14,5 @@ export class LotHistoryEntity {
   @Column({ name: 'scan_id', type: 'text', nullable: true }) scanId: string | null;
   @Column({ type: 'jsonb' }) data: unknown;
   @Column({ type: 'jsonb' }) metadata: Record<string, unknown>;
+  @Column({ name: 'projected_at', type: 'timestamptz' }) projectedAt: Date;
 }

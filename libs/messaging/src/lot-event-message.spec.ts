@@ -1,0 +1,61 @@
+import { StoredEvent } from '@app/event-store';
+import { isTransient } from './lot-events-consumer';
+import { fromLotEventMessage, HEADERS, PoisonMessageError, toLotEventMessage } from './lot-event-message';
+
+const event: StoredEvent = {
+  eventId: '6f1c2f4e-8b1a-4c1e-9d55-0a1b2c3d4e5f',
+  streamId: 'lot-BEEF-1',
+  version: 3,
+  type: 'LotSampled',
+  schemaVersion: 1,
+  data: { scanId: 'S-1', facilityId: 'CW-1' },
+  metadata: { actor: 'scanner-7' },
+  occurredAt: '2026-11-20T08:00:00.000Z',
+  recordedAt: '2026-11-20T08:00:01.000Z',
+  globalPosition: 42,
+  transactionId: '901',
+};
+
+describe('lot-event wire format', () => {
+  it('is keyed by trace code, carries the headers, and round-trips the envelope', () => {
+    const message = toLotEventMessage(event);
+    expect(message.key).toBe('BEEF-1');
+    expect(message.headers).toEqual({
+      [HEADERS.eventId]: event.eventId,
+      [HEADERS.eventType]: 'LotSampled',
+      [HEADERS.schemaVersion]: '1',
+      [HEADERS.globalPosition]: '42',
+      [HEADERS.streamVersion]: '3',
+      [HEADERS.traceCode]: 'BEEF-1',
+    });
+    const back = fromLotEventMessage({ value: Buffer.from(message.value as string) });
+    expect(back).toEqual({ ...event, transactionId: '0' });
+  });
+
+  it.each<[string, string | null]>([
+    ['no value', null],
+    ['not JSON', '{oops'],
+    ['a JSON array', '[]'],
+    ['missing eventId', JSON.stringify({ ...event, eventId: undefined })],
+    ['a non-lot stream', JSON.stringify({ ...event, streamId: 'facility-CW-1' })],
+    ['version 0', JSON.stringify({ ...event, version: 0 })],
+    ['data not an object', JSON.stringify({ ...event, data: 'x' })],
+  ])('refuses %s as poison', (_name, value) => {
+    expect(() => fromLotEventMessage({ value: value === null ? null : Buffer.from(value) })).toThrow(PoisonMessageError);
+  });
+});
+
+describe('isTransient: retry, or dead-letter?', () => {
+  it.each<[string, unknown, boolean]>([
+    ['a lost database connection', { code: '08006', message: 'connection failure' }, true],
+    ['a serialization failure', { driverError: { code: '40001' }, message: 'could not serialize' }, true],
+    ['an admin shutdown', { driverError: { code: '57P01' } }, true],
+    ['a refused connection', new Error('connect ECONNREFUSED 127.0.0.1:5432'), true],
+    ['a kafkajs error', Object.assign(new Error('broker down'), { name: 'KafkaJSConnectionError' }), true],
+    ['a value out of range', { driverError: { code: '22008' }, message: 'date/time field value out of range' }, false],
+    ['an unknown event type', new Error('cannot read lot event LotTeleported v9'), false],
+    ['a TypeError from bad data', new TypeError("Cannot read properties of undefined (reading 'amount')"), false],
+  ])('%s -> %s', (_name, error, expected) => {
+    expect(isTransient(error)).toBe(expected);
+  });
+});
