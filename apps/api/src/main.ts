@@ -1,7 +1,7 @@
 import '../../../libs/platform/src/register-aliases';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { resolveDatabase } from '@app/platform';
+import { onShutdownSignal, resolveDatabase } from '@app/platform';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { loadConfig } from './config/app-config';
@@ -21,17 +21,13 @@ async function bootstrap(): Promise<void> {
       : 'mode: embedded (no KAFKA_BROKERS): projections run in this process',
   );
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.log(`${signal} received, shutting down`);
-    await app.close();
-    await database.embedded?.stop();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  onShutdownSignal(
+    async () => {
+      await app.close();
+      await database.embedded?.stop();
+    },
+    logger,
+  );
 }
 
 bootstrap().catch((e: Error) => {

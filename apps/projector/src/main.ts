@@ -1,7 +1,7 @@
 import '../../../libs/platform/src/register-aliases';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { resolveDatabase } from '@app/platform';
+import { onShutdownSignal, resolveDatabase } from '@app/platform';
 import { loadProjectorConfig } from './projector-config';
 import { ProjectorModule } from './projector.module';
 
@@ -15,17 +15,14 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.port, config.host);
   logger.log(`health on http://${config.host}:${config.port}/health; database: ${database.description}`);
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.log(`${signal} received: finishing the batch in hand, committing offsets, leaving the group`);
-    await app.close();
-    await database.embedded?.stop();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  onShutdownSignal(
+    async () => {
+      await app.close();
+      await database.embedded?.stop();
+    },
+    logger,
+    'finishing the batch in hand, committing offsets, leaving the group',
+  );
 }
 
 bootstrap().catch((e: Error) => {
