@@ -19,6 +19,7 @@ const startProjector = (databaseUrl: string, kafka: KafkaSettings, port: number)
       KAFKA_BROKERS: kafka.brokers.join(','),
       KAFKA_LOT_EVENTS_TOPIC: kafka.lotEventsTopic,
       KAFKA_DEAD_LETTER_TOPIC: kafka.deadLetterTopic,
+      KAFKA_RECALLS_TOPIC: kafka.recallsTopic,
       KAFKA_PARTITIONS: String(kafka.partitions),
       KAFKA_CONSUMER_GROUP: kafka.consumerGroup,
       PROJECTOR_PORT: String(port),

@@ -27,6 +27,7 @@ export const testKafkaSettings = (partitions = 3): KafkaSettings => {
     clientId: `test-${tag}`,
     lotEventsTopic: `test.${tag}.lot-events`,
     deadLetterTopic: `test.${tag}.lot-events.dlq`,
+    recallsTopic: `test.${tag}.recalls`,
     partitions,
     replicationFactor: 1,
     retentionMs: 3_600_000,

@@ -8,6 +8,7 @@ import { FacilitiesModule } from './facilities/facilities.module';
 import { HealthHttpController } from './health/health.http.controller';
 import { InfrastructureModule } from './infrastructure.module';
 import { LotsModule } from './lots/lots.module';
+import { RecallsModule } from './recalls/recalls.module';
 import { ScansModule } from './scans/scans.module';
 
 @Module({})
@@ -28,6 +29,7 @@ export class AppModule {
         FacilitiesModule,
         LotsModule,
         ScansModule,
+        RecallsModule,
       ],
       controllers: [HealthHttpController],
     };

@@ -9,10 +9,10 @@ import {
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { PostgresEventStore } from '@app/event-store';
+import { AppendSignal, PostgresEventStore } from '@app/event-store';
 import { createKafka, ensureTopics, KafkaSettings, OutboxRelay, producerConfig } from '@app/messaging';
 import { runMigrationsLocked } from '@app/platform';
-import { createLotProjections, InboxProjector, ProjectionEngine } from '@app/read-models';
+import { createInlineProjections, createLotProjections, GenealogyReader, InboxProjector, ProjectionEngine } from '@app/read-models';
 import { CommandExecutor } from './common/commands/command-executor';
 import { ReadModelGate } from './common/queries/read-model-gate';
 import { READ_PROGRESS, ReadProgress } from './common/queries/read-progress';
@@ -163,8 +163,14 @@ export class InfrastructureModule {
         {
           provide: PostgresEventStore,
           inject: [getDataSourceToken(), MIGRATED],
-          useFactory: (ds: DataSource) => new PostgresEventStore(ds),
+          useFactory: (ds: DataSource) =>
+            new PostgresEventStore(
+              ds,
+              new AppendSignal(),
+              createInlineProjections().map((p) => (events, manager) => p.apply(events, manager)),
+            ),
         },
+        { provide: GenealogyReader, inject: [getDataSourceToken()], useFactory: (ds: DataSource) => new GenealogyReader(ds) },
         {
           provide: ProjectionEngine,
           inject: [PostgresEventStore, getDataSourceToken()],
@@ -180,7 +186,7 @@ export class InfrastructureModule {
         CommandExecutor,
         ReadModelGate,
       ],
-      exports: [PostgresEventStore, ProjectionEngine, InboxProjector, CommandExecutor, ReadModelGate, TRANSPORT],
+      exports: [PostgresEventStore, ProjectionEngine, InboxProjector, GenealogyReader, CommandExecutor, ReadModelGate, TRANSPORT],
     };
   }
 }

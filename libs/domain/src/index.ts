@@ -10,3 +10,4 @@ export * from './lot/lot.decider';
 export * from './lot/quantity';
 export * from './lot/sale-eligibility.policy';
 export * from './lot/lot.upcast';
+export * from './lot/lot.genealogy';

@@ -67,6 +67,37 @@ export interface AppendOptions<T> {
   readonly idempotency?: IdempotencyOptions<T>;
 }
 
+/** One stream's share of a multi-stream append. */
+export interface StreamAppend {
+  readonly streamId: string;
+  readonly streamType: string;
+  /** 0 = the stream must not exist yet. */
+  readonly expectedVersion: number;
+  readonly events: readonly NewEvent[];
+}
+
+export interface AppendManyResult {
+  /** The highest global position written (or the first stream's last position when nothing was). */
+  readonly position: number;
+  readonly streams: AppendResult[];
+  readonly events: StoredEvent[];
+}
+
+export interface AppendManyOptions<T> {
+  readonly idempotency?: {
+    readonly key: string;
+    readonly requestHash: string;
+    readonly respond: (result: AppendManyResult) => StoredResponse<T>;
+  };
+}
+
+export type AppendManyOutcome<T> =
+  | { readonly kind: 'appended'; readonly result: AppendManyResult; readonly response?: StoredResponse<T> }
+  | { readonly kind: 'replayed'; readonly response: StoredResponse<T> };
+
+/** Runs inside every append's transaction (Marten's "inline projection"): for indexes commands must read consistently. */
+export type InlineProjection = (events: readonly StoredEvent[], manager: import('typeorm').EntityManager) => Promise<void>;
+
 export type AppendOutcome<T> =
   | { readonly kind: 'appended'; readonly result: AppendResult; readonly response?: StoredResponse<T> }
   | { readonly kind: 'replayed'; readonly response: StoredResponse<T> };

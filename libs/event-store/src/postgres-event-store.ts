@@ -2,10 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { IdempotencyKeyReusedError, WrongExpectedVersionError } from './event-store.errors';
 import {
+  AppendManyOptions,
+  AppendManyOutcome,
+  AppendManyResult,
   AppendOptions,
   AppendOutcome,
   AppendResult,
   Checkpoint,
+  InlineProjection,
+  StreamAppend,
   NewEvent,
   StoredEvent,
   StoredResponse,
@@ -61,6 +66,7 @@ export class PostgresEventStore {
   constructor(
     private readonly dataSource: DataSource,
     readonly appended: AppendSignal = new AppendSignal(),
+    private readonly inline: readonly InlineProjection[] = [],
   ) {}
 
   async readStream(streamId: string, manager: EntityManager = this.dataSource.manager): Promise<StreamSlice> {
@@ -83,14 +89,33 @@ export class PostgresEventStore {
   }
 
   /**
-   * Appends in its own transaction. When the idempotency key was used by a
-   * transaction that committed first, answers with that one's stored response.
+   * Appends to one stream in its own transaction. When the idempotency key was
+   * used by a transaction that committed first, answers with that one's stored response.
    */
   async append<T>(streamId: string, events: readonly NewEvent[], options: AppendOptions<T>): Promise<AppendOutcome<T>> {
+    const outcome = await this.appendMany<T>([{ streamId, streamType: options.streamType, expectedVersion: options.expectedVersion, events }], {
+      idempotency: options.idempotency && { ...options.idempotency, respond: (r) => options.idempotency!.respond(r.streams[0]) },
+    });
+    return outcome.kind === 'replayed' ? outcome : { kind: 'appended', result: outcome.result.streams[0], response: outcome.response };
+  }
+
+  /** The single-stream append inside a caller's transaction (tests use this to hold a transaction open). */
+  async appendWithin<T>(manager: EntityManager, streamId: string, events: readonly NewEvent[], options: AppendOptions<T>): Promise<AppendOutcome<T>> {
+    const outcome = await this.appendManyWithin<T>(
+      manager,
+      [{ streamId, streamType: options.streamType, expectedVersion: options.expectedVersion, events }],
+      { idempotency: options.idempotency && { ...options.idempotency, respond: (r) => options.idempotency!.respond(r.streams[0]) } },
+    );
+    return outcome.kind === 'replayed' ? outcome : { kind: 'appended', result: outcome.result.streams[0], response: outcome.response };
+  }
+
+  /**
+   * Appends to several streams atomically (a split, a merge, a recall reaching
+   * thousands of lots): every stream at its expected version, or nothing.
+   */
+  async appendMany<T>(appends: readonly StreamAppend[], options: AppendManyOptions<T> = {}): Promise<AppendManyOutcome<T>> {
     try {
-      const outcome = await this.dataSource.transaction((manager) =>
-        this.appendWithin(manager, streamId, events, options),
-      );
+      const outcome = await this.dataSource.transaction((manager) => this.appendManyWithin(manager, appends, options));
       if (outcome.kind === 'appended' && outcome.result.events.length > 0) this.appended.notify();
       return outcome;
     } catch (e) {
@@ -102,14 +127,8 @@ export class PostgresEventStore {
     }
   }
 
-  /** The append itself, inside a caller's transaction (tests use this to hold a transaction open). */
-  async appendWithin<T>(
-    manager: EntityManager,
-    streamId: string,
-    events: readonly NewEvent[],
-    options: AppendOptions<T>,
-  ): Promise<AppendOutcome<T>> {
-    const { expectedVersion, idempotency } = options;
+  async appendManyWithin<T>(manager: EntityManager, appends: readonly StreamAppend[], options: AppendManyOptions<T> = {}): Promise<AppendManyOutcome<T>> {
+    const { idempotency } = options;
     if (idempotency) {
       const rows: { request_hash: string; response: StoredResponse<T> }[] = await manager.query(
         `SELECT request_hash, response FROM idempotency_keys WHERE key = $1`,
@@ -121,73 +140,116 @@ export class PostgresEventStore {
       }
     }
 
-    let result: AppendResult;
-    if (events.length === 0) {
-      const slice = await manager.query(
-        `SELECT s.version, (SELECT max(global_position) FROM events e WHERE e.stream_id = s.stream_id) AS position
-           FROM event_streams s WHERE s.stream_id = $1`,
-        [streamId],
-      );
-      const actual = slice.length ? Number(slice[0].version) : 0;
-      if (actual !== expectedVersion) throw new WrongExpectedVersionError(streamId, expectedVersion, slice.length ? actual : null);
-      result = { streamId, nextVersion: actual, position: slice.length ? Number(slice[0].position) : 0, events: [] };
-    } else {
-      const nextVersion = expectedVersion + events.length;
-      // Moving the version row first serialises writers of one stream, so a
-      // stream's global positions follow its versions.
-      const moved =
-        expectedVersion === 0
-          ? await manager.query(
-              `INSERT INTO event_streams (stream_id, stream_type, version) VALUES ($1, $2, $3)
-               ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id`,
-              [streamId, options.streamType, nextVersion],
-            )
-          : // TypeORM answers UPDATE with [rows, rowCount]
-            (
-              await manager.query(
-                `UPDATE event_streams SET version = $3, updated_at = now()
-                  WHERE stream_id = $1 AND version = $2 RETURNING stream_id`,
-                [streamId, expectedVersion, nextVersion],
-              )
-            )[0];
-      if (moved.length === 0) {
-        const actual = await manager.query(`SELECT version FROM event_streams WHERE stream_id = $1`, [streamId]);
-        throw new WrongExpectedVersionError(streamId, expectedVersion, actual.length ? Number(actual[0].version) : null);
-      }
-
-      const params: unknown[] = [];
-      const tuples = events.map((event, i) => {
-        const base = params.length;
-        params.push(
-          randomUUID(),
-          streamId,
-          expectedVersion + i + 1,
-          event.type,
-          event.schemaVersion,
-          JSON.stringify(event.data),
-          JSON.stringify(event.metadata ?? {}),
-          event.occurredAt ?? null,
-        );
-        const p = (n: number) => `$${base + n}`;
-        return `(${p(1)}::uuid, ${p(2)}, ${p(3)}::int, ${p(4)}, ${p(5)}::int, ${p(6)}::jsonb, ${p(7)}::jsonb, COALESCE(${p(8)}::timestamptz, clock_timestamp()))`;
-      });
-      const rows: EventRow[] = await manager.query(
-        `INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at)
-         VALUES ${tuples.join(', ')}
-         RETURNING ${EVENT_COLUMNS}`,
-        params,
-      );
-      const stored = rows.map(toStoredEvent).sort((a, b) => a.version - b.version);
-      result = { streamId, nextVersion, position: stored[stored.length - 1].globalPosition, events: stored };
+    // Lock every existing stream row in one consistent order (no deadlocks between
+    // overlapping multi-stream appends) and check each expected version.
+    const ids = [...new Set(appends.map((a) => a.streamId))];
+    if (ids.length !== appends.length) throw new Error('appendMany: a stream appears twice');
+    const current: { stream_id: string; version: number; position: string | null }[] = await manager.query(
+      `SELECT s.stream_id, s.version,
+              (SELECT max(e.global_position) FROM events e WHERE e.stream_id = s.stream_id) AS position
+         FROM event_streams s WHERE s.stream_id = ANY($1) ORDER BY s.stream_id FOR UPDATE OF s`,
+      [ids],
+    );
+    const actual = new Map(current.map((r) => [r.stream_id, { version: Number(r.version), position: Number(r.position ?? 0) }]));
+    for (const a of appends) {
+      const found = actual.get(a.streamId)?.version ?? 0;
+      if (found !== a.expectedVersion) throw new WrongExpectedVersionError(a.streamId, a.expectedVersion, actual.has(a.streamId) ? found : null);
     }
+
+    const writing = appends.filter((a) => a.events.length > 0);
+    const fresh = writing.filter((a) => a.expectedVersion === 0);
+    if (fresh.length > 0) {
+      const created: unknown[] = await manager.query(
+        `INSERT INTO event_streams (stream_id, stream_type, version)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::int[])
+         ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id`,
+        [fresh.map((a) => a.streamId), fresh.map((a) => a.streamType), fresh.map((a) => a.events.length)],
+      );
+      // Another transaction created one of them since our check: a concurrent writer won.
+      if (created.length !== fresh.length) throw new WrongExpectedVersionError(fresh[0].streamId, 0, null);
+    }
+    const moved = writing.filter((a) => a.expectedVersion > 0);
+    if (moved.length > 0) {
+      await manager.query(
+        `UPDATE event_streams s SET version = v.next, updated_at = now()
+           FROM unnest($1::text[], $2::int[]) AS v(stream_id, next)
+          WHERE s.stream_id = v.stream_id`,
+        [moved.map((a) => a.streamId), moved.map((a) => a.expectedVersion + a.events.length)],
+      );
+    }
+
+    const stored = await this.insertEvents(manager, writing);
+    const byStream = new Map<string, StoredEvent[]>();
+    for (const e of stored) {
+      const list = byStream.get(e.streamId);
+      if (list) list.push(e);
+      else byStream.set(e.streamId, [e]);
+    }
+    const streams: AppendResult[] = appends.map((a) => {
+      const mine = (byStream.get(a.streamId) ?? []).sort((x, y) => x.version - y.version);
+      return {
+        streamId: a.streamId,
+        nextVersion: a.expectedVersion + a.events.length,
+        position: mine.length ? mine[mine.length - 1].globalPosition : (actual.get(a.streamId)?.position ?? 0),
+        events: mine,
+      };
+    });
+    for (const inline of this.inline) await inline(stored, manager);
+    const result: AppendManyResult = {
+      position: stored.length ? Math.max(...stored.map((e) => e.globalPosition)) : (streams[0]?.position ?? 0),
+      streams,
+      events: stored,
+    };
 
     if (!idempotency) return { kind: 'appended', result };
     const response = idempotency.respond(result);
     await manager.query(
       `INSERT INTO idempotency_keys (key, request_hash, stream_id, response) VALUES ($1, $2, $3, $4::jsonb)`,
-      [idempotency.key, idempotency.requestHash, streamId, JSON.stringify(response)],
+      [idempotency.key, idempotency.requestHash, appends[0]?.streamId ?? '', JSON.stringify(response)],
     );
     return { kind: 'appended', result, response };
+  }
+
+  /** One multi-row INSERT per chunk (PostgreSQL allows 65535 parameters a statement). */
+  private async insertEvents(manager: EntityManager, appends: readonly StreamAppend[]): Promise<StoredEvent[]> {
+    const all = appends.flatMap((a) => a.events.map((event, i) => ({ streamId: a.streamId, version: a.expectedVersion + i + 1, event })));
+    const stored: StoredEvent[] = [];
+    const CHUNK = 5000;
+    for (let start = 0; start < all.length; start += CHUNK) {
+      const chunk = all.slice(start, start + CHUNK);
+      const rows: EventRow[] = await manager.query(
+        `INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at)
+         SELECT id, stream, version, type, schema_version, data, metadata, COALESCE(occurred, clock_timestamp())
+           FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[], $8::timestamptz[])
+             WITH ORDINALITY AS t(id, stream, version, type, schema_version, data, metadata, occurred, n)
+          ORDER BY n
+         RETURNING ${EVENT_COLUMNS}`,
+        [
+          chunk.map(() => randomUUID()),
+          chunk.map((c) => c.streamId),
+          chunk.map((c) => c.version),
+          chunk.map((c) => c.event.type),
+          chunk.map((c) => c.event.schemaVersion),
+          chunk.map((c) => JSON.stringify(c.event.data)),
+          chunk.map((c) => JSON.stringify(c.event.metadata ?? {})),
+          chunk.map((c) => c.event.occurredAt ?? null),
+        ],
+      );
+      stored.push(...rows.map(toStoredEvent));
+    }
+    return stored.sort((a, b) => a.globalPosition - b.globalPosition);
+  }
+
+  /** Many streams at once, e.g. every lot a recall reaches. */
+  async readStreams(streamIds: readonly string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, StreamSlice>> {
+    const rows: EventRow[] = streamIds.length
+      ? await manager.query(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ANY($1) ORDER BY stream_id, stream_version`, [streamIds])
+      : [];
+    const events = new Map<string, StoredEvent[]>(streamIds.map((id) => [id, []]));
+    for (const r of rows) events.get(r.stream_id)!.push(toStoredEvent(r));
+    return new Map(
+      [...events].map(([id, list]) => [id, { streamId: id, version: list.length ? list[list.length - 1].version : 0, events: list }]),
+    );
   }
 
   /**

@@ -6,6 +6,8 @@ export interface KafkaSettings {
   readonly clientId: string;
   readonly lotEventsTopic: string;
   readonly deadLetterTopic: string;
+  /** One message per lot a recall reaches, keyed by the facility holding it, so each site can follow its own. */
+  readonly recallsTopic: string;
   readonly partitions: number;
   readonly replicationFactor: number;
   /** Topic retention; the event store keeps everything forever, Kafka need not. -1 = forever. */
@@ -27,6 +29,7 @@ export const kafkaSettingsFromEnv = (env: NodeJS.ProcessEnv): KafkaSettings | nu
     clientId: env.KAFKA_CLIENT_ID || 'coldtrace',
     lotEventsTopic,
     deadLetterTopic: env.KAFKA_DEAD_LETTER_TOPIC || `${lotEventsTopic}.dlq`,
+    recallsTopic: env.KAFKA_RECALLS_TOPIC || 'coldtrace.recalls.v1',
     partitions: envInt(env, 'KAFKA_PARTITIONS', 6, 1),
     replicationFactor: envInt(env, 'KAFKA_REPLICATION_FACTOR', 1, 1),
     retentionMs: retention === undefined || retention === '' ? 7 * 24 * 3600 * 1000 : retention === '-1' ? -1 : envInt(env, 'KAFKA_RETENTION_MS', 0, 1),

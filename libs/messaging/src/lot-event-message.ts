@@ -46,6 +46,42 @@ export const toLotEventMessage = (e: StoredEvent): Message => ({
   },
 });
 
+/** Where a recall notification goes when the lot's whereabouts are unknown. */
+export const UNKNOWN_FACILITY_KEY = 'UNKNOWN';
+
+interface RecalledData {
+  recallId: string;
+  origin: string;
+  reason: string;
+  source: string;
+  recalledAt: string;
+  holderFacilityId: string | null;
+}
+
+/** A recall notification for one lot, keyed by the facility holding it (headers name the recall and the lot). */
+export const toRecallMessage = (e: StoredEvent): Message => {
+  const d = e.data as RecalledData;
+  return {
+    key: d.holderFacilityId ?? UNKNOWN_FACILITY_KEY,
+    value: JSON.stringify({
+      recallId: d.recallId,
+      traceCode: traceCodeOf(e.streamId),
+      origin: d.origin,
+      reason: d.reason,
+      source: d.source,
+      recalledAt: d.recalledAt,
+      holderFacilityId: d.holderFacilityId,
+      eventId: e.eventId,
+      globalPosition: e.globalPosition,
+    }),
+    headers: {
+      [HEADERS.eventId]: e.eventId,
+      [HEADERS.traceCode]: traceCodeOf(e.streamId),
+      'recall-id': d.recallId,
+    },
+  };
+};
+
 const str = (o: Record<string, unknown>, k: string): string => {
   const v = o[k];
   if (typeof v !== 'string' || v.length === 0) throw new PoisonMessageError(`field ${k} is not a non-empty string`);

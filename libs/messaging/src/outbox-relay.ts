@@ -10,7 +10,7 @@ import {
   WorkerOptions,
 } from '@app/event-store';
 import { KafkaSettings } from './kafka-settings';
-import { toLotEventMessage } from './lot-event-message';
+import { toLotEventMessage, toRecallMessage } from './lot-event-message';
 
 export const RELAY_SUBSCRIPTION = 'relay:kafka';
 
@@ -39,10 +39,17 @@ export class OutboxRelay {
 
   /** Sends one ordered batch; resolves only once the broker has acknowledged every message. */
   async publish(events: readonly StoredEvent[]): Promise<void> {
-    const messages = events.filter(isLotEvent).map(toLotEventMessage);
-    if (messages.length === 0) return;
-    await this.producer.send({ topic: this.settings.lotEventsTopic, messages, acks: -1 });
-    this.published += messages.length;
+    const lotEvents = events.filter(isLotEvent);
+    if (lotEvents.length === 0) return;
+    const recalls = lotEvents.filter((e) => e.type === 'LotRecalled').map(toRecallMessage);
+    await this.producer.sendBatch({
+      acks: -1,
+      topicMessages: [
+        { topic: this.settings.lotEventsTopic, messages: lotEvents.map(toLotEventMessage) },
+        ...(recalls.length ? [{ topic: this.settings.recallsTopic, messages: recalls }] : []),
+      ],
+    });
+    this.published += lotEvents.length;
   }
 
   start(signal: AppendSignal, options: WorkerOptions, logger: WorkerLogger): void {

@@ -5,6 +5,9 @@ export * from './projections/lot-fold';
 export * from './projections/lot-summary.projection';
 export * from './projections/lot-history.projection';
 export * from './projections/sale-eligibility.projection';
+export * from './projections/genealogy.projection';
+export * from './projections/recalls.projection';
+export * from './genealogy.reader';
 export * from './entities/lot-summary.entity';
 export * from './entities/lot-history.entity';
 export * from './entities/sale-eligibility.entity';
@@ -14,10 +17,12 @@ import { SaleEligibilityEntity } from './entities/sale-eligibility.entity';
 import { CreateLotReadModels1764400001000 } from './migrations/1764400001000-create-lot-read-models';
 import { CreateProjectorInbox1764400002000 } from './migrations/1764400002000-create-projector-inbox';
 import { AddProjectedAtToLotHistory1764400003000 } from './migrations/1764400003000-add-projected-at-to-lot-history';
+import { CreateGenealogyAndRecalls1764400004000 } from './migrations/1764400004000-create-genealogy-and-recalls';
 
 export const READ_MODEL_ENTITIES = [LotSummaryEntity, LotHistoryEntity, SaleEligibilityEntity];
 export const READ_MODEL_MIGRATIONS = [
   CreateLotReadModels1764400001000,
   CreateProjectorInbox1764400002000,
   AddProjectedAtToLotHistory1764400003000,
+  CreateGenealogyAndRecalls1764400004000,
 ];

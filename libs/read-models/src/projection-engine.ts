@@ -11,12 +11,19 @@ import { Projection, REBUILD_LOCK, subscriptionIdOf } from './projection';
 import { LotHistoryProjection } from './projections/lot-history.projection';
 import { LotSummaryProjection } from './projections/lot-summary.projection';
 import { SaleEligibilityProjection } from './projections/sale-eligibility.projection';
+import { RecallsProjection } from './projections/recalls.projection';
+import { GenealogyProjection } from './projections/genealogy.projection';
 
+/** The read models fed by a transport (in-process subscription or Kafka). */
 export const createLotProjections = (): Projection[] => [
   new LotSummaryProjection(),
   new LotHistoryProjection(),
   new SaleEligibilityProjection(),
+  new RecallsProjection(),
 ];
+
+/** Written in the append's own transaction (see PostgresEventStore's inline projections); rebuilt with the others. */
+export const createInlineProjections = (): Projection[] => [new GenealogyProjection()];
 
 /**
  * The embedded (in-process) transport: each projection follows the event

@@ -2,7 +2,7 @@ import '../../../../libs/platform/src/register-aliases';
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PostgresEventStore } from '@app/event-store';
-import { createLotProjections, ProjectionEngine } from '@app/read-models';
+import { createInlineProjections, createLotProjections, ProjectionEngine } from '@app/read-models';
 import { dataSourceOptions, envDatabase, resolveDatabase, runMigrationsLocked } from '@app/platform';
 
 /**
@@ -15,7 +15,7 @@ export const rebuildProjections = async (databaseUrl: string): Promise<Record<st
   await dataSource.initialize();
   try {
     await runMigrationsLocked(dataSource);
-    const engine = new ProjectionEngine(createLotProjections(), new PostgresEventStore(dataSource), dataSource);
+    const engine = new ProjectionEngine([...createLotProjections(), ...createInlineProjections()], new PostgresEventStore(dataSource), dataSource);
     return await engine.rebuild();
   } finally {
     await dataSource.destroy();

@@ -1,5 +1,6 @@
 import { KafkaSettings, kafkaSettingsFromEnv } from '@app/messaging';
-import { DatabaseSettings, envDatabase, envInt, envLogLevels, LogLevel } from '@app/platform';
+import { DEFAULT_TEMPERATURE_LIMITS, TemperatureLimits } from '@app/domain';
+import { DatabaseSettings, envDatabase, envInt, envLogLevels, envNumber, LogLevel } from '@app/platform';
 
 /** Everything the api reads from its environment, parsed once at start-up. */
 export interface AppConfig extends DatabaseSettings {
@@ -12,6 +13,8 @@ export interface AppConfig extends DatabaseSettings {
   readonly logLevels: LogLevel[];
   /** null = embedded mode: projections run in-process. Set = the relay publishes, apps/projector projects. */
   readonly kafka: KafkaSettings | null;
+  /** A scan above these (°C) raises a TEMPERATURE_EXCURSION compliance flag. */
+  readonly temperatureLimits: TemperatureLimits;
 }
 
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => ({
@@ -22,4 +25,9 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => (
   projectionPollMs: envInt(env, 'PROJECTION_POLL_MS', 500, 10),
   logLevels: envLogLevels(env),
   kafka: kafkaSettingsFromEnv(env),
+  temperatureLimits: {
+    FROZEN: envNumber(env, 'TEMP_LIMIT_FROZEN_C', DEFAULT_TEMPERATURE_LIMITS.FROZEN),
+    CHILLED: envNumber(env, 'TEMP_LIMIT_CHILLED_C', DEFAULT_TEMPERATURE_LIMITS.CHILLED),
+    FRUIT: envNumber(env, 'TEMP_LIMIT_FRUIT_C', DEFAULT_TEMPERATURE_LIMITS.FRUIT),
+  },
 });

@@ -4,10 +4,12 @@ import { RegisterFacilityHttpController } from './commands/register-facility/reg
 import { GetFacilityHandler } from './queries/get-facility/get-facility.handler';
 import { GetFacilityHttpController } from './queries/get-facility/get-facility.http.controller';
 import { FacilityRepository } from './facility.repository';
+import { GetInventoryHandler } from './queries/get-inventory/get-inventory.handler';
+import { GetInventoryHttpController } from './queries/get-inventory/get-inventory.http.controller';
 
 @Module({
-  controllers: [RegisterFacilityHttpController, GetFacilityHttpController],
-  providers: [FacilityRepository, RegisterFacilityHandler, GetFacilityHandler],
+  controllers: [RegisterFacilityHttpController, GetFacilityHttpController, GetInventoryHttpController],
+  providers: [FacilityRepository, RegisterFacilityHandler, GetFacilityHandler, GetInventoryHandler],
   exports: [FacilityRepository],
 })
 export class FacilitiesModule {}

@@ -3,10 +3,19 @@ import { FacilitiesModule } from '../facilities/facilities.module';
 import { AttachDocumentHandler } from './commands/attach-document/attach-document.handler';
 import { AttachDocumentHttpController } from './commands/attach-document/attach-document.http.controller';
 import { LockLotHandler } from './commands/lock-lot/lock-lot.handler';
-import { LockLotHttpController } from './commands/lock-lot/lock-lot.http.controller';
 import { RegisterLotHandler } from './commands/register-lot/register-lot.handler';
 import { RegisterLotHttpController } from './commands/register-lot/register-lot.http.controller';
 import { UnlockLotHandler } from './commands/unlock-lot/unlock-lot.handler';
+import { DestroyLotHandler } from './commands/destroy-lot/destroy-lot.handler';
+import { MergeLotsHandler } from './commands/merge-lots/merge-lots.handler';
+import { MergeLotsHttpController } from './commands/merge-lots/merge-lots.http.controller';
+import { RecallLotHandler } from './commands/recall-lot/recall-lot.handler';
+import { SplitLotHandler } from './commands/split-lot/split-lot.handler';
+import { SplitLotHttpController } from './commands/split-lot/split-lot.http.controller';
+import { LotBatchExecutor } from './lot-batch.executor';
+import { ListLotsHandler } from './queries/list-lots/list-lots.handler';
+import { TraceLotHandler } from './queries/trace-lot/trace-lot.handler';
+import { RegulatorActionsHttpController } from './regulator-actions.http.controller';
 import { LotCommandRunner } from './lot-command.runner';
 import { LotQueriesHttpController } from './lot-queries.http.controller';
 import { LotReadRepository } from './lot-read.repository';
@@ -16,10 +25,24 @@ import { GetSaleEligibilityHandler } from './queries/get-sale-eligibility/get-sa
 
 @Module({
   imports: [FacilitiesModule],
-  controllers: [RegisterLotHttpController, AttachDocumentHttpController, LockLotHttpController, LotQueriesHttpController],
+  controllers: [
+    RegisterLotHttpController,
+    AttachDocumentHttpController,
+    SplitLotHttpController,
+    MergeLotsHttpController,
+    RegulatorActionsHttpController,
+    LotQueriesHttpController,
+  ],
   providers: [
     LotCommandRunner,
+    LotBatchExecutor,
     LotReadRepository,
+    SplitLotHandler,
+    MergeLotsHandler,
+    RecallLotHandler,
+    DestroyLotHandler,
+    ListLotsHandler,
+    TraceLotHandler,
     RegisterLotHandler,
     AttachDocumentHandler,
     LockLotHandler,

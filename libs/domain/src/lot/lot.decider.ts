@@ -1,43 +1,29 @@
 import { Decider } from '../shared/decider';
 import { conflict, invalid, notFound, ruleViolated } from '../shared/domain-error';
 import { FacilityRef, Zone } from '../facility/facility.types';
-import { LotCommand, RecordScan } from './lot.commands';
-import { LotEvent, ScanFacts, TraceViolationRecorded } from './lot.events';
+import { LotCommand, RecordScan, SplitLot } from './lot.commands';
+import { ComplianceFlagRaised, LotEvent, ScanFacts, TraceViolationRecorded } from './lot.events';
 import { evolveLot, initialLotState, LotState } from './lot.state';
 import { isValidAmount } from './quantity';
+import { iso, notInFuture } from './time';
 import { lockReasons, saleEligibility, tradeBlockers } from './sale-eligibility.policy';
-import { LotDocument, TraceViolationKind } from './lot.types';
+import { ComplianceFlagKind, LotDocument, TraceViolationKind } from './lot.types';
 
 /** Trading onwards out of these facilities needs the full set of papers and an unbroken trace. */
 const GATED_DISPATCH_FROM = new Set(['CENTRAL_WAREHOUSE', 'WHOLESALE_MARKET']);
 /** Goods may only reach these after passing a central warehouse (总仓). */
 const DOWNSTREAM_OF_WAREHOUSE = new Set(['WHOLESALE_MARKET', 'RETAIL_STORE']);
 
-/** Times outside this window are typos or attacks, not cold-chain events (and would overflow storage). */
-const EARLIEST = Date.parse('2000-01-01T00:00:00Z');
-const LATEST = Date.parse('2100-01-01T00:00:00Z');
-
-const iso = (value: string, field: string): string => {
-  const t = Date.parse(value);
-  if (Number.isNaN(t)) throw invalid('VALIDATION_FAILED', `${field} is not a valid date-time`, { field });
-  if (t < EARLIEST || t >= LATEST) {
-    throw invalid('VALIDATION_FAILED', `${field} must fall between 2000-01-01 and 2100-01-01`, { field });
-  }
-  return new Date(t).toISOString();
-};
-
-/** Scanner clocks drift; beyond this a scan from the future is a malformed request. */
-const CLOCK_SKEW_MS = 5 * 60 * 1000;
-
-const notInFuture = (value: string, field: string, now: Date): void => {
-  if (Date.parse(value) > now.getTime() + CLOCK_SKEW_MS) {
-    throw invalid('VALIDATION_FAILED', `${field} ${value} is in the future`, { field });
-  }
-};
-
 const requireRegistered = (state: LotState): void => {
   if (!state.registered) throw notFound('LOT_NOT_FOUND', 'no lot with this trace code is registered');
 };
+
+const requireNotDestroyed = (state: LotState): void => {
+  if (state.destroyed) throw ruleViolated('LOT_DESTROYED', `the lot was destroyed at ${state.destroyed.destroyedAt}: ${state.destroyed.reason}`);
+};
+
+/** Where a lot is for a notification: its holder, or where it is heading while in transit. */
+export const whereabouts = (state: LotState): string | null => state.custody?.facilityId ?? state.inTransit?.toFacilityId ?? null;
 
 const zoneOf = (facility: FacilityRef, zoneId: string | null): Zone | null => {
   if (zoneId === null) return null;
@@ -86,8 +72,35 @@ const custodyViolations = (state: LotState, facts: ScanFacts, action: RecordScan
   return found;
 };
 
+/** 三专 and the cold chain: facts worth a regulator's eye that do not block on their own. */
+const complianceFlags = (state: LotState, facts: ScanFacts, d: RecordScan['data']): ComplianceFlagRaised[] => {
+  const raised: ComplianceFlagRaised[] = [];
+  const flag = (kind: ComplianceFlagKind, message: string) =>
+    raised.push({
+      type: 'ComplianceFlagRaised',
+      schemaVersion: 1,
+      data: { flag: kind, scanId: facts.scanId, facilityId: facts.facilityId, message, occurredAt: facts.occurredAt },
+    });
+  const where = facts.zoneKind ? `a ${facts.zoneKind} zone (${facts.zoneId})` : 'no recorded zone';
+  if (d.action === 'RECEIVE' && d.facility.type !== 'PORT_OF_ENTRY' && facts.zoneKind !== 'DEDICATED_INTAKE') {
+    flag('RECEIPT_OUTSIDE_DEDICATED_INTAKE', `received at ${facts.facilityId} through ${where}, not a dedicated intake`);
+  }
+  if (d.action === 'STORE' && (facts.zoneKind === 'GENERAL' || facts.zoneKind === 'DEDICATED_INTAKE')) {
+    flag('STORAGE_OUTSIDE_DEDICATED_ZONE', `stored at ${facts.facilityId} in ${where}, not a dedicated storage or sales zone`);
+  }
+  if (d.action === 'DISPATCH' && !d.vehicle?.disinfectedAt) {
+    flag('VEHICLE_NOT_DISINFECTED', d.vehicle ? `vehicle ${d.vehicle.plate} has no disinfection record` : 'dispatched with no vehicle recorded, so no vehicle disinfection record');
+  }
+  const limit = state.product ? d.temperatureLimits[state.product.category] : undefined;
+  if (facts.temperatureC !== null && limit !== undefined && facts.temperatureC > limit) {
+    flag('TEMPERATURE_EXCURSION', `${facts.temperatureC} °C at ${facts.facilityId}, above the ${limit} °C limit for ${state.product!.category}`);
+  }
+  return raised;
+};
+
 const decideScan = (command: RecordScan, state: LotState, now: Date): LotEvent[] => {
   requireRegistered(state);
+  requireNotDestroyed(state);
   const d = command.data;
   const zone = zoneOf(d.facility, d.zoneId);
   const facts: ScanFacts = {
@@ -116,17 +129,18 @@ const decideScan = (command: RecordScan, state: LotState, now: Date): LotEvent[]
   }
   const vehicle = d.vehicle ? { plate: d.vehicle.plate, disinfectedAt: d.vehicle.disinfectedAt ? iso(d.vehicle.disinfectedAt, 'vehicle.disinfectedAt') : null } : null;
   const found = custodyViolations(state, facts, d.action);
+  const flags = complianceFlags(state, facts, d);
 
   switch (d.action) {
     case 'RECEIVE':
-      return [{ type: 'LotReceived', schemaVersion: 1, data: { ...facts, fromFacilityId: state.inTransit?.fromFacilityId ?? null, vehicle } }, ...found];
+      return [{ type: 'LotReceived', schemaVersion: 1, data: { ...facts, fromFacilityId: state.inTransit?.fromFacilityId ?? null, vehicle } }, ...found, ...flags];
     case 'STORE':
       if (!zone) throw invalid('VALIDATION_FAILED', 'a STORE scan needs zoneId', { field: 'zoneId' });
-      return [{ type: 'LotStored', schemaVersion: 1, data: facts }, ...found];
+      return [{ type: 'LotStored', schemaVersion: 1, data: facts }, ...found, ...flags];
     case 'DISINFECT':
-      return [{ type: 'LotDisinfected', schemaVersion: 1, data: { ...facts, vehicle } }, ...found];
+      return [{ type: 'LotDisinfected', schemaVersion: 1, data: { ...facts, vehicle } }, ...found, ...flags];
     case 'SAMPLE':
-      return [{ type: 'LotSampled', schemaVersion: 1, data: facts }, ...found];
+      return [{ type: 'LotSampled', schemaVersion: 1, data: facts }, ...found, ...flags];
     case 'DISPATCH': {
       const to = d.toFacility;
       if (!to) throw invalid('VALIDATION_FAILED', 'a DISPATCH scan needs toFacilityId', { field: 'toFacilityId' });
@@ -150,6 +164,7 @@ const decideScan = (command: RecordScan, state: LotState, now: Date): LotEvent[]
           schemaVersion: 1,
           data: { ...facts, toFacilityId: to.id, toFacilityType: to.type, vehicle, quantity: quantity.remaining },
         },
+        ...flags,
       ];
     }
     case 'SELL': {
@@ -163,9 +178,43 @@ const decideScan = (command: RecordScan, state: LotState, now: Date): LotEvent[]
       if (!verdict.allowed) {
         throw ruleViolated('SALE_BLOCKED', 'this lot may not be sold', { reasons: verdict.reasons });
       }
-      return [{ type: 'LotSold', schemaVersion: 1, data: { ...facts, quantity: d.quantity } }];
+      return [{ type: 'LotSold', schemaVersion: 1, data: { ...facts, quantity: d.quantity } }, ...flags];
     }
   }
+};
+
+/** Portions leave the parent as child lots at the same holder; quantities are conserved. */
+const decideSplit = (command: SplitLot, state: LotState, now: Date): LotEvent[] => {
+  requireRegistered(state);
+  requireNotDestroyed(state);
+  const d = command.data;
+  if (!state.custody) throw ruleViolated('LOT_IN_TRANSIT', 'a lot in transit cannot be split; receive it first');
+  const occurredAt = iso(d.occurredAt, 'occurredAt');
+  notInFuture(occurredAt, 'occurredAt', now);
+  const q = state.quantity!;
+  const seen = new Set<string>([state.traceCode!]);
+  for (const c of d.children) {
+    if (seen.has(c.traceCode)) {
+      throw invalid('VALIDATION_FAILED', `child trace code ${c.traceCode} repeats a trace code of this split`, { field: 'children' });
+    }
+    seen.add(c.traceCode);
+    if (!isValidAmount(c.quantity, q.unit)) {
+      throw invalid('INVALID_QUANTITY', `${c.quantity} is not a valid amount of ${q.unit}`, { field: 'children.quantity' });
+    }
+  }
+  const total = d.children.reduce((sum, c) => Math.round((sum + c.quantity) * 1000) / 1000, 0);
+  if (total > q.remaining) {
+    throw ruleViolated('QUANTITY_EXCEEDS_REMAINING', `the children take ${total} ${q.unit} but only ${q.remaining} ${q.unit} remain`, {
+      remaining: q.remaining,
+    });
+  }
+  return [
+    {
+      type: 'LotSplit',
+      schemaVersion: 1,
+      data: { splitId: d.splitId, children: d.children.map((c) => ({ ...c })), facilityId: state.custody.facilityId, occurredAt },
+    },
+  ];
 };
 
 export const lotDecider: Decider<LotCommand, LotEvent, LotState> = {
@@ -228,12 +277,13 @@ export const lotDecider: Decider<LotCommand, LotEvent, LotState> = {
             attached,
             {
               type: 'LotLocked',
-              schemaVersion: 1,
+              schemaVersion: 2,
               data: {
                 reason: `nucleic-acid test ${document.number} is POSITIVE`,
                 source: 'POSITIVE_TEST',
                 documentNumber: document.number,
                 lockedAt: now.toISOString(),
+                ancestor: null,
               },
             },
           ];
@@ -242,20 +292,56 @@ export const lotDecider: Decider<LotCommand, LotEvent, LotState> = {
       }
       case 'RecordScan':
         return decideScan(command, state, now);
-      case 'LockLot':
+      case 'LockLot': {
         requireRegistered(state);
-        if (state.lock) throw conflict('LOT_ALREADY_LOCKED', `the lot is already locked: ${state.lock.reason}`);
+        const { reason, ancestor = null } = command.data;
+        if (ancestor !== null) {
+          if (state.ancestorLocks.some((l) => l.ancestor === ancestor)) return [];
+        } else if (state.lock) {
+          throw conflict('LOT_ALREADY_LOCKED', `the lot is already locked: ${state.lock.reason}`);
+        }
         return [
           {
             type: 'LotLocked',
-            schemaVersion: 1,
-            data: { reason: command.data.reason, source: 'REGULATOR', documentNumber: null, lockedAt: now.toISOString() },
+            schemaVersion: 2,
+            data: { reason, source: 'REGULATOR', documentNumber: null, lockedAt: now.toISOString(), ancestor },
           },
         ];
-      case 'UnlockLot':
+      }
+      case 'UnlockLot': {
         requireRegistered(state);
-        if (!state.lock) throw conflict('LOT_NOT_LOCKED', 'the lot is not locked');
-        return [{ type: 'LotUnlocked', schemaVersion: 1, data: { reason: command.data.reason, unlockedAt: now.toISOString() } }];
+        const { reason, ancestor = null } = command.data;
+        if (ancestor !== null) {
+          if (!state.ancestorLocks.some((l) => l.ancestor === ancestor)) return [];
+        } else if (!state.lock) {
+          throw conflict('LOT_NOT_LOCKED', 'the lot is not locked');
+        }
+        return [{ type: 'LotUnlocked', schemaVersion: 2, data: { reason, unlockedAt: now.toISOString(), ancestor } }];
+      }
+      case 'RecallLot': {
+        requireRegistered(state);
+        const d = command.data;
+        if (state.recalls.some((r) => r.recallId === d.recallId)) return [];
+        return [
+          {
+            type: 'LotRecalled',
+            schemaVersion: 1,
+            data: { ...d, recalledAt: now.toISOString(), holderFacilityId: whereabouts(state) },
+          },
+        ];
+      }
+      case 'DestroyLot':
+        requireRegistered(state);
+        if (state.destroyed) throw conflict('LOT_ALREADY_DESTROYED', `the lot was already destroyed at ${state.destroyed.destroyedAt}`);
+        return [
+          {
+            type: 'LotDestroyed',
+            schemaVersion: 1,
+            data: { reason: command.data.reason, destroyedAt: now.toISOString(), holderFacilityId: whereabouts(state) },
+          },
+        ];
+      case 'SplitLot':
+        return decideSplit(command, state, now);
     }
   },
 };

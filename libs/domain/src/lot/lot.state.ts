@@ -1,10 +1,16 @@
 import { LotEvent, ScanFacts } from './lot.events';
 import {
+  AncestorLock,
+  ComplianceFlag,
   Custody,
+  Destruction,
   LotDocument,
   LotLock,
+  LotPortion,
+  PaperLine,
   Product,
   QuantityUnit,
+  RecallRecord,
   RouteStop,
   Transit,
   TraceViolation,
@@ -28,7 +34,18 @@ export interface LotState {
   readonly route: readonly RouteStop[];
   readonly documents: readonly LotDocument[];
   readonly violations: readonly TraceViolation[];
+  /** The lot's own lock (a positive test or a regulator). */
   readonly lock: LotLock | null;
+  /** Locks placed on ancestors that reached this lot. */
+  readonly ancestorLocks: readonly AncestorLock[];
+  readonly recalls: readonly RecallRecord[];
+  readonly destroyed: Destruction | null;
+  /** The lots this one was split or repacked from (empty for an import lot). */
+  readonly parents: readonly LotPortion[];
+  readonly children: readonly LotPortion[];
+  /** Papers inherited from the parents, one line per parent line; own `documents` add to every line. */
+  readonly inheritedPaperLines: readonly PaperLine[];
+  readonly flags: readonly ComplianceFlag[];
   readonly lastActivityAt: string | null;
 }
 
@@ -48,8 +65,24 @@ export const initialLotState = (): LotState => ({
   documents: [],
   violations: [],
   lock: null,
+  ancestorLocks: [],
+  recalls: [],
+  destroyed: null,
+  parents: [],
+  children: [],
+  inheritedPaperLines: [],
+  flags: [],
   lastActivityAt: null,
 });
+
+/** The paper lines a lot trades on: each inherited line completed by the lot's own documents. */
+export const paperLines = (state: LotState): PaperLine[] =>
+  state.inheritedPaperLines.length === 0
+    ? [{ from: null, documents: state.documents }]
+    : state.inheritedPaperLines.map((line) => ({ from: line.from, documents: [...line.documents, ...state.documents] }));
+
+/** What every lock says, own and inherited; empty = not locked. */
+export const isLocked = (state: LotState): boolean => state.lock !== null || state.ancestorLocks.length > 0;
 
 /** A scan at a facility puts the lot there (scans are facts), opening a route stop if it is a new place. */
 const arrive = (state: LotState, scan: ScanFacts): LotState => {
@@ -95,10 +128,16 @@ export const evolveLot = (state: LotState, event: LotEvent): LotState => {
     }
     case 'DocumentAttached':
       return { ...state, documents: [...state.documents, event.data.document] };
-    case 'LotLocked':
-      return { ...state, lock: event.data };
+    case 'LotLocked': {
+      const { ancestor, ...lock } = event.data;
+      return ancestor === null
+        ? { ...state, lock }
+        : { ...state, ancestorLocks: [...state.ancestorLocks, { ancestor, reason: lock.reason, lockedAt: lock.lockedAt }] };
+    }
     case 'LotUnlocked':
-      return { ...state, lock: null };
+      return event.data.ancestor === null
+        ? { ...state, lock: null }
+        : { ...state, ancestorLocks: state.ancestorLocks.filter((l) => l.ancestor !== event.data.ancestor) };
     case 'LotReceived':
     case 'LotStored':
     case 'LotDisinfected':
@@ -127,6 +166,58 @@ export const evolveLot = (state: LotState, event: LotEvent): LotState => {
       const q = here.quantity!;
       return { ...here, quantity: { ...q, remaining: subtractQuantity(q.remaining, event.data.quantity) } };
     }
+    case 'LotSplit': {
+      const taken = event.data.children.reduce((sum, c) => sum + c.quantity, 0);
+      const q = state.quantity!;
+      return {
+        ...state,
+        quantity: { ...q, remaining: subtractQuantity(q.remaining, taken) },
+        children: [...state.children, ...event.data.children],
+        lastActivityAt: event.data.occurredAt,
+      };
+    }
+    case 'LotMerged': {
+      const q = state.quantity!;
+      return {
+        ...state,
+        quantity: { ...q, remaining: subtractQuantity(q.remaining, event.data.quantity) },
+        children: [...state.children, { traceCode: event.data.intoTraceCode, quantity: event.data.quantity }],
+        lastActivityAt: event.data.occurredAt,
+      };
+    }
+    case 'LotDerived': {
+      const d = event.data;
+      return {
+        ...state,
+        registered: true,
+        traceCode: d.traceCode,
+        product: d.product,
+        originCountry: d.originCountry,
+        importer: d.importer,
+        quantity: { initial: d.quantity.amount, remaining: d.quantity.amount, unit: d.quantity.unit },
+        portOfEntryId: d.portOfEntryId,
+        enteredAt: d.enteredAt,
+        custody: d.custody,
+        route: d.route,
+        passedCentralWarehouse: d.passedCentralWarehouse,
+        inheritedPaperLines: d.paperLines,
+        violations: d.violations,
+        ancestorLocks: d.ancestorLocks,
+        recalls: d.recalls,
+        parents: d.parents,
+        lastActivityAt: d.occurredAt,
+      };
+    }
+    case 'LotRecalled': {
+      const { recallId, origin, reason, source, recalledAt } = event.data;
+      return { ...state, recalls: [...state.recalls, { recallId, origin, reason, source, recalledAt }] };
+    }
+    case 'LotDestroyed':
+      return { ...state, destroyed: { reason: event.data.reason, destroyedAt: event.data.destroyedAt } };
+    case 'ComplianceFlagRaised': {
+      const { flag, facilityId, message, occurredAt } = event.data;
+      return { ...state, flags: [...state.flags, { flag, facilityId, message, occurredAt }] };
+    }
     case 'TraceViolationRecorded': {
       const { kind, facilityId, message, occurredAt } = event.data;
       return { ...state, violations: [...state.violations, { kind, facilityId, message, occurredAt }] };
@@ -134,11 +225,13 @@ export const evolveLot = (state: LotState, event: LotEvent): LotState => {
   }
 };
 
-export type LotStatus = 'LOCKED' | 'IN_TRANSIT' | 'SOLD_OUT' | 'HELD';
+export type LotStatus = 'DESTROYED' | 'RECALLED' | 'LOCKED' | 'IN_TRANSIT' | 'SOLD_OUT' | 'HELD';
 
-/** The one-word lifecycle status shown to users; a lock outranks everything. */
+/** The one-word lifecycle status shown to users; destruction, recall and locks outrank everything. */
 export const lotStatus = (state: LotState): LotStatus => {
-  if (state.lock) return 'LOCKED';
+  if (state.destroyed) return 'DESTROYED';
+  if (state.recalls.length > 0) return 'RECALLED';
+  if (isLocked(state)) return 'LOCKED';
   if (state.inTransit) return 'IN_TRANSIT';
   if (state.quantity && state.quantity.remaining <= 0) return 'SOLD_OUT';
   return 'HELD';

@@ -84,3 +84,62 @@ export interface LotLock {
   readonly documentNumber: string | null;
   readonly lockedAt: string;
 }
+
+/** A lock placed on an ancestor reaches every descendant; it names the ancestor and why. */
+export interface AncestorLock {
+  readonly ancestor: string;
+  readonly reason: string;
+  readonly lockedAt: string;
+}
+
+export type RecallSource = 'REGULATOR' | 'POSITIVE_TEST';
+
+export interface RecallRecord {
+  readonly recallId: string;
+  /** The lot the recall started from (a regulator's target, or the lot that tested positive). */
+  readonly origin: string;
+  readonly reason: string;
+  readonly source: RecallSource;
+  readonly recalledAt: string;
+}
+
+export interface Destruction {
+  readonly reason: string;
+  readonly destroyedAt: string;
+}
+
+export interface LotPortion {
+  readonly traceCode: string;
+  readonly quantity: number;
+}
+
+/**
+ * The papers one physical line of goods carries. A root lot has one line (its
+ * own documents); a lot repacked from several parents has one line per parent,
+ * and every line must be complete for the lot to trade.
+ */
+export interface PaperLine {
+  /** The parent lot this line came through; null for the lot's own line. */
+  readonly from: string | null;
+  readonly documents: readonly LotDocument[];
+}
+
+export const COMPLIANCE_FLAGS = [
+  'RECEIPT_OUTSIDE_DEDICATED_INTAKE',
+  'STORAGE_OUTSIDE_DEDICATED_ZONE',
+  'VEHICLE_NOT_DISINFECTED',
+  'TEMPERATURE_EXCURSION',
+] as const;
+export type ComplianceFlagKind = (typeof COMPLIANCE_FLAGS)[number];
+
+/** Not blocking on its own: a fact the regulator should see. */
+export interface ComplianceFlag {
+  readonly flag: ComplianceFlagKind;
+  readonly facilityId: string;
+  readonly message: string;
+  readonly occurredAt: string;
+}
+
+/** Highest temperature (°C) allowed per category; above it a scan raises TEMPERATURE_EXCURSION. */
+export type TemperatureLimits = Readonly<Record<ProductCategory, number>>;
+export const DEFAULT_TEMPERATURE_LIMITS: TemperatureLimits = { FROZEN: -15, CHILLED: 8, FRUIT: 8 };

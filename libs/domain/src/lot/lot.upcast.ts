@@ -5,8 +5,8 @@ import { LotEvent, LotEventType } from './lot.events';
 const KNOWN: Record<LotEventType, readonly number[]> = {
   LotRegistered: [1],
   DocumentAttached: [1],
-  LotLocked: [1],
-  LotUnlocked: [1],
+  LotLocked: [1, 2],
+  LotUnlocked: [1, 2],
   LotReceived: [1],
   LotStored: [1],
   LotDisinfected: [1],
@@ -14,7 +14,14 @@ const KNOWN: Record<LotEventType, readonly number[]> = {
   LotDispatched: [1],
   LotSold: [1],
   TraceViolationRecorded: [1],
+  LotSplit: [1],
+  LotMerged: [1],
+  LotDerived: [1],
+  LotRecalled: [1],
+  LotDestroyed: [1],
+  ComplianceFlagRaised: [1],
 };
+
 
 /**
  * Turns a stored event back into a domain event, upgrading old schema
@@ -26,5 +33,9 @@ export const toLotEvent = (type: string, schemaVersion: number, data: unknown): 
     throw invalid('UNKNOWN_EVENT', `cannot read lot event ${type} v${schemaVersion}`);
   }
   if (typeof data !== 'object' || data === null) throw invalid('UNKNOWN_EVENT', `lot event ${type} has no data`);
+  // v1 locks and unlocks were always the lot's own: no ancestor.
+  if ((type === 'LotLocked' || type === 'LotUnlocked') && schemaVersion === 1) {
+    return { type, schemaVersion: 2, data: { ...(data as object), ancestor: null } } as LotEvent;
+  }
   return { type, schemaVersion, data } as LotEvent;
 };

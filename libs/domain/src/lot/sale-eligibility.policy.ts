@@ -1,5 +1,5 @@
 import { ZoneKind } from '../facility/facility.types';
-import { LotState } from './lot.state';
+import { LotState, paperLines } from './lot.state';
 import { DocumentType, LotDocument } from './lot.types';
 
 export const REASON_CODES = [
@@ -14,6 +14,8 @@ export const REASON_CODES = [
   'NOT_AT_RETAIL_STORE',
   'NOT_IN_DEDICATED_SALES_ZONE',
   'LOT_LOCKED',
+  'LOT_RECALLED',
+  'LOT_DESTROYED',
   'QUANTITY_EXHAUSTED',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
@@ -52,30 +54,33 @@ export const currentDocument = (documents: readonly LotDocument[], type: Documen
     .filter((d) => d.type === type)
     .reduce<LotDocument | null>((best, d) => (best === null || supersedes(d, best) ? d : best), null);
 
-/** 三证 + customs declaration: missing, positive or expired papers. */
-const paperReasons = (lot: LotState, now: Date): BlockingReason[] => {
+/** 三证 + customs declaration of one line of papers: missing, positive or expired. */
+const lineReasons = (documents: readonly LotDocument[], now: Date, via: string): BlockingReason[] => {
   const reasons: BlockingReason[] = [];
   for (const type of Object.keys(MISSING_REASON) as DocumentType[]) {
-    const doc = currentDocument(lot.documents, type);
+    const doc = currentDocument(documents, type);
     const { code, label } = MISSING_REASON[type];
     if (!doc) {
-      reasons.push({ code, message: `no ${label} is on file for this lot` });
+      reasons.push({ code, message: `${via}no ${label} is on file for this lot` });
       continue;
     }
     if (type === 'NUCLEIC_ACID_TEST' && doc.result === 'POSITIVE') {
       reasons.push({
         code: 'NUCLEIC_ACID_TEST_POSITIVE',
-        message: `nucleic-acid test ${doc.number} (issued ${doc.issuedAt} by ${doc.issuer}) is POSITIVE`,
+        message: `${via}nucleic-acid test ${doc.number} (issued ${doc.issuedAt} by ${doc.issuer}) is POSITIVE`,
       });
     }
     if (doc.validUntil !== null && Date.parse(doc.validUntil) <= now.getTime()) {
-      reasons.push({
-        code: 'CERTIFICATE_EXPIRED',
-        message: `${label} ${doc.number} expired at ${doc.validUntil}`,
-      });
+      reasons.push({ code: 'CERTIFICATE_EXPIRED', message: `${via}${label} ${doc.number} expired at ${doc.validUntil}` });
     }
   }
   return reasons;
+};
+
+/** Every line of papers must be complete: a lot repacked from several parents names the parent a gap came through. */
+const paperReasons = (lot: LotState, now: Date): BlockingReason[] => {
+  const lines = paperLines(lot);
+  return lines.flatMap((line) => lineReasons(line.documents, now, lines.length > 1 && line.from ? `via parent ${line.from}: ` : ''));
 };
 
 /** 追溯信息: an unbroken custody chain from entry, through a central warehouse, every dispatch received. */
@@ -99,11 +104,19 @@ const traceReasons = (lot: LotState): BlockingReason[] => {
   return reasons;
 };
 
-/** A locked lot may not move at all, from anywhere. */
-export const lockReasons = (lot: LotState): BlockingReason[] =>
-  lot.lock
-    ? [{ code: 'LOT_LOCKED', message: `locked at ${lot.lock.lockedAt} (${lot.lock.source}): ${lot.lock.reason}` }]
-    : [];
+/** Locks (own and through ancestors), recalls and destruction: such a lot may not move at all, from anywhere. */
+export const lockReasons = (lot: LotState): BlockingReason[] => [
+  ...(lot.lock ? [{ code: 'LOT_LOCKED' as const, message: `locked at ${lot.lock.lockedAt} (${lot.lock.source}): ${lot.lock.reason}` }] : []),
+  ...lot.ancestorLocks.map((l) => ({
+    code: 'LOT_LOCKED' as const,
+    message: `locked through ancestor ${l.ancestor} at ${l.lockedAt}: ${l.reason}`,
+  })),
+  ...lot.recalls.map((r) => ({
+    code: 'LOT_RECALLED' as const,
+    message: `recalled (recall ${r.recallId}, ${r.source}) at ${r.recalledAt} because of lot ${r.origin}: ${r.reason}`,
+  })),
+  ...(lot.destroyed ? [{ code: 'LOT_DESTROYED' as const, message: `destroyed at ${lot.destroyed.destroyedAt}: ${lot.destroyed.reason}` }] : []),
+];
 
 const locationReasons = (lot: LotState, sale: SalePoint | undefined): BlockingReason[] => {
   const reasons: BlockingReason[] = [];
@@ -163,7 +176,7 @@ export const saleEligibility = (lot: LotState, now: Date, sale?: SalePoint): Eli
 
 /** When a currently allowed answer stops being true by the clock alone (the earliest expiry), if ever. */
 export const eligibilityLapsesAt = (lot: LotState): string | null =>
-  (Object.keys(MISSING_REASON) as DocumentType[])
-    .map((type) => currentDocument(lot.documents, type)?.validUntil ?? null)
+  paperLines(lot)
+    .flatMap((line) => (Object.keys(MISSING_REASON) as DocumentType[]).map((type) => currentDocument(line.documents, type)?.validUntil ?? null))
     .filter((v): v is string => v !== null)
     .sort()[0] ?? null;

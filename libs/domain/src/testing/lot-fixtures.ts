@@ -1,3 +1,4 @@
+import { DEFAULT_TEMPERATURE_LIMITS } from '../lot/lot.types';
 /**
  * Test fixtures for the lot and facility deciders: a clock, registered facilities
  * (built through facilityDecider), command builders, papers, and ready-made histories
@@ -100,6 +101,7 @@ export const scan = (action: ScanAction, facility: FacilityRef, occurredAt: stri
     vehicle: options.vehicle ?? null,
     quantity: options.quantity ?? null,
     temperatureC: options.temperatureC ?? null,
+    temperatureLimits: DEFAULT_TEMPERATURE_LIMITS,
   },
 });
 

@@ -7,6 +7,9 @@ import { AttachDocumentRequestDto } from './attach-document.request.dto';
 export interface AttachDocumentResult extends LotCommandResult {
   /** True when this lot is locked after the command (a POSITIVE test locks it at once). */
   locked: boolean;
+  /** Set when a POSITIVE result recalled the whole batch. */
+  recallId?: string;
+  lotsRecalled?: number;
 }
 
 export class AttachDocumentCommand extends Command<StoredResponse<AttachDocumentResult>> {

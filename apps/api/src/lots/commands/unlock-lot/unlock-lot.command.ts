@@ -1,9 +1,9 @@
 import { Command } from '@nestjs/cqrs';
 import { StoredResponse } from '@app/event-store';
 import type { RequestContext } from '../../../common/http/request-context';
-import type { LotCommandResult } from '../../lot-command.runner';
+import type { RegulatorActionResult } from '../../regulator-action.result';
 
-export class UnlockLotCommand extends Command<StoredResponse<LotCommandResult & { locked: boolean }>> {
+export class UnlockLotCommand extends Command<StoredResponse<RegulatorActionResult & { locked: boolean }>> {
   constructor(
     readonly traceCode: string,
     readonly reason: string,

@@ -1,6 +1,6 @@
 import { Command } from '@nestjs/cqrs';
 import { StoredResponse } from '@app/event-store';
-import type { TraceViolationKind } from '@app/domain';
+import type { ComplianceFlagKind, TraceViolationKind } from '@app/domain';
 import type { RequestContext } from '../../../common/http/request-context';
 import type { LotCommandResult } from '../../../lots/lot-command.runner';
 import { RecordScanRequestDto } from './record-scan.request.dto';
@@ -10,6 +10,8 @@ export interface RecordScanResult extends LotCommandResult {
   action: string;
   /** Rule breaks this scan revealed; recorded in the lot's history and blocking it. */
   violations: { kind: TraceViolationKind; message: string }[];
+  /** Compliance flags this scan raised (not blocking on their own). */
+  flags: { flag: ComplianceFlagKind; message: string }[];
 }
 
 export class RecordScanCommand extends Command<StoredResponse<RecordScanResult>> {

@@ -4,6 +4,8 @@ import { StoredResponse } from '@app/event-store';
 import { requestHash } from '../../../common/commands/request-hash';
 import { FacilityRepository } from '../../../facilities/facility.repository';
 import { lotCommandResult, LotCommandRunner } from '../../../lots/lot-command.runner';
+import { APP_CONFIG } from '../../../config/config.tokens';
+import type { AppConfig } from '../../../config/app-config';
 import { RecordScanCommand, RecordScanResult } from './record-scan.command';
 
 @CommandHandler(RecordScanCommand)
@@ -11,6 +13,7 @@ export class RecordScanHandler implements ICommandHandler<RecordScanCommand> {
   constructor(
     @Inject(LotCommandRunner) private readonly lots: LotCommandRunner,
     @Inject(FacilityRepository) private readonly facilities: FacilityRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async execute({ request: r, context }: RecordScanCommand): Promise<StoredResponse<RecordScanResult>> {
@@ -33,6 +36,7 @@ export class RecordScanHandler implements ICommandHandler<RecordScanCommand> {
           vehicle: r.vehicle ? { plate: r.vehicle.plate, disinfectedAt: r.vehicle.disinfectedAt ?? null } : null,
           quantity: r.quantity ?? null,
           temperatureC: r.temperatureC ?? null,
+          temperatureLimits: this.config.temperatureLimits,
         },
       },
       respond: (result, decided) => ({
@@ -42,6 +46,7 @@ export class RecordScanHandler implements ICommandHandler<RecordScanCommand> {
           action: r.action,
           ...lotCommandResult(r.traceCode, result),
           violations: decided.flatMap((e) => (e.type === 'TraceViolationRecorded' ? [{ kind: e.data.kind, message: e.data.message }] : [])),
+          flags: decided.flatMap((e) => (e.type === 'ComplianceFlagRaised' ? [{ flag: e.data.flag, message: e.data.message }] : [])),
         },
       }),
     });

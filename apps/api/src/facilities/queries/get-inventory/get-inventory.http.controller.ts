@@ -1,0 +1,14 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { atLeastOf, ReadQueryDto } from '../../../common/queries/read-query.dto';
+import { GetInventoryQuery } from './get-inventory.query';
+
+@Controller('facilities')
+export class GetInventoryHttpController {
+  constructor(@Inject(QueryBus) private readonly queryBus: QueryBus) {}
+
+  @Get(':id/inventory')
+  inventory(@Param('id') id: string, @Query() q: ReadQueryDto) {
+    return this.queryBus.execute(new GetInventoryQuery(id, atLeastOf(q)));
+  }
+}

@@ -1,0 +1,18 @@
+import { Body, Controller, Inject, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { Response } from 'express';
+import { Ctx, type RequestContext } from '../../../common/http/request-context';
+import { MergeLotsCommand } from './merge-lots.command';
+import { MergeLotsRequestDto } from './merge-lots.request.dto';
+
+@Controller('lots')
+export class MergeLotsHttpController {
+  constructor(@Inject(CommandBus) private readonly commandBus: CommandBus) {}
+
+  @Post('merges')
+  async merge(@Body() body: MergeLotsRequestDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
+    const { status, body: result } = await this.commandBus.execute(new MergeLotsCommand(body, ctx));
+    res.status(status);
+    return result;
+  }
+}

@@ -1,0 +1,29 @@
+import { randomUUID } from 'node:crypto';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { GenealogyReader } from '@app/read-models';
+import { requestHash } from '../../../common/commands/request-hash';
+import { LotBatchExecutor } from '../../lot-batch.executor';
+import { planForLotAndDescendants } from '../../lot-propagation';
+import { regulatorActionResult } from '../../regulator-action.result';
+import { RecallLotCommand } from './recall-lot.command';
+
+/** A regulator's recall: the lot and every descendant, transitively, each with its own LotRecalled. */
+@CommandHandler(RecallLotCommand)
+export class RecallLotHandler implements ICommandHandler<RecallLotCommand> {
+  constructor(
+    @Inject(LotBatchExecutor) private readonly batch: LotBatchExecutor,
+    @Inject(GenealogyReader) private readonly genealogy: GenealogyReader,
+  ) {}
+
+  async execute({ traceCode, request, context }: RecallLotCommand) {
+    const recallId = request.recallId ?? randomUUID();
+    const recall = { type: 'RecallLot' as const, data: { recallId, origin: traceCode, reason: request.reason, source: 'REGULATOR' as const } };
+    return this.batch.run({
+      metadata: { actor: context.actor, correlationId: context.correlationId, causationId: recallId },
+      idempotency: request.recallId ? { key: `recall:${recallId}`, requestHash: requestHash({ traceCode, ...request }) } : undefined,
+      plan: (load) => planForLotAndDescendants(this.genealogy, load, traceCode, recall, recall, new Date()),
+      respond: (result) => ({ status: 201, body: { ...regulatorActionResult(traceCode, result), recallId } }),
+    });
+  }
+}

@@ -1,0 +1,23 @@
+import { Command } from '@nestjs/cqrs';
+import { StoredResponse } from '@app/event-store';
+import type { RequestContext } from '../../../common/http/request-context';
+import { SplitLotRequestDto } from './split-lot.request.dto';
+
+export interface SplitLotResult {
+  splitId: string;
+  traceCode: string;
+  /** The parent's remaining quantity after the split. */
+  remaining: number;
+  children: { traceCode: string; quantity: number; version: number }[];
+  position: number;
+}
+
+export class SplitLotCommand extends Command<StoredResponse<SplitLotResult>> {
+  constructor(
+    readonly traceCode: string,
+    readonly request: SplitLotRequestDto,
+    readonly context: RequestContext,
+  ) {
+    super();
+  }
+}

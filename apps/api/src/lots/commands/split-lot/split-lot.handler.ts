@@ -1,0 +1,60 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { conflict, deriveSplitChildren, LotEvent, lotDecider, LotSplit } from '@app/domain';
+import { requestHash } from '../../../common/commands/request-hash';
+import { LotBatchExecutor } from '../../lot-batch.executor';
+import { SplitLotCommand, SplitLotResult } from './split-lot.command';
+
+/** Portions of a lot become new child lots at the same holder, all in one transaction. */
+@CommandHandler(SplitLotCommand)
+export class SplitLotHandler implements ICommandHandler<SplitLotCommand> {
+  constructor(@Inject(LotBatchExecutor) private readonly batch: LotBatchExecutor) {}
+
+  async execute({ traceCode, request, context }: SplitLotCommand) {
+    let remaining = 0;
+    return this.batch.run<SplitLotResult>({
+      metadata: { actor: context.actor, correlationId: context.correlationId, causationId: request.splitId },
+      idempotency: { key: `split:${request.splitId}`, requestHash: requestHash({ traceCode, ...request }) },
+      plan: async (load) => {
+        const now = new Date();
+        const codes = [traceCode, ...request.children.map((c) => c.traceCode)];
+        const lots = await load(codes);
+        const parent = lots.get(traceCode)!.state;
+        const parentEvents = lotDecider.decide(
+          {
+            type: 'SplitLot',
+            data: { splitId: request.splitId, children: request.children.map((c) => ({ ...c })), occurredAt: request.occurredAt ?? now.toISOString() },
+          },
+          parent,
+          now,
+        );
+        for (const c of request.children) {
+          if (lots.get(c.traceCode)?.state.registered) {
+            throw conflict('LOT_EXISTS', `lot ${c.traceCode} is already registered`, { traceCode: c.traceCode });
+          }
+        }
+        const split = parentEvents[0] as LotSplit;
+        remaining = parentEvents.reduce(lotDecider.evolve, parent).quantity!.remaining;
+        const children = deriveSplitChildren(parent, split.data);
+        return [
+          { traceCode, events: parentEvents },
+          ...children.map((child) => ({ traceCode: child.data.traceCode, events: [child as LotEvent] })),
+        ];
+      },
+      respond: (result) => ({
+        status: 201,
+        body: {
+          splitId: request.splitId,
+          traceCode,
+          remaining,
+          children: request.children.map((c) => ({
+            traceCode: c.traceCode,
+            quantity: c.quantity,
+            version: result.streams.find((s) => s.streamId === `lot-${c.traceCode}`)?.nextVersion ?? 0,
+          })),
+          position: result.position,
+        },
+      }),
+    });
+  }
+}

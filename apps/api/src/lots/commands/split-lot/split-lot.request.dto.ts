@@ -1,0 +1,33 @@
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsNumber, IsObject, IsOptional, IsPositive, Matches, Max, ValidateNested } from 'class-validator';
+import { ID_PATTERN, ID_RULE } from '../../../common/http/identifiers';
+
+export class LotPortionRequestDto {
+  @Matches(ID_PATTERN, { message: `traceCode ${ID_RULE}` })
+  traceCode: string;
+
+  /** In the parent's unit. */
+  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 3 })
+  @IsPositive()
+  @Max(1_000_000_000)
+  quantity: number;
+}
+
+export class SplitLotRequestDto {
+  /** Idempotency key: the same split sent again records nothing new. */
+  @Matches(ID_PATTERN, { message: `splitId ${ID_RULE}` })
+  splitId: string;
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
+  @IsObject({ each: true })
+  @ValidateNested({ each: true })
+  @Type(() => LotPortionRequestDto)
+  children: LotPortionRequestDto[];
+
+  /** When the split happened; defaults to now. */
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  occurredAt?: string;
+}

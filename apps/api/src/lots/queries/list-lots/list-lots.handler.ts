@@ -1,0 +1,78 @@
+import { Inject } from '@nestjs/common';
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { LotState, lotStatus, saleEligibility } from '@app/domain';
+import { validationFailed } from '../../../common/http/api-errors';
+import { ListLotsQuery, LotListView } from './list-lots.query';
+
+const encodeCursor = (traceCode: string) => Buffer.from(traceCode, 'utf8').toString('base64url');
+const decodeCursor = (cursor: string) => Buffer.from(cursor, 'base64url').toString('utf8');
+
+/**
+ * The regulator's list, from the sale-eligibility read model (one indexed row
+ * per lot), in trace-code order with keyset pagination. ALLOWED and BLOCKED
+ * also honour certificates that expired since the row was projected.
+ */
+@QueryHandler(ListLotsQuery)
+export class ListLotsHandler implements IQueryHandler<ListLotsQuery> {
+  constructor(@InjectDataSource() @Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  async execute({ filters: f }: ListLotsQuery): Promise<LotListView> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const p = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    const lapsed = `(lapses_at IS NOT NULL AND lapses_at <= now())`;
+    if (f.status === 'ALLOWED') where.push(`allowed AND NOT ${lapsed}`);
+    if (f.status === 'BLOCKED') where.push(`(NOT allowed OR ${lapsed})`);
+    if (f.status === 'LOCKED') where.push(`'LOT_LOCKED' = ANY(reason_codes)`);
+    if (f.status === 'RECALLED') where.push(`'LOT_RECALLED' = ANY(reason_codes)`);
+    if (f.reason === 'CERTIFICATE_EXPIRED') where.push(`('CERTIFICATE_EXPIRED' = ANY(reason_codes) OR ${lapsed})`);
+    else if (f.reason) where.push(`${p(f.reason)} = ANY(reason_codes)`);
+    if (f.flag) where.push(`${p(f.flag)} = ANY(flags)`);
+    if (f.facilityId) where.push(`holder_facility_id = ${p(f.facilityId)}`);
+    if (f.importer) where.push(`importer = ${p(f.importer)}`);
+    if (f.originCountry) where.push(`origin_country = ${p(f.originCountry.toUpperCase())}`);
+    if (f.category) where.push(`category = ${p(f.category)}`);
+    if (f.from) where.push(`entered_at >= ${p(f.from)}`);
+    if (f.to) where.push(`entered_at < ${p(f.to)}`);
+    if (f.cursor) {
+      const after = decodeCursor(f.cursor);
+      if (!after) throw validationFailed('cursor is not one this endpoint returned', { field: 'cursor' });
+      where.push(`trace_code > ${p(after)}`);
+    }
+    const limit = f.limit ? Number(f.limit) : 50;
+    const rows: { trace_code: string; state: LotState; position: string }[] = await this.dataSource.query(
+      `SELECT trace_code, state, position FROM sale_eligibility
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY trace_code LIMIT ${p(limit + 1)}`,
+      params,
+    );
+    const page = rows.slice(0, limit);
+    const now = new Date();
+    return {
+      items: page.map((r) => {
+        const s = r.state;
+        const verdict = saleEligibility(s, now);
+        return {
+          traceCode: r.trace_code,
+          status: lotStatus(s),
+          allowed: verdict.allowed,
+          reasons: verdict.reasons,
+          flags: [...s.flags],
+          holderFacilityId: s.custody?.facilityId ?? null,
+          importer: s.importer,
+          originCountry: s.originCountry,
+          category: s.product?.category ?? null,
+          enteredAt: s.enteredAt,
+          quantity: s.quantity,
+          position: Number(r.position),
+        };
+      }),
+      nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].trace_code) : null,
+    };
+  }
+}

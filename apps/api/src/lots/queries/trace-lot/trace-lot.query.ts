@@ -1,0 +1,39 @@
+import { Query } from '@nestjs/cqrs';
+import type { Custody, LotStatus, Product, RouteStop, Transit } from '@app/domain';
+import type { LotLink } from '@app/read-models';
+
+export interface TraceNode {
+  traceCode: string;
+  product: Product | null;
+  importer: string | null;
+  originCountry: string | null;
+  portOfEntryId: string | null;
+  enteredAt: string | null;
+  quantity: { initial: number; remaining: number; unit: string } | null;
+  status: LotStatus;
+  saleAllowed: boolean;
+  holder: Custody | null;
+  inTransit: Transit | null;
+  /** The facilities this lot passed through, with arrival and departure times. */
+  route: RouteStop[];
+  parents: { traceCode: string; quantity: number }[];
+}
+
+export interface TraceView {
+  traceCode: string;
+  direction: 'forward' | 'backward';
+  lots: TraceNode[];
+  links: LotLink[];
+  /** Lots named by the genealogy that the read model does not show yet (projection lag). */
+  pending: string[];
+}
+
+export class TraceLotQuery extends Query<TraceView> {
+  constructor(
+    readonly traceCode: string,
+    readonly direction: 'forward' | 'backward',
+    readonly atLeast: number | undefined,
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,14 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { atLeastOf, ReadQueryDto } from '../../../common/queries/read-query.dto';
+import { GetRecallQuery } from './get-recall.query';
+
+@Controller('recalls')
+export class GetRecallHttpController {
+  constructor(@Inject(QueryBus) private readonly queryBus: QueryBus) {}
+
+  @Get(':id')
+  recall(@Param('id') id: string, @Query() q: ReadQueryDto) {
+    return this.queryBus.execute(new GetRecallQuery(id, atLeastOf(q)));
+  }
+}

@@ -1,0 +1,72 @@
+import { DataSource, EntityManager } from 'typeorm';
+
+export interface LotLink {
+  parent: string;
+  child: string;
+  kind: 'SPLIT' | 'MERGE';
+  operationId: string;
+  quantity: number;
+  occurredAt: string;
+}
+
+/** Walks `lot_links` with recursive queries: forward to every descendant, backward to every ancestor. */
+export class GenealogyReader {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The lots themselves and all their descendants, transitively. */
+  async descendants(traceCodes: readonly string[], manager: EntityManager = this.dataSource.manager): Promise<string[]> {
+    const rows: { trace_code: string }[] = await manager.query(
+      `WITH RECURSIVE down(trace_code) AS (
+         SELECT unnest($1::text[])
+         UNION
+         SELECT l.child_trace_code FROM lot_links l JOIN down d ON l.parent_trace_code = d.trace_code
+       ) SELECT trace_code FROM down`,
+      [traceCodes],
+    );
+    return rows.map((r) => r.trace_code);
+  }
+
+  /** The lot and all its ancestors, transitively. */
+  async ancestors(traceCode: string, manager: EntityManager = this.dataSource.manager): Promise<string[]> {
+    const rows: { trace_code: string }[] = await manager.query(
+      `WITH RECURSIVE up(trace_code) AS (
+         SELECT $1::text
+         UNION
+         SELECT l.parent_trace_code FROM lot_links l JOIN up u ON l.child_trace_code = u.trace_code
+       ) SELECT trace_code FROM up`,
+      [traceCode],
+    );
+    return rows.map((r) => r.trace_code);
+  }
+
+  /** The import lots (no parents) this lot descends from; the lot itself when it is one. */
+  async roots(traceCode: string, manager: EntityManager = this.dataSource.manager): Promise<string[]> {
+    const rows: { trace_code: string }[] = await manager.query(
+      `WITH RECURSIVE up(trace_code) AS (
+         SELECT $1::text
+         UNION
+         SELECT l.parent_trace_code FROM lot_links l JOIN up u ON l.child_trace_code = u.trace_code
+       ) SELECT u.trace_code FROM up u WHERE NOT EXISTS (SELECT 1 FROM lot_links l WHERE l.child_trace_code = u.trace_code)`,
+      [traceCode],
+    );
+    return rows.map((r) => r.trace_code);
+  }
+
+  /** Every link between the given lots. */
+  async linksAmong(traceCodes: readonly string[]): Promise<LotLink[]> {
+    const rows: { parent_trace_code: string; child_trace_code: string; kind: 'SPLIT' | 'MERGE'; operation_id: string; quantity: string; occurred_at: Date }[] =
+      await this.dataSource.query(
+        `SELECT parent_trace_code, child_trace_code, kind, operation_id, quantity, occurred_at FROM lot_links
+          WHERE parent_trace_code = ANY($1) AND child_trace_code = ANY($1) ORDER BY occurred_at, parent_trace_code, child_trace_code`,
+        [traceCodes],
+      );
+    return rows.map((r) => ({
+      parent: r.parent_trace_code,
+      child: r.child_trace_code,
+      kind: r.kind,
+      operationId: r.operation_id,
+      quantity: Number(r.quantity),
+      occurredAt: r.occurred_at.toISOString(),
+    }));
+  }
+}
