@@ -9,6 +9,13 @@ export interface LotLink {
   occurredAt: string;
 }
 
+/** The lot given as $1 and all its ancestors, as the recursive table `up`. */
+const UP = `WITH RECURSIVE up(trace_code) AS (
+  SELECT $1::text
+  UNION
+  SELECT l.parent_trace_code FROM lot_links l JOIN up u ON l.child_trace_code = u.trace_code
+)`;
+
 /** Walks `lot_links` with recursive queries: forward to every descendant, backward to every ancestor. */
 export class GenealogyReader {
   constructor(private readonly dataSource: DataSource) {}
@@ -28,25 +35,14 @@ export class GenealogyReader {
 
   /** The lot and all its ancestors, transitively. */
   async ancestors(traceCode: string, manager: EntityManager = this.dataSource.manager): Promise<string[]> {
-    const rows: { trace_code: string }[] = await manager.query(
-      `WITH RECURSIVE up(trace_code) AS (
-         SELECT $1::text
-         UNION
-         SELECT l.parent_trace_code FROM lot_links l JOIN up u ON l.child_trace_code = u.trace_code
-       ) SELECT trace_code FROM up`,
-      [traceCode],
-    );
+    const rows: { trace_code: string }[] = await manager.query(`${UP} SELECT trace_code FROM up`, [traceCode]);
     return rows.map((r) => r.trace_code);
   }
 
   /** The import lots (no parents) this lot descends from; the lot itself when it is one. */
   async roots(traceCode: string, manager: EntityManager = this.dataSource.manager): Promise<string[]> {
     const rows: { trace_code: string }[] = await manager.query(
-      `WITH RECURSIVE up(trace_code) AS (
-         SELECT $1::text
-         UNION
-         SELECT l.parent_trace_code FROM lot_links l JOIN up u ON l.child_trace_code = u.trace_code
-       ) SELECT u.trace_code FROM up u WHERE NOT EXISTS (SELECT 1 FROM lot_links l WHERE l.child_trace_code = u.trace_code)`,
+      `${UP} SELECT u.trace_code FROM up u WHERE NOT EXISTS (SELECT 1 FROM lot_links l WHERE l.child_trace_code = u.trace_code)`,
       [traceCode],
     );
     return rows.map((r) => r.trace_code);

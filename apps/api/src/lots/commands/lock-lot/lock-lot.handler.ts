@@ -1,41 +1,20 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { isLocked, lotDecider } from '@app/domain';
 import { GenealogyReader } from '@app/read-models';
 import { LotBatchExecutor } from '../../lot-batch.executor';
-import { planForLotAndDescendants } from '../../lot-propagation';
-import { regulatorActionResult } from '../../regulator-action.result';
+import { LockChangeHandler } from './lock-change.handler';
 import { LockLotCommand } from './lock-lot.command';
 
 /** Locks the lot and, through it, every descendant. */
 @CommandHandler(LockLotCommand)
-export class LockLotHandler implements ICommandHandler<LockLotCommand> {
-  constructor(
-    @Inject(LotBatchExecutor) private readonly batch: LotBatchExecutor,
-    @Inject(GenealogyReader) private readonly genealogy: GenealogyReader,
-  ) {}
+export class LockLotHandler extends LockChangeHandler implements ICommandHandler<LockLotCommand> {
+  protected readonly commandType = 'LockLot';
 
-  async execute({ traceCode, reason, context }: LockLotCommand) {
-    let locked = false;
-    const response = await this.batch.run({
-      metadata: { actor: context.actor, correlationId: context.correlationId },
-      plan: async (load) => {
-        const now = new Date();
-        const plan = await planForLotAndDescendants(
-          this.genealogy,
-          load,
-          traceCode,
-          { type: 'LockLot', data: { reason } },
-          { type: 'LockLot', data: { reason, ancestor: traceCode } },
-          now,
-        );
-        const target = (await load([traceCode])).get(traceCode)!.state;
-        // Still locked after an unlock when an ancestor's lock also reaches it.
-        locked = isLocked(plan.find((p) => p.traceCode === traceCode)!.events.reduce(lotDecider.evolve, target));
-        return plan;
-      },
-      respond: (result) => ({ status: 200, body: { ...regulatorActionResult(traceCode, result), locked } }),
-    });
-    return response;
+  constructor(@Inject(LotBatchExecutor) batch: LotBatchExecutor, @Inject(GenealogyReader) genealogy: GenealogyReader) {
+    super(batch, genealogy);
+  }
+
+  execute({ traceCode, reason, context }: LockLotCommand) {
+    return this.change(traceCode, reason, context);
   }
 }
