@@ -14,6 +14,7 @@ import { createKafka, ensureTopics, KafkaSettings, OutboxRelay, producerConfig }
 import { runMigrationsLocked } from '@app/platform';
 import { createInlineProjections, createLotProjections, GenealogyReader, InboxProjector, ProjectionEngine } from '@app/read-models';
 import { CommandExecutor } from './common/commands/command-executor';
+import { KeyedMutex } from './common/commands/keyed-mutex';
 import { ReadModelGate } from './common/queries/read-model-gate';
 import { READ_PROGRESS, ReadProgress } from './common/queries/read-progress';
 import type { AppConfig } from './config/app-config';
@@ -183,10 +184,11 @@ export class InfrastructureModule {
         },
         transport,
         readProgress,
+        KeyedMutex,
         CommandExecutor,
         ReadModelGate,
       ],
-      exports: [PostgresEventStore, ProjectionEngine, InboxProjector, GenealogyReader, CommandExecutor, ReadModelGate, TRANSPORT],
+      exports: [PostgresEventStore, ProjectionEngine, InboxProjector, GenealogyReader, KeyedMutex, CommandExecutor, ReadModelGate, TRANSPORT],
     };
   }
 }

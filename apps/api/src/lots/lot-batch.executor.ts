@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { fold, LotEvent, lotDecider, LotState, lotStreamId, toLotEvent } from '@app/domain';
 import { AppendManyResult, EventMetadata, PostgresEventStore, StoredResponse, StreamAppend, WrongExpectedVersionError } from '@app/event-store';
+import { KeyedMutex } from '../common/commands/keyed-mutex';
 import { concurrencyConflict } from '../common/http/api-errors';
 
 export interface LoadedLot {
@@ -20,6 +21,8 @@ export interface LotBatchArgs<T> {
   readonly metadata: EventMetadata;
   readonly idempotency?: { readonly key: string; readonly requestHash: string };
   readonly respond: (result: AppendManyResult, plan: LotPlan) => StoredResponse<T>;
+  /** The lot most commands contend on (a split's parent, a document's lot): queued in-process behind the others on it. */
+  readonly primary: string;
 }
 
 const MAX_ATTEMPTS = 12;
@@ -37,9 +40,16 @@ const occurredAtOf = (event: LotEvent): string | undefined => {
  */
 @Injectable()
 export class LotBatchExecutor {
-  constructor(@Inject(PostgresEventStore) private readonly store: PostgresEventStore) {}
+  constructor(
+    @Inject(PostgresEventStore) private readonly store: PostgresEventStore,
+    @Inject(KeyedMutex) private readonly mutex: KeyedMutex,
+  ) {}
 
-  async run<T>(args: LotBatchArgs<T>): Promise<StoredResponse<T>> {
+  run<T>(args: LotBatchArgs<T>): Promise<StoredResponse<T>> {
+    return this.mutex.run(lotStreamId(args.primary), () => this.attempt(args));
+  }
+
+  private async attempt<T>(args: LotBatchArgs<T>): Promise<StoredResponse<T>> {
     if (args.idempotency) {
       const earlier = await this.store.findResponse<T>(args.idempotency.key, args.idempotency.requestHash);
       if (earlier) return earlier;

@@ -47,9 +47,10 @@ const occurredAtOf = (event: DomainEvent): string | undefined => {
  */
 @Injectable()
 export class CommandExecutor {
-  private readonly mutex = new KeyedMutex();
-
-  constructor(@Inject(PostgresEventStore) private readonly store: PostgresEventStore) {}
+  constructor(
+    @Inject(PostgresEventStore) private readonly store: PostgresEventStore,
+    @Inject(KeyedMutex) private readonly mutex: KeyedMutex,
+  ) {}
 
   async execute<C, E extends DomainEvent, S, T>(args: ExecuteArgs<C, E, S, T>): Promise<ExecuteOutcome<T>> {
     return this.mutex.run(args.streamId, async () => {

@@ -1,8 +1,11 @@
+import { Injectable } from '@nestjs/common';
+
 /**
  * Runs tasks with the same key one after another (per process). Commands on
  * one stream queue here instead of racing to a version conflict; conflicts
  * across processes are still caught by the store's expected version.
  */
+@Injectable()
 export class KeyedMutex {
   private readonly tails = new Map<string, Promise<void>>();
 

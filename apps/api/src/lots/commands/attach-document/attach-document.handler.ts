@@ -24,6 +24,7 @@ export class AttachDocumentHandler implements ICommandHandler<AttachDocumentComm
     let locked = false;
     let recalled = false;
     return this.batch.run<AttachDocumentResult>({
+      primary: traceCode,
       metadata: { actor: context.actor, correlationId: context.correlationId },
       plan: async (load) => {
         const now = new Date();

@@ -18,6 +18,7 @@ export abstract class LockChangeHandler {
   protected async change(traceCode: string, reason: string, context: RequestContext): Promise<StoredResponse<RegulatorActionResult & { locked: boolean }>> {
     let locked = false;
     return this.batch.run({
+      primary: traceCode,
       metadata: { actor: context.actor, correlationId: context.correlationId },
       plan: async (load) => {
         const plan = await planForLotAndDescendants(

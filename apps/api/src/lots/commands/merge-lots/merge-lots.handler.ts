@@ -19,6 +19,7 @@ export class MergeLotsHandler implements ICommandHandler<MergeLotsCommand> {
     let parents: MergeLotsResult['parents'] = [];
     let quantity = 0;
     return this.batch.run<MergeLotsResult>({
+      primary: request.traceCode,
       metadata: { actor: context.actor, correlationId: context.correlationId, causationId: request.mergeId, facilityId: facility.id },
       idempotency: { key: `merge:${request.mergeId}`, requestHash: requestHash(request) },
       plan: async (load) => {

@@ -20,6 +20,7 @@ export class RecallLotHandler implements ICommandHandler<RecallLotCommand> {
     const recallId = request.recallId ?? randomUUID();
     const recall = { type: 'RecallLot' as const, data: { recallId, origin: traceCode, reason: request.reason, source: 'REGULATOR' as const } };
     return this.batch.run({
+      primary: traceCode,
       metadata: { actor: context.actor, correlationId: context.correlationId, causationId: recallId },
       idempotency: request.recallId ? { key: `recall:${recallId}`, requestHash: requestHash({ traceCode, ...request }) } : undefined,
       plan: (load) => planForLotAndDescendants(this.genealogy, load, traceCode, recall, recall, new Date()),

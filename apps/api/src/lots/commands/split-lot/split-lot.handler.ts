@@ -13,6 +13,7 @@ export class SplitLotHandler implements ICommandHandler<SplitLotCommand> {
   async execute({ traceCode, request, context }: SplitLotCommand) {
     let remaining = 0;
     return this.batch.run<SplitLotResult>({
+      primary: traceCode,
       metadata: { actor: context.actor, correlationId: context.correlationId, causationId: request.splitId },
       idempotency: { key: `split:${request.splitId}`, requestHash: requestHash({ traceCode, ...request }) },
       plan: async (load) => {
