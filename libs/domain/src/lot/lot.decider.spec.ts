@@ -8,11 +8,13 @@ import {
   attach,
   customsDeclaration,
   DAY,
+  destroy,
   disinfectionCertificate,
   fullPapers,
   inspectionCertificate,
   iso,
   lock,
+  lockThrough,
   LotHistory,
   lotHistory,
   MARKET,
@@ -21,21 +23,26 @@ import {
   papered,
   PORT,
   reasonCodesOf,
+  recall,
   registered,
   registerLot,
   scan,
   sellable,
+  splitLot,
   STORE,
   TRACE_CODE,
   truck,
   unlock,
+  unlockThrough,
   WAREHOUSE,
   withPapers,
 } from '../testing/lot-fixtures';
 import { LotCommand } from './lot.commands';
 import { lotDecider } from './lot.decider';
 import { LotEvent, ScanFacts, TraceViolationRecorded } from './lot.events';
+import { lotStatus } from './lot.state';
 import { LotDocument, TraceViolationKind } from './lot.types';
+import { lockReasons, saleEligibility } from './sale-eligibility.policy';
 
 const when = (h: LotHistory) => given(lotDecider, h.events);
 
@@ -161,12 +168,13 @@ describe('lotDecider', () => {
           attached(nucleicAcidTest('POSITIVE'), iso(1)),
           {
             type: 'LotLocked',
-            schemaVersion: 1,
+            schemaVersion: 2,
             data: {
               reason: 'nucleic-acid test NAT-001 is POSITIVE',
               source: 'POSITIVE_TEST',
               documentNumber: 'NAT-001',
               lockedAt: iso(1),
+              ancestor: null,
             },
           },
         ]);
@@ -335,12 +343,12 @@ describe('lotDecider', () => {
 
       it('DISPATCH naming the whole remaining quantity is allowed', () => {
         when(registered())
-          .when(scan('DISPATCH', PORT, iso(2), { scanId: 's7', to: WAREHOUSE, quantity: 100 }), at(2))
+          .when(scan('DISPATCH', PORT, iso(2), { scanId: 's7', to: WAREHOUSE, quantity: 100, vehicle: truck() }), at(2))
           .then([
             {
               type: 'LotDispatched',
               schemaVersion: 1,
-              data: { ...facts('s7', PORT, null, null, iso(2)), toFacilityId: WAREHOUSE.id, toFacilityType: 'CENTRAL_WAREHOUSE', vehicle: null, quantity: 100 },
+              data: { ...facts('s7', PORT, null, null, iso(2)), toFacilityId: WAREHOUSE.id, toFacilityType: 'CENTRAL_WAREHOUSE', vehicle: truck(), quantity: 100 },
             },
           ]);
       });
@@ -444,6 +452,7 @@ describe('lotDecider', () => {
 
         const state = h.state;
         expect(state.violations).toEqual([]);
+        expect(state.flags).toEqual([]);
         expect(state.passedCentralWarehouse).toBe(true);
         expect(state.inTransit).toBeNull();
         expect(state.quantity).toEqual({ initial: 100, remaining: 0, unit: 'KG' });
@@ -462,6 +471,13 @@ describe('lotDecider', () => {
       });
     });
 
+    it('the fixture journey (port -> warehouse -> market -> store sales zone) raises no flag and no violation', () => {
+      const journeyEvents = sellable().events;
+      expect(journeyEvents.filter((e) => e.type === 'ComplianceFlagRaised' || e.type === 'TraceViolationRecorded')).toEqual([]);
+      expect(sellable().state.flags).toEqual([]);
+      expect(sellable().state.violations).toEqual([]);
+    });
+
     describe('trace violations are recorded, not refused', () => {
       it('a receipt with no dispatch: RECEIPT_WITHOUT_DISPATCH', () => {
         const received = facts('v1', WAREHOUSE, 'cw-intake', 'DEDICATED_INTAKE', iso(3));
@@ -475,9 +491,9 @@ describe('lotDecider', () => {
 
       it('a receipt somewhere other than where the lot was dispatched to: RECEIPT_WITHOUT_DISPATCH', () => {
         const inTransit = atMarket().run(scan('DISPATCH', MARKET, iso(6), { to: STORE }), at(6));
-        const received = facts('v2', OTHER_STORE, null, null, iso(7));
+        const received = facts('v2', OTHER_STORE, 'rs2-intake', 'DEDICATED_INTAKE', iso(7));
         when(inTransit)
-          .when(scan('RECEIVE', OTHER_STORE, iso(7), { scanId: 'v2' }), at(7))
+          .when(scan('RECEIVE', OTHER_STORE, iso(7), { scanId: 'v2', zoneId: 'rs2-intake' }), at(7))
           .then([
             { type: 'LotReceived', schemaVersion: 1, data: { ...received, fromFacilityId: MARKET.id, vehicle: null } },
             violation('RECEIPT_WITHOUT_DISPATCH', received, 'received at rs-2, but it was dispatched from wm-1 to rs-1'),
@@ -497,9 +513,9 @@ describe('lotDecider', () => {
 
       it('reaching a retail store straight from the port: CENTRAL_WAREHOUSE_BYPASSED', () => {
         const toStore = papered().run(scan('DISPATCH', PORT, iso(2), { to: STORE }), at(2));
-        const received = facts('v4', STORE, null, null, iso(3));
+        const received = facts('v4', STORE, 'rs-intake', 'DEDICATED_INTAKE', iso(3));
         when(toStore)
-          .when(scan('RECEIVE', STORE, iso(3), { scanId: 'v4' }), at(3))
+          .when(scan('RECEIVE', STORE, iso(3), { scanId: 'v4', zoneId: 'rs-intake' }), at(3))
           .then([
             { type: 'LotReceived', schemaVersion: 1, data: { ...received, fromFacilityId: PORT.id, vehicle: null } },
             violation('CENTRAL_WAREHOUSE_BYPASSED', received, 'reached RETAIL_STORE rs-1 without passing a central warehouse'),
@@ -519,8 +535,14 @@ describe('lotDecider', () => {
           .run(scan('RECEIVE', STORE, iso(3)), at(3))
           .run(scan('DISPATCH', STORE, iso(4), { to: OTHER_STORE }), at(4));
         when(bypassedThenMoved)
-          .when(scan('RECEIVE', OTHER_STORE, iso(5), { scanId: 'v6' }), at(5))
-          .then([{ type: 'LotReceived', schemaVersion: 1, data: { ...facts('v6', OTHER_STORE, null, null, iso(5)), fromFacilityId: STORE.id, vehicle: null } }]);
+          .when(scan('RECEIVE', OTHER_STORE, iso(5), { scanId: 'v6', zoneId: 'rs2-intake' }), at(5))
+          .then([
+            {
+              type: 'LotReceived',
+              schemaVersion: 1,
+              data: { ...facts('v6', OTHER_STORE, 'rs2-intake', 'DEDICATED_INTAKE', iso(5)), fromFacilityId: STORE.id, vehicle: null },
+            },
+          ]);
       });
 
       it('a scan while the lot is in transit, with no receipt: CUSTODY_GAP', () => {
@@ -717,7 +739,11 @@ describe('lotDecider', () => {
       when(registered())
         .when(lock('suspected contamination'), at(1))
         .then([
-          { type: 'LotLocked', schemaVersion: 1, data: { reason: 'suspected contamination', source: 'REGULATOR', documentNumber: null, lockedAt: iso(1) } },
+          {
+            type: 'LotLocked',
+            schemaVersion: 2,
+            data: { reason: 'suspected contamination', source: 'REGULATOR', documentNumber: null, lockedAt: iso(1), ancestor: null },
+          },
         ]);
     });
 
@@ -730,7 +756,7 @@ describe('lotDecider', () => {
     it('a locked lot is unlocked: LotUnlocked', () => {
       when(registered().run(attach(nucleicAcidTest('POSITIVE')), at(1)))
         .when(unlock('retest negative'), at(2))
-        .then([{ type: 'LotUnlocked', schemaVersion: 1, data: { reason: 'retest negative', unlockedAt: iso(2) } }]);
+        .then([{ type: 'LotUnlocked', schemaVersion: 2, data: { reason: 'retest negative', unlockedAt: iso(2), ancestor: null } }]);
     });
 
     it('a lot that is not locked cannot be unlocked: LOT_NOT_LOCKED', () => {
@@ -748,7 +774,133 @@ describe('lotDecider', () => {
     it('an unlocked lot can be locked again', () => {
       when(registered().run(lock(), at(1)).run(unlock(), at(2)))
         .when(lock('second hold'), at(3))
-        .then([{ type: 'LotLocked', schemaVersion: 1, data: { reason: 'second hold', source: 'REGULATOR', documentNumber: null, lockedAt: iso(3) } }]);
+        .then([
+          {
+            type: 'LotLocked',
+            schemaVersion: 2,
+            data: { reason: 'second hold', source: 'REGULATOR', documentNumber: null, lockedAt: iso(3), ancestor: null },
+          },
+        ]);
+    });
+
+    describe('locks that reach the lot through an ancestor', () => {
+      const ANCESTOR = 'CT-2021-0042';
+      const OTHER_ANCESTOR = 'CT-2021-0077';
+
+      it('LockLot naming an ancestor: LotLocked v2 with the ancestor, kept apart from the own lock', () => {
+        const h = registered();
+        when(h)
+          .when(lockThrough(ANCESTOR, 'ancestor tested positive'), at(2))
+          .then([
+            {
+              type: 'LotLocked',
+              schemaVersion: 2,
+              data: { reason: 'ancestor tested positive', source: 'REGULATOR', documentNumber: null, lockedAt: iso(2), ancestor: ANCESTOR },
+            },
+          ]);
+        const state = h.run(lockThrough(ANCESTOR, 'ancestor tested positive'), at(2)).state;
+        expect(state.lock).toBeNull();
+        expect(state.ancestorLocks).toEqual([{ ancestor: ANCESTOR, reason: 'ancestor tested positive', lockedAt: iso(2) }]);
+        expect(lotStatus(state)).toBe('LOCKED');
+        expect(lockReasons(state)).toEqual([
+          { code: 'LOT_LOCKED', message: `locked through ancestor ${ANCESTOR} at ${iso(2)}: ancestor tested positive` },
+        ]);
+      });
+
+      it('the same ancestor again is a no-op, whatever the reason', () => {
+        const h = registered().run(lockThrough(ANCESTOR), at(2));
+        when(h).when(lockThrough(ANCESTOR), at(3)).then([]);
+        when(h).when(lockThrough(ANCESTOR, 'another reason'), at(3)).then([]);
+      });
+
+      it('another ancestor adds its own lock', () => {
+        const h = registered().run(lockThrough(ANCESTOR), at(2));
+        when(h)
+          .when(lockThrough(OTHER_ANCESTOR), at(3))
+          .then([
+            {
+              type: 'LotLocked',
+              schemaVersion: 2,
+              data: { reason: `lot ${OTHER_ANCESTOR} is locked`, source: 'REGULATOR', documentNumber: null, lockedAt: iso(3), ancestor: OTHER_ANCESTOR },
+            },
+          ]);
+      });
+
+      it('an ancestor lock does not collide with the own lock, either way round', () => {
+        when(registered().run(lock(), at(1)))
+          .when(lockThrough(ANCESTOR), at(2))
+          .then([
+            {
+              type: 'LotLocked',
+              schemaVersion: 2,
+              data: { reason: `lot ${ANCESTOR} is locked`, source: 'REGULATOR', documentNumber: null, lockedAt: iso(2), ancestor: ANCESTOR },
+            },
+          ]);
+        when(registered().run(lockThrough(ANCESTOR), at(1)))
+          .when(lock('own hold'), at(2))
+          .then([
+            { type: 'LotLocked', schemaVersion: 2, data: { reason: 'own hold', source: 'REGULATOR', documentNumber: null, lockedAt: iso(2), ancestor: null } },
+          ]);
+      });
+
+      it('a POSITIVE test on a lot locked only through an ancestor still locks the lot itself', () => {
+        when(registered().run(lockThrough(ANCESTOR), at(1)))
+          .when(attach(nucleicAcidTest('POSITIVE')), at(2))
+          .then([
+            attached(nucleicAcidTest('POSITIVE'), iso(2)),
+            {
+              type: 'LotLocked',
+              schemaVersion: 2,
+              data: { reason: 'nucleic-acid test NAT-001 is POSITIVE', source: 'POSITIVE_TEST', documentNumber: 'NAT-001', lockedAt: iso(2), ancestor: null },
+            },
+          ]);
+      });
+
+      it("UnlockLot naming an ancestor removes only that ancestor's lock; the own lock and other ancestors' stay", () => {
+        const h = registered().run(lock('own hold'), at(1)).run(lockThrough(ANCESTOR), at(2)).run(lockThrough(OTHER_ANCESTOR), at(3));
+        when(h)
+          .when(unlockThrough(ANCESTOR, 'ancestor retested negative'), at(4))
+          .then([{ type: 'LotUnlocked', schemaVersion: 2, data: { reason: 'ancestor retested negative', unlockedAt: iso(4), ancestor: ANCESTOR } }]);
+        const state = h.run(unlockThrough(ANCESTOR), at(4)).state;
+        expect(state.lock).toEqual({ reason: 'own hold', source: 'REGULATOR', documentNumber: null, lockedAt: iso(1) });
+        expect(state.ancestorLocks).toEqual([{ ancestor: OTHER_ANCESTOR, reason: `lot ${OTHER_ANCESTOR} is locked`, lockedAt: iso(3) }]);
+        expect(lotStatus(state)).toBe('LOCKED');
+      });
+
+      it('UnlockLot naming an ancestor whose lock is not on the lot is a no-op', () => {
+        when(registered()).when(unlockThrough(ANCESTOR), at(2)).then([]);
+        when(registered().run(lock(), at(1))).when(unlockThrough(ANCESTOR), at(2)).then([]);
+        when(registered().run(lockThrough(ANCESTOR), at(1)).run(unlockThrough(ANCESTOR), at(2))).when(unlockThrough(ANCESTOR), at(3)).then([]);
+      });
+
+      it('the own unlock leaves the ancestor locks; it is refused when only ancestors lock the lot', () => {
+        const h = registered().run(lock(), at(1)).run(lockThrough(ANCESTOR), at(2));
+        const state = h.run(unlock(), at(3)).state;
+        expect(state.lock).toBeNull();
+        expect(state.ancestorLocks).toEqual([{ ancestor: ANCESTOR, reason: `lot ${ANCESTOR} is locked`, lockedAt: iso(2) }]);
+        expect(lotStatus(state)).toBe('LOCKED');
+        when(registered().run(lockThrough(ANCESTOR), at(1))).when(unlock(), at(2)).thenThrows('LOT_NOT_LOCKED');
+      });
+
+      it('the LOT_LOCKED reasons list the own lock and each ancestor lock separately', () => {
+        const h = sellable().run(lock('spot check'), at(9)).run(lockThrough(ANCESTOR, 'ancestor tested positive'), at(10));
+        expect(saleEligibility(h.state, at(10))).toEqual({
+          allowed: false,
+          reasons: [
+            { code: 'LOT_LOCKED', message: `locked at ${iso(9)} (REGULATOR): spot check` },
+            { code: 'LOT_LOCKED', message: `locked through ancestor ${ANCESTOR} at ${iso(10)}: ancestor tested positive` },
+          ],
+        });
+      });
+
+      it('a lot locked only through an ancestor may not move, not even out of the port: TRADE_BLOCKED with LOT_LOCKED', () => {
+        const error = when(registered().run(lockThrough(ANCESTOR), at(1)))
+          .when(scan('DISPATCH', PORT, iso(2), { to: WAREHOUSE, vehicle: truck() }), at(2))
+          .thenThrows('TRADE_BLOCKED');
+        expect(error.details?.['reasons']).toEqual([
+          { code: 'LOT_LOCKED', message: `locked through ancestor ${ANCESTOR} at ${iso(1)}: lot ${ANCESTOR} is locked` },
+        ]);
+      });
     });
   });
 
@@ -759,6 +911,11 @@ describe('lotDecider', () => {
       ['RecordScan with an unknown zone', scan('STORE', WAREHOUSE, iso(1), { zoneId: 'nowhere' })],
       ['LockLot', lock()],
       ['UnlockLot', unlock()],
+      ['LockLot through an ancestor', lockThrough('CT-PARENT')],
+      ['UnlockLot through an ancestor', unlockThrough('CT-PARENT')],
+      ['RecallLot', recall()],
+      ['DestroyLot', destroy()],
+      ['SplitLot', splitLot([{ traceCode: 'CT-CHILD', quantity: 1 }], iso(1))],
     ])('%s: LOT_NOT_FOUND', (_name, command) => {
       const error = given(lotDecider).when(command, at(1)).thenThrows('LOT_NOT_FOUND');
       expect(error.kind).toBe('not_found');

@@ -90,6 +90,8 @@ const complianceFlags = (state: LotState, facts: ScanFacts, d: RecordScan['data'
   }
   if (d.action === 'DISPATCH' && !d.vehicle?.disinfectedAt) {
     flag('VEHICLE_NOT_DISINFECTED', d.vehicle ? `vehicle ${d.vehicle.plate} has no disinfection record` : 'dispatched with no vehicle recorded, so no vehicle disinfection record');
+  } else if (d.action === 'DISPATCH' && Date.parse(d.vehicle!.disinfectedAt!) > Date.parse(facts.occurredAt)) {
+    flag('VEHICLE_NOT_DISINFECTED', `vehicle ${d.vehicle!.plate} was disinfected at ${d.vehicle!.disinfectedAt}, after this dispatch`);
   }
   const limit = state.product ? d.temperatureLimits[state.product.category] : undefined;
   if (facts.temperatureC !== null && limit !== undefined && facts.temperatureC > limit) {
@@ -192,6 +194,7 @@ const decideSplit = (command: SplitLot, state: LotState, now: Date): LotEvent[] 
   const occurredAt = iso(d.occurredAt, 'occurredAt');
   notInFuture(occurredAt, 'occurredAt', now);
   const q = state.quantity!;
+  if (d.children.length === 0) throw invalid('VALIDATION_FAILED', 'a split needs at least one child', { field: 'children' });
   const seen = new Set<string>([state.traceCode!]);
   for (const c of d.children) {
     if (seen.has(c.traceCode)) {

@@ -133,7 +133,8 @@ export const decideMerge = (input: MergeInput, into: LotState, now: Date): Merge
       passedCentralWarehouse: states.every((s) => s.passedCentralWarehouse),
       paperLines: lines,
       violations: input.parents.flatMap(({ portion, state }) => state.violations.map((v) => ({ ...v, message: `parent ${portion.traceCode}: ${v.message}` }))),
-      ancestorLocks: states.flatMap(inheritedLocks),
+      // One entry per ancestor, even when it reached the merged lot through several parents.
+      ancestorLocks: [...new Map(states.flatMap(inheritedLocks).map((l) => [l.ancestor, l])).values()],
       recalls: uniqueRecalls(states.flatMap((s) => [...s.recalls])),
       occurredAt,
     },

@@ -167,11 +167,11 @@ export const evolveLot = (state: LotState, event: LotEvent): LotState => {
       return { ...here, quantity: { ...q, remaining: subtractQuantity(q.remaining, event.data.quantity) } };
     }
     case 'LotSplit': {
-      const taken = event.data.children.reduce((sum, c) => sum + c.quantity, 0);
       const q = state.quantity!;
+      const remaining = event.data.children.reduce((left, c) => subtractQuantity(left, c.quantity), q.remaining);
       return {
         ...state,
-        quantity: { ...q, remaining: subtractQuantity(q.remaining, taken) },
+        quantity: { ...q, remaining: remaining === 0 ? 0 : remaining },
         children: [...state.children, ...event.data.children],
         lastActivityAt: event.data.occurredAt,
       };

@@ -28,7 +28,8 @@ const KNOWN: Record<LotEventType, readonly number[]> = {
  * versions here (none yet) so evolve only ever sees the current shape.
  */
 export const toLotEvent = (type: string, schemaVersion: number, data: unknown): LotEvent => {
-  const versions = (KNOWN as Record<string, readonly number[] | undefined>)[type];
+  // Own keys only: 'toString' or '__proto__' are not event types.
+  const versions = Object.hasOwn(KNOWN, type) ? (KNOWN as Record<string, readonly number[]>)[type] : undefined;
   if (!versions || !versions.includes(schemaVersion)) {
     throw invalid('UNKNOWN_EVENT', `cannot read lot event ${type} v${schemaVersion}`);
   }

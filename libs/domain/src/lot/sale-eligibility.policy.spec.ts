@@ -6,6 +6,7 @@ import {
   attach,
   customsDeclaration,
   DAY,
+  destroy,
   disinfectionCertificate,
   fullPapers,
   inspectionCertificate,
@@ -17,10 +18,12 @@ import {
   OTHER_STORE,
   papered,
   PORT,
+  recall,
   registered,
   scan,
   sellable,
   STORE,
+  truck,
   unlock,
   WAREHOUSE,
   withPapers,
@@ -56,7 +59,7 @@ const paperOf = (type: DocumentType): LotDocument => {
 /** Received at the retail store straight into its dedicated sales zone (hour 7). */
 const receivedIntoSales = (h: LotHistory): LotHistory =>
   h
-    .run(scan('DISPATCH', MARKET, iso(6), { to: STORE }), at(6))
+    .run(scan('DISPATCH', MARKET, iso(6), { to: STORE, vehicle: truck() }), at(6))
     .run(scan('RECEIVE', STORE, iso(7), { zoneId: 'rs-sales' }), at(7));
 
 interface ReasonCase {
@@ -158,6 +161,22 @@ const REASON_CASES: ReasonCase[] = [
     clearedBy: { how: 'LotUnlocked', run: (h) => h.run(unlock('spot check passed'), at(10)), now: at(10), reasons: [] },
   },
   {
+    code: 'LOT_RECALLED',
+    produced: 'a regulator recalled a sale-allowed lot (a recall is never lifted)',
+    given: () => sellable().run(recall(), at(9)),
+    now: at(9),
+    reasons: ['LOT_RECALLED'],
+    clearedBy: null,
+  },
+  {
+    code: 'LOT_DESTROYED',
+    produced: 'a sale-allowed lot was destroyed',
+    given: () => sellable().run(destroy(), at(9)),
+    now: at(9),
+    reasons: ['LOT_DESTROYED'],
+    clearedBy: null,
+  },
+  {
     code: 'QUANTITY_EXHAUSTED',
     produced: 'everything was sold',
     given: () => sellable().run(scan('SELL', STORE, iso(9), { quantity: 100 }), at(9)),
@@ -197,8 +216,8 @@ describe('sale eligibility policy', () => {
       });
     } else {
       it('is not cleared by anything the lot can go through', () => {
-        const soldOut = c.given().state;
-        expect(saleCodes(soldOut, at(10 * DAY))).toContain(c.code);
+        const lot = c.given().state;
+        expect(saleCodes(lot, at(10 * DAY))).toContain(c.code);
       });
     }
   });

@@ -31,7 +31,7 @@ export interface When<TCommand, TEvent> {
  * folded state or command) fails loudly. Fixtures are immutable anyway, so freezing
  * them in place is harmless (and cloning would cross jest's realm boundary).
  */
-const deepFreeze = <T>(value: T): T => {
+export const deepFreeze = <T>(value: T): T => {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const child of Object.values(value)) deepFreeze(child);

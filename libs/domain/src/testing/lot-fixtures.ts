@@ -1,16 +1,35 @@
-import { DEFAULT_TEMPERATURE_LIMITS } from '../lot/lot.types';
 /**
  * Test fixtures for the lot and facility deciders: a clock, registered facilities
  * (built through facilityDecider), command builders, papers, and ready-made histories
  * built through lotDecider (so every fixture event is one the domain really decides).
  */
 import { facilityDecider } from '../facility/facility.decider';
-import { FacilityRef, FacilityType, Zone } from '../facility/facility.types';
-import { AttachDocument, LockLot, LotCommand, RecordScan, RegisterLot, UnlockLot } from '../lot/lot.commands';
+import { FacilityRef, FacilityType, Zone, ZoneKind } from '../facility/facility.types';
+import {
+  AttachDocument,
+  DestroyLot,
+  LockLot,
+  LotCommand,
+  RecallLot,
+  RecordScan,
+  RegisterLot,
+  SplitLot,
+  UnlockLot,
+} from '../lot/lot.commands';
 import { lotDecider } from '../lot/lot.decider';
-import { LotEvent } from '../lot/lot.events';
+import { LotEvent, LotSplit, ScanFacts } from '../lot/lot.events';
+import { deriveSplitChildren, MergeInput } from '../lot/lot.genealogy';
 import { LotState } from '../lot/lot.state';
-import { DocumentType, LotDocument, ScanAction, TestResult, Vehicle } from '../lot/lot.types';
+import {
+  DEFAULT_TEMPERATURE_LIMITS,
+  DocumentType,
+  LotDocument,
+  LotPortion,
+  ScanAction,
+  TemperatureLimits,
+  TestResult,
+  Vehicle,
+} from '../lot/lot.types';
 import { ReasonCode, REASON_CODES } from '../lot/sale-eligibility.policy';
 import { DomainError } from '../shared/domain-error';
 import { history, History } from './given-when-then';
@@ -56,7 +75,10 @@ export const STORE = registeredFacility('rs-1', 'RETAIL_STORE', [
   { id: 'rs-sales', kind: 'DEDICATED_SALES' },
   { id: 'rs-general', kind: 'GENERAL' },
 ]);
-export const OTHER_STORE = registeredFacility('rs-2', 'RETAIL_STORE', [{ id: 'rs2-sales', kind: 'DEDICATED_SALES' }]);
+export const OTHER_STORE = registeredFacility('rs-2', 'RETAIL_STORE', [
+  { id: 'rs2-intake', kind: 'DEDICATED_INTAKE' },
+  { id: 'rs2-sales', kind: 'DEDICATED_SALES' },
+]);
 
 // ---------------------------------------------------------------- commands
 
@@ -79,6 +101,21 @@ export const registerLot = (overrides: Partial<RegisterLot['data']> = {}): Regis
 export const attach = (document: LotDocument): AttachDocument => ({ type: 'AttachDocument', data: { document } });
 export const lock = (reason = 'regulator hold'): LockLot => ({ type: 'LockLot', data: { reason } });
 export const unlock = (reason = 'hold lifted'): UnlockLot => ({ type: 'UnlockLot', data: { reason } });
+/** The lock of `ancestor` reaching this lot (what the lock fan-out sends to every descendant). */
+export const lockThrough = (ancestor: string, reason = `lot ${ancestor} is locked`): LockLot => ({ type: 'LockLot', data: { reason, ancestor } });
+export const unlockThrough = (ancestor: string, reason = `lot ${ancestor} was released`): UnlockLot => ({
+  type: 'UnlockLot',
+  data: { reason, ancestor },
+});
+export const recall = (overrides: Partial<RecallLot['data']> = {}): RecallLot => ({
+  type: 'RecallLot',
+  data: { recallId: 'RC-1', origin: TRACE_CODE, reason: 'positive sample on the packaging', source: 'REGULATOR', ...overrides },
+});
+export const destroy = (reason = 'incinerated under supervision'): DestroyLot => ({ type: 'DestroyLot', data: { reason } });
+export const splitLot = (children: readonly LotPortion[], occurredAt: string, splitId = 'SPLIT-1'): SplitLot => ({
+  type: 'SplitLot',
+  data: { splitId, children: children.map((c) => ({ ...c })), occurredAt },
+});
 
 export interface ScanOptions {
   readonly zoneId?: string | null;
@@ -86,6 +123,7 @@ export interface ScanOptions {
   readonly vehicle?: Vehicle | null;
   readonly quantity?: number | null;
   readonly temperatureC?: number | null;
+  readonly temperatureLimits?: TemperatureLimits;
   readonly scanId?: string;
 }
 
@@ -101,9 +139,19 @@ export const scan = (action: ScanAction, facility: FacilityRef, occurredAt: stri
     vehicle: options.vehicle ?? null,
     quantity: options.quantity ?? null,
     temperatureC: options.temperatureC ?? null,
-    temperatureLimits: DEFAULT_TEMPERATURE_LIMITS,
+    temperatureLimits: options.temperatureLimits ?? DEFAULT_TEMPERATURE_LIMITS,
   },
 });
+
+/** The facts a scan event carries, as the decider builds them from the scan. */
+export const scanFacts = (
+  scanId: string,
+  facility: FacilityRef,
+  zoneId: string | null,
+  zoneKind: ZoneKind | null,
+  occurredAt: string,
+  temperatureC: number | null = null,
+): ScanFacts => ({ scanId, facilityId: facility.id, facilityType: facility.type, zoneId, zoneKind, occurredAt, temperatureC });
 
 export const truck = (plate = 'SH-A12345', disinfectedAt: string | null = iso(-1)): Vehicle => ({ plate, disinfectedAt });
 
@@ -145,6 +193,10 @@ export const lotHistory = (events: readonly LotEvent[] = []): LotHistory => hist
 /** Registered at the port at T0, no papers. */
 export const registered = (): LotHistory => lotHistory().run(registerLot(), at(0));
 
+/** Another lot, registered at the port at T0 under `traceCode`, no papers. */
+export const registeredAs = (traceCode: string, overrides: Partial<RegisterLot['data']> = {}): LotHistory =>
+  lotHistory().run(registerLot({ traceCode, ...overrides }), at(0));
+
 export const withPapers = (h: LotHistory, documents: readonly LotDocument[], hour: number): LotHistory =>
   documents.reduce((acc, document) => acc.run(attach(document), at(hour)), h);
 
@@ -173,7 +225,63 @@ export const atStoreIntake = (h: LotHistory = atMarket()): LotHistory =>
 export const sellable = (h: LotHistory = atStoreIntake()): LotHistory =>
   h.run(scan('STORE', STORE, iso(8), { zoneId: 'rs-sales' }), at(8));
 
+/** Every step of the fixture journey, for a lot that starts as `h`: sale-allowed at the retail store (hour 8). */
+export const journey = (h: LotHistory): LotHistory => sellable(atStoreIntake(atMarket(atWarehouse(h))));
+
+// ---------------------------------------------------------------- genealogy (split / merge)
+
+export interface SplitOutcome {
+  /** The parent's history with its LotSplit appended. */
+  readonly parent: LotHistory;
+  /** Each child's history: its LotDerived, derived from the parent's state just before the split. */
+  readonly children: readonly LotHistory[];
+}
+
+/** Split `parent` through lotDecider and derive the children as the application does. */
+export const splitInto = (parent: LotHistory, command: SplitLot, now: Date): SplitOutcome => {
+  const decided = lotDecider.decide(command, parent.state, now);
+  const split = decided.find((e): e is LotSplit => e.type === 'LotSplit');
+  if (!split) throw new Error(`SplitLot decided no LotSplit: ${JSON.stringify(decided)}`);
+  return {
+    parent: parent.append(decided),
+    children: deriveSplitChildren(parent.state, split.data).map((derived) => lotHistory([derived])),
+  };
+};
+
+/**
+ * What decideMerge takes: portions of lots (each with its history's current state) repacked at `facility`.
+ * A portion names its lot's trace code, or `traceCode` when given (for a lot that was never registered).
+ */
+export const mergeInput = (
+  traceCode: string,
+  facility: FacilityRef,
+  occurredAt: string,
+  parents: readonly (readonly [h: LotHistory, quantity: number, traceCode?: string])[],
+  mergeId = 'MERGE-1',
+): MergeInput => ({
+  mergeId,
+  traceCode,
+  facility,
+  occurredAt,
+  parents: parents.map(([h, quantity, code]) => {
+    const state = h.state;
+    return { portion: { traceCode: code ?? state.traceCode ?? 'unregistered', quantity }, state };
+  }),
+});
+
 // ---------------------------------------------------------------- reading refusals
+
+/** The DomainError `act` throws; fails when it throws something else or nothing. */
+export const domainErrorOf = (act: () => unknown): DomainError => {
+  let outcome: unknown;
+  try {
+    outcome = act();
+  } catch (error) {
+    if (error instanceof DomainError) return error;
+    throw error;
+  }
+  throw new Error(`expected a DomainError, but got ${JSON.stringify(outcome)}`);
+};
 
 const isReasonCode = (value: unknown): value is ReasonCode =>
   typeof value === 'string' && (REASON_CODES as readonly string[]).includes(value);
