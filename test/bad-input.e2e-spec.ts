@@ -37,6 +37,12 @@ interface World {
   readonly atWarehouse: string;
   /** Locked by a regulator. */
   readonly locked: string;
+  /** 100 KG held at the port of entry, 10 KG of it split off by recordedSplit. */
+  readonly splitParent: string;
+  /** A split already recorded for splitParent (its splitId is taken). */
+  readonly recordedSplit: { readonly splitId: string; readonly children: readonly { readonly traceCode: string; readonly quantity: number }[] };
+  /** Destroyed by a regulator while held at the port of entry. */
+  readonly destroyed: string;
   /** The DISINFECTION paper already on file for atPort. */
   readonly doc: { readonly number: string; readonly issuedAt: string };
   /** A scan already recorded for atPort (its scanId is taken). */
@@ -100,6 +106,27 @@ const scanOf = (s: ScanInput, override: Record<string, unknown> = {}): Record<st
   JSON.parse(JSON.stringify({ ...scanBody(s), ...override })) as Record<string, unknown>;
 const postScan = (s: ScanInput, override: Record<string, unknown> = {}): Test => post('/api/scans', scanOf(s, override));
 
+/** A split into one fresh child `${fresh}-A` of 10; `override` may add, replace or (with undefined) drop fields. */
+const splitBody = (fresh: string, override: Record<string, unknown> = {}): Record<string, unknown> =>
+  JSON.parse(JSON.stringify({ splitId: `SPLIT-${fresh}`, children: [{ traceCode: `${fresh}-A`, quantity: 10 }], ...override })) as Record<string, unknown>;
+const splitReq = (traceCode: string, body: object): Test => post(`/api/lots/${traceCode}/splits`, body);
+
+/** A valid merge of 1 KG of atPort and 1 KG of splitParent (both at the port) into `fresh`, but for `override`. */
+const mergeBody = (w: World, fresh: string, override: Record<string, unknown> = {}): Record<string, unknown> =>
+  JSON.parse(
+    JSON.stringify({
+      mergeId: `MERGE-${fresh}`,
+      traceCode: fresh,
+      facilityId: w.n.port,
+      parents: [
+        { traceCode: w.atPort, quantity: 1 },
+        { traceCode: w.splitParent, quantity: 1 },
+      ],
+      ...override,
+    }),
+  ) as Record<string, unknown>;
+const mergeReq = (body: object): Test => post('/api/lots/merges', body);
+
 const registerLotReq = (w: World, fresh: string, override: Record<string, unknown> = {}): Test =>
   post('/api/lots', lotBody(w.n, fresh, override));
 const attachReq = (traceCode: string, override: Record<string, unknown> = {}): Test =>
@@ -112,6 +139,7 @@ const freshFacility = (_w: World, fresh: string): string[] => [facilityStream(fr
 const portLot = (w: World): string[] => [lotStream(w.atPort)];
 const cartonLot = (w: World): string[] => [lotStream(w.cartons)];
 const warehouseLot = (w: World): string[] => [lotStream(w.atWarehouse)];
+const mergeStreams = (w: World, fresh: string): string[] => [lotStream(fresh), lotStream(w.atPort), lotStream(w.splitParent)];
 
 const VALIDATION = 'VALIDATION_FAILED';
 
@@ -357,6 +385,140 @@ const CASES: BadInput[] = [
         expect.arrayContaining(['CUSTOMS_DECLARATION_MISSING', 'CENTRAL_WAREHOUSE_NOT_PASSED', 'NOT_AT_RETAIL_STORE']),
       ) },
 
+  // --- splits (POST /api/lots/:traceCode/splits) -------------------------------------
+  { name: 'unknown field on a split', status: 400, code: VALIDATION, field: 'color',
+    request: (w, f) => splitReq(w.atPort, splitBody(f, { color: 'red' })), streams: (w, f) => [lotStream(w.atPort), lotStream(`${f}-A`)] },
+  { name: 'unknown nested field children[0].grade on a split', status: 400, code: VALIDATION, field: 'children.0.grade',
+    request: (w, f) => splitReq(w.atPort, splitBody(f, { children: [{ traceCode: `${f}-A`, quantity: 1, grade: 'A' }] })),
+    streams: (w, f) => [lotStream(w.atPort), lotStream(`${f}-A`)] },
+  { name: 'split without children', status: 400, code: VALIDATION, field: 'children',
+    request: (w, f) => splitReq(w.atPort, splitBody(f, { children: undefined })), streams: portLot },
+  { name: 'split with an empty children list', status: 400, code: VALIDATION, field: 'children',
+    request: (w, f) => splitReq(w.atPort, splitBody(f, { children: [] })), streams: portLot },
+  { name: 'split child with a zero quantity', status: 400, code: VALIDATION, field: 'children.0.quantity',
+    request: (w, f) => splitReq(w.atPort, splitBody(f, { children: [{ traceCode: `${f}-A`, quantity: 0 }] })),
+    streams: (w, f) => [lotStream(w.atPort), lotStream(`${f}-A`)] },
+  { name: 'split child with a negative quantity', status: 400, code: VALIDATION, field: 'children.0.quantity',
+    request: (w, f) => splitReq(w.atPort, splitBody(f, { children: [{ traceCode: `${f}-A`, quantity: -5 }] })),
+    streams: (w, f) => [lotStream(w.atPort), lotStream(`${f}-A`)] },
+  { name: 'fractional CARTON split child', status: 400, code: 'INVALID_QUANTITY',
+    request: (w, f) => splitReq(w.cartons, splitBody(f, { children: [{ traceCode: `${f}-A`, quantity: 2.5 }] })),
+    streams: (w, f) => [lotStream(w.cartons), lotStream(`${f}-A`)] },
+  { name: 'split children taking more than remains', status: 422, code: 'QUANTITY_EXCEEDS_REMAINING',
+    request: (w, f) => splitReq(w.atPort, splitBody(f, { children: [{ traceCode: `${f}-A`, quantity: 60 }, { traceCode: `${f}-B`, quantity: 50 }] })),
+    streams: (w, f) => [lotStream(w.atPort), lotStream(`${f}-A`), lotStream(`${f}-B`)],
+    check: (body) => expect(body.details).toEqual({ remaining: 100 }) },
+  { name: 'split child whose trace code is already registered', status: 409, code: 'LOT_EXISTS',
+    request: (w, f) => splitReq(w.atPort, splitBody(f, { children: [{ traceCode: w.cartons, quantity: 1 }] })),
+    streams: (w) => [lotStream(w.atPort), lotStream(w.cartons)],
+    check: (body, w) => expect(body.details).toEqual({ traceCode: w.cartons }) },
+  { name: 'split with the same child trace code twice', status: 400, code: VALIDATION, field: 'children',
+    request: (w, f) => splitReq(w.atPort, splitBody(f, { children: [{ traceCode: `${f}-A`, quantity: 1 }, { traceCode: `${f}-A`, quantity: 2 }] })),
+    streams: (w, f) => [lotStream(w.atPort), lotStream(`${f}-A`)] },
+  { name: 'split child with the parent trace code', status: 400, code: VALIDATION, field: 'children',
+    request: (w, f) => splitReq(w.atPort, splitBody(f, { children: [{ traceCode: w.atPort, quantity: 1 }] })), streams: portLot },
+  { name: 'split of an unknown lot', status: 404, code: 'LOT_NOT_FOUND',
+    request: (_w, f) => splitReq(f, splitBody(f)), streams: (_w, f) => [lotStream(f), lotStream(`${f}-A`)] },
+  { name: 'split of a destroyed lot', status: 422, code: 'LOT_DESTROYED',
+    request: (w, f) => splitReq(w.destroyed, splitBody(f)), streams: (w, f) => [lotStream(w.destroyed), lotStream(`${f}-A`)] },
+  { name: 'same splitId reused with a different body', status: 409, code: 'IDEMPOTENCY_KEY_REUSED',
+    request: (w) => splitReq(w.splitParent, { ...w.recordedSplit, children: [{ traceCode: w.recordedSplit.children[0].traceCode, quantity: 11 }] }),
+    streams: (w) => [lotStream(w.splitParent), lotStream(w.recordedSplit.children[0].traceCode)],
+    check: (body, w) => expect(body.details).toEqual({ key: `split:${w.recordedSplit.splitId}` }) },
+  { name: 'same splitId reused for another lot', status: 409, code: 'IDEMPOTENCY_KEY_REUSED',
+    request: (w) => splitReq(w.atPort, w.recordedSplit),
+    streams: (w) => [lotStream(w.atPort), lotStream(w.splitParent), lotStream(w.recordedSplit.children[0].traceCode)] },
+
+  // --- merges (POST /api/lots/merges) ------------------------------------------------
+  { name: 'unknown field on a merge', status: 400, code: VALIDATION, field: 'color',
+    request: (w, f) => mergeReq(mergeBody(w, f, { color: 'red' })), streams: mergeStreams },
+  { name: 'merge of a single parent', status: 400, code: VALIDATION, field: 'parents',
+    request: (w, f) => mergeReq(mergeBody(w, f, { parents: [{ traceCode: w.atPort, quantity: 1 }] })), streams: mergeStreams },
+  { name: 'merge with the same parent twice', status: 400, code: VALIDATION, field: 'parents',
+    request: (w, f) => mergeReq(mergeBody(w, f, { parents: [{ traceCode: w.atPort, quantity: 1 }, { traceCode: w.atPort, quantity: 2 }] })), streams: mergeStreams },
+  { name: 'merge with a parent held at another facility', status: 422, code: 'LOT_NOT_AT_FACILITY',
+    request: (w, f) => mergeReq(mergeBody(w, f, { parents: [{ traceCode: w.atPort, quantity: 1 }, { traceCode: w.atWarehouse, quantity: 1 }] })),
+    streams: (w, f) => [lotStream(f), lotStream(w.atPort), lotStream(w.atWarehouse)],
+    check: (body, w) => expect(body.details).toEqual({ traceCode: w.atWarehouse }) },
+  { name: 'merge of lots counted in different units (KG and CARTON)', status: 422, code: 'UNIT_MISMATCH',
+    request: (w, f) => mergeReq(mergeBody(w, f, { parents: [{ traceCode: w.atPort, quantity: 1 }, { traceCode: w.cartons, quantity: 1 }] })),
+    streams: (w, f) => [lotStream(f), lotStream(w.atPort), lotStream(w.cartons)] },
+  { name: 'merge at an unknown facilityId', status: 404, code: 'FACILITY_NOT_FOUND', field: 'facilityId',
+    request: (w, f) => mergeReq(mergeBody(w, f, { facilityId: f })), streams: (w, f) => [...mergeStreams(w, f), facilityStream(f)] },
+  { name: 'merge of an unknown parent', status: 404, code: 'LOT_NOT_FOUND',
+    request: (w, f) => mergeReq(mergeBody(w, f, { parents: [{ traceCode: w.atPort, quantity: 1 }, { traceCode: `${f}-P`, quantity: 1 }] })),
+    streams: (w, f) => [lotStream(f), lotStream(w.atPort), lotStream(`${f}-P`)] },
+  { name: 'merge into a trace code already registered', status: 409, code: 'LOT_EXISTS',
+    request: (w, f) => mergeReq(mergeBody(w, f, { traceCode: w.cartons })), streams: (w, f) => [...mergeStreams(w, f), lotStream(w.cartons)] },
+  { name: 'merge of a destroyed lot', status: 422, code: 'LOT_DESTROYED',
+    request: (w, f) => mergeReq(mergeBody(w, f, { parents: [{ traceCode: w.atPort, quantity: 1 }, { traceCode: w.destroyed, quantity: 1 }] })),
+    streams: (w, f) => [lotStream(f), lotStream(w.atPort), lotStream(w.destroyed)] },
+
+  // --- regulator actions: lock, unlock, recall, destroy ------------------------------
+  { name: 'recall without reason', status: 400, code: VALIDATION, field: 'reason',
+    request: (w) => post(`/api/lots/${w.atPort}/recall`, {}), streams: portLot },
+  { name: 'recall with only a recallId', status: 400, code: VALIDATION, field: 'reason',
+    request: (w, f) => post(`/api/lots/${w.atPort}/recall`, { recallId: f }), streams: portLot },
+  { name: 'recall with an empty reason', status: 400, code: VALIDATION, field: 'reason',
+    request: (w) => post(`/api/lots/${w.atPort}/recall`, { reason: '' }), streams: portLot },
+  { name: 'recallId with a space', status: 400, code: VALIDATION, field: 'recallId',
+    request: (w, f) => post(`/api/lots/${w.atPort}/recall`, { reason: 'outbreak', recallId: `R ${f}` }), streams: portLot },
+  { name: 'destroy without reason', status: 400, code: VALIDATION, field: 'reason',
+    request: (w) => post(`/api/lots/${w.atPort}/destroy`, {}), streams: portLot },
+  { name: 'unlock without reason', status: 400, code: VALIDATION, field: 'reason',
+    request: (w) => post(`/api/lots/${w.locked}/unlock`, {}), streams: (w) => [lotStream(w.locked)] },
+  { name: 'recall of an unknown lot', status: 404, code: 'LOT_NOT_FOUND',
+    request: (_w, f) => post(`/api/lots/${f}/recall`, { reason: 'outbreak' }), streams: freshLot },
+  { name: 'destroy of an unknown lot', status: 404, code: 'LOT_NOT_FOUND',
+    request: (_w, f) => post(`/api/lots/${f}/destroy`, { reason: 'spoiled' }), streams: freshLot },
+  { name: 'destroy a lot twice', status: 409, code: 'LOT_ALREADY_DESTROYED',
+    request: (w) => post(`/api/lots/${w.destroyed}/destroy`, { reason: 'again' }), streams: (w) => [lotStream(w.destroyed)] },
+  { name: 'scan of a destroyed lot', status: 422, code: 'LOT_DESTROYED',
+    request: (w) => postScan({ traceCode: w.destroyed, facilityId: w.n.port, action: 'SAMPLE' }), streams: (w) => [lotStream(w.destroyed)] },
+
+  // --- the regulator's queries: trace, list, inventory, recalls -----------------------
+  { name: 'trace without direction', status: 400, code: VALIDATION, field: 'direction', request: (w) => get(`/api/lots/${w.atPort}/trace`) },
+  { name: 'trace with a bad direction', status: 400, code: VALIDATION, field: 'direction',
+    request: (w) => get(`/api/lots/${w.atPort}/trace?direction=sideways`) },
+  { name: 'trace with the direction in the wrong case', status: 400, code: VALIDATION, field: 'direction',
+    request: (w) => get(`/api/lots/${w.atPort}/trace?direction=FORWARD`) },
+  { name: 'trace of an unknown lot', status: 404, code: 'LOT_NOT_FOUND', request: (_w, f) => get(`/api/lots/${f}/trace?direction=forward`), streams: freshLot },
+  { name: 'list with status=FOO', status: 400, code: VALIDATION, field: 'status', request: () => get('/api/lots?status=FOO') },
+  { name: 'list with limit=0', status: 400, code: VALIDATION, field: 'limit', request: () => get('/api/lots?limit=0') },
+  { name: 'list with limit=5000', status: 400, code: VALIDATION, field: 'limit', request: () => get('/api/lots?limit=5000') },
+  { name: 'list with limit=abc', status: 400, code: VALIDATION, field: 'limit', request: () => get('/api/lots?limit=abc') },
+  { name: 'list with a cursor of illegal characters', status: 400, code: VALIDATION, field: 'cursor',
+    request: () => get(`/api/lots?cursor=${encodeURIComponent('abc!$/+=')}`) },
+  { name: 'list with a cursor that decodes to nothing', status: 400, code: VALIDATION, field: 'cursor', request: () => get('/api/lots?cursor=A') },
+  { name: 'list with originCountry=XX', status: 400, code: VALIDATION, field: 'originCountry', request: () => get('/api/lots?originCountry=XX') },
+  { name: 'list with category=MEAT', status: 400, code: VALIDATION, field: 'category', request: () => get('/api/lots?category=MEAT') },
+  { name: 'list with reason=FOO', status: 400, code: VALIDATION, field: 'reason', request: () => get('/api/lots?reason=FOO') },
+  { name: 'list with flag=FOO', status: 400, code: VALIDATION, field: 'flag', request: () => get('/api/lots?flag=FOO') },
+  { name: 'list with from=yesterday', status: 400, code: VALIDATION, field: 'from', request: () => get('/api/lots?from=yesterday') },
+  { name: 'list with an unknown filter', status: 400, code: VALIDATION, field: 'color', request: () => get('/api/lots?color=red') },
+  { name: 'list with status given twice', status: 400, code: VALIDATION, field: 'status', request: () => get('/api/lots?status=ALLOWED&status=BLOCKED') },
+  { name: 'inventory of an unknown facility', status: 404, code: 'FACILITY_NOT_FOUND',
+    request: (_w, f) => get(`/api/facilities/${f}/inventory`), streams: freshFacility },
+  { name: 'inventory with ?atLeast=abc', status: 400, code: VALIDATION, field: 'atLeast', request: (w) => get(`/api/facilities/${w.n.port}/inventory?atLeast=abc`) },
+  { name: 'GET an unknown recall', status: 404, code: 'RECALL_NOT_FOUND', request: (_w, f) => get(`/api/recalls/${f}`),
+    check: (body) => expect(typeof body.message).toBe('string') },
+  { name: 'GET /api/recalls/unknown', status: 404, code: 'RECALL_NOT_FOUND', request: () => get('/api/recalls/unknown') },
+
+  // --- a NUL character (U+0000): PostgreSQL stores no such text, so it must be refused before it gets there
+  { name: 'list with a cursor that decodes to a NUL byte (AA)', status: 400, code: VALIDATION, field: 'cursor', request: () => get('/api/lots?cursor=AA') },
+  { name: 'list with a NUL in the importer filter', status: 400, code: VALIDATION, field: 'importer', request: () => get('/api/lots?importer=Acme%00') },
+  { name: 'recall reason with a NUL', status: 400, code: VALIDATION, field: 'reason',
+    request: (w) => post(`/api/lots/${w.atPort}/recall`, { reason: 'outbreak\u0000' }), streams: portLot },
+  { name: 'destroy reason with a NUL', status: 400, code: VALIDATION, field: 'reason',
+    request: (w) => post(`/api/lots/${w.atPort}/destroy`, { reason: 'spoiled\u0000' }), streams: portLot },
+  { name: 'lot importer with a NUL', status: 400, code: VALIDATION, field: 'importer',
+    request: (w, f) => registerLotReq(w, f, { importer: 'Acme\u0000' }), streams: freshLot },
+  { name: 'split of a trace code with an encoded NUL', status: 400, code: VALIDATION,
+    request: (_w, f) => splitReq(`${f}%00`, splitBody(f)), streams: (_w, f) => [lotStream(`${f}-A`)] },
+  { name: 'trace of a trace code with an encoded NUL', status: 400, code: VALIDATION, request: (_w, f) => get(`/api/lots/${f}%00/trace?direction=forward`) },
+  { name: 'inventory of a facility id with an encoded NUL', status: 400, code: VALIDATION, request: (_w, f) => get(`/api/facilities/${f}%00/inventory`) },
+  { name: 'GET a recall id with an encoded NUL', status: 400, code: VALIDATION, request: (_w, f) => get(`/api/recalls/${f}%00`) },
+
   // --- query strings and routes ------------------------------------------------------
   { name: '?atLeast=abc', status: 400, code: VALIDATION, field: 'atLeast', request: (w) => get(`/api/lots/${w.atPort}?atLeast=abc`) },
   { name: '?atLeast=-1', status: 400, code: VALIDATION, field: 'atLeast', request: (w) => get(`/api/lots/${w.atPort}/history?atLeast=-1`) },
@@ -422,13 +584,20 @@ describe('bad input is refused with the right 4xx and changes nothing (e2e, real
     await scanOk(t, { traceCode: atWarehouse, facilityId: n.warehouse, action: 'RECEIVE', zoneId: n.zones.warehouseIntake });
     const locked = (await registerLot(t, n)).traceCode;
     await t.http().post(`/api/lots/${locked}/lock`).send({ reason: 'suspected contamination' }).expect(200);
+    const splitParent = (await registerLot(t, n)).traceCode;
+    const recordedSplit = { splitId: `SPLIT-${uid()}`, children: [{ traceCode: `${splitParent}-A`, quantity: 10 }] };
+    await t.http().post(`/api/lots/${splitParent}/splits`).send(recordedSplit).expect(201);
+    const destroyed = (await registerLot(t, n)).traceCode;
+    await t.http().post(`/api/lots/${destroyed}/destroy`).send({ reason: 'thawed and spoiled' }).expect(200);
     const doc = { number: `DIS-${uid()}`, issuedAt: minutesAgo(300) };
     await attachDocument(t, atPort, 'DISINFECTION', doc);
     const recordedScan = scanBody({ traceCode: atPort, facilityId: n.port, action: 'SAMPLE', temperatureC: -18 });
     const last = await t.http().post('/api/scans').send(recordedScan).expect(201);
     setupPosition = (last.body as { position: number }).position;
-    w = { n, atPort, cartons, atWarehouse, locked, doc, recordedScan };
-    for (const tc of [atPort, cartons, atWarehouse, locked]) setupVersions[tc] = (await t.store.readStream(lotStream(tc))).version;
+    w = { n, atPort, cartons, atWarehouse, locked, splitParent, recordedSplit, destroyed, doc, recordedScan };
+    for (const tc of [atPort, cartons, atWarehouse, locked, splitParent, recordedSplit.children[0].traceCode, destroyed]) {
+      setupVersions[tc] = (await t.store.readStream(lotStream(tc))).version;
+    }
   });
 
   afterAll(async () => {
@@ -472,6 +641,12 @@ describe('bad input is refused with the right 4xx and changes nothing (e2e, real
     expect((port.body as { documents: unknown[] }).documents).toHaveLength(1);
     const locked = await t.http().get(`/api/lots/${w.locked}?atLeast=${setupPosition}`).expect(200);
     expect(locked.body).toMatchObject({ lock: { source: 'REGULATOR', reason: 'suspected contamination' } });
+    const parent = await t.http().get(`/api/lots/${w.splitParent}?atLeast=${setupPosition}`).expect(200);
+    expect(parent.body).toMatchObject({ quantity: { initial: 100, remaining: 90, unit: 'KG' }, status: 'HELD' });
+    const child = await t.http().get(`/api/lots/${w.recordedSplit.children[0].traceCode}?atLeast=${setupPosition}`).expect(200);
+    expect(child.body).toMatchObject({ quantity: { initial: 10, remaining: 10, unit: 'KG' }, holder: { facilityId: w.n.port } });
+    const destroyed = await t.http().get(`/api/lots/${w.destroyed}?atLeast=${setupPosition}`).expect(200);
+    expect(destroyed.body).toMatchObject({ status: 'DESTROYED', quantity: { remaining: 100 } });
   });
 });
 

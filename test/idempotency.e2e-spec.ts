@@ -26,6 +26,7 @@ interface ScanBody {
   position: number;
   events: { type: string; version: number }[];
   violations: { kind: string; message: string }[];
+  flags: { flag: string; message: string }[];
 }
 
 interface ErrorBody {
@@ -54,6 +55,8 @@ interface DocumentBody {
   position: number;
   events: { type: string; version: number }[];
   locked: boolean;
+  recallId?: string;
+  lotsRecalled?: number;
 }
 
 interface HistoryView {
@@ -114,6 +117,9 @@ describe('idempotent scans and document uploads (e2e, real PostgreSQL)', () => {
     return { n, traceCode, position };
   };
 
+  /** A vehicle with its terminal disinfection on record: dispatching with it raises no compliance flag. */
+  const disinfected = (plate = 'TRUCK-1') => ({ plate, disinfectedAt: minutesAgo(30) });
+
   const sell = (n: Network, traceCode: string, quantity: number): ScanInput => ({
     traceCode,
     facilityId: n.store,
@@ -125,11 +131,11 @@ describe('idempotent scans and document uploads (e2e, real PostgreSQL)', () => {
   describe('scan replay', () => {
     it('the same scan sent again returns exactly the first answer and records nothing', async () => {
       const { n, traceCode } = await newLot();
-      const dispatch = scanBody({ traceCode, facilityId: n.port, action: 'DISPATCH', toFacilityId: n.warehouse, vehicle: { plate: 'TRUCK-1' } });
+      const dispatch = scanBody({ traceCode, facilityId: n.port, action: 'DISPATCH', toFacilityId: n.warehouse, vehicle: disinfected() });
 
       const first = await send(dispatch);
       expect(first.status).toBe(201);
-      expect(first.body).toMatchObject({ scanId: dispatch.scanId, action: 'DISPATCH', traceCode, violations: [] });
+      expect(first.body).toMatchObject({ scanId: dispatch.scanId, action: 'DISPATCH', traceCode, violations: [], flags: [] });
       expect(first.body.events.map((e) => e.type)).toEqual(['LotDispatched']);
       const before = await recorded(traceCode);
       expect(before.version).toBe(first.body.version);
@@ -145,14 +151,19 @@ describe('idempotent scans and document uploads (e2e, real PostgreSQL)', () => {
       expect(lot).toMatchObject({ version: first.body.version, status: 'IN_TRANSIT' });
     });
 
-    it('a replayed scan that revealed a violation answers with the same violation and does not record it twice', async () => {
+    it('a replayed scan that revealed a violation and raised a flag answers with the same ones and does not record them twice', async () => {
       const { n, traceCode } = await newLot();
-      await accepted(scanBody({ traceCode, facilityId: n.port, action: 'DISPATCH', toFacilityId: n.warehouse }));
+      await accepted(scanBody({ traceCode, facilityId: n.port, action: 'DISPATCH', toFacilityId: n.warehouse, vehicle: disinfected() }));
+      // The wrong place, and into its storage zone rather than through a dedicated intake.
       const wrongPlace = scanBody({ traceCode, facilityId: n.market, action: 'RECEIVE', zoneId: n.zones.marketStorage });
 
       const first = await send(wrongPlace);
       expect(first.status).toBe(201);
       expect(first.body.violations.map((v) => v.kind).sort()).toEqual(['CENTRAL_WAREHOUSE_BYPASSED', 'RECEIPT_WITHOUT_DISPATCH']);
+      expect(first.body.flags.map((f) => f.flag)).toEqual(['RECEIPT_OUTSIDE_DEDICATED_INTAKE']);
+      expect(first.body.events.map((e) => e.type).sort()).toEqual(
+        ['ComplianceFlagRaised', 'LotReceived', 'TraceViolationRecorded', 'TraceViolationRecorded'].sort(),
+      );
       const before = await recorded(traceCode);
 
       const again = await send(wrongPlace);
@@ -160,6 +171,9 @@ describe('idempotent scans and document uploads (e2e, real PostgreSQL)', () => {
       expect(await recorded(traceCode)).toEqual(before);
       const lot = await lotOf(traceCode, first.body.position);
       expect(lot.violations).toHaveLength(2);
+      const history = await t.http().get(`/api/lots/${traceCode}/history?atLeast=${first.body.position}`).expect(200);
+      const fromThisScan = (history.body as HistoryView).events.filter((e) => e.scanId === wrongPlace.scanId);
+      expect(fromThisScan.map((e) => e.type).sort()).toEqual(first.body.events.map((e) => e.type).sort());
     });
 
     it('a SELL retried after the lot has since been sold out still gets its original 201, not a 422', async () => {
@@ -302,19 +316,79 @@ describe('idempotent scans and document uploads (e2e, real PostgreSQL)', () => {
       expect(await recorded(traceCode)).toEqual(before);
     });
 
-    it('re-attaching a positive test does not lock the lot a second time', async () => {
+    it('re-attaching a positive test neither locks nor recalls the lot a second time', async () => {
       const { traceCode } = await newLot();
       const positive: DocumentRequest = { type: 'NUCLEIC_ACID_TEST', number: `PCR-${uid()}`, issuer: 'Lab', issuedAt: minutesAgo(60), result: 'POSITIVE' };
       const first = await attachRaw(traceCode, positive);
       expect(first.status).toBe(201);
-      expect(first.body.events.map((e) => e.type)).toEqual(['DocumentAttached', 'LotLocked']);
-      expect(first.body.locked).toBe(true);
+      expect(first.body.events.map((e) => e.type)).toEqual(['DocumentAttached', 'LotLocked', 'LotRecalled']);
+      expect(first.body).toMatchObject({ locked: true, recallId: expect.any(String), lotsRecalled: 1 });
       const before = await recorded(traceCode);
 
       const again = await attachRaw(traceCode, positive);
       expect(again.status).toBe(200);
       expect(again.body).toMatchObject({ events: [], locked: true, version: first.body.version });
+      // No second recall was started.
+      expect(again.body.recallId).toBeUndefined();
       expect(await recorded(traceCode)).toEqual(before);
+      const history = await t.http().get(`/api/lots/${traceCode}/history?atLeast=${first.body.position}`).expect(200);
+      expect((history.body as HistoryView).events.filter((e) => e.type === 'LotRecalled')).toHaveLength(1);
+    });
+  });
+
+  describe('split, merge and recall replay', () => {
+    /** Sends exactly this body to a POST endpoint. */
+    const postRaw = async <B>(path: string, body: object): Promise<Answer<B>> => {
+      const res = await t.http().post(path).send(body);
+      return { status: res.status, body: res.body as B };
+    };
+
+    it('the same split sent again returns the first answer and records nothing', async () => {
+      const { traceCode } = await newLot();
+      const split = { splitId: `SPLIT-${uid()}`, children: [{ traceCode: `${traceCode}-A`, quantity: 25 }, { traceCode: `${traceCode}-B`, quantity: 15 }] };
+      const first = await postRaw<{ remaining: number; position: number }>(`/api/lots/${traceCode}/splits`, split);
+      expect(first).toMatchObject({ status: 201, body: { remaining: 60 } });
+      const before = await recorded(traceCode);
+      const children = await Promise.all(split.children.map((c) => recorded(c.traceCode)));
+      expect(children.map((c) => c.version)).toEqual([1, 1]);
+
+      expect(await postRaw(`/api/lots/${traceCode}/splits`, split)).toEqual(first);
+      const concurrent = await Promise.all([postRaw(`/api/lots/${traceCode}/splits`, split), postRaw(`/api/lots/${traceCode}/splits`, split)]);
+      for (const c of concurrent) expect(c).toEqual(first);
+      expect(await recorded(traceCode)).toEqual(before);
+      for (const [i, c] of split.children.entries()) expect(await recorded(c.traceCode)).toEqual(children[i]);
+      expect((await lotOf(traceCode, first.body.position)).quantity).toMatchObject({ remaining: 60 });
+    });
+
+    it('the same merge sent again returns the first answer and records nothing', async () => {
+      const a = await newLot();
+      const b = await registerLot(t, a.n, undefined, 100, 'KG');
+      const into = `MERGED-${uid()}`;
+      const merge = { mergeId: `MERGE-${uid()}`, traceCode: into, facilityId: a.n.port, parents: [{ traceCode: a.traceCode, quantity: 10 }, { traceCode: b.traceCode, quantity: 5 }] };
+      const first = await postRaw<{ quantity: number; position: number }>('/api/lots/merges', merge);
+      expect(first).toMatchObject({ status: 201, body: { traceCode: into, quantity: 15 } });
+      const before = await Promise.all([a.traceCode, b.traceCode, into].map(recorded));
+
+      expect(await postRaw('/api/lots/merges', merge)).toEqual(first);
+      expect(await Promise.all([a.traceCode, b.traceCode, into].map(recorded))).toEqual(before);
+      expect((await lotOf(a.traceCode, first.body.position)).quantity).toMatchObject({ remaining: 90 });
+      expect((await lotOf(into, first.body.position)).quantity).toMatchObject({ initial: 15, remaining: 15 });
+    });
+
+    it('a recall sent again with the same recallId returns the first answer and records nothing; another body is refused', async () => {
+      const { traceCode } = await newLot();
+      const recall = { recallId: `RECALL-${uid()}`, reason: 'supplier recall' };
+      const first = await postRaw<{ recallId: string; position: number }>(`/api/lots/${traceCode}/recall`, recall);
+      expect(first).toMatchObject({ status: 201, body: { traceCode, recallId: recall.recallId, lotsAffected: 1 } });
+      const before = await recorded(traceCode);
+
+      expect(await postRaw(`/api/lots/${traceCode}/recall`, recall)).toEqual(first);
+      expect(await recorded(traceCode)).toEqual(before);
+      const reused = await postRaw<ErrorBody>(`/api/lots/${traceCode}/recall`, { ...recall, reason: 'another reason' });
+      expect({ status: reused.status, code: reused.body.code }).toEqual({ status: 409, code: 'IDEMPOTENCY_KEY_REUSED' });
+      expect(await recorded(traceCode)).toEqual(before);
+      const history = await t.http().get(`/api/lots/${traceCode}/history?atLeast=${first.body.position}`).expect(200);
+      expect((history.body as HistoryView).events.filter((e) => e.type === 'LotRecalled')).toHaveLength(1);
     });
   });
 
@@ -323,7 +397,7 @@ describe('idempotent scans and document uploads (e2e, real PostgreSQL)', () => {
       const { n, traceCode } = await newLot();
       const scans: ScanRequest[] = [
         scanBody({ traceCode, facilityId: n.port, action: 'SAMPLE' }),
-        scanBody({ traceCode, facilityId: n.port, action: 'DISPATCH', toFacilityId: n.warehouse, vehicle: { plate: 'TRUCK-1' } }),
+        scanBody({ traceCode, facilityId: n.port, action: 'DISPATCH', toFacilityId: n.warehouse, vehicle: disinfected() }),
         scanBody({ traceCode, facilityId: n.warehouse, action: 'RECEIVE', zoneId: n.zones.warehouseIntake }),
         scanBody({ traceCode, facilityId: n.warehouse, action: 'DISINFECT' }),
         scanBody({ traceCode, facilityId: n.warehouse, action: 'STORE', zoneId: n.zones.warehouseStorage }),
@@ -332,6 +406,7 @@ describe('idempotent scans and document uploads (e2e, real PostgreSQL)', () => {
       for (const s of scans) {
         const first = await accepted(s);
         expect(first.violations).toEqual([]);
+        expect(first.flags).toEqual([]);
         last = first.position;
         // Every scan is retried, once in sequence and twice at the same time.
         expect(await send(s)).toEqual({ status: 201, body: first });

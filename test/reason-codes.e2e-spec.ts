@@ -53,10 +53,51 @@ interface ScanBody extends CommandBody {
   scanId: string;
   action: string;
   violations: { kind: string; message: string }[];
+  flags: { flag: string; message: string }[];
 }
 
 interface DocumentBody extends CommandBody {
   locked: boolean;
+  /** Set when a POSITIVE result recalled the whole batch. */
+  recallId?: string;
+  lotsRecalled?: number;
+}
+
+/** What lock, unlock and recall answer: they reach every descendant. */
+interface RegulatorBody {
+  traceCode: string;
+  version: number;
+  position: number;
+  lotsAffected: number;
+}
+
+interface LockBody extends RegulatorBody {
+  locked: boolean;
+}
+
+interface RecallBody extends RegulatorBody {
+  recallId: string;
+}
+
+interface SplitBody {
+  splitId: string;
+  traceCode: string;
+  remaining: number;
+  children: { traceCode: string; quantity: number; version: number }[];
+  position: number;
+}
+
+interface HistoryView {
+  traceCode: string;
+  events: { version: number; type: string; data: Record<string, unknown> }[];
+}
+
+interface RecallView {
+  recallId: string;
+  origin: string;
+  reason: string;
+  source: string;
+  lots: { traceCode: string; holderWhenRecalled: string | null; status: string | null }[];
 }
 
 interface LotView {
@@ -80,6 +121,8 @@ const ALL_CODES = [
   'NOT_AT_RETAIL_STORE',
   'NOT_IN_DEDICATED_SALES_ZONE',
   'LOT_LOCKED',
+  'LOT_RECALLED',
+  'LOT_DESTROYED',
   'QUANTITY_EXHAUSTED',
 ] as const;
 type Code = (typeof ALL_CODES)[number];
@@ -97,7 +140,7 @@ const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('sale-eligibility reason codes (e2e, real PostgreSQL, HTTP only)', () => {
   let t: TestApp;
-  /** Every code some test has seen the API produce; the last test checks all 12 were. */
+  /** Every code some test has seen the API produce; the last test checks all 14 were. */
   const produced = new Set<string>();
 
   beforeAll(async () => {
@@ -140,6 +183,36 @@ describe('sale-eligibility reason codes (e2e, real PostgreSQL, HTTP only)', () =
     expect(res.status).toBe(200);
     return res.body as LotView;
   };
+
+  const historyOf = async (traceCode: string, atLeast: number): Promise<HistoryView> => {
+    const res = await t.http().get(`/api/lots/${traceCode}/history?atLeast=${atLeast}`);
+    expect(res.status).toBe(200);
+    return res.body as HistoryView;
+  };
+
+  const recallOf = async (recallId: string, atLeast: number): Promise<RecallView> => {
+    const res = await t.http().get(`/api/recalls/${recallId}?atLeast=${atLeast}`);
+    expect({ status: res.status, body: res.body as unknown }).toMatchObject({ status: 200 });
+    return res.body as RecallView;
+  };
+
+  /** A regulator action that must be accepted with `status`; returns its body. */
+  const regulator = async <B>(traceCode: string, action: 'lock' | 'unlock' | 'recall' | 'destroy', body: object, status: number): Promise<B> => {
+    const res = await t.http().post(`/api/lots/${traceCode}/${action}`).send(body);
+    expect({ status: res.status, body: res.body as unknown }).toMatchObject({ status });
+    return res.body as B;
+  };
+
+  /** A regulator action that must be refused; the lot's stream must not move. */
+  const refusedRegulator = async (traceCode: string, action: 'lock' | 'unlock' | 'recall' | 'destroy', status: number, code: string): Promise<void> => {
+    const before = (await t.store.readStream(`lot-${traceCode}`)).version;
+    const res = await t.http().post(`/api/lots/${traceCode}/${action}`).send({ reason: `try to ${action} ${uid()}` });
+    expect({ status: res.status, code: (res.body as ErrorBody).code }).toEqual({ status, code });
+    expect((await t.store.readStream(`lot-${traceCode}`)).version).toBe(before);
+  };
+
+  /** A vehicle with its terminal disinfection on record: a dispatch with it raises no compliance flag. */
+  const disinfected = (plate = 'TRUCK-1') => ({ plate, disinfectedAt: minutesAgo(30) });
 
   /** A scan that must be accepted without revealing any rule break. */
   const cleanScan = async (s: ScanInput): Promise<ScanBody> => {
@@ -188,7 +261,7 @@ describe('sale-eligibility reason codes (e2e, real PostgreSQL, HTTP only)', () =
 
   /** Port -> central warehouse (received at intake, stored in dedicated storage). */
   const toWarehouse = async (n: Network, traceCode: string) => {
-    await cleanScan({ traceCode, facilityId: n.port, action: 'DISPATCH', toFacilityId: n.warehouse, vehicle: { plate: 'TRUCK-1' } });
+    await cleanScan({ traceCode, facilityId: n.port, action: 'DISPATCH', toFacilityId: n.warehouse, vehicle: disinfected() });
     await cleanScan({ traceCode, facilityId: n.warehouse, action: 'RECEIVE', zoneId: n.zones.warehouseIntake });
     await cleanScan({ traceCode, facilityId: n.warehouse, action: 'DISINFECT' });
     return cleanScan({ traceCode, facilityId: n.warehouse, action: 'STORE', zoneId: n.zones.warehouseStorage });
@@ -196,13 +269,13 @@ describe('sale-eligibility reason codes (e2e, real PostgreSQL, HTTP only)', () =
 
   /** Central warehouse -> wholesale market (received into its dedicated storage). */
   const warehouseToMarket = async (n: Network, traceCode: string) => {
-    await cleanScan({ traceCode, facilityId: n.warehouse, action: 'DISPATCH', toFacilityId: n.market });
+    await cleanScan({ traceCode, facilityId: n.warehouse, action: 'DISPATCH', toFacilityId: n.market, vehicle: disinfected() });
     return cleanScan({ traceCode, facilityId: n.market, action: 'RECEIVE', zoneId: n.zones.marketStorage });
   };
 
   /** Wholesale market -> retail store -> its dedicated sales zone. */
   const marketToStoreSales = async (n: Network, traceCode: string) => {
-    await cleanScan({ traceCode, facilityId: n.market, action: 'DISPATCH', toFacilityId: n.store });
+    await cleanScan({ traceCode, facilityId: n.market, action: 'DISPATCH', toFacilityId: n.store, vehicle: disinfected() });
     await cleanScan({ traceCode, facilityId: n.store, action: 'RECEIVE', zoneId: n.zones.storeGeneral });
     return cleanScan({ traceCode, facilityId: n.store, action: 'STORE', zoneId: n.zones.storeSales });
   };
@@ -226,7 +299,7 @@ describe('sale-eligibility reason codes (e2e, real PostgreSQL, HTTP only)', () =
     return { n, traceCode, position: atStore.position };
   };
 
-  // ------------------------------------------------------ the 12 reason codes
+  // ------------------------------------------------------ the 14 reason codes
 
   describe('each reason code is produced, then cleared by the action that fixes it', () => {
     it.each(ALL_PAPERS)('%s missing: produced while the paper is not on file, cleared by attaching it', async (missing) => {
@@ -255,38 +328,58 @@ describe('sale-eligibility reason codes (e2e, real PostgreSQL, HTTP only)', () =
       expect(await eligibilityOf(traceCode, inSalesZone.position)).toMatchObject({ allowed: true, reasons: [] });
     });
 
-    it('NUCLEIC_ACID_TEST_POSITIVE: a positive test locks the lot and blocks sale; a newer negative retest clears it, the lock stays until unlocked', async () => {
+    it('NUCLEIC_ACID_TEST_POSITIVE: a positive test locks and recalls the lot; a newer negative retest clears the positive result, unlock clears the lock, the recall stays', async () => {
       const { n, traceCode } = await lotReadyForSale();
 
       const positiveNumber = `PCR-POS-${uid()}`;
       const positive = await attach(traceCode, 'NUCLEIC_ACID_TEST', { number: positiveNumber, result: 'POSITIVE', issuedAt: minutesAgo(30) });
       expect(positive.locked).toBe(true);
-      expect(positive.events.map((e) => e.type)).toEqual(['DocumentAttached', 'LotLocked']);
+      expect(positive.events.map((e) => e.type)).toEqual(['DocumentAttached', 'LotLocked', 'LotRecalled']);
+      // The whole batch is recalled: here a batch of one lot.
+      expect(positive.lotsRecalled).toBe(1);
+      const recallId = positive.recallId;
+      if (typeof recallId !== 'string' || recallId.length === 0) throw new Error(`a positive test answered without a recallId: ${JSON.stringify(positive)}`);
 
       const blocked = await eligibilityOf(traceCode, positive.position);
-      expect(codes(blocked.reasons)).toEqual(['NUCLEIC_ACID_TEST_POSITIVE', 'LOT_LOCKED']);
+      expect(codes(blocked.reasons)).toEqual(['NUCLEIC_ACID_TEST_POSITIVE', 'LOT_LOCKED', 'LOT_RECALLED']);
       reason(blocked.reasons, 'NUCLEIC_ACID_TEST_POSITIVE', new RegExp(`${escape(positiveNumber)}.*POSITIVE`));
       reason(blocked.reasons, 'LOT_LOCKED', new RegExp(escape(positiveNumber)));
+      reason(blocked.reasons, 'LOT_RECALLED', new RegExp(`${escape(recallId)}.*POSITIVE_TEST.*${escape(traceCode)}.*${escape(positiveNumber)}`));
 
-      // The retailer's SELL at the store is refused, naming both reasons.
+      // The history shows the recall, naming the lot that tested positive.
+      const history = await historyOf(traceCode, positive.position);
+      expect(history.events.slice(-3).map((e) => e.type)).toEqual(['DocumentAttached', 'LotLocked', 'LotRecalled']);
+      expect(history.events[history.events.length - 1].data).toMatchObject({ recallId, origin: traceCode, source: 'POSITIVE_TEST', holderFacilityId: n.store });
+      const recall = await recallOf(recallId, positive.position);
+      expect(recall).toMatchObject({ recallId, origin: traceCode, source: 'POSITIVE_TEST' });
+      expect(recall.lots.map((l) => l.traceCode)).toEqual([traceCode]);
+
+      // The retailer's SELL at the store is refused, naming every reason.
       const refused = await refusedScan(sell(n, traceCode, 1), 422, 'SALE_BLOCKED');
-      expect(codes(refused.details?.reasons ?? [])).toEqual(expect.arrayContaining(['LOT_LOCKED', 'NUCLEIC_ACID_TEST_POSITIVE']));
+      expect(codes(refused.details?.reasons ?? [])).toEqual(['NUCLEIC_ACID_TEST_POSITIVE', 'LOT_LOCKED', 'LOT_RECALLED']);
 
-      // A retest issued later, negative: the positive result no longer counts, but the lock it caused stays.
+      // A retest issued later, negative: the positive result no longer counts, but the lock and the recall it caused stay.
       const retest = await attach(traceCode, 'NUCLEIC_ACID_TEST', { result: 'NEGATIVE', issuedAt: minutesAgo(5) });
       expect(retest.locked).toBe(true);
       expect(retest.events.map((e) => e.type)).toEqual(['DocumentAttached']);
+      expect(retest.recallId).toBeUndefined();
       const stillLocked = await eligibilityOf(traceCode, retest.position);
-      expect(codes(stillLocked.reasons)).toEqual(['LOT_LOCKED']);
-      expect((await lotOf(traceCode, retest.position)).lock).toMatchObject({ source: 'POSITIVE_TEST' });
-      await refusedScan(sell(n, traceCode, 1), 422, 'SALE_BLOCKED');
+      expect(codes(stillLocked.reasons)).toEqual(['LOT_LOCKED', 'LOT_RECALLED']);
+      expect(await lotOf(traceCode, retest.position)).toMatchObject({ status: 'RECALLED', lock: { source: 'POSITIVE_TEST' } });
+      const refusedAfterRetest = await refusedScan(sell(n, traceCode, 1), 422, 'SALE_BLOCKED');
+      expect(codes(refusedAfterRetest.details?.reasons ?? [])).toEqual(['LOT_LOCKED', 'LOT_RECALLED']);
 
-      const unlocked = await t.http().post(`/api/lots/${traceCode}/unlock`).send({ reason: 'negative retest confirmed by the regulator' });
-      expect(unlocked.status).toBe(200);
-      const unlockedBody = unlocked.body as DocumentBody;
-      expect(unlockedBody.locked).toBe(false);
-      expect(await eligibilityOf(traceCode, unlockedBody.position)).toMatchObject({ allowed: true, reasons: [] });
-      await cleanScan(sell(n, traceCode, 1));
+      // The regulator unlocks: LOT_LOCKED goes, LOT_RECALLED is permanent.
+      const unlocked = await regulator<LockBody>(traceCode, 'unlock', { reason: 'negative retest confirmed by the regulator' }, 200);
+      expect(unlocked.locked).toBe(false);
+      const recalled = await eligibilityOf(traceCode, unlocked.position);
+      expect(codes(recalled.reasons)).toEqual(['LOT_RECALLED']);
+      reason(recalled.reasons, 'LOT_RECALLED', new RegExp(`${escape(recallId)}.*${escape(traceCode)}`));
+      expect(await lotOf(traceCode, unlocked.position)).toMatchObject({ status: 'RECALLED', lock: null, version: unlocked.version });
+      const refusedAfterUnlock = await refusedScan(sell(n, traceCode, 1), 422, 'SALE_BLOCKED');
+      expect(codes(refusedAfterUnlock.details?.reasons ?? [])).toEqual(['LOT_RECALLED']);
+      // Nothing was sold.
+      expect((await lotOf(traceCode, unlocked.position)).quantity).toMatchObject({ initial: 100, remaining: 100 });
     });
 
     it('CERTIFICATE_EXPIRED: produced by an expired certificate, cleared by a newer one valid for longer', async () => {
@@ -324,7 +417,7 @@ describe('sale-eligibility reason codes (e2e, real PostgreSQL, HTTP only)', () =
       reason(atPort.reasons, 'CENTRAL_WAREHOUSE_NOT_PASSED', /central warehouse/i);
       reason(atPort.reasons, 'NOT_AT_RETAIL_STORE', new RegExp(escape(n.port)));
 
-      const dispatched = await cleanScan({ traceCode, facilityId: n.port, action: 'DISPATCH', toFacilityId: n.warehouse, vehicle: { plate: 'TRUCK-1' } });
+      const dispatched = await cleanScan({ traceCode, facilityId: n.port, action: 'DISPATCH', toFacilityId: n.warehouse, vehicle: disinfected() });
       const onTheRoad = await eligibilityOf(traceCode, dispatched.position);
       expect(codes(onTheRoad.reasons)).toEqual(['CENTRAL_WAREHOUSE_NOT_PASSED', 'TRACE_INCOMPLETE', 'NOT_AT_RETAIL_STORE', 'NOT_IN_DEDICATED_SALES_ZONE']);
 
@@ -340,7 +433,7 @@ describe('sale-eligibility reason codes (e2e, real PostgreSQL, HTTP only)', () =
       await toWarehouse(n, traceCode);
       await warehouseToMarket(n, traceCode);
 
-      const dispatched = await cleanScan({ traceCode, facilityId: n.market, action: 'DISPATCH', toFacilityId: n.store, vehicle: { plate: 'VAN-7' } });
+      const dispatched = await cleanScan({ traceCode, facilityId: n.market, action: 'DISPATCH', toFacilityId: n.store, vehicle: disinfected('VAN-7') });
       const inTransit = await eligibilityOf(traceCode, dispatched.position);
       expect(codes(inTransit.reasons)).toEqual(['TRACE_INCOMPLETE', 'NOT_AT_RETAIL_STORE', 'NOT_IN_DEDICATED_SALES_ZONE']);
       reason(inTransit.reasons, 'TRACE_INCOMPLETE', new RegExp(`${escape(n.market)}.*${escape(n.store)}`));
@@ -364,7 +457,7 @@ describe('sale-eligibility reason codes (e2e, real PostgreSQL, HTTP only)', () =
       reason(wholesale.reasons, 'NOT_AT_RETAIL_STORE', new RegExp(`WHOLESALE_MARKET.*${escape(n.market)}`));
       reason(wholesale.reasons, 'NOT_IN_DEDICATED_SALES_ZONE', /DEDICATED_STORAGE/);
 
-      await cleanScan({ traceCode, facilityId: n.market, action: 'DISPATCH', toFacilityId: n.store });
+      await cleanScan({ traceCode, facilityId: n.market, action: 'DISPATCH', toFacilityId: n.store, vehicle: disinfected() });
       const received = await cleanScan({ traceCode, facilityId: n.store, action: 'RECEIVE', zoneId: n.zones.storeGeneral });
       const backRoom = await eligibilityOf(traceCode, received.position);
       expect(codes(backRoom.reasons)).toEqual(['NOT_IN_DEDICATED_SALES_ZONE']);
@@ -406,7 +499,7 @@ describe('sale-eligibility reason codes (e2e, real PostgreSQL, HTTP only)', () =
       const lockReason = `suspected contamination ${uid()}`;
       const lock = await t.http().post(`/api/lots/${traceCode}/lock`).send({ reason: lockReason });
       expect(lock.status).toBe(200);
-      const lockBody = lock.body as DocumentBody;
+      const lockBody = lock.body as LockBody;
       expect(lockBody.locked).toBe(true);
 
       const locked = await eligibilityOf(traceCode, lockBody.position);
@@ -418,10 +511,96 @@ describe('sale-eligibility reason codes (e2e, real PostgreSQL, HTTP only)', () =
 
       const unlock = await t.http().post(`/api/lots/${traceCode}/unlock`).send({ reason: 'samples negative' });
       expect(unlock.status).toBe(200);
-      const unlockBody = unlock.body as DocumentBody;
+      const unlockBody = unlock.body as LockBody;
       expect(unlockBody.locked).toBe(false);
       expect(await eligibilityOf(traceCode, unlockBody.position)).toMatchObject({ allowed: true, reasons: [] });
       await cleanScan(sell(n, traceCode, 1));
+    });
+
+    it('LOT_RECALLED: produced by a regulator recall, naming the recall and its origin lot, reaching every descendant; permanent', async () => {
+      const { n, traceCode } = await lotReadyForSale();
+
+      // Part of the lot is split off on the shelf first: a child lot with the same papers and custody, allowed for sale.
+      const child = `${traceCode}-A`;
+      const splitRes = await t.http().post(`/api/lots/${traceCode}/splits`).send({ splitId: `SPLIT-${uid()}`, children: [{ traceCode: child, quantity: 30 }] });
+      expect({ status: splitRes.status, body: splitRes.body as unknown }).toMatchObject({ status: 201 });
+      const split = splitRes.body as SplitBody;
+      expect(split).toMatchObject({ traceCode, remaining: 70, children: [{ traceCode: child, quantity: 30, version: 1 }] });
+      expect(await eligibilityOf(child, split.position)).toMatchObject({ allowed: true, reasons: [] });
+
+      const recallId = `RECALL-${uid()}`;
+      const recallReason = `imported batch linked to an outbreak ${uid()}`;
+      const recall = await regulator<RecallBody>(traceCode, 'recall', { reason: recallReason, recallId }, 201);
+      expect(recall).toMatchObject({ traceCode, recallId, lotsAffected: 2 });
+
+      // Both the recalled lot and its descendant are blocked by exactly this recall, which names its origin.
+      for (const lot of [traceCode, child]) {
+        const blocked = await eligibilityOf(lot, recall.position);
+        expect(codes(blocked.reasons)).toEqual(['LOT_RECALLED']);
+        const r = reason(blocked.reasons, 'LOT_RECALLED', new RegExp(`${escape(recallId)}.*REGULATOR.*lot ${escape(traceCode)}.*${escape(recallReason)}`));
+        expect(r.message).toContain(recallId);
+        expect(r.message).toContain(traceCode);
+        expect((await lotOf(lot, recall.position)).status).toBe('RECALLED');
+        const refused = await refusedScan(sell(n, lot, 1), 422, 'SALE_BLOCKED');
+        expect(codes(refused.details?.reasons ?? [])).toEqual(['LOT_RECALLED']);
+        const history = await historyOf(lot, recall.position);
+        const last = history.events[history.events.length - 1];
+        expect(last.type).toBe('LotRecalled');
+        expect(last.data).toMatchObject({ recallId, origin: traceCode, reason: recallReason, source: 'REGULATOR', holderFacilityId: n.store });
+      }
+      const view = await recallOf(recallId, recall.position);
+      expect(view).toMatchObject({ recallId, origin: traceCode, reason: recallReason, source: 'REGULATOR' });
+      expect(view.lots.map((l) => l.traceCode).sort()).toEqual([traceCode, child].sort());
+      expect(view.lots.every((l) => l.holderWhenRecalled === n.store && l.status === 'RECALLED')).toBe(true);
+
+      // A recall is not a lock: unlock does not apply, and a lock placed and lifted leaves the recall in place.
+      await refusedRegulator(traceCode, 'unlock', 409, 'LOT_NOT_LOCKED');
+      await regulator<LockBody>(traceCode, 'lock', { reason: 'hold while we investigate' }, 200);
+      const unlocked = await regulator<LockBody>(traceCode, 'unlock', { reason: 'investigation closed' }, 200);
+      expect(unlocked.locked).toBe(false);
+      // Fresh papers do not lift it either.
+      const retest = await attach(traceCode, 'NUCLEIC_ACID_TEST', { result: 'NEGATIVE', issuedAt: minutesAgo(1) });
+      for (const lot of [traceCode, child]) {
+        expect(codes((await eligibilityOf(lot, Math.max(unlocked.position, retest.position))).reasons)).toEqual(['LOT_RECALLED']);
+        const refused = await refusedScan(sell(n, lot, 1), 422, 'SALE_BLOCKED');
+        expect(codes(refused.details?.reasons ?? [])).toEqual(['LOT_RECALLED']);
+      }
+      expect((await lotOf(traceCode, retest.position)).quantity).toMatchObject({ remaining: 70 });
+    });
+
+    it('LOT_DESTROYED: produced by destroying the lot; permanent, and every scan is then refused 422 LOT_DESTROYED', async () => {
+      const { n, traceCode } = await lotReadyForSale();
+
+      const destroyReason = `incinerated under supervision ${uid()}`;
+      const destroyed = await regulator<CommandBody>(traceCode, 'destroy', { reason: destroyReason }, 200);
+      expect(destroyed.traceCode).toBe(traceCode);
+      expect(destroyed.events.map((e) => e.type)).toEqual(['LotDestroyed']);
+
+      const blocked = await eligibilityOf(traceCode, destroyed.position);
+      expect(codes(blocked.reasons)).toEqual(['LOT_DESTROYED']);
+      reason(blocked.reasons, 'LOT_DESTROYED', new RegExp(`destroyed.*${escape(destroyReason)}`));
+      expect(await lotOf(traceCode, destroyed.position)).toMatchObject({ status: 'DESTROYED', version: destroyed.version });
+      const history = await historyOf(traceCode, destroyed.position);
+      const last = history.events[history.events.length - 1];
+      expect(last.type).toBe('LotDestroyed');
+      expect(last.data).toMatchObject({ reason: destroyReason, holderFacilityId: n.store });
+
+      // Nothing happens to a destroyed lot any more: no sale, no scan of any kind, no split.
+      const refusedSale = await refusedScan(sell(n, traceCode, 1), 422, 'LOT_DESTROYED');
+      expect(refusedSale.message).toContain(destroyReason);
+      await refusedScan({ traceCode, facilityId: n.store, action: 'STORE', zoneId: n.zones.storeSales }, 422, 'LOT_DESTROYED');
+      await refusedScan({ traceCode, facilityId: n.store, action: 'SAMPLE' }, 422, 'LOT_DESTROYED');
+      await refusedScan({ traceCode, facilityId: n.store, action: 'DISPATCH', toFacilityId: n.market, vehicle: disinfected() }, 422, 'LOT_DESTROYED');
+      const split = await t.http().post(`/api/lots/${traceCode}/splits`).send({ splitId: `SPLIT-${uid()}`, children: [{ traceCode: `${traceCode}-A`, quantity: 1 }] });
+      expect({ status: split.status, code: (split.body as ErrorBody).code }).toEqual({ status: 422, code: 'LOT_DESTROYED' });
+
+      // Permanent: it cannot be destroyed again, and there is no lock to lift.
+      await refusedRegulator(traceCode, 'destroy', 409, 'LOT_ALREADY_DESTROYED');
+      await refusedRegulator(traceCode, 'unlock', 409, 'LOT_NOT_LOCKED');
+      expect((await t.store.readStream(`lot-${traceCode}`)).version).toBe(destroyed.version);
+      const still = await eligibilityOf(traceCode, destroyed.position);
+      expect(codes(still.reasons)).toEqual(['LOT_DESTROYED']);
+      expect(await lotOf(traceCode, destroyed.position)).toMatchObject({ status: 'DESTROYED', version: destroyed.version, quantity: { remaining: 100 } });
     });
 
     it('QUANTITY_EXHAUSTED: produced by selling everything; a further SELL is refused SALE_BLOCKED', async () => {
@@ -453,7 +632,7 @@ describe('sale-eligibility reason codes (e2e, real PostgreSQL, HTTP only)', () =
       const { traceCode, position: registeredAt } = await registerLot(t, n);
       await attachPapersExcept(traceCode, [], registeredAt);
       await toWarehouse(n, traceCode);
-      await cleanScan({ traceCode, facilityId: n.warehouse, action: 'DISPATCH', toFacilityId: n.market });
+      await cleanScan({ traceCode, facilityId: n.warehouse, action: 'DISPATCH', toFacilityId: n.market, vehicle: disinfected() });
 
       // It turns up at the store instead of the market it was sent to.
       const wrong = await scanOk(t, { traceCode, facilityId: n.store, action: 'RECEIVE', zoneId: n.zones.storeSales });
@@ -481,7 +660,7 @@ describe('sale-eligibility reason codes (e2e, real PostgreSQL, HTTP only)', () =
       const { traceCode, position: registeredAt } = await registerLot(t, n);
       await attachPapersExcept(traceCode, [], registeredAt);
 
-      await cleanScan({ traceCode, facilityId: n.port, action: 'DISPATCH', toFacilityId: n.market, vehicle: { plate: 'TRUCK-2' } });
+      await cleanScan({ traceCode, facilityId: n.port, action: 'DISPATCH', toFacilityId: n.market, vehicle: disinfected('TRUCK-2') });
       const atMarket = await scanOk(t, { traceCode, facilityId: n.market, action: 'RECEIVE', zoneId: n.zones.marketStorage });
       expect(atMarket.violations.map((v) => v.kind)).toEqual(['CENTRAL_WAREHOUSE_BYPASSED']);
       expect(atMarket.violations[0].message).toContain(n.market);
@@ -509,13 +688,13 @@ describe('sale-eligibility reason codes (e2e, real PostgreSQL, HTTP only)', () =
       await attachPapersExcept(traceCode, [], registeredAt);
 
       // Port straight to a retail store (not a gated facility, so it can be sent on).
-      await cleanScan({ traceCode, facilityId: n.port, action: 'DISPATCH', toFacilityId: n.store });
+      await cleanScan({ traceCode, facilityId: n.port, action: 'DISPATCH', toFacilityId: n.store, vehicle: disinfected() });
       const atStore = await scanOk(t, { traceCode, facilityId: n.store, action: 'RECEIVE', zoneId: n.zones.storeSales });
       expect(atStore.violations.map((v) => v.kind)).toEqual(['CENTRAL_WAREHOUSE_BYPASSED']);
       const refused = await refusedScan(sell(n, traceCode, 1), 422, 'SALE_BLOCKED');
       expect(codes(refused.details?.reasons ?? [])).toEqual(['CENTRAL_WAREHOUSE_NOT_PASSED']);
 
-      await cleanScan({ traceCode, facilityId: n.store, action: 'DISPATCH', toFacilityId: n.warehouse });
+      await cleanScan({ traceCode, facilityId: n.store, action: 'DISPATCH', toFacilityId: n.warehouse, vehicle: disinfected() });
       const received = await cleanScan({ traceCode, facilityId: n.warehouse, action: 'RECEIVE', zoneId: n.zones.warehouseIntake });
       const later = await eligibilityOf(traceCode, received.position);
       expect(codes(later.reasons)).toEqual(['CENTRAL_WAREHOUSE_NOT_PASSED', 'NOT_AT_RETAIL_STORE', 'NOT_IN_DEDICATED_SALES_ZONE']);
@@ -551,13 +730,14 @@ describe('sale-eligibility reason codes (e2e, real PostgreSQL, HTTP only)', () =
 
       await attach(traceCode, 'NUCLEIC_ACID_TEST');
       await attach(traceCode, 'DISINFECTION');
-      const dispatched = await cleanScan({ traceCode, facilityId: n.warehouse, action: 'DISPATCH', toFacilityId: n.market });
+      const dispatched = await cleanScan({ traceCode, facilityId: n.warehouse, action: 'DISPATCH', toFacilityId: n.market, vehicle: disinfected() });
       expect(dispatched.events.map((e) => e.type)).toEqual(['LotDispatched']);
+      expect(dispatched.flags).toEqual([]);
       expect((await lotOf(traceCode, dispatched.position)).status).toBe('IN_TRANSIT');
     });
   });
 
-  it('every one of the 12 reason codes was produced by the API above', () => {
+  it('every one of the 14 reason codes was produced by the API above', () => {
     expect([...ALL_CODES].sort()).toEqual([...REASON_CODES].sort());
     expect([...produced].sort()).toEqual([...ALL_CODES].sort());
   });

@@ -240,6 +240,16 @@ export class PostgresEventStore {
     return stored.sort((a, b) => a.globalPosition - b.globalPosition);
   }
 
+  /**
+   * Locks the existing streams' version rows until the caller's transaction
+   * ends, in one order (so two lockers cannot deadlock on one call's set):
+   * writers of those streams wait, so what is read next stays true.
+   */
+  async lockStreams(streamIds: readonly string[], manager: EntityManager): Promise<void> {
+    if (streamIds.length === 0) return;
+    await manager.query(`SELECT stream_id FROM event_streams WHERE stream_id = ANY($1) ORDER BY stream_id FOR UPDATE`, [streamIds]);
+  }
+
   /** Many streams at once, e.g. every lot a recall reaches. */
   async readStreams(streamIds: readonly string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, StreamSlice>> {
     const rows: EventRow[] = streamIds.length

@@ -1,5 +1,6 @@
 import { LotCommand, lotDecider } from '@app/domain';
 import { GenealogyReader } from '@app/read-models';
+import { EntityManager } from 'typeorm';
 import { LotLoader, LotPlan } from './lot-batch.executor';
 
 /**
@@ -10,15 +11,32 @@ import { LotLoader, LotPlan } from './lot-batch.executor';
 export const planForLotAndDescendants = async (
   genealogy: GenealogyReader,
   load: LotLoader,
+  manager: EntityManager,
   target: string,
   onTarget: LotCommand,
   onDescendant: LotCommand,
   now: Date,
 ): Promise<LotPlan> => {
-  const codes = await genealogy.descendants([target]);
+  const codes = await lockedFamily(genealogy, load, manager, [target]);
   const lots = await load(codes);
   return codes.map((tc) => ({
     traceCode: tc,
     events: lotDecider.decide(tc === target ? onTarget : onDescendant, lots.get(tc)!.state, now),
   }));
+};
+
+/**
+ * Every descendant of `from`, with each one's stream locked. Read again after
+ * locking until nothing new appears: a split that committed while we read is
+ * then seen, and one that comes later waits for us and its child inherits
+ * what we decide.
+ */
+export const lockedFamily = async (genealogy: GenealogyReader, load: LotLoader, manager: EntityManager, from: readonly string[]): Promise<string[]> => {
+  let codes = await genealogy.descendants(from, manager);
+  for (;;) {
+    await load(codes);
+    const again = await genealogy.descendants(from, manager);
+    if (again.every((c) => codes.includes(c))) return codes;
+    codes = [...new Set([...codes, ...again])];
+  }
 };

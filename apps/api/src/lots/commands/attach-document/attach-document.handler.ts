@@ -5,6 +5,7 @@ import { isLocked, LotCommand, lotDecider } from '@app/domain';
 import { StoredResponse } from '@app/event-store';
 import { GenealogyReader } from '@app/read-models';
 import { LotBatchExecutor, LotPlan } from '../../lot-batch.executor';
+import { lockedFamily } from '../../lot-propagation';
 import { AttachDocumentCommand, AttachDocumentResult } from './attach-document.command';
 
 /**
@@ -26,7 +27,7 @@ export class AttachDocumentHandler implements ICommandHandler<AttachDocumentComm
     return this.batch.run<AttachDocumentResult>({
       primary: traceCode,
       metadata: { actor: context.actor, correlationId: context.correlationId },
-      plan: async (load) => {
+      plan: async (load, manager) => {
         const now = new Date();
         const target = (await load([traceCode])).get(traceCode)!.state;
         const attached = lotDecider.decide(
@@ -44,7 +45,7 @@ export class AttachDocumentHandler implements ICommandHandler<AttachDocumentComm
         recalled = attached.some((e) => e.type === 'DocumentAttached' && e.data.document.result === 'POSITIVE');
         if (!recalled) return [{ traceCode, events: attached }];
 
-        const batch = await this.genealogy.descendants(await this.genealogy.roots(traceCode));
+        const batch = await lockedFamily(this.genealogy, load, manager, await this.genealogy.roots(traceCode, manager));
         const recall: LotCommand = {
           type: 'RecallLot',
           data: { recallId, origin: traceCode, reason: `nucleic-acid test ${r.number} of lot ${traceCode} is POSITIVE`, source: 'POSITIVE_TEST' },

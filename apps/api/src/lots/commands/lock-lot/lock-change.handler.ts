@@ -20,10 +20,11 @@ export abstract class LockChangeHandler {
     return this.batch.run({
       primary: traceCode,
       metadata: { actor: context.actor, correlationId: context.correlationId },
-      plan: async (load) => {
+      plan: async (load, manager) => {
         const plan = await planForLotAndDescendants(
           this.genealogy,
           load,
+          manager,
           traceCode,
           { type: this.commandType, data: { reason } },
           { type: this.commandType, data: { reason, ancestor: traceCode } },

@@ -23,7 +23,7 @@ export class RecallLotHandler implements ICommandHandler<RecallLotCommand> {
       primary: traceCode,
       metadata: { actor: context.actor, correlationId: context.correlationId, causationId: recallId },
       idempotency: request.recallId ? { key: `recall:${recallId}`, requestHash: requestHash({ traceCode, ...request }) } : undefined,
-      plan: (load) => planForLotAndDescendants(this.genealogy, load, traceCode, recall, recall, new Date()),
+      plan: (load, manager) => planForLotAndDescendants(this.genealogy, load, manager, traceCode, recall, recall, new Date()),
       respond: (result) => ({ status: 201, body: { ...regulatorActionResult(traceCode, result), recallId } }),
     });
   }

@@ -1,5 +1,5 @@
 import { Query } from '@nestjs/cqrs';
-import type { Custody, LotDocument, LotLock, LotStatus, Product, RouteStop, Transit, TraceViolation } from '@app/domain';
+import type { AncestorLock, ComplianceFlag, Custody, Destruction, LotDocument, LotLock, LotPortion, LotStatus, Product, RecallRecord, RouteStop, Transit, TraceViolation } from '@app/domain';
 
 export interface LotView {
   traceCode: string;
@@ -16,6 +16,13 @@ export interface LotView {
   documents: LotDocument[];
   violations: TraceViolation[];
   route: RouteStop[];
+  ancestorLocks: AncestorLock[];
+  recalls: RecallRecord[];
+  destroyed: Destruction | null;
+  parents: LotPortion[];
+  children: LotPortion[];
+  /** Compliance flags: recorded facts a regulator should see; not blocking on their own. */
+  flags: ComplianceFlag[];
   version: number;
   position: number;
   updatedAt: string;

@@ -4,6 +4,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { LotState, lotStatus, saleEligibility } from '@app/domain';
 import { validationFailed } from '../../../common/http/api-errors';
+import { ID_PATTERN } from '../../../common/http/identifiers';
+import { ReadModelGate } from '../../../common/queries/read-model-gate';
+import { atLeastOf } from '../../../common/queries/read-query.dto';
 import { ListLotsQuery, LotListView } from './list-lots.query';
 
 const encodeCursor = (traceCode: string) => Buffer.from(traceCode, 'utf8').toString('base64url');
@@ -16,9 +19,13 @@ const decodeCursor = (cursor: string) => Buffer.from(cursor, 'base64url').toStri
  */
 @QueryHandler(ListLotsQuery)
 export class ListLotsHandler implements IQueryHandler<ListLotsQuery> {
-  constructor(@InjectDataSource() @Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(ReadModelGate) private readonly gate: ReadModelGate,
+  ) {}
 
   async execute({ filters: f }: ListLotsQuery): Promise<LotListView> {
+    await this.gate.reach('sale-eligibility', atLeastOf(f));
     const where: string[] = [];
     const params: unknown[] = [];
     const p = (v: unknown) => {
@@ -41,7 +48,8 @@ export class ListLotsHandler implements IQueryHandler<ListLotsQuery> {
     if (f.to) where.push(`entered_at < ${p(f.to)}`);
     if (f.cursor) {
       const after = decodeCursor(f.cursor);
-      if (!after) throw validationFailed('cursor is not one this endpoint returned', { field: 'cursor' });
+      // A cursor is an encoded trace code; anything else did not come from us.
+      if (!ID_PATTERN.test(after)) throw validationFailed('cursor is not one this endpoint returned', { field: 'cursor' });
       where.push(`trace_code > ${p(after)}`);
     }
     const limit = f.limit ? Number(f.limit) : 50;

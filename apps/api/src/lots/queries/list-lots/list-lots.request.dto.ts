@@ -1,11 +1,12 @@
 import { IsIn, IsISO31661Alpha2, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { COMPLIANCE_FLAGS, PRODUCT_CATEGORIES, REASON_CODES } from '@app/domain';
 import { ID_PATTERN, ID_RULE } from '../../../common/http/identifiers';
+import { ReadQueryDto } from '../../../common/queries/read-query.dto';
 
 export const LIST_STATUSES = ['ALLOWED', 'BLOCKED', 'LOCKED', 'RECALLED'] as const;
 
 /** The regulator's filters; every one optional, combined with AND. */
-export class ListLotsRequestDto {
+export class ListLotsRequestDto extends ReadQueryDto {
   @IsOptional()
   @IsIn(LIST_STATUSES)
   status?: (typeof LIST_STATUSES)[number];
