@@ -145,8 +145,11 @@ export class PostgresEventStore {
     const ids = [...new Set(appends.map((a) => a.streamId))];
     if (ids.length !== appends.length) throw new Error('appendMany: a stream appears twice');
     const current: { stream_id: string; version: number; position: string | null }[] = await manager.query(
+      // The stream's last event by (stream_id, stream_version), an index lookup; max(global_position)
+      // here made PostgreSQL walk the whole events table backwards once per stream.
       `SELECT s.stream_id, s.version,
-              (SELECT max(e.global_position) FROM events e WHERE e.stream_id = s.stream_id) AS position
+              (SELECT e.global_position FROM events e WHERE e.stream_id = s.stream_id
+                ORDER BY e.stream_version DESC LIMIT 1) AS position
          FROM event_streams s WHERE s.stream_id = ANY($1) ORDER BY s.stream_id FOR UPDATE OF s`,
       [ids],
     );

@@ -32,11 +32,11 @@ export const planForLotAndDescendants = async (
  * what we decide.
  */
 export const lockedFamily = async (genealogy: GenealogyReader, load: LotLoader, manager: EntityManager, from: readonly string[]): Promise<string[]> => {
-  let codes = await genealogy.descendants(from, manager);
+  const codes = new Set(await genealogy.descendants(from, manager));
   for (;;) {
-    await load(codes);
-    const again = await genealogy.descendants(from, manager);
-    if (again.every((c) => codes.includes(c))) return codes;
-    codes = [...new Set([...codes, ...again])];
+    await load([...codes]);
+    const fresh = (await genealogy.descendants(from, manager)).filter((c) => !codes.has(c));
+    if (fresh.length === 0) return [...codes];
+    for (const c of fresh) codes.add(c);
   }
 };
