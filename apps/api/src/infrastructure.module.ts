@@ -7,7 +7,6 @@ import {
   Provider,
 } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import { Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { AppendSignal, PostgresEventStore } from '@app/event-store';
 import { createKafka, ensureTopics, KafkaSettings, OutboxRelay, producerConfig } from '@app/messaging';
@@ -70,7 +69,6 @@ export class KafkaRelayTransport implements Transport, OnApplicationBootstrap, B
   readonly mode = 'kafka';
   private readonly logger = new Logger('OutboxRelay');
   relay: OutboxRelay | null = null;
-  private producer: Producer | null = null;
   private stopped = false;
   private starting: Promise<void> | null = null;
   private lastStartError: string | null = null;
@@ -96,10 +94,7 @@ export class KafkaRelayTransport implements Transport, OnApplicationBootstrap, B
     while (!this.stopped) {
       try {
         await ensureTopics(kafka, this.settings);
-        const producer = kafka.producer(producerConfig());
-        await producer.connect();
-        this.producer = producer;
-        this.relay = new OutboxRelay(this.store, this.dataSource, producer, this.settings);
+        this.relay = new OutboxRelay(this.store, this.dataSource, () => kafka.producer(producerConfig()), this.settings);
         this.relay.start(this.store.appended, { pollIntervalMs: this.config.projectionPollMs, retryDelayMs: 1000 }, this.logger);
         this.lastStartError = null;
         this.logger.log(`publishing lot events to ${this.settings.lotEventsTopic} on ${this.settings.brokers.join(',')}`);
@@ -116,7 +111,6 @@ export class KafkaRelayTransport implements Transport, OnApplicationBootstrap, B
     this.stopped = true;
     await this.starting;
     await this.relay?.stop();
-    await this.producer?.disconnect();
   }
 
   async health() {

@@ -25,16 +25,38 @@ const isLotEvent = (e: StoredEvent) => e.streamId.startsWith('lot-');
 export class OutboxRelay {
   readonly subscription: CheckpointedSubscription;
   private worker: SubscriptionWorker | null = null;
+  private producer: Producer | null = null;
   published = 0;
 
+  /**
+   * @param newProducer makes a connected-to-be producer; after a failed send the
+   *   relay throws the old one away (a kafkajs producer can stay wedged after a
+   *   broker restart) and the retry starts from a fresh one.
+   */
   constructor(
     store: PostgresEventStore,
     dataSource: DataSource,
-    private readonly producer: Producer,
+    private readonly newProducer: () => Producer,
     private readonly settings: KafkaSettings,
     batchSize = 500,
+    private readonly sendTimeoutMs = 30_000,
   ) {
     this.subscription = new CheckpointedSubscription(RELAY_SUBSCRIPTION, store, dataSource, (events) => this.publish(events), batchSize);
+  }
+
+  private async connected(): Promise<Producer> {
+    if (!this.producer) {
+      const producer = this.newProducer();
+      await producer.connect();
+      this.producer = producer;
+    }
+    return this.producer;
+  }
+
+  private async discardProducer(): Promise<void> {
+    const old = this.producer;
+    this.producer = null;
+    await old?.disconnect().catch(() => undefined);
   }
 
   /** Sends one ordered batch; resolves only once the broker has acknowledged every message. */
@@ -42,13 +64,28 @@ export class OutboxRelay {
     const lotEvents = events.filter(isLotEvent);
     if (lotEvents.length === 0) return;
     const recalls = lotEvents.filter((e) => e.type === 'LotRecalled').map(toRecallMessage);
-    await this.producer.sendBatch({
-      acks: -1,
-      topicMessages: [
-        { topic: this.settings.lotEventsTopic, messages: lotEvents.map(toLotEventMessage) },
-        ...(recalls.length ? [{ topic: this.settings.recallsTopic, messages: recalls }] : []),
-      ],
-    });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const producer = await this.connected();
+      // The batch's transaction stays open while we wait: never wait for ever.
+      await Promise.race([
+        producer.sendBatch({
+          acks: -1,
+          topicMessages: [
+            { topic: this.settings.lotEventsTopic, messages: lotEvents.map(toLotEventMessage) },
+            ...(recalls.length ? [{ topic: this.settings.recallsTopic, messages: recalls }] : []),
+          ],
+        }),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no acknowledgement from Kafka within ${this.sendTimeoutMs} ms`)), this.sendTimeoutMs);
+        }),
+      ]);
+    } catch (e) {
+      await this.discardProducer();
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
     this.published += lotEvents.length;
   }
 
@@ -60,6 +97,7 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     await this.worker?.stop();
     this.worker = null;
+    await this.discardProducer();
   }
 
   get health() {
