@@ -48,7 +48,12 @@ describeIfManaged('broker stopped for 20 s under a trickle of scans (integration
 
     await broker!.start();
     const last = accepted[accepted.length - 1];
-    const lot = await t.http().get(`/api/lots/${traceCode}?atLeast=${last}`).expect(200);
+    const lot = await t.http().get(`/api/lots/${traceCode}?atLeast=${last}`);
+    if (lot.status !== 200) {
+      const health = await t.http().get('/api/health');
+      const lag = await projector.service.consumer.lag().catch((e: Error) => e.message);
+      throw new Error(`read side did not catch up: ${JSON.stringify({ status: lot.status, health: health.body, projector: projector.service.consumer.stats, lag })}`);
+    }
     expect(lot.body.version).toBe(2 + accepted.length);
     const history = await t.http().get(`/api/lots/${traceCode}/history?atLeast=${last}`).expect(200);
     expect(history.body.events.map((e: { version: number }) => e.version)).toEqual(Array.from({ length: 2 + accepted.length }, (_, i) => i + 1));

@@ -40,8 +40,9 @@ export const isTransient = (e: unknown): boolean => {
  */
 export class LotEventsConsumer {
   readonly stats: ConsumerStats = { connected: false, applied: 0, duplicates: 0, deadLettered: 0, lastError: null };
-  private readonly consumer: Consumer;
+  private consumer: Consumer;
   private readonly producer: Producer;
+  private stopping = false;
 
   constructor(
     private readonly kafka: Kafka,
@@ -49,25 +50,32 @@ export class LotEventsConsumer {
     private readonly sink: EventSink,
     private readonly logger: KafkaLogger,
   ) {
-    this.consumer = kafka.consumer({
-      groupId: settings.consumerGroup,
+    this.consumer = this.newConsumer();
+    this.producer = kafka.producer(producerConfig());
+  }
+
+  private newConsumer(): Consumer {
+    const consumer = this.kafka.consumer({
+      groupId: this.settings.consumerGroup,
       // A dead projector's partitions move to a live one after this long (a graceful stop hands them over at once).
       sessionTimeout: 10000,
       heartbeatInterval: 1000,
       maxWaitTimeInMs: 100,
       allowAutoTopicCreation: false,
-      // Always rejoin after a failure (broker restarts, rebalances); the events are waiting in Kafka.
+      // Rejoin after a failure (broker restarts, rebalances); the events are waiting in Kafka.
       retry: { retries: 10, restartOnFailure: async () => true },
     });
-    this.producer = kafka.producer(producerConfig());
-    this.consumer.on(this.consumer.events.CONNECT, () => (this.stats.connected = true));
-    this.consumer.on(this.consumer.events.DISCONNECT, () => (this.stats.connected = false));
-    this.consumer.on(this.consumer.events.CRASH, (e) => {
+    consumer.on(consumer.events.CONNECT, () => (this.stats.connected = true));
+    consumer.on(consumer.events.DISCONNECT, () => (this.stats.connected = false));
+    consumer.on(consumer.events.GROUP_JOIN, () => (this.stats.connected = true));
+    consumer.on(consumer.events.CRASH, (e) => {
       this.stats.connected = false;
       this.stats.lastError = e.payload.error.message;
       this.logger.error(`consumer crashed (restart: ${e.payload.restart}): ${e.payload.error.message}`);
+      // kafkajs gives up on some errors (e.g. no group coordinator right after a broker restart): start over ourselves.
+      if (!e.payload.restart && !this.stopping) void this.restart();
     });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => (this.stats.connected = true));
+    return consumer;
   }
 
   async start(): Promise<void> {
@@ -77,8 +85,29 @@ export class LotEventsConsumer {
     await this.consumer.run({ eachBatchAutoResolve: false, autoCommit: true, eachBatch: (p) => this.handleBatch(p) });
   }
 
+  /** A fresh consumer in the same group, retried until it runs (or we stop). */
+  private async restart(): Promise<void> {
+    await this.consumer.disconnect().catch(() => undefined);
+    for (let delay = 1000; !this.stopping; delay = Math.min(delay * 2, 15000)) {
+      await new Promise((r) => setTimeout(r, delay));
+      if (this.stopping) return;
+      this.consumer = this.newConsumer();
+      try {
+        await this.consumer.connect();
+        await this.consumer.subscribe({ topic: this.settings.lotEventsTopic, fromBeginning: true });
+        await this.consumer.run({ eachBatchAutoResolve: false, autoCommit: true, eachBatch: (p) => this.handleBatch(p) });
+        this.logger.warn(`consumer restarted after a crash`);
+        return;
+      } catch (e) {
+        this.stats.lastError = (e as Error).message;
+        await this.consumer.disconnect().catch(() => undefined);
+      }
+    }
+  }
+
   /** Graceful: finishes the batch in hand, commits its offsets, leaves the group. */
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.consumer.disconnect();
     await this.producer.disconnect();
     this.stats.connected = false;
