@@ -11,3 +11,7 @@ export * from './lot/quantity';
 export * from './lot/sale-eligibility.policy';
 export * from './lot/lot.upcast';
 export * from './lot/lot.genealogy';
+export * from './lot/consumer-view';
+export * from './access/access.types';
+export * from './access/api-key.decider';
+export * from './access/lot-scope';

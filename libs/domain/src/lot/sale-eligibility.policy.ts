@@ -54,23 +54,33 @@ export const currentDocument = (documents: readonly LotDocument[], type: Documen
     .filter((d) => d.type === type)
     .reduce<LotDocument | null>((best, d) => (best === null || supersedes(d, best) ? d : best), null);
 
+/** Why a document on file does not count at `now`: a positive test result, or its validity has ended. */
+export const documentDefects = (doc: LotDocument, now: Date): ('POSITIVE' | 'EXPIRED')[] => [
+  ...(doc.type === 'NUCLEIC_ACID_TEST' && doc.result === 'POSITIVE' ? ['POSITIVE' as const] : []),
+  ...(doc.validUntil !== null && Date.parse(doc.validUntil) <= now.getTime() ? ['EXPIRED' as const] : []),
+];
+
+/** The papers a lot must carry, in the order they are judged. */
+export const REQUIRED_DOCUMENTS = Object.keys(MISSING_REASON) as DocumentType[];
+
 /** 三证 + customs declaration of one line of papers: missing, positive or expired. */
 const lineReasons = (documents: readonly LotDocument[], now: Date, via: string): BlockingReason[] => {
   const reasons: BlockingReason[] = [];
-  for (const type of Object.keys(MISSING_REASON) as DocumentType[]) {
+  for (const type of REQUIRED_DOCUMENTS) {
     const doc = currentDocument(documents, type);
     const { code, label } = MISSING_REASON[type];
     if (!doc) {
       reasons.push({ code, message: `${via}no ${label} is on file for this lot` });
       continue;
     }
-    if (type === 'NUCLEIC_ACID_TEST' && doc.result === 'POSITIVE') {
+    const defects = documentDefects(doc, now);
+    if (defects.includes('POSITIVE')) {
       reasons.push({
         code: 'NUCLEIC_ACID_TEST_POSITIVE',
         message: `${via}nucleic-acid test ${doc.number} (issued ${doc.issuedAt} by ${doc.issuer}) is POSITIVE`,
       });
     }
-    if (doc.validUntil !== null && Date.parse(doc.validUntil) <= now.getTime()) {
+    if (defects.includes('EXPIRED')) {
       reasons.push({ code: 'CERTIFICATE_EXPIRED', message: `${via}${label} ${doc.number} expired at ${doc.validUntil}` });
     }
   }
@@ -177,6 +187,6 @@ export const saleEligibility = (lot: LotState, now: Date, sale?: SalePoint): Eli
 /** When a currently allowed answer stops being true by the clock alone (the earliest expiry), if ever. */
 export const eligibilityLapsesAt = (lot: LotState): string | null =>
   paperLines(lot)
-    .flatMap((line) => (Object.keys(MISSING_REASON) as DocumentType[]).map((type) => currentDocument(line.documents, type)?.validUntil ?? null))
+    .flatMap((line) => REQUIRED_DOCUMENTS.map((type) => currentDocument(line.documents, type)?.validUntil ?? null))
     .filter((v): v is string => v !== null)
     .sort()[0] ?? null;

@@ -2,7 +2,7 @@
  * A rule or precondition failed. `code` is stable and documented (README);
  * `kind` tells the transport how to answer without the domain knowing HTTP.
  */
-export type DomainErrorKind = 'invalid' | 'not_found' | 'conflict' | 'rule';
+export type DomainErrorKind = 'invalid' | 'not_found' | 'conflict' | 'rule' | 'forbidden';
 
 export class DomainError extends Error {
   constructor(
@@ -24,3 +24,6 @@ export const conflict = (code: string, message: string, details?: Record<string,
   new DomainError(code, message, 'conflict', details);
 export const ruleViolated = (code: string, message: string, details?: Record<string, unknown>) =>
   new DomainError(code, message, 'rule', details);
+/** The caller is known but this credential may not do this (its role, or its facilities). */
+export const forbidden = (message: string, details?: Record<string, unknown>) =>
+  new DomainError('FORBIDDEN', message, 'forbidden', details);
