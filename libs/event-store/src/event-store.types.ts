@@ -1,6 +1,7 @@
 /** Who and what caused an event; travels with it forever. */
 export interface EventMetadata {
-  readonly actor?: string;
+  /** The credential that wrote it: `{keyId, name, role}` (a plain name on events from before credentials existed). */
+  readonly actor?: { readonly keyId: string; readonly name: string; readonly role: string } | string;
   readonly facilityId?: string;
   readonly scanId?: string;
   readonly correlationId?: string;

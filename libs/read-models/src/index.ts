@@ -7,6 +7,7 @@ export * from './projections/lot-history.projection';
 export * from './projections/sale-eligibility.projection';
 export * from './projections/genealogy.projection';
 export * from './projections/recalls.projection';
+export * from './projections/api-keys.projection';
 export * from './genealogy.reader';
 export * from './entities/lot-summary.entity';
 export * from './entities/lot-history.entity';
@@ -18,6 +19,7 @@ import { CreateLotReadModels1764400001000 } from './migrations/1764400001000-cre
 import { CreateProjectorInbox1764400002000 } from './migrations/1764400002000-create-projector-inbox';
 import { AddProjectedAtToLotHistory1764400003000 } from './migrations/1764400003000-add-projected-at-to-lot-history';
 import { CreateGenealogyAndRecalls1764400004000 } from './migrations/1764400004000-create-genealogy-and-recalls';
+import { CreateApiKeys1764400005000 } from './migrations/1764400005000-create-api-keys';
 
 export const READ_MODEL_ENTITIES = [LotSummaryEntity, LotHistoryEntity, SaleEligibilityEntity];
 export const READ_MODEL_MIGRATIONS = [
@@ -25,4 +27,5 @@ export const READ_MODEL_MIGRATIONS = [
   CreateProjectorInbox1764400002000,
   AddProjectedAtToLotHistory1764400003000,
   CreateGenealogyAndRecalls1764400004000,
+  CreateApiKeys1764400005000,
 ];

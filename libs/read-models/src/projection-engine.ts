@@ -13,6 +13,7 @@ import { LotSummaryProjection } from './projections/lot-summary.projection';
 import { SaleEligibilityProjection } from './projections/sale-eligibility.projection';
 import { RecallsProjection } from './projections/recalls.projection';
 import { GenealogyProjection } from './projections/genealogy.projection';
+import { ApiKeysProjection } from './projections/api-keys.projection';
 
 /** The read models fed by a transport (in-process subscription or Kafka). */
 export const createLotProjections = (): Projection[] => [
@@ -23,7 +24,7 @@ export const createLotProjections = (): Projection[] => [
 ];
 
 /** Written in the append's own transaction (see PostgresEventStore's inline projections); rebuilt with the others. */
-export const createInlineProjections = (): Projection[] => [new GenealogyProjection()];
+export const createInlineProjections = (): Projection[] => [new GenealogyProjection(), new ApiKeysProjection()];
 
 /**
  * The embedded (in-process) transport: each projection follows the event
