@@ -51,7 +51,7 @@ interface World {
 
 interface BadInput {
   readonly name: string;
-  readonly status: 400 | 404 | 409 | 422;
+  readonly status: 400 | 403 | 404 | 409 | 422;
   readonly code: string;
   /** `fresh` is a trace code / id never used before, unique to the row. */
   readonly request: (w: World, fresh: string) => Test;
@@ -328,11 +328,13 @@ const CASES: BadInput[] = [
     request: (_w, f) => get(`/api/lots/${f}/sale-eligibility`), streams: freshLot },
   { name: 'GET a lot whose trace code cannot exist (encoded "/")', status: 404, code: 'LOT_NOT_FOUND',
     request: (_w, f) => get(`/api/lots/LOT%2F${f}`) },
-  { name: 'scan at an unknown facility', status: 404, code: 'FACILITY_NOT_FOUND', field: 'facilityId',
-    request: (w, f) => postScan({ traceCode: w.atPort, facilityId: f, action: 'SAMPLE' }), streams: (w, f) => [lotStream(w.atPort), facilityStream(f)] },
+  // An operator's key names its facilities: an unknown one is not among them.
+  { name: 'scan at an unknown facility', status: 403, code: 'FORBIDDEN',
+    request: (w, f) => postScan({ traceCode: w.atPort, facilityId: f, action: 'SAMPLE' }), streams: (w, f) => [lotStream(w.atPort), facilityStream(f)],
+    check: (body, w) => expect(body.details).toMatchObject({ role: 'OPERATOR', facilityId: expect.not.stringMatching(w.n.port) }) },
   { name: 'DISPATCH to an unknown toFacilityId', status: 404, code: 'FACILITY_NOT_FOUND', field: 'toFacilityId',
     request: (w, f) => postScan({ traceCode: w.atPort, facilityId: w.n.port, action: 'DISPATCH', toFacilityId: f }), streams: (w, f) => [lotStream(w.atPort), facilityStream(f)] },
-  { name: 'lot registered at an unknown portOfEntryId', status: 404, code: 'FACILITY_NOT_FOUND', field: 'portOfEntryId',
+  { name: 'lot registered at an unknown portOfEntryId', status: 403, code: 'FORBIDDEN',
     request: (w, f) => registerLotReq(w, f, { portOfEntryId: `PORT-${f}` }), streams: (_w, f) => [lotStream(f), facilityStream(`PORT-${f}`)] },
   { name: 'GET an unknown facility', status: 404, code: 'FACILITY_NOT_FOUND', request: (_w, f) => get(`/api/facilities/${f}`), streams: freshFacility },
 
@@ -443,7 +445,7 @@ const CASES: BadInput[] = [
   { name: 'merge of lots counted in different units (KG and CARTON)', status: 422, code: 'UNIT_MISMATCH',
     request: (w, f) => mergeReq(mergeBody(w, f, { parents: [{ traceCode: w.atPort, quantity: 1 }, { traceCode: w.cartons, quantity: 1 }] })),
     streams: (w, f) => [lotStream(f), lotStream(w.atPort), lotStream(w.cartons)] },
-  { name: 'merge at an unknown facilityId', status: 404, code: 'FACILITY_NOT_FOUND', field: 'facilityId',
+  { name: 'merge at an unknown facilityId', status: 403, code: 'FORBIDDEN',
     request: (w, f) => mergeReq(mergeBody(w, f, { facilityId: f })), streams: (w, f) => [...mergeStreams(w, f), facilityStream(f)] },
   { name: 'merge of an unknown parent', status: 404, code: 'LOT_NOT_FOUND',
     request: (w, f) => mergeReq(mergeBody(w, f, { parents: [{ traceCode: w.atPort, quantity: 1 }, { traceCode: `${f}-P`, quantity: 1 }] })),

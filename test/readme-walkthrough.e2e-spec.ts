@@ -19,7 +19,8 @@ describe('README walk-through (e2e, real PostgreSQL, over real HTTP with curl)',
   let t: TestApp;
   let api: string;
   beforeAll(async () => {
-    t = await createTestApp();
+    // As a fresh `npm start`: no ADMIN_TOKEN, so the first start writes DATA_DIR/admin.token.
+    t = await createTestApp({ adminToken: null });
     await t.app.listen(0, '127.0.0.1');
     api = `${(await t.app.getUrl()).replace('[::1]', '127.0.0.1')}/api`;
   });
@@ -28,7 +29,9 @@ describe('README walk-through (e2e, real PostgreSQL, over real HTTP with curl)',
   });
 
   it('runs as written and ends with the lot sold once', async () => {
-    const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', walkthrough()], { env: { ...process.env, API: api } });
+    const env = { ...process.env, API: api, DATA_DIR: t.config.dataDir };
+    delete env.ADMIN_TOKEN;
+    const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', walkthrough()], { env });
     const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     const verdicts = lines.filter((l) => 'allowed' in l);
     expect(verdicts).toHaveLength(2);
@@ -52,5 +55,19 @@ describe('README walk-through (e2e, real PostgreSQL, over real HTTP with curl)',
     expect(events).toHaveLength(16);
     expect(events[events.length - 1].type).toBe('LotSold');
     expect(events.filter((e) => e.type === 'LotSold')).toHaveLength(1);
+    // Every event names the key that wrote it.
+    const actors = history.events as { type: string; actor: { name: string; role: string } }[];
+    expect(actors[0].actor).toMatchObject({ name: 'port scanner', role: 'OPERATOR' });
+    expect(actors.find((e) => e.type === 'DocumentAttached')!.actor).toMatchObject({ role: 'INSPECTOR' });
+    expect(actors[actors.length - 1].actor).toMatchObject({ name: 'RS-01 till', role: 'OPERATOR' });
+
+    const shopper = lines.find((l) => 'certificates' in l)!;
+    expect(shopper).toMatchObject({ traceCode: 'BEEF-2026-0001', status: 'ON_SALE', originCountry: 'BR' });
+    expect((shopper.path as { facilityName: string }[]).map((p) => p.facilityName)).toEqual([
+      'Shanghai Yangshan port',
+      'Central warehouse No. 1',
+      'Jiangqiao wholesale market',
+      'Corner supermarket',
+    ]);
   });
 });

@@ -6,6 +6,7 @@ const snapshot = async (t: TestApp) => ({
   summary: await t.dataSource.query(`SELECT trace_code, state, status, holder_facility_id, version, position FROM lot_summary ORDER BY trace_code`),
   eligibility: await t.dataSource.query(`SELECT trace_code, allowed, reasons, state, version, position FROM sale_eligibility ORDER BY trace_code`),
   history: await t.dataSource.query(`SELECT trace_code, version, position, event_id, type, data FROM lot_history ORDER BY trace_code, version`),
+  keys: await t.dataSource.query(`SELECT key_id, name, role, facility_ids, token_sha256, issued_at, issued_by, revoked_at, revoked_by FROM api_keys ORDER BY key_id`),
 });
 
 describe('projections:rebuild (e2e, real PostgreSQL)', () => {
@@ -32,12 +33,13 @@ describe('projections:rebuild (e2e, real PostgreSQL)', () => {
     // Damage a read model as a buggy deploy might; the rebuild must restore it from the events alone.
     await t.dataSource.query(`UPDATE sale_eligibility SET allowed = NOT allowed, reasons = '[]'`);
     await t.dataSource.query(`DELETE FROM lot_history WHERE version > 2`);
+    await t.dataSource.query(`UPDATE api_keys SET revoked_at = now()`);
 
     // Stop the app's own in-process projections so the rebuild's counts are its own.
     await t.projections.stop();
     const counts = await rebuildProjections(t.databaseUrl);
     const events = Number((await t.dataSource.query(`SELECT count(*) AS n FROM events`))[0].n);
-    expect(counts).toEqual({ 'lot-summary': events, 'lot-history': events, 'sale-eligibility': events, recalls: events, genealogy: events });
+    expect(counts).toEqual({ 'lot-summary': events, 'lot-history': events, 'sale-eligibility': events, recalls: events, genealogy: events, 'api-keys': events });
     expect(await snapshot(t)).toEqual(before);
   });
 });

@@ -10,6 +10,9 @@ import { InfrastructureModule } from './infrastructure.module';
 import { LotsModule } from './lots/lots.module';
 import { RecallsModule } from './recalls/recalls.module';
 import { ScansModule } from './scans/scans.module';
+import { AccessModule } from './access/access.module';
+import { KeysModule } from './keys/keys.module';
+import { PublicModule } from './public/public.module';
 
 @Module({})
 class ConfigModule {}
@@ -26,6 +29,9 @@ export class AppModule {
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), migrationsRun: false, retryAttempts: 5, retryDelay: 1000 }),
         CqrsModule.forRoot(),
         InfrastructureModule.forRoot(config),
+        AccessModule,
+        KeysModule,
+        PublicModule,
         FacilitiesModule,
         LotsModule,
         ScansModule,

@@ -1,15 +1,75 @@
-import type { NextFunction, Request, Response } from 'express';
-import { INestApplication } from '@nestjs/common';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { INestApplication, NestApplicationOptions } from '@nestjs/common';
+import { ApiError } from './common/http/api-errors';
 import { ApiExceptionFilter } from './common/http/api-exception.filter';
+import { assertStorableBody } from './common/http/input-shape';
 import { RejectNulPipe } from './common/http/reject-nul.pipe';
 import { apiValidationPipe } from './common/http/validation.pipe';
+import type { AppConfig } from './config/app-config';
+
+/** Nest's own body parsers are off: configureApp installs the one JSON parser, after the media-type check. */
+export const APP_OPTIONS: NestApplicationOptions = { bodyParser: false };
+
+const hasBody = (req: Request): boolean =>
+  req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
+
+/** `TRUST_PROXY`: true/false, a hop count, or Express's list of trusted addresses. */
+const trustProxyValue = (raw: string): boolean | number | string =>
+  raw === 'true' ? true : raw === 'false' ? false : /^\d+$/.test(raw) ? Number(raw) : raw;
+
+const securityHeaders = (_req: Request, res: Response, next: NextFunction): void => {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  // Verdicts change with every scan and certificate expiry; no cache may keep one.
+  res.setHeader('Cache-Control', 'no-store');
+  next();
+};
+
+/**
+ * Only JSON bodies: a browser can send a form or text POST cross-site without
+ * asking, so accepting those would let any web page lock, recall or attach a
+ * test result with a victim's credentials.
+ */
+const jsonOnly = (req: Request, _res: Response, next: NextFunction): void => {
+  if (hasBody(req) && req.is('application/json') !== 'application/json') {
+    next(new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'request bodies must be application/json'));
+    return;
+  }
+  next();
+};
+
+const storableBody = (req: Request, _res: Response, next: NextFunction): void => {
+  try {
+    if (hasBody(req)) assertStorableBody(req.body);
+    next();
+  } catch (e) {
+    next(e);
+  }
+};
 
 /** Everything about the HTTP surface that main.ts and the e2e tests must share. */
-export const configureApp = (app: INestApplication): INestApplication => {
+export const configureApp = (app: INestApplication, config: AppConfig): INestApplication => {
+  const server = app.getHttpAdapter().getInstance() as express.Express;
+  server.disable('x-powered-by');
+  if (config.trustProxy) server.set('trust proxy', trustProxyValue(config.trustProxy));
+  if (config.corsOrigins.length > 0) {
+    app.enableCors({
+      origin: config.corsOrigins,
+      methods: ['GET', 'POST', 'DELETE'],
+      allowedHeaders: ['authorization', 'content-type', 'x-correlation-id'],
+      maxAge: 600,
+    });
+  }
+  app.use(securityHeaders);
   // Everything lives under /api; anything else gets our JSON 404, not Express's HTML page.
   app.use((req: Request, res: Response, next: NextFunction) =>
     req.path === '/api' || req.path.startsWith('/api/') ? next() : res.status(404).json({ code: 'ROUTE_NOT_FOUND', message: 'no such route' }),
   );
+  app.use(jsonOnly);
+  app.use(express.json({ limit: '100kb', strict: true, type: 'application/json' }));
+  app.use(storableBody);
   app.setGlobalPrefix('api');
   app.useGlobalPipes(new RejectNulPipe(), apiValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());

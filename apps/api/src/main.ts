@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { onShutdownSignal, resolveDatabase } from '@app/platform';
 import { AppModule } from './app.module';
-import { configureApp } from './app.setup';
+import { APP_OPTIONS, configureApp } from './app.setup';
 import { loadConfig } from './config/app-config';
 
 async function bootstrap(): Promise<void> {
@@ -11,7 +11,10 @@ async function bootstrap(): Promise<void> {
   Logger.overrideLogger(config.logLevels);
   const logger = new Logger('Coldtrace');
   const database = await resolveDatabase(config, logger);
-  const app = configureApp(await NestFactory.create(AppModule.forRoot({ ...config, databaseUrl: database.url }), { logger: config.logLevels }));
+  const app = configureApp(
+    await NestFactory.create(AppModule.forRoot({ ...config, databaseUrl: database.url }), { ...APP_OPTIONS, logger: config.logLevels }),
+    config,
+  );
   await app.listen(config.port, config.host);
   logger.log(`listening on http://${config.host}:${config.port}/api`);
   logger.log(`database: ${database.description}`);

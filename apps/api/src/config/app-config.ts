@@ -15,19 +15,44 @@ export interface AppConfig extends DatabaseSettings {
   readonly kafka: KafkaSettings | null;
   /** A scan above these (°C) raises a TEMPERATURE_EXCURSION compliance flag. */
   readonly temperatureLimits: TemperatureLimits;
+  /** An ADMIN credential from the environment (automation, compose); null = keys only. */
+  readonly adminToken: string | null;
+  /** How often each process re-reads changed credentials: a revocation takes effect within this. */
+  readonly authRefreshMs: number;
+  /** Requests per client address per minute on the public routes. */
+  readonly publicRateLimitPerMinute: number;
+  /** Origins allowed to call the API from a browser; empty = CORS off. */
+  readonly corsOrigins: string[];
+  /** Express `trust proxy`: set when a reverse proxy sets X-Forwarded-For (rate limits count the real client). */
+  readonly trustProxy: string | null;
 }
 
-export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => ({
-  ...envDatabase(env),
-  port: envInt(env, 'PORT', 3000, 0),
-  host: env.HOST || '0.0.0.0',
-  readWaitTimeoutMs: envInt(env, 'READ_WAIT_TIMEOUT_MS', 5000, 0),
-  projectionPollMs: envInt(env, 'PROJECTION_POLL_MS', 500, 10),
-  logLevels: envLogLevels(env),
-  kafka: kafkaSettingsFromEnv(env),
-  temperatureLimits: {
-    FROZEN: envNumber(env, 'TEMP_LIMIT_FROZEN_C', DEFAULT_TEMPERATURE_LIMITS.FROZEN),
-    CHILLED: envNumber(env, 'TEMP_LIMIT_CHILLED_C', DEFAULT_TEMPERATURE_LIMITS.CHILLED),
-    FRUIT: envNumber(env, 'TEMP_LIMIT_FRUIT_C', DEFAULT_TEMPERATURE_LIMITS.FRUIT),
-  },
-});
+const list = (raw: string | undefined): string[] =>
+  (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
+  const adminToken = env.ADMIN_TOKEN || null;
+  if (adminToken !== null && adminToken.length < 32) throw new Error('ADMIN_TOKEN must be at least 32 characters (use a random secret)');
+  return {
+    ...envDatabase(env),
+    port: envInt(env, 'PORT', 3000, 0),
+    host: env.HOST || '0.0.0.0',
+    readWaitTimeoutMs: envInt(env, 'READ_WAIT_TIMEOUT_MS', 5000, 0),
+    projectionPollMs: envInt(env, 'PROJECTION_POLL_MS', 500, 10),
+    logLevels: envLogLevels(env),
+    kafka: kafkaSettingsFromEnv(env),
+    temperatureLimits: {
+      FROZEN: envNumber(env, 'TEMP_LIMIT_FROZEN_C', DEFAULT_TEMPERATURE_LIMITS.FROZEN),
+      CHILLED: envNumber(env, 'TEMP_LIMIT_CHILLED_C', DEFAULT_TEMPERATURE_LIMITS.CHILLED),
+      FRUIT: envNumber(env, 'TEMP_LIMIT_FRUIT_C', DEFAULT_TEMPERATURE_LIMITS.FRUIT),
+    },
+    adminToken,
+    authRefreshMs: envInt(env, 'AUTH_REFRESH_MS', 250, 10),
+    publicRateLimitPerMinute: envInt(env, 'PUBLIC_RATE_LIMIT_PER_MINUTE', 60, 1),
+    corsOrigins: list(env.CORS_ORIGINS),
+    trustProxy: env.TRUST_PROXY || null,
+  };
+};

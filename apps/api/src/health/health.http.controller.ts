@@ -2,6 +2,7 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PostgresEventStore } from '@app/event-store';
+import { Public } from '../access/route-policy';
 import { TRANSPORT, type Transport } from '../infrastructure.module';
 
 /** Liveness, the event log's head, and how far the read side (or the relay) trails it. */
@@ -14,6 +15,7 @@ export class HealthHttpController {
   ) {}
 
   @Get()
+  @Public({ rateLimited: false })
   async health() {
     return {
       status: 'ok',

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { LotCommand, LotEvent, LotState, lotDecider, lotStreamId, toLotEvent } from '@app/domain';
 import { AppendResult, EventMetadata, StoredResponse } from '@app/event-store';
 import { CommandExecutor, ExecuteOutcome } from '../common/commands/command-executor';
-import type { RequestContext } from '../common/http/request-context';
+import { eventMetadata, type RequestContext } from '../common/http/request-context';
 
 export interface LotCommandArgs<T> {
   readonly traceCode: string;
@@ -25,7 +25,7 @@ export class LotCommandRunner {
       decider: lotDecider,
       toEvent: (e) => toLotEvent(e.type, e.schemaVersion, e.data),
       command: args.command,
-      metadata: { actor: args.context.actor, correlationId: args.context.correlationId, ...args.metadata },
+      metadata: eventMetadata(args.context, args.metadata),
       idempotency: args.idempotency,
       respond: args.respond,
     });

@@ -1,5 +1,7 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
+import { Allow } from '../access/route-policy';
+import { Ctx, type RequestContext } from '../common/http/request-context';
 import { atLeastOf, ReadQueryDto } from '../common/queries/read-query.dto';
 import { GetLotHistoryQuery } from './queries/get-lot-history/get-lot-history.query';
 import { GetLotQuery } from './queries/get-lot/get-lot.query';
@@ -9,6 +11,9 @@ import { ListLotsRequestDto } from './queries/list-lots/list-lots.request.dto';
 import { TraceLotQuery } from './queries/trace-lot/trace-lot.query';
 import { TraceLotRequestDto } from './queries/trace-lot/trace-lot.request.dto';
 
+/** Who reads one lot: regulators and inspectors any; an operator the lots that came near its facilities (else 404). */
+const LOT_READERS = Allow(['REGULATOR', 'INSPECTOR', 'OPERATOR'], { operatorScope: 'lot-visible' });
+
 /** Read side of a lot; each accepts `?atLeast=<position>` for read-your-writes. */
 @Controller('lots')
 export class LotQueriesHttpController {
@@ -16,27 +21,32 @@ export class LotQueriesHttpController {
 
   /** The regulator's list: filters, keyset pagination. */
   @Get()
+  @Allow(['REGULATOR'])
   list(@Query() q: ListLotsRequestDto) {
     return this.queryBus.execute(new ListLotsQuery(q));
   }
 
   @Get(':traceCode/trace')
-  trace(@Param('traceCode') traceCode: string, @Query() q: TraceLotRequestDto) {
-    return this.queryBus.execute(new TraceLotQuery(traceCode, q.direction, atLeastOf(q)));
+  @LOT_READERS
+  trace(@Param('traceCode') traceCode: string, @Query() q: TraceLotRequestDto, @Ctx() ctx: RequestContext) {
+    return this.queryBus.execute(new TraceLotQuery(traceCode, q.direction, atLeastOf(q), ctx.principal));
   }
 
   @Get(':traceCode')
-  lot(@Param('traceCode') traceCode: string, @Query() q: ReadQueryDto) {
-    return this.queryBus.execute(new GetLotQuery(traceCode, atLeastOf(q)));
+  @LOT_READERS
+  lot(@Param('traceCode') traceCode: string, @Query() q: ReadQueryDto, @Ctx() ctx: RequestContext) {
+    return this.queryBus.execute(new GetLotQuery(traceCode, atLeastOf(q), ctx.principal));
   }
 
   @Get(':traceCode/history')
-  history(@Param('traceCode') traceCode: string, @Query() q: ReadQueryDto) {
-    return this.queryBus.execute(new GetLotHistoryQuery(traceCode, atLeastOf(q)));
+  @LOT_READERS
+  history(@Param('traceCode') traceCode: string, @Query() q: ReadQueryDto, @Ctx() ctx: RequestContext) {
+    return this.queryBus.execute(new GetLotHistoryQuery(traceCode, atLeastOf(q), ctx.principal));
   }
 
   @Get(':traceCode/sale-eligibility')
-  eligibility(@Param('traceCode') traceCode: string, @Query() q: ReadQueryDto) {
-    return this.queryBus.execute(new GetSaleEligibilityQuery(traceCode, atLeastOf(q)));
+  @LOT_READERS
+  eligibility(@Param('traceCode') traceCode: string, @Query() q: ReadQueryDto, @Ctx() ctx: RequestContext) {
+    return this.queryBus.execute(new GetSaleEligibilityQuery(traceCode, atLeastOf(q), ctx.principal));
   }
 }

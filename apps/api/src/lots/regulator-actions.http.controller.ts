@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
+import { Allow } from '../access/route-policy';
 import { Ctx, type RequestContext } from '../common/http/request-context';
 import { DestroyLotCommand } from './commands/destroy-lot/destroy-lot.command';
 import { RecallLotCommand } from './commands/recall-lot/recall-lot.command';
@@ -11,6 +12,7 @@ import { RegulatorReasonRequestDto } from './commands/lock-lot/lock-lot.request.
 
 /** Regulator actions on a lot; lock, unlock and recall reach every descendant too. */
 @Controller('lots')
+@Allow(['REGULATOR'])
 export class RegulatorActionsHttpController {
   constructor(@Inject(CommandBus) private readonly commandBus: CommandBus) {}
 

@@ -5,6 +5,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details?: Record<string, unknown>,
+    /** Response headers the answer needs (WWW-Authenticate, Retry-After). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -22,3 +24,13 @@ export const projectionLagging = (projection: string, position: number, waitedMs
 
 export const concurrencyConflict = (streamId: string, attempts: number) =>
   new ApiError(409, 'CONCURRENCY_CONFLICT', `${streamId} kept changing under ${attempts} attempts; retry the command`);
+
+export const unauthenticated = (message: string) =>
+  new ApiError(401, 'UNAUTHENTICATED', message, undefined, { 'WWW-Authenticate': 'Bearer realm="coldtrace"' });
+
+export const forbiddenRoute = (message: string, details: Record<string, unknown>) => new ApiError(403, 'FORBIDDEN', message, details);
+
+export const rateLimited = (retryAfterSeconds: number) =>
+  new ApiError(429, 'RATE_LIMITED', `too many requests from this address; retry in ${retryAfterSeconds} s`, { retryAfterSeconds }, {
+    'Retry-After': String(retryAfterSeconds),
+  });

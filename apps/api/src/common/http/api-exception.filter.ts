@@ -10,7 +10,7 @@ export interface ErrorBody {
   details?: Record<string, unknown>;
 }
 
-const STATUS_OF: Record<DomainErrorKind, number> = { invalid: 400, not_found: 404, conflict: 409, rule: 422 };
+const STATUS_OF: Record<DomainErrorKind, number> = { invalid: 400, not_found: 404, conflict: 409, rule: 422, forbidden: 403 };
 
 const HTTP_CODES: Record<number, string> = {
   400: 'BAD_REQUEST',
@@ -20,15 +20,25 @@ const HTTP_CODES: Record<number, string> = {
   415: 'UNSUPPORTED_MEDIA_TYPE',
 };
 
-/** Body-parser failures reach us as errors with a `type` and a `status`. */
-const bodyParserError = (e: unknown): { status: number; type: string } | null => {
-  const err = e as { type?: unknown; status?: unknown };
-  return typeof err?.type === 'string' && typeof err.status === 'number' && err.type.startsWith('entity.')
-    ? { status: err.status, type: err.type }
-    : null;
+/**
+ * Failures raised below Nest (the JSON body parser, Express decoding a path)
+ * carry a 4xx `status` and often a `type`; they are the client's, never a 500.
+ */
+const lowerLayerError = (e: unknown): { status: number; type: string } | null => {
+  const err = e as { type?: unknown; status?: unknown; statusCode?: unknown };
+  const status = typeof err?.status === 'number' ? err.status : typeof err?.statusCode === 'number' ? err.statusCode : null;
+  if (status === null || status < 400 || status > 499 || e instanceof HttpException) return null;
+  return { status, type: typeof err.type === 'string' ? err.type : 'request.invalid' };
 };
 
-export const toErrorResponse = (exception: unknown): { status: number; body: ErrorBody } => {
+const LOWER_LAYER_CODES: Record<string, { status: number; code: string; message: string }> = {
+  'entity.parse.failed': { status: 400, code: 'MALFORMED_JSON', message: 'the request body is not valid JSON' },
+  'entity.too.large': { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'the request body is too large' },
+  'charset.unsupported': { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'the request body\'s charset is not supported' },
+  'encoding.unsupported': { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'the request body\'s content encoding is not supported' },
+};
+
+export const toErrorResponse = (exception: unknown): { status: number; body: ErrorBody; headers?: Record<string, string> } => {
   if (exception instanceof DomainError) {
     return {
       status: STATUS_OF[exception.kind],
@@ -39,19 +49,22 @@ export const toErrorResponse = (exception: unknown): { status: number; body: Err
     return {
       status: exception.status,
       body: { code: exception.code, message: exception.message, ...(exception.details ? { details: exception.details } : {}) },
+      headers: exception.headers,
     };
   }
   if (exception instanceof IdempotencyKeyReusedError) {
+    // Stored keys are `<credential>/<kind>:<id>` (request-context.ts); the caller knows its key as `<kind>:<id>`.
+    const key = exception.key.slice(exception.key.indexOf('/') + 1);
     return {
       status: 409,
-      body: { code: 'IDEMPOTENCY_KEY_REUSED', message: `${exception.key} was already used for a different request`, details: { key: exception.key } },
+      body: { code: 'IDEMPOTENCY_KEY_REUSED', message: `${key} was already used by this key for a different request`, details: { key } },
     };
   }
-  const parser = bodyParserError(exception) ?? bodyParserError((exception as { cause?: unknown })?.cause);
-  if (parser) {
-    if (parser.type === 'entity.parse.failed') return { status: 400, body: { code: 'MALFORMED_JSON', message: 'the request body is not valid JSON' } };
-    if (parser.type === 'entity.too.large') return { status: 413, body: { code: 'PAYLOAD_TOO_LARGE', message: 'the request body is too large' } };
-    return { status: parser.status, body: { code: 'BAD_REQUEST', message: parser.type } };
+  const lower = lowerLayerError(exception) ?? lowerLayerError((exception as { cause?: unknown })?.cause);
+  if (lower) {
+    const known = LOWER_LAYER_CODES[lower.type];
+    if (known) return { status: known.status, body: { code: known.code, message: known.message } };
+    return { status: lower.status, body: { code: HTTP_CODES[lower.status] ?? 'BAD_REQUEST', message: `the request could not be read (${lower.type})` } };
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
@@ -69,11 +82,12 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    const { status, body } = toErrorResponse(exception);
+    const { status, body, headers } = toErrorResponse(exception);
     if (status >= 500 && status !== 503) {
       const err = exception as Error;
       this.logger.error(err?.message ?? String(exception), err?.stack);
     }
+    for (const [name, value] of Object.entries(headers ?? {})) response.setHeader(name, value);
     response.status(status).json(body);
   }
 }

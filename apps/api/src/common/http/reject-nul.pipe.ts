@@ -1,19 +1,23 @@
 import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
 import { validationFailed } from './api-errors';
+import { unstorableText } from './input-shape';
 
-/** The path of the first string holding U+0000, if any. */
-const findNul = (value: unknown, path: string): string | null => {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+/** The path and problem of the first string PostgreSQL could not store, if any (bodies are depth-checked before this). */
+const findUnstorable = (value: unknown, path: string): { path: string; problem: string } | null => {
+  if (typeof value === 'string') {
+    const problem = unstorableText(value);
+    return problem ? { path, problem } : null;
+  }
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = findNul(value[i], `${path}[${i}]`);
+      const found = findUnstorable(value[i], `${path}[${i}]`);
       if (found) return found;
     }
     return null;
   }
   if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
-      const found = findNul(v, path ? `${path}.${k}` : k);
+      const found = findUnstorable(v, path ? `${path}.${k}` : k);
       if (found) return found;
     }
   }
@@ -21,17 +25,18 @@ const findNul = (value: unknown, path: string): string | null => {
 };
 
 /**
- * PostgreSQL cannot store U+0000 in text or jsonb; a request carrying one is
- * malformed, whether in the body, the query or the path. Refused before any rule runs.
+ * PostgreSQL cannot store U+0000 or a lone UTF-16 surrogate; a request
+ * carrying one (in the path, the query or the body) is malformed and is
+ * refused before any rule runs.
  */
 @Injectable()
 export class RejectNulPipe implements PipeTransform {
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
     if (metadata.type === 'custom') return value;
-    const found = findNul(value, metadata.type === 'param' ? (metadata.data ?? 'path') : '');
+    const found = findUnstorable(value, metadata.type === 'param' ? (metadata.data ?? 'path') : '');
     if (found !== null) {
-      const field = found || metadata.data || metadata.type;
-      throw validationFailed(`${field} contains a NUL character (U+0000)`, { errors: [{ field, messages: ['must not contain U+0000'] }] });
+      const field = found.path || metadata.data || metadata.type;
+      throw validationFailed(`${field} ${found.problem}`, { errors: [{ field, messages: [found.problem] }] });
     }
     return value;
   }

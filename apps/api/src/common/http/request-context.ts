@@ -1,23 +1,41 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { Request } from 'express';
+import { actorOf, type Principal } from '@app/domain';
+import type { EventMetadata } from '@app/event-store';
+import type { AuthenticatedRequest } from '../../access/access.guard';
 
-/** Who sent the request and which conversation it belongs to; copied into every event's metadata. */
+/** Who sent the request (the authenticated key) and which conversation it belongs to. */
 export interface RequestContext {
-  readonly actor: string;
+  readonly principal: Principal;
   readonly correlationId: string;
 }
 
-const header = (req: Request, name: string): string | undefined => {
-  const v = req.headers[name];
-  const s = Array.isArray(v) ? v[0] : v;
-  return s && s.length <= 200 ? s : undefined;
-};
+const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext): RequestContext => {
-  const req = context.switchToHttp().getRequest<Request>();
+  const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
+  // Only AccessGuard sets it; a route using @Ctx() on a public route is our bug, not the caller's.
+  if (!req.principal) throw new Error('@Ctx() used on a route without an authenticated caller');
+  const given = req.headers['x-correlation-id'];
   return {
-    actor: header(req, 'x-actor') ?? 'anonymous',
-    correlationId: header(req, 'x-correlation-id') ?? randomUUID(),
+    principal: req.principal,
+    correlationId: typeof given === 'string' && CORRELATION_ID.test(given) ? given : randomUUID(),
   };
 });
+
+/**
+ * What every event a request writes records: the key that wrote it (any
+ * `x-actor` header is ignored: the history is signed by credentials only).
+ */
+export const eventMetadata = (ctx: RequestContext, extra: EventMetadata = {}): EventMetadata => ({
+  ...extra,
+  actor: actorOf(ctx.principal),
+  correlationId: ctx.correlationId,
+});
+
+/**
+ * Idempotency keys belong to the credential that used them: another key
+ * sending the same scan id neither gets the stored answer nor blocks the
+ * rightful scanner.
+ */
+export const idempotencyKey = (ctx: RequestContext, key: string): string => `${ctx.principal.keyId}/${key}`;

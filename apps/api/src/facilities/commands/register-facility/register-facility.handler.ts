@@ -3,6 +3,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { facilityDecider, facilityStreamId, toFacilityEvent } from '@app/domain';
 import { StoredResponse } from '@app/event-store';
 import { CommandExecutor } from '../../../common/commands/command-executor';
+import { eventMetadata } from '../../../common/http/request-context';
 import { RegisterFacilityCommand, RegisterFacilityResult } from './register-facility.command';
 
 @CommandHandler(RegisterFacilityCommand)
@@ -19,7 +20,7 @@ export class RegisterFacilityHandler implements ICommandHandler<RegisterFacility
         type: 'RegisterFacility',
         data: { id: request.id, name: request.name, type: request.type, zones: request.zones.map((z) => ({ id: z.id, kind: z.kind })) },
       },
-      metadata: { actor: context.actor, correlationId: context.correlationId, facilityId: request.id },
+      metadata: eventMetadata(context, { facilityId: request.id }),
       respond: (r) => ({ status: 201, body: { id: request.id, version: r.nextVersion, position: r.position } }),
     });
     return response;

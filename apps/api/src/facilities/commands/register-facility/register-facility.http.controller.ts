@@ -1,6 +1,7 @@
 import { Body, Controller, Inject, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
+import { Allow } from '../../../access/route-policy';
 import { Ctx, type RequestContext } from '../../../common/http/request-context';
 import { RegisterFacilityCommand } from './register-facility.command';
 import { RegisterFacilityRequestDto } from './register-facility.request.dto';
@@ -10,6 +11,7 @@ export class RegisterFacilityHttpController {
   constructor(@Inject(CommandBus) private readonly commandBus: CommandBus) {}
 
   @Post()
+  @Allow(['ADMIN'])
   async register(@Body() body: RegisterFacilityRequestDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
     const { status, body: result } = await this.commandBus.execute(new RegisterFacilityCommand(body, ctx));
     res.status(status);

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { atLeastOf, ReadQueryDto } from '../../../common/queries/read-query.dto';
+import { Allow } from '../../../access/route-policy';
 import { GetInventoryQuery } from './get-inventory.query';
 
 @Controller('facilities')
@@ -8,6 +9,7 @@ export class GetInventoryHttpController {
   constructor(@Inject(QueryBus) private readonly queryBus: QueryBus) {}
 
   @Get(':id/inventory')
+  @Allow(['REGULATOR', 'OPERATOR'], { operatorScope: { facilityIn: 'param', field: 'id' } })
   inventory(@Param('id') id: string, @Query() q: ReadQueryDto) {
     return this.queryBus.execute(new GetInventoryQuery(id, atLeastOf(q)));
   }

@@ -6,6 +6,7 @@ import { StoredResponse } from '@app/event-store';
 import { GenealogyReader } from '@app/read-models';
 import { LotBatchExecutor, LotPlan } from '../../lot-batch.executor';
 import { lockedFamily } from '../../lot-propagation';
+import { eventMetadata } from '../../../common/http/request-context';
 import { AttachDocumentCommand, AttachDocumentResult } from './attach-document.command';
 
 /**
@@ -26,7 +27,7 @@ export class AttachDocumentHandler implements ICommandHandler<AttachDocumentComm
     let recalled = false;
     return this.batch.run<AttachDocumentResult>({
       primary: traceCode,
-      metadata: { actor: context.actor, correlationId: context.correlationId },
+      metadata: eventMetadata(context),
       plan: async (load, manager) => {
         const now = new Date();
         const target = (await load([traceCode])).get(traceCode)!.state;

@@ -1,6 +1,7 @@
 import { Body, Controller, Inject, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
+import { Allow } from '../../../access/route-policy';
 import { Ctx, type RequestContext } from '../../../common/http/request-context';
 import { AttachDocumentCommand } from './attach-document.command';
 import { AttachDocumentRequestDto } from './attach-document.request.dto';
@@ -10,6 +11,7 @@ export class AttachDocumentHttpController {
   constructor(@Inject(CommandBus) private readonly commandBus: CommandBus) {}
 
   @Post(':traceCode/documents')
+  @Allow(['INSPECTOR'])
   async attach(
     @Param('traceCode') traceCode: string,
     @Body() body: AttachDocumentRequestDto,

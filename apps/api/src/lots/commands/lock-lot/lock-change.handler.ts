@@ -1,7 +1,7 @@
 import { isLocked, lotDecider } from '@app/domain';
 import { StoredResponse } from '@app/event-store';
 import { GenealogyReader } from '@app/read-models';
-import type { RequestContext } from '../../../common/http/request-context';
+import { eventMetadata, type RequestContext } from '../../../common/http/request-context';
 import { LotBatchExecutor } from '../../lot-batch.executor';
 import { planForLotAndDescendants } from '../../lot-propagation';
 import { regulatorActionResult, RegulatorActionResult } from '../../regulator-action.result';
@@ -19,7 +19,7 @@ export abstract class LockChangeHandler {
     let locked = false;
     return this.batch.run({
       primary: traceCode,
-      metadata: { actor: context.actor, correlationId: context.correlationId },
+      metadata: eventMetadata(context),
       plan: async (load, manager) => {
         const plan = await planForLotAndDescendants(
           this.genealogy,

@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { decideMerge, lotDecider } from '@app/domain';
 import { requestHash } from '../../../common/commands/request-hash';
+import { eventMetadata, idempotencyKey } from '../../../common/http/request-context';
 import { FacilityRepository } from '../../../facilities/facility.repository';
 import { LotBatchExecutor } from '../../lot-batch.executor';
 import { MergeLotsCommand, MergeLotsResult } from './merge-lots.command';
@@ -20,8 +21,8 @@ export class MergeLotsHandler implements ICommandHandler<MergeLotsCommand> {
     let quantity = 0;
     return this.batch.run<MergeLotsResult>({
       primary: request.traceCode,
-      metadata: { actor: context.actor, correlationId: context.correlationId, causationId: request.mergeId, facilityId: facility.id },
-      idempotency: { key: `merge:${request.mergeId}`, requestHash: requestHash(request) },
+      metadata: eventMetadata(context, { causationId: request.mergeId, facilityId: facility.id }),
+      idempotency: { key: idempotencyKey(context, `merge:${request.mergeId}`), requestHash: requestHash(request) },
       plan: async (load) => {
         const now = new Date();
         const lots = await load([request.traceCode, ...request.parents.map((p) => p.traceCode)]);

@@ -1,6 +1,7 @@
 import { Body, Controller, Inject, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
+import { Allow } from '../../../access/route-policy';
 import { Ctx, type RequestContext } from '../../../common/http/request-context';
 import { MergeLotsCommand } from './merge-lots.command';
 import { MergeLotsRequestDto } from './merge-lots.request.dto';
@@ -10,6 +11,7 @@ export class MergeLotsHttpController {
   constructor(@Inject(CommandBus) private readonly commandBus: CommandBus) {}
 
   @Post('merges')
+  @Allow(['OPERATOR'], { operatorScope: { facilityIn: 'body', field: 'facilityId' } })
   async merge(@Body() body: MergeLotsRequestDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
     const { status, body: result } = await this.commandBus.execute(new MergeLotsCommand(body, ctx));
     res.status(status);

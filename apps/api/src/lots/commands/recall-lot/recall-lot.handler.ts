@@ -3,6 +3,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { GenealogyReader } from '@app/read-models';
 import { requestHash } from '../../../common/commands/request-hash';
+import { eventMetadata, idempotencyKey } from '../../../common/http/request-context';
 import { LotBatchExecutor } from '../../lot-batch.executor';
 import { planForLotAndDescendants } from '../../lot-propagation';
 import { regulatorActionResult } from '../../regulator-action.result';
@@ -21,8 +22,8 @@ export class RecallLotHandler implements ICommandHandler<RecallLotCommand> {
     const recall = { type: 'RecallLot' as const, data: { recallId, origin: traceCode, reason: request.reason, source: 'REGULATOR' as const } };
     return this.batch.run({
       primary: traceCode,
-      metadata: { actor: context.actor, correlationId: context.correlationId, causationId: recallId },
-      idempotency: request.recallId ? { key: `recall:${recallId}`, requestHash: requestHash({ traceCode, ...request }) } : undefined,
+      metadata: eventMetadata(context, { causationId: recallId }),
+      idempotency: request.recallId ? { key: idempotencyKey(context, `recall:${recallId}`), requestHash: requestHash({ traceCode, ...request }) } : undefined,
       plan: (load, manager) => planForLotAndDescendants(this.genealogy, load, manager, traceCode, recall, recall, new Date()),
       respond: (result) => ({ status: 201, body: { ...regulatorActionResult(traceCode, result), recallId } }),
     });

@@ -1,7 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { conflict, deriveSplitChildren, LotEvent, lotDecider, LotSplit } from '@app/domain';
+import { conflict, deriveSplitChildren, LotEvent, lotDecider, LotSplit, requireHeldByOperator } from '@app/domain';
 import { requestHash } from '../../../common/commands/request-hash';
+import { eventMetadata, idempotencyKey } from '../../../common/http/request-context';
 import { LotBatchExecutor } from '../../lot-batch.executor';
 import { SplitLotCommand, SplitLotResult } from './split-lot.command';
 
@@ -14,13 +15,14 @@ export class SplitLotHandler implements ICommandHandler<SplitLotCommand> {
     let remaining = 0;
     return this.batch.run<SplitLotResult>({
       primary: traceCode,
-      metadata: { actor: context.actor, correlationId: context.correlationId, causationId: request.splitId },
-      idempotency: { key: `split:${request.splitId}`, requestHash: requestHash({ traceCode, ...request }) },
+      metadata: eventMetadata(context, { causationId: request.splitId }),
+      idempotency: { key: idempotencyKey(context, `split:${request.splitId}`), requestHash: requestHash({ traceCode, ...request }) },
       plan: async (load) => {
         const now = new Date();
         const codes = [traceCode, ...request.children.map((c) => c.traceCode)];
         const lots = await load(codes);
         const parent = lots.get(traceCode)!.state;
+        requireHeldByOperator(context.principal, parent);
         const parentEvents = lotDecider.decide(
           {
             type: 'SplitLot',

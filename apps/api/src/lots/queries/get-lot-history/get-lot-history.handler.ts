@@ -2,7 +2,16 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { ReadModelGate } from '../../../common/queries/read-model-gate';
 import { LotReadRepository } from '../../lot-read.repository';
-import { GetLotHistoryQuery, LotHistoryView } from './get-lot-history.query';
+import { GetLotHistoryQuery, LotHistoryEntryView, LotHistoryView } from './get-lot-history.query';
+
+const actorView = (actor: unknown): LotHistoryEntryView['actor'] => {
+  if (typeof actor === 'string') return { keyId: null, name: actor, role: null };
+  if (actor && typeof actor === 'object') {
+    const a = actor as Record<string, unknown>;
+    return { keyId: String(a.keyId), name: String(a.name), role: String(a.role) };
+  }
+  return null;
+};
 
 @QueryHandler(GetLotHistoryQuery)
 export class GetLotHistoryHandler implements IQueryHandler<GetLotHistoryQuery> {
@@ -11,9 +20,11 @@ export class GetLotHistoryHandler implements IQueryHandler<GetLotHistoryQuery> {
     @Inject(ReadModelGate) private readonly gate: ReadModelGate,
   ) {}
 
-  async execute({ traceCode, atLeast }: GetLotHistoryQuery): Promise<LotHistoryView> {
+  async execute({ traceCode, atLeast, viewer }: GetLotHistoryQuery): Promise<LotHistoryView> {
     await this.gate.reach('lot-history', atLeast);
-    const rows = await this.lots.history(traceCode);
+    // An operator's scope is judged on the summary: it must have reached the same event.
+    if (viewer.role === 'OPERATOR') await this.gate.reach('lot-summary', atLeast);
+    const rows = await this.lots.history(traceCode, viewer);
     return {
       traceCode,
       events: rows.map((r) => ({
@@ -26,7 +37,7 @@ export class GetLotHistoryHandler implements IQueryHandler<GetLotHistoryQuery> {
         recordedAt: r.recordedAt.toISOString(),
         facilityId: r.facilityId,
         scanId: r.scanId,
-        actor: typeof r.metadata.actor === 'string' ? r.metadata.actor : null,
+        actor: actorView(r.metadata.actor),
         data: r.data,
       })),
     };

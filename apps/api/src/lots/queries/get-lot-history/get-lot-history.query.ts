@@ -1,4 +1,5 @@
 import { Query } from '@nestjs/cqrs';
+import type { Principal } from '@app/domain';
 
 export interface LotHistoryEntryView {
   version: number;
@@ -10,7 +11,8 @@ export interface LotHistoryEntryView {
   recordedAt: string;
   facilityId: string | null;
   scanId: string | null;
-  actor: string | null;
+  /** The key that wrote the event; events from before credentials existed name only what `x-actor` said. */
+  actor: { keyId: string | null; name: string; role: string | null } | null;
   data: unknown;
 }
 
@@ -23,6 +25,8 @@ export class GetLotHistoryQuery extends Query<LotHistoryView> {
   constructor(
     readonly traceCode: string,
     readonly atLeast: number | undefined,
+    /** Who asks: an operator sees only lots that came near its facilities. */
+    readonly viewer: Principal,
   ) {
     super();
   }

@@ -12,9 +12,9 @@ export class GetLotHandler implements IQueryHandler<GetLotQuery> {
     @Inject(ReadModelGate) private readonly gate: ReadModelGate,
   ) {}
 
-  async execute({ traceCode, atLeast }: GetLotQuery): Promise<LotView> {
+  async execute({ traceCode, atLeast, viewer }: GetLotQuery): Promise<LotView> {
     await this.gate.reach('lot-summary', atLeast);
-    const row = await this.lots.summary(traceCode);
+    const row = await this.lots.summary(traceCode, viewer);
     const s = row.state;
     return {
       traceCode: row.traceCode,

@@ -1,4 +1,5 @@
 import { Query } from '@nestjs/cqrs';
+import type { Principal } from '@app/domain';
 import type { AncestorLock, ComplianceFlag, Custody, Destruction, LotDocument, LotLock, LotPortion, LotStatus, Product, RecallRecord, RouteStop, Transit, TraceViolation } from '@app/domain';
 
 export interface LotView {
@@ -32,6 +33,8 @@ export class GetLotQuery extends Query<LotView> {
   constructor(
     readonly traceCode: string,
     readonly atLeast: number | undefined,
+    /** Who asks: an operator sees only lots that came near its facilities. */
+    readonly viewer: Principal,
   ) {
     super();
   }

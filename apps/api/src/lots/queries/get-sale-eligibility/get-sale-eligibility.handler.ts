@@ -12,9 +12,9 @@ export class GetSaleEligibilityHandler implements IQueryHandler<GetSaleEligibili
     @Inject(ReadModelGate) private readonly gate: ReadModelGate,
   ) {}
 
-  async execute({ traceCode, atLeast }: GetSaleEligibilityQuery): Promise<SaleEligibilityView> {
+  async execute({ traceCode, atLeast, viewer }: GetSaleEligibilityQuery): Promise<SaleEligibilityView> {
     await this.gate.reach('sale-eligibility', atLeast);
-    const row = await this.lots.eligibility(traceCode);
+    const row = await this.lots.eligibility(traceCode, viewer);
     // Judged now, not when projected: a certificate may have expired since.
     const now = new Date();
     const verdict = saleEligibility(row.state, now);

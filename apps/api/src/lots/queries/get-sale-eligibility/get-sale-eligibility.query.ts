@@ -1,4 +1,5 @@
 import { Query } from '@nestjs/cqrs';
+import type { Principal } from '@app/domain';
 import type { BlockingReason } from '@app/domain';
 
 export interface SaleEligibilityView {
@@ -15,6 +16,8 @@ export class GetSaleEligibilityQuery extends Query<SaleEligibilityView> {
   constructor(
     readonly traceCode: string,
     readonly atLeast: number | undefined,
+    /** Who asks: an operator sees only lots that came near its facilities. */
+    readonly viewer: Principal,
   ) {
     super();
   }

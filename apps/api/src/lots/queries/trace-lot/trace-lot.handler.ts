@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
-import { lotStatus, notFound, saleEligibility } from '@app/domain';
+import { lotStatus, maySeeLot, notFound, saleEligibility } from '@app/domain';
 import { GenealogyReader, LotSummaryEntity } from '@app/read-models';
 import { ReadModelGate } from '../../../common/queries/read-model-gate';
 import { TraceLotQuery, TraceNode, TraceView } from './trace-lot.query';
@@ -16,10 +16,12 @@ export class TraceLotHandler implements IQueryHandler<TraceLotQuery> {
     @Inject(ReadModelGate) private readonly gate: ReadModelGate,
   ) {}
 
-  async execute({ traceCode, direction, atLeast }: TraceLotQuery): Promise<TraceView> {
+  async execute({ traceCode, direction, atLeast, viewer }: TraceLotQuery): Promise<TraceView> {
     await this.gate.reach('lot-summary', atLeast);
     const codes = direction === 'forward' ? await this.genealogy.descendants([traceCode]) : await this.genealogy.ancestors(traceCode);
-    const rows = await this.dataSource.getRepository(LotSummaryEntity).find({ where: { traceCode: In(codes) } });
+    const found = await this.dataSource.getRepository(LotSummaryEntity).find({ where: { traceCode: In(codes) } });
+    // An operator sees the part of the genealogy that came near its facilities, and nothing of other firms' lots.
+    const rows = found.filter((r) => maySeeLot(viewer, r.state));
     if (!rows.some((r) => r.traceCode === traceCode)) {
       throw notFound('LOT_NOT_FOUND', `no lot ${traceCode} is known to the read model`, { traceCode });
     }
@@ -44,13 +46,16 @@ export class TraceLotHandler implements IQueryHandler<TraceLotQuery> {
         };
       })
       .sort((a, b) => a.traceCode.localeCompare(b.traceCode));
-    const known = new Set(rows.map((r) => r.traceCode));
+    const known = new Set(found.map((r) => r.traceCode));
+    const shown = new Set(rows.map((r) => r.traceCode));
+    const scoped = viewer.role === 'OPERATOR';
     return {
       traceCode,
       direction,
       lots,
-      links: await this.genealogy.linksAmong(codes),
-      pending: codes.filter((c) => !known.has(c)).sort(),
+      links: await this.genealogy.linksAmong(scoped ? [...shown] : codes),
+      pending: scoped ? [] : codes.filter((c) => !known.has(c)).sort(),
+      hiddenLots: scoped ? codes.length - shown.size : 0,
     };
   }
 }

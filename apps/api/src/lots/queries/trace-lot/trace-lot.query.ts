@@ -1,4 +1,5 @@
 import { Query } from '@nestjs/cqrs';
+import type { Principal } from '@app/domain';
 import type { Custody, LotStatus, Product, RouteStop, Transit } from '@app/domain';
 import type { LotLink } from '@app/read-models';
 
@@ -26,6 +27,8 @@ export interface TraceView {
   links: LotLink[];
   /** Lots named by the genealogy that the read model does not show yet (projection lag). */
   pending: string[];
+  /** Lots of the genealogy left out because they never came near the caller's facilities (operators only). */
+  hiddenLots: number;
 }
 
 export class TraceLotQuery extends Query<TraceView> {
@@ -33,6 +36,8 @@ export class TraceLotQuery extends Query<TraceView> {
     readonly traceCode: string,
     readonly direction: 'forward' | 'backward',
     readonly atLeast: number | undefined,
+    /** Who asks: an operator sees only the lots of the genealogy that came near its facilities. */
+    readonly viewer: Principal,
   ) {
     super();
   }

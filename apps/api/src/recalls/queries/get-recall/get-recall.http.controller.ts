@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { atLeastOf, ReadQueryDto } from '../../../common/queries/read-query.dto';
+import { Allow } from '../../../access/route-policy';
 import { GetRecallQuery } from './get-recall.query';
 
 @Controller('recalls')
@@ -8,6 +9,7 @@ export class GetRecallHttpController {
   constructor(@Inject(QueryBus) private readonly queryBus: QueryBus) {}
 
   @Get(':id')
+  @Allow(['REGULATOR'])
   recall(@Param('id') id: string, @Query() q: ReadQueryDto) {
     return this.queryBus.execute(new GetRecallQuery(id, atLeastOf(q)));
   }

@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { StoredResponse } from '@app/event-store';
 import { requestHash } from '../../../common/commands/request-hash';
+import { idempotencyKey } from '../../../common/http/request-context';
 import { FacilityRepository } from '../../../facilities/facility.repository';
 import { lotCommandResult, LotCommandRunner } from '../../../lots/lot-command.runner';
 import { APP_CONFIG } from '../../../config/config.tokens';
@@ -23,7 +24,7 @@ export class RecordScanHandler implements ICommandHandler<RecordScanCommand> {
       traceCode: r.traceCode,
       context,
       metadata: { facilityId: r.facilityId, scanId: r.scanId, causationId: r.scanId },
-      idempotency: { key: `scan:${r.scanId}`, requestHash: requestHash(r) },
+      idempotency: { key: idempotencyKey(context, `scan:${r.scanId}`), requestHash: requestHash(r) },
       command: {
         type: 'RecordScan',
         data: {

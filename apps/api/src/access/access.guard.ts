@@ -1,0 +1,74 @@
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import type { Principal } from '@app/domain';
+import { forbiddenRoute, rateLimited, unauthenticated } from '../common/http/api-errors';
+import { bearerToken } from './access-token';
+import { CredentialStore } from './credential-store';
+import { PublicRateLimiter } from './public-rate-limiter';
+import { OperatorScope, ROUTE_POLICY, RoutePolicy } from './route-policy';
+
+/** The authenticated caller, set on the request by AccessGuard. */
+export type AuthenticatedRequest = Request & { principal?: Principal };
+
+const facilityNamed = (req: Request, scope: Exclude<OperatorScope, string>): unknown => {
+  const source = scope.facilityIn === 'body' ? (req.body as unknown) : (req.params as unknown);
+  return source !== null && typeof source === 'object' ? (source as Record<string, unknown>)[scope.field] : undefined;
+};
+
+/**
+ * Applies each route's declared policy (see route-policy.ts): public routes
+ * pass (rate limited where declared); every other route needs a known bearer
+ * token (401), a role it allows (403) and, for an operator, a facility of its
+ * own where the route names one (403).
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  constructor(
+    @Inject(Reflector) private readonly reflector: Reflector,
+    @Inject(CredentialStore) private readonly credentials: CredentialStore,
+    @Inject(PublicRateLimiter) private readonly limiter: PublicRateLimiter,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const policy = this.reflector.getAllAndOverride<RoutePolicy | undefined>(ROUTE_POLICY, [context.getHandler(), context.getClass()]);
+    // RoutePolicyCheck refuses to start without one; deny rather than guess if that ever slips.
+    if (!policy) throw new Error(`route ${context.getClass().name}.${context.getHandler().name} declares no access policy`);
+    const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
+
+    if (policy.kind === 'public') {
+      if (policy.rateLimited) {
+        const retryAfter = this.limiter.hit(req.ip ?? req.socket.remoteAddress ?? 'unknown');
+        if (retryAfter !== null) throw rateLimited(retryAfter);
+      }
+      return true;
+    }
+
+    const token = bearerToken(req.headers.authorization);
+    if (!token) throw unauthenticated('this route needs an Authorization: Bearer <token> header');
+    const principal = await this.credentials.resolve(token);
+    if (!principal) throw unauthenticated('the token is unknown or has been revoked');
+
+    if (!policy.roles.includes(principal.role)) {
+      throw forbiddenRoute(`a ${principal.role} key may not call this route; it needs ${policy.roles.join(' or ')}`, {
+        role: principal.role,
+        required: [...policy.roles],
+      });
+    }
+    const scope = policy.operatorScope;
+    if (principal.role === 'OPERATOR' && scope && typeof scope === 'object') {
+      const facilityId = facilityNamed(req, scope);
+      // A missing or malformed field is the validation pipe's to refuse (400), after this.
+      if (typeof facilityId === 'string' && !principal.facilityIds.includes(facilityId)) {
+        throw forbiddenRoute(`key ${principal.name} works at ${principal.facilityIds.join(', ')}, not at ${facilityId}`, {
+          role: principal.role,
+          required: `${scope.field} one of the key's facilities`,
+          facilityId,
+          facilityIds: [...principal.facilityIds],
+        });
+      }
+    }
+    req.principal = principal;
+    return true;
+  }
+}

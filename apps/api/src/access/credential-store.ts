@@ -1,0 +1,106 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { Principal, Role } from '@app/domain';
+import { APP_CONFIG } from '../config/config.tokens';
+import type { AppConfig } from '../config/app-config';
+import { sameSecret, tokenDigest, TOKEN_PATTERN } from './access-token';
+
+interface KeyRow {
+  key_id: string;
+  name: string;
+  role: Role;
+  facility_ids: string[];
+  token_sha256: string;
+  revoked_at: Date | null;
+  change_seq: string;
+}
+
+/** The credential ADMIN_TOKEN stands for; it lives in the environment, not in the key table. */
+export const ENV_ADMIN: Principal = { keyId: 'env:ADMIN_TOKEN', name: 'ADMIN_TOKEN', role: 'ADMIN', facilityIds: [] };
+
+/**
+ * Token -> principal, answered from memory: every key of the `api_keys`
+ * table is mirrored here, so a request costs no database round-trip. The
+ * mirror follows the table by polling `change_seq` (every AUTH_REFRESH_MS,
+ * default 250 ms), so a key revoked by any process stops working here within
+ * that interval. A token not in the mirror triggers one refresh (shared by
+ * every request waiting on it) before it is refused: a key issued a moment ago
+ * by another process works at once.
+ */
+@Injectable()
+export class CredentialStore implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Credentials');
+  private readonly active = new Map<string, Principal>();
+  private seq = 0;
+  private refreshing: Promise<void> | null = null;
+  private loaded: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    @InjectDataSource() @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.loaded = this.refresh();
+    this.loaded.catch((e: Error) => this.logger.error(`could not load credentials: ${e.message}`));
+    const tick = () => {
+      this.timer = setTimeout(() => {
+        this.refresh()
+          .catch((e: Error) => this.logger.warn(`credential refresh failed: ${e.message}`))
+          .finally(() => this.timer && tick());
+      }, this.config.authRefreshMs);
+    };
+    tick();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** The principal a bearer token stands for, or null (unknown, revoked, malformed). */
+  async resolve(token: string): Promise<Principal | null> {
+    if (this.config.adminToken && sameSecret(token, this.config.adminToken)) return ENV_ADMIN;
+    if (!TOKEN_PATTERN.test(token)) return null;
+    const digest = tokenDigest(token);
+    await this.ready();
+    const known = this.active.get(digest);
+    if (known) return known;
+    await this.refresh();
+    return this.active.get(digest) ?? null;
+  }
+
+  /** Resolves once the first load is done (requests wait for it instead of being refused). */
+  async ready(): Promise<void> {
+    if (!this.loaded) this.loaded = this.refresh();
+    try {
+      await this.loaded;
+    } catch {
+      this.loaded = this.refresh();
+      await this.loaded;
+    }
+  }
+
+  /** Reads the changes since the last one seen; concurrent callers share one query. */
+  refresh(): Promise<void> {
+    if (!this.refreshing) {
+      this.refreshing = this.pull().finally(() => (this.refreshing = null));
+    }
+    return this.refreshing;
+  }
+
+  private async pull(): Promise<void> {
+    const rows: KeyRow[] = await this.dataSource.query(
+      `SELECT key_id, name, role, facility_ids, token_sha256, revoked_at, change_seq FROM api_keys
+        WHERE change_seq > $1 ORDER BY change_seq`,
+      [this.seq],
+    );
+    for (const r of rows) {
+      if (r.revoked_at) this.active.delete(r.token_sha256);
+      else this.active.set(r.token_sha256, { keyId: r.key_id, name: r.name, role: r.role, facilityIds: [...r.facility_ids] });
+      this.seq = Math.max(this.seq, Number(r.change_seq));
+    }
+  }
+}

@@ -1,0 +1,36 @@
+import { SetMetadata } from '@nestjs/common';
+import type { Role } from '@app/domain';
+
+export const ROUTE_POLICY = 'coldtrace:route-policy';
+
+/**
+ * How an OPERATOR key's facilities limit a route:
+ * - `{ facilityIn, field }`: the facility named there must be one of the key's (else 403);
+ * - `'lot-visible'`: the lot must be, have been, or be heading to one of its facilities
+ *   (else 404 LOT_NOT_FOUND, so no firm can probe another's lots); the query enforces it;
+ * - `'lot-held'`: the lot must be held at one of its facilities (else 403); the command enforces it;
+ * - `'unrestricted'`: not limited by facility (the facility directory).
+ */
+export type OperatorScope =
+  | { readonly facilityIn: 'body' | 'param'; readonly field: string }
+  | 'lot-visible'
+  | 'lot-held'
+  | 'unrestricted';
+
+export type RoutePolicy =
+  | { readonly kind: 'public'; readonly rateLimited: boolean }
+  | { readonly kind: 'roles'; readonly roles: readonly Role[]; readonly operatorScope?: OperatorScope };
+
+/**
+ * Every route declares who may call it, here and nowhere else; a route
+ * without a declaration stops the service from starting (RoutePolicyCheck).
+ */
+export const Allow = (roles: readonly Role[], options: { operatorScope?: OperatorScope } = {}) =>
+  SetMetadata(ROUTE_POLICY, { kind: 'roles', roles, ...options } satisfies RoutePolicy);
+
+/** No credential needed. `rateLimited`: counted per client address (PUBLIC_RATE_LIMIT_PER_MINUTE). */
+export const Public = (options: { rateLimited: boolean }) =>
+  SetMetadata(ROUTE_POLICY, { kind: 'public', rateLimited: options.rateLimited } satisfies RoutePolicy);
+
+/** Every role may read facilities. */
+export const EVERY_ROLE: readonly Role[] = ['ADMIN', 'OPERATOR', 'INSPECTOR', 'REGULATOR'];

@@ -1,0 +1,19 @@
+import { Command } from '@nestjs/cqrs';
+import { StoredResponse } from '@app/event-store';
+import type { RequestContext } from '../../../common/http/request-context';
+
+export interface RevokedKey {
+  id: string;
+  revokedAt: string;
+  version: number;
+  position: number;
+}
+
+export class RevokeKeyCommand extends Command<StoredResponse<RevokedKey>> {
+  constructor(
+    readonly keyId: string,
+    readonly context: RequestContext,
+  ) {
+    super();
+  }
+}

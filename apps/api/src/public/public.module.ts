@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { FacilitiesModule } from '../facilities/facilities.module';
+import { GetPublicLotHandler } from './queries/get-public-lot/get-public-lot.handler';
+import { GetPublicLotHttpController } from './queries/get-public-lot/get-public-lot.http.controller';
+
+@Module({ imports: [FacilitiesModule], controllers: [GetPublicLotHttpController], providers: [GetPublicLotHandler] })
+export class PublicModule {}

@@ -1,0 +1,43 @@
+import { Inject } from '@nestjs/common';
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { certificateSummary, consumerStatus, notFound } from '@app/domain';
+import { SaleEligibilityEntity } from '@app/read-models';
+import { ReadModelGate } from '../../../common/queries/read-model-gate';
+import { FacilityRepository } from '../../../facilities/facility.repository';
+import { GetPublicLotQuery, PublicLotView } from './get-public-lot.query';
+
+@QueryHandler(GetPublicLotQuery)
+export class GetPublicLotHandler implements IQueryHandler<GetPublicLotQuery> {
+  constructor(
+    @InjectDataSource() @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(FacilityRepository) private readonly facilities: FacilityRepository,
+    @Inject(ReadModelGate) private readonly gate: ReadModelGate,
+  ) {}
+
+  async execute({ traceCode, atLeast }: GetPublicLotQuery): Promise<PublicLotView> {
+    await this.gate.reach('sale-eligibility', atLeast);
+    const row = await this.dataSource.getRepository(SaleEligibilityEntity).findOneBy({ traceCode });
+    if (!row || !row.state.product || !row.state.originCountry) {
+      throw notFound('LOT_NOT_FOUND', `no lot ${traceCode} is known`, { traceCode });
+    }
+    const s = row.state;
+    const names = await this.facilities.findMany(s.route.map((stop) => stop.facilityId));
+    const now = new Date();
+    return {
+      traceCode: row.traceCode,
+      product: { name: s.product!.name, category: s.product!.category },
+      originCountry: s.originCountry!,
+      path: s.route.map((stop) => ({
+        facilityName: names.get(stop.facilityId)?.name ?? stop.facilityId,
+        facilityType: stop.facilityType,
+        arrivedAt: stop.arrivedAt,
+        departedAt: stop.departedAt,
+      })),
+      certificates: certificateSummary(s, now),
+      status: consumerStatus(s, now),
+      evaluatedAt: now.toISOString(),
+    };
+  }
+}
