@@ -63,6 +63,9 @@ describe('Kafka transport: relay -> real broker -> projector (integration)', () 
     const body = JSON.parse(sampled.value!.toString('utf8'));
     expect(body).toMatchObject({ streamId: `lot-${traceCode}`, type: 'LotSampled', schemaVersion: 1, version: 2, globalPosition: s.position });
     expect(body.data).toMatchObject({ facilityId: n.port, temperatureC: -20, scanId: expect.any(String) });
+    // The chain hash travels with the event.
+    const [stored] = await t.dataSource.query(`SELECT encode(hash, 'hex') AS hash FROM events WHERE event_id = $1`, [body.eventId]);
+    expect(body.hash).toBe(stored.hash);
     expect(headerString(sampled.headers, HEADERS.eventId)).toBe(body.eventId);
     expect(headerString(sampled.headers, HEADERS.schemaVersion)).toBe('1');
     expect(headerString(sampled.headers, HEADERS.globalPosition)).toBe(String(s.position));
@@ -132,6 +135,9 @@ describe('Kafka transport: relay -> real broker -> projector (integration)', () 
 
     const history = await t.http().get(`/api/lots/${traceCode}/history?atLeast=${last}`).expect(200);
     expect(history.body.events.map((e: { version: number }) => e.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    // The projector's history shows each event's chain hash, as the store holds it.
+    const stream = await t.store.readStream(`lot-${traceCode}`);
+    expect(history.body.events.map((e: { hash: string }) => e.hash)).toEqual(stream.events.map((e) => e.hash));
     const lot = await t.http().get(`/api/lots/${traceCode}`).expect(200);
     expect(lot.body.version).toBe(7);
     expect(await inboxCount(t)).toBe(await lotEventCount(t));

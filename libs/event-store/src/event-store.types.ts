@@ -14,7 +14,7 @@ export interface NewEvent {
   readonly schemaVersion: number;
   readonly data: unknown;
   readonly metadata?: EventMetadata;
-  /** When it happened in the world; defaults to when it was recorded. */
+  /** When it happened in the world; defaults to when it was appended. Stored (and hashed) to the millisecond. */
   readonly occurredAt?: string;
 }
 
@@ -31,6 +31,12 @@ export interface StoredEvent {
   readonly globalPosition: number;
   /** The writing transaction's id (xid8, as a decimal string): the subscription orders by it. */
   readonly transactionId: string;
+  /**
+   * SHA-256 (lowercase hex) over the previous event's hash in this stream and
+   * the event's canonical encoding (integrity/event-hash.ts): the stream's chain.
+   * '' only on an event read from a Kafka message published before events were hashed.
+   */
+  readonly hash: string;
 }
 
 export interface StreamSlice {

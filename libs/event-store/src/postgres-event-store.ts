@@ -9,6 +9,7 @@ import {
   AppendOutcome,
   AppendResult,
   Checkpoint,
+  EventMetadata,
   InlineProjection,
   StreamAppend,
   NewEvent,
@@ -17,6 +18,15 @@ import {
   StreamSlice,
 } from './event-store.types';
 import { AppendSignal } from './append-signal';
+import { chainHashes, GENESIS_HASH, HashedEvent } from './integrity/event-hash';
+
+/**
+ * Every append holds this advisory lock shared until it commits; taking it
+ * exclusively waits until no append is in flight, so every position below the
+ * head read then has committed (EventLogAudit.auditPosition). Advisory locks
+ * need no table privilege, unlike LOCK TABLE.
+ */
+export const APPEND_LOCK = 7_305_004;
 
 interface EventRow {
   global_position: string;
@@ -30,10 +40,11 @@ interface EventRow {
   metadata: Record<string, unknown>;
   occurred_at: Date;
   recorded_at: Date;
+  hash: string;
 }
 
 const EVENT_COLUMNS = `global_position, transaction_id::text AS transaction_id, event_id, stream_id, stream_version,
-  type, schema_version, data, metadata, occurred_at, recorded_at`;
+  type, schema_version, data, metadata, occurred_at, recorded_at, encode(hash, 'hex') AS hash`;
 
 const toStoredEvent = (r: EventRow): StoredEvent => ({
   eventId: r.event_id,
@@ -47,7 +58,13 @@ const toStoredEvent = (r: EventRow): StoredEvent => ({
   recordedAt: r.recorded_at.toISOString(),
   globalPosition: Number(r.global_position),
   transactionId: r.transaction_id,
+  hash: r.hash,
 });
+
+/** One stream's events as they will be inserted: version, millisecond occurredAt and hash settled. */
+interface HashedAppend extends StreamAppend {
+  readonly rows: readonly (HashedEvent & { readonly occurredAt: string; readonly metadata: EventMetadata; readonly hash: string })[];
+}
 
 const UNIQUE_VIOLATION = '23505';
 const isUniqueViolation = (e: unknown, constraint?: string): boolean => {
@@ -58,9 +75,9 @@ const isUniqueViolation = (e: unknown, constraint?: string): boolean => {
 };
 
 /**
- * Append-only event store on PostgreSQL. One transaction writes the events,
- * moves the stream's version (optimistic concurrency) and records the
- * idempotency key with the command's answer.
+ * Append-only event store on PostgreSQL. One transaction writes the events
+ * with their hash chain, moves the stream's version (optimistic concurrency)
+ * and head hash, and records the idempotency key with the command's answer.
  */
 export class PostgresEventStore {
   constructor(
@@ -129,6 +146,7 @@ export class PostgresEventStore {
 
   async appendManyWithin<T>(manager: EntityManager, appends: readonly StreamAppend[], options: AppendManyOptions<T> = {}): Promise<AppendManyOutcome<T>> {
     const { idempotency } = options;
+    await manager.query('SELECT pg_advisory_xact_lock_shared($1)', [APPEND_LOCK]);
     if (idempotency) {
       const rows: { request_hash: string; response: StoredResponse<T> }[] = await manager.query(
         `SELECT request_hash, response FROM idempotency_keys WHERE key = $1`,
@@ -144,29 +162,51 @@ export class PostgresEventStore {
     // overlapping multi-stream appends) and check each expected version.
     const ids = [...new Set(appends.map((a) => a.streamId))];
     if (ids.length !== appends.length) throw new Error('appendMany: a stream appears twice');
-    const current: { stream_id: string; version: number; position: string | null }[] = await manager.query(
+    const current: { stream_id: string; version: number; position: string | null; head_hash: string }[] = await manager.query(
       // The stream's last event by (stream_id, stream_version), an index lookup; max(global_position)
       // here made PostgreSQL walk the whole events table backwards once per stream.
-      `SELECT s.stream_id, s.version,
+      `SELECT s.stream_id, s.version, encode(s.head_hash, 'hex') AS head_hash,
               (SELECT e.global_position FROM events e WHERE e.stream_id = s.stream_id
                 ORDER BY e.stream_version DESC LIMIT 1) AS position
          FROM event_streams s WHERE s.stream_id = ANY($1) ORDER BY s.stream_id FOR UPDATE OF s`,
       [ids],
     );
-    const actual = new Map(current.map((r) => [r.stream_id, { version: Number(r.version), position: Number(r.position ?? 0) }]));
+    const actual = new Map(
+      current.map((r) => [r.stream_id, { version: Number(r.version), position: Number(r.position ?? 0), headHash: r.head_hash }]),
+    );
     for (const a of appends) {
       const found = actual.get(a.streamId)?.version ?? 0;
       if (found !== a.expectedVersion) throw new WrongExpectedVersionError(a.streamId, a.expectedVersion, actual.has(a.streamId) ? found : null);
     }
 
-    const writing = appends.filter((a) => a.events.length > 0);
+    // Hashed here, before any insert: the hash covers nothing the database assigns, and the stream
+    // rows just locked hold each chain's head, so no other append can chain from the same one.
+    const now = new Date().toISOString();
+    const writing: HashedAppend[] = appends
+      .filter((a) => a.events.length > 0)
+      .map((a) => {
+        const events = a.events.map((event, i) => ({
+          streamId: a.streamId,
+          version: a.expectedVersion + i + 1,
+          type: event.type,
+          schemaVersion: event.schemaVersion,
+          data: event.data,
+          metadata: event.metadata ?? {},
+          // Milliseconds, computed here: what is stored must re-hash identically when read back as a Date.
+          occurredAt: new Date(event.occurredAt ?? now).toISOString(),
+        }));
+        const hashes = chainHashes(actual.get(a.streamId)?.headHash ?? GENESIS_HASH, events);
+        return { ...a, rows: events.map((e, i) => ({ ...e, hash: hashes[i] })) };
+      });
+    const headOf = (a: HashedAppend) => a.rows[a.rows.length - 1].hash;
     const fresh = writing.filter((a) => a.expectedVersion === 0);
     if (fresh.length > 0) {
       const created: unknown[] = await manager.query(
-        `INSERT INTO event_streams (stream_id, stream_type, version)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::int[])
+        `INSERT INTO event_streams (stream_id, stream_type, version, head_hash)
+         SELECT stream_id, stream_type, version, decode(head, 'hex') FROM unnest($1::text[], $2::text[], $3::int[], $4::text[])
+             AS t(stream_id, stream_type, version, head)
          ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id`,
-        [fresh.map((a) => a.streamId), fresh.map((a) => a.streamType), fresh.map((a) => a.events.length)],
+        [fresh.map((a) => a.streamId), fresh.map((a) => a.streamType), fresh.map((a) => a.events.length), fresh.map(headOf)],
       );
       // Another transaction created one of them since our check: a concurrent writer won.
       if (created.length !== fresh.length) throw new WrongExpectedVersionError(fresh[0].streamId, 0, null);
@@ -174,10 +214,10 @@ export class PostgresEventStore {
     const moved = writing.filter((a) => a.expectedVersion > 0);
     if (moved.length > 0) {
       await manager.query(
-        `UPDATE event_streams s SET version = v.next, updated_at = now()
-           FROM unnest($1::text[], $2::int[]) AS v(stream_id, next)
+        `UPDATE event_streams s SET version = v.next, head_hash = decode(v.head, 'hex'), updated_at = now()
+           FROM unnest($1::text[], $2::int[], $3::text[]) AS v(stream_id, next, head)
           WHERE s.stream_id = v.stream_id`,
-        [moved.map((a) => a.streamId), moved.map((a) => a.expectedVersion + a.events.length)],
+        [moved.map((a) => a.streamId), moved.map((a) => a.expectedVersion + a.events.length), moved.map(headOf)],
       );
     }
 
@@ -214,28 +254,29 @@ export class PostgresEventStore {
   }
 
   /** One multi-row INSERT per chunk (PostgreSQL allows 65535 parameters a statement). */
-  private async insertEvents(manager: EntityManager, appends: readonly StreamAppend[]): Promise<StoredEvent[]> {
-    const all = appends.flatMap((a) => a.events.map((event, i) => ({ streamId: a.streamId, version: a.expectedVersion + i + 1, event })));
+  private async insertEvents(manager: EntityManager, appends: readonly HashedAppend[]): Promise<StoredEvent[]> {
+    const all = appends.flatMap((a) => a.rows);
     const stored: StoredEvent[] = [];
     const CHUNK = 5000;
     for (let start = 0; start < all.length; start += CHUNK) {
       const chunk = all.slice(start, start + CHUNK);
       const rows: EventRow[] = await manager.query(
-        `INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at)
-         SELECT id, stream, version, type, schema_version, data, metadata, COALESCE(occurred, clock_timestamp())
-           FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[], $8::timestamptz[])
-             WITH ORDINALITY AS t(id, stream, version, type, schema_version, data, metadata, occurred, n)
+        `INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at, hash)
+         SELECT id, stream, version, type, schema_version, data, metadata, occurred, decode(hash, 'hex')
+           FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[], $8::timestamptz[], $9::text[])
+             WITH ORDINALITY AS t(id, stream, version, type, schema_version, data, metadata, occurred, hash, n)
           ORDER BY n
          RETURNING ${EVENT_COLUMNS}`,
         [
           chunk.map(() => randomUUID()),
           chunk.map((c) => c.streamId),
           chunk.map((c) => c.version),
-          chunk.map((c) => c.event.type),
-          chunk.map((c) => c.event.schemaVersion),
-          chunk.map((c) => JSON.stringify(c.event.data)),
-          chunk.map((c) => JSON.stringify(c.event.metadata ?? {})),
-          chunk.map((c) => c.event.occurredAt ?? null),
+          chunk.map((c) => c.type),
+          chunk.map((c) => c.schemaVersion),
+          chunk.map((c) => JSON.stringify(c.data)),
+          chunk.map((c) => JSON.stringify(c.metadata)),
+          chunk.map((c) => c.occurredAt),
+          chunk.map((c) => c.hash),
         ],
       );
       stored.push(...rows.map(toStoredEvent));
@@ -250,6 +291,9 @@ export class PostgresEventStore {
    */
   async lockStreams(streamIds: readonly string[], manager: EntityManager): Promise<void> {
     if (streamIds.length === 0) return;
+    // Before the row locks, as in every append: the same order everywhere, so an audit waiting
+    // for the exclusive lock never sits between a stream lock and the append that follows it.
+    await manager.query('SELECT pg_advisory_xact_lock_shared($1)', [APPEND_LOCK]);
     await manager.query(`SELECT stream_id FROM event_streams WHERE stream_id = ANY($1) ORDER BY stream_id FOR UPDATE`, [streamIds]);
   }
 

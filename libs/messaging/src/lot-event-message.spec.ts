@@ -14,6 +14,7 @@ const event: StoredEvent = {
   recordedAt: '2026-11-20T08:00:01.000Z',
   globalPosition: 42,
   transactionId: '901',
+  hash: '86b733ae1debc6ed8d571cf8a7e0435a4284d771e6812082b2d1df15f2e21a4a',
 };
 
 describe('lot-event wire format', () => {
@@ -30,6 +31,12 @@ describe('lot-event wire format', () => {
     });
     const back = fromLotEventMessage({ value: Buffer.from(message.value as string) });
     expect(back).toEqual({ ...event, transactionId: '0' });
+    expect(JSON.parse(message.value as string).hash).toBe(event.hash);
+  });
+
+  it('still reads a message published before events carried a hash', () => {
+    const older = JSON.stringify({ ...event, hash: undefined, transactionId: undefined });
+    expect(fromLotEventMessage({ value: Buffer.from(older) })).toEqual({ ...event, transactionId: '0', hash: '' });
   });
 
   it.each<[string, string | null]>([
@@ -40,6 +47,8 @@ describe('lot-event wire format', () => {
     ['a non-lot stream', JSON.stringify({ ...event, streamId: 'facility-CW-1' })],
     ['version 0', JSON.stringify({ ...event, version: 0 })],
     ['data not an object', JSON.stringify({ ...event, data: 'x' })],
+    ['a hash that is not hex', JSON.stringify({ ...event, hash: 'not-a-hash' })],
+    ['an upper-case hash', JSON.stringify({ ...event, hash: event.hash.toUpperCase() })],
   ])('refuses %s as poison', (_name, value) => {
     expect(() => fromLotEventMessage({ value: value === null ? null : Buffer.from(value) })).toThrow(PoisonMessageError);
   });

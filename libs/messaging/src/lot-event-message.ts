@@ -1,5 +1,5 @@
 import { IHeaders, KafkaMessage, Message } from 'kafkajs';
-import { StoredEvent } from '@app/event-store';
+import { HASH_HEX, StoredEvent } from '@app/event-store';
 
 /** Header names on every lot-event message (values are UTF-8 strings). */
 export const HEADERS = {
@@ -21,7 +21,10 @@ export class PoisonMessageError extends Error {
 
 export const traceCodeOf = (streamId: string): string => streamId.slice('lot-'.length);
 
-/** The wire format: plain JSON of the stored envelope, keyed by trace code so a lot's events share a partition. */
+/**
+ * The wire format: plain JSON of the stored envelope (with its chain hash),
+ * keyed by trace code so a lot's events share a partition.
+ */
 export const toLotEventMessage = (e: StoredEvent): Message => ({
   key: traceCodeOf(e.streamId),
   value: JSON.stringify({
@@ -35,6 +38,7 @@ export const toLotEventMessage = (e: StoredEvent): Message => ({
     occurredAt: e.occurredAt,
     recordedAt: e.recordedAt,
     globalPosition: e.globalPosition,
+    hash: e.hash,
   }),
   headers: {
     [HEADERS.eventId]: e.eventId,
@@ -93,6 +97,14 @@ const posInt = (o: Record<string, unknown>, k: string): number => {
   return v;
 };
 
+/** A lowercase-hex SHA-256 when present; absent on messages published before events were hashed (then ''). */
+const hashOf = (o: Record<string, unknown>): string => {
+  const v = o.hash;
+  if (v === undefined) return '';
+  if (typeof v !== 'string' || !HASH_HEX.test(v)) throw new PoisonMessageError('field hash is not 64 lowercase hex digits');
+  return v;
+};
+
 /** Parses and checks the envelope; anything malformed is poison. (The event body is checked when applied.) */
 export const fromLotEventMessage = (message: Pick<KafkaMessage, 'value'>): StoredEvent => {
   if (!message.value) throw new PoisonMessageError('message has no value');
@@ -121,6 +133,7 @@ export const fromLotEventMessage = (message: Pick<KafkaMessage, 'value'>): Store
     recordedAt: str(o, 'recordedAt'),
     globalPosition: posInt(o, 'globalPosition'),
     transactionId: '0',
+    hash: hashOf(o),
   };
 };
 

@@ -20,6 +20,7 @@ import { CreateProjectorInbox1764400002000 } from './migrations/1764400002000-cr
 import { AddProjectedAtToLotHistory1764400003000 } from './migrations/1764400003000-add-projected-at-to-lot-history';
 import { CreateGenealogyAndRecalls1764400004000 } from './migrations/1764400004000-create-genealogy-and-recalls';
 import { CreateApiKeys1764400005000 } from './migrations/1764400005000-create-api-keys';
+import { AddHashToLotHistory1764400007000 } from './migrations/1764400007000-add-hash-to-lot-history';
 
 export const READ_MODEL_ENTITIES = [LotSummaryEntity, LotHistoryEntity, SaleEligibilityEntity];
 export const READ_MODEL_MIGRATIONS = [
@@ -28,4 +29,5 @@ export const READ_MODEL_MIGRATIONS = [
   AddProjectedAtToLotHistory1764400003000,
   CreateGenealogyAndRecalls1764400004000,
   CreateApiKeys1764400005000,
+  AddHashToLotHistory1764400007000,
 ];

@@ -37,4 +37,8 @@ export class EventEntity {
 
   @Column({ name: 'recorded_at', type: 'timestamptz' })
   recordedAt: Date;
+
+  /** SHA-256 chaining the event to the one before it in its stream (integrity/event-hash.ts). */
+  @Column({ type: 'bytea' })
+  hash: Buffer;
 }

@@ -12,6 +12,10 @@ export class StreamEntity {
   @Column({ type: 'integer' })
   version: number;
 
+  /** The hash of the stream's last event: where the next append's chain starts. */
+  @Column({ name: 'head_hash', type: 'bytea' })
+  headHash: Buffer;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

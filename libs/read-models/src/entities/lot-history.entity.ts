@@ -15,4 +15,6 @@ export class LotHistoryEntity {
   @Column({ type: 'jsonb' }) data: unknown;
   @Column({ type: 'jsonb' }) metadata: Record<string, unknown>;
   @Column({ name: 'projected_at', type: 'timestamptz' }) projectedAt: Date;
+  /** The event's chain hash; null only for an event that came by a Kafka message without one. */
+  @Column({ type: 'bytea', nullable: true }) hash: Buffer | null;
 }

@@ -5,7 +5,7 @@ import { isLotEvent } from './lot-fold';
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
-/** Every event of every lot, in order, with where and by which scan it happened. */
+/** Every event of every lot, in order, with where and by which scan it happened, and its chain hash. */
 export class LotHistoryProjection implements Projection {
   readonly name = 'lot-history';
   readonly tables = ['lot_history'] as const;
@@ -29,14 +29,16 @@ export class LotHistoryProjection implements Projection {
         str(data.scanId) ?? str(e.metadata.scanId),
         JSON.stringify(e.data),
         JSON.stringify(e.metadata),
+        // '' from a Kafka message published before events were hashed: unknown here, not invented.
+        e.hash ? Buffer.from(e.hash, 'hex') : null,
       );
-      const b = params.length - 12;
-      return `(${Array.from({ length: 12 }, (_, i) => `$${b + i + 1}`).join(', ')})`;
+      const b = params.length - 13;
+      return `(${Array.from({ length: 13 }, (_, i) => `$${b + i + 1}`).join(', ')})`;
     });
     // (trace_code, version) is the key: a redelivered event changes nothing.
     await manager.query(
       `INSERT INTO lot_history (trace_code, version, position, event_id, type, schema_version, occurred_at, recorded_at,
-                                facility_id, scan_id, data, metadata)
+                                facility_id, scan_id, data, metadata, hash)
        VALUES ${tuples.join(', ')}
        ON CONFLICT (trace_code, version) DO NOTHING`,
       params,

@@ -39,6 +39,7 @@ export class GetLotHistoryHandler implements IQueryHandler<GetLotHistoryQuery> {
         scanId: r.scanId,
         actor: actorView(r.metadata.actor),
         data: r.data,
+        hash: r.hash?.toString('hex') ?? null,
       })),
     };
   }

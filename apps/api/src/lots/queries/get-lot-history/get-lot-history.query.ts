@@ -14,6 +14,8 @@ export interface LotHistoryEntryView {
   /** The key that wrote the event; events from before credentials existed name only what `x-actor` said. */
   actor: { keyId: string | null; name: string; role: string | null } | null;
   data: unknown;
+  /** The event's chain hash (SHA-256, hex): GET /api/audit/lots/:traceCode/verify re-computes it. */
+  hash: string | null;
 }
 
 export interface LotHistoryView {

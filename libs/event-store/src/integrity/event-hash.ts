@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonical-json';
+
+/**
+ * What an event's hash covers. Not its id, global position, transaction or
+ * recordedAt: the store assigns those at insert, and a chain computed before
+ * the insert (inside the append transaction) must still verify when re-read.
+ */
+export interface HashedEvent {
+  readonly streamId: string;
+  readonly version: number;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly data: unknown;
+  readonly metadata: unknown;
+  /** Hashed as `new Date(occurredAt).toISOString()`: millisecond precision, what a JavaScript Date holds. */
+  readonly occurredAt: string | Date;
+}
+
+/** The "previous hash" of every stream's first event: 32 zero bytes. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** How a hash is written everywhere: 64 lowercase hex digits. */
+export const HASH_HEX = /^[0-9a-f]{64}$/;
+
+/** The bytes hashed after the previous hash, as text: canonical JSON of the hashed fields. */
+export const canonicalEvent = (e: HashedEvent): string =>
+  canonicalJson({
+    streamId: e.streamId,
+    version: e.version,
+    type: e.type,
+    schemaVersion: e.schemaVersion,
+    data: e.data,
+    metadata: e.metadata,
+    occurredAt: new Date(e.occurredAt).toISOString(),
+  });
+
+/** SHA-256(previous hash bytes || UTF-8 of canonicalEvent(e)), lowercase hex. */
+export const eventHash = (previousHash: string, e: HashedEvent): string => {
+  if (!HASH_HEX.test(previousHash)) throw new Error(`eventHash: previous hash is not 64 lowercase hex digits: "${previousHash}"`);
+  return createHash('sha256').update(Buffer.from(previousHash, 'hex')).update(canonicalEvent(e), 'utf8').digest('hex');
+};
+
+/** Hashes a stream's next events in version order, chained from `previousHash` (GENESIS_HASH for a new stream). */
+export const chainHashes = (previousHash: string, events: readonly HashedEvent[]): string[] => {
+  const hashes: string[] = [];
+  let previous = previousHash;
+  for (const e of events) {
+    previous = eventHash(previous, e);
+    hashes.push(previous);
+  }
+  return hashes;
+};
