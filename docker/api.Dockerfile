@@ -13,7 +13,8 @@ RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 WORKDIR /app
-ENV NODE_ENV=production PORT=3000
+# DATA_DIR must be writable by `node`: without ADMIN_TOKEN the first start writes admin.token there.
+ENV NODE_ENV=production PORT=3000 DATA_DIR=/home/node/.coldtrace
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist

@@ -13,6 +13,7 @@ import { ScansModule } from './scans/scans.module';
 import { AccessModule } from './access/access.module';
 import { KeysModule } from './keys/keys.module';
 import { PublicModule } from './public/public.module';
+import { AuditModule } from './audit/audit.module';
 
 @Module({})
 class ConfigModule {}
@@ -26,7 +27,7 @@ export class AppModule {
       imports: [
         { module: ConfigModule, global: true, providers: [{ provide: APP_CONFIG, useValue: config }], exports: [APP_CONFIG] },
         // Migrations run under an advisory lock in InfrastructureModule (api and projector may start together).
-        TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), migrationsRun: false, retryAttempts: 5, retryDelay: 1000 }),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl, config), migrationsRun: false, retryAttempts: 5, retryDelay: 1000 }),
         CqrsModule.forRoot(),
         InfrastructureModule.forRoot(config),
         AccessModule,
@@ -36,6 +37,7 @@ export class AppModule {
         LotsModule,
         ScansModule,
         RecallsModule,
+        AuditModule,
       ],
       controllers: [HealthHttpController],
     };

@@ -154,7 +154,12 @@ export class InfrastructureModule {
       module: InfrastructureModule,
       global: true,
       providers: [
-        { provide: MIGRATED, inject: [getDataSourceToken()], useFactory: (ds: DataSource) => runMigrationsLocked(ds) },
+        // As the schema owner when MIGRATIONS_DATABASE_URL is set; the pool itself is DATABASE_URL's runtime role.
+        {
+          provide: MIGRATED,
+          inject: [getDataSourceToken()],
+          useFactory: (ds: DataSource) => runMigrationsLocked(ds, config.migrationsDatabaseUrl ?? null),
+        },
         {
           provide: PostgresEventStore,
           inject: [getDataSourceToken(), MIGRATED],

@@ -12,7 +12,7 @@ async function bootstrap(): Promise<void> {
   const logger = new Logger('Coldtrace');
   const database = await resolveDatabase(config, logger);
   const app = configureApp(
-    await NestFactory.create(AppModule.forRoot({ ...config, databaseUrl: database.url }), { ...APP_OPTIONS, logger: config.logLevels }),
+    await NestFactory.create(AppModule.forRoot({ ...config, databaseUrl: database.url, embeddedDatabase: database.embedded !== null }), { ...APP_OPTIONS, logger: config.logLevels }),
     config,
   );
   await app.listen(config.port, config.host);

@@ -12,14 +12,14 @@ export class ProjectorModule {
   static forRoot(config: ProjectorConfig & { databaseUrl: string }): DynamicModule {
     return {
       module: ProjectorModule,
-      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), migrationsRun: false, retryAttempts: 5, retryDelay: 1000 })],
+      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl, config), migrationsRun: false, retryAttempts: 5, retryDelay: 1000 })],
       controllers: [ProjectorHealthHttpController],
       providers: [
         {
           provide: InboxProjector,
           inject: [getDataSourceToken()],
           useFactory: async (ds: DataSource) => {
-            await runMigrationsLocked(ds);
+            await runMigrationsLocked(ds, config.migrationsDatabaseUrl ?? null);
             return new InboxProjector(createLotProjections(), ds);
           },
         },

@@ -3,18 +3,31 @@ import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PostgresEventStore } from '@app/event-store';
 import { createInlineProjections, createLotProjections, ProjectionEngine } from '@app/read-models';
-import { dataSourceOptions, envDatabase, resolveDatabase, runMigrationsLocked } from '@app/platform';
+import { DatabaseTimeouts, dataSourceOptions, DEFAULT_DATABASE_TIMEOUTS, envDatabase, resolveDatabase, runMigrationsLocked } from '@app/platform';
+
+/**
+ * A rebuild runs without a statement timeout: its statements queue behind the
+ * running service's locks (checkpoint rows, the reset's TRUNCATE) and a batch
+ * over large read models can be slow; aborting it for that helps no one, and
+ * the operator who started it can stop it. A stuck pool still fails fast.
+ */
+const REBUILD_TIMEOUTS: DatabaseTimeouts = { ...DEFAULT_DATABASE_TIMEOUTS, statementTimeoutMs: 0 };
 
 /**
  * Empties every read model and replays the whole event log into it. Safe
  * while the service runs: each projection's checkpoint row is locked while
  * it is reset and while each batch is applied, so the two take turns.
  */
-export const rebuildProjections = async (databaseUrl: string): Promise<Record<string, number>> => {
-  const dataSource = new DataSource(dataSourceOptions(databaseUrl));
+export const rebuildProjections = async (
+  databaseUrl: string,
+  timeouts: DatabaseTimeouts = REBUILD_TIMEOUTS,
+  /** The schema owner (MIGRATIONS_DATABASE_URL), when DATABASE_URL is a runtime role. */
+  migrationsUrl: string | null = null,
+): Promise<Record<string, number>> => {
+  const dataSource = new DataSource(dataSourceOptions(databaseUrl, timeouts));
   await dataSource.initialize();
   try {
-    await runMigrationsLocked(dataSource);
+    await runMigrationsLocked(dataSource, migrationsUrl);
     const engine = new ProjectionEngine([...createLotProjections(), ...createInlineProjections()], new PostgresEventStore(dataSource), dataSource);
     return await engine.rebuild();
   } finally {
@@ -24,11 +37,16 @@ export const rebuildProjections = async (databaseUrl: string): Promise<Record<st
 
 const main = async (): Promise<void> => {
   const logger = new Logger('Rebuild');
-  const database = await resolveDatabase(envDatabase(process.env), logger);
+  const settings = envDatabase(process.env);
+  const database = await resolveDatabase(settings, logger);
   logger.log(`rebuilding projections in ${database.description}`);
   const started = Date.now();
   try {
-    const counts = await rebuildProjections(database.url);
+    const counts = await rebuildProjections(
+      database.url,
+      { poolAcquireTimeoutMs: settings.poolAcquireTimeoutMs, statementTimeoutMs: 0 },
+      settings.migrationsDatabaseUrl,
+    );
     for (const [name, n] of Object.entries(counts)) logger.log(`${name}: replayed ${n} events`);
     logger.log(`done in ${Date.now() - started} ms`);
   } finally {

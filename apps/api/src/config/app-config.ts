@@ -25,6 +25,8 @@ export interface AppConfig extends DatabaseSettings {
   readonly corsOrigins: string[];
   /** Express `trust proxy`: set when a reverse proxy sets X-Forwarded-For (rate limits count the real client). */
   readonly trustProxy: string | null;
+  /** Set by main.ts when it runs on the embedded PostgreSQL (a development setup, its superuser). */
+  readonly embeddedDatabase?: boolean;
 }
 
 const list = (raw: string | undefined): string[] =>

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DEFAULT_DATABASE_TIMEOUTS } from '../database/data-source-options';
 
 export const envInt = (env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number => {
   const raw = env[name];
@@ -27,9 +28,12 @@ export const envLogLevels = (env: NodeJS.ProcessEnv): LogLevel[] => {
   return LOG_LEVELS.slice(0, i + 1);
 };
 
-/** The database settings both processes read: DATABASE_URL, else an embedded PostgreSQL under DATA_DIR. */
+/** The database settings both processes read: DATABASE_URL, else an embedded PostgreSQL under DATA_DIR; and how long to wait on it. */
 export const envDatabase = (env: NodeJS.ProcessEnv) => ({
   databaseUrl: env.DATABASE_URL || null,
+  migrationsDatabaseUrl: env.MIGRATIONS_DATABASE_URL || null,
   dataDir: resolve(env.DATA_DIR || './.coldtrace'),
   embeddedPostgresPort: envInt(env, 'EMBEDDED_PG_PORT', 54329, 1),
+  poolAcquireTimeoutMs: envInt(env, 'DB_POOL_ACQUIRE_TIMEOUT_MS', DEFAULT_DATABASE_TIMEOUTS.poolAcquireTimeoutMs, 0),
+  statementTimeoutMs: envInt(env, 'DB_STATEMENT_TIMEOUT_MS', DEFAULT_DATABASE_TIMEOUTS.statementTimeoutMs, 0),
 });

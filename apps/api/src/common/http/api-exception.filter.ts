@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { Response } from 'express';
 import { DomainError, DomainErrorKind } from '@app/domain';
 import { IdempotencyKeyReusedError } from '@app/event-store';
+import { databaseUnavailableReason } from '@app/platform';
 import { ApiError } from './api-errors';
 
 export interface ErrorBody {
@@ -66,6 +67,13 @@ export const toErrorResponse = (exception: unknown): { status: number; body: Err
     if (known) return { status: known.status, body: { code: known.code, message: known.message } };
     return { status: lower.status, body: { code: HTTP_CODES[lower.status] ?? 'BAD_REQUEST', message: `the request could not be read (${lower.type})` } };
   }
+  // A stuck or unreachable database is not the caller's fault nor a bug of ours: say so, and that a retry may work.
+  if (databaseUnavailableReason(exception) !== null) {
+    return {
+      status: 503,
+      body: { code: 'DATABASE_UNAVAILABLE', message: 'the database is unavailable or did not answer in time; retry shortly' },
+    };
+  }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const code = HTTP_CODES[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST');
@@ -75,19 +83,35 @@ export const toErrorResponse = (exception: unknown): { status: number; body: Err
   return { status: 500, body: { code: 'INTERNAL_ERROR', message: 'an unexpected error occurred; it has been logged' } };
 };
 
+/** While the database is away every request fails the same way: one warning per this interval, not one per request. */
+const UNAVAILABLE_WARN_EVERY_MS = 10_000;
+
 /** Every error leaves as `{code, message, details?}`; only our own faults are 500s, and those are logged. */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
+  private lastUnavailableWarning = 0;
+  private unavailableSinceWarning = 0;
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const { status, body, headers } = toErrorResponse(exception);
-    if (status >= 500 && status !== 503) {
+    if (body.code === 'DATABASE_UNAVAILABLE') {
+      this.warnUnavailable(databaseUnavailableReason(exception) ?? 'unknown');
+    } else if (status >= 500 && status !== 503) {
       const err = exception as Error;
       this.logger.error(err?.message ?? String(exception), err?.stack);
     }
     for (const [name, value] of Object.entries(headers ?? {})) response.setHeader(name, value);
     response.status(status).json(body);
+  }
+
+  private warnUnavailable(reason: string): void {
+    this.unavailableSinceWarning++;
+    const now = Date.now();
+    if (now - this.lastUnavailableWarning < UNAVAILABLE_WARN_EVERY_MS) return;
+    this.logger.warn(`database unavailable (${reason}): answered 503 to ${this.unavailableSinceWarning} request(s)`);
+    this.lastUnavailableWarning = now;
+    this.unavailableSinceWarning = 0;
   }
 }
