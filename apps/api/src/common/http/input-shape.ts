@@ -2,8 +2,13 @@ import { validationFailed } from './api-errors';
 
 /** Deeper than this is not a cold-chain record: refused before any validator recurses into it. */
 export const MAX_BODY_DEPTH = 32;
-/** Keys that would reach an object's prototype through a naive copy; never fields of ours. */
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/**
+ * Keys that would reach an object's prototype through a naive copy, and the
+ * names of Object.prototype's members: never fields of ours, and
+ * class-transformer silently drops a `toString` or `valueOf` key (its target
+ * "has a method" there), so whitelisting would never see it as unknown.
+ */
+const FORBIDDEN_KEYS = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 /** A UTF-16 surrogate without its pair: JSON allows it, PostgreSQL's jsonb and text do not. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 

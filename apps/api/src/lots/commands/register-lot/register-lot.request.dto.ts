@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsISO31661Alpha2, IsISO8601, IsNumber, IsObject, IsPositive, Max, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { IsIn, IsISO31661Alpha2, IsISO8601, IsObject, IsPositive, Max, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { PRODUCT_CATEGORIES, ProductCategory, QUANTITY_UNITS, QuantityUnit } from '@app/domain';
+import { IsDecimalNumber } from '../../../common/http/decimal-number.validator';
 import { ID_PATTERN, ID_RULE } from '../../../common/http/identifiers';
 
 export class ProductRequestDto {
@@ -13,7 +14,7 @@ export class ProductRequestDto {
 }
 
 export class QuantityRequestDto {
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 3 })
+  @IsDecimalNumber(3)
   @IsPositive()
   @Max(1_000_000_000)
   amount: number;

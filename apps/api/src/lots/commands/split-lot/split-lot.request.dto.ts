@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsNumber, IsObject, IsOptional, IsPositive, Matches, Max, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsObject, IsOptional, IsPositive, Matches, Max, ValidateNested } from 'class-validator';
+import { IsDecimalNumber } from '../../../common/http/decimal-number.validator';
 import { ID_PATTERN, ID_RULE } from '../../../common/http/identifiers';
 
 export class LotPortionRequestDto {
@@ -7,7 +8,7 @@ export class LotPortionRequestDto {
   traceCode: string;
 
   /** In the parent's unit. */
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 3 })
+  @IsDecimalNumber(3)
   @IsPositive()
   @Max(1_000_000_000)
   quantity: number;

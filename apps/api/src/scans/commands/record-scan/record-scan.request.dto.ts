@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsISO8601, IsNumber, IsObject, IsOptional, IsPositive, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsISO8601, IsObject, IsOptional, IsPositive, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { SCAN_ACTIONS, ScanAction } from '@app/domain';
+import { IsDecimalNumber } from '../../../common/http/decimal-number.validator';
 import { ID_PATTERN, ID_RULE } from '../../../common/http/identifiers';
 
 export class VehicleRequestDto {
@@ -51,13 +52,13 @@ export class RecordScanRequestDto {
 
   /** In the lot's own unit. */
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 3 })
+  @IsDecimalNumber(3)
   @IsPositive()
   @Max(1_000_000_000)
   quantity?: number;
 
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 1 })
+  @IsDecimalNumber(1)
   @Min(-80)
   @Max(60)
   temperatureC?: number;
