@@ -29,7 +29,7 @@ describe('README walk-through (e2e, real PostgreSQL, over real HTTP with curl)',
   });
 
   it('runs as written and ends with the lot sold once', async () => {
-    const env = { ...process.env, API: api, DATA_DIR: t.config.dataDir };
+    const env: NodeJS.ProcessEnv = { ...process.env, API: api, DATA_DIR: t.config.dataDir };
     delete env.ADMIN_TOKEN;
     const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', walkthrough()], { env });
     const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);

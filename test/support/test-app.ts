@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, LoggerService } from '@nestjs/common';
 import { Test as NestTest } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
@@ -93,7 +93,11 @@ const FILE_ADMIN_TOKEN = `test-admin-${randomBytes(24).toString('hex')}`;
  * folder. `overrides.adminToken: null` starts it as a fresh `npm start` would
  * (no ADMIN_TOKEN: the first start writes DATA_DIR/admin.token).
  */
-export const createTestApp = async (overrides: Partial<AppConfig> = {}, shareDatabaseOf?: TestApp): Promise<TestApp> => {
+export const createTestApp = async (
+  overrides: Partial<AppConfig> = {},
+  shareDatabaseOf?: TestApp,
+  options: { logger?: LoggerService } = {},
+): Promise<TestApp> => {
   // A second app on the same database plays a second process (its own pool, mutexes and projections).
   const db = shareDatabaseOf ? { url: shareDatabaseOf.databaseUrl, drop: async () => undefined } : await createTestDatabase();
   const dataDir = await mkdtemp(join(tmpdir(), 'coldtrace-test-data-'));
@@ -107,7 +111,7 @@ export const createTestApp = async (overrides: Partial<AppConfig> = {}, shareDat
     databaseUrl: db.url,
   };
   const moduleRef = await NestTest.createTestingModule({ imports: [AppModule.forRoot({ ...config, databaseUrl: db.url })] }).compile();
-  const app = configureApp(moduleRef.createNestApplication({ ...APP_OPTIONS, logger: ['error', 'warn'] }), config);
+  const app = configureApp(moduleRef.createNestApplication({ ...APP_OPTIONS, logger: options.logger ?? ['error', 'warn'] }), config);
   await app.init();
   const server = app.getHttpServer() as App;
   const dataSource = app.get<DataSource>(getDataSourceToken());

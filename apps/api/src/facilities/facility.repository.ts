@@ -34,14 +34,4 @@ export class FacilityRepository {
     }
     return found;
   }
-
-  /** All of `ids`, each registered, or FACILITY_NOT_FOUND naming the first that is not. */
-  async getMany(ids: readonly string[], field: string): Promise<FacilityRef[]> {
-    const found = await this.findMany(ids);
-    return ids.map((id) => {
-      const f = found.get(id);
-      if (!f) throw notFound('FACILITY_NOT_FOUND', `no facility ${id} is registered`, { field, facilityId: id });
-      return f;
-    });
-  }
 }

@@ -6,7 +6,7 @@ const DIGEST = 'a'.repeat(64);
 
 const issue = (overrides: Partial<IssueApiKey['data']> = {}): IssueApiKey => ({
   type: 'IssueApiKey',
-  data: { keyId: 'k-1', name: 'scanner-7', role: 'OPERATOR', facilities: [WAREHOUSE], tokenSha256: DIGEST, ...overrides },
+  data: { keyId: 'k-1', name: 'scanner-7', role: 'OPERATOR', facilityIds: [WAREHOUSE.id], registered: [WAREHOUSE, PORT], tokenSha256: DIGEST, ...overrides },
 });
 const revoke = { type: 'RevokeApiKey' as const, data: { keyId: 'k-1' } };
 const issued = (): ApiKeyEvent[] => [...history(apiKeyDecider).run(issue(), at(0)).events];
@@ -15,7 +15,7 @@ describe('apiKeyDecider', () => {
   describe('IssueApiKey', () => {
     it('issues an operator key for its facilities, keeping only the token digest', () => {
       given(apiKeyDecider)
-        .when(issue({ facilities: [WAREHOUSE, PORT, WAREHOUSE] }), at(0))
+        .when(issue({ facilityIds: [WAREHOUSE.id, PORT.id, WAREHOUSE.id] }), at(0))
         .then([
           {
             type: 'ApiKeyIssued',
@@ -26,23 +26,30 @@ describe('apiKeyDecider', () => {
     });
 
     it.each(['ADMIN', 'INSPECTOR', 'REGULATOR'] as const)('issues a %s key with no facilities', (role) => {
-      const [event] = given(apiKeyDecider).when(issue({ role, facilities: [] }), at(1)).then([
+      const [event] = given(apiKeyDecider).when(issue({ role, facilityIds: [] }), at(1)).then([
         { type: 'ApiKeyIssued', schemaVersion: 1, data: { keyId: 'k-1', name: 'scanner-7', role, facilityIds: [], tokenSha256: DIGEST, issuedAt: iso(1) } },
       ]);
       expect(event.type).toBe('ApiKeyIssued');
     });
 
     it('refuses an operator key without facilities', () => {
-      given(apiKeyDecider).when(issue({ facilities: [] }), at(0)).thenThrows('VALIDATION_FAILED', { field: 'facilityIds' });
+      given(apiKeyDecider).when(issue({ facilityIds: [] }), at(0)).thenThrows('VALIDATION_FAILED', { field: 'facilityIds' });
     });
 
-    it('refuses facilities on a key that is not an operator\'s', () => {
+    it('refuses facilities on a key that is not an operator\'s, before asking whether they exist', () => {
       given(apiKeyDecider).when(issue({ role: 'REGULATOR' }), at(0)).thenThrows('VALIDATION_FAILED', { field: 'facilityIds' });
+      given(apiKeyDecider).when(issue({ role: 'REGULATOR', facilityIds: ['nowhere'], registered: [] }), at(0)).thenThrows('VALIDATION_FAILED');
+    });
+
+    it('refuses a facility that is not registered: FACILITY_NOT_FOUND', () => {
+      given(apiKeyDecider)
+        .when(issue({ facilityIds: [WAREHOUSE.id, 'nowhere'] }), at(0))
+        .thenThrows('FACILITY_NOT_FOUND', { field: 'facilityIds', facilityId: 'nowhere' });
     });
 
     it(`refuses more than ${MAX_KEY_FACILITIES} facilities`, () => {
       const many = Array.from({ length: MAX_KEY_FACILITIES + 1 }, (_, i) => ({ ...WAREHOUSE, id: `cw-${i}` }));
-      given(apiKeyDecider).when(issue({ facilities: many }), at(0)).thenThrows('VALIDATION_FAILED', { field: 'facilityIds' });
+      given(apiKeyDecider).when(issue({ facilityIds: many.map((f) => f.id), registered: many }), at(0)).thenThrows('VALIDATION_FAILED', { field: 'facilityIds' });
     });
 
     it.each(['', '   ', 'x'.repeat(101)])('refuses the name %j', (name) => {

@@ -25,8 +25,9 @@ export interface IssueApiKey {
     keyId: string;
     name: string;
     role: Role;
-    /** Resolved by the caller from the facility streams: an unknown id never gets this far. */
-    facilities: readonly FacilityRef[];
+    facilityIds: readonly string[];
+    /** Those of `facilityIds` that are registered, as the caller found them in the facility streams. */
+    registered: readonly FacilityRef[];
     tokenSha256: string;
   };
 }
@@ -52,7 +53,7 @@ const decideIssue = ({ data: d }: IssueApiKey, state: ApiKeyState, now: Date): A
   const name = d.name.trim();
   if (name.length === 0 || name.length > 100) throw invalid('VALIDATION_FAILED', 'name must be 1-100 characters', { field: 'name' });
   if (!ROLES.includes(d.role)) throw invalid('VALIDATION_FAILED', `role must be one of ${ROLES.join(', ')}`, { field: 'role' });
-  const facilityIds = [...new Set(d.facilities.map((f) => f.id))];
+  const facilityIds = [...new Set(d.facilityIds)];
   if (d.role === 'OPERATOR' && facilityIds.length === 0) {
     throw invalid('VALIDATION_FAILED', 'an OPERATOR key needs facilityIds: the facilities it works at', { field: 'facilityIds' });
   }
@@ -63,6 +64,10 @@ const decideIssue = ({ data: d }: IssueApiKey, state: ApiKeyState, now: Date): A
   }
   if (facilityIds.length > MAX_KEY_FACILITIES) {
     throw invalid('VALIDATION_FAILED', `a key names at most ${MAX_KEY_FACILITIES} facilities`, { field: 'facilityIds' });
+  }
+  const unknown = facilityIds.find((id) => !d.registered.some((f) => f.id === id));
+  if (unknown !== undefined) {
+    throw notFound('FACILITY_NOT_FOUND', `no facility ${unknown} is registered`, { field: 'facilityIds', facilityId: unknown });
   }
   if (!/^[0-9a-f]{64}$/.test(d.tokenSha256)) throw invalid('VALIDATION_FAILED', 'tokenSha256 must be a hex SHA-256 digest', { field: 'tokenSha256' });
   return [

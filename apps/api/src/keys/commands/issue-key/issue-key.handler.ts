@@ -20,14 +20,15 @@ export class IssueKeyHandler implements ICommandHandler<IssueKeyCommand> {
   ) {}
 
   async execute({ request, context, token }: IssueKeyCommand): Promise<StoredResponse<IssuedKey>> {
-    const facilities = await this.facilities.getMany(request.facilityIds ?? [], 'facilityIds');
+    const facilityIds = request.facilityIds ?? [];
+    const registered = [...(await this.facilities.findMany(facilityIds)).values()];
     const keyId = randomUUID();
     const { response } = await this.executor.execute({
       streamId: apiKeyStreamId(keyId),
       streamType: 'apikey',
       decider: apiKeyDecider,
       toEvent: (e) => toApiKeyEvent(e.type, e.schemaVersion, e.data),
-      command: { type: 'IssueApiKey', data: { keyId, name: request.name, role: request.role, facilities, tokenSha256: tokenDigest(token) } },
+      command: { type: 'IssueApiKey', data: { keyId, name: request.name, role: request.role, facilityIds, registered, tokenSha256: tokenDigest(token) } },
       metadata: eventMetadata(context),
       // Never stored (no idempotency record): the token exists only in this answer.
       respond: (_r, _decided, after) => ({

@@ -1,0 +1,122 @@
+import '../../../../libs/platform/src/register-aliases';
+import { userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import { Logger } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { DataSource } from 'typeorm';
+import { DomainError } from '@app/domain';
+import { AppendSignal, PostgresEventStore } from '@app/event-store';
+import { createInlineProjections } from '@app/read-models';
+import { dataSourceOptions, envDatabase, resolveDatabase, runMigrationsLocked } from '@app/platform';
+import { CommandExecutor } from '../common/commands/command-executor';
+import { KeyedMutex } from '../common/commands/keyed-mutex';
+import { FacilityRepository } from '../facilities/facility.repository';
+import { IssueKeyCommand } from '../keys/commands/issue-key/issue-key.command';
+import { IssueKeyHandler } from '../keys/commands/issue-key/issue-key.handler';
+import { IssueKeyRequestDto } from '../keys/commands/issue-key/issue-key.request.dto';
+import { RevokeKeyCommand } from '../keys/commands/revoke-key/revoke-key.command';
+import { RevokeKeyHandler } from '../keys/commands/revoke-key/revoke-key.handler';
+import { ListKeysHandler } from '../keys/queries/list-keys/list-keys.handler';
+import { systemContext } from '../keys/system-context';
+
+const USAGE = `usage:
+  npm run keys -- create --role ADMIN|OPERATOR|INSPECTOR|REGULATOR --name NAME [--facility ID ...]
+  npm run keys -- list
+  npm run keys -- revoke KEY_ID`;
+
+/** What the CLI prints and how it ends; `main` turns it into stdout/stderr and an exit code. */
+export interface CliOutcome {
+  readonly exitCode: number;
+  readonly stdout: string[];
+  readonly stderr: string[];
+}
+
+/**
+ * The offline twin of /api/keys, for the first key of a deployment or a
+ * lost admin token: the same commands, recorded as made by the keys CLI.
+ * Running services pick changes up within AUTH_REFRESH_MS.
+ */
+export const runKeysCli = async (argv: readonly string[], databaseUrl: string, migrationsUrl: string | null = null): Promise<CliOutcome> => {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: { role: { type: 'string' }, name: { type: 'string' }, facility: { type: 'string', multiple: true } },
+    });
+  } catch (e) {
+    return { exitCode: 2, stdout, stderr: [(e as Error).message, USAGE] };
+  }
+  const [verb, ...rest] = parsed.positionals;
+  const dataSource = new DataSource(dataSourceOptions(databaseUrl));
+  await dataSource.initialize();
+  try {
+    await runMigrationsLocked(dataSource, migrationsUrl);
+    const store = new PostgresEventStore(
+      dataSource,
+      new AppendSignal(),
+      createInlineProjections().map((p) => (events, manager) => p.apply(events, manager)),
+    );
+    const executor = new CommandExecutor(store, new KeyedMutex());
+    const context = systemContext('system:keys-cli', `keys CLI (${userInfo().username})`);
+    if (verb === 'create' && rest.length === 0) {
+      const request = plainToInstance(IssueKeyRequestDto, {
+        name: parsed.values.name,
+        role: parsed.values.role,
+        ...(parsed.values.facility ? { facilityIds: parsed.values.facility } : {}),
+      });
+      const errors = await validate(request, { whitelist: true, forbidNonWhitelisted: true });
+      if (errors.length > 0) {
+        return { exitCode: 2, stdout, stderr: [...errors.flatMap((e) => Object.values(e.constraints ?? {})), USAGE] };
+      }
+      const handler = new IssueKeyHandler(executor, new FacilityRepository(executor, store));
+      const { body } = await handler.execute(new IssueKeyCommand(request, context));
+      stderr.push(`issued ${body.role} key ${body.id} (${body.name}${body.facilityIds.length ? `, facilities ${body.facilityIds.join(', ')}` : ''}); its token, shown once:`);
+      stdout.push(body.token);
+      return { exitCode: 0, stdout, stderr };
+    }
+    if (verb === 'list' && rest.length === 0) {
+      const { keys } = await new ListKeysHandler(dataSource).execute();
+      for (const k of keys) {
+        stdout.push([k.id, k.role, k.revokedAt ? `revoked ${k.revokedAt}` : 'active', k.name, k.facilityIds.join(',') || '-'].join('\t'));
+      }
+      return { exitCode: 0, stdout, stderr };
+    }
+    if (verb === 'revoke' && rest.length === 1) {
+      const { body } = await new RevokeKeyHandler(executor).execute(new RevokeKeyCommand(rest[0], context));
+      stdout.push(`revoked ${body.id} at ${body.revokedAt}`);
+      return { exitCode: 0, stdout, stderr };
+    }
+    return { exitCode: 2, stdout, stderr: [USAGE] };
+  } catch (e) {
+    if (e instanceof DomainError) return { exitCode: 1, stdout, stderr: [`${e.code}: ${e.message}`] };
+    throw e;
+  } finally {
+    await dataSource.destroy();
+  }
+};
+
+const main = async (): Promise<void> => {
+  const logger = new Logger('Keys');
+  Logger.overrideLogger(['error', 'warn']);
+  const settings = envDatabase(process.env);
+  const database = await resolveDatabase(settings, logger);
+  try {
+    const outcome = await runKeysCli(process.argv.slice(2), database.url, settings.migrationsDatabaseUrl);
+    for (const line of outcome.stderr) process.stderr.write(`${line}\n`);
+    for (const line of outcome.stdout) process.stdout.write(`${line}\n`);
+    process.exitCode = outcome.exitCode;
+  } finally {
+    await database.embedded?.stop();
+  }
+};
+
+if (require.main === module) {
+  main().catch((e: Error) => {
+    new Logger('Keys').error(e.message, e.stack);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,331 @@
+import type { Response, Test } from 'supertest';
+import type { Role } from '@app/domain';
+import { Client, createTestApp, TestApp } from './support/test-app';
+import { attachAllPapers, minutesAgo, scanOk, uid } from './support/fixtures';
+
+/**
+ * Who may call what, as the access issue states it, checked against every
+ * route the router actually has: no token (401), each role (403 unless
+ * allowed), and an operator's facility scope (403 on writes elsewhere, 404
+ * on reads of lots that never came near its facilities). The table below is
+ * written from the issue, not read from the code's declarations: a route
+ * added without an entry here fails the first test.
+ */
+
+type OperatorScope = 'facility' | 'lot-visible' | 'lot-held' | 'unrestricted';
+
+interface World {
+  /** Network A: the operator under test works at its port and central warehouse. */
+  port: string;
+  warehouse: string;
+  store: string;
+  /** Network B: the outsider works here; no lot of network A ever came near it. */
+  elsewhere: string;
+  /** Held at the central warehouse of network A. */
+  lot: string;
+  /** Two more lots held at the warehouse, for merges. */
+  mergeable: [string, string];
+  /** For the regulator's actions, so they never disturb `lot`. */
+  regulated: string;
+  recallId: string;
+  /** A key that DELETE /api/keys/:id revokes. */
+  throwawayKeyId: string;
+}
+
+interface RouteSpec {
+  /** No token needed. */
+  readonly public?: true;
+  readonly roles?: readonly Role[];
+  /** How an OPERATOR key's facilities limit it (only when OPERATOR is allowed). */
+  readonly operator?: OperatorScope;
+  /** A request the allowed roles (and an in-scope operator) may make; `fresh` is unique per call. */
+  readonly request: (c: Client, w: World, fresh: string) => Test;
+}
+
+const EVERY: readonly Role[] = ['ADMIN', 'OPERATOR', 'INSPECTOR', 'REGULATOR'];
+const LOT_READERS: readonly Role[] = ['REGULATOR', 'INSPECTOR', 'OPERATOR'];
+
+const SPEC: Record<string, RouteSpec> = {
+  'GET /api/health': { public: true, request: (c) => c.get('/api/health') },
+  'GET /api/public/lots/:traceCode': { public: true, request: (c, w) => c.get(`/api/public/lots/${w.lot}`) },
+
+  'POST /api/keys': { roles: ['ADMIN'], request: (c, _w, f) => c.post('/api/keys').send({ name: `k-${f}`, role: 'REGULATOR' }) },
+  'GET /api/keys': { roles: ['ADMIN'], request: (c) => c.get('/api/keys') },
+  'DELETE /api/keys/:id': { roles: ['ADMIN'], request: (c, w) => c.delete(`/api/keys/${w.throwawayKeyId}`) },
+
+  'POST /api/facilities': {
+    roles: ['ADMIN'],
+    request: (c, _w, f) => c.post('/api/facilities').send({ id: `F-${f}`, name: 'Store', type: 'RETAIL_STORE', zones: [] }),
+  },
+  'GET /api/facilities/:id': { roles: EVERY, operator: 'unrestricted', request: (c, w) => c.get(`/api/facilities/${w.warehouse}`) },
+  'GET /api/facilities/:id/inventory': {
+    roles: ['REGULATOR', 'OPERATOR'],
+    operator: 'facility',
+    request: (c, w) => c.get(`/api/facilities/${w.warehouse}/inventory`),
+  },
+
+  'POST /api/lots': {
+    roles: ['OPERATOR'],
+    operator: 'facility',
+    request: (c, w, f) =>
+      c.post('/api/lots').send({
+        traceCode: `LOT-${f}`,
+        product: { name: 'Frozen beef', category: 'FROZEN' },
+        originCountry: 'BR',
+        importer: 'Acme Imports Ltd',
+        quantity: { amount: 10, unit: 'KG' },
+        portOfEntryId: w.port,
+        enteredAt: minutesAgo(60),
+      }),
+  },
+  'POST /api/lots/:traceCode/documents': {
+    roles: ['INSPECTOR'],
+    request: (c, w, f) => c.post(`/api/lots/${w.lot}/documents`).send({ type: 'DISINFECTION', number: `D-${f}`, issuer: 'Lab', issuedAt: minutesAgo(30) }),
+  },
+  'POST /api/lots/:traceCode/splits': {
+    roles: ['OPERATOR'],
+    operator: 'lot-held',
+    request: (c, w, f) => c.post(`/api/lots/${w.lot}/splits`).send({ splitId: `S-${f}`, children: [{ traceCode: `${w.lot}-${f}`, quantity: 1 }] }),
+  },
+  'POST /api/lots/merges': {
+    roles: ['OPERATOR'],
+    operator: 'facility',
+    request: (c, w, f) =>
+      c.post('/api/lots/merges').send({
+        mergeId: `M-${f}`,
+        traceCode: `MERGED-${f}`,
+        facilityId: w.warehouse,
+        parents: w.mergeable.map((traceCode) => ({ traceCode, quantity: 1 })),
+      }),
+  },
+  'POST /api/lots/:traceCode/lock': { roles: ['REGULATOR'], request: (c, w) => c.post(`/api/lots/${w.regulated}/lock`).send({ reason: 'hold' }) },
+  'POST /api/lots/:traceCode/unlock': { roles: ['REGULATOR'], request: (c, w) => c.post(`/api/lots/${w.regulated}/unlock`).send({ reason: 'release' }) },
+  'POST /api/lots/:traceCode/recall': { roles: ['REGULATOR'], request: (c, w) => c.post(`/api/lots/${w.regulated}/recall`).send({ reason: 'recall' }) },
+  'POST /api/lots/:traceCode/destroy': { roles: ['REGULATOR'], request: (c, w) => c.post(`/api/lots/${w.regulated}/destroy`).send({ reason: 'burnt' }) },
+
+  'GET /api/lots': { roles: ['REGULATOR'], request: (c) => c.get('/api/lots') },
+  'GET /api/lots/:traceCode': { roles: LOT_READERS, operator: 'lot-visible', request: (c, w) => c.get(`/api/lots/${w.lot}`) },
+  'GET /api/lots/:traceCode/history': { roles: LOT_READERS, operator: 'lot-visible', request: (c, w) => c.get(`/api/lots/${w.lot}/history`) },
+  'GET /api/lots/:traceCode/sale-eligibility': {
+    roles: LOT_READERS,
+    operator: 'lot-visible',
+    request: (c, w) => c.get(`/api/lots/${w.lot}/sale-eligibility`),
+  },
+  'GET /api/lots/:traceCode/trace': {
+    roles: LOT_READERS,
+    operator: 'lot-visible',
+    request: (c, w) => c.get(`/api/lots/${w.lot}/trace?direction=backward`),
+  },
+  'GET /api/recalls/:id': { roles: ['REGULATOR'], request: (c, w) => c.get(`/api/recalls/${w.recallId}`) },
+
+  'POST /api/scans': {
+    roles: ['OPERATOR'],
+    operator: 'facility',
+    request: (c, w, f) => c.post('/api/scans').send({ scanId: `SC-${f}`, traceCode: w.lot, facilityId: w.warehouse, action: 'SAMPLE', occurredAt: minutesAgo(1) }),
+  },
+
+  'GET /api/audit/lots/:traceCode/verify': { roles: ['REGULATOR'], request: (c, w) => c.get(`/api/audit/lots/${w.lot}/verify`) },
+  'GET /api/audit/digest': { roles: ['REGULATOR'], request: (c) => c.get('/api/audit/digest') },
+  'POST /api/audit/digest/verify': {
+    roles: ['REGULATOR'],
+    request: (c) => c.post('/api/audit/digest/verify').send({ position: 1, digest: '0'.repeat(64) }),
+  },
+};
+
+/** Every method and path the Express router serves, as `METHOD /path` (read from the router itself). */
+const registeredRoutes = (t: TestApp): string[] => {
+  type Layer = { route?: { path: string; methods: Record<string, boolean> } };
+  const server = t.app.getHttpAdapter().getInstance() as { router: { stack: Layer[] } };
+  return server.router.stack
+    .flatMap((layer) => (layer.route ? Object.keys(layer.route.methods).map((m) => `${m.toUpperCase()} ${layer.route!.path}`) : []))
+    .sort();
+};
+
+const codeOf = (res: Response): string | undefined => (res.body as { code?: string }).code;
+
+describe('access: every route x every role (e2e, real PostgreSQL)', () => {
+  let t: TestApp;
+  let w: World;
+  let tokens: Record<Role, string>;
+  let outsider: string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const tag = uid();
+    const admin = t.as(t.tokens.admin);
+    const facilities = [
+      { id: `PORT-${tag}`, name: 'Port A', type: 'PORT_OF_ENTRY', zones: [] },
+      { id: `CW-${tag}`, name: 'Warehouse A', type: 'CENTRAL_WAREHOUSE', zones: [{ id: 'IN-1', kind: 'DEDICATED_INTAKE' }] },
+      { id: `RS-${tag}`, name: 'Store A', type: 'RETAIL_STORE', zones: [{ id: 'SALES-1', kind: 'DEDICATED_SALES' }] },
+      { id: `WM-${tag}-B`, name: 'Market B', type: 'WHOLESALE_MARKET', zones: [] },
+    ];
+    for (const f of facilities) await admin.post('/api/facilities').send(f).expect(201);
+    const n = { port: facilities[0].id, warehouse: facilities[1].id, store: facilities[2].id };
+
+    // Lots walked to the warehouse (by the harness's all-facilities operator).
+    const atWarehouse = async () => {
+      const traceCode = `A-${uid()}`;
+      await t
+        .http()
+        .post('/api/lots')
+        .send({
+          traceCode,
+          product: { name: 'Frozen beef', category: 'FROZEN' },
+          originCountry: 'BR',
+          importer: 'Acme Imports Ltd',
+          quantity: { amount: 100, unit: 'KG' },
+          portOfEntryId: n.port,
+          enteredAt: minutesAgo(600),
+        })
+        .expect(201);
+      await scanOk(t, { traceCode, facilityId: n.port, action: 'DISPATCH', toFacilityId: n.warehouse, vehicle: { plate: 'T-1' } });
+      await scanOk(t, { traceCode, facilityId: n.warehouse, action: 'RECEIVE', zoneId: 'IN-1' });
+      return traceCode;
+    };
+    const lot = await atWarehouse();
+    await attachAllPapers(t, lot);
+    const mergeable: [string, string] = [await atWarehouse(), await atWarehouse()];
+    const regulated = await atWarehouse();
+    const recalled = await atWarehouse();
+    const recall = await t.http().post(`/api/lots/${recalled}/recall`).send({ reason: 'setup' }).expect(201);
+
+    tokens = {
+      ADMIN: t.tokens.admin,
+      INSPECTOR: t.tokens.inspector,
+      REGULATOR: t.tokens.regulator,
+      OPERATOR: (await t.issueKey('OPERATOR', [n.port, n.warehouse], 'operator under test')).token,
+    };
+    outsider = (await t.issueKey('OPERATOR', [facilities[3].id], 'outsider')).token;
+    w = {
+      ...n,
+      elsewhere: facilities[3].id,
+      lot,
+      mergeable,
+      regulated,
+      recallId: recall.body.recallId as string,
+      throwawayKeyId: (await t.issueKey('INSPECTOR', undefined, 'throwaway')).id,
+    };
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('has an expectation for every route the router serves, and the router serves every route expected', () => {
+    expect(registeredRoutes(t)).toEqual(Object.keys(SPEC).sort());
+  });
+
+  it.each(Object.entries(SPEC))('%s', async (route, spec) => {
+    const fresh = uid();
+    if (spec.public) {
+      const res = await spec.request(t.anonymous(), w, fresh);
+      expect([401, 403]).not.toContain(res.status);
+      expect(res.status).toBeLessThan(500);
+      return;
+    }
+
+    const anonymous = await spec.request(t.anonymous(), w, `${fresh}-anon`);
+    expect({ route, status: anonymous.status, code: codeOf(anonymous) }).toEqual({ route, status: 401, code: 'UNAUTHENTICATED' });
+    expect(anonymous.headers['www-authenticate']).toMatch(/^Bearer/);
+
+    for (const role of Object.keys(tokens) as Role[]) {
+      const res = await spec.request(t.as(tokens[role]), w, `${fresh}-${role}`);
+      const seen = { route, role, status: res.status, code: codeOf(res) };
+      if (spec.roles!.includes(role)) {
+        // Past access control: whatever the domain answers, it is not an access refusal or a crash.
+        expect(seen.status).toBeLessThan(500);
+        expect([401, 403]).not.toContain(seen.status);
+        if (role === 'OPERATOR' && spec.operator === 'lot-visible') expect(seen.status).toBe(200);
+      } else {
+        expect(seen).toEqual({ route, role, status: 403, code: 'FORBIDDEN' });
+        expect(res.body.details).toEqual({ role, required: [...spec.roles!] });
+      }
+    }
+
+    if (spec.roles!.includes('OPERATOR')) {
+      const res = await spec.request(t.as(outsider), w, `${fresh}-outsider`);
+      const seen = { route, status: res.status, code: codeOf(res) };
+      switch (spec.operator) {
+        case 'facility':
+        case 'lot-held':
+          expect(seen).toEqual({ route, status: 403, code: 'FORBIDDEN' });
+          break;
+        case 'lot-visible':
+          expect(seen).toEqual({ route, status: 404, code: 'LOT_NOT_FOUND' });
+          break;
+        case 'unrestricted':
+          expect(seen.status).toBe(200);
+          break;
+        default:
+          throw new Error(`${route} admits operators but the table gives no scope`);
+      }
+    }
+  });
+
+  it('an operator of the central warehouse: no scan at another site (403), no read of a lot that never came near it (404), reads one on its way to it', async () => {
+    const operator = t.as(tokens.OPERATOR);
+    const elsewhere = await operator
+      .post('/api/scans')
+      .send({ scanId: `X-${uid()}`, traceCode: w.lot, facilityId: w.store, action: 'SAMPLE', occurredAt: minutesAgo(1) });
+    expect({ status: elsewhere.status, code: codeOf(elsewhere) }).toEqual({ status: 403, code: 'FORBIDDEN' });
+
+    // A lot registered at the store's own port... of another network, never near the warehouse.
+    const outsiderPort = `PORT-${uid()}`;
+    await t.as(tokens.ADMIN).post('/api/facilities').send({ id: outsiderPort, name: 'Port B', type: 'PORT_OF_ENTRY', zones: [] }).expect(201);
+    const portOperator = await t.issueKey('OPERATOR', [outsiderPort]);
+    const far = `FAR-${uid()}`;
+    const registered = await t
+      .as(portOperator.token)
+      .post('/api/lots')
+      .send({
+        traceCode: far,
+        product: { name: 'Frozen beef', category: 'FROZEN' },
+        originCountry: 'AR',
+        importer: 'Other Importer',
+        quantity: { amount: 5, unit: 'KG' },
+        portOfEntryId: outsiderPort,
+        enteredAt: minutesAgo(60),
+      })
+      .expect(201);
+    for (const path of [`/api/lots/${far}`, `/api/lots/${far}/history`, `/api/lots/${far}/sale-eligibility`, `/api/lots/${far}/trace?direction=forward`]) {
+      const res = await operator.get(`${path}${path.includes('?') ? '&' : '?'}atLeast=${registered.body.position}`);
+      expect({ path, status: res.status, code: codeOf(res) }).toEqual({ path, status: 404, code: 'LOT_NOT_FOUND' });
+      // Exactly what an unknown trace code answers: nothing tells the two apart.
+      const unknown = await operator.get(path.replace(far, `NOPE-${uid()}`));
+      expect(unknown.body.code).toBe('LOT_NOT_FOUND');
+    }
+
+    // Dispatched from that port to our warehouse: now it is on its way to one of our facilities.
+    const dispatched = await t
+      .as(portOperator.token)
+      .post('/api/scans')
+      .send({ scanId: `D-${uid()}`, traceCode: far, facilityId: outsiderPort, action: 'DISPATCH', toFacilityId: w.warehouse, occurredAt: minutesAgo(5) })
+      .expect(201);
+    const lot = await operator.get(`/api/lots/${far}?atLeast=${dispatched.body.position}`).expect(200);
+    expect(lot.body).toMatchObject({ traceCode: far, status: 'IN_TRANSIT', inTransit: { toFacilityId: w.warehouse } });
+    await operator.get(`/api/lots/${far}/history?atLeast=${dispatched.body.position}`).expect(200);
+    // ... and the port's operator still cannot scan at the warehouse.
+    const receipt = await t
+      .as(portOperator.token)
+      .post('/api/scans')
+      .send({ scanId: `R-${uid()}`, traceCode: far, facilityId: w.warehouse, action: 'RECEIVE', zoneId: 'IN-1', occurredAt: minutesAgo(1) });
+    expect(receipt.status).toBe(403);
+  });
+
+  it("an operator's trace shows only the part of the genealogy that came near its facilities", async () => {
+    const operator = t.as(tokens.OPERATOR);
+    const children = [`${w.lot}-C1-${uid()}`, `${w.lot}-C2-${uid()}`];
+    const split = await operator
+      .post(`/api/lots/${w.lot}/splits`)
+      .send({ splitId: `SPLIT-${uid()}`, children: children.map((traceCode) => ({ traceCode, quantity: 2 })) })
+      .expect(201);
+    const regulatorView = await t.as(tokens.REGULATOR).get(`/api/lots/${w.lot}/trace?direction=forward&atLeast=${split.body.position}`).expect(200);
+    const operatorView = await operator.get(`/api/lots/${w.lot}/trace?direction=forward&atLeast=${split.body.position}`).expect(200);
+    // Children split at the warehouse were there too: the operator sees them.
+    expect(operatorView.body.lots.map((l: { traceCode: string }) => l.traceCode)).toEqual(expect.arrayContaining(children));
+    expect(operatorView.body.hiddenLots).toBe(0);
+    expect(regulatorView.body.lots.length).toBe(operatorView.body.lots.length);
+    const outsiderView = await t.as(outsider).get(`/api/lots/${w.lot}/trace?direction=forward`);
+    expect(outsiderView.status).toBe(404);
+  });
+});
