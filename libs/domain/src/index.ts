@@ -15,3 +15,6 @@ export * from './lot/consumer-view';
 export * from './access/access.types';
 export * from './access/api-key.decider';
 export * from './access/lot-scope';
+export * from './lot/document-attachment';
+export * from './lot/custody-timeline';
+export * from './lot/time';

@@ -1,5 +1,15 @@
 import { FacilityRef } from '../facility/facility.types';
 import { LotDocument, LotPortion, Product, Quantity, RecallSource, ScanAction, TemperatureLimits, Vehicle } from './lot.types';
+import { TimePolicy } from './time';
+
+/** Another lot carrying the same document (type, issuer, number), and how it relates to this one. */
+export interface DocumentAlsoOn {
+  readonly traceCode: string;
+  /** The two lots descend from a common import lot (a split or merge of the same goods). */
+  readonly sameGenealogy: boolean;
+  /** The two lots share a customs declaration number (one import declaration). */
+  readonly sameDeclaration: boolean;
+}
 
 export interface RegisterLot {
   readonly type: 'RegisterLot';
@@ -16,7 +26,33 @@ export interface RegisterLot {
 
 export interface AttachDocument {
   readonly type: 'AttachDocument';
-  readonly data: { document: LotDocument };
+  readonly data: {
+    document: LotDocument;
+    /** Other lots with this document on file, found by the caller; unrelated ones raise DOCUMENT_REUSED. */
+    alsoOn?: readonly DocumentAlsoOn[];
+    timePolicy?: TimePolicy;
+  };
+}
+
+/** A document attached to an ancestor, reaching this descendant (through `viaParent` when it was repacked from several). */
+export interface ReceiveDocument {
+  readonly type: 'ReceiveDocument';
+  readonly data: { document: LotDocument; source: { traceCode: string; viaParent: string | null } };
+}
+
+/**
+ * A regulator's review of a violation. `correction` states where the lot in
+ * fact was, from `occurredAt` (default: when the violation happened) on.
+ * `inheritedFrom` set = the resolution of that ancestor's violation reaching a descendant.
+ */
+export interface ResolveViolation {
+  readonly type: 'ResolveViolation';
+  readonly data: {
+    violationId: string;
+    reason: string;
+    correction?: { correctionId: string; facility: FacilityRef; zoneId: string | null; occurredAt: string | null } | null;
+    inheritedFrom?: string | null;
+  };
 }
 
 export interface RecordScan {
@@ -33,6 +69,7 @@ export interface RecordScan {
     temperatureC: number | null;
     /** Above these a scan raises TEMPERATURE_EXCURSION (configuration, passed in so the rule stays pure). */
     temperatureLimits: TemperatureLimits;
+    timePolicy?: TimePolicy;
   };
 }
 
@@ -60,7 +97,17 @@ export interface DestroyLot {
 /** The parent side of a split; the children's first events come from `deriveSplitChildren`. */
 export interface SplitLot {
   readonly type: 'SplitLot';
-  readonly data: { splitId: string; children: LotPortion[]; occurredAt: string };
+  readonly data: { splitId: string; children: LotPortion[]; occurredAt: string; timePolicy?: TimePolicy };
 }
 
-export type LotCommand = RegisterLot | AttachDocument | RecordScan | LockLot | UnlockLot | RecallLot | DestroyLot | SplitLot;
+export type LotCommand =
+  | RegisterLot
+  | AttachDocument
+  | ReceiveDocument
+  | RecordScan
+  | LockLot
+  | UnlockLot
+  | RecallLot
+  | DestroyLot
+  | SplitLot
+  | ResolveViolation;

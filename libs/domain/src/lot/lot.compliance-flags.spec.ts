@@ -30,7 +30,7 @@ const when = (h: LotHistory) => given(lotDecider, h.events);
 
 const flagged = (flag: ComplianceFlagKind, on: ScanFacts, message: string): ComplianceFlagRaised => ({
   type: 'ComplianceFlagRaised',
-  schemaVersion: 1,
+  schemaVersion: 2,
   data: { flag, scanId: on.scanId, facilityId: on.facilityId, message, occurredAt: on.occurredAt },
 });
 

@@ -63,8 +63,8 @@ const violation = (kind: TraceViolationKind, on: ScanFacts, message: string): Tr
 
 const attached = (document: LotDocument, attachedAt: string): LotEvent => ({
   type: 'DocumentAttached',
-  schemaVersion: 1,
-  data: { document, attachedAt },
+  schemaVersion: 2,
+  data: { document, attachedAt, source: null },
 });
 
 describe('lotDecider', () => {

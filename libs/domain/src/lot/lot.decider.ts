@@ -1,18 +1,17 @@
 import { Decider } from '../shared/decider';
 import { conflict, invalid, notFound, ruleViolated } from '../shared/domain-error';
 import { FacilityRef, Zone } from '../facility/facility.types';
-import { LotCommand, RecordScan, SplitLot } from './lot.commands';
-import { ComplianceFlagRaised, LotEvent, ScanFacts, TraceViolationRecorded } from './lot.events';
-import { evolveLot, initialLotState, LotState } from './lot.state';
+import { byTime, judge, Judged, presenceAt, revealedBy, step } from './custody-timeline';
+import { AttachDocument, DocumentAlsoOn, LotCommand, ReceiveDocument, RecordScan, ResolveViolation, SplitLot } from './lot.commands';
+import { ComplianceFlagRaised, CustodyCorrected, LotEvent, ScanFacts, TraceViolationRecorded } from './lot.events';
+import { evolveLot, initialLotState, judgedAs, LotState, movementOf, paperLines } from './lot.state';
 import { isValidAmount } from './quantity';
-import { iso, notInFuture } from './time';
-import { lockReasons, saleEligibility, tradeBlockers } from './sale-eligibility.policy';
-import { ComplianceFlagKind, LotDocument, TraceViolationKind } from './lot.types';
+import { CLOCK_SKEW_MS, DEFAULT_TIME_POLICY, iso, notBeforeEntry, notInFuture, TimePolicy } from './time';
+import { currentDocument, documentDefects, lockReasons, saleEligibility, tradeBlockers } from './sale-eligibility.policy';
+import { ComplianceFlagKind, FoundViolation, LotDocument, Movement } from './lot.types';
 
 /** Trading onwards out of these facilities needs the full set of papers and an unbroken trace. */
 const GATED_DISPATCH_FROM = new Set(['CENTRAL_WAREHOUSE', 'WHOLESALE_MARKET']);
-/** Goods may only reach these after passing a central warehouse (总仓). */
-const DOWNSTREAM_OF_WAREHOUSE = new Set(['WHOLESALE_MARKET', 'RETAIL_STORE']);
 
 const requireRegistered = (state: LotState): void => {
   if (!state.registered) throw notFound('LOT_NOT_FOUND', 'no lot with this trace code is registered');
@@ -40,36 +39,40 @@ const zoneOf = (facility: FacilityRef, zoneId: string | null): Zone | null => {
 const sameDocument = (a: LotDocument, b: LotDocument): boolean =>
   a.issuer === b.issuer && a.issuedAt === b.issuedAt && a.validUntil === b.validUntil && a.result === b.result;
 
-const violation = (facts: ScanFacts, kind: TraceViolationKind, message: string): TraceViolationRecorded => ({
+const recorded = (v: FoundViolation): TraceViolationRecorded => ({
   type: 'TraceViolationRecorded',
   schemaVersion: 1,
-  data: { kind, scanId: facts.scanId, facilityId: facts.facilityId, message, occurredAt: facts.occurredAt },
+  data: { kind: v.kind, scanId: v.scanId!, facilityId: v.facilityId, message: v.message, occurredAt: v.occurredAt },
 });
 
-/** What a scan at this facility reveals about the custody chain. Scans are facts: violations are recorded, not refused. */
-const custodyViolations = (state: LotState, facts: ScanFacts, action: RecordScan['data']['action']): TraceViolationRecorded[] => {
-  const found: TraceViolationRecorded[] = [];
-  const here = facts.facilityId;
-  if (state.inTransit) {
-    if (action === 'RECEIVE' && state.inTransit.toFacilityId !== here) {
-      found.push(violation(facts, 'RECEIPT_WITHOUT_DISPATCH',
-        `received at ${here}, but it was dispatched from ${state.inTransit.fromFacilityId} to ${state.inTransit.toFacilityId}`));
-    } else if (action !== 'RECEIVE') {
-      found.push(violation(facts, 'CUSTODY_GAP',
-        `${action} scanned at ${here} while the lot was in transit to ${state.inTransit.toFacilityId}; no receipt was scanned`));
-    }
-  } else if (state.custody && state.custody.facilityId !== here) {
-    found.push(action === 'RECEIVE'
-      ? violation(facts, 'RECEIPT_WITHOUT_DISPATCH', `received at ${here}, but no dispatch from ${state.custody.facilityId} was scanned`)
-      : violation(facts, 'CUSTODY_GAP', `${action} scanned at ${here} while the lot was held by ${state.custody.facilityId}`));
-  }
-  const arrivesHere = state.custody?.facilityId !== here;
-  const alreadyFlagged = state.violations.some((v) => v.kind === 'CENTRAL_WAREHOUSE_BYPASSED');
-  if (arrivesHere && DOWNSTREAM_OF_WAREHOUSE.has(facts.facilityType) && !state.passedCentralWarehouse && !alreadyFlagged) {
-    found.push(violation(facts, 'CENTRAL_WAREHOUSE_BYPASSED',
-      `reached ${facts.facilityType} ${here} without passing a central warehouse`));
-  }
-  return found;
+/**
+ * What adding `m` to the timeline reveals that nothing on record said yet:
+ * the scan's own breaks of the chain, and (when it lands between earlier
+ * scans) any it now shows in scans judged before.
+ */
+const revealedByAdding = (state: LotState, m: Movement, after: Judged): TraceViolationRecorded[] => {
+  const known = new Set([...(state.judged?.found ?? []), ...state.recordedViolations].map((v) => v.id));
+  return after.found.filter((v) => !known.has(v.id) && v.scanId !== null).map(recorded);
+};
+
+/** The timeline with `m` on it: a step when it is the latest, else a replay. */
+const judgedWith = (state: LotState, m: Movement): Judged => {
+  const bypassKnown = state.inheritedViolations.some((v) => v.kind === 'CENTRAL_WAREHOUSE_BYPASSED');
+  const inOrder = m.occurredAt >= (state.lastMovementAt ?? state.origin!.at);
+  return inOrder && state.judged ? step(state.judged, m, bypassKnown) : judge(state.origin!, [...state.movements, m], bypassKnown);
+};
+
+/**
+ * The lot as it stood at `m`'s place on the timeline, with the breaks `m`
+ * itself reveals: what a dispatch or a sale at that moment is judged on
+ * (papers, locks and quantity are as they are now).
+ */
+const stateAt = (state: LotState, m: Movement): LotState => {
+  const bypassKnown = state.inheritedViolations.some((v) => v.kind === 'CENTRAL_WAREHOUSE_BYPASSED');
+  const inOrder = m.occurredAt >= (state.lastMovementAt ?? state.origin!.at);
+  const before = inOrder && state.judged ? state.judged : judge(state.origin!, state.movements.filter((x) => byTime(x, m) < 0), bypassKnown);
+  const own = revealedBy(before, m, bypassKnown);
+  return judgedAs(state, { ...before, found: [...before.found, ...own] });
 };
 
 /** 三专 and the cold chain: facts worth a regulator's eye that do not block on their own. */
@@ -78,7 +81,7 @@ const complianceFlags = (state: LotState, facts: ScanFacts, d: RecordScan['data'
   const flag = (kind: ComplianceFlagKind, message: string) =>
     raised.push({
       type: 'ComplianceFlagRaised',
-      schemaVersion: 1,
+      schemaVersion: 2,
       data: { flag: kind, scanId: facts.scanId, facilityId: facts.facilityId, message, occurredAt: facts.occurredAt },
     });
   const where = facts.zoneKind ? `a ${facts.zoneKind} zone (${facts.zoneId})` : 'no recorded zone';
@@ -97,13 +100,34 @@ const complianceFlags = (state: LotState, facts: ScanFacts, d: RecordScan['data'
   if (facts.temperatureC !== null && limit !== undefined && facts.temperatureC > limit) {
     flag('TEMPERATURE_EXCURSION', `${facts.temperatureC} °C at ${facts.facilityId}, above the ${limit} °C limit for ${state.product!.category}`);
   }
+  // Concurrent scanners and drifting clocks invert scans by moments; an upload that late is news.
+  if (state.lastMovementAt !== null && Date.parse(facts.occurredAt) < Date.parse(state.lastMovementAt) - CLOCK_SKEW_MS) {
+    flag('OUT_OF_ORDER_SCAN', `${d.action} dated ${facts.occurredAt} arrived after a movement dated ${state.lastMovementAt}; placed on the timeline by its own time`);
+  }
   return raised;
+};
+
+/**
+ * A dispatch or a sale at a facility cannot come before the lot got there: a
+ * SELL an hour before the store received the lot, a DISPATCH before its RECEIVE.
+ * (A scan where the lot never was at all is a custody gap, recorded as such.)
+ */
+const notBeforeArrival = (state: LotState, d: RecordScan['data'], occurredAt: string): void => {
+  if (d.action !== 'SELL' && d.action !== 'DISPATCH') return;
+  const presence = presenceAt(state.origin!, state.movements, d.facility.id, occurredAt);
+  if (presence.before || !presence.after) return;
+  const code = d.action === 'SELL' ? 'SALE_BEFORE_RECEIPT' : 'DISPATCH_BEFORE_RECEIPT';
+  throw ruleViolated(code, `${d.action} at ${d.facility.id} dated ${occurredAt} is before the lot reached ${d.facility.id}`, {
+    facilityId: d.facility.id,
+    occurredAt,
+  });
 };
 
 const decideScan = (command: RecordScan, state: LotState, now: Date): LotEvent[] => {
   requireRegistered(state);
   requireNotDestroyed(state);
   const d = command.data;
+  const policy = d.timePolicy ?? DEFAULT_TIME_POLICY;
   const zone = zoneOf(d.facility, d.zoneId);
   const facts: ScanFacts = {
     scanId: d.scanId,
@@ -115,6 +139,7 @@ const decideScan = (command: RecordScan, state: LotState, now: Date): LotEvent[]
     temperatureC: d.temperatureC,
   };
   notInFuture(facts.occurredAt, 'occurredAt', now);
+  notBeforeEntry(facts.occurredAt, 'occurredAt', state.enteredAt, policy.scanToleranceMs);
   if (d.toFacility && d.action !== 'DISPATCH') {
     throw invalid('VALIDATION_FAILED', 'toFacilityId is only for a DISPATCH scan', { field: 'toFacilityId' });
   }
@@ -129,13 +154,19 @@ const decideScan = (command: RecordScan, state: LotState, now: Date): LotEvent[]
       });
     }
   }
+  notBeforeArrival(state, d, facts.occurredAt);
   const vehicle = d.vehicle ? { plate: d.vehicle.plate, disinfectedAt: d.vehicle.disinfectedAt ? iso(d.vehicle.disinfectedAt, 'vehicle.disinfectedAt') : null } : null;
-  const found = custodyViolations(state, facts, d.action);
+  const move = movementOf(
+    { ...facts, toFacilityId: d.toFacility?.id, toFacilityType: d.toFacility?.type, vehicle },
+    d.action,
+    state.movements.length + 1,
+  );
+  const found = revealedByAdding(state, move, judgedWith(state, move));
   const flags = complianceFlags(state, facts, d);
 
   switch (d.action) {
     case 'RECEIVE':
-      return [{ type: 'LotReceived', schemaVersion: 1, data: { ...facts, fromFacilityId: state.inTransit?.fromFacilityId ?? null, vehicle } }, ...found, ...flags];
+      return [{ type: 'LotReceived', schemaVersion: 1, data: { ...facts, fromFacilityId: stateAt(state, move).inTransit?.fromFacilityId ?? null, vehicle } }, ...found, ...flags];
     case 'STORE':
       if (!zone) throw invalid('VALIDATION_FAILED', 'a STORE scan needs zoneId', { field: 'zoneId' });
       return [{ type: 'LotStored', schemaVersion: 1, data: facts }, ...found, ...flags];
@@ -154,7 +185,7 @@ const decideScan = (command: RecordScan, state: LotState, now: Date): LotEvent[]
         throw ruleViolated('PARTIAL_DISPATCH_NOT_SUPPORTED',
           `a dispatch moves the whole lot (${quantity.remaining} ${quantity.unit}); split the lot to send part of it`);
       }
-      const judged = found.reduce(evolveLot, state);
+      const judged = stateAt(state, move);
       const reasons = GATED_DISPATCH_FROM.has(d.facility.type) ? tradeBlockers(judged, now) : lockReasons(judged);
       if (reasons.length > 0) {
         throw ruleViolated('TRADE_BLOCKED', `the lot may not leave ${d.facility.type} ${d.facility.id}`, { reasons });
@@ -171,8 +202,7 @@ const decideScan = (command: RecordScan, state: LotState, now: Date): LotEvent[]
     }
     case 'SELL': {
       if (d.quantity === null) throw invalid('VALIDATION_FAILED', 'a SELL scan needs quantity', { field: 'quantity' });
-      const judged = found.reduce(evolveLot, state);
-      const verdict = saleEligibility(judged, now, {
+      const verdict = saleEligibility(stateAt(state, move), now, {
         facilityId: d.facility.id,
         zoneKind: facts.zoneKind,
         quantity: d.quantity,
@@ -193,6 +223,7 @@ const decideSplit = (command: SplitLot, state: LotState, now: Date): LotEvent[] 
   if (!state.custody) throw ruleViolated('LOT_IN_TRANSIT', 'a lot in transit cannot be split; receive it first');
   const occurredAt = iso(d.occurredAt, 'occurredAt');
   notInFuture(occurredAt, 'occurredAt', now);
+  notBeforeEntry(occurredAt, 'occurredAt', state.enteredAt, (d.timePolicy ?? DEFAULT_TIME_POLICY).scanToleranceMs);
   const q = state.quantity!;
   if (d.children.length === 0) throw invalid('VALIDATION_FAILED', 'a split needs at least one child', { field: 'children' });
   const seen = new Set<string>([state.traceCode!]);
@@ -218,6 +249,150 @@ const decideSplit = (command: SplitLot, state: LotState, now: Date): LotEvent[] 
       data: { splitId: d.splitId, children: d.children.map((c) => ({ ...c })), facilityId: state.custody.facilityId, occurredAt },
     },
   ];
+};
+
+/** The document as the rules keep it: dates normalised and plausible, result only on a test. */
+const plausibleDocument = (input: LotDocument, state: LotState, policy: TimePolicy, now: Date): LotDocument => {
+  if ((input.type === 'NUCLEIC_ACID_TEST') !== (input.result !== null)) {
+    throw invalid('VALIDATION_FAILED', 'result is required for a NUCLEIC_ACID_TEST and forbidden for other documents', { field: 'result' });
+  }
+  const document: LotDocument = {
+    ...input,
+    issuedAt: iso(input.issuedAt, 'issuedAt'),
+    validUntil: input.validUntil === null ? null : iso(input.validUntil, 'validUntil'),
+  };
+  notInFuture(document.issuedAt, 'issuedAt', now);
+  if (document.validUntil !== null && document.validUntil <= document.issuedAt) {
+    throw invalid('VALIDATION_FAILED', 'validUntil must be after issuedAt', { field: 'validUntil' });
+  }
+  // A paper "issued" long before the goods entered the country (a test from 2001 for a lot landed last week) is not theirs.
+  notBeforeEntry(document.issuedAt, 'issuedAt', state.enteredAt, policy.documentToleranceMs);
+  return document;
+};
+
+/** The same document number of the same type and issuer on a lot of another genealogy and another import declaration. */
+const reuseFlags = (document: LotDocument, alsoOn: readonly DocumentAlsoOn[], attachedAt: string): ComplianceFlagRaised[] => {
+  const unrelated = alsoOn.filter((o) => !o.sameGenealogy && !o.sameDeclaration).map((o) => o.traceCode);
+  if (unrelated.length === 0) return [];
+  return [
+    {
+      type: 'ComplianceFlagRaised',
+      schemaVersion: 2,
+      data: {
+        flag: 'DOCUMENT_REUSED',
+        scanId: null,
+        facilityId: null,
+        message: `${document.type} ${document.number} of ${document.issuer} is also on lot ${unrelated.join(', ')}, of another genealogy and another import declaration`,
+        occurredAt: attachedAt,
+      },
+    },
+  ];
+};
+
+const decideAttach = (command: AttachDocument, state: LotState, now: Date): LotEvent[] => {
+  requireRegistered(state);
+  const document = plausibleDocument(command.data.document, state, command.data.timePolicy ?? DEFAULT_TIME_POLICY, now);
+  const existing = state.documents.find((x) => x.type === document.type && x.number === document.number);
+  if (existing) {
+    if (sameDocument(existing, document)) return []; // a retried upload: nothing new happened
+    throw conflict('DOCUMENT_CONFLICT', `${document.type} ${document.number} is already on file with different content`);
+  }
+  const attachedAt = now.toISOString();
+  const attached: LotEvent = { type: 'DocumentAttached', schemaVersion: 2, data: { document, attachedAt, source: null } };
+  const flags = reuseFlags(document, command.data.alsoOn ?? [], attachedAt);
+  if (document.result === 'POSITIVE' && !state.lock) {
+    return [
+      attached,
+      {
+        type: 'LotLocked',
+        schemaVersion: 2,
+        data: {
+          reason: `nucleic-acid test ${document.number} is POSITIVE`,
+          source: 'POSITIVE_TEST',
+          documentNumber: document.number,
+          lockedAt: attachedAt,
+          ancestor: null,
+        },
+      },
+      ...flags,
+    ];
+  }
+  return [attached, ...flags];
+};
+
+/**
+ * An ancestor's document reaches a descendant that has no valid one of that
+ * type on the lines it would complete (its own papers win; a copy already
+ * on file is not copied again).
+ */
+const decideReceiveDocument = (command: ReceiveDocument, state: LotState, now: Date): LotEvent[] => {
+  if (!state.registered) return [];
+  const { document, source } = command.data;
+  const lines = paperLines(state).filter(
+    (line) => source.viaParent === null || paperLines(state).length <= 1 || line.from === source.viaParent || line.from?.startsWith(`${source.viaParent}/`),
+  );
+  const alreadyCovered = lines.every((line) => {
+    if (line.documents.some((x) => x.type === document.type && x.number === document.number)) return true;
+    const current = currentDocument(line.documents, document.type);
+    return current !== null && documentDefects(current, now).length === 0;
+  });
+  if (alreadyCovered) return [];
+  return [{ type: 'DocumentAttached', schemaVersion: 2, data: { document, attachedAt: now.toISOString(), source } }];
+};
+
+const decideResolve = (command: ResolveViolation, state: LotState, now: Date): LotEvent[] => {
+  requireRegistered(state);
+  const d = command.data;
+  const target = state.violations.find((v) => v.id === d.violationId);
+  const inherited = d.inheritedFrom ?? null;
+  // Reaching a descendant: only where it carries that violation, unresolved.
+  if (inherited !== null) {
+    if (!target || target.status === 'RESOLVED') return [];
+  } else {
+    if (!target) throw notFound('VIOLATION_NOT_FOUND', `lot ${state.traceCode} has no violation ${d.violationId}`, { violationId: d.violationId });
+    if (target.status === 'RESOLVED') {
+      throw conflict('VIOLATION_ALREADY_RESOLVED', `violation ${d.violationId} was resolved at ${target.resolution!.resolvedAt}: ${target.resolution!.reason}`, {
+        violationId: d.violationId,
+      });
+    }
+  }
+  const resolvedAt = now.toISOString();
+  const resolved: LotEvent = { type: 'ViolationResolved', schemaVersion: 1, data: { violationId: d.violationId, reason: d.reason, resolvedAt, inheritedFrom: inherited } };
+  const c = d.correction;
+  if (!c) return [resolved];
+  const zone = zoneOf(c.facility, c.zoneId);
+  const occurredAt = c.occurredAt === null ? target!.occurredAt : iso(c.occurredAt, 'correction.occurredAt');
+  notInFuture(occurredAt, 'correction.occurredAt', now);
+  notBeforeEntry(occurredAt, 'correction.occurredAt', state.enteredAt, 0);
+  const corrected: CustodyCorrected = {
+    type: 'CustodyCorrected',
+    schemaVersion: 1,
+    data: {
+      correctionId: c.correctionId,
+      violationId: d.violationId,
+      facilityId: c.facility.id,
+      facilityType: c.facility.type,
+      zoneId: zone?.id ?? null,
+      zoneKind: zone?.kind ?? null,
+      occurredAt,
+      reason: d.reason,
+      correctedAt: resolvedAt,
+    },
+  };
+  // The correction takes its place on the timeline; anything it now shows in later scans is recorded too.
+  const afterResolve = evolveLot(state, resolved);
+  const move: Movement = {
+    seq: afterResolve.movements.length + 1,
+    ref: c.correctionId,
+    action: 'CORRECTION',
+    facilityId: c.facility.id,
+    facilityType: c.facility.type,
+    zoneId: zone?.id ?? null,
+    zoneKind: zone?.kind ?? null,
+    occurredAt,
+    to: null,
+  };
+  return [resolved, ...revealedByAdding(afterResolve, move, judgedWith(afterResolve, move)), corrected];
 };
 
 export const lotDecider: Decider<LotCommand, LotEvent, LotState> = {
@@ -254,45 +429,12 @@ export const lotDecider: Decider<LotCommand, LotEvent, LotState> = {
           },
         ];
       }
-      case 'AttachDocument': {
-        requireRegistered(state);
-        const input = command.data.document;
-        if ((input.type === 'NUCLEIC_ACID_TEST') !== (input.result !== null)) {
-          throw invalid('VALIDATION_FAILED', 'result is required for a NUCLEIC_ACID_TEST and forbidden for other documents', { field: 'result' });
-        }
-        const document: LotDocument = {
-          ...input,
-          issuedAt: iso(input.issuedAt, 'issuedAt'),
-          validUntil: input.validUntil === null ? null : iso(input.validUntil, 'validUntil'),
-        };
-        notInFuture(document.issuedAt, 'issuedAt', now);
-        if (document.validUntil !== null && document.validUntil <= document.issuedAt) {
-          throw invalid('VALIDATION_FAILED', 'validUntil must be after issuedAt', { field: 'validUntil' });
-        }
-        const existing = state.documents.find((x) => x.type === document.type && x.number === document.number);
-        if (existing) {
-          if (sameDocument(existing, document)) return []; // a retried upload: nothing new happened
-          throw conflict('DOCUMENT_CONFLICT', `${document.type} ${document.number} is already on file with different content`);
-        }
-        const attached: LotEvent = { type: 'DocumentAttached', schemaVersion: 1, data: { document, attachedAt: now.toISOString() } };
-        if (document.result === 'POSITIVE' && !state.lock) {
-          return [
-            attached,
-            {
-              type: 'LotLocked',
-              schemaVersion: 2,
-              data: {
-                reason: `nucleic-acid test ${document.number} is POSITIVE`,
-                source: 'POSITIVE_TEST',
-                documentNumber: document.number,
-                lockedAt: now.toISOString(),
-                ancestor: null,
-              },
-            },
-          ];
-        }
-        return [attached];
-      }
+      case 'AttachDocument':
+        return decideAttach(command, state, now);
+      case 'ReceiveDocument':
+        return decideReceiveDocument(command, state, now);
+      case 'ResolveViolation':
+        return decideResolve(command, state, now);
       case 'RecordScan':
         return decideScan(command, state, now);
       case 'LockLot': {

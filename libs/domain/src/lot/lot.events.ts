@@ -18,7 +18,11 @@ import {
   Vehicle,
 } from './lot.types';
 
-export const lotStreamId = (traceCode: string) => `lot-${traceCode}`;
+/** Every lot's events live in the stream `lot-<trace code>`; this is the one place that says so. */
+const LOT_STREAM_PREFIX = 'lot-';
+export const lotStreamId = (traceCode: string) => `${LOT_STREAM_PREFIX}${traceCode}`;
+export const isLotStreamId = (streamId: string): boolean => streamId.startsWith(LOT_STREAM_PREFIX);
+export const traceCodeOfStream = (streamId: string): string => streamId.slice(LOT_STREAM_PREFIX.length);
 
 /** Fields every scan-born event carries: who scanned, where, when. */
 export interface ScanFacts {
@@ -43,7 +47,15 @@ export type LotRegistered = DomainEvent<
     enteredAt: string;
   }
 >;
-export type DocumentAttached = DomainEvent<'DocumentAttached', { document: LotDocument; attachedAt: string }>;
+/**
+ * v2 added `source`: set when the document was attached to an ancestor and
+ * reached this lot through the genealogy (`viaParent`: the parent it came
+ * through, for a lot repacked from several parents).
+ */
+export type DocumentAttached = DomainEvent<
+  'DocumentAttached',
+  { document: LotDocument; attachedAt: string; source: { traceCode: string; viaParent: string | null } | null }
+>;
 /** v2 added `ancestor`: set when the lock was placed on an ancestor and reached this lot through it. */
 export type LotLocked = DomainEvent<'LotLocked', LotLock & { ancestor: string | null }>;
 export type LotUnlocked = DomainEvent<'LotUnlocked', { reason: string; unlockedAt: string; ancestor: string | null }>;
@@ -60,6 +72,30 @@ export type LotSold = DomainEvent<'LotSold', ScanFacts & { quantity: number }>;
 export type TraceViolationRecorded = DomainEvent<
   'TraceViolationRecorded',
   { kind: TraceViolationKind; scanId: string; facilityId: string; message: string; occurredAt: string }
+>;
+
+/** A regulator reviewed a violation and lifted its block, on the record; the scan that caused it stays. */
+export type ViolationResolved = DomainEvent<
+  'ViolationResolved',
+  { violationId: string; reason: string; resolvedAt: string; inheritedFrom: string | null }
+>;
+/**
+ * What really happened, as a regulator states it: the lot was in fact held
+ * here from `occurredAt` on. Placed on the timeline like a scan.
+ */
+export type CustodyCorrected = DomainEvent<
+  'CustodyCorrected',
+  {
+    correctionId: string;
+    violationId: string;
+    facilityId: string;
+    facilityType: FacilityType;
+    zoneId: string | null;
+    zoneKind: ZoneKind | null;
+    occurredAt: string;
+    reason: string;
+    correctedAt: string;
+  }
 >;
 
 /** The parent side of a split: portions leave it as new child lots, at the same holder. */
@@ -88,6 +124,7 @@ export type LotDerived = DomainEvent<
     route: RouteStop[];
     passedCentralWarehouse: boolean;
     paperLines: PaperLine[];
+    /** v2: with ids, status and resolution (v1 had neither; upcast gives them ids). */
     violations: TraceViolation[];
     ancestorLocks: AncestorLock[];
     recalls: RecallRecord[];
@@ -107,9 +144,10 @@ export type LotRecalled = DomainEvent<
   }
 >;
 export type LotDestroyed = DomainEvent<'LotDestroyed', { reason: string; destroyedAt: string; holderFacilityId: string | null }>;
+/** v2: `scanId` and `facilityId` are null for a flag on a document rather than a scan. */
 export type ComplianceFlagRaised = DomainEvent<
   'ComplianceFlagRaised',
-  { flag: ComplianceFlagKind; scanId: string; facilityId: string; message: string; occurredAt: string }
+  { flag: ComplianceFlagKind; scanId: string | null; facilityId: string | null; message: string; occurredAt: string }
 >;
 
 export type LotEvent =
@@ -129,6 +167,8 @@ export type LotEvent =
   | LotDerived
   | LotRecalled
   | LotDestroyed
-  | ComplianceFlagRaised;
+  | ComplianceFlagRaised
+  | ViolationResolved
+  | CustodyCorrected;
 
 export type LotEventType = LotEvent['type'];

@@ -276,7 +276,7 @@ describe('deriveSplitChildren', () => {
     };
     const derived = (traceCode: string, quantity: number): LotDerived => ({
       type: 'LotDerived',
-      schemaVersion: 1,
+      schemaVersion: 2,
       data: {
         kind: 'SPLIT',
         operationId: 'SPLIT-1',
@@ -326,8 +326,18 @@ describe('deriveSplitChildren', () => {
     const [derived] = children[0].events;
     if (derived.type !== 'LotDerived') throw new Error(`expected LotDerived, got ${derived.type}`);
     expect(derived.data.passedCentralWarehouse).toBe(false);
+    const bypassScan = `scan-receive-${MARKET.id}-${iso(3)}`;
     expect(derived.data.violations).toEqual([
-      { kind: 'CENTRAL_WAREHOUSE_BYPASSED', facilityId: MARKET.id, message: 'reached WHOLESALE_MARKET wm-1 without passing a central warehouse', occurredAt: iso(3) },
+      {
+        id: `${bypassScan}.CENTRAL_WAREHOUSE_BYPASSED`,
+        kind: 'CENTRAL_WAREHOUSE_BYPASSED',
+        scanId: bypassScan,
+        facilityId: MARKET.id,
+        message: 'reached WHOLESALE_MARKET wm-1 without passing a central warehouse',
+        occurredAt: iso(3),
+        status: 'OPEN',
+        resolution: null,
+      },
     ]);
     expect(derived.data.recalls).toEqual([
       { recallId: 'RC-1', origin: PARENT, reason: 'positive sample on the packaging', source: 'REGULATOR', recalledAt: iso(4) },
@@ -458,7 +468,7 @@ describe('decideMerge', () => {
       child: [
         {
           type: 'LotDerived',
-          schemaVersion: 1,
+          schemaVersion: 2,
           data: {
             kind: 'MERGE',
             operationId: 'MERGE-1',
@@ -855,12 +865,17 @@ describe('decideMerge', () => {
           6,
         ),
       );
+      const bypassScan = `scan-receive-${MARKET.id}-${iso(3)}`;
       expect(merged.state.violations).toEqual([
         {
+          id: `${bypassScan}.CENTRAL_WAREHOUSE_BYPASSED`,
           kind: 'CENTRAL_WAREHOUSE_BYPASSED',
+          scanId: bypassScan,
           facilityId: MARKET.id,
           message: `parent ${OTHER}: reached WHOLESALE_MARKET wm-1 without passing a central warehouse`,
           occurredAt: iso(3),
+          status: 'OPEN',
+          resolution: null,
         },
       ]);
       expect(tradeBlockers(merged.state, at(6))).toEqual([

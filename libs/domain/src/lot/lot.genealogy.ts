@@ -2,9 +2,9 @@ import { conflict, invalid, notFound, ruleViolated } from '../shared/domain-erro
 import { FacilityRef } from '../facility/facility.types';
 import { LotDerived, LotEvent, LotMerged, LotSplit } from './lot.events';
 import { LotState, paperLines } from './lot.state';
-import { AncestorLock, LotPortion, PaperLine, RecallRecord } from './lot.types';
+import { AncestorLock, LotPortion, PaperLine, RecallRecord, TraceViolation } from './lot.types';
 import { isValidAmount } from './quantity';
-import { iso, notInFuture } from './time';
+import { DEFAULT_TIME_POLICY, iso, notBeforeEntry, notInFuture } from './time';
 
 /** Locks a child carries: its parent's own lock (as an ancestor lock) and every lock the parent inherited. */
 const inheritedLocks = (parent: LotState): AncestorLock[] => [
@@ -14,6 +14,9 @@ const inheritedLocks = (parent: LotState): AncestorLock[] => [
 
 const uniqueRecalls = (recalls: RecallRecord[]): RecallRecord[] => [...new Map(recalls.map((r) => [r.recallId, r])).values()];
 
+/** What a child carries of its parent's violations: the open ones and the resolved ones (with their resolution); explained ones are gone. */
+const carriedViolations = (parent: LotState): TraceViolation[] => parent.violations.filter((v) => v.status !== 'EXPLAINED');
+
 /**
  * The first event of each child of a split, from the parent's state just
  * before the split: the same goods, so the same papers, custody chain, route,
@@ -22,7 +25,7 @@ const uniqueRecalls = (recalls: RecallRecord[]): RecallRecord[] => [...new Map(r
 export const deriveSplitChildren = (parent: LotState, split: LotSplit['data']): LotDerived[] =>
   split.children.map((child) => ({
     type: 'LotDerived',
-    schemaVersion: 1,
+    schemaVersion: 2,
     data: {
       kind: 'SPLIT',
       operationId: split.splitId,
@@ -38,7 +41,7 @@ export const deriveSplitChildren = (parent: LotState, split: LotSplit['data']): 
       route: [...parent.route],
       passedCentralWarehouse: parent.passedCentralWarehouse,
       paperLines: paperLines(parent),
-      violations: [...parent.violations],
+      violations: carriedViolations(parent),
       ancestorLocks: inheritedLocks(parent),
       recalls: [...parent.recalls],
       occurredAt: split.occurredAt,
@@ -70,6 +73,10 @@ export const decideMerge = (input: MergeInput, into: LotState, now: Date): Merge
   if (input.parents.length < 2) throw invalid('VALIDATION_FAILED', 'a merge needs at least two parent lots', { field: 'parents' });
   const occurredAt = iso(input.occurredAt, 'occurredAt');
   notInFuture(occurredAt, 'occurredAt', now);
+  // A repack cannot happen before any of its goods entered the country.
+  for (const { state } of input.parents) {
+    if (state.registered) notBeforeEntry(occurredAt, 'occurredAt', state.enteredAt, DEFAULT_TIME_POLICY.scanToleranceMs);
+  }
   const codes = new Set<string>([input.traceCode]);
   for (const { portion } of input.parents) {
     if (codes.has(portion.traceCode)) {
@@ -110,7 +117,7 @@ export const decideMerge = (input: MergeInput, into: LotState, now: Date): Merge
   const total = input.parents.reduce((sum, p) => Math.round((sum + p.portion.quantity) * 1000) / 1000, 0);
   const child: LotDerived = {
     type: 'LotDerived',
-    schemaVersion: 1,
+    schemaVersion: 2,
     data: {
       kind: 'MERGE',
       operationId: input.mergeId,
@@ -132,7 +139,7 @@ export const decideMerge = (input: MergeInput, into: LotState, now: Date): Merge
       route: [{ facilityId: input.facility.id, facilityType: input.facility.type, arrivedAt: occurredAt, departedAt: null }],
       passedCentralWarehouse: states.every((s) => s.passedCentralWarehouse),
       paperLines: lines,
-      violations: input.parents.flatMap(({ portion, state }) => state.violations.map((v) => ({ ...v, message: `parent ${portion.traceCode}: ${v.message}` }))),
+      violations: input.parents.flatMap(({ portion, state }) => carriedViolations(state).map((v) => ({ ...v, message: `parent ${portion.traceCode}: ${v.message}` }))),
       // One entry per ancestor, even when it reached the merged lot through several parents.
       ancestorLocks: [...new Map(states.flatMap(inheritedLocks).map((l) => [l.ancestor, l])).values()],
       recalls: uniqueRecalls(states.flatMap((s) => [...s.recalls])),

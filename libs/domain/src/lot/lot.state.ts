@@ -1,19 +1,28 @@
+import { FacilityType } from '../facility/facility.types';
+import { judge, Judged, startOf, step } from './custody-timeline';
 import { LotEvent, ScanFacts } from './lot.events';
 import {
   AncestorLock,
   ComplianceFlag,
   Custody,
   Destruction,
+  FoundViolation,
   LotDocument,
   LotLock,
   LotPortion,
+  Movement,
   PaperLine,
   Product,
   QuantityUnit,
   RecallRecord,
   RouteStop,
+  ScanAction,
+  TimelineOrigin,
   Transit,
   TraceViolation,
+  Vehicle,
+  violationId,
+  ViolationResolution,
 } from './lot.types';
 import { subtractQuantity } from './quantity';
 
@@ -27,12 +36,13 @@ export interface LotState {
   readonly quantity: { readonly initial: number; readonly remaining: number; readonly unit: QuantityUnit } | null;
   readonly portOfEntryId: string | null;
   readonly enteredAt: string | null;
-  /** Who holds the lot now; null while it is in transit. */
+  /** Who holds the lot now, by the timeline; null while it is in transit. */
   readonly custody: Custody | null;
   readonly inTransit: Transit | null;
   readonly passedCentralWarehouse: boolean;
   readonly route: readonly RouteStop[];
   readonly documents: readonly LotDocument[];
+  /** Every violation on record or shown by the timeline, with its status; only OPEN ones block. */
   readonly violations: readonly TraceViolation[];
   /** The lot's own lock (a positive test or a regulator). */
   readonly lock: LotLock | null;
@@ -47,6 +57,19 @@ export interface LotState {
   readonly inheritedPaperLines: readonly PaperLine[];
   readonly flags: readonly ComplianceFlag[];
   readonly lastActivityAt: string | null;
+  /** Where the lot's own timeline starts (registration, or its making by a split or merge). */
+  readonly origin: TimelineOrigin | null;
+  /** Scans and corrections in recorded order; custody and violations are judged from them in time order. */
+  readonly movements: readonly Movement[];
+  /** The latest time of a scan or correction: one dated before it arrived out of order. */
+  readonly lastMovementAt: string | null;
+  /** What the timeline shows now (custody, route and the violations it reveals). */
+  readonly judged: Judged | null;
+  /** Violations inherited from the parents when the lot was made. */
+  readonly inheritedViolations: readonly TraceViolation[];
+  /** Violations recorded by TraceViolationRecorded events (scans judged as they arrived). */
+  readonly recordedViolations: readonly FoundViolation[];
+  readonly resolutions: readonly ({ readonly violationId: string } & ViolationResolution)[];
 }
 
 export const initialLotState = (): LotState => ({
@@ -73,6 +96,13 @@ export const initialLotState = (): LotState => ({
   inheritedPaperLines: [],
   flags: [],
   lastActivityAt: null,
+  origin: null,
+  movements: [],
+  lastMovementAt: null,
+  judged: null,
+  inheritedViolations: [],
+  recordedViolations: [],
+  resolutions: [],
 });
 
 /** The paper lines a lot trades on: each inherited line completed by the lot's own documents. */
@@ -84,50 +114,112 @@ export const paperLines = (state: LotState): PaperLine[] =>
 /** What every lock says, own and inherited; empty = not locked. */
 export const isLocked = (state: LotState): boolean => state.lock !== null || state.ancestorLocks.length > 0;
 
-/** A scan at a facility puts the lot there (scans are facts), opening a route stop if it is a new place. */
-const arrive = (state: LotState, scan: ScanFacts): LotState => {
-  const sameHolder = state.custody?.facilityId === scan.facilityId;
-  const custody: Custody = {
-    facilityId: scan.facilityId,
-    facilityType: scan.facilityType,
-    zoneId: scan.zoneId ?? (sameHolder ? state.custody!.zoneId : null),
-    zoneKind: scan.zoneKind ?? (sameHolder ? state.custody!.zoneKind : null),
-    since: sameHolder ? state.custody!.since : scan.occurredAt,
+/** The violations that block: on record or shown by the timeline, and not resolved. */
+export const openViolations = (state: LotState): TraceViolation[] => state.violations.filter((v) => v.status === 'OPEN');
+
+/** Inherited, then shown by the timeline, then recorded but no longer shown (explained by a late scan); resolutions applied. */
+const violationList = (s: Pick<LotState, 'judged' | 'inheritedViolations' | 'recordedViolations' | 'resolutions'>): TraceViolation[] => {
+  const resolution = (id: string) => {
+    const r = s.resolutions.find((x) => x.violationId === id);
+    return r ? { reason: r.reason, resolvedAt: r.resolvedAt } : null;
   };
-  const route = sameHolder
-    ? state.route
-    : [...state.route, { facilityId: scan.facilityId, facilityType: scan.facilityType, arrivedAt: scan.occurredAt, departedAt: null }];
-  return {
-    ...state,
-    custody,
-    inTransit: null,
-    route,
-    passedCentralWarehouse: state.passedCentralWarehouse || scan.facilityType === 'CENTRAL_WAREHOUSE',
-    lastActivityAt: scan.occurredAt,
+  const seen = new Set<string>();
+  const list: TraceViolation[] = [];
+  const add = (v: FoundViolation, shown: boolean, inherited: ViolationResolution | null = null) => {
+    if (seen.has(v.id)) return;
+    seen.add(v.id);
+    const resolved = resolution(v.id) ?? inherited;
+    list.push({ ...v, status: resolved ? 'RESOLVED' : shown ? 'OPEN' : 'EXPLAINED', resolution: resolved });
   };
+  for (const v of s.inheritedViolations) add(v, v.status === 'OPEN', v.resolution);
+  for (const v of s.judged?.found ?? []) add(v, true);
+  for (const v of s.recordedViolations) add(v, false);
+  return list;
 };
+
+/** A bypass is named once per lot, whether inherited or found on its own timeline. */
+const bypassInherited = (s: Pick<LotState, 'inheritedViolations'>): boolean => s.inheritedViolations.some((v) => v.kind === 'CENTRAL_WAREHOUSE_BYPASSED');
+
+/** Re-judges the timeline with one more movement: a step when it is the latest, a replay when it arrived out of order. */
+const withMovement = (state: LotState, m: Movement): LotState => {
+  const movements = [...state.movements, m];
+  const inOrder = m.occurredAt >= (state.lastMovementAt ?? state.origin!.at);
+  const judged = inOrder && state.judged ? step(state.judged, m, bypassInherited(state)) : judge(state.origin!, movements, bypassInherited(state));
+  const next = {
+    ...state,
+    movements,
+    judged,
+    lastMovementAt: state.lastMovementAt === null || m.occurredAt > state.lastMovementAt ? m.occurredAt : state.lastMovementAt,
+    lastActivityAt: state.lastActivityAt === null || m.occurredAt > state.lastActivityAt ? m.occurredAt : state.lastActivityAt,
+  };
+  return withJudgement(next);
+};
+
+/** Copies what the timeline says into the fields every reader uses. */
+const withJudgement = (state: LotState): LotState => ({
+  ...state,
+  custody: state.judged?.custody ?? null,
+  inTransit: state.judged?.inTransit ?? null,
+  route: state.judged?.route ?? [],
+  passedCentralWarehouse: state.judged?.passedCentralWarehouse ?? false,
+  violations: violationList(state),
+});
+
+/** The lot as this judgement of its timeline has it (e.g. as it stood at some point of it). */
+export const judgedAs = (state: LotState, judged: Judged): LotState => withJudgement({ ...state, judged });
+
+const startTimeline = (state: LotState, origin: TimelineOrigin): LotState =>
+  withJudgement({ ...state, origin, movements: [], lastMovementAt: null, judged: startOf(origin) });
+
+/** The movement a scan event puts on the timeline. */
+export const movementOf = (e: ScanFacts & { toFacilityId?: string; toFacilityType?: FacilityType; vehicle?: Vehicle | null }, action: ScanAction, seq: number): Movement => ({
+  seq,
+  ref: e.scanId,
+  action,
+  facilityId: e.facilityId,
+  facilityType: e.facilityType,
+  zoneId: e.zoneId,
+  zoneKind: e.zoneKind,
+  occurredAt: e.occurredAt,
+  to: action === 'DISPATCH' && e.toFacilityId && e.toFacilityType ? { facilityId: e.toFacilityId, facilityType: e.toFacilityType, vehicle: e.vehicle ?? null } : null,
+});
+
+const SCAN_EVENT_ACTION = {
+  LotReceived: 'RECEIVE',
+  LotStored: 'STORE',
+  LotDisinfected: 'DISINFECT',
+  LotSampled: 'SAMPLE',
+  LotDispatched: 'DISPATCH',
+  LotSold: 'SELL',
+} as const satisfies Record<string, ScanAction>;
 
 export const evolveLot = (state: LotState, event: LotEvent): LotState => {
   switch (event.type) {
     case 'LotRegistered': {
       const d = event.data;
-      return {
-        ...state,
-        registered: true,
-        traceCode: d.traceCode,
-        product: d.product,
-        originCountry: d.originCountry,
-        importer: d.importer,
-        quantity: { initial: d.quantity.amount, remaining: d.quantity.amount, unit: d.quantity.unit },
-        portOfEntryId: d.portOfEntryId,
-        enteredAt: d.enteredAt,
-        custody: { facilityId: d.portOfEntryId, facilityType: 'PORT_OF_ENTRY', zoneId: null, zoneKind: null, since: d.enteredAt },
-        route: [{ facilityId: d.portOfEntryId, facilityType: 'PORT_OF_ENTRY', arrivedAt: d.enteredAt, departedAt: null }],
-        lastActivityAt: d.enteredAt,
-      };
+      return startTimeline(
+        {
+          ...state,
+          registered: true,
+          traceCode: d.traceCode,
+          product: d.product,
+          originCountry: d.originCountry,
+          importer: d.importer,
+          quantity: { initial: d.quantity.amount, remaining: d.quantity.amount, unit: d.quantity.unit },
+          portOfEntryId: d.portOfEntryId,
+          enteredAt: d.enteredAt,
+          lastActivityAt: d.enteredAt,
+        },
+        {
+          custody: { facilityId: d.portOfEntryId, facilityType: 'PORT_OF_ENTRY', zoneId: null, zoneKind: null, since: d.enteredAt },
+          route: [{ facilityId: d.portOfEntryId, facilityType: 'PORT_OF_ENTRY', arrivedAt: d.enteredAt, departedAt: null }],
+          passedCentralWarehouse: false,
+          at: d.enteredAt,
+        },
+      );
     }
     case 'DocumentAttached':
-      return { ...state, documents: [...state.documents, event.data.document] };
+      return attachDocument(state, event.data.document, event.data.source?.viaParent ?? null);
     case 'LotLocked': {
       const { ancestor, ...lock } = event.data;
       return ancestor === null
@@ -142,27 +234,10 @@ export const evolveLot = (state: LotState, event: LotEvent): LotState => {
     case 'LotStored':
     case 'LotDisinfected':
     case 'LotSampled':
-      return arrive(state, event.data);
-    case 'LotDispatched': {
-      const here = arrive(state, event.data);
-      const route = here.route.map((stop, i) =>
-        i === here.route.length - 1 ? { ...stop, departedAt: event.data.occurredAt } : stop,
-      );
-      return {
-        ...here,
-        custody: null,
-        route,
-        inTransit: {
-          fromFacilityId: event.data.facilityId,
-          toFacilityId: event.data.toFacilityId,
-          toFacilityType: event.data.toFacilityType,
-          dispatchedAt: event.data.occurredAt,
-          vehicle: event.data.vehicle,
-        },
-      };
-    }
+    case 'LotDispatched':
+      return withMovement(state, movementOf(event.data, SCAN_EVENT_ACTION[event.type], state.movements.length + 1));
     case 'LotSold': {
-      const here = arrive(state, event.data);
+      const here = withMovement(state, movementOf(event.data, 'SELL', state.movements.length + 1));
       const q = here.quantity!;
       return { ...here, quantity: { ...q, remaining: subtractQuantity(q.remaining, event.data.quantity) } };
     }
@@ -187,26 +262,26 @@ export const evolveLot = (state: LotState, event: LotEvent): LotState => {
     }
     case 'LotDerived': {
       const d = event.data;
-      return {
-        ...state,
-        registered: true,
-        traceCode: d.traceCode,
-        product: d.product,
-        originCountry: d.originCountry,
-        importer: d.importer,
-        quantity: { initial: d.quantity.amount, remaining: d.quantity.amount, unit: d.quantity.unit },
-        portOfEntryId: d.portOfEntryId,
-        enteredAt: d.enteredAt,
-        custody: d.custody,
-        route: d.route,
-        passedCentralWarehouse: d.passedCentralWarehouse,
-        inheritedPaperLines: d.paperLines,
-        violations: d.violations,
-        ancestorLocks: d.ancestorLocks,
-        recalls: d.recalls,
-        parents: d.parents,
-        lastActivityAt: d.occurredAt,
-      };
+      return startTimeline(
+        {
+          ...state,
+          registered: true,
+          traceCode: d.traceCode,
+          product: d.product,
+          originCountry: d.originCountry,
+          importer: d.importer,
+          quantity: { initial: d.quantity.amount, remaining: d.quantity.amount, unit: d.quantity.unit },
+          portOfEntryId: d.portOfEntryId,
+          enteredAt: d.enteredAt,
+          inheritedPaperLines: d.paperLines,
+          inheritedViolations: d.violations,
+          ancestorLocks: d.ancestorLocks,
+          recalls: d.recalls,
+          parents: d.parents,
+          lastActivityAt: d.occurredAt,
+        },
+        { custody: d.custody, route: d.route, passedCentralWarehouse: d.passedCentralWarehouse, at: d.occurredAt },
+      );
     }
     case 'LotRecalled': {
       const { recallId, origin, reason, source, recalledAt } = event.data;
@@ -219,10 +294,45 @@ export const evolveLot = (state: LotState, event: LotEvent): LotState => {
       return { ...state, flags: [...state.flags, { flag, facilityId, message, occurredAt }] };
     }
     case 'TraceViolationRecorded': {
-      const { kind, facilityId, message, occurredAt } = event.data;
-      return { ...state, violations: [...state.violations, { kind, facilityId, message, occurredAt }] };
+      const { kind, scanId, facilityId, message, occurredAt } = event.data;
+      const recorded: FoundViolation = { id: violationId(scanId, kind), kind, scanId, facilityId, message, occurredAt };
+      return withJudgement({ ...state, recordedViolations: [...state.recordedViolations, recorded] });
+    }
+    case 'ViolationResolved': {
+      const { violationId: id, reason, resolvedAt } = event.data;
+      return withJudgement({ ...state, resolutions: [...state.resolutions, { violationId: id, reason, resolvedAt }] });
+    }
+    case 'CustodyCorrected': {
+      const d = event.data;
+      const correction: Movement = {
+        seq: state.movements.length + 1,
+        ref: d.correctionId,
+        action: 'CORRECTION',
+        facilityId: d.facilityId,
+        facilityType: d.facilityType,
+        zoneId: d.zoneId,
+        zoneKind: d.zoneKind,
+        occurredAt: d.occurredAt,
+        to: null,
+      };
+      return withMovement(state, correction);
     }
   }
+};
+
+/**
+ * A document on file: the lot's own, or (from an ancestor, through one
+ * parent of a repacked lot) on that parent's lines only, since it speaks for
+ * those goods alone.
+ */
+const attachDocument = (state: LotState, document: LotDocument, viaParent: string | null): LotState => {
+  if (viaParent === null || state.inheritedPaperLines.length <= 1) return { ...state, documents: [...state.documents, document] };
+  return {
+    ...state,
+    inheritedPaperLines: state.inheritedPaperLines.map((line) =>
+      line.from === viaParent || line.from?.startsWith(`${viaParent}/`) ? { ...line, documents: [...line.documents, document] } : line,
+    ),
+  };
 };
 
 export type LotStatus = 'DESTROYED' | 'RECALLED' | 'LOCKED' | 'IN_TRANSIT' | 'SOLD_OUT' | 'HELD';

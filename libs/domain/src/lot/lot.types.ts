@@ -71,11 +71,60 @@ export interface RouteStop {
 export const TRACE_VIOLATIONS = ['RECEIPT_WITHOUT_DISPATCH', 'CUSTODY_GAP', 'CENTRAL_WAREHOUSE_BYPASSED'] as const;
 export type TraceViolationKind = (typeof TRACE_VIOLATIONS)[number];
 
-export interface TraceViolation {
+/**
+ * OPEN blocks the lot; RESOLVED: a regulator reviewed it on the record;
+ * EXPLAINED: recorded when scanned, but the timeline no longer shows it (a
+ * scan uploaded late filled the gap).
+ */
+export const VIOLATION_STATUSES = ['OPEN', 'RESOLVED', 'EXPLAINED'] as const;
+export type ViolationStatus = (typeof VIOLATION_STATUSES)[number];
+
+export interface ViolationResolution {
+  readonly reason: string;
+  readonly resolvedAt: string;
+}
+
+/** A break in the custody chain a scan revealed, as the timeline judges it. */
+export interface FoundViolation {
+  /** Stable: `<scanId>.<kind>` (see violationId). */
+  readonly id: string;
   readonly kind: TraceViolationKind;
+  readonly scanId: string | null;
   readonly facilityId: string;
   readonly message: string;
   readonly occurredAt: string;
+}
+
+export interface TraceViolation extends FoundViolation {
+  readonly status: ViolationStatus;
+  readonly resolution: ViolationResolution | null;
+}
+
+/** The id of the violation a scan revealed: one scan reveals each kind at most once. */
+export const violationId = (scanId: string, kind: TraceViolationKind): string => `${scanId}.${kind}`;
+
+/** A scan, or a regulator's correction of custody, placed on the lot's timeline by when it happened. */
+export interface Movement {
+  /** Recorded order (1, 2, ...): breaks ties between equal times. */
+  readonly seq: number;
+  /** The scan id, or the correction's id. */
+  readonly ref: string;
+  readonly action: ScanAction | 'CORRECTION';
+  readonly facilityId: string;
+  readonly facilityType: FacilityType;
+  readonly zoneId: string | null;
+  readonly zoneKind: ZoneKind | null;
+  readonly occurredAt: string;
+  /** DISPATCH only: where to, and in what. */
+  readonly to: { readonly facilityId: string; readonly facilityType: FacilityType; readonly vehicle: Vehicle | null } | null;
+}
+
+/** Where a lot's own timeline starts: its registration at the port, or its making by a split or merge. */
+export interface TimelineOrigin {
+  readonly custody: Custody;
+  readonly route: readonly RouteStop[];
+  readonly passedCentralWarehouse: boolean;
+  readonly at: string;
 }
 
 export interface LotLock {
@@ -129,13 +178,16 @@ export const COMPLIANCE_FLAGS = [
   'STORAGE_OUTSIDE_DEDICATED_ZONE',
   'VEHICLE_NOT_DISINFECTED',
   'TEMPERATURE_EXCURSION',
+  'OUT_OF_ORDER_SCAN',
+  'DOCUMENT_REUSED',
 ] as const;
 export type ComplianceFlagKind = (typeof COMPLIANCE_FLAGS)[number];
 
 /** Not blocking on its own: a fact the regulator should see. */
 export interface ComplianceFlag {
   readonly flag: ComplianceFlagKind;
-  readonly facilityId: string;
+  /** Where the scan that raised it happened; null for a flag on a document. */
+  readonly facilityId: string | null;
   readonly message: string;
   readonly occurredAt: string;
 }

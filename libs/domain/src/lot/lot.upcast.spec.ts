@@ -115,9 +115,11 @@ describe('toLotEvent (reading stored events back)', () => {
       ['LotUnlocked', 3],
       ['LotRegistered', 2],
       ['LotSplit', 2],
-      ['LotDerived', 2],
+      ['LotDerived', 3],
       ['LotRecalled', 2],
-      ['ComplianceFlagRaised', 2],
+      ['ComplianceFlagRaised', 3],
+      ['DocumentAttached', 3],
+      ['ViolationResolved', 2],
     ])('%j v%d', (type, version) => {
       const error = domainErrorOf(() => toLotEvent(type, version, { reason: 'x' }));
       expect([error.code, error.kind]).toEqual(['UNKNOWN_EVENT', 'invalid']);

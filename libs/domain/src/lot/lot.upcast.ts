@@ -1,10 +1,11 @@
 import { invalid } from '../shared/domain-error';
 import { LotEvent, LotEventType } from './lot.events';
+import { TraceViolationKind } from './lot.types';
 
 /** Every lot event type and the schema versions this code understands. */
 const KNOWN: Record<LotEventType, readonly number[]> = {
   LotRegistered: [1],
-  DocumentAttached: [1],
+  DocumentAttached: [1, 2],
   LotLocked: [1, 2],
   LotUnlocked: [1, 2],
   LotReceived: [1],
@@ -16,16 +17,52 @@ const KNOWN: Record<LotEventType, readonly number[]> = {
   TraceViolationRecorded: [1],
   LotSplit: [1],
   LotMerged: [1],
-  LotDerived: [1],
+  LotDerived: [1, 2],
   LotRecalled: [1],
   LotDestroyed: [1],
-  ComplianceFlagRaised: [1],
+  ComplianceFlagRaised: [1, 2],
+  ViolationResolved: [1],
+  CustodyCorrected: [1],
 };
 
+/** The current schema version of each type: what the deciders write and evolve reads. */
+const CURRENT: Partial<Record<LotEventType, number>> = { DocumentAttached: 2, LotLocked: 2, LotUnlocked: 2, LotDerived: 2, ComplianceFlagRaised: 2 };
+
+interface V1InheritedViolation {
+  kind: TraceViolationKind;
+  facilityId: string;
+  message: string;
+  occurredAt: string;
+}
+
+/** Older schema versions, brought to the current shape one step at a time. */
+const UPGRADE: Partial<Record<LotEventType, (data: Record<string, unknown>) => Record<string, unknown>>> = {
+  // v1 locks and unlocks were always the lot's own: no ancestor.
+  LotLocked: (d) => ({ ...d, ancestor: null }),
+  LotUnlocked: (d) => ({ ...d, ancestor: null }),
+  // v1 documents were always attached to the lot itself.
+  DocumentAttached: (d) => ({ ...d, source: null }),
+  // v1 flags always came from a scan: same fields, now nullable.
+  ComplianceFlagRaised: (d) => d,
+  // v1 inherited violations had no id and no status: open, named by where and when they happened.
+  LotDerived: (d) => ({
+    ...d,
+    violations: (d.violations as V1InheritedViolation[]).map((v) => ({
+      id: `${v.facilityId}.${v.occurredAt}.${v.kind}`,
+      kind: v.kind,
+      scanId: null,
+      facilityId: v.facilityId,
+      message: v.message,
+      occurredAt: v.occurredAt,
+      status: 'OPEN',
+      resolution: null,
+    })),
+  }),
+};
 
 /**
  * Turns a stored event back into a domain event, upgrading old schema
- * versions here (none yet) so evolve only ever sees the current shape.
+ * versions here so evolve only ever sees the current shape.
  */
 export const toLotEvent = (type: string, schemaVersion: number, data: unknown): LotEvent => {
   // Own keys only: 'toString' or '__proto__' are not event types.
@@ -34,9 +71,8 @@ export const toLotEvent = (type: string, schemaVersion: number, data: unknown): 
     throw invalid('UNKNOWN_EVENT', `cannot read lot event ${type} v${schemaVersion}`);
   }
   if (typeof data !== 'object' || data === null) throw invalid('UNKNOWN_EVENT', `lot event ${type} has no data`);
-  // v1 locks and unlocks were always the lot's own: no ancestor.
-  if ((type === 'LotLocked' || type === 'LotUnlocked') && schemaVersion === 1) {
-    return { type, schemaVersion: 2, data: { ...(data as object), ancestor: null } } as LotEvent;
-  }
-  return { type, schemaVersion, data } as LotEvent;
+  const current = CURRENT[type as LotEventType] ?? 1;
+  if (schemaVersion === current) return { type, schemaVersion, data } as LotEvent;
+  const upgrade = UPGRADE[type as LotEventType]!;
+  return { type, schemaVersion: current, data: upgrade(data as Record<string, unknown>) } as LotEvent;
 };

@@ -1,5 +1,5 @@
 import { ZoneKind } from '../facility/facility.types';
-import { LotState, paperLines } from './lot.state';
+import { LotState, openViolations, paperLines } from './lot.state';
 import { DocumentType, LotDocument } from './lot.types';
 
 export const REASON_CODES = [
@@ -96,7 +96,9 @@ const paperReasons = (lot: LotState, now: Date): BlockingReason[] => {
 /** 追溯信息: an unbroken custody chain from entry, through a central warehouse, every dispatch received. */
 const traceReasons = (lot: LotState): BlockingReason[] => {
   const reasons: BlockingReason[] = [];
-  const bypass = lot.violations.find((v) => v.kind === 'CENTRAL_WAREHOUSE_BYPASSED');
+  // Resolved (reviewed by a regulator) and explained (a late scan filled the gap) violations no longer block.
+  const open = openViolations(lot);
+  const bypass = open.find((v) => v.kind === 'CENTRAL_WAREHOUSE_BYPASSED');
   if (bypass) {
     reasons.push({ code: 'CENTRAL_WAREHOUSE_NOT_PASSED', message: bypass.message });
   } else if (!lot.passedCentralWarehouse) {
@@ -108,7 +110,7 @@ const traceReasons = (lot: LotState): BlockingReason[] => {
       message: `dispatched from ${lot.inTransit.fromFacilityId} to ${lot.inTransit.toFacilityId} at ${lot.inTransit.dispatchedAt}; no receipt scanned yet`,
     });
   }
-  for (const v of lot.violations) {
+  for (const v of open) {
     if (v.kind !== 'CENTRAL_WAREHOUSE_BYPASSED') reasons.push({ code: 'TRACE_INCOMPLETE', message: v.message });
   }
   return reasons;
