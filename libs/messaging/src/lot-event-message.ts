@@ -1,4 +1,5 @@
 import { IHeaders, KafkaMessage, Message } from 'kafkajs';
+import { isLotStreamId, traceCodeOfStream } from '@app/domain';
 import { HASH_HEX, StoredEvent } from '@app/event-store';
 
 /** Header names on every lot-event message (values are UTF-8 strings). */
@@ -19,7 +20,7 @@ export class PoisonMessageError extends Error {
   }
 }
 
-export const traceCodeOf = (streamId: string): string => streamId.slice('lot-'.length);
+export const traceCodeOf = traceCodeOfStream;
 
 /**
  * The wire format: plain JSON of the stored envelope (with its chain hash),
@@ -117,7 +118,7 @@ export const fromLotEventMessage = (message: Pick<KafkaMessage, 'value'>): Store
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new PoisonMessageError('message value is not a JSON object');
   const o = raw as Record<string, unknown>;
   const streamId = str(o, 'streamId');
-  if (!streamId.startsWith('lot-')) throw new PoisonMessageError(`stream ${streamId} is not a lot stream`);
+  if (!isLotStreamId(streamId)) throw new PoisonMessageError(`stream ${streamId} is not a lot stream`);
   const data = o.data;
   if (typeof data !== 'object' || data === null) throw new PoisonMessageError('field data is not an object');
   const metadata = typeof o.metadata === 'object' && o.metadata !== null ? (o.metadata as Record<string, unknown>) : {};

@@ -1,4 +1,5 @@
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { lotStreamId } from '@app/domain';
 import { StoredEvent } from '@app/event-store';
 import { KafkaLogger, producerConfig } from './kafka-client';
 import { KafkaSettings } from './kafka-settings';
@@ -199,7 +200,7 @@ export class LotEventsConsumer {
     this.stats.deadLettered++;
     const eventId = event?.eventId ?? headerString(message.headers, HEADERS.eventId);
     const position = Number(event?.globalPosition ?? headerString(message.headers, HEADERS.globalPosition));
-    const streamId = event?.streamId ?? `lot-${headerString(message.headers, HEADERS.traceCode) ?? ''}`;
+    const streamId = event?.streamId ?? lotStreamId(headerString(message.headers, HEADERS.traceCode) ?? '');
     if (eventId && /^[0-9a-f-]{36}$/i.test(eventId) && Number.isInteger(position) && position > 0) {
       await this.sink.deadLettered(eventId, position, streamId);
     }

@@ -1,4 +1,5 @@
 import { Producer } from 'kafkajs';
+import { isLotStreamId } from '@app/domain';
 import { DataSource } from 'typeorm';
 import {
   AppendSignal,
@@ -14,7 +15,7 @@ import { toLotEventMessage, toRecallMessage } from './lot-event-message';
 
 export const RELAY_SUBSCRIPTION = 'relay:kafka';
 
-const isLotEvent = (e: StoredEvent) => e.streamId.startsWith('lot-');
+const isLotEvent = (e: StoredEvent) => isLotStreamId(e.streamId);
 
 /**
  * The events table is the outbox: one more checkpointed subscription that

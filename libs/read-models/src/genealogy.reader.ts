@@ -49,9 +49,9 @@ export class GenealogyReader {
   }
 
   /** Every link between the given lots. */
-  async linksAmong(traceCodes: readonly string[]): Promise<LotLink[]> {
+  async linksAmong(traceCodes: readonly string[], manager: EntityManager = this.dataSource.manager): Promise<LotLink[]> {
     const rows: { parent_trace_code: string; child_trace_code: string; kind: 'SPLIT' | 'MERGE'; operation_id: string; quantity: string; occurred_at: Date }[] =
-      await this.dataSource.query(
+      await manager.query(
         `SELECT parent_trace_code, child_trace_code, kind, operation_id, quantity, occurred_at FROM lot_links
           WHERE parent_trace_code = ANY($1) AND child_trace_code = ANY($1) ORDER BY occurred_at, parent_trace_code, child_trace_code`,
         [traceCodes],

@@ -8,7 +8,9 @@ export * from './projections/sale-eligibility.projection';
 export * from './projections/genealogy.projection';
 export * from './projections/recalls.projection';
 export * from './projections/api-keys.projection';
+export * from './projections/lot-documents.projection';
 export * from './genealogy.reader';
+export * from './document-index.reader';
 export * from './entities/lot-summary.entity';
 export * from './entities/lot-history.entity';
 export * from './entities/sale-eligibility.entity';
@@ -20,6 +22,8 @@ import { CreateProjectorInbox1764400002000 } from './migrations/1764400002000-cr
 import { AddProjectedAtToLotHistory1764400003000 } from './migrations/1764400003000-add-projected-at-to-lot-history';
 import { CreateGenealogyAndRecalls1764400004000 } from './migrations/1764400004000-create-genealogy-and-recalls';
 import { CreateApiKeys1764400005000 } from './migrations/1764400005000-create-api-keys';
+import { RefoldLotStates1764400009000 } from './migrations/1764400009000-refold-lot-states';
+import { CreateLotDocuments1764400010000 } from './migrations/1764400010000-create-lot-documents';
 import { AddHashToLotHistory1764400007000 } from './migrations/1764400007000-add-hash-to-lot-history';
 
 export const READ_MODEL_ENTITIES = [LotSummaryEntity, LotHistoryEntity, SaleEligibilityEntity];
@@ -30,4 +34,6 @@ export const READ_MODEL_MIGRATIONS = [
   CreateGenealogyAndRecalls1764400004000,
   CreateApiKeys1764400005000,
   AddHashToLotHistory1764400007000,
+  RefoldLotStates1764400009000,
+  CreateLotDocuments1764400010000,
 ];

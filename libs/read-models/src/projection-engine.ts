@@ -14,6 +14,7 @@ import { SaleEligibilityProjection } from './projections/sale-eligibility.projec
 import { RecallsProjection } from './projections/recalls.projection';
 import { GenealogyProjection } from './projections/genealogy.projection';
 import { ApiKeysProjection } from './projections/api-keys.projection';
+import { LotDocumentsProjection } from './projections/lot-documents.projection';
 
 /** The read models fed by a transport (in-process subscription or Kafka). */
 export const createLotProjections = (): Projection[] => [
@@ -24,7 +25,7 @@ export const createLotProjections = (): Projection[] => [
 ];
 
 /** Written in the append's own transaction (see PostgresEventStore's inline projections); rebuilt with the others. */
-export const createInlineProjections = (): Projection[] => [new GenealogyProjection(), new ApiKeysProjection()];
+export const createInlineProjections = (): Projection[] => [new GenealogyProjection(), new ApiKeysProjection(), new LotDocumentsProjection()];
 
 /**
  * The embedded (in-process) transport: each projection follows the event

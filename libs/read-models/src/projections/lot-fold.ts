@@ -1,8 +1,8 @@
 import { EntityManager } from 'typeorm';
-import { evolveLot, initialLotState, LotState, toLotEvent } from '@app/domain';
+import { evolveLot, initialLotState, isLotStreamId, LotState, toLotEvent, traceCodeOfStream } from '@app/domain';
 import { StoredEvent } from '@app/event-store';
 
-export const isLotEvent = (e: StoredEvent): boolean => e.streamId.startsWith('lot-');
+export const isLotEvent = (e: StoredEvent): boolean => isLotStreamId(e.streamId);
 
 export interface FoldedLot {
   readonly traceCode: string;
@@ -38,7 +38,7 @@ export const foldLots = async (
     if (e.version <= current.version) continue;
     const state = evolveLot(current.state, toLotEvent(e.type, e.schemaVersion, e.data));
     byStream.set(e.streamId, {
-      traceCode: state.traceCode ?? e.streamId.slice('lot-'.length),
+      traceCode: state.traceCode ?? traceCodeOfStream(e.streamId),
       state,
       version: e.version,
       position: e.globalPosition,

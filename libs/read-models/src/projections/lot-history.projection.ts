@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { traceCodeOfStream } from '@app/domain';
 import { StoredEvent } from '@app/event-store';
 import { Projection } from '../projection';
 import { isLotEvent } from './lot-fold';
@@ -17,7 +18,7 @@ export class LotHistoryProjection implements Projection {
     const tuples = lotEvents.map((e) => {
       const data = e.data as Record<string, unknown>;
       params.push(
-        e.streamId.slice('lot-'.length),
+        traceCodeOfStream(e.streamId),
         e.version,
         e.globalPosition,
         e.eventId,

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { lotStatus } from '@app/domain';
+import { lotStatus, lotStreamId } from '@app/domain';
 import { StoredEvent } from '@app/event-store';
 import { Projection } from '../projection';
 import { foldLots } from './lot-fold';
@@ -20,7 +20,7 @@ export class LotSummaryProjection implements Projection {
            state = EXCLUDED.state, status = EXCLUDED.status, holder_facility_id = EXCLUDED.holder_facility_id,
            version = EXCLUDED.version, position = EXCLUDED.position, updated_at = now()`,
         [
-          `lot-${lot.traceCode}`,
+          lotStreamId(lot.traceCode),
           lot.traceCode,
           JSON.stringify(s),
           lotStatus(s),

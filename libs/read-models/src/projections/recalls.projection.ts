@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { LotRecalled } from '@app/domain';
+import { LotRecalled, traceCodeOfStream } from '@app/domain';
 import { StoredEvent } from '@app/event-store';
 import { Projection } from '../projection';
 
@@ -13,7 +13,7 @@ export class RecallsProjection implements Projection {
       .filter((e) => e.type === 'LotRecalled')
       .map((e) => {
         const d = e.data as LotRecalled['data'];
-        return [d.recallId, e.streamId.slice('lot-'.length), d.origin, d.reason, d.source, d.holderFacilityId, d.recalledAt, e.globalPosition] as const;
+        return [d.recallId, traceCodeOfStream(e.streamId), d.origin, d.reason, d.source, d.holderFacilityId, d.recalledAt, e.globalPosition] as const;
       });
     if (rows.length === 0) return;
     await manager.query(

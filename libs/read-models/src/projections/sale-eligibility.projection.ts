@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { eligibilityLapsesAt, saleEligibility } from '@app/domain';
+import { eligibilityLapsesAt, lotStreamId, saleEligibility } from '@app/domain';
 import { StoredEvent } from '@app/event-store';
 import { Projection } from '../projection';
 import { foldLots } from './lot-fold';
@@ -28,7 +28,7 @@ export class SaleEligibilityProjection implements Projection {
            importer = EXCLUDED.importer, origin_country = EXCLUDED.origin_country, category = EXCLUDED.category,
            entered_at = EXCLUDED.entered_at`,
         [
-          `lot-${lot.traceCode}`,
+          lotStreamId(lot.traceCode),
           lot.traceCode,
           verdict.allowed,
           JSON.stringify(verdict.reasons),
