@@ -11,7 +11,7 @@ import { DataSource } from 'typeorm';
 import { AppendSignal, PostgresEventStore } from '@app/event-store';
 import { createKafka, ensureTopics, KafkaSettings, OutboxRelay, producerConfig } from '@app/messaging';
 import { runMigrationsLocked } from '@app/platform';
-import { createInlineProjections, createLotProjections, GenealogyReader, InboxProjector, ProjectionEngine } from '@app/read-models';
+import { createInlineProjections, createLotProjections, DocumentIndexReader, GenealogyReader, InboxProjector, ProjectionEngine } from '@app/read-models';
 import { CommandExecutor } from './common/commands/command-executor';
 import { KeyedMutex } from './common/commands/keyed-mutex';
 import { ReadModelGate } from './common/queries/read-model-gate';
@@ -171,6 +171,7 @@ export class InfrastructureModule {
             ),
         },
         { provide: GenealogyReader, inject: [getDataSourceToken()], useFactory: (ds: DataSource) => new GenealogyReader(ds) },
+        { provide: DocumentIndexReader, inject: [getDataSourceToken()], useFactory: (ds: DataSource) => new DocumentIndexReader(ds) },
         {
           provide: ProjectionEngine,
           inject: [PostgresEventStore, getDataSourceToken()],
@@ -187,7 +188,7 @@ export class InfrastructureModule {
         CommandExecutor,
         ReadModelGate,
       ],
-      exports: [PostgresEventStore, ProjectionEngine, InboxProjector, GenealogyReader, KeyedMutex, CommandExecutor, ReadModelGate, TRANSPORT],
+      exports: [PostgresEventStore, ProjectionEngine, InboxProjector, GenealogyReader, DocumentIndexReader, KeyedMutex, CommandExecutor, ReadModelGate, TRANSPORT],
     };
   }
 }

@@ -1,5 +1,5 @@
 import { KafkaSettings, kafkaSettingsFromEnv } from '@app/messaging';
-import { DEFAULT_TEMPERATURE_LIMITS, TemperatureLimits } from '@app/domain';
+import { DEFAULT_TEMPERATURE_LIMITS, DEFAULT_TIME_POLICY, TemperatureLimits, TimePolicy } from '@app/domain';
 import { DatabaseSettings, envDatabase, envInt, envLogLevels, envNumber, LogLevel } from '@app/platform';
 
 /** Everything the api reads from its environment, parsed once at start-up. */
@@ -15,6 +15,8 @@ export interface AppConfig extends DatabaseSettings {
   readonly kafka: KafkaSettings | null;
   /** A scan above these (°C) raises a TEMPERATURE_EXCURSION compliance flag. */
   readonly temperatureLimits: TemperatureLimits;
+  /** How long before a lot's entry its documents and scans may be dated (else 422 OCCURRED_BEFORE_ENTRY). */
+  readonly timePolicy: TimePolicy;
   /** An ADMIN credential from the environment (automation, compose); null = keys only. */
   readonly adminToken: string | null;
   /** How often each process re-reads changed credentials: a revocation takes effect within this. */
@@ -50,6 +52,10 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
       FROZEN: envNumber(env, 'TEMP_LIMIT_FROZEN_C', DEFAULT_TEMPERATURE_LIMITS.FROZEN),
       CHILLED: envNumber(env, 'TEMP_LIMIT_CHILLED_C', DEFAULT_TEMPERATURE_LIMITS.CHILLED),
       FRUIT: envNumber(env, 'TEMP_LIMIT_FRUIT_C', DEFAULT_TEMPERATURE_LIMITS.FRUIT),
+    },
+    timePolicy: {
+      documentToleranceMs: envNumber(env, 'DOCUMENT_DATE_TOLERANCE_DAYS', DEFAULT_TIME_POLICY.documentToleranceMs / 86_400_000) * 86_400_000,
+      scanToleranceMs: envNumber(env, 'SCAN_DATE_TOLERANCE_MINUTES', DEFAULT_TIME_POLICY.scanToleranceMs / 60_000) * 60_000,
     },
     adminToken,
     authRefreshMs: envInt(env, 'AUTH_REFRESH_MS', 250, 10),

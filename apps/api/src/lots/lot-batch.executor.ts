@@ -17,16 +17,22 @@ export type LotLoader = (traceCodes: readonly string[]) => Promise<Map<string, L
 /** What one attempt decided: events per lot (lots with none are left untouched). */
 export type LotPlan = { traceCode: string; events: LotEvent[] }[];
 
-export interface LotBatchArgs<T> {
+/** A plan and what the answer needs to say about the decision (decided together, so the answer never guesses). */
+export interface LotDecision<D> {
+  readonly lots: LotPlan;
+  readonly outcome: D;
+}
+
+export interface LotBatchArgs<T, D> {
   /**
    * Loads what it needs and decides, inside the command's transaction: every
    * lot it loads stays locked until the events are written, so a concurrent
    * split or sale of one of them waits instead of slipping in between.
    */
-  readonly plan: (load: LotLoader, manager: EntityManager) => Promise<LotPlan>;
+  readonly plan: (load: LotLoader, manager: EntityManager) => Promise<LotDecision<D>>;
   readonly metadata: EventMetadata;
   readonly idempotency?: { readonly key: string; readonly requestHash: string };
-  readonly respond: (result: AppendManyResult, plan: LotPlan) => StoredResponse<T>;
+  readonly respond: (result: AppendManyResult, decision: LotDecision<D>) => StoredResponse<T>;
   /** The lot most commands contend on (a split's parent, a document's lot): queued in-process behind the others on it. */
   readonly primary: string;
 }
@@ -59,11 +65,11 @@ export class LotBatchExecutor {
     @InjectDataSource() @Inject(DataSource) private readonly dataSource: DataSource,
   ) {}
 
-  run<T>(args: LotBatchArgs<T>): Promise<StoredResponse<T>> {
+  run<T, D>(args: LotBatchArgs<T, D>): Promise<StoredResponse<T>> {
     return this.mutex.run(lotStreamId(args.primary), () => this.attempt(args));
   }
 
-  private async attempt<T>(args: LotBatchArgs<T>): Promise<StoredResponse<T>> {
+  private async attempt<T, D>(args: LotBatchArgs<T, D>): Promise<StoredResponse<T>> {
     if (args.idempotency) {
       const earlier = await this.store.findResponse<T>(args.idempotency.key, args.idempotency.requestHash);
       if (earlier) return earlier;
@@ -84,21 +90,21 @@ export class LotBatchExecutor {
             return new Map(traceCodes.map((tc) => [tc, loaded.get(tc)!]));
           };
           // Lots left unchanged stay in the append too: their versions are checked, since the decision read them.
-          const plan = await args.plan(load, manager);
-          const appends: StreamAppend[] = plan.map((p) => ({
+          const decision = await args.plan(load, manager);
+          const appends: StreamAppend[] = decision.lots.map((p) => ({
             streamId: lotStreamId(p.traceCode),
             streamType: 'lot',
             expectedVersion: loaded.get(p.traceCode)?.version ?? 0,
             events: p.events.map((e) => ({ type: e.type, schemaVersion: e.schemaVersion, data: e.data, metadata: args.metadata, occurredAt: occurredAtOf(e) })),
           }));
           const appended = await this.store.appendManyWithin<T>(manager, appends, {
-            idempotency: args.idempotency && { ...args.idempotency, respond: (r) => args.respond(r, plan) },
+            idempotency: args.idempotency && { ...args.idempotency, respond: (r) => args.respond(r, decision) },
           });
-          return { appended, plan };
+          return { appended, decision };
         });
         if (outcome.appended.kind === 'replayed') return outcome.appended.response;
         if (outcome.appended.result.events.length > 0) this.store.appended.notify();
-        return outcome.appended.response ?? args.respond(outcome.appended.result, outcome.plan);
+        return outcome.appended.response ?? args.respond(outcome.appended.result, outcome.decision);
       } catch (e) {
         if (args.idempotency && isUniqueViolation(e)) {
           const earlier = await this.store.findResponse<T>(args.idempotency.key, args.idempotency.requestHash);

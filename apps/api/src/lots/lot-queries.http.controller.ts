@@ -4,6 +4,7 @@ import { Allow } from '../access/route-policy';
 import { Ctx, type RequestContext } from '../common/http/request-context';
 import { atLeastOf, ReadQueryDto } from '../common/queries/read-query.dto';
 import { GetLotHistoryQuery } from './queries/get-lot-history/get-lot-history.query';
+import { GetLotHistoryRequestDto } from './queries/get-lot-history/get-lot-history.request.dto';
 import { GetLotQuery } from './queries/get-lot/get-lot.query';
 import { GetSaleEligibilityQuery } from './queries/get-sale-eligibility/get-sale-eligibility.query';
 import { ListLotsQuery } from './queries/list-lots/list-lots.query';
@@ -40,8 +41,8 @@ export class LotQueriesHttpController {
 
   @Get(':traceCode/history')
   @LOT_READERS
-  history(@Param('traceCode') traceCode: string, @Query() q: ReadQueryDto, @Ctx() ctx: RequestContext) {
-    return this.queryBus.execute(new GetLotHistoryQuery(traceCode, atLeastOf(q), ctx.principal));
+  history(@Param('traceCode') traceCode: string, @Query() q: GetLotHistoryRequestDto, @Ctx() ctx: RequestContext) {
+    return this.queryBus.execute(new GetLotHistoryQuery(traceCode, atLeastOf(q), ctx.principal, q.order ?? 'recorded'));
   }
 
   @Get(':traceCode/sale-eligibility')

@@ -13,6 +13,8 @@ import { RecallLotHandler } from './commands/recall-lot/recall-lot.handler';
 import { SplitLotHandler } from './commands/split-lot/split-lot.handler';
 import { SplitLotHttpController } from './commands/split-lot/split-lot.http.controller';
 import { LotBatchExecutor } from './lot-batch.executor';
+import { ResolveViolationHandler } from './commands/resolve-violation/resolve-violation.handler';
+import { ResolveViolationHttpController } from './commands/resolve-violation/resolve-violation.http.controller';
 import { ListLotsHandler } from './queries/list-lots/list-lots.handler';
 import { TraceLotHandler } from './queries/trace-lot/trace-lot.handler';
 import { RegulatorActionsHttpController } from './regulator-actions.http.controller';
@@ -31,6 +33,7 @@ import { GetSaleEligibilityHandler } from './queries/get-sale-eligibility/get-sa
     SplitLotHttpController,
     MergeLotsHttpController,
     RegulatorActionsHttpController,
+    ResolveViolationHttpController,
     LotQueriesHttpController,
   ],
   providers: [
@@ -41,6 +44,7 @@ import { GetSaleEligibilityHandler } from './queries/get-sale-eligibility/get-sa
     MergeLotsHandler,
     RecallLotHandler,
     DestroyLotHandler,
+    ResolveViolationHandler,
     ListLotsHandler,
     TraceLotHandler,
     RegisterLotHandler,

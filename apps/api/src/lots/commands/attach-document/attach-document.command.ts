@@ -7,6 +7,8 @@ import { AttachDocumentRequestDto } from './attach-document.request.dto';
 export interface AttachDocumentResult extends LotCommandResult {
   /** True when this lot is locked after the command (a POSITIVE test locks it at once). */
   locked: boolean;
+  /** How many descendants the document reached (those without a valid one of that type). */
+  documentReached: number;
   /** Set when a POSITIVE result recalled the whole batch. */
   recallId?: string;
   lotsRecalled?: number;

@@ -1,4 +1,5 @@
-import { IsIn, IsISO8601, IsOptional, IsString, Length } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsTimestamp } from '../../../common/http/timestamp.validator';
 import { DOCUMENT_TYPES, DocumentType, TEST_RESULTS, TestResult } from '@app/domain';
 
 export class AttachDocumentRequestDto {
@@ -13,11 +14,11 @@ export class AttachDocumentRequestDto {
   @Length(1, 200)
   issuer: string;
 
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsTimestamp()
   issuedAt: string;
 
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsTimestamp()
   validUntil?: string;
 
   /** Required for NUCLEIC_ACID_TEST, forbidden otherwise (checked by the domain). */

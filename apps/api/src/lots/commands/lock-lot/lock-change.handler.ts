@@ -16,8 +16,7 @@ export abstract class LockChangeHandler {
   ) {}
 
   protected async change(traceCode: string, reason: string, context: RequestContext): Promise<StoredResponse<RegulatorActionResult & { locked: boolean }>> {
-    let locked = false;
-    return this.batch.run({
+    return this.batch.run<RegulatorActionResult & { locked: boolean }, { locked: boolean }>({
       primary: traceCode,
       metadata: eventMetadata(context),
       plan: async (load, manager) => {
@@ -32,10 +31,10 @@ export abstract class LockChangeHandler {
         );
         const target = (await load([traceCode])).get(traceCode)!.state;
         // Still locked after an unlock when an ancestor's lock also reaches it.
-        locked = isLocked(plan.find((p) => p.traceCode === traceCode)!.events.reduce(lotDecider.evolve, target));
-        return plan;
+        const locked = isLocked(plan.find((p) => p.traceCode === traceCode)!.events.reduce(lotDecider.evolve, target));
+        return { lots: plan, outcome: { locked } };
       },
-      respond: (result) => ({ status: 200, body: { ...regulatorActionResult(traceCode, result), locked } }),
+      respond: (result, { outcome }) => ({ status: 200, body: { ...regulatorActionResult(traceCode, result), locked: outcome.locked } }),
     });
   }
 }

@@ -17,9 +17,7 @@ export class MergeLotsHandler implements ICommandHandler<MergeLotsCommand> {
 
   async execute({ request, context }: MergeLotsCommand) {
     const facility = await this.facilities.get(request.facilityId, 'facilityId');
-    let parents: MergeLotsResult['parents'] = [];
-    let quantity = 0;
-    return this.batch.run<MergeLotsResult>({
+    return this.batch.run<MergeLotsResult, Pick<MergeLotsResult, 'parents' | 'quantity'>>({
       primary: request.traceCode,
       metadata: eventMetadata(context, { causationId: request.mergeId, facilityId: facility.id }),
       idempotency: { key: idempotencyKey(context, `merge:${request.mergeId}`), requestHash: requestHash(request) },
@@ -37,15 +35,18 @@ export class MergeLotsHandler implements ICommandHandler<MergeLotsCommand> {
           lots.get(request.traceCode)!.state,
           now,
         );
-        parents = decision.parents.map((p) => ({
+        const parents = decision.parents.map((p) => ({
           traceCode: p.traceCode,
           quantity: request.parents.find((x) => x.traceCode === p.traceCode)!.quantity,
           remaining: p.events.reduce(lotDecider.evolve, lots.get(p.traceCode)!.state).quantity!.remaining,
         }));
-        quantity = decision.child.reduce(lotDecider.evolve, lots.get(request.traceCode)!.state).quantity!.initial;
-        return [...decision.parents, { traceCode: request.traceCode, events: decision.child }];
+        const quantity = decision.child.reduce(lotDecider.evolve, lots.get(request.traceCode)!.state).quantity!.initial;
+        return { lots: [...decision.parents, { traceCode: request.traceCode, events: decision.child }], outcome: { parents, quantity } };
       },
-      respond: (result) => ({ status: 201, body: { mergeId: request.mergeId, traceCode: request.traceCode, quantity, parents, position: result.position } }),
+      respond: (result, { outcome }) => ({
+        status: 201,
+        body: { mergeId: request.mergeId, traceCode: request.traceCode, quantity: outcome.quantity, parents: outcome.parents, position: result.position },
+      }),
     });
   }
 }

@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsObject, IsOptional, Matches, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsObject, IsOptional, Matches, ValidateNested } from 'class-validator';
+import { IsTimestamp } from '../../../common/http/timestamp.validator';
 import { ID_PATTERN, ID_RULE } from '../../../common/http/identifiers';
 import { LotPortionRequestDto } from '../split-lot/split-lot.request.dto';
 
@@ -25,6 +26,6 @@ export class MergeLotsRequestDto {
   facilityId: string;
 
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsTimestamp()
   occurredAt?: string;
 }

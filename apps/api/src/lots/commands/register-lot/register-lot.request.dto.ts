@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsISO31661Alpha2, IsISO8601, IsObject, IsPositive, Max, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { IsIn, IsISO31661Alpha2, IsObject, IsPositive, Max, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { IsTimestamp } from '../../../common/http/timestamp.validator';
 import { PRODUCT_CATEGORIES, ProductCategory, QUANTITY_UNITS, QuantityUnit } from '@app/domain';
 import { IsDecimalNumber } from '../../../common/http/decimal-number.validator';
 import { ID_PATTERN, ID_RULE } from '../../../common/http/identifiers';
@@ -47,6 +48,6 @@ export class RegisterLotRequestDto {
   @Matches(ID_PATTERN, { message: `portOfEntryId ${ID_RULE}` })
   portOfEntryId: string;
 
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsTimestamp()
   enteredAt: string;
 }

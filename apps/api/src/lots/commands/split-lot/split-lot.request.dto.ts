@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsObject, IsOptional, IsPositive, Matches, Max, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsObject, IsOptional, IsPositive, Matches, Max, ValidateNested } from 'class-validator';
+import { IsTimestamp } from '../../../common/http/timestamp.validator';
 import { IsDecimalNumber } from '../../../common/http/decimal-number.validator';
 import { ID_PATTERN, ID_RULE } from '../../../common/http/identifiers';
 
@@ -29,6 +30,6 @@ export class SplitLotRequestDto {
 
   /** When the split happened; defaults to now. */
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsTimestamp()
   occurredAt?: string;
 }

@@ -20,13 +20,16 @@ export class GetLotHistoryHandler implements IQueryHandler<GetLotHistoryQuery> {
     @Inject(ReadModelGate) private readonly gate: ReadModelGate,
   ) {}
 
-  async execute({ traceCode, atLeast, viewer }: GetLotHistoryQuery): Promise<LotHistoryView> {
+  async execute({ traceCode, atLeast, viewer, order }: GetLotHistoryQuery): Promise<LotHistoryView> {
     await this.gate.reach('lot-history', atLeast);
     // An operator's scope is judged on the summary: it must have reached the same event.
     if (viewer.role === 'OPERATOR') await this.gate.reach('lot-summary', atLeast);
-    const rows = await this.lots.history(traceCode, viewer);
+    const recorded = await this.lots.history(traceCode, viewer);
+    // By when it happened, then as written: an event uploaded late takes its place in time.
+    const rows = order === 'occurred' ? [...recorded].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.version - b.version) : recorded;
     return {
       traceCode,
+      order,
       events: rows.map((r) => ({
         version: r.version,
         position: Number(r.position),

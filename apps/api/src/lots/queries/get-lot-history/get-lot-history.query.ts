@@ -1,5 +1,6 @@
 import { Query } from '@nestjs/cqrs';
 import type { Principal } from '@app/domain';
+import type { HistoryOrder } from './get-lot-history.request.dto';
 
 export interface LotHistoryEntryView {
   version: number;
@@ -20,6 +21,7 @@ export interface LotHistoryEntryView {
 
 export interface LotHistoryView {
   traceCode: string;
+  order: HistoryOrder;
   events: LotHistoryEntryView[];
 }
 
@@ -29,6 +31,7 @@ export class GetLotHistoryQuery extends Query<LotHistoryView> {
     readonly atLeast: number | undefined,
     /** Who asks: an operator sees only lots that came near its facilities. */
     readonly viewer: Principal,
+    readonly order: HistoryOrder = 'recorded',
   ) {
     super();
   }

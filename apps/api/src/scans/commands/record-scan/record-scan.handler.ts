@@ -38,6 +38,7 @@ export class RecordScanHandler implements ICommandHandler<RecordScanCommand> {
           quantity: r.quantity ?? null,
           temperatureC: r.temperatureC ?? null,
           temperatureLimits: this.config.temperatureLimits,
+          timePolicy: this.config.timePolicy,
         },
       },
       respond: (result, decided) => ({

@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsISO8601, IsObject, IsOptional, IsPositive, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsObject, IsOptional, IsPositive, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsTimestamp } from '../../../common/http/timestamp.validator';
 import { SCAN_ACTIONS, ScanAction } from '@app/domain';
 import { IsDecimalNumber } from '../../../common/http/decimal-number.validator';
 import { ID_PATTERN, ID_RULE } from '../../../common/http/identifiers';
@@ -10,7 +11,7 @@ export class VehicleRequestDto {
   plate: string;
 
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsTimestamp()
   disinfectedAt?: string;
 }
 
@@ -33,7 +34,7 @@ export class RecordScanRequestDto {
   @IsIn(SCAN_ACTIONS)
   action: ScanAction;
 
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsTimestamp()
   occurredAt: string;
 
   @IsOptional()
