@@ -30,6 +30,8 @@ interface World {
   recallId: string;
   /** A key that DELETE /api/keys/:id revokes. */
   throwawayKeyId: string;
+  /** An open violation of `regulated` (a scan at the store while the warehouse held it). */
+  violationId: string;
 }
 
 interface RouteSpec {
@@ -102,6 +104,10 @@ const SPEC: Record<string, RouteSpec> = {
   'POST /api/lots/:traceCode/unlock': { roles: ['REGULATOR'], request: (c, w) => c.post(`/api/lots/${w.regulated}/unlock`).send({ reason: 'release' }) },
   'POST /api/lots/:traceCode/recall': { roles: ['REGULATOR'], request: (c, w) => c.post(`/api/lots/${w.regulated}/recall`).send({ reason: 'recall' }) },
   'POST /api/lots/:traceCode/destroy': { roles: ['REGULATOR'], request: (c, w) => c.post(`/api/lots/${w.regulated}/destroy`).send({ reason: 'burnt' }) },
+  'POST /api/lots/:traceCode/violations/:violationId/resolve': {
+    roles: ['REGULATOR'],
+    request: (c, w) => c.post(`/api/lots/${w.regulated}/violations/${w.violationId}/resolve`).send({ reason: 'reviewed' }),
+  },
 
   'GET /api/lots': { roles: ['REGULATOR'], request: (c) => c.get('/api/lots') },
   'GET /api/lots/:traceCode': { roles: LOT_READERS, operator: 'lot-visible', request: (c, w) => c.get(`/api/lots/${w.lot}`) },
@@ -188,6 +194,9 @@ describe('access: every route x every role (e2e, real PostgreSQL)', () => {
     const regulated = await atWarehouse();
     const recalled = await atWarehouse();
     const recall = await t.http().post(`/api/lots/${recalled}/recall`).send({ reason: 'setup' }).expect(201);
+    // A scan at the store while the warehouse holds it: a violation for the regulator to resolve.
+    await scanOk(t, { traceCode: regulated, facilityId: n.store, action: 'SAMPLE' });
+    const strayScan = (await t.store.readStream(`lot-${regulated}`)).events.find((e) => e.type === 'TraceViolationRecorded')!.data as { scanId: string; kind: string };
 
     tokens = {
       ADMIN: t.tokens.admin,
@@ -204,6 +213,7 @@ describe('access: every route x every role (e2e, real PostgreSQL)', () => {
       regulated,
       recallId: recall.body.recallId as string,
       throwawayKeyId: (await t.issueKey('INSPECTOR', undefined, 'throwaway')).id,
+      violationId: `${strayScan.scanId}.${strayScan.kind}`,
     };
   });
 

@@ -268,7 +268,9 @@ interface World {
   readonly port: string;
   readonly warehouse: string;
   /** Lots held at the port, one per route that acts on a lot. */
-  readonly lots: Record<'doc' | 'scan' | 'split' | 'merge1' | 'merge2' | 'lock' | 'unlock' | 'recall' | 'destroy', string>;
+  readonly lots: Record<'doc' | 'scan' | 'split' | 'merge1' | 'merge2' | 'lock' | 'unlock' | 'recall' | 'destroy' | 'resolve', string>;
+  /** An open violation of the `resolve` lot (a scan at the warehouse while the port held it). */
+  readonly violation: string;
   /** A live key the DELETE route is fuzzed against (and finally revokes). */
   readonly keyId: string;
 }
@@ -277,7 +279,7 @@ interface WriteRoute {
   /** As the router names it: `METHOD /path`. */
   readonly route: string;
   /** The route's URL for an id (the path parameter, if any). */
-  readonly url: (id: string) => string;
+  readonly url: (id: string, w: World) => string;
   /** The real target of the route in the world (its path parameter), if it has one. */
   readonly target?: (w: World) => string;
   /** A valid body with fresh ids; absent when the route reads no body. */
@@ -379,6 +381,13 @@ const WRITE_ROUTES: WriteRoute[] = [
     optional: ['recallId'],
   },
   {
+    route: 'POST /api/lots/:traceCode/violations/:violationId/resolve',
+    url: (id, w) => `/api/lots/${w.lots.resolve}/violations/${id}/resolve`,
+    target: (w) => w.violation,
+    base: (w) => ({ reason: 'fuzz resolve', correction: { facilityId: w.port, zoneId: 'DOCK-1', occurredAt: minutesAgo(3) } }),
+    optional: ['correction', 'correction.zoneId', 'correction.occurredAt'],
+  },
+  {
     route: 'POST /api/keys',
     url: () => '/api/keys',
     base: (w, f) => ({ name: `fuzz-${f}`, role: 'OPERATOR', facilityIds: [w.port] }),
@@ -415,10 +424,10 @@ const fresh = (): string => randomBytes(5).toString('hex');
 
 const casesFor = (r: WriteRoute, w: World): FuzzCase[] => {
   const [method] = r.route.split(' ') as ['POST' | 'DELETE'];
-  const targetUrl = r.url(r.target?.(w) ?? '');
+  const targetUrl = r.url(r.target?.(w) ?? '', w);
   const make = (): JsonObject => (r.base ? r.base(w, fresh()) : { note: 'this route reads no body' });
   const body = r.base ? [...fieldMutations(make, r.optional ?? [], r.accepts ?? {}), ...transportMutations(make)] : transportMutations(make);
-  const paths = r.target ? BAD_IDS.map((b) => ({ name: `path id ${b.id('x').slice(0, 20)}`, body: r.base ? make() : null, url: r.url(b.id(fresh())), expected: b.expected })) : [];
+  const paths = r.target ? BAD_IDS.map((b) => ({ name: `path id ${b.id('x').slice(0, 20)}`, body: r.base ? make() : null, url: r.url(b.id(fresh()), w), expected: b.expected })) : [];
   return [...body.map((m) => ({ ...m, url: targetUrl })), ...paths].map((c) => ({ ...c, route: r.route, method: method.toLowerCase() as 'post' | 'delete' }));
 };
 
@@ -472,7 +481,7 @@ describe('fuzz: malformed requests at every write route (e2e, real PostgreSQL)',
     await t.http().post('/api/facilities').send({ id: port, name: 'Fuzz port', type: 'PORT_OF_ENTRY', zones: [{ id: 'DOCK-1', kind: 'GENERAL' }] }).expect(201);
     await t.http().post('/api/facilities').send({ id: warehouse, name: 'Fuzz warehouse', type: 'CENTRAL_WAREHOUSE', zones: [{ id: 'IN-1', kind: 'DEDICATED_INTAKE' }] }).expect(201);
     const lots = {} as Record<keyof World['lots'], string>;
-    for (const name of ['doc', 'scan', 'split', 'merge1', 'merge2', 'lock', 'unlock', 'recall', 'destroy'] as const) {
+    for (const name of ['doc', 'scan', 'split', 'merge1', 'merge2', 'lock', 'unlock', 'recall', 'destroy', 'resolve'] as const) {
       lots[name] = `FZ-${name.toUpperCase()}-${fresh()}`;
       await t
         .http()
@@ -490,7 +499,13 @@ describe('fuzz: malformed requests at every write route (e2e, real PostgreSQL)',
     }
     await t.http().post(`/api/lots/${lots.unlock}/lock`).send({ reason: 'held for the unlock route' }).expect(200);
     const keyId = (await t.issueKey('INSPECTOR', undefined, 'fuzz-target')).id;
-    w = { port, warehouse, lots, keyId };
+    const stray = await t
+      .http()
+      .post('/api/scans')
+      .send({ scanId: `FZ-STRAY-${fresh()}`, traceCode: lots.resolve, facilityId: warehouse, action: 'SAMPLE', occurredAt: minutesAgo(4) })
+      .expect(201);
+    const violation = `${stray.body.scanId}.CUSTODY_GAP`;
+    w = { port, warehouse, lots, keyId, violation };
     const served = new Set(registeredRoutes());
     routes = WRITE_ROUTES.filter((r) => served.has(r.route));
   });
@@ -535,7 +550,7 @@ describe('fuzz: malformed requests at every write route (e2e, real PostgreSQL)',
     const accepted: Record<string, number> = {};
     for (const r of routes) {
       const [method] = r.route.split(' ');
-      const res = await (method === 'DELETE' ? t.http().delete(r.url(r.target!(w))) : t.http().post(r.url(r.target?.(w) ?? '')).send(r.base!(w, fresh())));
+      const res = await (method === 'DELETE' ? t.http().delete(r.url(r.target!(w), w)) : t.http().post(r.url(r.target?.(w) ?? '', w)).send(r.base!(w, fresh())));
       accepted[r.route] = res.status;
     }
     expect(Object.entries(accepted).filter(([, status]) => status < 200 || status > 299)).toEqual([]);

@@ -6,6 +6,7 @@ const snapshot = async (t: TestApp) => ({
   summary: await t.dataSource.query(`SELECT trace_code, state, status, holder_facility_id, version, position FROM lot_summary ORDER BY trace_code`),
   eligibility: await t.dataSource.query(`SELECT trace_code, allowed, reasons, state, version, position FROM sale_eligibility ORDER BY trace_code`),
   history: await t.dataSource.query(`SELECT trace_code, version, position, event_id, type, data FROM lot_history ORDER BY trace_code, version`),
+  documents: await t.dataSource.query(`SELECT type, issuer, number, trace_code, position FROM lot_documents ORDER BY type, issuer, number, trace_code`),
   keys: await t.dataSource.query(`SELECT key_id, name, role, facility_ids, token_sha256, issued_at, issued_by, revoked_at, revoked_by FROM api_keys ORDER BY key_id`),
 });
 
@@ -39,7 +40,7 @@ describe('projections:rebuild (e2e, real PostgreSQL)', () => {
     await t.projections.stop();
     const counts = await rebuildProjections(t.databaseUrl);
     const events = Number((await t.dataSource.query(`SELECT count(*) AS n FROM events`))[0].n);
-    expect(counts).toEqual({ 'lot-summary': events, 'lot-history': events, 'sale-eligibility': events, recalls: events, genealogy: events, 'api-keys': events });
+    expect(counts).toEqual({ 'lot-summary': events, 'lot-history': events, 'sale-eligibility': events, recalls: events, genealogy: events, 'api-keys': events, 'lot-documents': events });
     expect(await snapshot(t)).toEqual(before);
   });
 });
