@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { CheckpointedSubscription, NewEvent, PostgresEventStore, StoredEvent, WrongExpectedVersionError } from '@app/event-store';
+import { APPEND_LOCK, CheckpointedSubscription, NewEvent, PostgresEventStore, StoredEvent, WrongExpectedVersionError } from '@app/event-store';
 import { createTestDataSource } from './support/test-data-source';
 
 const event = (n: number): NewEvent => ({ type: 'TestHappened', schemaVersion: 1, data: { n } });
@@ -69,6 +69,71 @@ describe('PostgreSQL event store (integration, real PostgreSQL)', () => {
     expect(seen.map((e) => e.globalPosition)).toEqual([lowPosition, highPosition]);
     expect(await subscription.hasProcessed(lowPosition)).toBe(true);
     expect(await subscription.hasProcessed(highPosition)).toBe(true);
+  });
+
+  it('is not held back by transactions that append nothing: one in another database, one here that only reads and writes elsewhere', async () => {
+    const seen: number[] = [];
+    const subscription = new CheckpointedSubscription('test:unrelated', store, dataSource, async (events) => {
+      seen.push(...events.map((e) => e.globalPosition));
+    });
+    await subscription.catchUp();
+    seen.length = 0;
+
+    // An old transaction with an id in another database of the same server (a report, a migration, anything)...
+    const elsewhere = await createTestDataSource();
+    const other = elsewhere.dataSource.createQueryRunner();
+    await other.connect();
+    await other.startTransaction();
+    await other.query(`SELECT pg_current_xact_id()`);
+    // ...and one in this database that holds an id without appending events.
+    const here = dataSource.createQueryRunner();
+    await here.connect();
+    await here.startTransaction();
+    await here.query(`SELECT pg_current_xact_id()`);
+    try {
+      const appended = await store.append('stream-unrelated', [event(3)], { streamType: 'test', expectedVersion: 0 });
+      if (appended.kind !== 'appended') throw new Error('expected an append');
+      await subscription.catchUp();
+      expect(seen).toEqual([appended.result.position]);
+      expect(await subscription.hasProcessed(appended.result.position)).toBe(true);
+    } finally {
+      await here.rollbackTransaction();
+      await here.release();
+      await other.rollbackTransaction();
+      await other.release();
+      await elsewhere.close();
+    }
+  });
+
+  it('an append that has taken the lock but written nothing yet holds nothing back; once it writes, what commits after it waits for it', async () => {
+    const seen: number[] = [];
+    const subscription = new CheckpointedSubscription('test:lock-first', store, dataSource, async (events) => {
+      seen.push(...events.map((e) => e.globalPosition));
+    });
+    await subscription.catchUp();
+    seen.length = 0;
+    const slow = dataSource.createQueryRunner();
+    await slow.connect();
+    await slow.startTransaction();
+    try {
+      await slow.query('SELECT pg_advisory_xact_lock_shared($1)', [APPEND_LOCK]);
+      const first = await store.append('stream-lock-first-a', [event(4)], { streamType: 'test', expectedVersion: 0 });
+      if (first.kind !== 'appended') throw new Error('expected an append');
+      await subscription.catchUp();
+      expect(seen).toEqual([first.result.position]);
+
+      const early = await store.appendWithin(slow.manager, 'stream-lock-first-b', [event(5)], { streamType: 'test', expectedVersion: 0 });
+      const later = await store.append('stream-lock-first-c', [event(6)], { streamType: 'test', expectedVersion: 0 });
+      if (early.kind !== 'appended' || later.kind !== 'appended') throw new Error('expected appends');
+      await subscription.catchUp();
+      expect(seen).toEqual([first.result.position]);
+      await slow.commitTransaction();
+      await subscription.catchUp();
+      expect(seen).toEqual([first.result.position, early.result.position, later.result.position]);
+    } finally {
+      if (slow.isTransactionActive) await slow.rollbackTransaction();
+      await slow.release();
+    }
   });
 
   it('delivers every event exactly once across many concurrent writers', async () => {

@@ -310,21 +310,55 @@ export class PostgresEventStore {
   }
 
   /**
-   * Events after `checkpoint` in commit-safe order. Sequence numbers are taken
-   * at insert, not at commit, so a transaction still open may later commit a
-   * lower position; reading by transaction id and only below the oldest
-   * transaction still running (the snapshot's xmin) never skips it.
+   * Events after `checkpoint` in commit-safe order. Sequence numbers are
+   * taken at insert, not at commit, so a transaction still open may later
+   * commit a lower position: events are read by (transaction id, position) and
+   * only below the horizon, the oldest transaction still appending (see
+   * appendHorizon). Transactions that append nothing (another database on the
+   * server, a long report) do not hold the read side back.
    */
   async readAfter(checkpoint: Checkpoint, limit: number, manager: EntityManager = this.dataSource.manager): Promise<StoredEvent[]> {
+    // Two statements, two snapshots: the horizon's, then a later one to read by (see appendHorizon for why).
+    const horizon = await this.appendHorizon(manager);
     const rows: EventRow[] = await manager.query(
       `SELECT ${EVENT_COLUMNS} FROM events
         WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
-          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+          AND transaction_id < $3::xid8
         ORDER BY transaction_id, global_position
-        LIMIT $3`,
-      [checkpoint.transactionId, checkpoint.globalPosition, limit],
+        LIMIT $4`,
+      [checkpoint.transactionId, checkpoint.globalPosition, horizon, limit],
     );
     return rows.map(toStoredEvent);
+  }
+
+  /**
+   * The oldest transaction id an event may still commit under: the smallest
+   * id of a transaction holding APPEND_LOCK (every append takes it before it
+   * writes anything, so before it has an id), else the next id to be handed
+   * out. Read in one statement (snapshot S1, then the lock table); the events
+   * are read in a later one (snapshot S2). An appender still open at S2 with an
+   * id below the horizon would have had that id before S1, so held the lock
+   * then and still holds it: it is in the lock table, and the horizon is at or
+   * below its id. Ids of other transactions do not count, whatever their age.
+   */
+  async appendHorizon(manager: EntityManager = this.dataSource.manager): Promise<string> {
+    const [{ horizon }]: { horizon: string }[] = await manager.query(
+      `WITH snapshot AS (SELECT pg_current_snapshot() AS s),
+            appenders AS (
+              SELECT t.transactionid::text::bigint AS xid32
+                FROM pg_locks a
+                JOIN pg_locks t ON t.virtualtransaction = a.virtualtransaction AND t.locktype = 'transactionid'
+               WHERE a.locktype = 'advisory' AND a.classid = 0 AND a.objid = $1 AND a.objsubid = 1
+                 AND a.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            )
+       SELECT coalesce(
+                (SELECT min(x) FROM snapshot, pg_snapshot_xip(snapshot.s) AS x
+                  WHERE (x::text::bigint % 4294967296) IN (SELECT xid32 FROM appenders)),
+                (SELECT pg_snapshot_xmax(s) FROM snapshot)
+              )::text AS horizon`,
+      [APPEND_LOCK],
+    );
+    return horizon;
   }
 
   /** The highest global position written so far (committed or not yet visible to subscriptions). */
