@@ -18,3 +18,4 @@ export * from './access/lot-scope';
 export * from './lot/document-attachment';
 export * from './lot/custody-timeline';
 export * from './lot/time';
+export * from './lot/lots.decider';

@@ -1,0 +1,224 @@
+import { Principal } from '../access/access.types';
+import { givenLots } from '../testing/given-lots';
+import {
+  at,
+  atWarehouse,
+  fullPapers,
+  iso,
+  nucleicAcidTest,
+  registered,
+  registeredAs,
+  splitInto,
+  splitLot,
+  STORE,
+  TRACE_CODE,
+  WAREHOUSE,
+  withPapers,
+} from '../testing/lot-fixtures';
+import { LotEvent } from './lot.events';
+import { DEFAULT_TEMPERATURE_LIMITS } from './lot.types';
+import { lotsRead } from './lots.decider';
+import { lotDecider } from './lot.decider';
+import { decideMerge, deriveSplitChildren } from './lot.genealogy';
+import { initialLotState } from './lot.state';
+
+const regulatorOf = (): Principal => ({ keyId: 'r', name: 'regulator', role: 'REGULATOR', facilityIds: [] });
+const operatorAt = (...facilityIds: string[]): Principal => ({ keyId: 'o', name: 'operator', role: 'OPERATOR', facilityIds });
+
+/** A parent at the warehouse split into A and B (10 KG each); A split again into A1. */
+const family = () => {
+  const parent = atWarehouse();
+  const first = splitInto(parent, splitLot([{ traceCode: 'A', quantity: 10 }, { traceCode: 'B', quantity: 10 }], iso(4)), at(4));
+  const second = splitInto(first.children[0], splitLot([{ traceCode: 'A1', quantity: 4 }], iso(5), 'SPLIT-2'), at(5));
+  return { [TRACE_CODE]: first.parent, A: second.parent, B: first.children[1], A1: second.children[0] };
+};
+
+describe('decideLots: every lot command over the lots it reads', () => {
+  describe('SplitLot', () => {
+    it('decides the parent\'s LotSplit and each child\'s LotDerived, in one decision', () => {
+      const parent = atWarehouse();
+      const split = { splitId: 'S-1', children: [{ traceCode: 'A', quantity: 30 }, { traceCode: 'B', quantity: 20 }], occurredAt: iso(4) };
+      const lotSplit: LotEvent = { type: 'LotSplit', schemaVersion: 1, data: { ...split, facilityId: WAREHOUSE.id } };
+      const [derivedA, derivedB] = deriveSplitChildren(parent.state, { ...split, facilityId: WAREHOUSE.id });
+      givenLots({ [TRACE_CODE]: parent })
+        .when({ type: 'SplitLot', traceCode: TRACE_CODE, data: split, by: operatorAt(WAREHOUSE.id) }, at(4))
+        .then({ [TRACE_CODE]: [lotSplit], A: [derivedA], B: [derivedB] }, { remaining: 50 });
+    });
+
+    it('refuses a child code already taken: LOT_EXISTS', () => {
+      givenLots({ [TRACE_CODE]: atWarehouse(), B: registeredAs('B') })
+        .when({ type: 'SplitLot', traceCode: TRACE_CODE, data: { splitId: 'S-1', children: [{ traceCode: 'B', quantity: 1 }], occurredAt: iso(4) }, by: regulatorOf() }, at(4))
+        .thenThrows('LOT_EXISTS');
+    });
+
+    it('refuses an operator splitting a lot held elsewhere: FORBIDDEN', () => {
+      givenLots({ [TRACE_CODE]: atWarehouse() })
+        .when({ type: 'SplitLot', traceCode: TRACE_CODE, data: { splitId: 'S-1', children: [{ traceCode: 'A', quantity: 1 }], occurredAt: iso(4) }, by: operatorAt(STORE.id) }, at(4))
+        .thenThrows('FORBIDDEN');
+    });
+  });
+
+  describe('MergeLots', () => {
+    it('decides a LotMerged on each parent and the LotDerived of the new lot (as decideMerge does), with what each parent keeps', () => {
+      const a = atWarehouse(withPapers(registeredAs('P1'), fullPapers(), 1));
+      const b = atWarehouse(withPapers(registeredAs('P2'), fullPapers(), 1));
+      const data = { mergeId: 'M-1', traceCode: 'M', facility: WAREHOUSE, occurredAt: iso(4), parents: [{ traceCode: 'P1', quantity: 5 }, { traceCode: 'P2', quantity: 7 }] };
+      const expected = decideMerge(
+        { ...data, parents: [{ portion: data.parents[0], state: a.state }, { portion: data.parents[1], state: b.state }] },
+        initialLotState(),
+        at(4),
+      );
+      givenLots({ P1: a, P2: b })
+        .when({ type: 'MergeLots', data }, at(4))
+        .then(
+          { P1: expected.parents[0].events, P2: expected.parents[1].events, M: expected.child },
+          { quantity: 12, parents: [{ traceCode: 'P1', quantity: 5, remaining: 95 }, { traceCode: 'P2', quantity: 7, remaining: 93 }] },
+        );
+    });
+  });
+
+  describe('a regulator\'s action reaches every descendant', () => {
+    it('RecallLot: the lot and every descendant, each its own LotRecalled', () => {
+      const lots = family();
+      const recalled = (tc: string, holder: string): LotEvent => ({
+        type: 'LotRecalled',
+        schemaVersion: 1,
+        data: { recallId: 'R-1', origin: 'A', reason: 'supplier recall', source: 'REGULATOR', recalledAt: iso(6), holderFacilityId: holder },
+      });
+      givenLots(lots)
+        .when({ type: 'RecallLot', traceCode: 'A', recallId: 'R-1', reason: 'supplier recall', descendants: ['A1'] }, at(6))
+        .then({ A: [recalled('A', WAREHOUSE.id)], A1: [recalled('A1', WAREHOUSE.id)] }, { recallId: 'R-1' });
+    });
+
+    it('LockLot then UnlockLot: the lot\'s own lock, and the same lock through it on each descendant', () => {
+      const lots = family();
+      const locked = givenLots(lots)
+        .when({ type: 'LockLot', traceCode: TRACE_CODE, reason: 'hold', descendants: ['A', 'B', 'A1'] }, at(6))
+        .then(
+          {
+            [TRACE_CODE]: [{ type: 'LotLocked', schemaVersion: 2, data: { reason: 'hold', source: 'REGULATOR', documentNumber: null, lockedAt: iso(6), ancestor: null } }],
+            A: [{ type: 'LotLocked', schemaVersion: 2, data: { reason: 'hold', source: 'REGULATOR', documentNumber: null, lockedAt: iso(6), ancestor: TRACE_CODE } }],
+            B: [{ type: 'LotLocked', schemaVersion: 2, data: { reason: 'hold', source: 'REGULATOR', documentNumber: null, lockedAt: iso(6), ancestor: TRACE_CODE } }],
+            A1: [{ type: 'LotLocked', schemaVersion: 2, data: { reason: 'hold', source: 'REGULATOR', documentNumber: null, lockedAt: iso(6), ancestor: TRACE_CODE } }],
+          },
+          { locked: true },
+        );
+      const after = Object.fromEntries(Object.entries(lots).map(([tc, h]) => [tc, h.append(locked.lots.find((l) => l.traceCode === tc)!.events)]));
+      // A's lock is its ancestor's: unlocking A itself is refused; unlocking the root lifts it everywhere.
+      givenLots(after).when({ type: 'UnlockLot', traceCode: 'A', reason: 'A cleared', descendants: ['A1'] }, at(7)).thenThrows('LOT_NOT_LOCKED');
+      givenLots(after)
+        .when({ type: 'UnlockLot', traceCode: TRACE_CODE, reason: 'cleared', descendants: ['A', 'B', 'A1'] }, at(7))
+        .then(
+          {
+            [TRACE_CODE]: [{ type: 'LotUnlocked', schemaVersion: 2, data: { reason: 'cleared', unlockedAt: iso(7), ancestor: null } }],
+            A: [{ type: 'LotUnlocked', schemaVersion: 2, data: { reason: 'cleared', unlockedAt: iso(7), ancestor: TRACE_CODE } }],
+            B: [{ type: 'LotUnlocked', schemaVersion: 2, data: { reason: 'cleared', unlockedAt: iso(7), ancestor: TRACE_CODE } }],
+            A1: [{ type: 'LotUnlocked', schemaVersion: 2, data: { reason: 'cleared', unlockedAt: iso(7), ancestor: TRACE_CODE } }],
+          },
+          { locked: false },
+        );
+    });
+  });
+
+  describe('a POSITIVE test recalls the whole batch', () => {
+    it('locks the lot, reaches its descendants without a valid test, and recalls every lot of the batch (siblings and cousins)', () => {
+      // No papers anywhere: the test reaches A1 through A.
+      const root = atWarehouse(registered());
+      const first = splitInto(root, splitLot([{ traceCode: 'A', quantity: 10 }, { traceCode: 'B', quantity: 10 }], iso(4)), at(4));
+      const second = splitInto(first.children[0], splitLot([{ traceCode: 'A1', quantity: 4 }], iso(5), 'SPLIT-2'), at(5));
+      const lots = { [TRACE_CODE]: first.parent, A: second.parent, B: first.children[1], A1: second.children[0] };
+      const test = nucleicAcidTest('POSITIVE', { number: 'NAT-POS', issuedAt: iso(5), validUntil: null });
+      const recalled = (holder: string): LotEvent => ({
+        type: 'LotRecalled',
+        schemaVersion: 1,
+        data: { recallId: 'R-POS', origin: 'A', reason: 'nucleic-acid test NAT-POS of lot A is POSITIVE', source: 'POSITIVE_TEST', recalledAt: iso(6), holderFacilityId: holder },
+      });
+      givenLots(lots)
+        .when(
+          {
+            type: 'AttachDocument',
+            traceCode: 'A',
+            data: { document: test },
+            descendants: [{ traceCode: 'A1', viaParent: 'A' }],
+            batch: [TRACE_CODE, 'A', 'B', 'A1'],
+            recallId: 'R-POS',
+          },
+          at(6),
+        )
+        .then(
+          {
+            A: [
+              { type: 'DocumentAttached', schemaVersion: 2, data: { document: test, attachedAt: iso(6), source: null } },
+              {
+                type: 'LotLocked',
+                schemaVersion: 2,
+                data: { reason: 'nucleic-acid test NAT-POS is POSITIVE', source: 'POSITIVE_TEST', documentNumber: 'NAT-POS', lockedAt: iso(6), ancestor: null },
+              },
+              recalled(WAREHOUSE.id),
+            ],
+            A1: [{ type: 'DocumentAttached', schemaVersion: 2, data: { document: test, attachedAt: iso(6), source: { traceCode: 'A', viaParent: 'A' } } }, recalled(WAREHOUSE.id)],
+            [TRACE_CODE]: [recalled(WAREHOUSE.id)],
+            B: [recalled(WAREHOUSE.id)],
+          },
+          { locked: true, documentReached: 1, recall: { recallId: 'R-POS', lotsRecalled: 4 } },
+        );
+    });
+
+    it('the same POSITIVE test sent again decides nothing anywhere', () => {
+      const lot = registered();
+      const test = nucleicAcidTest('POSITIVE', { number: 'NAT-POS', issuedAt: iso(1), validUntil: null });
+      const command = { type: 'AttachDocument' as const, traceCode: TRACE_CODE, data: { document: test }, descendants: [], batch: [TRACE_CODE], recallId: 'R-1' };
+      const first = givenLots({ [TRACE_CODE]: lot }).when(command, at(2)).then({
+        [TRACE_CODE]: lotDecider
+          .decide({ type: 'AttachDocument', data: { document: test } }, lot.state, at(2))
+          .concat([
+            {
+              type: 'LotRecalled',
+              schemaVersion: 1,
+              data: { recallId: 'R-1', origin: TRACE_CODE, reason: `nucleic-acid test NAT-POS of lot ${TRACE_CODE} is POSITIVE`, source: 'POSITIVE_TEST', recalledAt: iso(2), holderFacilityId: lot.state.custody!.facilityId },
+            },
+          ]),
+      });
+      const after = lot.append(first.lots[0].events);
+      givenLots({ [TRACE_CODE]: after }).when({ ...command, recallId: 'R-2' }, at(3)).then({ [TRACE_CODE]: [] }, { locked: true, documentReached: 0, recall: null });
+    });
+  });
+
+  describe('ResolveViolation', () => {
+    it('reaches every descendant that inherited the violation, each naming the ancestor', () => {
+      const stray = atWarehouse().run(
+        { type: 'RecordScan', data: { ...scanCommand('stray'), facility: STORE, zoneId: null } },
+        at(3.5),
+      );
+      const { parent, children } = splitInto(stray, splitLot([{ traceCode: 'C', quantity: 1 }], iso(4)), at(4));
+      givenLots({ [TRACE_CODE]: parent, C: children[0] })
+        .when({ type: 'ResolveViolation', traceCode: TRACE_CODE, data: { violationId: 'stray.CUSTODY_GAP', reason: 'reviewed', correction: null }, descendants: ['C'] }, at(5))
+        .then(
+          {
+            [TRACE_CODE]: [{ type: 'ViolationResolved', schemaVersion: 1, data: { violationId: 'stray.CUSTODY_GAP', reason: 'reviewed', resolvedAt: iso(5), inheritedFrom: null } }],
+            C: [{ type: 'ViolationResolved', schemaVersion: 1, data: { violationId: 'stray.CUSTODY_GAP', reason: 'reviewed', resolvedAt: iso(5), inheritedFrom: TRACE_CODE } }],
+          },
+          { correctionId: null },
+        );
+    });
+  });
+
+  it('reads exactly the lots it names', () => {
+    expect(lotsRead({ type: 'SplitLot', traceCode: 'P', data: { splitId: 'S', children: [{ traceCode: 'A', quantity: 1 }], occurredAt: iso(1) }, by: regulatorOf() })).toEqual(['P', 'A']);
+    expect(lotsRead({ type: 'RecallLot', traceCode: 'P', recallId: 'R', reason: 'x', descendants: ['A', 'P', 'B'] })).toEqual(['P', 'A', 'B']);
+    expect(lotsRead({ type: 'DestroyLot', traceCode: 'P', reason: 'x' })).toEqual(['P']);
+  });
+});
+
+/** A scan command's fixed fields, for a SAMPLE with this id at hour 3.5. */
+const scanCommand = (scanId: string) => ({
+  scanId,
+  action: 'SAMPLE' as const,
+  toFacility: null,
+  occurredAt: iso(3.5),
+  vehicle: null,
+  quantity: null,
+  temperatureC: null,
+  temperatureLimits: DEFAULT_TEMPERATURE_LIMITS,
+});
+

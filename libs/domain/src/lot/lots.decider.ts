@@ -1,0 +1,223 @@
+import { Principal } from '../access/access.types';
+import { requireHeldByOperator } from '../access/lot-scope';
+import { FacilityRef } from '../facility/facility.types';
+import { conflict } from '../shared/domain-error';
+import { decideDocumentAttachment } from './document-attachment';
+import { AttachDocument, LockLot, RecallLot, RecordScan, RegisterLot, ResolveViolation, SplitLot, UnlockLot } from './lot.commands';
+import { lotDecider } from './lot.decider';
+import { LotEvent } from './lot.events';
+import { decideMerge, deriveSplitChildren } from './lot.genealogy';
+import { evolveLot, initialLotState, isLocked, LotState } from './lot.state';
+import { ComplianceFlagKind, LotPortion, TraceViolationKind } from './lot.types';
+
+/**
+ * Every lot command, naming every lot it reads. Commands that reach a
+ * family (a lock, a recall, a resolution, a document) carry the family the
+ * caller found in the genealogy; the caller loads and locks exactly
+ * `lotsRead(command)` and hands their states to `decideLots`.
+ */
+export type LotsCommand =
+  | { readonly type: 'RegisterLot'; readonly data: RegisterLot['data'] }
+  | { readonly type: 'RecordScan'; readonly traceCode: string; readonly data: RecordScan['data'] }
+  | {
+      readonly type: 'AttachDocument';
+      readonly traceCode: string;
+      readonly data: AttachDocument['data'];
+      /** Every descendant and the parent it came through (null: every one of its parents). */
+      readonly descendants: readonly { readonly traceCode: string; readonly viaParent: string | null }[];
+      /** The whole batch (every import lot it descends from and all their descendants), read when the result is POSITIVE. */
+      readonly batch: readonly string[];
+      readonly recallId: string;
+    }
+  | {
+      readonly type: 'SplitLot';
+      readonly traceCode: string;
+      readonly data: SplitLot['data'];
+      /** Who splits: an operator only lots held at its facilities. */
+      readonly by: Principal;
+    }
+  | {
+      readonly type: 'MergeLots';
+      readonly data: { readonly mergeId: string; readonly traceCode: string; readonly facility: FacilityRef; readonly occurredAt: string; readonly parents: readonly LotPortion[] };
+    }
+  | { readonly type: 'LockLot' | 'UnlockLot'; readonly traceCode: string; readonly reason: string; readonly descendants: readonly string[] }
+  | { readonly type: 'RecallLot'; readonly traceCode: string; readonly recallId: string; readonly reason: string; readonly descendants: readonly string[] }
+  | { readonly type: 'DestroyLot'; readonly traceCode: string; readonly reason: string }
+  | { readonly type: 'ResolveViolation'; readonly traceCode: string; readonly data: ResolveViolation['data']; readonly descendants: readonly string[] };
+
+/** What a command tells its caller beyond its events. */
+export interface LotsOutcomes {
+  RegisterLot: null;
+  RecordScan: { readonly violations: { kind: TraceViolationKind; message: string }[]; readonly flags: { flag: ComplianceFlagKind; message: string }[] };
+  AttachDocument: { readonly locked: boolean; readonly documentReached: number; readonly recall: { recallId: string; lotsRecalled: number } | null };
+  SplitLot: { readonly remaining: number };
+  MergeLots: { readonly quantity: number; readonly parents: { traceCode: string; quantity: number; remaining: number }[] };
+  LockLot: { readonly locked: boolean };
+  UnlockLot: { readonly locked: boolean };
+  RecallLot: { readonly recallId: string };
+  DestroyLot: null;
+  ResolveViolation: { readonly correctionId: string | null };
+}
+
+export type LotsOutcome<C extends LotsCommand> = LotsOutcomes[C['type']];
+
+/** The lots a command decides about, with their events (none: left as they are, their versions still checked), and its outcome. */
+export interface LotsDecision<O> {
+  readonly lots: readonly { readonly traceCode: string; readonly events: readonly LotEvent[] }[];
+  readonly outcome: O;
+}
+
+/** Every lot the command reads: what the caller loads and locks before deciding. */
+export const lotsRead = (command: LotsCommand): string[] => {
+  switch (command.type) {
+    case 'RegisterLot':
+      return [command.data.traceCode];
+    case 'RecordScan':
+    case 'DestroyLot':
+      return [command.traceCode];
+    case 'AttachDocument':
+      return [...new Set([command.traceCode, ...command.descendants.map((d) => d.traceCode), ...command.batch])];
+    case 'SplitLot':
+      return [command.traceCode, ...command.data.children.map((c) => c.traceCode)];
+    case 'MergeLots':
+      return [command.data.traceCode, ...command.data.parents.map((p) => p.traceCode)];
+    case 'LockLot':
+    case 'UnlockLot':
+    case 'RecallLot':
+    case 'ResolveViolation':
+      return [...new Set([command.traceCode, ...command.descendants])];
+  }
+};
+
+type States = ReadonlyMap<string, LotState>;
+const stateOf = (lots: States, traceCode: string): LotState => lots.get(traceCode) ?? initialLotState();
+
+/** One lot's command on its own, as the single-lot decider decides it. */
+const single = (traceCode: string, events: LotEvent[]) => [{ traceCode, events }];
+
+/** The lot gets `onTarget`, every descendant `onDescendant`: each lot its own events. */
+const overFamily = <C extends Parameters<typeof lotDecider.decide>[0]>(
+  lots: States,
+  traceCode: string,
+  descendants: readonly string[],
+  onTarget: C,
+  onDescendant: C,
+  now: Date,
+) =>
+  [...new Set([traceCode, ...descendants])].map((tc) => ({
+    traceCode: tc,
+    events: lotDecider.decide(tc === traceCode ? onTarget : onDescendant, stateOf(lots, tc), now),
+  }));
+
+/**
+ * The one decider of every lot command, over the states of every lot it
+ * reads: pure, so a split, a merge, a recall reaching ten thousand lots and a
+ * positive test recalling its batch are all decided (and tested) here, and
+ * the application only loads, calls this, and appends.
+ */
+export const decideLots = <C extends LotsCommand>(command: C, lots: States, now: Date): LotsDecision<LotsOutcome<C>> =>
+  decide(command, lots, now) as LotsDecision<LotsOutcome<C>>;
+
+const decide = (command: LotsCommand, lots: States, now: Date): LotsDecision<LotsOutcomes[LotsCommand['type']]> => {
+  switch (command.type) {
+    case 'RegisterLot': {
+      const tc = command.data.traceCode;
+      return { lots: single(tc, lotDecider.decide({ type: 'RegisterLot', data: command.data }, stateOf(lots, tc), now)), outcome: null };
+    }
+    case 'RecordScan': {
+      const events = lotDecider.decide({ type: 'RecordScan', data: command.data }, stateOf(lots, command.traceCode), now);
+      return {
+        lots: single(command.traceCode, events),
+        outcome: {
+          violations: events.flatMap((e) => (e.type === 'TraceViolationRecorded' ? [{ kind: e.data.kind, message: e.data.message }] : [])),
+          flags: events.flatMap((e) => (e.type === 'ComplianceFlagRaised' ? [{ flag: e.data.flag, message: e.data.message }] : [])),
+        },
+      };
+    }
+    case 'AttachDocument': {
+      const decision = decideDocumentAttachment(
+        {
+          traceCode: command.traceCode,
+          command: { type: 'AttachDocument', data: command.data },
+          lots,
+          descendants: command.descendants,
+          batch: command.batch,
+          recallId: command.recallId,
+        },
+        now,
+      );
+      return {
+        lots: decision.lots,
+        outcome: {
+          locked: decision.locked,
+          documentReached: decision.lots.filter((l) => l.traceCode !== command.traceCode && l.events.some((e) => e.type === 'DocumentAttached')).length,
+          recall: decision.recall,
+        },
+      };
+    }
+    case 'SplitLot': {
+      const parent = stateOf(lots, command.traceCode);
+      requireHeldByOperator(command.by, parent);
+      const parentEvents = lotDecider.decide({ type: 'SplitLot', data: command.data }, parent, now);
+      for (const c of command.data.children) {
+        if (stateOf(lots, c.traceCode).registered) throw conflict('LOT_EXISTS', `lot ${c.traceCode} is already registered`, { traceCode: c.traceCode });
+      }
+      const split = parentEvents.find((e) => e.type === 'LotSplit');
+      const children = split ? deriveSplitChildren(parent, split.data) : [];
+      return {
+        lots: [{ traceCode: command.traceCode, events: parentEvents }, ...children.map((child) => ({ traceCode: child.data.traceCode, events: [child as LotEvent] }))],
+        outcome: { remaining: parentEvents.reduce(evolveLot, parent).quantity!.remaining },
+      };
+    }
+    case 'MergeLots': {
+      const d = command.data;
+      const into = stateOf(lots, d.traceCode);
+      const decision = decideMerge(
+        { mergeId: d.mergeId, traceCode: d.traceCode, facility: d.facility, occurredAt: d.occurredAt, parents: d.parents.map((portion) => ({ portion: { ...portion }, state: stateOf(lots, portion.traceCode) })) },
+        into,
+        now,
+      );
+      return {
+        lots: [...decision.parents, { traceCode: d.traceCode, events: decision.child }],
+        outcome: {
+          quantity: decision.child.reduce(evolveLot, into).quantity!.initial,
+          parents: decision.parents.map((p) => ({
+            traceCode: p.traceCode,
+            quantity: d.parents.find((x) => x.traceCode === p.traceCode)!.quantity,
+            remaining: p.events.reduce(evolveLot, stateOf(lots, p.traceCode)).quantity!.remaining,
+          })),
+        },
+      };
+    }
+    case 'LockLot':
+    case 'UnlockLot': {
+      const type = command.type;
+      const onTarget = { type, data: { reason: command.reason } } as LockLot | UnlockLot;
+      const onDescendant = { type, data: { reason: command.reason, ancestor: command.traceCode } } as LockLot | UnlockLot;
+      const decided = overFamily(lots, command.traceCode, command.descendants, onTarget, onDescendant, now);
+      const target = decided.find((l) => l.traceCode === command.traceCode)!;
+      // Still locked after an unlock when an ancestor's lock also reaches it.
+      return { lots: decided, outcome: { locked: isLocked(target.events.reduce(evolveLot, stateOf(lots, command.traceCode))) } };
+    }
+    case 'RecallLot': {
+      const recall: RecallLot = { type: 'RecallLot', data: { recallId: command.recallId, origin: command.traceCode, reason: command.reason, source: 'REGULATOR' } };
+      return { lots: overFamily(lots, command.traceCode, command.descendants, recall, recall, now), outcome: { recallId: command.recallId } };
+    }
+    case 'DestroyLot':
+      return {
+        lots: single(command.traceCode, lotDecider.decide({ type: 'DestroyLot', data: { reason: command.reason } }, stateOf(lots, command.traceCode), now)),
+        outcome: null,
+      };
+    case 'ResolveViolation': {
+      const onTarget: ResolveViolation = { type: 'ResolveViolation', data: command.data };
+      const onDescendant: ResolveViolation = {
+        type: 'ResolveViolation',
+        data: { violationId: command.data.violationId, reason: command.data.reason, correction: null, inheritedFrom: command.traceCode },
+      };
+      return {
+        lots: overFamily(lots, command.traceCode, command.descendants, onTarget, onDescendant, now),
+        outcome: { correctionId: command.data.correction?.correctionId ?? null },
+      };
+    }
+  }
+};
