@@ -177,18 +177,18 @@ describe('PostgreSQL event store (integration, real PostgreSQL)', () => {
         .append('stream-idem', [event(1)], {
           streamType: 'test',
           expectedVersion: 0,
-          idempotency: { key: 'k-1', requestHash: 'h', respond: (r) => ({ status: 201, body: { position: r.position } }) },
+          idempotency: { key: 'k-1', requestHash: 'h', record: (r) => ({ position: r.position }) },
         })
         .catch((e: unknown) => e);
     const outcomes = await Promise.all([attempt(), attempt(), attempt()]);
     const answers = outcomes.map((o) => {
       if (o instanceof WrongExpectedVersionError) return 'conflict';
-      return (o as { response?: unknown }).response;
+      return (o as { recorded?: unknown }).recorded;
     });
     // Exactly one append happened; the others either replayed its answer or lost the version race.
     expect((await store.readStream('stream-idem')).events).toHaveLength(1);
-    const stored = await store.findResponse('k-1', 'h');
-    expect(stored).toEqual({ status: 201, body: { position: expect.any(Number) } });
+    const stored = await store.findRecorded('k-1', 'h');
+    expect(stored).toEqual({ position: expect.any(Number) });
     for (const a of answers) if (a !== 'conflict') expect(a).toEqual(stored);
   });
 

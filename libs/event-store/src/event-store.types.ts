@@ -54,17 +54,17 @@ export interface AppendResult {
   readonly events: StoredEvent[];
 }
 
-/** A command's first answer, kept under its idempotency key so a retry gets it back. */
-export interface StoredResponse<T = unknown> {
-  readonly status: number;
-  readonly body: T;
-}
-
+/**
+ * A command's idempotency key: the same key with the same request replays
+ * the first command's recorded result (plain JSON the store does not read);
+ * the same key with another request is refused (IdempotencyKeyReusedError).
+ */
 export interface IdempotencyOptions<T> {
   readonly key: string;
-  /** Hash of the request; the same key with another request is a client bug, answered 409. */
+  /** Hash of the request. */
   readonly requestHash: string;
-  readonly respond: (result: AppendResult) => StoredResponse<T>;
+  /** What to record for a retry, from what was appended. */
+  readonly record: (result: AppendResult) => T;
 }
 
 export interface AppendOptions<T> {
@@ -94,20 +94,20 @@ export interface AppendManyOptions<T> {
   readonly idempotency?: {
     readonly key: string;
     readonly requestHash: string;
-    readonly respond: (result: AppendManyResult) => StoredResponse<T>;
+    readonly record: (result: AppendManyResult) => T;
   };
 }
 
 export type AppendManyOutcome<T> =
-  | { readonly kind: 'appended'; readonly result: AppendManyResult; readonly response?: StoredResponse<T> }
-  | { readonly kind: 'replayed'; readonly response: StoredResponse<T> };
+  | { readonly kind: 'appended'; readonly result: AppendManyResult; readonly recorded?: T }
+  | { readonly kind: 'replayed'; readonly recorded: T };
 
 /** Runs inside every append's transaction (Marten's "inline projection"): for indexes commands must read consistently. */
 export type InlineProjection = (events: readonly StoredEvent[], manager: import('typeorm').EntityManager) => Promise<void>;
 
 export type AppendOutcome<T> =
-  | { readonly kind: 'appended'; readonly result: AppendResult; readonly response?: StoredResponse<T> }
-  | { readonly kind: 'replayed'; readonly response: StoredResponse<T> };
+  | { readonly kind: 'appended'; readonly result: AppendResult; readonly recorded?: T }
+  | { readonly kind: 'replayed'; readonly recorded: T };
 
 /** A subscription's position: the pair it has processed up to, in (transaction id, global position) order. */
 export interface Checkpoint {

@@ -21,6 +21,7 @@ import { IdempotencyKeyEntity } from './entities/idempotency-key.entity';
 import { SubscriptionCheckpointEntity } from './entities/subscription-checkpoint.entity';
 import { CreateEventStore1764400000000 } from './migrations/1764400000000-create-event-store';
 import { ChainEventHashes1764400006000 } from './migrations/1764400006000-chain-event-hashes';
+import { IdempotencyResult1764400011000 } from './migrations/1764400011000-idempotency-result';
 
 export const EVENT_STORE_ENTITIES = [EventEntity, StreamEntity, IdempotencyKeyEntity, SubscriptionCheckpointEntity];
-export const EVENT_STORE_MIGRATIONS = [CreateEventStore1764400000000, ChainEventHashes1764400006000];
+export const EVENT_STORE_MIGRATIONS = [CreateEventStore1764400000000, ChainEventHashes1764400006000, IdempotencyResult1764400011000];

@@ -14,7 +14,6 @@ import {
   StreamAppend,
   NewEvent,
   StoredEvent,
-  StoredResponse,
   StreamSlice,
 } from './event-store.types';
 import { AppendSignal } from './append-signal';
@@ -95,25 +94,26 @@ export class PostgresEventStore {
     return { streamId, version: events.length ? events[events.length - 1].version : 0, events };
   }
 
-  async findResponse<T>(key: string, requestHash: string): Promise<StoredResponse<T> | null> {
-    const rows: { request_hash: string; response: StoredResponse<T> }[] = await this.dataSource.query(
-      `SELECT request_hash, response FROM idempotency_keys WHERE key = $1`,
+  /** The result recorded under an idempotency key, if any (IdempotencyKeyReusedError when the request differs). */
+  async findRecorded<T>(key: string, requestHash: string): Promise<T | null> {
+    const rows: { request_hash: string; result: T }[] = await this.dataSource.query(
+      `SELECT request_hash, result FROM idempotency_keys WHERE key = $1`,
       [key],
     );
     if (rows.length === 0) return null;
     if (rows[0].request_hash !== requestHash) throw new IdempotencyKeyReusedError(key);
-    return rows[0].response;
+    return rows[0].result;
   }
 
   /**
    * Appends to one stream in its own transaction. When the idempotency key was
-   * used by a transaction that committed first, answers with that one's stored response.
+   * used by a transaction that committed first, answers with the result that one recorded.
    */
   async append<T>(streamId: string, events: readonly NewEvent[], options: AppendOptions<T>): Promise<AppendOutcome<T>> {
     const outcome = await this.appendMany<T>([{ streamId, streamType: options.streamType, expectedVersion: options.expectedVersion, events }], {
-      idempotency: options.idempotency && { ...options.idempotency, respond: (r) => options.idempotency!.respond(r.streams[0]) },
+      idempotency: options.idempotency && { ...options.idempotency, record: (r) => options.idempotency!.record(r.streams[0]) },
     });
-    return outcome.kind === 'replayed' ? outcome : { kind: 'appended', result: outcome.result.streams[0], response: outcome.response };
+    return outcome.kind === 'replayed' ? outcome : { kind: 'appended', result: outcome.result.streams[0], recorded: outcome.recorded };
   }
 
   /** The single-stream append inside a caller's transaction (tests use this to hold a transaction open). */
@@ -121,9 +121,9 @@ export class PostgresEventStore {
     const outcome = await this.appendManyWithin<T>(
       manager,
       [{ streamId, streamType: options.streamType, expectedVersion: options.expectedVersion, events }],
-      { idempotency: options.idempotency && { ...options.idempotency, respond: (r) => options.idempotency!.respond(r.streams[0]) } },
+      { idempotency: options.idempotency && { ...options.idempotency, record: (r) => options.idempotency!.record(r.streams[0]) } },
     );
-    return outcome.kind === 'replayed' ? outcome : { kind: 'appended', result: outcome.result.streams[0], response: outcome.response };
+    return outcome.kind === 'replayed' ? outcome : { kind: 'appended', result: outcome.result.streams[0], recorded: outcome.recorded };
   }
 
   /**
@@ -137,8 +137,8 @@ export class PostgresEventStore {
       return outcome;
     } catch (e) {
       if (options.idempotency && isUniqueViolation(e, 'idempotency_keys_pkey')) {
-        const response = await this.findResponse<T>(options.idempotency.key, options.idempotency.requestHash);
-        if (response) return { kind: 'replayed', response };
+        const recorded = await this.findRecorded<T>(options.idempotency.key, options.idempotency.requestHash);
+        if (recorded) return { kind: 'replayed', recorded };
       }
       throw e;
     }
@@ -148,13 +148,13 @@ export class PostgresEventStore {
     const { idempotency } = options;
     await manager.query('SELECT pg_advisory_xact_lock_shared($1)', [APPEND_LOCK]);
     if (idempotency) {
-      const rows: { request_hash: string; response: StoredResponse<T> }[] = await manager.query(
-        `SELECT request_hash, response FROM idempotency_keys WHERE key = $1`,
+      const rows: { request_hash: string; result: T }[] = await manager.query(
+        `SELECT request_hash, result FROM idempotency_keys WHERE key = $1`,
         [idempotency.key],
       );
       if (rows.length > 0) {
         if (rows[0].request_hash !== idempotency.requestHash) throw new IdempotencyKeyReusedError(idempotency.key);
-        return { kind: 'replayed', response: rows[0].response };
+        return { kind: 'replayed', recorded: rows[0].result };
       }
     }
 
@@ -245,12 +245,12 @@ export class PostgresEventStore {
     };
 
     if (!idempotency) return { kind: 'appended', result };
-    const response = idempotency.respond(result);
+    const recorded = idempotency.record(result);
     await manager.query(
-      `INSERT INTO idempotency_keys (key, request_hash, stream_id, response) VALUES ($1, $2, $3, $4::jsonb)`,
-      [idempotency.key, idempotency.requestHash, appends[0]?.streamId ?? '', JSON.stringify(response)],
+      `INSERT INTO idempotency_keys (key, request_hash, stream_id, result) VALUES ($1, $2, $3, $4::jsonb)`,
+      [idempotency.key, idempotency.requestHash, appends[0]?.streamId ?? '', JSON.stringify(recorded)],
     );
-    return { kind: 'appended', result, response };
+    return { kind: 'appended', result, recorded };
   }
 
   /** One multi-row INSERT per chunk (PostgreSQL allows 65535 parameters a statement). */

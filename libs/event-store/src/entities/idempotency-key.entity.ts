@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** A command's first answer under its client-chosen key (e.g. a scan id). */
+/** A command's first result under its client-chosen key (e.g. a scan id), for its retries. */
 @Entity({ name: 'idempotency_keys' })
 export class IdempotencyKeyEntity {
   @PrimaryColumn({ type: 'text' })
@@ -13,7 +13,7 @@ export class IdempotencyKeyEntity {
   streamId: string;
 
   @Column({ type: 'jsonb' })
-  response: unknown;
+  result: unknown;
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
