@@ -60,7 +60,7 @@ export const runKeysCli = async (argv: readonly string[], databaseUrl: string, m
       new AppendSignal(),
       createInlineProjections().map((p) => (events, manager) => p.apply(events, manager)),
     );
-    const executor = new CommandExecutor(store, new KeyedMutex());
+    const executor = new CommandExecutor(store, new KeyedMutex(), dataSource);
     const context = systemContext('system:keys-cli', `keys CLI (${userInfo().username})`);
     if (verb === 'create' && rest.length === 0) {
       const request = plainToInstance(IssueKeyRequestDto, {
@@ -72,8 +72,8 @@ export const runKeysCli = async (argv: readonly string[], databaseUrl: string, m
       if (errors.length > 0) {
         return { exitCode: 2, stdout, stderr: [...errors.flatMap((e) => Object.values(e.constraints ?? {})), USAGE] };
       }
-      const handler = new IssueKeyHandler(executor, new FacilityRepository(executor, store));
-      const { body } = await handler.execute(new IssueKeyCommand(request, context));
+      const handler = new IssueKeyHandler(executor, new FacilityRepository(store));
+      const body = await handler.execute(new IssueKeyCommand(request, context));
       stderr.push(`issued ${body.role} key ${body.id} (${body.name}${body.facilityIds.length ? `, facilities ${body.facilityIds.join(', ')}` : ''}); its token, shown once:`);
       stdout.push(body.token);
       return { exitCode: 0, stdout, stderr };
@@ -86,7 +86,7 @@ export const runKeysCli = async (argv: readonly string[], databaseUrl: string, m
       return { exitCode: 0, stdout, stderr };
     }
     if (verb === 'revoke' && rest.length === 1) {
-      const { body } = await new RevokeKeyHandler(executor).execute(new RevokeKeyCommand(rest[0], context));
+      const body = await new RevokeKeyHandler(executor).execute(new RevokeKeyCommand(rest[0], context));
       stdout.push(`revoked ${body.id} at ${body.revokedAt}`);
       return { exitCode: 0, stdout, stderr };
     }

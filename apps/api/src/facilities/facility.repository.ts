@@ -1,21 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { FacilityRef, facilityDecider, facilityStreamId, fold, notFound, toFacilityEvent } from '@app/domain';
+import { FacilityRef, fold, notFound } from '@app/domain';
 import { PostgresEventStore } from '@app/event-store';
-import { CommandExecutor } from '../common/commands/command-executor';
+import { FACILITY } from '../common/commands/aggregates';
+
+type Facility = FacilityRef & { name: string; registeredAt: string; version: number };
 
 /** Facilities read straight from their streams: the command side never trusts a read model. */
 @Injectable()
 export class FacilityRepository {
-  constructor(
-    @Inject(CommandExecutor) private readonly executor: CommandExecutor,
-    @Inject(PostgresEventStore) private readonly store: PostgresEventStore,
-  ) {}
+  constructor(@Inject(PostgresEventStore) private readonly store: PostgresEventStore) {}
 
-  async find(id: string) {
-    const { state, version } = await this.executor.load(facilityStreamId(id), facilityDecider, (e) =>
-      toFacilityEvent(e.type, e.schemaVersion, e.data),
-    );
-    return state.facility ? { ...state.facility, version } : null;
+  async find(id: string): Promise<Facility | null> {
+    const slice = await this.store.readStream(FACILITY.streamId(id));
+    const state = fold(FACILITY.evolve, FACILITY.initialState(), slice.events.map(FACILITY.toEvent));
+    return state.facility ? { ...state.facility, version: slice.version } : null;
   }
 
   async get(id: string, field: string): Promise<FacilityRef> {
@@ -26,10 +24,10 @@ export class FacilityRepository {
 
   /** Every registered facility among `ids`, in one read. */
   async findMany(ids: readonly string[]): Promise<Map<string, FacilityRef & { name: string }>> {
-    const slices = await this.store.readStreams([...new Set(ids)].map(facilityStreamId));
+    const slices = await this.store.readStreams([...new Set(ids)].map(FACILITY.streamId));
     const found = new Map<string, FacilityRef & { name: string }>();
     for (const slice of slices.values()) {
-      const f = fold(facilityDecider.evolve, facilityDecider.initialState(), slice.events.map((e) => toFacilityEvent(e.type, e.schemaVersion, e.data))).facility;
+      const f = fold(FACILITY.evolve, FACILITY.initialState(), slice.events.map(FACILITY.toEvent)).facility;
       if (f) found.set(f.id, { id: f.id, name: f.name, type: f.type, zones: f.zones });
     }
     return found;

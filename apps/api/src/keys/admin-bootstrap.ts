@@ -48,7 +48,7 @@ export class AdminBootstrap implements OnApplicationBootstrap {
       await writeFile(`${file}.tmp`, `${token}\n`, { mode: 0o600 });
       await rename(`${file}.tmp`, file);
       try {
-        const { body } = await this.issue.execute(
+        const body = await this.issue.execute(
           new IssueKeyCommand({ name: 'first-start admin', role: 'ADMIN' }, systemContext('system:first-start', 'first start'), token),
         );
         this.logger.log(`no ADMIN key existed: issued key ${body.id}; its token is in ${file} (mode 0600)`);

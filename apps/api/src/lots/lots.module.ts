@@ -12,13 +12,12 @@ import { MergeLotsHttpController } from './commands/merge-lots/merge-lots.http.c
 import { RecallLotHandler } from './commands/recall-lot/recall-lot.handler';
 import { SplitLotHandler } from './commands/split-lot/split-lot.handler';
 import { SplitLotHttpController } from './commands/split-lot/split-lot.http.controller';
-import { LotBatchExecutor } from './lot-batch.executor';
 import { ResolveViolationHandler } from './commands/resolve-violation/resolve-violation.handler';
 import { ResolveViolationHttpController } from './commands/resolve-violation/resolve-violation.http.controller';
 import { ListLotsHandler } from './queries/list-lots/list-lots.handler';
 import { TraceLotHandler } from './queries/trace-lot/trace-lot.handler';
 import { RegulatorActionsHttpController } from './regulator-actions.http.controller';
-import { LotCommandRunner } from './lot-command.runner';
+import { LotCommands } from './lot-commands';
 import { LotQueriesHttpController } from './lot-queries.http.controller';
 import { LotReadRepository } from './lot-read.repository';
 import { GetLotHistoryHandler } from './queries/get-lot-history/get-lot-history.handler';
@@ -37,8 +36,7 @@ import { GetSaleEligibilityHandler } from './queries/get-sale-eligibility/get-sa
     LotQueriesHttpController,
   ],
   providers: [
-    LotCommandRunner,
-    LotBatchExecutor,
+    LotCommands,
     LotReadRepository,
     SplitLotHandler,
     MergeLotsHandler,
@@ -55,6 +53,6 @@ import { GetSaleEligibilityHandler } from './queries/get-sale-eligibility/get-sa
     GetLotHistoryHandler,
     GetSaleEligibilityHandler,
   ],
-  exports: [LotCommandRunner],
+  exports: [LotCommands],
 })
 export class LotsModule {}

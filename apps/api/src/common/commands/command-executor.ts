@@ -1,37 +1,55 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Decider, DomainEvent, fold } from '@app/domain';
-import {
-  AppendResult,
-  EventMetadata,
-  PostgresEventStore,
-  StoredEvent,
-  StoredResponse,
-  WrongExpectedVersionError,
-} from '@app/event-store';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { DomainEvent } from '@app/domain';
+import { AppendManyResult, EventMetadata, PostgresEventStore, StreamAppend, WrongExpectedVersionError } from '@app/event-store';
 import { concurrencyConflict } from '../http/api-errors';
+import { Aggregate } from './aggregates';
 import { KeyedMutex } from './keyed-mutex';
 
-export interface ExecuteArgs<C, E extends DomainEvent, S, T> {
-  readonly streamId: string;
-  readonly streamType: string;
-  readonly decider: Decider<C, E, S>;
-  readonly toEvent: (stored: StoredEvent) => E;
-  readonly command: C;
+/** Loads the states of these keys and locks their streams until the command's transaction ends. */
+export type Loader<S> = (keys: readonly string[]) => Promise<ReadonlyMap<string, S>>;
+
+/** What a command decided: events per stream (none: the stream is left as it is) and what the caller is told. */
+export interface Decision<E, O> {
+  readonly streams: readonly { readonly key: string; readonly events: readonly E[] }[];
+  readonly outcome: O;
+}
+
+export interface CommandRun<S, E extends DomainEvent, O> {
+  readonly aggregate: Aggregate<S, E>;
+  /** The key most commands contend on: queued in-process behind the others on it. */
+  readonly primary: string;
+  /** Loads what it reads (every key it loads stays locked) and decides, inside the command's transaction. */
+  readonly decide: (load: Loader<S>, tx: EntityManager, now: Date) => Promise<Decision<E, O>>;
   readonly metadata: EventMetadata;
-  /** A client-chosen key (e.g. a scan id): a retry returns the first answer without deciding again. */
+  /** A client-chosen key (a scan id): a retry gets the first result back without deciding again. */
   readonly idempotency?: { readonly key: string; readonly requestHash: string };
-  /** Builds the answer; `after` is the aggregate's state with the decided events applied. */
-  readonly respond: (result: AppendResult, decided: readonly E[], after: S) => StoredResponse<T>;
 }
 
-export interface ExecuteOutcome<T> {
-  readonly response: StoredResponse<T>;
-  readonly replayed: boolean;
+/** A command's result in the domain's terms; also what a retry of it gets back. */
+export interface CommandResult<O> {
+  readonly outcome: O;
+  /** The highest global position written (or the first stream's last one): pass it as ?atLeast=. */
+  readonly position: number;
+  readonly streams: readonly { readonly key: string; readonly version: number; readonly events: readonly { readonly type: string; readonly version: number }[] }[];
 }
 
-/** Optimistic retries when another process appended first; with jittered exponential backoff this rides out heavy contention. */
+/** What the command did; `legacy` is an answer recorded by code from before results were (an HTTP status and body). */
+export type Executed<O> =
+  | { readonly kind: 'executed'; readonly result: CommandResult<O>; readonly replayed: boolean }
+  | { readonly kind: 'legacy'; readonly status: number; readonly body: unknown };
+
+/** Optimistic retries when another process created a stream first or two commands locked in crossed order. */
 const MAX_ATTEMPTS = 12;
 const backoffMs = (attempt: number): number => Math.random() * Math.min(250, 5 * 2 ** attempt);
+const DEADLOCK = '40P01';
+const codeOf = (e: unknown): string | undefined => {
+  const err = e as { code?: string; driverError?: { code?: string } };
+  return err?.driverError?.code ?? err?.code;
+};
+const isIdempotencyRace = (e: unknown): boolean =>
+  codeOf(e) === '23505' && (e as { driverError?: { constraint?: string } })?.driverError?.constraint === 'idempotency_keys_pkey';
 
 /** When a domain event carries its real-world time, the envelope's occurredAt is that time. */
 const occurredAtOf = (event: DomainEvent): string | undefined => {
@@ -40,54 +58,88 @@ const occurredAtOf = (event: DomainEvent): string | undefined => {
   return typeof t === 'string' ? t : undefined;
 };
 
+const resultOf = <O>(outcome: O, keyOf: (streamId: string) => string, appended: AppendManyResult): CommandResult<O> => ({
+  outcome,
+  position: appended.position,
+  streams: appended.streams.map((s) => ({ key: keyOf(s.streamId), version: s.nextVersion, events: s.events.map((e) => ({ type: e.type, version: e.version })) })),
+});
+
+const toExecuted = <O>(recorded: unknown, replayed: boolean): Executed<O> => {
+  const r = recorded as { status?: unknown; body?: unknown; outcome?: unknown };
+  if (!('outcome' in (r ?? {})) && typeof r?.status === 'number') return { kind: 'legacy', status: r.status, body: r.body };
+  return { kind: 'executed', result: recorded as CommandResult<O>, replayed };
+};
+
 /**
- * Load -> decide -> append, the only way commands change state. Rules live in
- * the decider; this retries on a concurrent append (commands are re-decided on
- * fresh state) and keeps each command's first answer for its retries.
+ * The one way commands change state, for one stream or thousands: load and
+ * lock what the decision reads (in one order, so overlapping commands cannot
+ * deadlock for long), decide with the pure domain, append every stream in the
+ * same transaction, record the result under the idempotency key. A stream
+ * created by another process meanwhile, or crossed locks, retry with backoff;
+ * a retry of the same request gets the first result.
  */
 @Injectable()
 export class CommandExecutor {
   constructor(
     @Inject(PostgresEventStore) private readonly store: PostgresEventStore,
     @Inject(KeyedMutex) private readonly mutex: KeyedMutex,
+    @InjectDataSource() @Inject(DataSource) private readonly dataSource: DataSource,
   ) {}
 
-  async execute<C, E extends DomainEvent, S, T>(args: ExecuteArgs<C, E, S, T>): Promise<ExecuteOutcome<T>> {
-    return this.mutex.run(args.streamId, async () => {
-      if (args.idempotency) {
-        const earlier = await this.store.findResponse<T>(args.idempotency.key, args.idempotency.requestHash);
-        if (earlier) return { response: earlier, replayed: true };
-      }
-      for (let attempt = 1; ; attempt++) {
-        const slice = await this.store.readStream(args.streamId);
-        const state = fold(args.decider.evolve, args.decider.initialState(), slice.events.map(args.toEvent));
-        const decided = args.decider.decide(args.command, state, new Date());
-        const after = decided.reduce(args.decider.evolve, state);
-        try {
-          const outcome = await this.store.append(
-            args.streamId,
-            decided.map((e) => ({ type: e.type, schemaVersion: e.schemaVersion, data: e.data, metadata: args.metadata, occurredAt: occurredAtOf(e) })),
-            {
-              streamType: args.streamType,
-              expectedVersion: slice.version,
-              idempotency: args.idempotency && { ...args.idempotency, respond: (r) => args.respond(r, decided, after) },
-            },
-          );
-          if (outcome.kind === 'replayed') return { response: outcome.response, replayed: true };
-          return { response: outcome.response ?? args.respond(outcome.result, decided, after), replayed: false };
-        } catch (e) {
-          if (!(e instanceof WrongExpectedVersionError)) throw e;
-          if (attempt >= MAX_ATTEMPTS) throw concurrencyConflict(args.streamId, attempt);
-          // Another process wrote first: back off a little, then decide again on fresh state.
-          await new Promise((r) => setTimeout(r, backoffMs(attempt)));
-        }
-      }
-    });
+  execute<S, E extends DomainEvent, O>(run: CommandRun<S, E, O>): Promise<Executed<O>> {
+    return this.mutex.run(run.aggregate.streamId(run.primary), () => this.attempt(run));
   }
 
-  /** The current state of a stream, for validations that need another aggregate (e.g. a facility). */
-  async load<E extends DomainEvent, S>(streamId: string, decider: Pick<Decider<never, E, S>, 'evolve' | 'initialState'>, toEvent: (s: StoredEvent) => E): Promise<{ state: S; version: number }> {
-    const slice = await this.store.readStream(streamId);
-    return { state: fold(decider.evolve, decider.initialState(), slice.events.map(toEvent)), version: slice.version };
+  private async attempt<S, E extends DomainEvent, O>(run: CommandRun<S, E, O>): Promise<Executed<O>> {
+    const { aggregate, idempotency } = run;
+    if (idempotency) {
+      const earlier = await this.store.findRecorded(idempotency.key, idempotency.requestHash);
+      if (earlier) return toExecuted<O>(earlier, true);
+    }
+    const keyOf = new Map<string, string>();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const done = await this.dataSource.transaction(async (tx) => {
+          const loaded = new Map<string, { state: S; version: number }>();
+          const load: Loader<S> = async (keys) => {
+            const missing = [...new Set(keys)].filter((k) => !loaded.has(k)).sort();
+            const ids = missing.map(aggregate.streamId);
+            await this.store.lockStreams(ids, tx);
+            const slices = await this.store.readStreams(ids, tx);
+            for (const key of missing) {
+              const slice = slices.get(aggregate.streamId(key))!;
+              const state = slice.events.reduce((s, e) => aggregate.evolve(s, aggregate.toEvent(e)), aggregate.initialState());
+              loaded.set(key, { state, version: slice.version });
+            }
+            return new Map(keys.map((k) => [k, loaded.get(k)!.state]));
+          };
+          const decision = await run.decide(load, tx, new Date());
+          const appends: StreamAppend[] = decision.streams.map((s) => {
+            const streamId = aggregate.streamId(s.key);
+            keyOf.set(streamId, s.key);
+            return {
+              streamId,
+              streamType: aggregate.streamType,
+              expectedVersion: loaded.get(s.key)?.version ?? 0,
+              events: s.events.map((e) => ({ type: e.type, schemaVersion: e.schemaVersion, data: e.data, metadata: run.metadata, occurredAt: occurredAtOf(e) })),
+            };
+          });
+          const record = (r: AppendManyResult) => resultOf(decision.outcome, (id) => keyOf.get(id) ?? id, r);
+          const appended = await this.store.appendManyWithin(tx, appends, { idempotency: idempotency && { ...idempotency, record } });
+          return { appended, record };
+        });
+        if (done.appended.kind === 'replayed') return toExecuted<O>(done.appended.recorded, true);
+        if (done.appended.result.events.length > 0) this.store.appended.notify();
+        return { kind: 'executed', result: done.appended.recorded ?? done.record(done.appended.result), replayed: false };
+      } catch (e) {
+        if (idempotency && isIdempotencyRace(e)) {
+          const earlier = await this.store.findRecorded(idempotency.key, idempotency.requestHash);
+          if (earlier) return toExecuted<O>(earlier, true);
+        }
+        if (!(e instanceof WrongExpectedVersionError) && codeOf(e) !== DEADLOCK) throw e;
+        if (attempt >= MAX_ATTEMPTS) throw concurrencyConflict(e instanceof WrongExpectedVersionError ? e.streamId : run.primary, attempt);
+        await new Promise((r) => setTimeout(r, backoffMs(attempt)));
+      }
+    }
   }
 }

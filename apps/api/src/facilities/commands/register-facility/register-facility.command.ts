@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import { StoredResponse } from '@app/event-store';
+import type { Executed } from '../../../common/commands/command-executor';
 import type { RequestContext } from '../../../common/http/request-context';
 import { RegisterFacilityRequestDto } from './register-facility.request.dto';
 
@@ -9,7 +9,7 @@ export interface RegisterFacilityResult {
   position: number;
 }
 
-export class RegisterFacilityCommand extends Command<StoredResponse<RegisterFacilityResult>> {
+export class RegisterFacilityCommand extends Command<Executed<null>> {
   constructor(
     readonly request: RegisterFacilityRequestDto,
     readonly context: RequestContext,

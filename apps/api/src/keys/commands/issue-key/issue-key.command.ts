@@ -1,6 +1,5 @@
 import { Command } from '@nestjs/cqrs';
 import type { Role } from '@app/domain';
-import { StoredResponse } from '@app/event-store';
 import type { RequestContext } from '../../../common/http/request-context';
 import { newToken } from '../../../access/access-token';
 import { IssueKeyRequestDto } from './issue-key.request.dto';
@@ -15,7 +14,7 @@ export interface IssuedKey {
   token: string;
 }
 
-export class IssueKeyCommand extends Command<StoredResponse<IssuedKey>> {
+export class IssueKeyCommand extends Command<IssuedKey> {
   constructor(
     readonly request: IssueKeyRequestDto,
     readonly context: RequestContext,

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Optional } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { apiKeyDecider, apiKeyStreamId, toApiKeyEvent } from '@app/domain';
-import { StoredResponse } from '@app/event-store';
+import { apiKeyDecider } from '@app/domain';
+import { API_KEY } from '../../../common/commands/aggregates';
 import { CommandExecutor } from '../../../common/commands/command-executor';
 import { eventMetadata } from '../../../common/http/request-context';
 import { FacilityRepository } from '../../../facilities/facility.repository';
@@ -19,31 +19,28 @@ export class IssueKeyHandler implements ICommandHandler<IssueKeyCommand> {
     @Optional() @Inject(CredentialStore) private readonly credentials: CredentialStore | null = null,
   ) {}
 
-  async execute({ request, context, token }: IssueKeyCommand): Promise<StoredResponse<IssuedKey>> {
+  async execute({ request, context, token }: IssueKeyCommand): Promise<IssuedKey> {
     const facilityIds = request.facilityIds ?? [];
     const registered = [...(await this.facilities.findMany(facilityIds)).values()];
     const keyId = randomUUID();
-    const { response } = await this.executor.execute({
-      streamId: apiKeyStreamId(keyId),
-      streamType: 'apikey',
-      decider: apiKeyDecider,
-      toEvent: (e) => toApiKeyEvent(e.type, e.schemaVersion, e.data),
-      command: { type: 'IssueApiKey', data: { keyId, name: request.name, role: request.role, facilityIds, registered, tokenSha256: tokenDigest(token) } },
+    const command = { type: 'IssueApiKey' as const, data: { keyId, name: request.name, role: request.role, facilityIds, registered, tokenSha256: tokenDigest(token) } };
+    // No idempotency record: the token exists only in this answer.
+    const executed = await this.executor.execute({
+      aggregate: API_KEY,
+      primary: keyId,
       metadata: eventMetadata(context),
-      // Never stored (no idempotency record): the token exists only in this answer.
-      respond: (_r, _decided, after) => ({
-        status: 201,
-        body: {
-          id: keyId,
-          name: after.key!.name,
-          role: after.key!.role,
-          facilityIds: [...after.key!.facilityIds],
-          createdAt: after.key!.issuedAt,
-          token,
-        },
-      }),
+      decide: async (load, _tx, now) => {
+        const before = (await load([keyId])).get(keyId)!;
+        const events = apiKeyDecider.decide(command, before, now);
+        const key = events.reduce(apiKeyDecider.evolve, before).key!;
+        return {
+          streams: [{ key: keyId, events }],
+          outcome: { id: keyId, name: key.name, role: key.role, facilityIds: [...key.facilityIds], createdAt: key.issuedAt },
+        };
+      },
     });
+    if (executed.kind !== 'executed') throw new Error('a key is never issued under an idempotency key');
     await this.credentials?.refresh();
-    return response;
+    return { ...executed.result.outcome, token };
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Inject, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Allow } from '../../../access/route-policy';
 import { Ctx, type RequestContext } from '../../../common/http/request-context';
@@ -11,8 +11,9 @@ export class IssueKeyHttpController {
 
   /** 201 with the token: shown here once, stored only as its SHA-256. */
   @Post()
+  @HttpCode(201)
   @Allow(['ADMIN'])
-  async issue(@Body() body: IssueKeyRequestDto, @Ctx() ctx: RequestContext) {
-    return (await this.commandBus.execute(new IssueKeyCommand(body, ctx))).body;
+  issue(@Body() body: IssueKeyRequestDto, @Ctx() ctx: RequestContext) {
+    return this.commandBus.execute(new IssueKeyCommand(body, ctx));
   }
 }

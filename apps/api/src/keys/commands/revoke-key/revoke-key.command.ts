@@ -1,5 +1,4 @@
 import { Command } from '@nestjs/cqrs';
-import { StoredResponse } from '@app/event-store';
 import type { RequestContext } from '../../../common/http/request-context';
 
 export interface RevokedKey {
@@ -9,7 +8,7 @@ export interface RevokedKey {
   position: number;
 }
 
-export class RevokeKeyCommand extends Command<StoredResponse<RevokedKey>> {
+export class RevokeKeyCommand extends Command<RevokedKey> {
   constructor(
     readonly keyId: string,
     readonly context: RequestContext,

@@ -1,8 +1,9 @@
 import { Inject, Optional } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { apiKeyDecider, apiKeyStreamId, toApiKeyEvent } from '@app/domain';
-import { StoredResponse } from '@app/event-store';
+import { apiKeyDecider } from '@app/domain';
+import { API_KEY } from '../../../common/commands/aggregates';
 import { CommandExecutor } from '../../../common/commands/command-executor';
+import { streamOf } from '../../../common/http/answer';
 import { eventMetadata } from '../../../common/http/request-context';
 import { CredentialStore } from '../../../access/credential-store';
 import { RevokedKey, RevokeKeyCommand } from './revoke-key.command';
@@ -18,20 +19,20 @@ export class RevokeKeyHandler implements ICommandHandler<RevokeKeyCommand> {
     @Optional() @Inject(CredentialStore) private readonly credentials: CredentialStore | null = null,
   ) {}
 
-  async execute({ keyId, context }: RevokeKeyCommand): Promise<StoredResponse<RevokedKey>> {
-    const { response } = await this.executor.execute({
-      streamId: apiKeyStreamId(keyId),
-      streamType: 'apikey',
-      decider: apiKeyDecider,
-      toEvent: (e) => toApiKeyEvent(e.type, e.schemaVersion, e.data),
-      command: { type: 'RevokeApiKey', data: { keyId } },
+  async execute({ keyId, context }: RevokeKeyCommand): Promise<RevokedKey> {
+    const executed = await this.executor.execute({
+      aggregate: API_KEY,
+      primary: keyId,
       metadata: eventMetadata(context),
-      respond: (r, _decided, after) => ({
-        status: 200,
-        body: { id: keyId, revokedAt: after.key!.revokedAt!, version: r.nextVersion, position: r.position },
-      }),
+      decide: async (load, _tx, now) => {
+        const before = (await load([keyId])).get(keyId)!;
+        const events = apiKeyDecider.decide({ type: 'RevokeApiKey', data: { keyId } }, before, now);
+        return { streams: [{ key: keyId, events }], outcome: { revokedAt: events.reduce(apiKeyDecider.evolve, before).key!.revokedAt! } };
+      },
     });
+    if (executed.kind !== 'executed') throw new Error('a revocation is never recorded under an idempotency key');
     await this.credentials?.refresh();
-    return response;
+    const { result } = executed;
+    return { id: keyId, revokedAt: result.outcome.revokedAt, version: streamOf(result, keyId).version, position: result.position };
   }
 }

@@ -11,7 +11,7 @@ export class RevokeKeyHttpController {
   /** Revoking a revoked key again answers the first revocation. */
   @Delete(':id')
   @Allow(['ADMIN'])
-  async revoke(@Param('id') id: string, @Ctx() ctx: RequestContext) {
-    return (await this.commandBus.execute(new RevokeKeyCommand(id, ctx))).body;
+  revoke(@Param('id') id: string, @Ctx() ctx: RequestContext) {
+    return this.commandBus.execute(new RevokeKeyCommand(id, ctx));
   }
 }

@@ -1,7 +1,8 @@
 import { Command } from '@nestjs/cqrs';
-import { StoredResponse } from '@app/event-store';
+import type { LotsOutcomes } from '@app/domain';
+import type { Executed } from '../../../common/commands/command-executor';
 import type { RequestContext } from '../../../common/http/request-context';
-import type { LotCommandResult } from '../../lot-command.runner';
+import type { LotCommandResult } from '../../lot-command.result';
 import { AttachDocumentRequestDto } from './attach-document.request.dto';
 
 export interface AttachDocumentResult extends LotCommandResult {
@@ -14,7 +15,7 @@ export interface AttachDocumentResult extends LotCommandResult {
   lotsRecalled?: number;
 }
 
-export class AttachDocumentCommand extends Command<StoredResponse<AttachDocumentResult>> {
+export class AttachDocumentCommand extends Command<Executed<LotsOutcomes['AttachDocument']>> {
   constructor(
     readonly traceCode: string,
     readonly request: AttachDocumentRequestDto,

@@ -2,14 +2,17 @@ import { Body, Controller, Inject, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
 import { Allow } from '../../../access/route-policy';
+import { answer } from '../../../common/http/answer';
 import { Ctx, type RequestContext } from '../../../common/http/request-context';
-import { AttachDocumentCommand } from './attach-document.command';
+import { lotCommandResult } from '../../lot-command.result';
+import { AttachDocumentCommand, AttachDocumentResult } from './attach-document.command';
 import { AttachDocumentRequestDto } from './attach-document.request.dto';
 
 @Controller('lots')
 export class AttachDocumentHttpController {
   constructor(@Inject(CommandBus) private readonly commandBus: CommandBus) {}
 
+  /** 201 with what was recorded; the identical document again records nothing and answers 200. */
   @Post(':traceCode/documents')
   @Allow(['INSPECTOR'])
   async attach(
@@ -18,8 +21,15 @@ export class AttachDocumentHttpController {
     @Ctx() ctx: RequestContext,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const { status, body: result } = await this.commandBus.execute(new AttachDocumentCommand(traceCode, body, ctx));
-    res.status(status);
-    return result;
+    return answer(res, await this.commandBus.execute(new AttachDocumentCommand(traceCode, body, ctx)), (r) => {
+      const { outcome } = r;
+      const result: AttachDocumentResult = {
+        ...lotCommandResult(traceCode, r),
+        locked: outcome.locked,
+        documentReached: outcome.documentReached,
+        ...(outcome.recall ? { recallId: outcome.recall.recallId, lotsRecalled: outcome.recall.lotsRecalled } : {}),
+      };
+      return { status: r.streams.every((s) => s.events.length === 0) ? 200 : 201, body: result };
+    });
   }
 }

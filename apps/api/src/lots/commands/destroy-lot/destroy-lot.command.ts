@@ -1,9 +1,9 @@
 import { Command } from '@nestjs/cqrs';
-import { StoredResponse } from '@app/event-store';
+import type { LotsOutcomes } from '@app/domain';
+import type { Executed } from '../../../common/commands/command-executor';
 import type { RequestContext } from '../../../common/http/request-context';
-import type { LotCommandResult } from '../../lot-command.runner';
 
-export class DestroyLotCommand extends Command<StoredResponse<LotCommandResult>> {
+export class DestroyLotCommand extends Command<Executed<LotsOutcomes['DestroyLot']>> {
   constructor(
     readonly traceCode: string,
     readonly reason: string,

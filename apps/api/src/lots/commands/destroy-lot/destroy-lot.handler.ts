@@ -1,20 +1,15 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { lotCommandResult, LotCommandRunner } from '../../lot-command.runner';
+import { eventMetadata } from '../../../common/http/request-context';
+import { LotCommands } from '../../lot-commands';
 import { DestroyLotCommand } from './destroy-lot.command';
 
 /** Destruction is physical: it ends this lot only (its descendants are other cartons, recalled separately). */
 @CommandHandler(DestroyLotCommand)
 export class DestroyLotHandler implements ICommandHandler<DestroyLotCommand> {
-  constructor(@Inject(LotCommandRunner) private readonly lots: LotCommandRunner) {}
+  constructor(@Inject(LotCommands) private readonly lots: LotCommands) {}
 
-  async execute({ traceCode, reason, context }: DestroyLotCommand) {
-    const { response } = await this.lots.run({
-      traceCode,
-      context,
-      command: { type: 'DestroyLot', data: { reason } },
-      respond: (result) => ({ status: 200, body: lotCommandResult(traceCode, result) }),
-    });
-    return response;
+  execute({ traceCode, reason, context }: DestroyLotCommand) {
+    return this.lots.run({ primary: traceCode, metadata: eventMetadata(context), command: () => ({ type: 'DestroyLot' as const, traceCode, reason }) });
   }
 }

@@ -1,9 +1,9 @@
 import { Command } from '@nestjs/cqrs';
-import { StoredResponse } from '@app/event-store';
+import type { LotsOutcomes } from '@app/domain';
+import type { Executed } from '../../../common/commands/command-executor';
 import type { RequestContext } from '../../../common/http/request-context';
-import type { RegulatorActionResult } from '../../regulator-action.result';
 
-export class LockLotCommand extends Command<StoredResponse<RegulatorActionResult & { locked: boolean }>> {
+export class LockLotCommand extends Command<Executed<LotsOutcomes['LockLot']>> {
   constructor(
     readonly traceCode: string,
     readonly reason: string,

@@ -1,20 +1,19 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { GenealogyReader } from '@app/read-models';
-import { LotBatchExecutor } from '../../lot-batch.executor';
-import { LockChangeHandler } from './lock-change.handler';
+import { eventMetadata } from '../../../common/http/request-context';
+import { LotCommands } from '../../lot-commands';
 import { LockLotCommand } from './lock-lot.command';
 
 /** Locks the lot and, through it, every descendant. */
 @CommandHandler(LockLotCommand)
-export class LockLotHandler extends LockChangeHandler implements ICommandHandler<LockLotCommand> {
-  protected readonly commandType = 'LockLot';
-
-  constructor(@Inject(LotBatchExecutor) batch: LotBatchExecutor, @Inject(GenealogyReader) genealogy: GenealogyReader) {
-    super(batch, genealogy);
-  }
+export class LockLotHandler implements ICommandHandler<LockLotCommand> {
+  constructor(@Inject(LotCommands) private readonly lots: LotCommands) {}
 
   execute({ traceCode, reason, context }: LockLotCommand) {
-    return this.change(traceCode, reason, context);
+    return this.lots.run({
+      primary: traceCode,
+      metadata: eventMetadata(context),
+      command: async (family) => ({ type: 'LockLot' as const, traceCode, reason, descendants: await family.descendants(traceCode) }),
+    });
   }
 }

@@ -1,5 +1,6 @@
 import { Command } from '@nestjs/cqrs';
-import { StoredResponse } from '@app/event-store';
+import type { LotsOutcomes } from '@app/domain';
+import type { Executed } from '../../../common/commands/command-executor';
 import type { RequestContext } from '../../../common/http/request-context';
 import { MergeLotsRequestDto } from './merge-lots.request.dto';
 
@@ -11,7 +12,7 @@ export interface MergeLotsResult {
   position: number;
 }
 
-export class MergeLotsCommand extends Command<StoredResponse<MergeLotsResult>> {
+export class MergeLotsCommand extends Command<Executed<LotsOutcomes['MergeLots']>> {
   constructor(
     readonly request: MergeLotsRequestDto,
     readonly context: RequestContext,

@@ -1,12 +1,13 @@
 import { Command } from '@nestjs/cqrs';
-import { StoredResponse } from '@app/event-store';
+import type { LotsOutcomes } from '@app/domain';
+import type { Executed } from '../../../common/commands/command-executor';
 import type { RequestContext } from '../../../common/http/request-context';
-import type { RegulatorActionResult } from '../../regulator-action.result';
+import type { RegulatorActionResult } from '../../lot-command.result';
 import { RecallLotRequestDto } from './recall-lot.request.dto';
 
 export type RecallLotResult = RegulatorActionResult & { recallId: string };
 
-export class RecallLotCommand extends Command<StoredResponse<RecallLotResult>> {
+export class RecallLotCommand extends Command<Executed<LotsOutcomes['RecallLot']>> {
   constructor(
     readonly traceCode: string,
     readonly request: RecallLotRequestDto,

@@ -1,10 +1,10 @@
 import { Command } from '@nestjs/cqrs';
-import { StoredResponse } from '@app/event-store';
+import type { LotsOutcomes } from '@app/domain';
+import type { Executed } from '../../../common/commands/command-executor';
 import type { RequestContext } from '../../../common/http/request-context';
-import type { LotCommandResult } from '../../lot-command.runner';
 import { RegisterLotRequestDto } from './register-lot.request.dto';
 
-export class RegisterLotCommand extends Command<StoredResponse<LotCommandResult>> {
+export class RegisterLotCommand extends Command<Executed<LotsOutcomes['RegisterLot']>> {
   constructor(
     readonly request: RegisterLotRequestDto,
     readonly context: RequestContext,

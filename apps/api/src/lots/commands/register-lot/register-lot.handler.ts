@@ -1,25 +1,24 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { StoredResponse } from '@app/event-store';
+import { eventMetadata } from '../../../common/http/request-context';
 import { FacilityRepository } from '../../../facilities/facility.repository';
-import { LotCommandResult, lotCommandResult, LotCommandRunner } from '../../lot-command.runner';
+import { LotCommands } from '../../lot-commands';
 import { RegisterLotCommand } from './register-lot.command';
 
 @CommandHandler(RegisterLotCommand)
 export class RegisterLotHandler implements ICommandHandler<RegisterLotCommand> {
   constructor(
-    @Inject(LotCommandRunner) private readonly lots: LotCommandRunner,
+    @Inject(LotCommands) private readonly lots: LotCommands,
     @Inject(FacilityRepository) private readonly facilities: FacilityRepository,
   ) {}
 
-  async execute({ request: r, context }: RegisterLotCommand): Promise<StoredResponse<LotCommandResult>> {
+  async execute({ request: r, context }: RegisterLotCommand) {
     const portOfEntry = await this.facilities.get(r.portOfEntryId, 'portOfEntryId');
-    const { response } = await this.lots.run({
-      traceCode: r.traceCode,
-      context,
-      metadata: { facilityId: r.portOfEntryId },
-      command: {
-        type: 'RegisterLot',
+    return this.lots.run({
+      primary: r.traceCode,
+      metadata: eventMetadata(context, { facilityId: r.portOfEntryId }),
+      command: () => ({
+        type: 'RegisterLot' as const,
         data: {
           traceCode: r.traceCode,
           product: { name: r.product.name, category: r.product.category },
@@ -29,9 +28,7 @@ export class RegisterLotHandler implements ICommandHandler<RegisterLotCommand> {
           portOfEntry,
           enteredAt: r.enteredAt,
         },
-      },
-      respond: (result) => ({ status: 201, body: lotCommandResult(r.traceCode, result) }),
+      }),
     });
-    return response;
   }
 }

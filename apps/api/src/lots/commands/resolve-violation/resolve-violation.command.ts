@@ -1,12 +1,13 @@
 import { Command } from '@nestjs/cqrs';
-import { StoredResponse } from '@app/event-store';
+import type { LotsOutcomes } from '@app/domain';
+import type { Executed } from '../../../common/commands/command-executor';
 import type { RequestContext } from '../../../common/http/request-context';
-import type { RegulatorActionResult } from '../../regulator-action.result';
+import type { RegulatorActionResult } from '../../lot-command.result';
 import { ResolveViolationRequestDto } from './resolve-violation.request.dto';
 
 export type ResolveViolationResult = RegulatorActionResult & { violationId: string; correctionId: string | null };
 
-export class ResolveViolationCommand extends Command<StoredResponse<ResolveViolationResult>> {
+export class ResolveViolationCommand extends Command<Executed<LotsOutcomes['ResolveViolation']>> {
   constructor(
     readonly traceCode: string,
     readonly violationId: string,

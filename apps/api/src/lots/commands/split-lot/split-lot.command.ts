@@ -1,5 +1,6 @@
 import { Command } from '@nestjs/cqrs';
-import { StoredResponse } from '@app/event-store';
+import type { LotsOutcomes } from '@app/domain';
+import type { Executed } from '../../../common/commands/command-executor';
 import type { RequestContext } from '../../../common/http/request-context';
 import { SplitLotRequestDto } from './split-lot.request.dto';
 
@@ -12,7 +13,7 @@ export interface SplitLotResult {
   position: number;
 }
 
-export class SplitLotCommand extends Command<StoredResponse<SplitLotResult>> {
+export class SplitLotCommand extends Command<Executed<LotsOutcomes['SplitLot']>> {
   constructor(
     readonly traceCode: string,
     readonly request: SplitLotRequestDto,

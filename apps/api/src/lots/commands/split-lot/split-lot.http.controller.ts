@@ -2,8 +2,9 @@ import { Body, Controller, Inject, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
 import { Allow } from '../../../access/route-policy';
+import { answer, streamOf } from '../../../common/http/answer';
 import { Ctx, type RequestContext } from '../../../common/http/request-context';
-import { SplitLotCommand } from './split-lot.command';
+import { SplitLotCommand, SplitLotResult } from './split-lot.command';
 import { SplitLotRequestDto } from './split-lot.request.dto';
 
 @Controller('lots')
@@ -13,8 +14,15 @@ export class SplitLotHttpController {
   @Post(':traceCode/splits')
   @Allow(['OPERATOR'], { operatorScope: 'lot-held' })
   async split(@Param('traceCode') traceCode: string, @Body() body: SplitLotRequestDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
-    const { status, body: result } = await this.commandBus.execute(new SplitLotCommand(traceCode, body, ctx));
-    res.status(status);
-    return result;
+    return answer(res, await this.commandBus.execute(new SplitLotCommand(traceCode, body, ctx)), (r) => {
+      const result: SplitLotResult = {
+        splitId: body.splitId,
+        traceCode,
+        remaining: r.outcome.remaining,
+        children: body.children.map((c) => ({ traceCode: c.traceCode, quantity: c.quantity, version: streamOf(r, c.traceCode).version })),
+        position: r.position,
+      };
+      return { status: 201, body: result };
+    });
   }
 }

@@ -1,20 +1,19 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { GenealogyReader } from '@app/read-models';
-import { LotBatchExecutor } from '../../lot-batch.executor';
-import { LockChangeHandler } from '../lock-lot/lock-change.handler';
+import { eventMetadata } from '../../../common/http/request-context';
+import { LotCommands } from '../../lot-commands';
 import { UnlockLotCommand } from './unlock-lot.command';
 
 /** Unlocks the lot and, through it, every descendant. */
 @CommandHandler(UnlockLotCommand)
-export class UnlockLotHandler extends LockChangeHandler implements ICommandHandler<UnlockLotCommand> {
-  protected readonly commandType = 'UnlockLot';
-
-  constructor(@Inject(LotBatchExecutor) batch: LotBatchExecutor, @Inject(GenealogyReader) genealogy: GenealogyReader) {
-    super(batch, genealogy);
-  }
+export class UnlockLotHandler implements ICommandHandler<UnlockLotCommand> {
+  constructor(@Inject(LotCommands) private readonly lots: LotCommands) {}
 
   execute({ traceCode, reason, context }: UnlockLotCommand) {
-    return this.change(traceCode, reason, context);
+    return this.lots.run({
+      primary: traceCode,
+      metadata: eventMetadata(context),
+      command: async (family) => ({ type: 'UnlockLot' as const, traceCode, reason, descendants: await family.descendants(traceCode) }),
+    });
   }
 }

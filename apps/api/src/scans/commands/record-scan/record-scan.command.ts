@@ -1,8 +1,8 @@
 import { Command } from '@nestjs/cqrs';
-import { StoredResponse } from '@app/event-store';
-import type { ComplianceFlagKind, TraceViolationKind } from '@app/domain';
+import type { ComplianceFlagKind, LotsOutcomes, TraceViolationKind } from '@app/domain';
+import type { Executed } from '../../../common/commands/command-executor';
 import type { RequestContext } from '../../../common/http/request-context';
-import type { LotCommandResult } from '../../../lots/lot-command.runner';
+import type { LotCommandResult } from '../../../lots/lot-command.result';
 import { RecordScanRequestDto } from './record-scan.request.dto';
 
 export interface RecordScanResult extends LotCommandResult {
@@ -14,7 +14,7 @@ export interface RecordScanResult extends LotCommandResult {
   flags: { flag: ComplianceFlagKind; message: string }[];
 }
 
-export class RecordScanCommand extends Command<StoredResponse<RecordScanResult>> {
+export class RecordScanCommand extends Command<Executed<LotsOutcomes['RecordScan']>> {
   constructor(
     readonly request: RecordScanRequestDto,
     readonly context: RequestContext,

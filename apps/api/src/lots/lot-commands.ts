@@ -1,0 +1,80 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { decideLots, LotsCommand, lotsRead, LotsOutcome, LotState } from '@app/domain';
+import { EventMetadata } from '@app/event-store';
+import { GenealogyReader } from '@app/read-models';
+import { LOT } from '../common/commands/aggregates';
+import { CommandExecutor, Executed, Loader } from '../common/commands/command-executor';
+
+/**
+ * Finds, inside the command's transaction, the lots a command reaches
+ * through the genealogy, locking each as it is found and reading again until
+ * nothing new appears: a split that committed meanwhile is seen, and one that
+ * comes later waits for this command and its child inherits what it decides.
+ */
+export interface FamilyFinder {
+  /** Every descendant of the lot, transitively (not the lot itself). */
+  descendants(traceCode: string): Promise<string[]>;
+  /** Every descendant and the parent it came through (null: every one of its parents descends from the lot). */
+  descendantsWithParent(traceCode: string): Promise<{ traceCode: string; viaParent: string | null }[]>;
+  /** The whole batch: every import lot the lot descends from and all their descendants. */
+  batch(traceCode: string): Promise<string[]>;
+}
+
+export interface LotCommandArgs<C extends LotsCommand> {
+  /** The lot most commands on it contend on. */
+  readonly primary: string;
+  /** The command, built inside the transaction once what it reaches is known (`lots` loads and locks lots' states). */
+  readonly command: (family: FamilyFinder, lots: Loader<LotState>) => C | Promise<C>;
+  readonly metadata: EventMetadata;
+  readonly idempotency?: { readonly key: string; readonly requestHash: string };
+}
+
+/** Every lot command runs here: the family found and locked, the states loaded, decideLots, one append. */
+@Injectable()
+export class LotCommands {
+  constructor(
+    @Inject(CommandExecutor) private readonly executor: CommandExecutor,
+    @Inject(GenealogyReader) private readonly genealogy: GenealogyReader,
+  ) {}
+
+  run<C extends LotsCommand>(args: LotCommandArgs<C>): Promise<Executed<LotsOutcome<C>>> {
+    return this.executor.execute({
+      aggregate: LOT,
+      primary: args.primary,
+      metadata: args.metadata,
+      idempotency: args.idempotency,
+      decide: async (load, tx, now) => {
+        const command = await args.command(this.finder(load, tx), load);
+        const decision = decideLots(command, await load(lotsRead(command)), now);
+        return { streams: decision.lots.map((l) => ({ key: l.traceCode, events: l.events })), outcome: decision.outcome };
+      },
+    });
+  }
+
+  private finder(load: Loader<LotState>, tx: EntityManager): FamilyFinder {
+    const family = async (from: readonly string[]): Promise<string[]> => {
+      const codes = new Set(await this.genealogy.descendants(from, tx));
+      for (;;) {
+        await load([...codes]);
+        const fresh = (await this.genealogy.descendants(from, tx)).filter((c) => !codes.has(c));
+        if (fresh.length === 0) return [...codes];
+        for (const c of fresh) codes.add(c);
+      }
+    };
+    return {
+      descendants: async (traceCode) => (await family([traceCode])).filter((c) => c !== traceCode),
+      descendantsWithParent: async (traceCode) => {
+        const codes = await family([traceCode]);
+        const links = await this.genealogy.linksAmong(codes, tx);
+        return codes
+          .filter((c) => c !== traceCode)
+          .map((c) => {
+            const parents = links.filter((l) => l.child === c).map((l) => l.parent);
+            return { traceCode: c, viaParent: parents.length === 1 ? parents[0] : null };
+          });
+      },
+      batch: async (traceCode) => family(await this.genealogy.roots(traceCode, tx)),
+    };
+  }
+}
