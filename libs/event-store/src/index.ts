@@ -2,6 +2,7 @@ export * from './event-store.types';
 export * from './event-store.errors';
 export * from './append-signal';
 export * from './postgres-event-store';
+export * from './folded-states';
 export * from './checkpointed-subscription';
 export * from './subscription-worker';
 export * from './audit';

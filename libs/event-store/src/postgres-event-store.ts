@@ -60,6 +60,32 @@ const toStoredEvent = (r: EventRow): StoredEvent => ({
   hash: r.hash,
 });
 
+/** Part of one stream: the events with `after < version <= upTo` (no upper bound when `upTo` is null). */
+export interface StreamRange {
+  readonly streamId: string;
+  readonly after: number;
+  readonly upTo: number | null;
+}
+
+/** The events of many stream ranges in one query, each stream's in version order. */
+export const readStreamRanges = async (manager: EntityManager, ranges: readonly StreamRange[]): Promise<Map<string, StoredEvent[]>> => {
+  const out = new Map<string, StoredEvent[]>();
+  if (ranges.length === 0) return out;
+  const rows: EventRow[] = await manager.query(
+    `SELECT ${EVENT_COLUMNS} FROM events
+       JOIN unnest($1::text[], $2::int[], $3::int[]) AS r(range_stream, range_after, range_up_to)
+         ON stream_id = range_stream AND stream_version > range_after AND (range_up_to IS NULL OR stream_version <= range_up_to)
+      ORDER BY stream_id, stream_version`,
+    [ranges.map((r) => r.streamId), ranges.map((r) => r.after), ranges.map((r) => r.upTo)],
+  );
+  for (const r of rows) {
+    const list = out.get(r.stream_id) ?? [];
+    if (list.length === 0) out.set(r.stream_id, list);
+    list.push(toStoredEvent(r));
+  }
+  return out;
+};
+
 /** One stream's events as they will be inserted: version, millisecond occurredAt and hash settled. */
 interface HashedAppend extends StreamAppend {
   readonly rows: readonly (HashedEvent & { readonly occurredAt: string; readonly metadata: EventMetadata; readonly hash: string })[];
@@ -287,25 +313,40 @@ export class PostgresEventStore {
   /**
    * Locks the existing streams' version rows until the caller's transaction
    * ends, in one order (so two lockers cannot deadlock on one call's set):
-   * writers of those streams wait, so what is read next stays true.
+   * writers of those streams wait, so what is read next stays true. Answers
+   * each existing stream's current version (a stream not yet created is absent).
    */
-  async lockStreams(streamIds: readonly string[], manager: EntityManager): Promise<void> {
-    if (streamIds.length === 0) return;
+  async lockStreams(streamIds: readonly string[], manager: EntityManager): Promise<Map<string, number>> {
+    if (streamIds.length === 0) return new Map();
     // Before the row locks, as in every append: the same order everywhere, so an audit waiting
     // for the exclusive lock never sits between a stream lock and the append that follows it.
     await manager.query('SELECT pg_advisory_xact_lock_shared($1)', [APPEND_LOCK]);
-    await manager.query(`SELECT stream_id FROM event_streams WHERE stream_id = ANY($1) ORDER BY stream_id FOR UPDATE`, [streamIds]);
+    const rows: { stream_id: string; version: number }[] = await manager.query(
+      `SELECT stream_id, version FROM event_streams WHERE stream_id = ANY($1) ORDER BY stream_id FOR UPDATE`,
+      [streamIds],
+    );
+    return new Map(rows.map((r) => [r.stream_id, r.version]));
   }
 
-  /** Many streams at once, e.g. every lot a recall reaches. */
-  async readStreams(streamIds: readonly string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, StreamSlice>> {
-    const rows: EventRow[] = streamIds.length
-      ? await manager.query(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ANY($1) ORDER BY stream_id, stream_version`, [streamIds])
-      : [];
-    const events = new Map<string, StoredEvent[]>(streamIds.map((id) => [id, []]));
-    for (const r of rows) events.get(r.stream_id)!.push(toStoredEvent(r));
+  /**
+   * Many streams at once, e.g. every lot a recall reaches. `after` skips what
+   * the caller already folded (a cached state at that version): the slice then
+   * holds only the newer events, and its version is the stream's current one.
+   */
+  async readStreams(
+    streamIds: readonly string[],
+    manager: EntityManager = this.dataSource.manager,
+    after: ReadonlyMap<string, number> = new Map(),
+  ): Promise<Map<string, StreamSlice>> {
+    const read = await readStreamRanges(
+      manager,
+      streamIds.map((streamId) => ({ streamId, after: after.get(streamId) ?? 0, upTo: null })),
+    );
     return new Map(
-      [...events].map(([id, list]) => [id, { streamId: id, version: list.length ? list[list.length - 1].version : 0, events: list }]),
+      streamIds.map((id) => {
+        const list = read.get(id) ?? [];
+        return [id, { streamId: id, version: list.length ? list[list.length - 1].version : after.get(id) ?? 0, events: list }];
+      }),
     );
   }
 

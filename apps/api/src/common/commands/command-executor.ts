@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainEvent } from '@app/domain';
-import { AppendManyResult, EventMetadata, PostgresEventStore, StreamAppend, WrongExpectedVersionError } from '@app/event-store';
+import { AppendManyResult, EventMetadata, Folded, FoldedStates, PostgresEventStore, StoredEvent, StreamAppend, WrongExpectedVersionError } from '@app/event-store';
 import { concurrencyConflict } from '../http/api-errors';
 import { Aggregate } from './aggregates';
 import { KeyedMutex } from './keyed-mutex';
@@ -39,6 +39,9 @@ export interface CommandResult<O> {
 export type Executed<O> =
   | { readonly kind: 'executed'; readonly result: CommandResult<O>; readonly replayed: boolean }
   | { readonly kind: 'legacy'; readonly status: number; readonly body: unknown };
+
+/** Folded states kept per kind of aggregate: the hot lots of a day, at a few kB each. */
+const STATE_CACHE_SIZE = 20_000;
 
 /** Optimistic retries when another process created a stream first or two commands locked in crossed order. */
 const MAX_ATTEMPTS = 12;
@@ -86,6 +89,30 @@ export class CommandExecutor {
     @InjectDataSource() @Inject(DataSource) private readonly dataSource: DataSource,
   ) {}
 
+  private readonly states = new Map<string, FoldedStates<unknown>>();
+
+  private statesOf<S, E extends DomainEvent>(aggregate: Aggregate<S, E>): FoldedStates<S> {
+    let states = this.states.get(aggregate.streamType);
+    if (!states) {
+      const fold = { initial: aggregate.initialState, evolve: (s: S, e: StoredEvent) => aggregate.evolve(s, aggregate.toEvent(e)) };
+      states = new FoldedStates<S>(fold, STATE_CACHE_SIZE) as FoldedStates<unknown>;
+      this.states.set(aggregate.streamType, states);
+    }
+    return states as FoldedStates<S>;
+  }
+
+  /** Once committed (never before: a rolled-back append must not be remembered), the states after this command's events. */
+  private rememberCommitted<S, E extends DomainEvent>(aggregate: Aggregate<S, E>, loaded: ReadonlyMap<string, Folded<S>>, events: readonly StoredEvent[]): void {
+    const states = this.statesOf(aggregate);
+    const byStream = new Map<string, StoredEvent[]>();
+    for (const e of events) byStream.set(e.streamId, [...(byStream.get(e.streamId) ?? []), e]);
+    for (const [key, from] of loaded) {
+      const streamId = aggregate.streamId(key);
+      const appended = byStream.get(streamId);
+      if (appended) states.advance(streamId, from, appended);
+    }
+  }
+
   execute<S, E extends DomainEvent, O>(run: CommandRun<S, E, O>): Promise<Executed<O>> {
     return this.mutex.run(run.aggregate.streamId(run.primary), () => this.attempt(run));
   }
@@ -100,17 +127,14 @@ export class CommandExecutor {
     for (let attempt = 1; ; attempt++) {
       try {
         const done = await this.dataSource.transaction(async (tx) => {
-          const loaded = new Map<string, { state: S; version: number }>();
+          const loaded = new Map<string, Folded<S>>();
           const load: Loader<S> = async (keys) => {
             const missing = [...new Set(keys)].filter((k) => !loaded.has(k)).sort();
             const ids = missing.map(aggregate.streamId);
-            await this.store.lockStreams(ids, tx);
-            const slices = await this.store.readStreams(ids, tx);
-            for (const key of missing) {
-              const slice = slices.get(aggregate.streamId(key))!;
-              const state = slice.events.reduce((s, e) => aggregate.evolve(s, aggregate.toEvent(e)), aggregate.initialState());
-              loaded.set(key, { state, version: slice.version });
-            }
+            // The lock answers each stream's version: a cached state at that version is read from no table.
+            const versions = await this.store.lockStreams(ids, tx);
+            const folded = await this.statesOf(aggregate).load(tx, ids.map((id) => ({ streamId: id, upTo: versions.get(id) ?? 0 })));
+            for (const key of missing) loaded.set(key, folded.get(aggregate.streamId(key))!);
             return new Map(keys.map((k) => [k, loaded.get(k)!.state]));
           };
           const decision = await run.decide(load, tx, new Date());
@@ -126,10 +150,11 @@ export class CommandExecutor {
           });
           const record = (r: AppendManyResult) => resultOf(decision.outcome, (id) => keyOf.get(id) ?? id, r);
           const appended = await this.store.appendManyWithin(tx, appends, { idempotency: idempotency && { ...idempotency, record } });
-          return { appended, record };
+          return { appended, record, loaded };
         });
         if (done.appended.kind === 'replayed') return toExecuted<O>(done.appended.recorded, true);
         if (done.appended.result.events.length > 0) this.store.appended.notify();
+        this.rememberCommitted(aggregate, done.loaded, done.appended.result.events);
         return { kind: 'executed', result: done.appended.recorded ?? done.record(done.appended.result), replayed: false };
       } catch (e) {
         if (idempotency && isIdempotencyRace(e)) {
