@@ -1,5 +1,4 @@
-import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '@app/platform';
+import { runRequestedRebuilds } from '@app/read-models';
 import { createTestApp, TestApp } from './support/test-app';
 import {
   attachAllPapers,
@@ -286,29 +285,31 @@ describe('domain integrity (e2e, real PostgreSQL)', () => {
     });
   });
 
-  describe('read models folded before the custody timeline', () => {
-    it('are folded afresh from the events by the migration', async () => {
+  describe('read models rebuilt when a migration asks', () => {
+    it('the service carried out the rebuild the migration requested before it served reads', async () => {
+      expect(await t.dataSource.query(`SELECT projection FROM read_model_rebuilds`)).toEqual([]);
+    });
+
+    it('a requested rebuild refills reshaped rows from the log with the current code', async () => {
       const n = await registerNetwork(t);
       const { traceCode } = await registerLot(t, n);
       const stored = await walkToStore(t, n, traceCode);
       const good = await lotView(traceCode, stored.position);
       await t.projections.stop();
       try {
-        // As code before this change left them: no movements, violations without ids or status.
-        await t.dataSource.query(`UPDATE lot_summary SET state = state - 'movements' - 'origin' - 'judged' WHERE trace_code = $1`, [traceCode]);
-        await t.dataSource.query(`UPDATE sale_eligibility SET state = state - 'movements' - 'origin' - 'judged', allowed = false WHERE trace_code = $1`, [traceCode]);
-        await t.dataSource.query(`DELETE FROM schema_migrations WHERE name = 'RefoldLotStates1764400009000'`);
-        const ds = new DataSource(dataSourceOptions(t.databaseUrl));
-        await ds.initialize();
-        try {
-          expect((await ds.runMigrations()).map((m) => m.name)).toEqual(['RefoldLotStates1764400009000']);
-        } finally {
-          await ds.destroy();
-        }
+        // As a migration leaves them: rows emptied of what the new shape needs, and a request.
+        await t.dataSource.query(`UPDATE sale_eligibility SET facts = '{}'::jsonb, allowed = false WHERE trace_code = $1`, [traceCode]);
+        await t.dataSource.query(`UPDATE lot_summary SET lot = '{}'::jsonb WHERE trace_code = $1`, [traceCode]);
+        await t.dataSource.query(`INSERT INTO read_model_rebuilds (projection, reason) VALUES ('lot-summary', 'test'), ('sale-eligibility', 'test')`);
+        const counts = await runRequestedRebuilds(t.dataSource);
+        expect(Object.keys(counts).sort()).toEqual(['lot-summary', 'sale-eligibility']);
+        expect(await t.dataSource.query(`SELECT projection FROM read_model_rebuilds`)).toEqual([]);
+        // Nothing left to do for the next process that starts.
+        expect(await runRequestedRebuilds(t.dataSource)).toEqual({});
       } finally {
         t.projections.start(t.store.appended, { pollIntervalMs: 50, retryDelayMs: 100 }, { error: () => undefined });
       }
-      const [row] = await t.dataSource.query(`SELECT state ? 'movements' AS has, allowed FROM sale_eligibility WHERE trace_code = $1`, [traceCode]);
+      const [row] = await t.dataSource.query(`SELECT facts ? 'paperLines' AS has, allowed FROM sale_eligibility WHERE trace_code = $1`, [traceCode]);
       expect(row).toEqual({ has: true, allowed: true });
       expect({ ...(await lotView(traceCode, stored.position)), updatedAt: null }).toEqual({ ...good, updatedAt: null });
     });

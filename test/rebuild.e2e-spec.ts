@@ -3,8 +3,8 @@ import { createTestApp, TestApp } from './support/test-app';
 import { registerLot, registerNetwork, scanOk, walkToStore } from './support/fixtures';
 
 const snapshot = async (t: TestApp) => ({
-  summary: await t.dataSource.query(`SELECT trace_code, state, status, holder_facility_id, version, position FROM lot_summary ORDER BY trace_code`),
-  eligibility: await t.dataSource.query(`SELECT trace_code, allowed, reasons, state, version, position FROM sale_eligibility ORDER BY trace_code`),
+  summary: await t.dataSource.query(`SELECT trace_code, lot, facts, facility_ids, status, holder_facility_id, version, position FROM lot_summary ORDER BY trace_code`),
+  eligibility: await t.dataSource.query(`SELECT trace_code, allowed, reasons, facts, flag_list, facility_ids, version, position FROM sale_eligibility ORDER BY trace_code`),
   history: await t.dataSource.query(`SELECT trace_code, version, position, event_id, type, data FROM lot_history ORDER BY trace_code, version`),
   documents: await t.dataSource.query(`SELECT type, issuer, number, trace_code, position FROM lot_documents ORDER BY type, issuer, number, trace_code`),
   keys: await t.dataSource.query(`SELECT key_id, name, role, facility_ids, token_sha256, issued_at, issued_by, revoked_at, revoked_by FROM api_keys ORDER BY key_id`),

@@ -1,4 +1,5 @@
-import { evolveLot, initialLotState, toLotEvent } from '@app/domain';
+import { eligibilityFacts, evolveLot, initialLotState, toLotEvent } from '@app/domain';
+import { lotRecord } from '@app/read-models';
 import { HEADERS, headerString, KafkaSettings } from '@app/messaging';
 import { KafkaRelayTransport, TRANSPORT } from '../../apps/api/src/infrastructure.module';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -60,8 +61,8 @@ describe('per-lot order with 6 partitions and two projector instances in one gro
     for (const lot of lots) {
       const stream = await t.store.readStream(`lot-${lot.traceCode}`);
       const folded = stream.events.reduce((s, e) => evolveLot(s, toLotEvent(e.type, e.schemaVersion, e.data)), initialLotState());
-      const [row] = await t.dataSource.query(`SELECT state, version FROM lot_summary WHERE trace_code = $1`, [lot.traceCode]);
-      expect(row).toEqual({ state: JSON.parse(JSON.stringify(folded)), version: stream.version });
+      const [row] = await t.dataSource.query(`SELECT lot, facts, version FROM lot_summary WHERE trace_code = $1`, [lot.traceCode]);
+      expect(row).toEqual(JSON.parse(JSON.stringify({ lot: lotRecord(folded), facts: eligibilityFacts(folded), version: stream.version })));
     }
   });
 });

@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { evolveLot, initialLotState, toLotEvent } from '@app/domain';
+import { eligibilityFacts, evolveLot, initialLotState, toLotEvent } from '@app/domain';
 import { KafkaSettings } from '@app/messaging';
 import { KafkaRelayTransport, TRANSPORT } from '../../apps/api/src/infrastructure.module';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -84,9 +84,9 @@ describe('projector killed hard mid-stream (integration: child process, real bro
     for (const lot of lots) {
       const stream = await t.store.readStream(`lot-${lot.traceCode}`);
       const folded = stream.events.reduce((s, e) => evolveLot(s, toLotEvent(e.type, e.schemaVersion, e.data)), initialLotState());
-      const [row] = await t.dataSource.query(`SELECT state, version FROM sale_eligibility WHERE trace_code = $1`, [lot.traceCode]);
+      const [row] = await t.dataSource.query(`SELECT facts, version FROM sale_eligibility WHERE trace_code = $1`, [lot.traceCode]);
       expect(row.version).toBe(stream.version);
-      expect(row.state).toEqual(JSON.parse(JSON.stringify(folded)));
+      expect(row.facts).toEqual(JSON.parse(JSON.stringify(eligibilityFacts(folded))));
       const history = await t.dataSource.query(`SELECT version FROM lot_history WHERE trace_code = $1 ORDER BY version`, [lot.traceCode]);
       expect(history.map((h: { version: number }) => h.version)).toEqual(stream.events.map((e) => e.version));
     }

@@ -11,7 +11,15 @@ import { DataSource } from 'typeorm';
 import { AppendSignal, PostgresEventStore } from '@app/event-store';
 import { createKafka, ensureTopics, KafkaSettings, OutboxRelay, producerConfig } from '@app/messaging';
 import { runMigrationsLocked } from '@app/platform';
-import { createInlineProjections, createLotProjections, DocumentIndexReader, GenealogyReader, InboxProjector, ProjectionEngine } from '@app/read-models';
+import {
+  createInlineProjections,
+  createLotProjections,
+  DocumentIndexReader,
+  GenealogyReader,
+  InboxProjector,
+  ProjectionEngine,
+  runRequestedRebuilds,
+} from '@app/read-models';
 import { CommandExecutor } from './common/commands/command-executor';
 import { KeyedMutex } from './common/commands/keyed-mutex';
 import { ReadModelGate } from './common/queries/read-model-gate';
@@ -20,6 +28,14 @@ import type { AppConfig } from './config/app-config';
 import { APP_CONFIG } from './config/config.tokens';
 
 const MIGRATED = Symbol('MIGRATED');
+
+const rebuildWhatMigrationsAsked = async (ds: DataSource): Promise<void> => {
+  const logger = new Logger('Projections');
+  const started = Date.now();
+  const counts = await runRequestedRebuilds(ds);
+  for (const [name, n] of Object.entries(counts)) logger.log(`rebuilt ${name} as a migration asked: ${n} events replayed`);
+  if (Object.keys(counts).length) logger.log(`rebuilds done in ${Date.now() - started} ms`);
+};
 export const TRANSPORT = Symbol('TRANSPORT');
 
 /** What the read side is fed by; the health endpoint reports it. */
@@ -158,7 +174,10 @@ export class InfrastructureModule {
         {
           provide: MIGRATED,
           inject: [getDataSourceToken()],
-          useFactory: (ds: DataSource) => runMigrationsLocked(ds, config.migrationsDatabaseUrl ?? null),
+          useFactory: async (ds: DataSource) => {
+            await runMigrationsLocked(ds, config.migrationsDatabaseUrl ?? null);
+            await rebuildWhatMigrationsAsked(ds);
+          },
         },
         {
           provide: PostgresEventStore,

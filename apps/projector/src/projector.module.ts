@@ -1,8 +1,8 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, runMigrationsLocked } from '@app/platform';
-import { createLotProjections, InboxProjector } from '@app/read-models';
+import { createLotProjections, InboxProjector, runRequestedRebuilds } from '@app/read-models';
 import { ProjectorHealthHttpController } from './health.http.controller';
 import { ProjectorConfig } from './projector-config';
 import { ProjectorService } from './projector.service';
@@ -20,6 +20,8 @@ export class ProjectorModule {
           inject: [getDataSourceToken()],
           useFactory: async (ds: DataSource) => {
             await runMigrationsLocked(ds, config.migrationsDatabaseUrl ?? null);
+            const rebuilt = await runRequestedRebuilds(ds);
+            if (Object.keys(rebuilt).length) new Logger('Projector').log(`rebuilt as migrations asked: ${JSON.stringify(rebuilt)}`);
             return new InboxProjector(createLotProjections(), ds);
           },
         },

@@ -8,6 +8,7 @@ export * from './lot/lot.commands';
 export * from './lot/lot.state';
 export * from './lot/lot.decider';
 export * from './lot/quantity';
+export * from './lot/eligibility-facts';
 export * from './lot/sale-eligibility.policy';
 export * from './lot/lot.upcast';
 export * from './lot/lot.genealogy';

@@ -1,7 +1,8 @@
 export * from './projection';
 export * from './projection-engine';
 export * from './inbox-projector';
-export * from './projections/lot-fold';
+export * from './projections/lot-states';
+export * from './projections/lot-record';
 export * from './projections/lot-summary.projection';
 export * from './projections/lot-history.projection';
 export * from './projections/sale-eligibility.projection';
@@ -25,6 +26,7 @@ import { CreateApiKeys1764400005000 } from './migrations/1764400005000-create-ap
 import { RefoldLotStates1764400009000 } from './migrations/1764400009000-refold-lot-states';
 import { CreateLotDocuments1764400010000 } from './migrations/1764400010000-create-lot-documents';
 import { AddHashToLotHistory1764400007000 } from './migrations/1764400007000-add-hash-to-lot-history';
+import { ReadModelsOwnShapes1764400012000 } from './migrations/1764400012000-read-models-own-shapes';
 
 export const READ_MODEL_ENTITIES = [LotSummaryEntity, LotHistoryEntity, SaleEligibilityEntity];
 export const READ_MODEL_MIGRATIONS = [
@@ -36,4 +38,5 @@ export const READ_MODEL_MIGRATIONS = [
   AddHashToLotHistory1764400007000,
   RefoldLotStates1764400009000,
   CreateLotDocuments1764400010000,
+  ReadModelsOwnShapes1764400012000,
 ];

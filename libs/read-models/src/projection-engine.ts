@@ -28,6 +28,13 @@ export const createLotProjections = (): Projection[] => [
 export const createInlineProjections = (): Projection[] => [new GenealogyProjection(), new ApiKeysProjection(), new LotDocumentsProjection()];
 
 /**
+ * After migrations, before anything reads or projects: every rebuild a
+ * migration requested, by whichever process starts first (api or projector).
+ */
+export const runRequestedRebuilds = (dataSource: DataSource): Promise<Record<string, number>> =>
+  new ProjectionEngine([...createLotProjections(), ...createInlineProjections()], new PostgresEventStore(dataSource), dataSource).rebuildRequested();
+
+/**
  * The embedded (in-process) transport: each projection follows the event
  * store through its own checkpointed subscription.
  */
@@ -71,18 +78,49 @@ export class ProjectionEngine {
     return counts;
   }
 
-  /** Empties each projection's tables and replays it from position 0. */
-  async rebuild(): Promise<Record<string, number>> {
+  /** Empties each projection's tables (or only those named) and replays it from position 0. */
+  async rebuild(names?: readonly string[]): Promise<Record<string, number>> {
+    return this.underRebuildLock(async () => {
+      const chosen = this.projections.filter((p) => !names || names.includes(p.name));
+      return this.replay(chosen);
+    });
+  }
+
+  /**
+   * Carries out the rebuilds a migration asked for (read_model_rebuilds):
+   * rows reshaped by a migration are refilled by the code that reads them.
+   * Run before the projections start; a second process arriving meanwhile
+   * waits on the lock, then finds nothing left to do.
+   */
+  async rebuildRequested(): Promise<Record<string, number>> {
+    return this.underRebuildLock(async () => {
+      const requested: { projection: string }[] = await this.dataSource.query(`SELECT projection FROM read_model_rebuilds`);
+      const names = new Set(requested.map((r) => r.projection));
+      const chosen = this.projections.filter((p) => names.has(p.name));
+      return chosen.length === 0 ? {} : this.replay(chosen);
+    });
+  }
+
+  private async replay(chosen: readonly Projection[]): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    for (const p of chosen) {
+      const s = this.subscription(p.name);
+      await s.reset(async (manager) => {
+        await manager.query(`TRUNCATE ${p.tables.join(', ')}`);
+      });
+      counts[p.name] = await s.catchUp();
+    }
+    // Whatever a migration asked of these is done.
+    await this.dataSource.query(`DELETE FROM read_model_rebuilds WHERE projection = ANY($1)`, [chosen.map((p) => p.name)]);
+    return counts;
+  }
+
+  private async underRebuildLock<T>(work: () => Promise<T>): Promise<T> {
     const lock = this.dataSource.createQueryRunner();
     await lock.connect();
     try {
       await lock.query('SELECT pg_advisory_lock($1)', [REBUILD_LOCK]);
-      for (const p of this.projections) {
-        await this.subscription(p.name).reset(async (manager) => {
-          await manager.query(`TRUNCATE ${p.tables.join(', ')}`);
-        });
-      }
-      return await this.catchUp();
+      return await work();
     } finally {
       await lock.query('SELECT pg_advisory_unlock($1)', [REBUILD_LOCK]).catch(() => undefined);
       await lock.release();

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { LotState, maySeeLot, notFound, Principal } from '@app/domain';
+import { maySeeLot, notFound, Principal } from '@app/domain';
 import { LotHistoryEntity, LotSummaryEntity, SaleEligibilityEntity } from '@app/read-models';
 
 const lotNotFound = (traceCode: string) =>
@@ -34,8 +34,8 @@ export class LotReadRepository {
     return rows;
   }
 
-  private visible<T extends { state: LotState }>(traceCode: string, row: T | null, viewer: Principal): T {
-    if (!row || !maySeeLot(viewer, row.state)) throw lotNotFound(traceCode);
+  private visible<T extends { facilityIds: string[] }>(traceCode: string, row: T | null, viewer: Principal): T {
+    if (!row || !maySeeLot(viewer, row.facilityIds)) throw lotNotFound(traceCode);
     return row;
   }
 }

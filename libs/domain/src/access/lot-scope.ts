@@ -12,18 +12,19 @@ export const lotFacilityIds = (state: LotState): string[] => [
 ];
 
 /**
- * May this credential read this lot? Regulators and inspectors read any lot;
+ * May this credential read a lot that is, was, or is heading to these
+ * facilities (`lotFacilityIds`, kept by the read models)? Regulators and inspectors read any lot;
  * an operator reads lots that are, were, or are heading to one of its
  * facilities (what it handled or is about to receive), and no other firm's.
  */
-export const maySeeLot = (principal: Principal, state: LotState): boolean => {
+export const maySeeLot = (principal: Principal, lotFacilities: readonly string[]): boolean => {
   switch (principal.role) {
     case 'REGULATOR':
     case 'INSPECTOR':
       return true;
     case 'OPERATOR': {
       const mine = new Set(principal.facilityIds);
-      return lotFacilityIds(state).some((f) => mine.has(f));
+      return lotFacilities.some((f) => mine.has(f));
     }
     case 'ADMIN':
       return false;

@@ -1,4 +1,4 @@
-import { LotState, paperLines } from './lot.state';
+import { factsOf, Judgeable } from './eligibility-facts';
 import { DocumentType } from './lot.types';
 import { currentDocument, documentDefects, REQUIRED_DOCUMENTS, saleEligibility } from './sale-eligibility.policy';
 
@@ -6,11 +6,12 @@ import { currentDocument, documentDefects, REQUIRED_DOCUMENTS, saleEligibility }
 export const CONSUMER_STATUSES = ['ON_SALE', 'NOT_FOR_SALE', 'RECALLED', 'SOLD_OUT', 'DESTROYED'] as const;
 export type ConsumerStatus = (typeof CONSUMER_STATUSES)[number];
 
-export const consumerStatus = (state: LotState, now: Date): ConsumerStatus => {
-  if (state.destroyed) return 'DESTROYED';
-  if (state.recalls.length > 0) return 'RECALLED';
-  if (state.quantity && state.quantity.remaining <= 0) return 'SOLD_OUT';
-  return saleEligibility(state, now).allowed ? 'ON_SALE' : 'NOT_FOR_SALE';
+export const consumerStatus = (lot: Judgeable, now: Date): ConsumerStatus => {
+  const f = factsOf(lot);
+  if (f.destroyed) return 'DESTROYED';
+  if (f.recalls.length > 0) return 'RECALLED';
+  if (f.quantity && f.quantity.remaining <= 0) return 'SOLD_OUT';
+  return saleEligibility(f, now).allowed ? 'ON_SALE' : 'NOT_FOR_SALE';
 };
 
 /** A certificate as a shopper may see it: no document number, no test details. */
@@ -25,8 +26,8 @@ export interface CertificateSummary {
 }
 
 /** The customs declaration and the three certificates, judged at `now` by the same rules as a sale. */
-export const certificateSummary = (state: LotState, now: Date): CertificateSummary[] => {
-  const lines = paperLines(state);
+export const certificateSummary = (lot: Judgeable, now: Date): CertificateSummary[] => {
+  const lines = factsOf(lot).paperLines;
   return REQUIRED_DOCUMENTS.map((type) => {
     const current = lines.map((line) => currentDocument(line.documents, type));
     const shown = current[0] ?? null;

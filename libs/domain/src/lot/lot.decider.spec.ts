@@ -40,7 +40,7 @@ import {
 import { LotCommand } from './lot.commands';
 import { lotDecider } from './lot.decider';
 import { LotEvent, ScanFacts, TraceViolationRecorded } from './lot.events';
-import { lotStatus } from './lot.state';
+import { lotStatus } from './eligibility-facts';
 import { LotDocument, TraceViolationKind } from './lot.types';
 import { lockReasons, saleEligibility } from './sale-eligibility.policy';
 

@@ -42,7 +42,8 @@ import {
 import { lotDecider } from './lot.decider';
 import { LotDerived, LotEvent, LotMerged } from './lot.events';
 import { decideMerge, deriveSplitChildren, MergeDecision } from './lot.genealogy';
-import { initialLotState, LotState, lotStatus } from './lot.state';
+import { initialLotState, LotState } from './lot.state';
+import { lotStatus } from './eligibility-facts';
 import { DocumentType, LotDocument, LotPortion, RouteStop } from './lot.types';
 import { eligibilityLapsesAt, lockReasons, saleEligibility, tradeBlockers } from './sale-eligibility.policy';
 

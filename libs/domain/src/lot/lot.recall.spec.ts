@@ -27,7 +27,7 @@ import {
 import { LotCommand, RecallLot } from './lot.commands';
 import { lotDecider } from './lot.decider';
 import { LotEvent } from './lot.events';
-import { lotStatus } from './lot.state';
+import { lotStatus } from './eligibility-facts';
 import { lockReasons, saleEligibility } from './sale-eligibility.policy';
 
 const when = (h: LotHistory) => given(lotDecider, h.events);

@@ -334,15 +334,3 @@ const attachDocument = (state: LotState, document: LotDocument, viaParent: strin
     ),
   };
 };
-
-export type LotStatus = 'DESTROYED' | 'RECALLED' | 'LOCKED' | 'IN_TRANSIT' | 'SOLD_OUT' | 'HELD';
-
-/** The one-word lifecycle status shown to users; destruction, recall and locks outrank everything. */
-export const lotStatus = (state: LotState): LotStatus => {
-  if (state.destroyed) return 'DESTROYED';
-  if (state.recalls.length > 0) return 'RECALLED';
-  if (isLocked(state)) return 'LOCKED';
-  if (state.inTransit) return 'IN_TRANSIT';
-  if (state.quantity && state.quantity.remaining <= 0) return 'SOLD_OUT';
-  return 'HELD';
-};

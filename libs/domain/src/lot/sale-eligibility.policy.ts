@@ -1,5 +1,5 @@
 import { ZoneKind } from '../facility/facility.types';
-import { LotState, openViolations, paperLines } from './lot.state';
+import { EligibilityFacts, factsOf, Judgeable } from './eligibility-facts';
 import { DocumentType, LotDocument } from './lot.types';
 
 export const REASON_CODES = [
@@ -88,16 +88,16 @@ const lineReasons = (documents: readonly LotDocument[], now: Date, via: string):
 };
 
 /** Every line of papers must be complete: a lot repacked from several parents names the parent a gap came through. */
-const paperReasons = (lot: LotState, now: Date): BlockingReason[] => {
-  const lines = paperLines(lot);
+const paperReasons = (lot: EligibilityFacts, now: Date): BlockingReason[] => {
+  const lines = lot.paperLines;
   return lines.flatMap((line) => lineReasons(line.documents, now, lines.length > 1 && line.from ? `via parent ${line.from}: ` : ''));
 };
 
 /** 追溯信息: an unbroken custody chain from entry, through a central warehouse, every dispatch received. */
-const traceReasons = (lot: LotState): BlockingReason[] => {
+const traceReasons = (lot: EligibilityFacts): BlockingReason[] => {
   const reasons: BlockingReason[] = [];
   // Resolved (reviewed by a regulator) and explained (a late scan filled the gap) violations no longer block.
-  const open = openViolations(lot);
+  const open = lot.openViolations;
   const bypass = open.find((v) => v.kind === 'CENTRAL_WAREHOUSE_BYPASSED');
   if (bypass) {
     reasons.push({ code: 'CENTRAL_WAREHOUSE_NOT_PASSED', message: bypass.message });
@@ -117,7 +117,9 @@ const traceReasons = (lot: LotState): BlockingReason[] => {
 };
 
 /** Locks (own and through ancestors), recalls and destruction: such a lot may not move at all, from anywhere. */
-export const lockReasons = (lot: LotState): BlockingReason[] => [
+export const lockReasons = (judged: Judgeable): BlockingReason[] => lockReasonsOf(factsOf(judged));
+
+const lockReasonsOf = (lot: EligibilityFacts): BlockingReason[] => [
   ...(lot.lock ? [{ code: 'LOT_LOCKED' as const, message: `locked at ${lot.lock.lockedAt} (${lot.lock.source}): ${lot.lock.reason}` }] : []),
   ...lot.ancestorLocks.map((l) => ({
     code: 'LOT_LOCKED' as const,
@@ -130,9 +132,9 @@ export const lockReasons = (lot: LotState): BlockingReason[] => [
   ...(lot.destroyed ? [{ code: 'LOT_DESTROYED' as const, message: `destroyed at ${lot.destroyed.destroyedAt}: ${lot.destroyed.reason}` }] : []),
 ];
 
-const locationReasons = (lot: LotState, sale: SalePoint | undefined): BlockingReason[] => {
+const locationReasons = (lot: EligibilityFacts, sale: SalePoint | undefined): BlockingReason[] => {
   const reasons: BlockingReason[] = [];
-  const holder = lot.custody;
+  const holder = lot.holder;
   if (!holder || holder.facilityType !== 'RETAIL_STORE') {
     reasons.push({
       code: 'NOT_AT_RETAIL_STORE',
@@ -151,7 +153,7 @@ const locationReasons = (lot: LotState, sale: SalePoint | undefined): BlockingRe
   return reasons;
 };
 
-const quantityReasons = (lot: LotState, sale: SalePoint | undefined): BlockingReason[] => {
+const quantityReasons = (lot: EligibilityFacts, sale: SalePoint | undefined): BlockingReason[] => {
   const q = lot.quantity;
   if (!q) return [];
   if (q.remaining <= 0) return [{ code: 'QUANTITY_EXHAUSTED', message: 'nothing of this lot remains' }];
@@ -165,30 +167,30 @@ const quantityReasons = (lot: LotState, sale: SalePoint | undefined): BlockingRe
  * 四不 + the sale ban, in one place: what stops a lot from being traded onwards
  * (out of a central warehouse or a wholesale market). Judged at `now`.
  */
-export const tradeBlockers = (lot: LotState, now: Date): BlockingReason[] => [
-  ...paperReasons(lot, now),
-  ...traceReasons(lot),
-  ...lockReasons(lot),
-];
+export const tradeBlockers = (judged: Judgeable, now: Date): BlockingReason[] => {
+  const lot = factsOf(judged);
+  return [...paperReasons(lot, now), ...traceReasons(lot), ...lockReasonsOf(lot)];
+};
 
 /**
  * May this lot be sold to a consumer? The command side (SELL) and the read side
  * (retailer's question, regulator's list) both call this, so they cannot disagree.
  */
-export const saleEligibility = (lot: LotState, now: Date, sale?: SalePoint): Eligibility => {
+export const saleEligibility = (judged: Judgeable, now: Date, sale?: SalePoint): Eligibility => {
+  const lot = factsOf(judged);
   const reasons = [
     ...paperReasons(lot, now),
     ...traceReasons(lot),
     ...locationReasons(lot, sale),
-    ...lockReasons(lot),
+    ...lockReasonsOf(lot),
     ...quantityReasons(lot, sale),
   ];
   return { allowed: reasons.length === 0, reasons };
 };
 
 /** When a currently allowed answer stops being true by the clock alone (the earliest expiry), if ever. */
-export const eligibilityLapsesAt = (lot: LotState): string | null =>
-  paperLines(lot)
+export const eligibilityLapsesAt = (lot: Judgeable): string | null =>
+  factsOf(lot).paperLines
     .flatMap((line) => REQUIRED_DOCUMENTS.map((type) => currentDocument(line.documents, type)?.validUntil ?? null))
     .filter((v): v is string => v !== null)
     .sort()[0] ?? null;

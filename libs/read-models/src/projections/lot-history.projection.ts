@@ -2,7 +2,7 @@ import { EntityManager } from 'typeorm';
 import { traceCodeOfStream } from '@app/domain';
 import { StoredEvent } from '@app/event-store';
 import { Projection } from '../projection';
-import { isLotEvent } from './lot-fold';
+import { isLotEvent } from './lot-states';
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 

@@ -1,37 +1,60 @@
 import { EntityManager } from 'typeorm';
-import { lotStatus, lotStreamId } from '@app/domain';
+import { eligibilityFacts, lotFacilityIds, lotStatus } from '@app/domain';
 import { StoredEvent } from '@app/event-store';
 import { Projection } from '../projection';
-import { foldLots } from './lot-fold';
+import { lotRecord } from './lot-record';
+import { LotStates } from './lot-states';
+import { upsertRows } from './upsert-rows';
 
-/** One row per lot: what it is, how much remains, who holds it, its documents. */
+const COLUMNS = {
+  stream_id: 'text',
+  trace_code: 'text',
+  lot: 'jsonb',
+  facts: 'jsonb',
+  facility_ids: 'text[]',
+  status: 'text',
+  holder_facility_id: 'text',
+  importer: 'text',
+  origin_country: 'text',
+  category: 'text',
+  version: 'integer',
+  position: 'bigint',
+};
+
+/**
+ * One row per lot: what it is, how much remains, who holds it, its documents
+ * (the lot record), what the sale rules read of it (its facts, judged again
+ * at read time) and every facility that may see it.
+ */
 export class LotSummaryProjection implements Projection {
   readonly name = 'lot-summary';
   readonly tables = ['lot_summary'] as const;
+  private readonly lots = new LotStates();
 
   async apply(events: readonly StoredEvent[], manager: EntityManager): Promise<void> {
-    for (const lot of await foldLots(manager, 'lot_summary', events)) {
-      const s = lot.state;
-      await manager.query(
-        `INSERT INTO lot_summary (stream_id, trace_code, state, status, holder_facility_id, importer, origin_country,
-                                  category, version, position, updated_at)
-         VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8, $9, $10, now())
-         ON CONFLICT (stream_id) DO UPDATE SET
-           state = EXCLUDED.state, status = EXCLUDED.status, holder_facility_id = EXCLUDED.holder_facility_id,
-           version = EXCLUDED.version, position = EXCLUDED.position, updated_at = now()`,
-        [
-          lotStreamId(lot.traceCode),
-          lot.traceCode,
-          JSON.stringify(s),
-          lotStatus(s),
-          s.custody?.facilityId ?? null,
-          s.importer,
-          s.originCountry,
-          s.product?.category ?? null,
-          lot.version,
-          lot.position,
-        ],
-      );
-    }
+    const folded = await this.lots.fold(manager, 'lot_summary', events);
+    await upsertRows(
+      manager,
+      'lot_summary',
+      'stream_id',
+      COLUMNS,
+      folded.map(({ streamId, traceCode, state: s, version, position }) => {
+        const facts = eligibilityFacts(s);
+        return {
+          stream_id: streamId,
+          trace_code: traceCode,
+          lot: lotRecord(s),
+          facts,
+          facility_ids: lotFacilityIds(s),
+          status: lotStatus(facts),
+          holder_facility_id: s.custody?.facilityId ?? null,
+          importer: s.importer,
+          origin_country: s.originCountry,
+          category: s.product?.category ?? null,
+          version,
+          position,
+        };
+      }),
+    );
   }
 }

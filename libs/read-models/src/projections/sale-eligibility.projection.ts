@@ -1,50 +1,71 @@
 import { EntityManager } from 'typeorm';
-import { eligibilityLapsesAt, lotStreamId, saleEligibility } from '@app/domain';
+import { eligibilityFacts, eligibilityLapsesAt, lotFacilityIds, saleEligibility } from '@app/domain';
 import { StoredEvent } from '@app/event-store';
 import { Projection } from '../projection';
-import { foldLots } from './lot-fold';
+import { LotStates } from './lot-states';
+import { upsertRows } from './upsert-rows';
+
+const COLUMNS = {
+  stream_id: 'text',
+  trace_code: 'text',
+  allowed: 'boolean',
+  reasons: 'jsonb',
+  lapses_at: 'timestamptz',
+  facts: 'jsonb',
+  version: 'integer',
+  position: 'bigint',
+  reason_codes: 'text[]',
+  flags: 'text[]',
+  flag_list: 'jsonb',
+  facility_ids: 'text[]',
+  holder_facility_id: 'text',
+  importer: 'text',
+  origin_country: 'text',
+  category: 'text',
+  entered_at: 'timestamptz',
+};
 
 /**
  * One indexed row per lot: may it be sold? The verdict is computed by the
  * domain's own policy; `lapses_at` marks when the clock alone (a certificate
- * expiring) changes it, and readers re-judge the stored state at read time.
+ * expiring) changes it, and readers judge the stored facts again at read time.
  */
 export class SaleEligibilityProjection implements Projection {
   readonly name = 'sale-eligibility';
   readonly tables = ['sale_eligibility'] as const;
+  private readonly lots = new LotStates();
 
   async apply(events: readonly StoredEvent[], manager: EntityManager): Promise<void> {
     const now = new Date();
-    for (const lot of await foldLots(manager, 'sale_eligibility', events)) {
-      const verdict = saleEligibility(lot.state, now);
-      await manager.query(
-        `INSERT INTO sale_eligibility (stream_id, trace_code, allowed, reasons, lapses_at, state, version, position, updated_at,
-                                      reason_codes, flags, holder_facility_id, importer, origin_country, category, entered_at)
-         VALUES ($1, $2, $3, $4::jsonb, $5, $6::jsonb, $7, $8, now(), $9, $10, $11, $12, $13, $14, $15)
-         ON CONFLICT (stream_id) DO UPDATE SET
-           allowed = EXCLUDED.allowed, reasons = EXCLUDED.reasons, lapses_at = EXCLUDED.lapses_at,
-           state = EXCLUDED.state, version = EXCLUDED.version, position = EXCLUDED.position, updated_at = now(),
-           reason_codes = EXCLUDED.reason_codes, flags = EXCLUDED.flags, holder_facility_id = EXCLUDED.holder_facility_id,
-           importer = EXCLUDED.importer, origin_country = EXCLUDED.origin_country, category = EXCLUDED.category,
-           entered_at = EXCLUDED.entered_at`,
-        [
-          lotStreamId(lot.traceCode),
-          lot.traceCode,
-          verdict.allowed,
-          JSON.stringify(verdict.reasons),
-          eligibilityLapsesAt(lot.state),
-          JSON.stringify(lot.state),
-          lot.version,
-          lot.position,
-          [...new Set(verdict.reasons.map((r) => r.code))],
-          [...new Set(lot.state.flags.map((f) => f.flag))],
-          lot.state.custody?.facilityId ?? null,
-          lot.state.importer,
-          lot.state.originCountry,
-          lot.state.product?.category ?? null,
-          lot.state.enteredAt,
-        ],
-      );
-    }
+    const folded = await this.lots.fold(manager, 'sale_eligibility', events);
+    await upsertRows(
+      manager,
+      'sale_eligibility',
+      'stream_id',
+      COLUMNS,
+      folded.map(({ streamId, traceCode, state: s, version, position }) => {
+        const facts = eligibilityFacts(s);
+        const verdict = saleEligibility(facts, now);
+        return {
+          stream_id: streamId,
+          trace_code: traceCode,
+          allowed: verdict.allowed,
+          reasons: verdict.reasons,
+          lapses_at: eligibilityLapsesAt(facts),
+          facts,
+          version,
+          position,
+          reason_codes: [...new Set(verdict.reasons.map((r) => r.code))],
+          flags: [...new Set(s.flags.map((f) => f.flag))],
+          flag_list: s.flags,
+          facility_ids: lotFacilityIds(s),
+          holder_facility_id: s.custody?.facilityId ?? null,
+          importer: s.importer,
+          origin_country: s.originCountry,
+          category: s.product?.category ?? null,
+          entered_at: s.enteredAt,
+        };
+      }),
+    );
   }
 }

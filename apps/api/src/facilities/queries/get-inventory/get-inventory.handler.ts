@@ -27,15 +27,15 @@ export class GetInventoryHandler implements IQueryHandler<GetInventoryQuery> {
     return {
       facilityId,
       lots: rows
-        .filter((r) => (r.state.quantity?.remaining ?? 0) > 0)
+        .filter((r) => (r.facts.quantity?.remaining ?? 0) > 0)
         .map((r) => {
-          const verdict = saleEligibility(r.state, now);
+          const verdict = saleEligibility(r.facts, now);
           return {
             traceCode: r.traceCode,
-            product: r.state.product,
-            quantity: r.state.quantity,
-            holder: r.state.custody,
-            status: lotStatus(r.state),
+            product: r.lot.product,
+            quantity: r.lot.quantity,
+            holder: r.lot.holder,
+            status: lotStatus(r.facts),
             saleAllowed: verdict.allowed,
             reasons: verdict.reasons,
           };

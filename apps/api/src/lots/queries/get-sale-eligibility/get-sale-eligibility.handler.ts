@@ -17,7 +17,7 @@ export class GetSaleEligibilityHandler implements IQueryHandler<GetSaleEligibili
     const row = await this.lots.eligibility(traceCode, viewer);
     // Judged now, not when projected: a certificate may have expired since.
     const now = new Date();
-    const verdict = saleEligibility(row.state, now);
+    const verdict = saleEligibility(row.facts, now);
     return {
       traceCode: row.traceCode,
       allowed: verdict.allowed,

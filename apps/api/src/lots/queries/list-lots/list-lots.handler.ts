@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { LotState, lotStatus, saleEligibility } from '@app/domain';
+import { ComplianceFlag, EligibilityFacts, lotStatus, saleEligibility } from '@app/domain';
 import { validationFailed } from '../../../common/http/api-errors';
 import { ID_PATTERN } from '../../../common/http/identifiers';
 import { ReadModelGate } from '../../../common/queries/read-model-gate';
@@ -53,8 +53,18 @@ export class ListLotsHandler implements IQueryHandler<ListLotsQuery> {
       where.push(`trace_code > ${p(after)}`);
     }
     const limit = f.limit ? Number(f.limit) : 50;
-    const rows: { trace_code: string; state: LotState; position: string }[] = await this.dataSource.query(
-      `SELECT trace_code, state, position FROM sale_eligibility
+    const rows: {
+      trace_code: string;
+      facts: EligibilityFacts;
+      flag_list: ComplianceFlag[];
+      holder_facility_id: string | null;
+      importer: string | null;
+      origin_country: string | null;
+      category: string | null;
+      entered_at: Date | null;
+      position: string;
+    }[] = await this.dataSource.query(
+      `SELECT trace_code, facts, flag_list, holder_facility_id, importer, origin_country, category, entered_at, position FROM sale_eligibility
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY trace_code LIMIT ${p(limit + 1)}`,
       params,
@@ -63,20 +73,19 @@ export class ListLotsHandler implements IQueryHandler<ListLotsQuery> {
     const now = new Date();
     return {
       items: page.map((r) => {
-        const s = r.state;
-        const verdict = saleEligibility(s, now);
+        const verdict = saleEligibility(r.facts, now);
         return {
           traceCode: r.trace_code,
-          status: lotStatus(s),
+          status: lotStatus(r.facts),
           allowed: verdict.allowed,
           reasons: verdict.reasons,
-          flags: [...s.flags],
-          holderFacilityId: s.custody?.facilityId ?? null,
-          importer: s.importer,
-          originCountry: s.originCountry,
-          category: s.product?.category ?? null,
-          enteredAt: s.enteredAt,
-          quantity: s.quantity,
+          flags: r.flag_list,
+          holderFacilityId: r.holder_facility_id,
+          importer: r.importer,
+          originCountry: r.origin_country,
+          category: r.category,
+          enteredAt: r.entered_at ? r.entered_at.toISOString() : null,
+          quantity: r.facts.quantity,
           position: Number(r.position),
         };
       }),

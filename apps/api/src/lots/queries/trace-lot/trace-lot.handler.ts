@@ -21,28 +21,28 @@ export class TraceLotHandler implements IQueryHandler<TraceLotQuery> {
     const codes = direction === 'forward' ? await this.genealogy.descendants([traceCode]) : await this.genealogy.ancestors(traceCode);
     const found = await this.dataSource.getRepository(LotSummaryEntity).find({ where: { traceCode: In(codes) } });
     // An operator sees the part of the genealogy that came near its facilities, and nothing of other firms' lots.
-    const rows = found.filter((r) => maySeeLot(viewer, r.state));
+    const rows = found.filter((r) => maySeeLot(viewer, r.facilityIds));
     if (!rows.some((r) => r.traceCode === traceCode)) {
       throw notFound('LOT_NOT_FOUND', `no lot ${traceCode} is known to the read model`, { traceCode });
     }
     const now = new Date();
     const lots: TraceNode[] = rows
       .map((r) => {
-        const s = r.state;
+        const l = r.lot;
         return {
           traceCode: r.traceCode,
-          product: s.product,
-          importer: s.importer,
-          originCountry: s.originCountry,
-          portOfEntryId: s.portOfEntryId,
-          enteredAt: s.enteredAt,
-          quantity: s.quantity,
-          status: lotStatus(s),
-          saleAllowed: saleEligibility(s, now).allowed,
-          holder: s.custody,
-          inTransit: s.inTransit,
-          route: [...s.route],
-          parents: [...s.parents],
+          product: l.product,
+          importer: l.importer,
+          originCountry: l.originCountry,
+          portOfEntryId: l.portOfEntryId,
+          enteredAt: l.enteredAt,
+          quantity: l.quantity,
+          status: lotStatus(r.facts),
+          saleAllowed: saleEligibility(r.facts, now).allowed,
+          holder: l.holder,
+          inTransit: l.inTransit,
+          route: [...l.route],
+          parents: [...l.parents],
         };
       })
       .sort((a, b) => a.traceCode.localeCompare(b.traceCode));

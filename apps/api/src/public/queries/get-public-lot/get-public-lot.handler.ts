@@ -3,7 +3,7 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { certificateSummary, consumerStatus, notFound } from '@app/domain';
-import { SaleEligibilityEntity } from '@app/read-models';
+import { LotSummaryEntity } from '@app/read-models';
 import { ReadModelGate } from '../../../common/queries/read-model-gate';
 import { FacilityRepository } from '../../../facilities/facility.repository';
 import { GetPublicLotQuery, PublicLotView } from './get-public-lot.query';
@@ -17,12 +17,12 @@ export class GetPublicLotHandler implements IQueryHandler<GetPublicLotQuery> {
   ) {}
 
   async execute({ traceCode, atLeast }: GetPublicLotQuery): Promise<PublicLotView> {
-    await this.gate.reach('sale-eligibility', atLeast);
-    const row = await this.dataSource.getRepository(SaleEligibilityEntity).findOneBy({ traceCode });
-    if (!row || !row.state.product || !row.state.originCountry) {
+    await this.gate.reach('lot-summary', atLeast);
+    const row = await this.dataSource.getRepository(LotSummaryEntity).findOneBy({ traceCode });
+    if (!row || !row.lot.product || !row.lot.originCountry) {
       throw notFound('LOT_NOT_FOUND', `no lot ${traceCode} is known`, { traceCode });
     }
-    const s = row.state;
+    const s = row.lot;
     const names = await this.facilities.findMany(s.route.map((stop) => stop.facilityId));
     const now = new Date();
     return {
@@ -35,8 +35,8 @@ export class GetPublicLotHandler implements IQueryHandler<GetPublicLotQuery> {
         arrivedAt: stop.arrivedAt,
         departedAt: stop.departedAt,
       })),
-      certificates: certificateSummary(s, now),
-      status: consumerStatus(s, now),
+      certificates: certificateSummary(row.facts, now),
+      status: consumerStatus(row.facts, now),
       evaluatedAt: now.toISOString(),
     };
   }

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { LotState, lotStatus, notFound, RecallSource } from '@app/domain';
+import { EligibilityFacts, lotStatus, notFound, RecallSource } from '@app/domain';
 import { ReadModelGate } from '../../../common/queries/read-model-gate';
 import { GetRecallQuery, RecallView } from './get-recall.query';
 
@@ -14,7 +14,7 @@ interface Row {
   source: RecallSource;
   holder_facility_id: string | null;
   recalled_at: Date;
-  state: LotState | null;
+  facts: EligibilityFacts | null;
 }
 
 /** A recall, every lot it reached, and where each one is now. */
@@ -29,7 +29,7 @@ export class GetRecallHandler implements IQueryHandler<GetRecallQuery> {
     await this.gate.reach('recalls', atLeast);
     await this.gate.reach('lot-summary', atLeast);
     const rows: Row[] = await this.dataSource.query(
-      `SELECT r.*, s.state FROM recall_lots r LEFT JOIN lot_summary s ON s.trace_code = r.trace_code
+      `SELECT r.*, s.facts FROM recall_lots r LEFT JOIN lot_summary s ON s.trace_code = r.trace_code
         WHERE r.recall_id = $1 ORDER BY r.trace_code`,
       [recallId],
     );
@@ -45,10 +45,10 @@ export class GetRecallHandler implements IQueryHandler<GetRecallQuery> {
         traceCode: r.trace_code,
         recalledAt: r.recalled_at.toISOString(),
         holderWhenRecalled: r.holder_facility_id,
-        holder: r.state?.custody ?? null,
-        inTransit: r.state?.inTransit ?? null,
-        remaining: r.state?.quantity?.remaining ?? null,
-        status: r.state ? lotStatus(r.state) : null,
+        holder: r.facts?.holder ?? null,
+        inTransit: r.facts?.inTransit ?? null,
+        remaining: r.facts?.quantity?.remaining ?? null,
+        status: r.facts ? lotStatus(r.facts) : null,
       })),
     };
   }

@@ -1,0 +1,73 @@
+import { EntityManager } from 'typeorm';
+import { evolveLot, initialLotState, isLotStreamId, LotState, toLotEvent, traceCodeOfStream } from '@app/domain';
+import { FoldedStates, StoredEvent } from '@app/event-store';
+
+export const isLotEvent = (e: StoredEvent): boolean => isLotStreamId(e.streamId);
+
+export interface FoldedLot {
+  readonly streamId: string;
+  readonly traceCode: string;
+  readonly state: LotState;
+  readonly version: number;
+  readonly position: number;
+}
+
+/** Lots folded by one projection, kept between batches; a few kB each. */
+const CACHE_SIZE = 20_000;
+
+/**
+ * The domain's lot state, as a projection needs it to build its rows: folded
+ * from the event log (never stored in a read model, whose rows have shapes of
+ * their own), the recent ones kept in memory by version.
+ */
+export class LotStates {
+  private readonly states = new FoldedStates<LotState>(
+    { initial: initialLotState, evolve: (s, e) => evolveLot(s, toLotEvent(e.type, e.schemaVersion, e.data)) },
+    CACHE_SIZE,
+  );
+
+  /**
+   * Each lot these events touch, folded through the ones `table` has not
+   * applied yet (its rows' versions say which it has, and are locked until
+   * the caller's transaction ends): redelivered events change nothing.
+   */
+  async fold(manager: EntityManager, table: string, events: readonly StoredEvent[]): Promise<FoldedLot[]> {
+    const lotEvents = events.filter(isLotEvent);
+    if (lotEvents.length === 0) return [];
+    const streamIds = [...new Set(lotEvents.map((e) => e.streamId))];
+    const rows: { stream_id: string; version: number }[] = await manager.query(
+      `SELECT stream_id, version FROM ${table} WHERE stream_id = ANY($1) ORDER BY stream_id FOR UPDATE`,
+      [streamIds],
+    );
+    const applied = new Map(rows.map((r) => [r.stream_id, r.version]));
+    const fresh = new Map<string, StoredEvent[]>();
+    for (const e of lotEvents) {
+      const list = fresh.get(e.streamId) ?? [];
+      const last = list.length ? list[list.length - 1].version : (applied.get(e.streamId) ?? 0);
+      if (e.version <= last) continue;
+      if (list.length === 0) fresh.set(e.streamId, list);
+      list.push(e);
+    }
+    const contiguous = (list: readonly StoredEvent[]) => list.every((e, i) => i === 0 || e.version === list[i - 1].version + 1);
+    // From the state just before each lot's first new event; a batch with a hole in it is folded from the log instead.
+    const starts = await this.states.load(
+      manager,
+      [...fresh].map(([streamId, list]) => ({
+        streamId,
+        upTo: contiguous(list) ? list[0].version - 1 : list[list.length - 1].version,
+      })),
+    );
+    return [...fresh].map(([streamId, list]) => {
+      const start = starts.get(streamId)!;
+      const last = list[list.length - 1];
+      const folded = start.version === last.version ? start : this.states.advance(streamId, start, list);
+      return {
+        streamId,
+        traceCode: folded.state.traceCode ?? traceCodeOfStream(streamId),
+        state: folded.state,
+        version: folded.version,
+        position: last.globalPosition,
+      };
+    });
+  }
+}
