@@ -12,7 +12,7 @@ import { attachAllPapers, minutesAgo, scanOk, uid } from './support/fixtures';
  * added without an entry here fails the first test.
  */
 
-type OperatorScope = 'facility' | 'lot-visible' | 'lot-held' | 'unrestricted';
+type OperatorScope = 'facility' | 'each-item' | 'lot-visible' | 'lot-held' | 'unrestricted';
 
 interface World {
   /** Network A: the operator under test works at its port and central warehouse. */
@@ -128,6 +128,12 @@ const SPEC: Record<string, RouteSpec> = {
     roles: ['OPERATOR'],
     operator: 'facility',
     request: (c, w, f) => c.post('/api/scans').send({ scanId: `SC-${f}`, traceCode: w.lot, facilityId: w.warehouse, action: 'SAMPLE', occurredAt: minutesAgo(1) }),
+  },
+
+  'POST /api/scans/batch': {
+    roles: ['OPERATOR'],
+    operator: 'each-item',
+    request: (c, w, f) => c.post('/api/scans/batch').send({ scans: [{ scanId: `SB-${f}`, traceCode: w.lot, facilityId: w.warehouse, action: 'SAMPLE', occurredAt: minutesAgo(1) }] }),
   },
 
   'GET /api/audit/lots/:traceCode/verify': { roles: ['REGULATOR'], request: (c, w) => c.get(`/api/audit/lots/${w.lot}/verify`) },
@@ -265,6 +271,15 @@ describe('access: every route x every role (e2e, real PostgreSQL)', () => {
           break;
         case 'unrestricted':
           expect(seen.status).toBe(200);
+          break;
+        case 'each-item':
+          // The batch is answered; the scan at a facility not the key's is refused on its own.
+          expect({ ...seen, results: res.body.results?.map((r: { status: string; code?: string }) => [r.status, r.code]) }).toEqual({
+            route,
+            status: 200,
+            code: undefined,
+            results: [['refused', 'FORBIDDEN']],
+          });
           break;
         default:
           throw new Error(`${route} admits operators but the table gives no scope`);

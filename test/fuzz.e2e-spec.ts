@@ -180,7 +180,7 @@ const multipartOf = (body: JsonObject): string =>
     .join('') + '--fz--\r\n';
 
 /** Refused before any route code runs (media type, parser, input-shape check): safe even on a real target with no body schema. */
-const transportMutations = (make: () => JsonObject): Mutation[] => {
+const transportMutations = (make: () => JsonObject, sizeLimit = 100 * 1024): Mutation[] => {
   const json = () => render(make());
   const text = json();
   return [
@@ -217,7 +217,7 @@ const transportMutations = (make: () => JsonObject): Mutation[] => {
     // --- nested thousands deep (refused without recursion)
     ...[33, 2000, 15_000].map((d) => ({ name: `objects nested ${d} deep`, body: `{"a":${nestedObjects(d).text}}`, expected: VALIDATION })),
     ...[33, 50_000].map((d) => ({ name: `arrays nested ${d} deep`, body: nestedArrays(d).text, expected: VALIDATION })),
-    { name: 'arrays nested 60,000 deep (over the size limit)', body: nestedArrays(60_000).text, expected: TOO_LARGE },
+    { name: 'arrays nested past the size limit', body: nestedArrays(Math.ceil(sizeLimit / 2) + 10_000).text, expected: TOO_LARGE },
     // --- unstorable or dangerous anywhere, even in a field no route reads
     ...LONE_SURROGATES.map((s) => ({ name: `extra field holding "${s}"`, body: `${text.slice(0, -1)},"zz":"${s}"}`, expected: VALIDATION })),
     ...LONE_SURROGATE_KEYS.map((k) => ({ name: `key ${JSON.stringify(k)}`, body: withKey(make(), [], k, 'x'), expected: VALIDATION })),
@@ -268,7 +268,7 @@ interface World {
   readonly port: string;
   readonly warehouse: string;
   /** Lots held at the port, one per route that acts on a lot. */
-  readonly lots: Record<'doc' | 'scan' | 'split' | 'merge1' | 'merge2' | 'lock' | 'unlock' | 'recall' | 'destroy' | 'resolve', string>;
+  readonly lots: Record<'doc' | 'scan' | 'batch' | 'split' | 'merge1' | 'merge2' | 'lock' | 'unlock' | 'recall' | 'destroy' | 'resolve', string>;
   /** An open violation of the `resolve` lot (a scan at the warehouse while the port held it). */
   readonly violation: string;
   /** A live key the DELETE route is fuzzed against (and finally revokes). */
@@ -288,7 +288,26 @@ interface WriteRoute {
   readonly optional?: readonly string[];
   /** Extreme numbers a field legitimately takes. */
   readonly accepts?: Record<string, readonly string[]>;
+  /** A batch: a malformed item may instead be refused on its own, in a 200 answer's results. */
+  readonly perItem?: true;
+  /** The route's body size limit, when not the default 100 kB. */
+  readonly sizeLimit?: number;
 }
+
+const SCAN_OPTIONAL = ['zoneId', 'toFacilityId', 'vehicle', 'vehicle.disinfectedAt', 'quantity', 'temperatureC'];
+
+const scanBody = (w: World, traceCode: string, scanId: string): JsonObject => ({
+  scanId,
+  traceCode,
+  facilityId: w.port,
+  action: 'DISPATCH',
+  occurredAt: minutesAgo(1),
+  zoneId: 'DOCK-1',
+  toFacilityId: w.warehouse,
+  vehicle: { plate: 'TRUCK-9', disinfectedAt: minutesAgo(30) },
+  quantity: 100,
+  temperatureC: -18.5,
+});
 
 const WRITE_ROUTES: WriteRoute[] = [
   {
@@ -327,21 +346,19 @@ const WRITE_ROUTES: WriteRoute[] = [
   {
     route: 'POST /api/scans',
     url: () => '/api/scans',
-    base: (w, f) => ({
-      scanId: `FZ-S-${f}`,
-      traceCode: w.lots.scan,
-      facilityId: w.port,
-      action: 'DISPATCH',
-      occurredAt: minutesAgo(1),
-      zoneId: 'DOCK-1',
-      toFacilityId: w.warehouse,
-      vehicle: { plate: 'TRUCK-9', disinfectedAt: minutesAgo(30) },
-      quantity: 100,
-      temperatureC: -18.5,
-    }),
-    optional: ['zoneId', 'toFacilityId', 'vehicle', 'vehicle.disinfectedAt', 'quantity', 'temperatureC'],
+    base: (w, f) => scanBody(w, w.lots.scan, `FZ-S-${f}`),
+    optional: SCAN_OPTIONAL,
     // 0 °C is a temperature like any other.
     accepts: { temperatureC: ['-0'] },
+  },
+  {
+    route: 'POST /api/scans/batch',
+    url: () => '/api/scans/batch',
+    base: (w, f) => ({ scans: [scanBody(w, w.lots.batch, `FZ-B-${f}`)] }),
+    optional: SCAN_OPTIONAL.map((o) => `scans.0.${o}`),
+    accepts: { 'scans.0.temperatureC': ['-0'] },
+    perItem: true,
+    sizeLimit: 1024 * 1024,
   },
   {
     route: 'POST /api/lots/:traceCode/splits',
@@ -416,6 +433,7 @@ const BAD_IDS = [
 
 interface FuzzCase extends Mutation {
   readonly route: string;
+  readonly perItem?: true;
   readonly method: 'post' | 'delete';
   readonly url: string;
 }
@@ -426,9 +444,9 @@ const casesFor = (r: WriteRoute, w: World): FuzzCase[] => {
   const [method] = r.route.split(' ') as ['POST' | 'DELETE'];
   const targetUrl = r.url(r.target?.(w) ?? '', w);
   const make = (): JsonObject => (r.base ? r.base(w, fresh()) : { note: 'this route reads no body' });
-  const body = r.base ? [...fieldMutations(make, r.optional ?? [], r.accepts ?? {}), ...transportMutations(make)] : transportMutations(make);
+  const body = r.base ? [...fieldMutations(make, r.optional ?? [], r.accepts ?? {}), ...transportMutations(make, r.sizeLimit)] : transportMutations(make, r.sizeLimit);
   const paths = r.target ? BAD_IDS.map((b) => ({ name: `path id ${b.id('x').slice(0, 20)}`, body: r.base ? make() : null, url: r.url(b.id(fresh()), w), expected: b.expected })) : [];
-  return [...body.map((m) => ({ ...m, url: targetUrl })), ...paths].map((c) => ({ ...c, route: r.route, method: method.toLowerCase() as 'post' | 'delete' }));
+  return [...body.map((m) => ({ ...m, url: targetUrl })), ...paths].map((c) => ({ ...c, route: r.route, perItem: r.perItem, method: method.toLowerCase() as 'post' | 'delete' }));
 };
 
 // The run -----------------------------------------------------------------------
@@ -481,7 +499,7 @@ describe('fuzz: malformed requests at every write route (e2e, real PostgreSQL)',
     await t.http().post('/api/facilities').send({ id: port, name: 'Fuzz port', type: 'PORT_OF_ENTRY', zones: [{ id: 'DOCK-1', kind: 'GENERAL' }] }).expect(201);
     await t.http().post('/api/facilities').send({ id: warehouse, name: 'Fuzz warehouse', type: 'CENTRAL_WAREHOUSE', zones: [{ id: 'IN-1', kind: 'DEDICATED_INTAKE' }] }).expect(201);
     const lots = {} as Record<keyof World['lots'], string>;
-    for (const name of ['doc', 'scan', 'split', 'merge1', 'merge2', 'lock', 'unlock', 'recall', 'destroy', 'resolve'] as const) {
+    for (const name of ['doc', 'scan', 'batch', 'split', 'merge1', 'merge2', 'lock', 'unlock', 'recall', 'destroy', 'resolve'] as const) {
       lots[name] = `FZ-${name.toUpperCase()}-${fresh()}`;
       await t
         .http()
@@ -530,11 +548,25 @@ describe('fuzz: malformed requests at every write route (e2e, real PostgreSQL)',
     const serverErrors = answers.filter(({ res }) => res.status >= 500);
     const show = ({ c, res }: { c: FuzzCase; res: Response }) => `${c.route} [${c.name}] -> ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`;
     expect(serverErrors.map(show)).toEqual([]);
-    const notRefused = answers.filter(({ res }) => res.status < 400 || res.status > 499);
+    // A batch may refuse the malformed scan alone: a 200 whose one result is refused, with the code a 4xx would carry.
+    const refusedInBatch = ({ c, res }: { c: FuzzCase; res: Response }): boolean => {
+      const results = res.body?.results as { status?: string; code?: unknown; message?: unknown }[] | undefined;
+      const only = Array.isArray(results) && results.length === 1 ? results[0] : null;
+      return (
+        c.perItem === true &&
+        res.status === 200 &&
+        only?.status === 'refused' &&
+        typeof only.code === 'string' &&
+        typeof only.message === 'string' &&
+        (c.expected.code === undefined || only.code === c.expected.code)
+      );
+    };
+    const byRequest = answers.filter((a) => !refusedInBatch(a));
+    const notRefused = byRequest.filter(({ res }) => res.status < 400 || res.status > 499);
     expect(notRefused.map(show)).toEqual([]);
-    const withoutCode = answers.filter(({ res }) => typeof res.body?.code !== 'string' || typeof res.body?.message !== 'string');
+    const withoutCode = byRequest.filter(({ res }) => typeof res.body?.code !== 'string' || typeof res.body?.message !== 'string');
     expect(withoutCode.map(show)).toEqual([]);
-    const unexpected = answers.filter(
+    const unexpected = byRequest.filter(
       ({ c, res }) => (c.expected.status !== 0 && res.status !== c.expected.status) || (c.expected.code !== undefined && res.body.code !== c.expected.code),
     );
     expect(unexpected.map(({ c, res }) => `${show({ c, res })} (expected ${c.expected.status} ${c.expected.code ?? ''})`)).toEqual([]);
@@ -552,6 +584,7 @@ describe('fuzz: malformed requests at every write route (e2e, real PostgreSQL)',
       const [method] = r.route.split(' ');
       const res = await (method === 'DELETE' ? t.http().delete(r.url(r.target!(w), w)) : t.http().post(r.url(r.target?.(w) ?? '', w)).send(r.base!(w, fresh())));
       accepted[r.route] = res.status;
+      if (r.perItem) expect(res.body.results.map((x: { status: string }) => x.status)).toEqual(['accepted']);
     }
     expect(Object.entries(accepted).filter(([, status]) => status < 200 || status > 299)).toEqual([]);
   });

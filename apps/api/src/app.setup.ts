@@ -68,6 +68,8 @@ export const configureApp = (app: INestApplication, config: AppConfig): INestApp
     req.path === '/api' || req.path.startsWith('/api/') ? next() : res.status(404).json({ code: 'ROUTE_NOT_FOUND', message: 'no such route' }),
   );
   app.use(jsonOnly);
+  // A batch of 1000 scans is a few hundred kB; every other body stays small.
+  app.use('/api/scans/batch', express.json({ limit: '1mb', strict: true, type: 'application/json' }));
   app.use(express.json({ limit: '100kb', strict: true, type: 'application/json' }));
   app.use(storableBody);
   app.setGlobalPrefix('api');

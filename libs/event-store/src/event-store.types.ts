@@ -74,6 +74,15 @@ export interface AppendOptions<T> {
   readonly idempotency?: IdempotencyOptions<T>;
 }
 
+/** A command's result kept under its idempotency key: a retry of the same request gets it back. */
+export interface RecordedResult {
+  readonly key: string;
+  readonly requestHash: string;
+  /** The stream the command was about (for operators reading the table). */
+  readonly streamId: string;
+  readonly result: unknown;
+}
+
 /** One stream's share of a multi-stream append. */
 export interface StreamAppend {
   readonly streamId: string;

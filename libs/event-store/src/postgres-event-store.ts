@@ -13,6 +13,7 @@ import {
   InlineProjection,
   StreamAppend,
   NewEvent,
+  RecordedResult,
   StoredEvent,
   StreamSlice,
 } from './event-store.types';
@@ -122,13 +123,34 @@ export class PostgresEventStore {
 
   /** The result recorded under an idempotency key, if any (IdempotencyKeyReusedError when the request differs). */
   async findRecorded<T>(key: string, requestHash: string): Promise<T | null> {
-    const rows: { request_hash: string; result: T }[] = await this.dataSource.query(
-      `SELECT request_hash, result FROM idempotency_keys WHERE key = $1`,
-      [key],
+    const found = (await this.findRecordedMany<T>([key])).get(key);
+    if (!found) return null;
+    if (found.requestHash !== requestHash) throw new IdempotencyKeyReusedError(key);
+    return found.result;
+  }
+
+  /** What is recorded under each of these keys, with the hash of the request that recorded it (one query). */
+  async findRecordedMany<T>(keys: readonly string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, { requestHash: string; result: T }>> {
+    if (keys.length === 0) return new Map();
+    const rows: { key: string; request_hash: string; result: T }[] = await manager.query(
+      `SELECT key, request_hash, result FROM idempotency_keys WHERE key = ANY($1)`,
+      [keys],
     );
-    if (rows.length === 0) return null;
-    if (rows[0].request_hash !== requestHash) throw new IdempotencyKeyReusedError(key);
-    return rows[0].result;
+    return new Map(rows.map((r) => [r.key, { requestHash: r.request_hash, result: r.result }]));
+  }
+
+  /**
+   * Records results under their keys in the caller's transaction. A key
+   * recorded meanwhile by another transaction fails the insert (unique
+   * violation on idempotency_keys_pkey), rolling back what this one appended.
+   */
+  async recordResults(manager: EntityManager, records: readonly RecordedResult[]): Promise<void> {
+    if (records.length === 0) return;
+    await manager.query(
+      `INSERT INTO idempotency_keys (key, request_hash, stream_id, result)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])`,
+      [records.map((r) => r.key), records.map((r) => r.requestHash), records.map((r) => r.streamId), records.map((r) => JSON.stringify(r.result))],
+    );
   }
 
   /**
@@ -172,18 +194,28 @@ export class PostgresEventStore {
 
   async appendManyWithin<T>(manager: EntityManager, appends: readonly StreamAppend[], options: AppendManyOptions<T> = {}): Promise<AppendManyOutcome<T>> {
     const { idempotency } = options;
-    await manager.query('SELECT pg_advisory_xact_lock_shared($1)', [APPEND_LOCK]);
     if (idempotency) {
-      const rows: { request_hash: string; result: T }[] = await manager.query(
-        `SELECT request_hash, result FROM idempotency_keys WHERE key = $1`,
-        [idempotency.key],
-      );
-      if (rows.length > 0) {
-        if (rows[0].request_hash !== idempotency.requestHash) throw new IdempotencyKeyReusedError(idempotency.key);
-        return { kind: 'replayed', recorded: rows[0].result };
+      const found = (await this.findRecordedMany<T>([idempotency.key], manager)).get(idempotency.key);
+      if (found) {
+        if (found.requestHash !== idempotency.requestHash) throw new IdempotencyKeyReusedError(idempotency.key);
+        return { kind: 'replayed', recorded: found.result };
       }
     }
 
+    const result = await this.appendStreams(manager, appends);
+    if (!idempotency) return { kind: 'appended', result };
+    const recorded = idempotency.record(result);
+    await this.recordResults(manager, [{ key: idempotency.key, requestHash: idempotency.requestHash, streamId: appends[0]?.streamId ?? '', result: recorded }]);
+    return { kind: 'appended', result, recorded };
+  }
+
+  /**
+   * The append itself, in the caller's transaction: every stream at its
+   * expected version (a stream with no events is only checked), the hash
+   * chains extended, the inline projections run.
+   */
+  async appendStreams(manager: EntityManager, appends: readonly StreamAppend[]): Promise<AppendManyResult> {
+    await manager.query('SELECT pg_advisory_xact_lock_shared($1)', [APPEND_LOCK]);
     // Lock every existing stream row in one consistent order (no deadlocks between
     // overlapping multi-stream appends) and check each expected version.
     const ids = [...new Set(appends.map((a) => a.streamId))];
@@ -264,19 +296,11 @@ export class PostgresEventStore {
       };
     });
     for (const inline of this.inline) await inline(stored, manager);
-    const result: AppendManyResult = {
+    return {
       position: stored.length ? Math.max(...stored.map((e) => e.globalPosition)) : (streams[0]?.position ?? 0),
       streams,
       events: stored,
     };
-
-    if (!idempotency) return { kind: 'appended', result };
-    const recorded = idempotency.record(result);
-    await manager.query(
-      `INSERT INTO idempotency_keys (key, request_hash, stream_id, result) VALUES ($1, $2, $3, $4::jsonb)`,
-      [idempotency.key, idempotency.requestHash, appends[0]?.streamId ?? '', JSON.stringify(recorded)],
-    );
-    return { kind: 'appended', result, recorded };
   }
 
   /** One multi-row INSERT per chunk (PostgreSQL allows 65535 parameters a statement). */

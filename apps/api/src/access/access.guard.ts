@@ -17,6 +17,20 @@ const facilityNamed = (req: Request, scope: Exclude<OperatorScope, string>): unk
 };
 
 /**
+ * An operator acts only at its own facilities (403 otherwise); other roles
+ * are not limited by facility. Also applied to each scan of a batch.
+ */
+export const requireOperatorFacility = (principal: Principal, facilityId: string, field: string): void => {
+  if (principal.role !== 'OPERATOR' || principal.facilityIds.includes(facilityId)) return;
+  throw forbiddenRoute(`key ${principal.name} works at ${principal.facilityIds.join(', ')}, not at ${facilityId}`, {
+    role: principal.role,
+    required: `${field} one of the key's facilities`,
+    facilityId,
+    facilityIds: [...principal.facilityIds],
+  });
+};
+
+/**
  * Applies each route's declared policy (see route-policy.ts): public routes
  * pass (rate limited where declared); every other route needs a known bearer
  * token (401), a role it allows (403) and, for an operator, a facility of its
@@ -56,17 +70,10 @@ export class AccessGuard implements CanActivate {
       });
     }
     const scope = policy.operatorScope;
-    if (principal.role === 'OPERATOR' && scope && typeof scope === 'object') {
+    if (scope && typeof scope === 'object') {
       const facilityId = facilityNamed(req, scope);
       // A missing or malformed field is the validation pipe's to refuse (400), after this.
-      if (typeof facilityId === 'string' && !principal.facilityIds.includes(facilityId)) {
-        throw forbiddenRoute(`key ${principal.name} works at ${principal.facilityIds.join(', ')}, not at ${facilityId}`, {
-          role: principal.role,
-          required: `${scope.field} one of the key's facilities`,
-          facilityId,
-          facilityIds: [...principal.facilityIds],
-        });
-      }
+      if (typeof facilityId === 'string') requireOperatorFacility(principal, facilityId, scope.field);
     }
     req.principal = principal;
     return true;

@@ -9,12 +9,15 @@ export const ROUTE_POLICY = 'coldtrace:route-policy';
  * - `'lot-visible'`: the lot must be, have been, or be heading to one of its facilities
  *   (else 404 LOT_NOT_FOUND, so no firm can probe another's lots); the query enforces it;
  * - `'lot-held'`: the lot must be held at one of its facilities (else 403); the command enforces it;
+ * - `'each-item'`: a batch; each item's facility must be one of the key's, and an item
+ *   elsewhere is refused on its own (FORBIDDEN in its result) while the others go ahead;
  * - `'unrestricted'`: not limited by facility (the facility directory).
  */
 export type OperatorScope =
   | { readonly facilityIn: 'body' | 'param'; readonly field: string }
   | 'lot-visible'
   | 'lot-held'
+  | 'each-item'
   | 'unrestricted';
 
 export type RoutePolicy =

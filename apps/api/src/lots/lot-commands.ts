@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { decideLots, LotsCommand, lotsRead, LotsOutcome, LotState } from '@app/domain';
+import { decideLots, LotEvent, LotsCommand, lotsRead, LotsOutcome, LotState } from '@app/domain';
 import { EventMetadata } from '@app/event-store';
 import { GenealogyReader } from '@app/read-models';
 import { LOT } from '../common/commands/aggregates';
-import { CommandExecutor, Executed, Loader } from '../common/commands/command-executor';
+import { CommandExecutor, CommandRun, Executed, Loader, Settled } from '../common/commands/command-executor';
 
 /**
  * Finds, inside the command's transaction, the lots a command reaches
@@ -28,6 +28,8 @@ export interface LotCommandArgs<C extends LotsCommand> {
   readonly command: (family: FamilyFinder, lots: Loader<LotState>) => C | Promise<C>;
   readonly metadata: EventMetadata;
   readonly idempotency?: { readonly key: string; readonly requestHash: string };
+  /** The lots it reads, when known before it is built (a scan: its lot); a batch locks them all up front. */
+  readonly reads?: readonly string[];
 }
 
 /** Every lot command runs here: the family found and locked, the states loaded, decideLots, one append. */
@@ -39,17 +41,27 @@ export class LotCommands {
   ) {}
 
   run<C extends LotsCommand>(args: LotCommandArgs<C>): Promise<Executed<LotsOutcome<C>>> {
-    return this.executor.execute({
+    return this.executor.execute(this.toRun(args));
+  }
+
+  /** A batch (a scanner's buffer): each settled on its own, commands on one lot in array order, in one transaction. */
+  runAll<C extends LotsCommand>(batch: readonly LotCommandArgs<C>[]): Promise<Settled<LotsOutcome<C>>[]> {
+    return this.executor.executeAll(LOT, batch.map((args) => this.toRun(args)));
+  }
+
+  private toRun<C extends LotsCommand>(args: LotCommandArgs<C>): CommandRun<LotState, LotEvent, LotsOutcome<C>> {
+    return {
       aggregate: LOT,
       primary: args.primary,
       metadata: args.metadata,
       idempotency: args.idempotency,
+      reads: args.reads,
       decide: async (load, tx, now) => {
         const command = await args.command(this.finder(load, tx), load);
         const decision = decideLots(command, await load(lotsRead(command)), now);
         return { streams: decision.lots.map((l) => ({ key: l.traceCode, events: l.events })), outcome: decision.outcome };
       },
-    });
+    };
   }
 
   private finder(load: Loader<LotState>, tx: EntityManager): FamilyFinder {

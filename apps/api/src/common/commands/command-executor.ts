@@ -1,8 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { DomainEvent } from '@app/domain';
-import { AppendManyResult, EventMetadata, Folded, FoldedStates, PostgresEventStore, StoredEvent, StreamAppend, WrongExpectedVersionError } from '@app/event-store';
+import { DomainError, DomainEvent } from '@app/domain';
+import {
+  AppendManyResult,
+  EventMetadata,
+  Folded,
+  FoldedStates,
+  IdempotencyKeyReusedError,
+  NewEvent,
+  PostgresEventStore,
+  RecordedResult,
+  StoredEvent,
+  WrongExpectedVersionError,
+} from '@app/event-store';
 import { concurrencyConflict } from '../http/api-errors';
 import { Aggregate } from './aggregates';
 import { KeyedMutex } from './keyed-mutex';
@@ -25,6 +36,8 @@ export interface CommandRun<S, E extends DomainEvent, O> {
   readonly metadata: EventMetadata;
   /** A client-chosen key (a scan id): a retry gets the first result back without deciding again. */
   readonly idempotency?: { readonly key: string; readonly requestHash: string };
+  /** Keys it will read, when known before deciding: locked up front, with the rest of a batch, in one order. */
+  readonly reads?: readonly string[];
 }
 
 /** A command's result in the domain's terms; also what a retry of it gets back. */
@@ -61,35 +74,192 @@ const occurredAtOf = (event: DomainEvent): string | undefined => {
   return typeof t === 'string' ? t : undefined;
 };
 
-const resultOf = <O>(outcome: O, keyOf: (streamId: string) => string, appended: AppendManyResult): CommandResult<O> => ({
-  outcome,
-  position: appended.position,
-  streams: appended.streams.map((s) => ({ key: keyOf(s.streamId), version: s.nextVersion, events: s.events.map((e) => ({ type: e.type, version: e.version })) })),
-});
-
 const toExecuted = <O>(recorded: unknown, replayed: boolean): Executed<O> => {
   const r = recorded as { status?: unknown; body?: unknown; outcome?: unknown };
   if (!('outcome' in (r ?? {})) && typeof r?.status === 'number') return { kind: 'legacy', status: r.status, body: r.body };
   return { kind: 'executed', result: recorded as CommandResult<O>, replayed };
 };
 
+/** A command of a batch the domain (or its idempotency key) refused; the others went ahead. */
+export interface Refused {
+  readonly kind: 'refused';
+  readonly error: DomainError | IdempotencyKeyReusedError;
+}
+
+export type Settled<O> = Executed<O> | Refused;
+
+const isRefusal = (e: unknown): e is Refused['error'] => e instanceof DomainError || e instanceof IdempotencyKeyReusedError;
+
+/** One stream as the commands of a transaction leave it: where it started, where it is, what they added. */
+interface Working<S> {
+  readonly streamId: string;
+  readonly from: Folded<S>;
+  state: S;
+  readonly events: NewEvent[];
+}
+
+/** A decided command: its outcome, and per stream it touched how many of that stream's new events are its own. */
+interface Accepted<O> {
+  readonly outcome: O;
+  readonly streams: readonly { readonly key: string; readonly upTo: number; readonly count: number }[];
+}
+
 /**
- * The one way commands change state, for one stream or thousands: load and
- * lock what the decision reads (in one order, so overlapping commands cannot
- * deadlock for long), decide with the pure domain, append every stream in the
- * same transaction, record the result under the idempotency key. A stream
- * created by another process meanwhile, or crossed locks, retry with backoff;
- * a retry of the same request gets the first result.
+ * The one way commands change state, for one stream or thousands, one
+ * command or a batch of them: load and lock what the decisions read (in one
+ * order, so overlapping transactions cannot deadlock for long), decide with
+ * the pure domain (each command of a batch sees the ones before it), append
+ * every stream in the same transaction, record each result under its
+ * idempotency key. A stream created by another process meanwhile, a key
+ * recorded meanwhile, or crossed locks retry with backoff; a retry of the
+ * same request gets the first result.
  */
 @Injectable()
 export class CommandExecutor {
+  private readonly states = new Map<string, FoldedStates<unknown>>();
+
   constructor(
     @Inject(PostgresEventStore) private readonly store: PostgresEventStore,
     @Inject(KeyedMutex) private readonly mutex: KeyedMutex,
     @InjectDataSource() @Inject(DataSource) private readonly dataSource: DataSource,
   ) {}
 
-  private readonly states = new Map<string, FoldedStates<unknown>>();
+  /** One command; the domain's refusal is thrown. Queued in-process behind others on the same primary key. */
+  execute<S, E extends DomainEvent, O>(run: CommandRun<S, E, O>): Promise<Executed<O>> {
+    return this.mutex.run(run.aggregate.streamId(run.primary), async () => {
+      const [settled] = await this.executeAll(run.aggregate, [run]);
+      if (settled.kind === 'refused') throw settled.error;
+      return settled;
+    });
+  }
+
+  /**
+   * Many commands in few transactions, each settled on its own: a refused
+   * one does not stop the rest, commands on one stream apply in array order.
+   * Every run names what it reads (`reads`), so all are locked up front.
+   */
+  async executeAll<S, E extends DomainEvent, O>(aggregate: Aggregate<S, E>, runs: readonly CommandRun<S, E, O>[]): Promise<Settled<O>[]> {
+    const settled: (Settled<O> | undefined)[] = new Array(runs.length);
+    const keys = runs.flatMap((r) => (r.idempotency ? [r.idempotency.key] : []));
+    const replay = (i: number, recorded: Map<string, { requestHash: string; result: unknown }>): boolean => {
+      const id = runs[i].idempotency;
+      const found = id && recorded.get(id.key);
+      if (!found) return false;
+      settled[i] = found.requestHash === id.requestHash ? toExecuted<O>(found.result, true) : { kind: 'refused', error: new IdempotencyKeyReusedError(id.key) };
+      return true;
+    };
+    for (let attempt = 1; ; attempt++) {
+      const recorded = await this.store.findRecordedMany(keys);
+      const pending = runs.map((_, i) => i).filter((i) => !replay(i, recorded));
+      if (pending.length === 0) return settled as Settled<O>[];
+      try {
+        const done = await this.dataSource.transaction((tx) => this.decideAndAppend(aggregate, runs, pending, tx));
+        if (done.appended.events.length > 0) this.store.appended.notify();
+        this.rememberCommitted(done.working);
+        for (const [i, result] of done.results) settled[i] = result;
+        return settled as Settled<O>[];
+      } catch (e) {
+        // Recorded by a transaction that committed first: the next attempt answers with its result.
+        if (isIdempotencyRace(e)) continue;
+        if (!(e instanceof WrongExpectedVersionError) && codeOf(e) !== DEADLOCK) throw e;
+        if (attempt >= MAX_ATTEMPTS) throw concurrencyConflict(e instanceof WrongExpectedVersionError ? e.streamId : runs[pending[0]].primary, attempt);
+        await new Promise((r) => setTimeout(r, backoffMs(attempt)));
+      }
+    }
+  }
+
+  private async decideAndAppend<S, E extends DomainEvent, O>(
+    aggregate: Aggregate<S, E>,
+    runs: readonly CommandRun<S, E, O>[],
+    pending: readonly number[],
+    tx: EntityManager,
+  ) {
+    const working = new Map<string, Working<S>>();
+    const load: Loader<S> = async (keys) => {
+      const missing = [...new Set(keys)].filter((k) => !working.has(k)).sort();
+      const ids = missing.map(aggregate.streamId);
+      // The lock answers each stream's version: a cached state at that version is read from no table.
+      const versions = await this.store.lockStreams(ids, tx);
+      const folded = await this.statesOf(aggregate).load(tx, ids.map((id) => ({ streamId: id, upTo: versions.get(id) ?? 0 })));
+      missing.forEach((key, i) => {
+        const from = folded.get(ids[i])!;
+        working.set(key, { streamId: ids[i], from, state: from.state, events: [] });
+      });
+      return new Map(keys.map((k) => [k, working.get(k)!.state]));
+    };
+    await load(pending.flatMap((i) => runs[i].reads ?? []));
+    const now = new Date();
+    const accepted = new Map<number, Accepted<O>>();
+    const refused = new Map<number, Refused>();
+    const seen = new Map<string, number>();
+    for (const i of pending) {
+      const run = runs[i];
+      const key = run.idempotency?.key;
+      const first = key === undefined ? undefined : seen.get(key);
+      if (first !== undefined) continue; // the same key twice in one batch: settled below by the first
+      if (key !== undefined) seen.set(key, i);
+      let decision: Decision<E, O>;
+      try {
+        decision = await run.decide(load, tx, now);
+      } catch (e) {
+        if (!isRefusal(e)) throw e;
+        refused.set(i, { kind: 'refused', error: e });
+        continue;
+      }
+      const streams = decision.streams.map((s) => {
+        const w = working.get(s.key);
+        if (!w) throw new Error(`command decided about ${s.key} without loading it`);
+        for (const e of s.events) {
+          w.state = aggregate.evolve(w.state, e);
+          w.events.push({ type: e.type, schemaVersion: e.schemaVersion, data: e.data, metadata: run.metadata, occurredAt: occurredAtOf(e) });
+        }
+        return { key: s.key, upTo: w.events.length, count: s.events.length };
+      });
+      accepted.set(i, { outcome: decision.outcome, streams });
+    }
+    const touched = [...new Set([...accepted.values()].flatMap((a) => a.streams.map((s) => s.key)))].map((k) => working.get(k)!);
+    const appended: AppendManyResult =
+      touched.length === 0
+        ? { position: 0, streams: [], events: [] }
+        : await this.store.appendStreams(
+            tx,
+            touched.map((w) => ({ streamId: w.streamId, streamType: aggregate.streamType, expectedVersion: w.from.version, events: w.events })),
+          );
+    const stored = new Map(appended.streams.map((s) => [s.streamId, s]));
+    const results = new Map<number, Settled<O>>(refused);
+    const records: RecordedResult[] = [];
+    for (const [i, a] of accepted) {
+      const streams = a.streams.map((s) => {
+        const w = working.get(s.key)!;
+        const mine = stored.get(w.streamId)!.events.slice(s.upTo - s.count, s.upTo);
+        return { key: s.key, version: w.from.version + s.upTo, events: mine.map((e) => ({ type: e.type, version: e.version })), positions: mine.map((e) => e.globalPosition) };
+      });
+      const positions = streams.flatMap((s) => s.positions);
+      const result: CommandResult<O> = {
+        outcome: a.outcome,
+        position: positions.length ? Math.max(...positions) : (stored.get(working.get(a.streams[0]?.key)?.streamId ?? '')?.position ?? appended.position),
+        streams: streams.map(({ key, version, events }) => ({ key, version, events })),
+      };
+      results.set(i, { kind: 'executed', result, replayed: false });
+      const id = runs[i].idempotency;
+      if (id) records.push({ key: id.key, requestHash: id.requestHash, streamId: aggregate.streamId(runs[i].primary), result });
+    }
+    await this.store.recordResults(tx, records);
+    // A key sent twice in one batch: the same request answers as the first did; another request is refused.
+    for (const i of pending) {
+      const key = runs[i].idempotency?.key;
+      const first = key === undefined ? i : seen.get(key)!;
+      if (first === i) continue;
+      const earlier = results.get(first)!;
+      results.set(
+        i,
+        runs[first].idempotency!.requestHash !== runs[i].idempotency!.requestHash
+          ? { kind: 'refused', error: new IdempotencyKeyReusedError(key!) }
+          : earlier.kind === 'executed' ? { ...earlier, replayed: true } : earlier,
+      );
+    }
+    return { appended, results, working: touched.map((w) => ({ aggregate, w })) };
+  }
 
   private statesOf<S, E extends DomainEvent>(aggregate: Aggregate<S, E>): FoldedStates<S> {
     let states = this.states.get(aggregate.streamType);
@@ -101,70 +271,10 @@ export class CommandExecutor {
     return states as FoldedStates<S>;
   }
 
-  /** Once committed (never before: a rolled-back append must not be remembered), the states after this command's events. */
-  private rememberCommitted<S, E extends DomainEvent>(aggregate: Aggregate<S, E>, loaded: ReadonlyMap<string, Folded<S>>, events: readonly StoredEvent[]): void {
-    const states = this.statesOf(aggregate);
-    const byStream = new Map<string, StoredEvent[]>();
-    for (const e of events) byStream.set(e.streamId, [...(byStream.get(e.streamId) ?? []), e]);
-    for (const [key, from] of loaded) {
-      const streamId = aggregate.streamId(key);
-      const appended = byStream.get(streamId);
-      if (appended) states.advance(streamId, from, appended);
-    }
-  }
-
-  execute<S, E extends DomainEvent, O>(run: CommandRun<S, E, O>): Promise<Executed<O>> {
-    return this.mutex.run(run.aggregate.streamId(run.primary), () => this.attempt(run));
-  }
-
-  private async attempt<S, E extends DomainEvent, O>(run: CommandRun<S, E, O>): Promise<Executed<O>> {
-    const { aggregate, idempotency } = run;
-    if (idempotency) {
-      const earlier = await this.store.findRecorded(idempotency.key, idempotency.requestHash);
-      if (earlier) return toExecuted<O>(earlier, true);
-    }
-    const keyOf = new Map<string, string>();
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const done = await this.dataSource.transaction(async (tx) => {
-          const loaded = new Map<string, Folded<S>>();
-          const load: Loader<S> = async (keys) => {
-            const missing = [...new Set(keys)].filter((k) => !loaded.has(k)).sort();
-            const ids = missing.map(aggregate.streamId);
-            // The lock answers each stream's version: a cached state at that version is read from no table.
-            const versions = await this.store.lockStreams(ids, tx);
-            const folded = await this.statesOf(aggregate).load(tx, ids.map((id) => ({ streamId: id, upTo: versions.get(id) ?? 0 })));
-            for (const key of missing) loaded.set(key, folded.get(aggregate.streamId(key))!);
-            return new Map(keys.map((k) => [k, loaded.get(k)!.state]));
-          };
-          const decision = await run.decide(load, tx, new Date());
-          const appends: StreamAppend[] = decision.streams.map((s) => {
-            const streamId = aggregate.streamId(s.key);
-            keyOf.set(streamId, s.key);
-            return {
-              streamId,
-              streamType: aggregate.streamType,
-              expectedVersion: loaded.get(s.key)?.version ?? 0,
-              events: s.events.map((e) => ({ type: e.type, schemaVersion: e.schemaVersion, data: e.data, metadata: run.metadata, occurredAt: occurredAtOf(e) })),
-            };
-          });
-          const record = (r: AppendManyResult) => resultOf(decision.outcome, (id) => keyOf.get(id) ?? id, r);
-          const appended = await this.store.appendManyWithin(tx, appends, { idempotency: idempotency && { ...idempotency, record } });
-          return { appended, record, loaded };
-        });
-        if (done.appended.kind === 'replayed') return toExecuted<O>(done.appended.recorded, true);
-        if (done.appended.result.events.length > 0) this.store.appended.notify();
-        this.rememberCommitted(aggregate, done.loaded, done.appended.result.events);
-        return { kind: 'executed', result: done.appended.recorded ?? done.record(done.appended.result), replayed: false };
-      } catch (e) {
-        if (idempotency && isIdempotencyRace(e)) {
-          const earlier = await this.store.findRecorded(idempotency.key, idempotency.requestHash);
-          if (earlier) return toExecuted<O>(earlier, true);
-        }
-        if (!(e instanceof WrongExpectedVersionError) && codeOf(e) !== DEADLOCK) throw e;
-        if (attempt >= MAX_ATTEMPTS) throw concurrencyConflict(e instanceof WrongExpectedVersionError ? e.streamId : run.primary, attempt);
-        await new Promise((r) => setTimeout(r, backoffMs(attempt)));
-      }
+  /** Once committed (never before: a rolled-back append must not be remembered), each stream's state after its new events. */
+  private rememberCommitted<S, E extends DomainEvent>(touched: readonly { aggregate: Aggregate<S, E>; w: Working<S> }[]): void {
+    for (const { aggregate, w } of touched) {
+      this.statesOf(aggregate).remember(w.streamId, { state: w.state, version: w.from.version + w.events.length });
     }
   }
 }

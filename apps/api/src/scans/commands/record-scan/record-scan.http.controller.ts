@@ -4,8 +4,8 @@ import type { Response } from 'express';
 import { Allow } from '../../../access/route-policy';
 import { answer } from '../../../common/http/answer';
 import { Ctx, type RequestContext } from '../../../common/http/request-context';
-import { lotCommandResult } from '../../../lots/lot-command.result';
-import { RecordScanCommand, RecordScanResult } from './record-scan.command';
+import { recordScanResult } from '../../scan-command';
+import { RecordScanCommand } from './record-scan.command';
 import { RecordScanRequestDto } from './record-scan.request.dto';
 
 @Controller('scans')
@@ -16,9 +16,6 @@ export class RecordScanHttpController {
   @Post()
   @Allow(['OPERATOR'], { operatorScope: { facilityIn: 'body', field: 'facilityId' } })
   async record(@Body() body: RecordScanRequestDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
-    return answer(res, await this.commandBus.execute(new RecordScanCommand(body, ctx)), (r) => {
-      const result: RecordScanResult = { scanId: body.scanId, action: body.action, ...lotCommandResult(body.traceCode, r), ...r.outcome };
-      return { status: 201, body: result };
-    });
+    return answer(res, await this.commandBus.execute(new RecordScanCommand(body, ctx)), (r) => ({ status: 201, body: recordScanResult(body, r) }));
   }
 }

@@ -1,0 +1,61 @@
+import type { FacilityRef, LotsCommand, LotsOutcomes } from '@app/domain';
+import { requestHash } from '../common/commands/request-hash';
+import type { CommandResult } from '../common/commands/command-executor';
+import { eventMetadata, idempotencyKey, type RequestContext } from '../common/http/request-context';
+import type { AppConfig } from '../config/app-config';
+import { lotCommandResult, type LotCommandResult } from '../lots/lot-command.result';
+import type { LotCommandArgs } from '../lots/lot-commands';
+import type { RecordScanRequestDto } from './commands/record-scan/record-scan.request.dto';
+
+type RecordScan = Extract<LotsCommand, { type: 'RecordScan' }>;
+
+/** Where a scan happened and where it sends the lot, as registered. */
+export interface ScanFacilities {
+  readonly facility: FacilityRef;
+  readonly toFacility: FacilityRef | null;
+}
+
+/**
+ * A scan request as the lot command it is, idempotent by its scan id: the
+ * same for a scan sent alone and one sent in a batch, so either answers a
+ * retry of the other.
+ */
+export const recordScanArgs = (r: RecordScanRequestDto, context: RequestContext, at: ScanFacilities, config: AppConfig): LotCommandArgs<RecordScan> => ({
+  primary: r.traceCode,
+  reads: [r.traceCode],
+  metadata: eventMetadata(context, { facilityId: r.facilityId, scanId: r.scanId, causationId: r.scanId }),
+  idempotency: { key: idempotencyKey(context, `scan:${r.scanId}`), requestHash: requestHash(r) },
+  command: () => ({
+    type: 'RecordScan' as const,
+    traceCode: r.traceCode,
+    data: {
+      scanId: r.scanId,
+      action: r.action,
+      facility: at.facility,
+      zoneId: r.zoneId ?? null,
+      toFacility: at.toFacility,
+      occurredAt: r.occurredAt,
+      vehicle: r.vehicle ? { plate: r.vehicle.plate, disinfectedAt: r.vehicle.disinfectedAt ?? null } : null,
+      quantity: r.quantity ?? null,
+      temperatureC: r.temperatureC ?? null,
+      temperatureLimits: config.temperatureLimits,
+      timePolicy: config.timePolicy,
+    },
+  }),
+});
+
+export interface RecordScanResult extends LotCommandResult {
+  scanId: string;
+  action: string;
+  /** Rule breaks this scan revealed; recorded in the lot's history and blocking it. */
+  violations: LotsOutcomes['RecordScan']['violations'];
+  /** Compliance flags this scan raised (not blocking on their own). */
+  flags: LotsOutcomes['RecordScan']['flags'];
+}
+
+export const recordScanResult = (r: RecordScanRequestDto, result: CommandResult<LotsOutcomes['RecordScan']>): RecordScanResult => ({
+  scanId: r.scanId,
+  action: r.action,
+  ...lotCommandResult(r.traceCode, result),
+  ...result.outcome,
+});
