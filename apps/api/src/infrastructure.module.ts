@@ -18,6 +18,7 @@ import {
   GenealogyReader,
   InboxProjector,
   ProjectionEngine,
+  ReadModelChanges,
   runRequestedRebuilds,
 } from '@app/read-models';
 import { CommandExecutor } from './common/commands/command-executor';
@@ -138,9 +139,22 @@ export class KafkaRelayTransport implements Transport, OnApplicationBootstrap, B
   }
 }
 
+/** Listens for read-model changes from start to shutdown, for the row caches (see RowCache). */
+class ChangeListening implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(private readonly changes: ReadModelChanges) {}
+
+  onApplicationBootstrap(): Promise<void> {
+    return this.changes.start();
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.changes.stop();
+  }
+}
+
 @Module({})
 export class InfrastructureModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig & { databaseUrl: string }): DynamicModule {
     const kafka = config.kafka;
     const transport: Provider = kafka
       ? {
@@ -201,13 +215,15 @@ export class InfrastructureModule {
           inject: [getDataSourceToken(), MIGRATED],
           useFactory: (ds: DataSource) => new InboxProjector(createLotProjections(), ds),
         },
+        { provide: ReadModelChanges, useFactory: () => new ReadModelChanges(config.databaseUrl, new Logger('ReadModelChanges')) },
+        { provide: ChangeListening, inject: [ReadModelChanges, MIGRATED], useFactory: (changes: ReadModelChanges) => new ChangeListening(changes) },
         transport,
         readProgress,
         KeyedMutex,
         CommandExecutor,
         ReadModelGate,
       ],
-      exports: [PostgresEventStore, ProjectionEngine, InboxProjector, GenealogyReader, DocumentIndexReader, KeyedMutex, CommandExecutor, ReadModelGate, TRANSPORT],
+      exports: [ReadModelChanges, PostgresEventStore, ProjectionEngine, InboxProjector, GenealogyReader, DocumentIndexReader, KeyedMutex, CommandExecutor, ReadModelGate, TRANSPORT],
     };
   }
 }

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { StoredEvent } from '@app/event-store';
 import { Projection, REBUILD_LOCK } from './projection';
+import { announceChanged } from './read-model-changes';
 
 /**
  * Applies events that arrive by a transport with redelivery (Kafka): each
@@ -49,6 +50,9 @@ export class InboxProjector {
   /** Empties the read models and the inbox (a rebuild in Kafka mode replays from the event store). */
   async clear(): Promise<void> {
     const tables = ['projector_inbox', ...this.projections.flatMap((p) => p.tables)];
-    await this.dataSource.query(`TRUNCATE ${tables.join(', ')}`);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(`TRUNCATE ${tables.join(', ')}`);
+      for (const table of tables) await announceChanged(manager, table, null);
+    });
   }
 }

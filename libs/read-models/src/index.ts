@@ -10,6 +10,7 @@ export * from './projections/genealogy.projection';
 export * from './projections/recalls.projection';
 export * from './projections/api-keys.projection';
 export * from './projections/lot-documents.projection';
+export * from './read-model-changes';
 export * from './genealogy.reader';
 export * from './document-index.reader';
 export * from './entities/lot-summary.entity';

@@ -8,6 +8,7 @@ import {
   WorkerOptions,
 } from '@app/event-store';
 import { Projection, REBUILD_LOCK, subscriptionIdOf } from './projection';
+import { announceChanged } from './read-model-changes';
 import { LotHistoryProjection } from './projections/lot-history.projection';
 import { LotSummaryProjection } from './projections/lot-summary.projection';
 import { SaleEligibilityProjection } from './projections/sale-eligibility.projection';
@@ -107,6 +108,7 @@ export class ProjectionEngine {
       const s = this.subscription(p.name);
       await s.reset(async (manager) => {
         await manager.query(`TRUNCATE ${p.tables.join(', ')}`);
+        for (const table of p.tables) await announceChanged(manager, table, null);
       });
       counts[p.name] = await s.catchUp();
     }

@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { maySeeLot, notFound, Principal } from '@app/domain';
-import { LotHistoryEntity, LotSummaryEntity, SaleEligibilityEntity } from '@app/read-models';
+import type { Pool } from 'pg';
+import { EligibilityFacts, maySeeLot, notFound, Principal } from '@app/domain';
+import { LotHistoryEntity, LotSummaryEntity, ReadModelChanges } from '@app/read-models';
+import { RowCache } from '../common/queries/row-cache';
 
 const lotNotFound = (traceCode: string) =>
   notFound('LOT_NOT_FOUND', `no lot ${traceCode} is known to the read model`, { traceCode });
@@ -12,18 +14,54 @@ const lotNotFound = (traceCode: string) =>
  * viewer may not see answers exactly as an unknown one (LOT_NOT_FOUND), so
  * no firm can tell another's trace codes exist.
  */
+/** What the eligibility read needs of a lot. */
+export interface EligibilityRow {
+  readonly traceCode: string;
+  readonly facts: EligibilityFacts;
+  readonly facilityIds: readonly string[];
+  readonly version: number;
+  readonly position: number;
+}
+
+/** Rows kept for the eligibility read: a busy city's lots on sale, at a few kB each. */
+const ELIGIBILITY_ROWS = 50_000;
+
 @Injectable()
 export class LotReadRepository {
-  constructor(@InjectDataSource() @Inject(DataSource) private readonly dataSource: DataSource) {}
+  private readonly eligibilityRows: RowCache<EligibilityRow>;
+  private readonly pool: Pool;
+
+  constructor(
+    @InjectDataSource() @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(ReadModelChanges) changes: ReadModelChanges,
+  ) {
+    this.eligibilityRows = new RowCache(changes, 'sale_eligibility', ELIGIBILITY_ROWS);
+    this.pool = (dataSource.driver as unknown as { master: Pool }).master;
+  }
 
   async summary(traceCode: string, viewer: Principal): Promise<LotSummaryEntity> {
     const row = await this.dataSource.getRepository(LotSummaryEntity).findOneBy({ traceCode });
     return this.visible(traceCode, row, viewer);
   }
 
-  async eligibility(traceCode: string, viewer: Principal): Promise<SaleEligibilityEntity> {
-    const row = await this.dataSource.getRepository(SaleEligibilityEntity).findOneBy({ traceCode });
-    return this.visible(traceCode, row, viewer);
+  /**
+   * The retailer's hot path: one indexed row, kept in memory until its
+   * projection announces a change; `fresh` (after ?atLeast=) reads the table.
+   */
+  async eligibility(traceCode: string, viewer: Principal, fresh: boolean): Promise<EligibilityRow> {
+    return this.visible(traceCode, await this.eligibilityRows.get(traceCode, (tc) => this.loadEligibility(tc), fresh), viewer);
+  }
+
+  private async loadEligibility(traceCode: string): Promise<EligibilityRow | null> {
+    // Straight to the pool as a named prepared statement: parsed and planned once per connection.
+    const { rows } = await this.pool.query({
+      name: 'sale-eligibility-row',
+      text: 'SELECT trace_code, facts, facility_ids, version, position FROM sale_eligibility WHERE trace_code = $1',
+      values: [traceCode],
+    });
+    if (rows.length === 0) return null;
+    const r = rows[0] as { trace_code: string; facts: EligibilityFacts; facility_ids: string[]; version: number; position: string };
+    return { traceCode: r.trace_code, facts: r.facts, facilityIds: r.facility_ids, version: r.version, position: Number(r.position) };
   }
 
   /** The lot's events; for an operator, only once the summary shows the lot came near one of its facilities. */
@@ -34,7 +72,7 @@ export class LotReadRepository {
     return rows;
   }
 
-  private visible<T extends { facilityIds: string[] }>(traceCode: string, row: T | null, viewer: Principal): T {
+  private visible<T extends { facilityIds: readonly string[] }>(traceCode: string, row: T | null, viewer: Principal): T {
     if (!row || !maySeeLot(viewer, row.facilityIds)) throw lotNotFound(traceCode);
     return row;
   }

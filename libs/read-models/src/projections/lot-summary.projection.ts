@@ -5,6 +5,7 @@ import { Projection } from '../projection';
 import { lotRecord } from './lot-record';
 import { LotStates } from './lot-states';
 import { upsertRows } from './upsert-rows';
+import { announceChanged } from '../read-model-changes';
 
 const COLUMNS = {
   stream_id: 'text',
@@ -56,5 +57,6 @@ export class LotSummaryProjection implements Projection {
         };
       }),
     );
+    await announceChanged(manager, 'lot_summary', folded.map((l) => l.traceCode));
   }
 }

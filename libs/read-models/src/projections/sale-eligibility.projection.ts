@@ -4,6 +4,7 @@ import { StoredEvent } from '@app/event-store';
 import { Projection } from '../projection';
 import { LotStates } from './lot-states';
 import { upsertRows } from './upsert-rows';
+import { announceChanged } from '../read-model-changes';
 
 const COLUMNS = {
   stream_id: 'text',
@@ -67,5 +68,6 @@ export class SaleEligibilityProjection implements Projection {
         };
       }),
     );
+    await announceChanged(manager, 'sale_eligibility', folded.map((l) => l.traceCode));
   }
 }

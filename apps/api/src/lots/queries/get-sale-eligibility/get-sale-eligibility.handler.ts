@@ -14,7 +14,7 @@ export class GetSaleEligibilityHandler implements IQueryHandler<GetSaleEligibili
 
   async execute({ traceCode, atLeast, viewer }: GetSaleEligibilityQuery): Promise<SaleEligibilityView> {
     await this.gate.reach('sale-eligibility', atLeast);
-    const row = await this.lots.eligibility(traceCode, viewer);
+    const row = await this.lots.eligibility(traceCode, viewer, atLeast !== undefined);
     // Judged now, not when projected: a certificate may have expired since.
     const now = new Date();
     const verdict = saleEligibility(row.facts, now);
@@ -22,7 +22,7 @@ export class GetSaleEligibilityHandler implements IQueryHandler<GetSaleEligibili
       traceCode: row.traceCode,
       allowed: verdict.allowed,
       reasons: verdict.reasons,
-      position: Number(row.position),
+      position: row.position,
       version: row.version,
       evaluatedAt: now.toISOString(),
     };

@@ -1,0 +1,121 @@
+import { Client } from 'pg';
+import { EntityManager } from 'typeorm';
+
+/** The channel projections announce changed rows on; readers that cache rows listen to it. */
+export const READ_MODEL_CHANNEL = 'coldtrace_read_models';
+
+/** NOTIFY payloads stop at 8000 bytes: a longer list of keys says "everything" instead. */
+const MAX_PAYLOAD = 7_900;
+
+interface Announcement {
+  readonly table: string;
+  /** null: every row may have changed (a rebuild, a batch too large to name). */
+  readonly keys: readonly string[] | null;
+}
+
+/**
+ * Announces, in the writer's own transaction, which rows of a read model it
+ * changed: PostgreSQL delivers the notification only if and when the
+ * transaction commits, to every process listening (api replicas included,
+ * whichever process projected).
+ */
+export const announceChanged = async (manager: EntityManager, table: string, keys: readonly string[] | null): Promise<void> => {
+  if (keys !== null && keys.length === 0) return;
+  const full = JSON.stringify({ table, keys } satisfies Announcement);
+  await manager.query('SELECT pg_notify($1, $2)', [READ_MODEL_CHANNEL, full.length <= MAX_PAYLOAD ? full : JSON.stringify({ table, keys: null })]);
+};
+
+export type ChangeListener = (keys: readonly string[] | null) => void;
+
+export interface ChangesLogger {
+  warn(message: string): void;
+}
+
+/**
+ * Listens to the announcements on one dedicated connection. While it is not
+ * listening (starting, or the connection was lost) it is not `live`, and
+ * every subscriber is told "everything may have changed" when it goes down
+ * and again once it listens anew: notifications sent meanwhile are lost.
+ */
+export class ReadModelChanges {
+  private client: Client | null = null;
+  private readonly listeners = new Map<string, Set<ChangeListener>>();
+  private stopped = false;
+  private connecting: Promise<void> | null = null;
+  live = false;
+
+  constructor(
+    private readonly connectionString: string,
+    private readonly logger: ChangesLogger,
+    private readonly retryMs = 1000,
+  ) {}
+
+  subscribe(table: string, listener: ChangeListener): void {
+    const set = this.listeners.get(table) ?? new Set();
+    set.add(listener);
+    this.listeners.set(table, set);
+  }
+
+  start(): Promise<void> {
+    this.connecting = this.connect();
+    return this.connecting;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.connecting;
+    this.goneDown();
+    await this.client?.end().catch(() => undefined);
+    this.client = null;
+  }
+
+  private async connect(): Promise<void> {
+    while (!this.stopped) {
+      const client = new Client({ connectionString: this.connectionString });
+      try {
+        await client.connect();
+        client.on('notification', (n) => this.deliver(n.payload));
+        client.on('error', (e) => this.lost(client, e));
+        client.on('end', () => this.lost(client, new Error('connection ended')));
+        await client.query(`LISTEN ${READ_MODEL_CHANNEL}`);
+        this.client = client;
+        this.live = true;
+        this.tellAll(null);
+        return;
+      } catch (e) {
+        await client.end().catch(() => undefined);
+        this.logger.warn(`not listening for read-model changes (${(e as Error).message}); row caches stay off, retrying in ${this.retryMs} ms`);
+        await new Promise((r) => setTimeout(r, this.retryMs));
+      }
+    }
+  }
+
+  private lost(client: Client, e: Error): void {
+    if (this.client !== client) return;
+    this.client = null;
+    this.goneDown();
+    if (this.stopped) return;
+    this.logger.warn(`lost the read-model change listener (${e.message}); row caches off until it is back`);
+    client.end().catch(() => undefined);
+    this.connecting = this.connect();
+  }
+
+  private goneDown(): void {
+    this.live = false;
+    this.tellAll(null);
+  }
+
+  private deliver(payload: string | undefined): void {
+    let a: Announcement;
+    try {
+      a = JSON.parse(payload ?? '') as Announcement;
+    } catch {
+      return this.tellAll(null);
+    }
+    for (const l of this.listeners.get(a.table) ?? []) l(a.keys);
+  }
+
+  private tellAll(keys: null): void {
+    for (const set of this.listeners.values()) for (const l of set) l(keys);
+  }
+}
