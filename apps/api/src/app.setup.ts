@@ -53,6 +53,8 @@ const storableBody = (req: Request, _res: Response, next: NextFunction): void =>
 export const configureApp = (app: INestApplication, config: AppConfig): INestApplication => {
   const server = app.getHttpAdapter().getInstance() as express.Express;
   server.disable('x-powered-by');
+  // Answers are no-store anyway; hashing every body for an ETag nobody revalidates is wasted work.
+  server.set('etag', false);
   if (config.trustProxy) server.set('trust proxy', trustProxyValue(config.trustProxy));
   if (config.corsOrigins.length > 0) {
     app.enableCors({

@@ -17,6 +17,9 @@ interface KeyRow {
 }
 
 /** The credential ADMIN_TOKEN stands for; it lives in the environment, not in the key table. */
+/** Bounds the shortcut from raw token to principal; cleared whole when full (it refills with the tokens in use). */
+const RECENT_TOKENS = 10_000;
+
 export const ENV_ADMIN: Principal = { keyId: 'env:ADMIN_TOKEN', name: 'ADMIN_TOKEN', role: 'ADMIN', facilityIds: [] };
 
 /**
@@ -32,6 +35,8 @@ export const ENV_ADMIN: Principal = { keyId: 'env:ADMIN_TOKEN', name: 'ADMIN_TOK
 export class CredentialStore implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Credentials');
   private readonly active = new Map<string, Principal>();
+  /** Tokens resolved lately, to their principal: a hot retailer token costs no SHA-256 per request. */
+  private readonly recent = new Map<string, Principal>();
   private seq = 0;
   private refreshing: Promise<void> | null = null;
   private loaded: Promise<void> | null = null;
@@ -63,13 +68,17 @@ export class CredentialStore implements OnApplicationBootstrap, OnApplicationShu
   /** The principal a bearer token stands for, or null (unknown, revoked, malformed). */
   async resolve(token: string): Promise<Principal | null> {
     if (this.config.adminToken && sameSecret(token, this.config.adminToken)) return ENV_ADMIN;
+    const seen = this.recent.get(token);
+    if (seen) return seen;
     if (!TOKEN_PATTERN.test(token)) return null;
     const digest = tokenDigest(token);
     await this.ready();
-    const known = this.active.get(digest);
-    if (known) return known;
-    await this.refresh();
-    return this.active.get(digest) ?? null;
+    const known = this.active.get(digest) ?? (await this.refresh(), this.active.get(digest));
+    if (!known) return null;
+    // Known tokens only (an unknown one must not grow this), so the next request skips the hash.
+    if (this.recent.size >= RECENT_TOKENS) this.recent.clear();
+    this.recent.set(token, known);
+    return known;
   }
 
   /** Resolves once the first load is done (requests wait for it instead of being refused). */
@@ -97,6 +106,8 @@ export class CredentialStore implements OnApplicationBootstrap, OnApplicationShu
         WHERE change_seq > $1 ORDER BY change_seq`,
       [this.seq],
     );
+    // Any change may concern a token resolved before: start that shortcut afresh.
+    if (rows.length > 0) this.recent.clear();
     for (const r of rows) {
       if (r.revoked_at) this.active.delete(r.token_sha256);
       else this.active.set(r.token_sha256, { keyId: r.key_id, name: r.name, role: r.role, facilityIds: [...r.facility_ids] });
