@@ -61,6 +61,15 @@ const toStoredEvent = (r: EventRow): StoredEvent => ({
   hash: r.hash,
 });
 
+/** Where a stream stands while its row is locked: the next append's version check and hash chain start here. */
+export interface LockedStream {
+  readonly version: number;
+  /** Its last event's global position (0 for none). */
+  readonly position: number;
+  readonly headHash: string;
+  readonly exists: boolean;
+}
+
 /** Part of one stream: the events with `after < version <= upTo` (no upper bound when `upTo` is null). */
 export interface StreamRange {
   readonly streamId: string;
@@ -214,27 +223,14 @@ export class PostgresEventStore {
    * expected version (a stream with no events is only checked), the hash
    * chains extended, the inline projections run.
    */
-  async appendStreams(manager: EntityManager, appends: readonly StreamAppend[]): Promise<AppendManyResult> {
-    await manager.query('SELECT pg_advisory_xact_lock_shared($1)', [APPEND_LOCK]);
-    // Lock every existing stream row in one consistent order (no deadlocks between
-    // overlapping multi-stream appends) and check each expected version.
+  async appendStreams(manager: EntityManager, appends: readonly StreamAppend[], locked?: ReadonlyMap<string, LockedStream>): Promise<AppendManyResult> {
     const ids = [...new Set(appends.map((a) => a.streamId))];
     if (ids.length !== appends.length) throw new Error('appendMany: a stream appears twice');
-    const current: { stream_id: string; version: number; position: string | null; head_hash: string }[] = await manager.query(
-      // The stream's last event by (stream_id, stream_version), an index lookup; max(global_position)
-      // here made PostgreSQL walk the whole events table backwards once per stream.
-      `SELECT s.stream_id, s.version, encode(s.head_hash, 'hex') AS head_hash,
-              (SELECT e.global_position FROM events e WHERE e.stream_id = s.stream_id
-                ORDER BY e.stream_version DESC LIMIT 1) AS position
-         FROM event_streams s WHERE s.stream_id = ANY($1) ORDER BY s.stream_id FOR UPDATE OF s`,
-      [ids],
-    );
-    const actual = new Map(
-      current.map((r) => [r.stream_id, { version: Number(r.version), position: Number(r.position ?? 0), headHash: r.head_hash }]),
-    );
+    // Streams the caller locked in this transaction (lockStreams) need no second lock or read.
+    const actual = locked && ids.every((id) => locked.has(id)) ? locked : await this.lockStreams(ids, manager);
     for (const a of appends) {
       const found = actual.get(a.streamId)?.version ?? 0;
-      if (found !== a.expectedVersion) throw new WrongExpectedVersionError(a.streamId, a.expectedVersion, actual.has(a.streamId) ? found : null);
+      if (found !== a.expectedVersion) throw new WrongExpectedVersionError(a.streamId, a.expectedVersion, actual.get(a.streamId)?.exists ? found : null);
     }
 
     // Hashed here, before any insert: the hash covers nothing the database assigns, and the stream
@@ -338,18 +334,26 @@ export class PostgresEventStore {
    * Locks the existing streams' version rows until the caller's transaction
    * ends, in one order (so two lockers cannot deadlock on one call's set):
    * writers of those streams wait, so what is read next stays true. Answers
-   * each existing stream's current version (a stream not yet created is absent).
+   * where each stream stands (a stream not created yet: version 0, not
+   * `exists`); pass that to appendStreams in the same transaction.
    */
-  async lockStreams(streamIds: readonly string[], manager: EntityManager): Promise<Map<string, number>> {
-    if (streamIds.length === 0) return new Map();
+  async lockStreams(streamIds: readonly string[], manager: EntityManager): Promise<Map<string, LockedStream>> {
+    const locked = new Map<string, LockedStream>(streamIds.map((id) => [id, { version: 0, position: 0, headHash: GENESIS_HASH, exists: false }]));
+    if (streamIds.length === 0) return locked;
     // Before the row locks, as in every append: the same order everywhere, so an audit waiting
     // for the exclusive lock never sits between a stream lock and the append that follows it.
     await manager.query('SELECT pg_advisory_xact_lock_shared($1)', [APPEND_LOCK]);
-    const rows: { stream_id: string; version: number }[] = await manager.query(
-      `SELECT stream_id, version FROM event_streams WHERE stream_id = ANY($1) ORDER BY stream_id FOR UPDATE`,
+    const rows: { stream_id: string; version: number; position: string | null; head_hash: string }[] = await manager.query(
+      // The stream's last event by (stream_id, stream_version), an index lookup; max(global_position)
+      // here made PostgreSQL walk the whole events table backwards once per stream.
+      `SELECT s.stream_id, s.version, encode(s.head_hash, 'hex') AS head_hash,
+              (SELECT e.global_position FROM events e WHERE e.stream_id = s.stream_id
+                ORDER BY e.stream_version DESC LIMIT 1) AS position
+         FROM event_streams s WHERE s.stream_id = ANY($1) ORDER BY s.stream_id FOR UPDATE OF s`,
       [streamIds],
     );
-    return new Map(rows.map((r) => [r.stream_id, r.version]));
+    for (const r of rows) locked.set(r.stream_id, { version: Number(r.version), position: Number(r.position ?? 0), headHash: r.head_hash, exists: true });
+    return locked;
   }
 
   /**

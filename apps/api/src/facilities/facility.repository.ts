@@ -1,19 +1,28 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { FacilityRef, fold, notFound } from '@app/domain';
-import { PostgresEventStore } from '@app/event-store';
+import { FacilityEvent, FacilityRef, fold, notFound } from '@app/domain';
+import { PostgresEventStore, StreamSlice } from '@app/event-store';
 import { FACILITY } from '../common/commands/aggregates';
 
 type Facility = FacilityRef & { name: string; registeredAt: string; version: number };
 
+/**
+ * A facility never changes once registered (FacilityRegistered is its only
+ * event), so one found is kept for good: a scan costs no facility read. Should
+ * a facility event that changes one be added, this stops compiling until the
+ * cache learns of it.
+ */
+const registeredIsFinal: FacilityEvent['type'] extends 'FacilityRegistered' ? true : never = true;
+void registeredIsFinal;
+
 /** Facilities read straight from their streams: the command side never trusts a read model. */
 @Injectable()
 export class FacilityRepository {
+  private readonly known = new Map<string, Facility>();
+
   constructor(@Inject(PostgresEventStore) private readonly store: PostgresEventStore) {}
 
   async find(id: string): Promise<Facility | null> {
-    const slice = await this.store.readStream(FACILITY.streamId(id));
-    const state = fold(FACILITY.evolve, FACILITY.initialState(), slice.events.map(FACILITY.toEvent));
-    return state.facility ? { ...state.facility, version: slice.version } : null;
+    return this.known.get(id) ?? this.remember(await this.store.readStream(FACILITY.streamId(id)));
   }
 
   async get(id: string, field: string): Promise<FacilityRef> {
@@ -22,14 +31,19 @@ export class FacilityRepository {
     return facility;
   }
 
-  /** Every registered facility among `ids`, in one read. */
-  async findMany(ids: readonly string[]): Promise<Map<string, FacilityRef & { name: string }>> {
-    const slices = await this.store.readStreams([...new Set(ids)].map(FACILITY.streamId));
-    const found = new Map<string, FacilityRef & { name: string }>();
-    for (const slice of slices.values()) {
-      const f = fold(FACILITY.evolve, FACILITY.initialState(), slice.events.map(FACILITY.toEvent)).facility;
-      if (f) found.set(f.id, { id: f.id, name: f.name, type: f.type, zones: f.zones });
-    }
-    return found;
+  /** Every registered facility among `ids`, in one read (none for those already known). */
+  async findMany(ids: readonly string[]): Promise<Map<string, Facility>> {
+    const wanted = [...new Set(ids)];
+    const missing = wanted.filter((id) => !this.known.has(id));
+    if (missing.length > 0) for (const slice of (await this.store.readStreams(missing.map(FACILITY.streamId))).values()) this.remember(slice);
+    return new Map(wanted.flatMap((id) => (this.known.has(id) ? [[id, this.known.get(id)!] as const] : [])));
+  }
+
+  private remember(slice: StreamSlice): Facility | null {
+    const state = fold(FACILITY.evolve, FACILITY.initialState(), slice.events.map(FACILITY.toEvent));
+    if (!state.facility) return null;
+    const facility = { ...state.facility, version: slice.version };
+    this.known.set(facility.id, facility);
+    return facility;
   }
 }

@@ -8,6 +8,7 @@ import {
   Folded,
   FoldedStates,
   IdempotencyKeyReusedError,
+  LockedStream,
   NewEvent,
   PostgresEventStore,
   RecordedResult,
@@ -148,8 +149,11 @@ export class CommandExecutor {
       settled[i] = found.requestHash === id.requestHash ? toExecuted<O>(found.result, true) : { kind: 'refused', error: new IdempotencyKeyReusedError(id.key) };
       return true;
     };
+    // A lone command skips the look-up on its first try (a retry of one is rare): a key recorded
+    // before fails the insert and rolls it all back, and a refusal looks it up before it is answered.
+    let lookUp = runs.length > 1;
     for (let attempt = 1; ; attempt++) {
-      const recorded = await this.store.findRecordedMany(keys);
+      const recorded = lookUp ? await this.store.findRecordedMany(keys) : new Map<string, { requestHash: string; result: unknown }>();
       const pending = runs.map((_, i) => i).filter((i) => !replay(i, recorded));
       if (pending.length === 0) return settled as Settled<O>[];
       try {
@@ -157,10 +161,20 @@ export class CommandExecutor {
         if (done.appended.events.length > 0) this.store.appended.notify();
         this.rememberCommitted(done.working);
         for (const [i, result] of done.results) settled[i] = result;
+        if (!lookUp) {
+          const refused = pending.filter((i) => settled[i]?.kind === 'refused' && runs[i].idempotency);
+          if (refused.length > 0) {
+            const earlier = await this.store.findRecordedMany(refused.map((i) => runs[i].idempotency!.key));
+            for (const i of refused) replay(i, earlier);
+          }
+        }
         return settled as Settled<O>[];
       } catch (e) {
         // Recorded by a transaction that committed first: the next attempt answers with its result.
-        if (isIdempotencyRace(e)) continue;
+        if (isIdempotencyRace(e)) {
+          lookUp = true;
+          continue;
+        }
         if (!(e instanceof WrongExpectedVersionError) && codeOf(e) !== DEADLOCK) throw e;
         if (attempt >= MAX_ATTEMPTS) throw concurrencyConflict(e instanceof WrongExpectedVersionError ? e.streamId : runs[pending[0]].primary, attempt);
         await new Promise((r) => setTimeout(r, backoffMs(attempt)));
@@ -175,12 +189,13 @@ export class CommandExecutor {
     tx: EntityManager,
   ) {
     const working = new Map<string, Working<S>>();
+    const locked = new Map<string, LockedStream>();
     const load: Loader<S> = async (keys) => {
       const missing = [...new Set(keys)].filter((k) => !working.has(k)).sort();
       const ids = missing.map(aggregate.streamId);
       // The lock answers each stream's version: a cached state at that version is read from no table.
-      const versions = await this.store.lockStreams(ids, tx);
-      const folded = await this.statesOf(aggregate).load(tx, ids.map((id) => ({ streamId: id, upTo: versions.get(id) ?? 0 })));
+      for (const [id, stream] of await this.store.lockStreams(ids, tx)) locked.set(id, stream);
+      const folded = await this.statesOf(aggregate).load(tx, ids.map((id) => ({ streamId: id, upTo: locked.get(id)!.version })));
       missing.forEach((key, i) => {
         const from = folded.get(ids[i])!;
         working.set(key, { streamId: ids[i], from, state: from.state, events: [] });
@@ -224,6 +239,7 @@ export class CommandExecutor {
         : await this.store.appendStreams(
             tx,
             touched.map((w) => ({ streamId: w.streamId, streamType: aggregate.streamType, expectedVersion: w.from.version, events: w.events })),
+            locked,
           );
     const stored = new Map(appended.streams.map((s) => [s.streamId, s]));
     const results = new Map<number, Settled<O>>(refused);
