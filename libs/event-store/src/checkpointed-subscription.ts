@@ -2,6 +2,13 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Checkpoint, StoredEvent } from './event-store.types';
 import { PostgresEventStore } from './postgres-event-store';
 
+/** Is `a` later in the subscription order (transaction id, then position) than `b`? */
+const isAfter = (a: Checkpoint, b: Checkpoint): boolean => {
+  const ta = BigInt(a.transactionId);
+  const tb = BigInt(b.transactionId);
+  return ta !== tb ? ta > tb : a.globalPosition > b.globalPosition;
+};
+
 /** Handles one ordered batch inside the transaction that will also move the checkpoint. */
 export type BatchHandler = (events: StoredEvent[], manager: EntityManager) => Promise<void>;
 
@@ -27,14 +34,42 @@ export class CheckpointedSubscription {
       const events = await this.store.readAfter(checkpoint, this.batchSize, manager);
       if (events.length === 0) return 0;
       await this.handler(events, manager);
-      const last = events[events.length - 1];
-      await manager.query(
-        `UPDATE subscription_checkpoints SET transaction_id = $2::xid8, global_position = $3, updated_at = now()
-          WHERE subscription_id = $1`,
-        [this.id, last.transactionId, last.globalPosition],
-      );
+      await this.advance(manager, events[events.length - 1]);
       return events.length;
     });
+  }
+
+  /**
+   * Several subscriptions advanced together (a rebuild): each batch is read
+   * once and handed to each subscription for the events past its own
+   * checkpoint, all in one transaction that locks every checkpoint row (in
+   * id order) and moves each. Safe beside their own workers: those take
+   * turns on the same rows, and whoever comes next sees where each stands.
+   */
+  static async catchUpTogether(subscriptions: readonly CheckpointedSubscription[], batchSize: number): Promise<number> {
+    if (subscriptions.length === 0) return 0;
+    const [first] = subscriptions;
+    const ordered = [...subscriptions].sort((a, b) => a.id.localeCompare(b.id));
+    let total = 0;
+    for (;;) {
+      const n = await first.dataSource.transaction(async (manager) => {
+        const at = new Map<CheckpointedSubscription, Checkpoint>();
+        for (const s of ordered) at.set(s, await s.lock(manager));
+        const from = [...at.values()].reduce((min, c) => (isAfter(min, c) ? c : min));
+        const events = await first.store.readAfter(from, batchSize, manager);
+        if (events.length === 0) return 0;
+        const last = events[events.length - 1];
+        for (const s of ordered) {
+          const mine = events.filter((e) => isAfter({ transactionId: e.transactionId, globalPosition: e.globalPosition }, at.get(s)!));
+          if (mine.length === 0) continue;
+          await s.handler(mine, manager);
+          await s.advance(manager, last);
+        }
+        return events.length;
+      });
+      if (n === 0) return total;
+      total += n;
+    }
   }
 
   /** Processes batches until nothing visible is left; resolves to the total handled. */
@@ -76,6 +111,14 @@ export class CheckpointedSubscription {
       [position, this.id],
     );
     return rows.length > 0;
+  }
+
+  private async advance(manager: EntityManager, last: StoredEvent): Promise<void> {
+    await manager.query(
+      `UPDATE subscription_checkpoints SET transaction_id = $2::xid8, global_position = $3, updated_at = now()
+        WHERE subscription_id = $1`,
+      [this.id, last.transactionId, last.globalPosition],
+    );
   }
 
   private async lock(manager: EntityManager): Promise<Checkpoint> {

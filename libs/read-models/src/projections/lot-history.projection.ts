@@ -4,6 +4,8 @@ import { StoredEvent } from '@app/event-store';
 import { Projection } from '../projection';
 import { isLotEvent } from './lot-states';
 
+const CHUNK = 2_000;
+
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 /** Every event of every lot, in order, with where and by which scan it happened, and its chain hash. */
@@ -13,7 +15,11 @@ export class LotHistoryProjection implements Projection {
 
   async apply(events: readonly StoredEvent[], manager: EntityManager): Promise<void> {
     const lotEvents = events.filter(isLotEvent);
-    if (lotEvents.length === 0) return;
+    // 13 parameters a row: a chunk stays far below PostgreSQL's 65,535 per statement.
+    for (let i = 0; i < lotEvents.length; i += CHUNK) await this.insert(lotEvents.slice(i, i + CHUNK), manager);
+  }
+
+  private async insert(lotEvents: readonly StoredEvent[], manager: EntityManager): Promise<void> {
     const params: unknown[] = [];
     const tuples = lotEvents.map((e) => {
       const data = e.data as Record<string, unknown>;
