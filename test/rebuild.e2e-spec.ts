@@ -19,6 +19,30 @@ describe('projections:rebuild (e2e, real PostgreSQL)', () => {
     await t.close();
   });
 
+  it('run beside live projections and flowing scans, ends where a quiet rebuild ends', async () => {
+    const n = await registerNetwork(t);
+    const lots = [];
+    for (let i = 0; i < 20; i++) lots.push((await registerLot(t, n)).traceCode);
+    let flowing = true;
+    let last = 0;
+    const scans = (async () => {
+      for (let i = 0; flowing; i++) last = (await scanOk(t, { traceCode: lots[i % lots.length], facilityId: n.port, action: 'SAMPLE' })).position;
+    })();
+    await rebuildProjections(t.databaseUrl);
+    flowing = false;
+    await scans;
+    await t.http().get(`/api/lots/${lots[0]}/history?atLeast=${last}`).expect(200);
+    for (const projection of ['lot-summary', 'sale-eligibility', 'recalls']) await t.projections.subscription(projection).catchUp();
+    const live = await snapshot(t);
+    await t.projections.stop();
+    try {
+      await rebuildProjections(t.databaseUrl);
+      expect(await snapshot(t)).toEqual(live);
+    } finally {
+      t.projections.start(t.store.appended, { pollIntervalMs: 50, retryDelayMs: 100 }, { error: () => undefined });
+    }
+  });
+
   it('replays the whole log from position 0 into identical read models', async () => {
     const n = await registerNetwork(t);
     const a = await registerLot(t, n);

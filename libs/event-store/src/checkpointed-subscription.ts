@@ -45,6 +45,7 @@ export class CheckpointedSubscription {
    * checkpoint, all in one transaction that locks every checkpoint row (in
    * id order) and moves each. Safe beside their own workers: those take
    * turns on the same rows, and whoever comes next sees where each stands.
+   * Stops at the first short batch: what was committed after is left to them.
    */
   static async catchUpTogether(subscriptions: readonly CheckpointedSubscription[], batchSize: number): Promise<number> {
     if (subscriptions.length === 0) return 0;
@@ -67,8 +68,9 @@ export class CheckpointedSubscription {
         }
         return events.length;
       });
-      if (n === 0) return total;
       total += n;
+      // A short batch reached what was visible: the rest is the workers' (a replay must not chase a busy log for ever).
+      if (n < batchSize) return total;
     }
   }
 
