@@ -1,6 +1,8 @@
 import { EntityManager } from 'typeorm';
-import { evolveLot, initialLotState, isLotStreamId, LotState, toLotEvent, traceCodeOfStream } from '@app/domain';
+import { EligibilityFacts, eligibilityFacts, evolveLot, initialLotState, isLotStreamId, lotFacilityIds, LotState, toLotEvent, traceCodeOfStream } from '@app/domain';
 import { FoldedStates, StoredEvent } from '@app/event-store';
+import { announceChanged } from '../read-model-changes';
+import { upsertRows } from './upsert-rows';
 
 export const isLotEvent = (e: StoredEvent): boolean => isLotStreamId(e.streamId);
 
@@ -71,3 +73,51 @@ export class LotStates {
     });
   }
 }
+
+/** Columns every lot table has: its key, where it is and whose it is (for filters and lot scope). */
+const LOT_COLUMNS = {
+  stream_id: 'text',
+  trace_code: 'text',
+  version: 'integer',
+  position: 'bigint',
+  facility_ids: 'text[]',
+  holder_facility_id: 'text',
+  importer: 'text',
+  origin_country: 'text',
+  category: 'text',
+};
+
+/**
+ * Writes one row per folded lot (set-based) with the shared lot columns and
+ * the table's own, then announces the changed rows to readers that keep them.
+ */
+export const writeLotRows = async (
+  manager: EntityManager,
+  table: string,
+  columns: Readonly<Record<string, string>>,
+  folded: readonly FoldedLot[],
+  own: (lot: FoldedLot, facts: EligibilityFacts) => Record<string, unknown>,
+): Promise<void> => {
+  await upsertRows(
+    manager,
+    table,
+    'stream_id',
+    { ...LOT_COLUMNS, ...columns },
+    folded.map((lot) => {
+      const s = lot.state;
+      return {
+        stream_id: lot.streamId,
+        trace_code: lot.traceCode,
+        version: lot.version,
+        position: lot.position,
+        facility_ids: lotFacilityIds(s),
+        holder_facility_id: s.custody?.facilityId ?? null,
+        importer: s.importer,
+        origin_country: s.originCountry,
+        category: s.product?.category ?? null,
+        ...own(lot, eligibilityFacts(s)),
+      };
+    }),
+  );
+  await announceChanged(manager, table, folded.map((l) => l.traceCode));
+};

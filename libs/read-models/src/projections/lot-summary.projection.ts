@@ -1,26 +1,9 @@
 import { EntityManager } from 'typeorm';
-import { eligibilityFacts, lotFacilityIds, lotStatus } from '@app/domain';
+import { lotStatus } from '@app/domain';
 import { StoredEvent } from '@app/event-store';
 import { Projection } from '../projection';
 import { lotRecord } from './lot-record';
-import { LotStates } from './lot-states';
-import { upsertRows } from './upsert-rows';
-import { announceChanged } from '../read-model-changes';
-
-const COLUMNS = {
-  stream_id: 'text',
-  trace_code: 'text',
-  lot: 'jsonb',
-  facts: 'jsonb',
-  facility_ids: 'text[]',
-  status: 'text',
-  holder_facility_id: 'text',
-  importer: 'text',
-  origin_country: 'text',
-  category: 'text',
-  version: 'integer',
-  position: 'bigint',
-};
+import { LotStates, writeLotRows } from './lot-states';
 
 /**
  * One row per lot: what it is, how much remains, who holds it, its documents
@@ -34,29 +17,10 @@ export class LotSummaryProjection implements Projection {
 
   async apply(events: readonly StoredEvent[], manager: EntityManager): Promise<void> {
     const folded = await this.lots.fold(manager, 'lot_summary', events);
-    await upsertRows(
-      manager,
-      'lot_summary',
-      'stream_id',
-      COLUMNS,
-      folded.map(({ streamId, traceCode, state: s, version, position }) => {
-        const facts = eligibilityFacts(s);
-        return {
-          stream_id: streamId,
-          trace_code: traceCode,
-          lot: lotRecord(s),
-          facts,
-          facility_ids: lotFacilityIds(s),
-          status: lotStatus(facts),
-          holder_facility_id: s.custody?.facilityId ?? null,
-          importer: s.importer,
-          origin_country: s.originCountry,
-          category: s.product?.category ?? null,
-          version,
-          position,
-        };
-      }),
-    );
-    await announceChanged(manager, 'lot_summary', folded.map((l) => l.traceCode));
+    await writeLotRows(manager, 'lot_summary', { lot: 'jsonb', facts: 'jsonb', status: 'text' }, folded, ({ state }, facts) => ({
+      lot: lotRecord(state),
+      facts,
+      status: lotStatus(facts),
+    }));
   }
 }
