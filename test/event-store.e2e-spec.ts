@@ -136,6 +136,23 @@ describe('PostgreSQL event store (integration, real PostgreSQL)', () => {
     }
   });
 
+  it('reads in transaction-id order as numbers, across a digit boundary (99 before 100)', async () => {
+    // Ids below any live one, written as an old cluster would have: as text, '100' sorts before '99'.
+    await dataSource.query(`INSERT INTO event_streams (stream_id, stream_type, version, head_hash) VALUES ('stream-xid-digits', 'test', 2, decode(repeat('00', 32), 'hex'))`);
+    for (const [xid, version] of [['100', 2], ['99', 1]] as const) {
+      await dataSource.query(
+        `INSERT INTO events (transaction_id, event_id, stream_id, stream_version, type, schema_version, data, occurred_at, hash)
+         VALUES ($1::xid8, gen_random_uuid(), 'stream-xid-digits', $2, 'TestHappened', 1, '{}', now(), decode(repeat('00', 32), 'hex'))`,
+        [xid, version],
+      );
+    }
+    const read = await store.readAfter({ transactionId: '98', globalPosition: 0 }, 2);
+    expect(read.map((e) => [e.streamId, e.transactionId])).toEqual([
+      ['stream-xid-digits', '99'],
+      ['stream-xid-digits', '100'],
+    ]);
+  });
+
   it('delivers every event exactly once across many concurrent writers', async () => {
     const seen: number[] = [];
     const subscription = new CheckpointedSubscription('test:many', store, dataSource, async (events) => {

@@ -388,12 +388,14 @@ export class PostgresEventStore {
    */
   async readAfter(checkpoint: Checkpoint, limit: number, manager: EntityManager = this.dataSource.manager): Promise<StoredEvent[]> {
     // Two statements, two snapshots: the horizon's, then a later one to read by (see appendHorizon for why).
+    // ORDER BY names the table's columns: bare, `transaction_id` would be the text alias of the select
+    // list, sorting '1000000' before '999999' (out of order past a digit boundary, and no index).
     const horizon = await this.appendHorizon(manager);
     const rows: EventRow[] = await manager.query(
       `SELECT ${EVENT_COLUMNS} FROM events
         WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
           AND transaction_id < $3::xid8
-        ORDER BY transaction_id, global_position
+        ORDER BY events.transaction_id, events.global_position
         LIMIT $4`,
       [checkpoint.transactionId, checkpoint.globalPosition, horizon, limit],
     );
