@@ -18,36 +18,41 @@ export class LotHistoryProjection implements Projection {
     for (let i = 0; i < lotEvents.length; i += CHUNK) await this.insert(lotEvents.slice(i, i + CHUNK), manager);
   }
 
-  /** One array a column (unnest): a few parameters however many rows, which PostgreSQL parses far faster than a VALUES list. */
+  /**
+   * The rows as one JSON document (jsonb_to_recordset): each event's data and
+   * metadata travel as JSON inside it, written and parsed once, not escaped
+   * again into a text parameter apiece.
+   */
   private async insert(lotEvents: readonly StoredEvent[], manager: EntityManager): Promise<void> {
-    const column = <T>(of: (e: StoredEvent) => T): T[] => lotEvents.map(of);
-    const data = (e: StoredEvent) => e.data as Record<string, unknown>;
+    const rows = lotEvents.map((e) => {
+      const data = e.data as Record<string, unknown>;
+      return {
+        trace_code: traceCodeOfStream(e.streamId),
+        version: e.version,
+        position: e.globalPosition,
+        event_id: e.eventId,
+        type: e.type,
+        schema_version: e.schemaVersion,
+        occurred_at: e.occurredAt,
+        recorded_at: e.recordedAt,
+        facility_id: str(data.facilityId) ?? str(e.metadata.facilityId),
+        scan_id: str(data.scanId) ?? str(e.metadata.scanId),
+        data: e.data,
+        metadata: e.metadata,
+        // '' from a Kafka message published before events were hashed: unknown here, not invented.
+        hash: e.hash || null,
+      };
+    });
     // (trace_code, version) is the key: a redelivered event changes nothing.
     await manager.query(
       `INSERT INTO lot_history (trace_code, version, position, event_id, type, schema_version, occurred_at, recorded_at,
                                 facility_id, scan_id, data, metadata, hash)
        SELECT trace_code, version, position, event_id, type, schema_version, occurred_at, recorded_at, facility_id, scan_id, data, metadata,
               decode(hash, 'hex')
-         FROM unnest($1::text[], $2::int[], $3::bigint[], $4::uuid[], $5::text[], $6::int[], $7::timestamptz[], $8::timestamptz[],
-                            $9::text[], $10::text[], $11::jsonb[], $12::jsonb[], $13::text[])
-           AS t(trace_code, version, position, event_id, type, schema_version, occurred_at, recorded_at, facility_id, scan_id, data, metadata, hash)
+         FROM jsonb_to_recordset($1::jsonb) AS t(trace_code text, version int, position bigint, event_id uuid, type text, schema_version int,
+              occurred_at timestamptz, recorded_at timestamptz, facility_id text, scan_id text, data jsonb, metadata jsonb, hash text)
        ON CONFLICT (trace_code, version) DO NOTHING`,
-      [
-        column((e) => traceCodeOfStream(e.streamId)),
-        column((e) => e.version),
-        column((e) => e.globalPosition),
-        column((e) => e.eventId),
-        column((e) => e.type),
-        column((e) => e.schemaVersion),
-        column((e) => e.occurredAt),
-        column((e) => e.recordedAt),
-        column((e) => str(data(e).facilityId) ?? str(e.metadata.facilityId)),
-        column((e) => str(data(e).scanId) ?? str(e.metadata.scanId)),
-        column((e) => JSON.stringify(e.data)),
-        column((e) => JSON.stringify(e.metadata)),
-        // '' from a Kafka message published before events were hashed: unknown here, not invented.
-        column((e) => e.hash || null),
-      ],
+      [JSON.stringify(rows)],
     );
   }
 }
