@@ -1,0 +1,65 @@
+'use strict';
+/**
+ * autocannon, programmatically, in its own process, for the write rows: every
+ * request gets a body of its own (a unique scanId per scan, the lots taken in
+ * turn). Same engine and output as the CLI's `-j`.
+ *
+ *   node bench/support/generate-load.js <config.json>
+ *
+ * config: {url, path, headers, connections, duration, timeout, generator}
+ *   generator {kind: 'scan', template, traceCodes, actions, idPrefix}
+ *     one scan per request: template + scanId `<idPrefix>.<n>`, traceCodes[n % lots],
+ *     actions taken in turn per round over the lots
+ *   generator {kind: 'batch', size, template, traceCodes, actions, idPrefix}
+ *     `{scans: [...]}` of `size` such scans per request
+ * Prints autocannon's result as JSON.
+ */
+const { readFileSync } = require('node:fs');
+const autocannon = require('autocannon');
+
+const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const g = config.generator;
+const lots = g.traceCodes.length;
+
+// The template without its per-scan fields, pre-serialised: each scan is then a few concatenations.
+const rest = JSON.stringify({ ...g.template, scanId: undefined, traceCode: undefined, action: undefined }).slice(1, -1);
+let n = 0;
+const scan = () => {
+  const i = n++;
+  const action = g.actions[Math.floor(i / lots) % g.actions.length];
+  return `{"scanId":"${g.idPrefix}.${i}","traceCode":"${g.traceCodes[i % lots]}","action":"${action}"${rest ? `,${rest}` : ''}}`;
+};
+
+const body =
+  g.kind === 'batch'
+    ? () => {
+        const scans = new Array(g.size);
+        for (let k = 0; k < g.size; k++) scans[k] = scan();
+        return `{"scans":[${scans.join(',')}]}`;
+      }
+    : scan;
+
+const instance = autocannon(
+  {
+    url: config.url,
+    connections: config.connections,
+    duration: config.duration,
+    timeout: config.timeout || 10,
+    headers: { 'content-type': 'application/json', ...(config.headers || {}) },
+    requests: [
+      {
+        method: 'POST',
+        path: config.path,
+        setupRequest: (req) => ({ ...req, body: body() }),
+      },
+    ],
+  },
+  (err, result) => {
+    if (err) {
+      console.error(err);
+      process.exit(1);
+    }
+    process.stdout.write(JSON.stringify(result));
+  },
+);
+process.on('SIGTERM', () => instance.stop());
