@@ -301,31 +301,52 @@ export class PostgresEventStore {
 
   /** One multi-row INSERT per chunk (PostgreSQL allows 65535 parameters a statement). */
   private async insertEvents(manager: EntityManager, appends: readonly HashedAppend[]): Promise<StoredEvent[]> {
-    const all = appends.flatMap((a) => a.rows);
+    const all = appends.flatMap((a) =>
+      a.rows.map((row) => ({ ...row, eventId: randomUUID(), dataJson: JSON.stringify(row.data), metadataJson: JSON.stringify(row.metadata) })),
+    );
     const stored: StoredEvent[] = [];
     const CHUNK = 5000;
     for (let start = 0; start < all.length; start += CHUNK) {
       const chunk = all.slice(start, start + CHUNK);
-      const rows: EventRow[] = await manager.query(
+      // Only what the database assigns comes back: the rest is in hand (parsing each event's JSON back cost more than writing it).
+      const rows: { event_id: string; global_position: string; transaction_id: string; recorded_at: Date }[] = await manager.query(
         `INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at, hash)
          SELECT id, stream, version, type, schema_version, data, metadata, occurred, decode(hash, 'hex')
            FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[], $8::timestamptz[], $9::text[])
              WITH ORDINALITY AS t(id, stream, version, type, schema_version, data, metadata, occurred, hash, n)
           ORDER BY n
-         RETURNING ${EVENT_COLUMNS}`,
+         RETURNING event_id, global_position, transaction_id::text AS transaction_id, recorded_at`,
         [
-          chunk.map(() => randomUUID()),
+          chunk.map((c) => c.eventId),
           chunk.map((c) => c.streamId),
           chunk.map((c) => c.version),
           chunk.map((c) => c.type),
           chunk.map((c) => c.schemaVersion),
-          chunk.map((c) => JSON.stringify(c.data)),
-          chunk.map((c) => JSON.stringify(c.metadata)),
+          chunk.map((c) => c.dataJson),
+          chunk.map((c) => c.metadataJson),
           chunk.map((c) => c.occurredAt),
           chunk.map((c) => c.hash),
         ],
       );
-      stored.push(...rows.map(toStoredEvent));
+      const assigned = new Map(rows.map((r) => [r.event_id, r]));
+      for (const c of chunk) {
+        const r = assigned.get(c.eventId)!;
+        stored.push({
+          eventId: c.eventId,
+          streamId: c.streamId,
+          version: c.version,
+          type: c.type,
+          schemaVersion: c.schemaVersion,
+          // As read back from jsonb: what the inline projections and caches see is what readers will.
+          data: JSON.parse(c.dataJson),
+          metadata: JSON.parse(c.metadataJson),
+          occurredAt: c.occurredAt,
+          recordedAt: r.recorded_at.toISOString(),
+          globalPosition: Number(r.global_position),
+          transactionId: r.transaction_id,
+          hash: c.hash,
+        });
+      }
     }
     return stored.sort((a, b) => a.globalPosition - b.globalPosition);
   }
