@@ -14,8 +14,12 @@ export interface FoldedLot {
   readonly position: number;
 }
 
-/** Lots folded by one projection, kept between batches; a few kB each. */
-const CACHE_SIZE = 20_000;
+/**
+ * Lots folded by one projection, kept between batches. A state with a long
+ * timeline weighs 10 kB or more: a rebuild (a lot's events come together)
+ * needs few, and a live projection keeps the lots moving now.
+ */
+const CACHE_SIZE = 5_000;
 
 /**
  * The domain's lot state, as a projection needs it to build its rows: folded
