@@ -44,8 +44,8 @@ export interface TestProjector {
 }
 
 /** apps/projector in this process (its real module), on the given database; resolves once it consumes. */
-export const createTestProjector = async (databaseUrl: string, kafka: KafkaSettings): Promise<TestProjector> => {
-  const config = { ...loadProjectorConfig({ KAFKA_BROKERS: kafka.brokers.join(',') }), kafka, databaseUrl };
+export const createTestProjector = async (databaseUrl: string, kafka: KafkaSettings, env: NodeJS.ProcessEnv = {}): Promise<TestProjector> => {
+  const config = { ...loadProjectorConfig({ KAFKA_BROKERS: kafka.brokers.join(','), ...env }), kafka, databaseUrl };
   const moduleRef = await Test.createTestingModule({ imports: [ProjectorModule.forRoot(config)] }).compile();
   const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
   await app.init();

@@ -15,6 +15,8 @@ export class ProjectorHealthHttpController {
     } catch (e) {
       lag = { error: (e as Error).message };
     }
-    return { status: stats.connected ? 'ok' : 'degraded', broker: { connected: stats.connected }, lag, ...stats };
+    // Lots the projector could not bring up to date (their readers are told they are stale) until healed from the store.
+    const parked = await this.projector.inbox.parked(10);
+    return { status: stats.connected ? 'ok' : 'degraded', broker: { connected: stats.connected }, lag, ...stats, parkedLots: parked };
   }
 }

@@ -4,6 +4,8 @@ import { DatabaseSettings, envDatabase, envInt, envLogLevels, LogLevel } from '@
 export interface ProjectorConfig extends DatabaseSettings {
   /** Port of the health endpoint. */
   readonly port: number;
+  /** How often parked lots are retried from the event store (PROJECTOR_HEAL_MS). */
+  readonly healEveryMs: number;
   readonly host: string;
   readonly logLevels: LogLevel[];
   readonly kafka: KafkaSettings;
@@ -18,6 +20,7 @@ export const loadProjectorConfig = (env: NodeJS.ProcessEnv = process.env): Proje
   return {
     ...envDatabase(env),
     port: envInt(env, 'PROJECTOR_PORT', 3001, 0),
+    healEveryMs: envInt(env, 'PROJECTOR_HEAL_MS', 5000, 100),
     host: env.HOST || '0.0.0.0',
     logLevels: envLogLevels(env),
     kafka,

@@ -25,7 +25,7 @@ export class ProjectorModule {
             return new InboxProjector(createLotProjections(), ds);
           },
         },
-        { provide: ProjectorService, inject: [InboxProjector], useFactory: (inbox: InboxProjector) => new ProjectorService(config.kafka, inbox) },
+        { provide: ProjectorService, inject: [InboxProjector], useFactory: (inbox: InboxProjector) => new ProjectorService(config.kafka, inbox, config.healEveryMs) },
       ],
     };
   }

@@ -10,10 +10,13 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
   private readonly kafka;
   private stopped = false;
   private starting: Promise<void> | null = null;
+  private healer: NodeJS.Timeout | null = null;
+  private healing: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly settings: KafkaSettings,
-    inbox: InboxProjector,
+    readonly inbox: InboxProjector,
+    private readonly healEveryMs = 5_000,
   ) {
     this.kafka = createKafka(settings, 'projector', this.logger);
     this.consumer = new LotEventsConsumer(this.kafka, settings, inbox, this.logger);
@@ -21,6 +24,21 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
 
   onApplicationBootstrap(): void {
     this.starting = this.startWhenBrokerAnswers();
+    this.scheduleHealing();
+  }
+
+  /** Parked lots are healed from the event store on a timer too: a lot whose last message was lost gets no later one. */
+  private scheduleHealing(): void {
+    if (this.stopped) return;
+    this.healer = setTimeout(() => {
+      this.healing = this.inbox
+        .healParked()
+        .then((r) => {
+          if (r.healed > 0) this.logger.log(`healed ${r.healed} parked lot(s) from the event store; ${r.stillParked} still parked`);
+        })
+        .catch((e: Error) => this.logger.warn(`healing parked lots failed (${e.message}); retrying`))
+        .finally(() => this.scheduleHealing());
+    }, this.healEveryMs);
   }
 
   /** Resolves once the consumer has joined its group (tests wait on it). */
@@ -45,6 +63,8 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    if (this.healer) clearTimeout(this.healer);
+    await this.healing;
     await this.starting;
     await this.consumer.stop();
     this.logger.log('consumer stopped');

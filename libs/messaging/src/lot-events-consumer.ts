@@ -8,8 +8,11 @@ import { fromLotEventMessage, headerString, HEADERS } from './lot-event-message'
 /** Where consumed events go: applied once each (dedupe by event id in the same transaction). */
 export interface EventSink {
   apply(events: readonly StoredEvent[]): Promise<{ applied: number; duplicates: number }>;
-  /** Remembers a dead-lettered event so read-your-writes does not wait for it for ever. */
-  deadLettered(eventId: string, globalPosition: number, streamId: string): Promise<void>;
+  /**
+   * A dead-lettered message: what is known of its event (for read-your-writes)
+   * and of its lot (whose read models must not be folded past the hole).
+   */
+  deadLettered(d: { eventId?: string; globalPosition?: number; streamId?: string; reason: string }): Promise<void>;
 }
 
 export interface ConsumerStats {
@@ -200,10 +203,15 @@ export class LotEventsConsumer {
     this.stats.deadLettered++;
     const eventId = event?.eventId ?? headerString(message.headers, HEADERS.eventId);
     const position = Number(event?.globalPosition ?? headerString(message.headers, HEADERS.globalPosition));
-    const streamId = event?.streamId ?? lotStreamId(headerString(message.headers, HEADERS.traceCode) ?? '');
-    if (eventId && /^[0-9a-f-]{36}$/i.test(eventId) && Number.isInteger(position) && position > 0) {
-      await this.sink.deadLettered(eventId, position, streamId);
-    }
+    // The lot: from the event, else its trace-code header, else the message key (every lot event is keyed by it).
+    const traceCode = headerString(message.headers, HEADERS.traceCode) ?? message.key?.toString() ?? null;
+    const streamId = event?.streamId ?? (traceCode ? lotStreamId(traceCode) : undefined);
+    const known = eventId && /^[0-9a-f-]{36}$/i.test(eventId) && Number.isInteger(position) && position > 0;
+    await this.sink.deadLettered({
+      ...(known ? { eventId, globalPosition: position } : {}),
+      streamId,
+      reason: `offset ${message.offset} of partition ${partition}: ${error.message}`.slice(0, 500),
+    });
   }
 
   private count(r: { applied: number; duplicates: number }): void {

@@ -28,6 +28,7 @@ import { RefoldLotStates1764400009000 } from './migrations/1764400009000-refold-
 import { CreateLotDocuments1764400010000 } from './migrations/1764400010000-create-lot-documents';
 import { AddHashToLotHistory1764400007000 } from './migrations/1764400007000-add-hash-to-lot-history';
 import { ReadModelsOwnShapes1764400012000 } from './migrations/1764400012000-read-models-own-shapes';
+import { ProjectorParkedLots1764400013000 } from './migrations/1764400013000-projector-parked-lots';
 
 export const READ_MODEL_ENTITIES = [LotSummaryEntity, LotHistoryEntity, SaleEligibilityEntity];
 export const READ_MODEL_MIGRATIONS = [
@@ -40,4 +41,5 @@ export const READ_MODEL_MIGRATIONS = [
   RefoldLotStates1764400009000,
   CreateLotDocuments1764400010000,
   ReadModelsOwnShapes1764400012000,
+  ProjectorParkedLots1764400013000,
 ];

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Pool } from 'pg';
-import { EligibilityFacts, maySeeLot, notFound, Principal } from '@app/domain';
+import { EligibilityFacts, lotStreamId, maySeeLot, notFound, Principal } from '@app/domain';
 import { LotHistoryEntity, LotSummaryEntity, ReadModelChanges } from '@app/read-models';
 import { RowCache } from '../common/queries/row-cache';
 
@@ -21,6 +21,8 @@ export interface EligibilityRow {
   readonly facilityIds: readonly string[];
   readonly version: number;
   readonly position: number;
+  /** Kafka mode: the projector parked this lot (its rows may miss events) until it heals it. */
+  readonly stale: { readonly reason: string; readonly since: string } | null;
 }
 
 /** Rows kept for the eligibility read: a busy city's lots on sale, at a few kB each. */
@@ -56,15 +58,39 @@ export class LotReadRepository {
     // Straight to the pool as a named prepared statement: parsed and planned once per connection.
     const { rows } = await this.pool.query({
       name: 'sale-eligibility-row',
-      text: 'SELECT trace_code, facts, facility_ids, version, position FROM sale_eligibility WHERE trace_code = $1',
+      text: `SELECT s.trace_code, s.facts, s.facility_ids, s.version, s.position, p.reason AS stale_reason, p.since AS stale_since
+               FROM sale_eligibility s LEFT JOIN projector_parked p ON p.stream_id = s.stream_id WHERE s.trace_code = $1`,
       values: [traceCode],
     });
     if (rows.length === 0) return null;
-    const r = rows[0] as { trace_code: string; facts: EligibilityFacts; facility_ids: string[]; version: number; position: string };
-    return { traceCode: r.trace_code, facts: r.facts, facilityIds: r.facility_ids, version: r.version, position: Number(r.position) };
+    const r = rows[0] as {
+      trace_code: string;
+      facts: EligibilityFacts;
+      facility_ids: string[];
+      version: number;
+      position: string;
+      stale_reason: string | null;
+      stale_since: Date | null;
+    };
+    return {
+      traceCode: r.trace_code,
+      facts: r.facts,
+      facilityIds: r.facility_ids,
+      version: r.version,
+      position: Number(r.position),
+      stale: r.stale_reason === null ? null : { reason: r.stale_reason, since: r.stale_since!.toISOString() },
+    };
   }
 
   /** The lot's events; for an operator, only once the summary shows the lot came near one of its facilities. */
+  /** Whether the projector parked this lot (Kafka mode), and why. */
+  async staleness(traceCode: string): Promise<{ reason: string; since: string } | null> {
+    const rows: { reason: string; since: Date }[] = await this.dataSource.query(`SELECT reason, since FROM projector_parked WHERE stream_id = $1`, [
+      lotStreamId(traceCode),
+    ]);
+    return rows.length ? { reason: rows[0].reason, since: rows[0].since.toISOString() } : null;
+  }
+
   async history(traceCode: string, viewer: Principal): Promise<LotHistoryEntity[]> {
     if (viewer.role === 'OPERATOR') await this.summary(traceCode, viewer);
     const rows = await this.dataSource.getRepository(LotHistoryEntity).find({ where: { traceCode }, order: { version: 'ASC' } });

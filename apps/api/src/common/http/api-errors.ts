@@ -16,6 +16,13 @@ export class ApiError extends Error {
 export const validationFailed = (message: string, details?: Record<string, unknown>) =>
   new ApiError(400, 'VALIDATION_FAILED', message, details);
 
+/** Kafka mode: the projector could not bring this lot's read models up to date (see InboxProjector); no verdict from them. */
+export const projectionStale = (traceCode: string, stale: { reason: string; since: string }) =>
+  new ApiError(503, 'PROJECTION_STALE', `the read models of lot ${traceCode} are stale since ${stale.since} (${stale.reason}); the projector heals them from the event store`, {
+    traceCode,
+    ...stale,
+  });
+
 export const projectionLagging = (projection: string, position: number, waitedMs: number) =>
   new ApiError(503, 'PROJECTION_LAGGING', `the ${projection} read model has not reached position ${position} after ${waitedMs} ms; retry shortly`, {
     projection,

@@ -37,6 +37,7 @@ export class GetLotHandler implements IQueryHandler<GetLotQuery> {
       parents: [...l.parents],
       children: [...l.children],
       flags: [...l.flags],
+      projectionStale: await this.lots.staleness(traceCode),
       version: row.version,
       position: Number(row.position),
       updatedAt: row.updatedAt.toISOString(),

@@ -24,6 +24,8 @@ export interface LotView {
   children: LotPortion[];
   /** Compliance flags: recorded facts a regulator should see; not blocking on their own. */
   flags: ComplianceFlag[];
+  /** Kafka mode: the projector parked this lot (its read models may miss events) until it heals it from the store; null normally. */
+  projectionStale: { reason: string; since: string } | null;
   version: number;
   position: number;
   updatedAt: string;
