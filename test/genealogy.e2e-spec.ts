@@ -50,7 +50,8 @@ interface Portion {
 }
 interface TraceNode {
   traceCode: string;
-  importer: string | null;
+  importers: string[];
+  originCountries: string[];
   portOfEntryId: string | null;
   quantity: Quantity | null;
   status: Status;
@@ -80,7 +81,8 @@ interface ListItem {
   reasons: Reason[];
   flags: Flag[];
   holderFacilityId: string | null;
-  importer: string | null;
+  importers: string[];
+  originCountries: string[];
 }
 interface ListView {
   items: ListItem[];
@@ -280,12 +282,12 @@ interface Container {
 }
 
 /** An import lot at its port, with the customs declaration and the three certificates (test NEGATIVE). */
-const registerContainer = async (net: Net, traceCode: string, amount: number, importer: string): Promise<Container> => {
+const registerContainer = async (net: Net, traceCode: string, amount: number, importer: string, originCountry = 'ES'): Promise<Container> => {
   const enteredAt = tick();
   await post('/api/lots', {
     traceCode,
     product: { name: 'Frozen pork ribs', category: 'FROZEN' },
-    originCountry: 'ES',
+    originCountry,
     importer,
     quantity: { amount, unit: 'CARTON' },
     portOfEntryId: net.port,
@@ -355,9 +357,10 @@ const buildBatch = async (
   net: Net,
   layout: { market: string; stores: string[] }[],
   q: { container: number; wholesale: number; store: number },
+  originCountry = 'ES',
 ): Promise<Batch> => {
   const tag = uid();
-  const container = await registerContainer(net, `B${tag}-C`, q.container, `Importer ${tag} Ltd`);
+  const container = await registerContainer(net, `B${tag}-C`, q.container, `Importer ${tag} Ltd`, originCountry);
   const toWarehouse = await move(container.traceCode, net.port, net.warehouse, ZONES.cwIntake, ZONES.cwCold);
   await cleanScan({ traceCode: container.traceCode, facilityId: net.warehouse, action: 'DISINFECT' });
   await cleanScan({ traceCode: container.traceCode, facilityId: net.warehouse, action: 'SAMPLE' });
@@ -608,7 +611,7 @@ describe('genealogy, recall and the regulator view (e2e, real PostgreSQL)', () =
         { parent: s.wholesale, child: s.traceCode, kind: 'SPLIT', quantity: 30 },
       ]);
       const root = trace.lots.find((l) => l.traceCode === batch.container.traceCode)!;
-      expect(root).toMatchObject({ portOfEntryId: net.port, importer: batch.container.importer, parents: [] });
+      expect(root).toMatchObject({ portOfEntryId: net.port, importers: [batch.container.importer], originCountries: ['ES'], parents: [] });
       expect(trace.lots.find((l) => l.traceCode === s.traceCode)!.parents).toEqual([{ traceCode: s.wholesale, quantity: 30 }]);
       expect(trace.lots.find((l) => l.traceCode === s.wholesale)!.parents).toEqual([{ traceCode: batch.container.traceCode, quantity: 300 }]);
     });
@@ -892,7 +895,7 @@ describe('genealogy, recall and the regulator view (e2e, real PostgreSQL)', () =
         { traceCode: a.traceCode, quantity: 10 },
         { traceCode: b.traceCode, quantity: 15 },
       ]);
-      expect(node).toMatchObject({ importer: batch.container.importer, portOfEntryId: net.port, quantity: { initial: 25, remaining: 25, unit: 'CARTON' } });
+      expect(node).toMatchObject({ importers: [batch.container.importer], portOfEntryId: net.port, quantity: { initial: 25, remaining: 25, unit: 'CARTON' } });
       expect(node.holder).toMatchObject({ facilityId: store, facilityType: 'RETAIL_STORE' });
       const mergeLinks = trace.links.filter((l) => l.child === m1).map((l) => ({ parent: l.parent, kind: l.kind, quantity: l.quantity }));
       expect(mergeLinks.sort((x, y) => x.parent.localeCompare(y.parent))).toEqual(
@@ -915,6 +918,49 @@ describe('genealogy, recall and the regulator view (e2e, real PostgreSQL)', () =
         const e = await eligibility(t, m, head);
         expect({ m, allowed: e.allowed, reasons: e.reasons }).toEqual({ m, allowed: true, reasons: [] });
       }
+    });
+  });
+
+  describe('merged origins', () => {
+    it('a lot merged from Spanish and Brazilian lots of two importers lists both, and a filter on either finds it', async () => {
+      const store = net.stores[7];
+      const spanish = await buildBatch(net, [{ market: net.markets[1], stores: [store] }], { container: 100, wholesale: 50, store: 20 }, 'ES');
+      const brazilian = await buildBatch(net, [{ market: net.markets[1], stores: [store] }], { container: 100, wholesale: 50, store: 20 }, 'BR');
+      const [es, br] = [spanish.storeLots[0], brazilian.storeLots[0]];
+      const mixed = `${es.traceCode}-MIX`;
+      await post<MergeResult>('/api/lots/merges', {
+        mergeId: `MERGE-${uid()}`,
+        traceCode: mixed,
+        parents: [
+          { traceCode: es.traceCode, quantity: 5 },
+          { traceCode: br.traceCode, quantity: 5 },
+        ],
+        facilityId: store,
+        occurredAt: tick(),
+      });
+      const lists = { originCountries: ['ES', 'BR'], importers: [spanish.container.importer, brazilian.container.importer] };
+
+      const lot = await read<{ originCountries: string[]; importers: string[] }>(`/api/lots/${mixed}`);
+      expect({ originCountries: lot.originCountries, importers: lot.importers }).toEqual(lists);
+      expect(lot).not.toHaveProperty('originCountry');
+
+      const trace = await read<TraceView>(`/api/lots/${mixed}/trace?direction=backward`);
+      expect(trace.lots.find((l) => l.traceCode === mixed)).toMatchObject(lists);
+
+      // Each origin and each importer finds the mixed lot, beside its own batch's lots.
+      const byBrazil = await listAll('originCountry=br', mixed, 50);
+      expect(codesOf(byBrazil.items)).toContain(mixed);
+      expect(codesOf(byBrazil.items)).toContain(br.traceCode);
+      expect(codesOf(byBrazil.items)).not.toContain(es.traceCode);
+      expect(byBrazil.items.find((i) => i.traceCode === mixed)).toMatchObject(lists);
+      for (const batch of [spanish, brazilian]) {
+        const byImporter = await listAll(`importer=${encodeURIComponent(batch.container.importer)}`, mixed, 50);
+        expect(sorted(codesOf(byImporter.items))).toEqual(sorted([...batch.all, mixed]));
+      }
+
+      // The shopper sees both countries too.
+      const shopper = await t.anonymous().get(`/api/public/lots/${mixed}`);
+      expect(shopper.body.originCountries).toEqual(['ES', 'BR']);
     });
   });
 
@@ -951,7 +997,7 @@ describe('genealogy, recall and the regulator view (e2e, real PostgreSQL)', () =
         { flag: 'TEMPERATURE_EXCURSION', facilityId: net.warehouse },
         { flag: 'RECEIPT_OUTSIDE_DEDICATED_INTAKE', facilityId: net.stores[6] },
       ]);
-      expect(item).toMatchObject({ allowed: true, status: 'HELD', importer, holderFacilityId: net.stores[6] });
+      expect(item).toMatchObject({ allowed: true, status: 'HELD', importers: [importer], holderFacilityId: net.stores[6] });
       const byIntake = await listAll(`flag=RECEIPT_OUTSIDE_DEDICATED_INTAKE&importer=${encodeURIComponent(importer)}`, traceCode, 50);
       expect(codesOf(byIntake.items)).toEqual([traceCode]);
       const allowed = await listAll(`status=ALLOWED&importer=${encodeURIComponent(importer)}`, traceCode, 50);

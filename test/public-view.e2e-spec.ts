@@ -6,7 +6,7 @@ import { attachDocument, registerLot, registerNetwork, scanOk, uid, walkToStore 
  * see and nothing private, a plain status, and a per-address rate limit.
  */
 
-const PUBLIC_FIELDS = ['certificates', 'evaluatedAt', 'originCountry', 'path', 'product', 'status', 'traceCode'];
+const PUBLIC_FIELDS = ['certificates', 'evaluatedAt', 'originCountries', 'path', 'product', 'status', 'traceCode'];
 
 describe('public lot view (e2e, real PostgreSQL)', () => {
   let t: TestApp;
@@ -33,7 +33,7 @@ describe('public lot view (e2e, real PostgreSQL)', () => {
 
     const view = await publicView(traceCode, Math.max(stored.position, last.position));
     expect(Object.keys(view).sort()).toEqual(PUBLIC_FIELDS);
-    expect(view).toMatchObject({ traceCode, product: { name: 'Frozen beef', category: 'FROZEN' }, originCountry: 'BR', status: 'ON_SALE' });
+    expect(view).toMatchObject({ traceCode, product: { name: 'Frozen beef', category: 'FROZEN' }, originCountries: ['BR'], status: 'ON_SALE' });
     expect(view.path).toEqual([
       { facilityName: 'Port of entry', facilityType: 'PORT_OF_ENTRY', arrivedAt: expect.any(String), departedAt: expect.any(String) },
       { facilityName: 'Central warehouse', facilityType: 'CENTRAL_WAREHOUSE', arrivedAt: expect.any(String), departedAt: expect.any(String) },
@@ -49,7 +49,7 @@ describe('public lot view (e2e, real PostgreSQL)', () => {
     const history = (await t.http().get(`/api/lots/${traceCode}/history`).expect(200)).body;
     const events = history.events as { scanId: string | null; actor: { keyId: string; name: string } | null; data: Record<string, unknown> }[];
     const secrets = [
-      lot.importer,
+      ...lot.importers,
       ...lot.documents.map((d: { number: string }) => d.number),
       ...lot.flags.map((f: { message: string }) => f.message),
       ...Object.values(n.zones),

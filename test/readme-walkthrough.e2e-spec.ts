@@ -62,7 +62,7 @@ describe('README walk-through (e2e, real PostgreSQL, over real HTTP with curl)',
     expect(actors[actors.length - 1].actor).toMatchObject({ name: 'RS-01 till', role: 'OPERATOR' });
 
     const shopper = lines.find((l) => 'certificates' in l)!;
-    expect(shopper).toMatchObject({ traceCode: 'BEEF-2026-0001', status: 'ON_SALE', originCountry: 'BR' });
+    expect(shopper).toMatchObject({ traceCode: 'BEEF-2026-0001', status: 'ON_SALE', originCountries: ['BR'] });
     expect((shopper.path as { facilityName: string }[]).map((p) => p.facilityName)).toEqual([
       'Shanghai Yangshan port',
       'Central warehouse No. 1',

@@ -29,6 +29,7 @@ import { CreateLotDocuments1764400010000 } from './migrations/1764400010000-crea
 import { AddHashToLotHistory1764400007000 } from './migrations/1764400007000-add-hash-to-lot-history';
 import { ReadModelsOwnShapes1764400012000 } from './migrations/1764400012000-read-models-own-shapes';
 import { ProjectorParkedLots1764400013000 } from './migrations/1764400013000-projector-parked-lots';
+import { MergedOrigins1764400014000 } from './migrations/1764400014000-merged-origins';
 
 export const READ_MODEL_ENTITIES = [LotSummaryEntity, LotHistoryEntity, SaleEligibilityEntity];
 export const READ_MODEL_MIGRATIONS = [
@@ -42,4 +43,5 @@ export const READ_MODEL_MIGRATIONS = [
   CreateLotDocuments1764400010000,
   ReadModelsOwnShapes1764400012000,
   ProjectorParkedLots1764400013000,
+  MergedOrigins1764400014000,
 ];

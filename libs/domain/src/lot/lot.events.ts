@@ -115,8 +115,9 @@ export type LotDerived = DomainEvent<
     traceCode: string;
     parents: LotPortion[];
     product: Product;
-    originCountry: string;
-    importer: string;
+    /** v3: every parent's, distinct (v2 held one string, a merge's joined with commas). */
+    originCountries: string[];
+    importers: string[];
     quantity: Quantity;
     portOfEntryId: string;
     enteredAt: string;

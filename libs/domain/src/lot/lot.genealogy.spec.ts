@@ -277,15 +277,15 @@ describe('deriveSplitChildren', () => {
     };
     const derived = (traceCode: string, quantity: number): LotDerived => ({
       type: 'LotDerived',
-      schemaVersion: 2,
+      schemaVersion: 3,
       data: {
         kind: 'SPLIT',
         operationId: 'SPLIT-1',
         traceCode,
         parents: [{ traceCode: PARENT, quantity }],
         product: { name: 'Frozen beef brisket', category: 'FROZEN' },
-        originCountry: 'BR',
-        importer: 'Harbour Foods Ltd',
+        originCountries: ['BR'],
+        importers: ['Harbour Foods Ltd'],
         quantity: { amount: quantity, unit: 'KG' },
         portOfEntryId: PORT.id,
         enteredAt: iso(0),
@@ -469,7 +469,7 @@ describe('decideMerge', () => {
       child: [
         {
           type: 'LotDerived',
-          schemaVersion: 2,
+          schemaVersion: 3,
           data: {
             kind: 'MERGE',
             operationId: 'MERGE-1',
@@ -479,8 +479,8 @@ describe('decideMerge', () => {
               { traceCode: OTHER, quantity: 60.5 },
             ],
             product: { name: 'Frozen beef brisket', category: 'FROZEN' },
-            originCountry: 'BR,AR',
-            importer: 'Harbour Foods Ltd,Quay Imports',
+            originCountries: ['BR', 'AR'],
+            importers: ['Harbour Foods Ltd', 'Quay Imports'],
             quantity: { amount: 100.5, unit: 'KG' },
             portOfEntryId: PORT.id,
             enteredAt: iso(-2),

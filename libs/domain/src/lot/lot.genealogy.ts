@@ -25,15 +25,15 @@ const carriedViolations = (parent: LotState): TraceViolation[] => parent.violati
 export const deriveSplitChildren = (parent: LotState, split: LotSplit['data']): LotDerived[] =>
   split.children.map((child) => ({
     type: 'LotDerived',
-    schemaVersion: 2,
+    schemaVersion: 3,
     data: {
       kind: 'SPLIT',
       operationId: split.splitId,
       traceCode: child.traceCode,
       parents: [{ traceCode: parent.traceCode!, quantity: child.quantity }],
       product: parent.product!,
-      originCountry: parent.originCountry!,
-      importer: parent.importer!,
+      originCountries: [...parent.originCountries],
+      importers: [...parent.importers],
       quantity: { amount: child.quantity, unit: parent.quantity!.unit },
       portOfEntryId: parent.portOfEntryId!,
       enteredAt: parent.enteredAt!,
@@ -62,6 +62,9 @@ export interface MergeDecision {
 }
 
 const sameOrJoined = (values: string[]): string => [...new Set(values)].join(',');
+
+/** In the parents' order, each once: a mixed merge keeps every origin and importer, so a filter on any finds it. */
+const distinct = (values: readonly string[]): string[] => [...new Set(values)];
 
 /**
  * Repacks portions of several lots held at one facility into one new lot.
@@ -117,15 +120,15 @@ export const decideMerge = (input: MergeInput, into: LotState, now: Date): Merge
   const total = input.parents.reduce((sum, p) => Math.round((sum + p.portion.quantity) * 1000) / 1000, 0);
   const child: LotDerived = {
     type: 'LotDerived',
-    schemaVersion: 2,
+    schemaVersion: 3,
     data: {
       kind: 'MERGE',
       operationId: input.mergeId,
       traceCode: input.traceCode,
       parents: input.parents.map((p) => ({ ...p.portion })),
       product: first.product!,
-      originCountry: sameOrJoined(states.map((s) => s.originCountry!)),
-      importer: sameOrJoined(states.map((s) => s.importer!)),
+      originCountries: distinct(states.flatMap((s) => s.originCountries)),
+      importers: distinct(states.flatMap((s) => s.importers)),
       quantity: { amount: total, unit: first.quantity!.unit },
       portOfEntryId: sameOrJoined(states.map((s) => s.portOfEntryId!)),
       enteredAt: states.map((s) => s.enteredAt!).sort()[0],

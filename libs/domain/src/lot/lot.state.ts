@@ -31,8 +31,10 @@ export interface LotState {
   readonly registered: boolean;
   readonly traceCode: string | null;
   readonly product: Product | null;
-  readonly originCountry: string | null;
-  readonly importer: string | null;
+  /** Where the goods came from: one country for a registered lot, every parent's for a merged one (distinct, parents' order). */
+  readonly originCountries: readonly string[];
+  /** Who imported them, likewise. */
+  readonly importers: readonly string[];
   readonly quantity: { readonly initial: number; readonly remaining: number; readonly unit: QuantityUnit } | null;
   readonly portOfEntryId: string | null;
   readonly enteredAt: string | null;
@@ -76,8 +78,8 @@ export const initialLotState = (): LotState => ({
   registered: false,
   traceCode: null,
   product: null,
-  originCountry: null,
-  importer: null,
+  originCountries: [],
+  importers: [],
   quantity: null,
   portOfEntryId: null,
   enteredAt: null,
@@ -203,8 +205,8 @@ export const evolveLot = (state: LotState, event: LotEvent): LotState => {
           registered: true,
           traceCode: d.traceCode,
           product: d.product,
-          originCountry: d.originCountry,
-          importer: d.importer,
+          originCountries: [d.originCountry],
+          importers: [d.importer],
           quantity: { initial: d.quantity.amount, remaining: d.quantity.amount, unit: d.quantity.unit },
           portOfEntryId: d.portOfEntryId,
           enteredAt: d.enteredAt,
@@ -268,8 +270,8 @@ export const evolveLot = (state: LotState, event: LotEvent): LotState => {
           registered: true,
           traceCode: d.traceCode,
           product: d.product,
-          originCountry: d.originCountry,
-          importer: d.importer,
+          originCountries: d.originCountries,
+          importers: d.importers,
           quantity: { initial: d.quantity.amount, remaining: d.quantity.amount, unit: d.quantity.unit },
           portOfEntryId: d.portOfEntryId,
           enteredAt: d.enteredAt,

@@ -21,7 +21,7 @@ import {
   unlockThrough,
   OTHER_STORE,
 } from '../testing/lot-fixtures';
-import { LotEvent } from './lot.events';
+import { LotDerived, LotEvent } from './lot.events';
 import { evolveLot, initialLotState, LotState } from './lot.state';
 import { toLotEvent } from './lot.upcast';
 
@@ -85,6 +85,43 @@ describe('toLotEvent (reading stored events back)', () => {
     });
   });
 
+  describe('LotDerived before v3: one origin country and one importer', () => {
+    /** A v2 LotDerived as the store holds it (fields other than the origins as v3 has them). */
+    const v2Derived = (kind: 'SPLIT' | 'MERGE', originCountry: string, importer: string) => {
+      const { parent, children } = splitInto(sellable(), splitLot([{ traceCode: 'CT-CHILD', quantity: 5 }], iso(9)), at(9));
+      void parent;
+      const { originCountries: _c, importers: _i, ...rest } = (children[0].events[0] as LotDerived).data;
+      return { ...rest, kind, originCountry, importer };
+    };
+
+    it('a split child v2: its one country and importer become one-entry lists', () => {
+      const event = toLotEvent('LotDerived', 2, v2Derived('SPLIT', 'BR', 'Harbour Foods Ltd'));
+      expect(event.schemaVersion).toBe(3);
+      expect(event.data).toMatchObject({ originCountries: ['BR'], importers: ['Harbour Foods Ltd'] });
+      expect(event.data).not.toHaveProperty('originCountry');
+      expect(event.data).not.toHaveProperty('importer');
+    });
+
+    it('a mixed merge v2: the comma-joined countries split back; a joined importer stays one entry (a name may hold a comma)', () => {
+      const event = toLotEvent('LotDerived', 2, v2Derived('MERGE', 'BR,AR', 'Harbour Foods, Ltd,Quay Imports'));
+      expect(event.data).toMatchObject({ originCountries: ['BR', 'AR'], importers: ['Harbour Foods, Ltd,Quay Imports'] });
+    });
+
+    it('a v1 LotDerived goes through both steps: violation ids, then origin lists', () => {
+      const v1 = {
+        ...v2Derived('SPLIT', 'BR', 'Harbour Foods Ltd'),
+        violations: [{ kind: 'CENTRAL_WAREHOUSE_BYPASSED', facilityId: 'WS-1', message: 'skipped', occurredAt: iso(3) }],
+      };
+      const event = toLotEvent('LotDerived', 1, v1);
+      expect(event.schemaVersion).toBe(3);
+      expect(event.data).toMatchObject({
+        originCountries: ['BR'],
+        importers: ['Harbour Foods Ltd'],
+        violations: [{ id: `WS-1.${iso(3)}.CENTRAL_WAREHOUSE_BYPASSED`, status: 'OPEN', scanId: null }],
+      });
+    });
+  });
+
   it('every event the domain decides reads back as itself and folds to the same state', () => {
     const journey: LotHistory = sellable()
       .run(attach(nucleicAcidTest('POSITIVE', { number: 'NAT-002', issuedAt: iso(8) })), at(8.5))
@@ -115,7 +152,7 @@ describe('toLotEvent (reading stored events back)', () => {
       ['LotUnlocked', 3],
       ['LotRegistered', 2],
       ['LotSplit', 2],
-      ['LotDerived', 3],
+      ['LotDerived', 4],
       ['LotRecalled', 2],
       ['ComplianceFlagRaised', 3],
       ['DocumentAttached', 3],

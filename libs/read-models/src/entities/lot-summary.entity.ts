@@ -13,8 +13,8 @@ export class LotSummaryEntity {
   @Column({ name: 'facility_ids', type: 'text', array: true }) facilityIds: string[];
   @Column({ type: 'text' }) status: string;
   @Column({ name: 'holder_facility_id', type: 'text', nullable: true }) holderFacilityId: string | null;
-  @Column({ type: 'text', nullable: true }) importer: string | null;
-  @Column({ name: 'origin_country', type: 'text', nullable: true }) originCountry: string | null;
+  @Column({ type: 'text', array: true }) importers: string[];
+  @Column({ name: 'origin_countries', type: 'text', array: true }) originCountries: string[];
   @Column({ type: 'text', nullable: true }) category: string | null;
   @Column({ type: 'integer' }) version: number;
   @Column({ type: 'bigint' }) position: string;

@@ -22,8 +22,9 @@ import {
  */
 export interface LotRecord {
   readonly product: Product | null;
-  readonly originCountry: string | null;
-  readonly importer: string | null;
+  /** Every origin and importer of the goods (a mixed merge has several). */
+  readonly originCountries: readonly string[];
+  readonly importers: readonly string[];
   readonly quantity: { readonly initial: number; readonly remaining: number; readonly unit: string } | null;
   readonly portOfEntryId: string | null;
   readonly enteredAt: string | null;
@@ -43,8 +44,8 @@ export interface LotRecord {
 
 export const lotRecord = (s: LotState): LotRecord => ({
   product: s.product,
-  originCountry: s.originCountry,
-  importer: s.importer,
+  originCountries: s.originCountries,
+  importers: s.importers,
   quantity: s.quantity,
   portOfEntryId: s.portOfEntryId,
   enteredAt: s.enteredAt,

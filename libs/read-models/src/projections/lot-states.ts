@@ -86,8 +86,8 @@ const LOT_COLUMNS = {
   position: 'bigint',
   facility_ids: 'text[]',
   holder_facility_id: 'text',
-  importer: 'text',
-  origin_country: 'text',
+  importers: 'text[]',
+  origin_countries: 'text[]',
   category: 'text',
 };
 
@@ -116,8 +116,8 @@ export const writeLotRows = async (
         position: lot.position,
         facility_ids: lotFacilityIds(s),
         holder_facility_id: s.custody?.facilityId ?? null,
-        importer: s.importer,
-        origin_country: s.originCountry,
+        importers: s.importers,
+        origin_countries: s.originCountries,
         category: s.product?.category ?? null,
         ...own(lot, eligibilityFacts(s)),
       };

@@ -19,8 +19,8 @@ export class GetLotHandler implements IQueryHandler<GetLotQuery> {
     return {
       traceCode: row.traceCode,
       product: l.product,
-      originCountry: l.originCountry,
-      importer: l.importer,
+      originCountries: [...l.originCountries],
+      importers: [...l.importers],
       quantity: l.quantity,
       portOfEntryId: l.portOfEntryId,
       enteredAt: l.enteredAt,

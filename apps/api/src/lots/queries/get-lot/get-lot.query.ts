@@ -5,8 +5,9 @@ import type { AncestorLock, ComplianceFlag, Custody, Destruction, LotDocument, L
 export interface LotView {
   traceCode: string;
   product: Product | null;
-  originCountry: string | null;
-  importer: string | null;
+  /** Every origin of the goods: several for a lot merged from lots of different origins. */
+  originCountries: string[];
+  importers: string[];
   quantity: { initial: number; remaining: number; unit: string } | null;
   portOfEntryId: string | null;
   enteredAt: string | null;

@@ -41,8 +41,9 @@ export class ListLotsHandler implements IQueryHandler<ListLotsQuery> {
     else if (f.reason) where.push(`${p(f.reason)} = ANY(reason_codes)`);
     if (f.flag) where.push(`${p(f.flag)} = ANY(flags)`);
     if (f.facilityId) where.push(`holder_facility_id = ${p(f.facilityId)}`);
-    if (f.importer) where.push(`importer = ${p(f.importer)}`);
-    if (f.originCountry) where.push(`origin_country = ${p(f.originCountry.toUpperCase())}`);
+    // A merged lot of several origins or importers matches each of them (GIN-indexed containment).
+    if (f.importer) where.push(`importers @> ARRAY[${p(f.importer)}]::text[]`);
+    if (f.originCountry) where.push(`origin_countries @> ARRAY[${p(f.originCountry.toUpperCase())}]::text[]`);
     if (f.category) where.push(`category = ${p(f.category)}`);
     if (f.from) where.push(`entered_at >= ${p(f.from)}`);
     if (f.to) where.push(`entered_at < ${p(f.to)}`);
@@ -58,13 +59,13 @@ export class ListLotsHandler implements IQueryHandler<ListLotsQuery> {
       facts: EligibilityFacts;
       flag_list: ComplianceFlag[];
       holder_facility_id: string | null;
-      importer: string | null;
-      origin_country: string | null;
+      importers: string[];
+      origin_countries: string[];
       category: string | null;
       entered_at: Date | null;
       position: string;
     }[] = await this.dataSource.query(
-      `SELECT trace_code, facts, flag_list, holder_facility_id, importer, origin_country, category, entered_at, position FROM sale_eligibility
+      `SELECT trace_code, facts, flag_list, holder_facility_id, importers, origin_countries, category, entered_at, position FROM sale_eligibility
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY trace_code LIMIT ${p(limit + 1)}`,
       params,
@@ -81,8 +82,8 @@ export class ListLotsHandler implements IQueryHandler<ListLotsQuery> {
           reasons: verdict.reasons,
           flags: r.flag_list,
           holderFacilityId: r.holder_facility_id,
-          importer: r.importer,
-          originCountry: r.origin_country,
+          importers: r.importers,
+          originCountries: r.origin_countries,
           category: r.category,
           enteredAt: r.entered_at ? r.entered_at.toISOString() : null,
           quantity: r.facts.quantity,

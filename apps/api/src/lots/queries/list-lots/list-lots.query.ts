@@ -9,8 +9,9 @@ export interface LotListItem {
   reasons: BlockingReason[];
   flags: ComplianceFlag[];
   holderFacilityId: string | null;
-  importer: string | null;
-  originCountry: string | null;
+  importers: string[];
+  /** Every origin of the goods: several for a lot merged from lots of different origins. */
+  originCountries: string[];
   category: string | null;
   enteredAt: string | null;
   quantity: { initial: number; remaining: number; unit: string } | null;

@@ -32,8 +32,8 @@ export class TraceLotHandler implements IQueryHandler<TraceLotQuery> {
         return {
           traceCode: r.traceCode,
           product: l.product,
-          importer: l.importer,
-          originCountry: l.originCountry,
+          importers: [...l.importers],
+          originCountries: [...l.originCountries],
           portOfEntryId: l.portOfEntryId,
           enteredAt: l.enteredAt,
           quantity: l.quantity,

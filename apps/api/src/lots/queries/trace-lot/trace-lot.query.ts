@@ -6,8 +6,9 @@ import type { LotLink } from '@app/read-models';
 export interface TraceNode {
   traceCode: string;
   product: Product | null;
-  importer: string | null;
-  originCountry: string | null;
+  importers: string[];
+  /** Every origin of the goods: several for a lot merged from lots of different origins. */
+  originCountries: string[];
   portOfEntryId: string | null;
   enteredAt: string | null;
   quantity: { initial: number; remaining: number; unit: string } | null;

@@ -19,7 +19,7 @@ export class GetPublicLotHandler implements IQueryHandler<GetPublicLotQuery> {
   async execute({ traceCode, atLeast }: GetPublicLotQuery): Promise<PublicLotView> {
     await this.gate.reach('lot-summary', atLeast);
     const row = await this.dataSource.getRepository(LotSummaryEntity).findOneBy({ traceCode });
-    if (!row || !row.lot.product || !row.lot.originCountry) {
+    if (!row || !row.lot.product || row.lot.originCountries.length === 0) {
       throw notFound('LOT_NOT_FOUND', `no lot ${traceCode} is known`, { traceCode });
     }
     const s = row.lot;
@@ -28,7 +28,7 @@ export class GetPublicLotHandler implements IQueryHandler<GetPublicLotQuery> {
     return {
       traceCode: row.traceCode,
       product: { name: s.product!.name, category: s.product!.category },
-      originCountry: s.originCountry!,
+      originCountries: [...s.originCountries],
       path: s.route.map((stop) => ({
         facilityName: names.get(stop.facilityId)?.name ?? stop.facilityId,
         facilityType: stop.facilityType,

@@ -10,7 +10,8 @@ import type { CertificateSummary, ConsumerStatus, FacilityType, ProductCategory 
 export interface PublicLotView {
   traceCode: string;
   product: { name: string; category: ProductCategory };
-  originCountry: string;
+  /** One country; several for a lot repacked from lots of different origins. */
+  originCountries: string[];
   path: { facilityName: string; facilityType: FacilityType; arrivedAt: string; departedAt: string | null }[];
   certificates: CertificateSummary[];
   status: ConsumerStatus;
