@@ -1,0 +1,160 @@
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import { DataSource, EntityManager } from 'typeorm';
+import { LogDigest } from '../integrity/log-digest';
+import {
+  BackupCounts,
+  EventRow,
+  eventLine,
+  headerLine,
+  IdempotencyRow,
+  idempotencyLine,
+  STORE_COLUMNS,
+  StreamRow,
+  streamLine,
+  trailerLine,
+} from './event-backup.format';
+
+/** Rows per FETCH: a few MB of lines at a time, whatever the log's size. */
+const FETCH_ROWS = 2000;
+
+/** Microseconds kept, in UTC: what the server stores, not what a JavaScript Date would round it to. */
+const iso = (column: string): string => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+export interface ExportSummary {
+  readonly counts: BackupCounts;
+  readonly headPosition: number;
+  readonly logDigest: string;
+  readonly bytes: number;
+}
+
+/**
+ * Writes the whole store (streams, events, idempotency keys) to `path` as a
+ * gzip'd backup (event-backup.format.ts). Everything is read in one
+ * REPEATABLE READ READ ONLY snapshot, so the counts, the stream heads and the
+ * events agree with each other: the log as of one commit. Appends go on
+ * meanwhile; they are not in this backup. Read through server-side cursors
+ * and written through a gzip stream with backpressure: constant memory.
+ * Written to `<path>.partial` and renamed at the end, so a failed export
+ * leaves no file that looks like a backup.
+ */
+export const exportEventLog = async (dataSource: DataSource, path: string): Promise<ExportSummary> => {
+  const partial = `${path}.partial`;
+  let summary: Omit<ExportSummary, 'bytes'> | null = null;
+  let bytes = 0;
+  try {
+    await dataSource.transaction('REPEATABLE READ', async (manager) => {
+      await manager.query('SET TRANSACTION READ ONLY');
+      const lines = backupLines(manager, (s) => (summary = s));
+      const counted = async function* (): AsyncGenerator<string> {
+        for await (const text of lines) {
+          bytes += Buffer.byteLength(text);
+          yield text;
+        }
+      };
+      await pipeline(Readable.from(counted()), createGzip(), createWriteStream(partial));
+    });
+    await rename(partial, path);
+  } catch (e) {
+    await rm(partial, { force: true });
+    throw e;
+  }
+  return { ...summary!, bytes };
+};
+
+/**
+ * Throws unless the store's tables have exactly the columns the backup format
+ * knows (STORE_COLUMNS): a column added by a later migration would otherwise
+ * be left out of the file, or left to its default on the way back in.
+ */
+export const checkStoreColumns = async (manager: EntityManager): Promise<void> => {
+  const rows: { table_name: string; columns: string[] }[] = await manager.query(
+    `SELECT c.relname AS table_name, array_agg(a.attname::text ORDER BY a.attnum) AS columns
+       FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+      WHERE c.oid = ANY (ARRAY[${Object.keys(STORE_COLUMNS).map((t) => `to_regclass('${t}')`).join(', ')}])
+      GROUP BY c.relname`,
+  );
+  const found = new Map(rows.map((r) => [r.table_name, r.columns]));
+  for (const [table, known] of Object.entries(STORE_COLUMNS)) {
+    const columns = found.get(table);
+    if (!columns) throw new Error(`the database has no ${table} table: is it a Coldtrace database, migrated?`);
+    const extra = columns.filter((c) => !known.includes(c));
+    const missing = known.filter((c) => !columns.includes(c));
+    if (extra.length || missing.length) {
+      throw new Error(
+        `${table} has ${[extra.length && `columns the backup format does not know (${extra.join(', ')})`, missing.length && `no ${missing.join(', ')}`]
+          .filter(Boolean)
+          .join(' and ')}: this version's backup would not be faithful`,
+      );
+    }
+  }
+};
+
+/** The file's text, a batch of lines at a time, from one snapshot held by `manager`. */
+async function* backupLines(manager: EntityManager, done: (summary: Omit<ExportSummary, 'bytes'>) => void): AsyncGenerator<string> {
+  await checkStoreColumns(manager);
+  const [head]: { streams: string; events: string; keys: string; head: string }[] = await manager.query(
+    `SELECT (SELECT count(*) FROM event_streams) AS streams,
+            (SELECT count(*) FROM events) AS events,
+            (SELECT count(*) FROM idempotency_keys) AS keys,
+            (SELECT COALESCE(max(global_position), 0) FROM events) AS head`,
+  );
+  const counts: BackupCounts = { streams: Number(head.streams), events: Number(head.events), idempotencyKeys: Number(head.keys) };
+  const headPosition = Number(head.head);
+  const sha = createHash('sha256');
+  const digest = new LogDigest();
+  const emit = (lines: string[]): string => {
+    const text = lines.length ? `${lines.join('\n')}\n` : '';
+    sha.update(text, 'utf8');
+    return text;
+  };
+
+  yield emit([headerLine({ exportedAt: new Date().toISOString(), counts, headPosition })]);
+
+  // Byte order ("C"), the order LogDigest takes streams in and the import checks.
+  for await (const rows of fetchAll<StreamRow>(
+    manager,
+    `SELECT stream_id, stream_type, version, encode(head_hash, 'hex') AS head_hash, ${iso('created_at')} AS created_at, ${iso('updated_at')} AS updated_at
+       FROM event_streams ORDER BY stream_id COLLATE "C"`,
+  )) {
+    for (const r of rows) digest.add(r.stream_id, r.version, r.head_hash);
+    yield emit(rows.map(streamLine));
+  }
+
+  for await (const rows of fetchAll<EventRow>(
+    manager,
+    `SELECT global_position, transaction_id::text AS transaction_id, event_id, stream_id, stream_version, type, schema_version,
+            data::text AS data, metadata::text AS metadata, ${iso('occurred_at')} AS occurred_at, ${iso('recorded_at')} AS recorded_at,
+            encode(hash, 'hex') AS hash
+       FROM events ORDER BY global_position`,
+  )) {
+    yield emit(rows.map(eventLine));
+  }
+
+  for await (const rows of fetchAll<IdempotencyRow>(
+    manager,
+    `SELECT key, request_hash, stream_id, result::text AS result, ${iso('created_at')} AS created_at
+       FROM idempotency_keys ORDER BY key COLLATE "C"`,
+  )) {
+    yield emit(rows.map(idempotencyLine));
+  }
+
+  const logDigest = digest.digest();
+  yield `${trailerLine({ counts, logDigest, sha256: sha.digest('hex') })}\n`;
+  done({ counts, headPosition, logDigest });
+}
+
+/** One server-side cursor, FETCH_ROWS rows a round trip; closed at the end (the transaction closes it on failure). */
+async function* fetchAll<R>(manager: EntityManager, sql: string): AsyncGenerator<R[]> {
+  await manager.query(`DECLARE backup_cursor NO SCROLL CURSOR FOR ${sql}`);
+  for (;;) {
+    const rows: R[] = await manager.query(`FETCH ${FETCH_ROWS} FROM backup_cursor`);
+    if (rows.length === 0) break;
+    yield rows;
+  }
+  await manager.query('CLOSE backup_cursor');
+}

@@ -1,0 +1,197 @@
+import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { DataSource, EntityManager } from 'typeorm';
+import { APPEND_LOCK } from '../postgres-event-store';
+import { BackupFileError, BackupHeader, BackupSummary, BackupVerifier, EventRecord, IdempotencyRecord, linesOf, StreamRecord } from './event-backup.format';
+import { checkStoreColumns } from './event-log.exporter';
+
+/** Rows per INSERT: arrays as parameters, so no limit but memory. */
+const INSERT_ROWS = 2000;
+
+/** The target already holds something: a restore would mix two histories. */
+export class StoreNotEmptyError extends Error {
+  constructor(what: string[]) {
+    super(`the event store is not empty (it has ${what.join(', ')}): import only into a freshly migrated database no service has written to`);
+    this.name = 'StoreNotEmptyError';
+  }
+}
+
+/**
+ * Loads a backup (event-backup.format.ts) into an empty store in ONE
+ * transaction, checking every line as it goes (BackupVerifier) and the
+ * whole file at its end line, so a refused file, or a store found not
+ * empty, leaves the database as it was. Kept: stream rows, event ids,
+ * global positions, versions, timestamps, hashes, idempotency keys. Not
+ * kept: the source's transaction ids. Every event gets this transaction's
+ * id (the column's default): ids from another cluster may lie above this
+ * one's counter, where the subscription horizon would hide them, and any
+ * later append would sort before them. So the restored subscription order
+ * is the global position order, which keeps each stream's order and every
+ * causal order (see README, Backup and restore).
+ *
+ * Holds APPEND_LOCK exclusively: no append slips in between the emptiness
+ * check and the commit, and subscriptions read nothing of it before then.
+ * Before loading anything it checks that the tables have the columns the
+ * format knows and that its role may move the position sequence (the schema
+ * owner may, the runtime role not). Read models are not touched; rebuild
+ * them after (the CLI does).
+ */
+export const importEventLog = async (dataSource: DataSource, path: string): Promise<BackupSummary> => {
+  const verifier = new BackupVerifier();
+  const lines = readBackupLines(path);
+  try {
+    // The header before the database: a file that is not a backup is refused without a transaction.
+    const first = await lines.next();
+    if (first.done) throw new BackupFileError(`${path} is empty`);
+    verifier.next(first.value);
+    return await dataSource.transaction(async (manager) => {
+      await manager.query('SET LOCAL statement_timeout = 0');
+      await manager.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
+      await checkStoreColumns(manager);
+      await refuseNonEmpty(manager);
+      await requireSequenceRights(manager);
+      const loader = new BatchLoader(manager);
+      for (let next = await lines.next(); !next.done; next = await lines.next()) {
+        const record = verifier.next(next.value);
+        if (record.kind === 'stream' || record.kind === 'event' || record.kind === 'idempotency') await loader.add(record);
+      }
+      const summary = verifier.finish();
+      await loader.flush();
+      // Positions were given, not drawn: the next append draws the one after the last.
+      if (summary.headPosition > 0) {
+        await manager.query(`SELECT setval(pg_get_serial_sequence('events', 'global_position'), $1)`, [summary.headPosition]);
+      }
+      return summary;
+    });
+  } finally {
+    await lines.return(undefined);
+  }
+};
+
+/**
+ * The file's header, checked, and nothing more read: whether `path` is a
+ * whole-looking backup of a version this import reads, before anything
+ * touches a database (the full check runs as the import loads it).
+ */
+export const readBackupHeader = async (path: string): Promise<BackupHeader> => {
+  const lines = readBackupLines(path);
+  try {
+    const first = await lines.next();
+    if (first.done) throw new BackupFileError(`${path} is empty`);
+    const record = new BackupVerifier().next(first.value);
+    if (record.kind !== 'header') throw new BackupFileError(`${path}: line 1 is not the header`);
+    return record;
+  } finally {
+    await lines.return(undefined);
+  }
+};
+
+/** setval at the end needs UPDATE on the positions' sequence: the schema owner has it, the runtime role not. Asked first, not found out after the load. */
+const requireSequenceRights = async (manager: EntityManager): Promise<void> => {
+  const [row]: { ok: boolean; who: string }[] = await manager.query(
+    `SELECT has_sequence_privilege(pg_get_serial_sequence('events', 'global_position'), 'UPDATE') AS ok, current_user AS who`,
+  );
+  if (!row.ok) {
+    throw new Error(`role ${row.who} may not set the events' position sequence: import as the schema owner (MIGRATIONS_DATABASE_URL)`);
+  }
+};
+
+const refuseNonEmpty = async (manager: EntityManager): Promise<void> => {
+  const [found]: { events: boolean; streams: boolean; keys: boolean }[] = await manager.query(
+    `SELECT EXISTS (SELECT 1 FROM events) AS events, EXISTS (SELECT 1 FROM event_streams) AS streams,
+            EXISTS (SELECT 1 FROM idempotency_keys) AS keys`,
+  );
+  const what = [found.events && 'events', found.streams && 'streams', found.keys && 'idempotency keys'].filter((w): w is string => !!w);
+  if (what.length > 0) throw new StoreNotEmptyError(what);
+};
+
+/** The file's lines, gunzipped and decoded as they are read; a broken gzip surfaces as a BackupFileError. */
+async function* readBackupLines(path: string): AsyncGenerator<string> {
+  const file = createReadStream(path);
+  const gunzip = createGunzip();
+  file.on('error', (e) => gunzip.destroy(e));
+  file.pipe(gunzip);
+  gunzip.setEncoding('utf8');
+  async function* chunks(): AsyncGenerator<string> {
+    try {
+      for await (const chunk of gunzip) yield chunk as string;
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      // zlib's codes (Z_DATA_ERROR, Z_BUF_ERROR: "unexpected end of file"); a missing file stays what it is.
+      if (typeof code === 'string' && code.startsWith('Z_')) throw new BackupFileError(`${path} is not a whole gzip file: ${(e as Error).message}`);
+      throw e;
+    }
+  }
+  try {
+    yield* linesOf(chunks());
+  } finally {
+    file.destroy();
+    gunzip.destroy();
+  }
+}
+
+type Loadable = StreamRecord | EventRecord | IdempotencyRecord;
+
+/** Collects a section's records and inserts them a batch at a time; streams go in before the events that reference them. */
+class BatchLoader {
+  private batch: Loadable[] = [];
+
+  constructor(private readonly manager: EntityManager) {}
+
+  async add(record: Loadable): Promise<void> {
+    if (this.batch.length > 0 && this.batch[0].kind !== record.kind) await this.flush();
+    this.batch.push(record);
+    if (this.batch.length >= INSERT_ROWS) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    const batch = this.batch;
+    this.batch = [];
+    if (batch.length === 0) return;
+    if (batch[0].kind === 'stream') await this.streams(batch as StreamRecord[]);
+    else if (batch[0].kind === 'event') await this.events(batch as EventRecord[]);
+    else await this.keys(batch as IdempotencyRecord[]);
+  }
+
+  private streams(rows: StreamRecord[]): Promise<unknown> {
+    return this.manager.query(
+      `INSERT INTO event_streams (stream_id, stream_type, version, head_hash, created_at, updated_at)
+       SELECT id, type, version, decode(head, 'hex'), created, updated
+         FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::timestamptz[], $6::timestamptz[]) AS t(id, type, version, head, created, updated)`,
+      [rows.map((r) => r.streamId), rows.map((r) => r.streamType), rows.map((r) => r.version), rows.map((r) => r.headHash), rows.map((r) => r.createdAt), rows.map((r) => r.updatedAt)],
+    );
+  }
+
+  private events(rows: EventRecord[]): Promise<unknown> {
+    // transaction_id left to its default (this transaction's id): see importEventLog.
+    return this.manager.query(
+      `INSERT INTO events (global_position, event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at, recorded_at, hash)
+       OVERRIDING SYSTEM VALUE
+       SELECT position, id, stream, version, type, schema_version, data, metadata, occurred, recorded, decode(hash, 'hex')
+         FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::int[], $5::text[], $6::int[], $7::jsonb[], $8::jsonb[], $9::timestamptz[], $10::timestamptz[], $11::text[])
+           AS t(position, id, stream, version, type, schema_version, data, metadata, occurred, recorded, hash)`,
+      [
+        rows.map((r) => r.globalPosition),
+        rows.map((r) => r.eventId),
+        rows.map((r) => r.streamId),
+        rows.map((r) => r.version),
+        rows.map((r) => r.type),
+        rows.map((r) => r.schemaVersion),
+        rows.map((r) => JSON.stringify(r.data)),
+        rows.map((r) => JSON.stringify(r.metadata)),
+        rows.map((r) => r.occurredAt),
+        rows.map((r) => r.recordedAt),
+        rows.map((r) => r.hash),
+      ],
+    );
+  }
+
+  private keys(rows: IdempotencyRecord[]): Promise<unknown> {
+    return this.manager.query(
+      `INSERT INTO idempotency_keys (key, request_hash, stream_id, result, created_at)
+       SELECT key, request_hash, stream_id, result, created
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::timestamptz[]) AS t(key, request_hash, stream_id, result, created)`,
+      [rows.map((r) => r.key), rows.map((r) => r.requestHash), rows.map((r) => r.streamId), rows.map((r) => JSON.stringify(r.result)), rows.map((r) => r.createdAt)],
+    );
+  }
+}
