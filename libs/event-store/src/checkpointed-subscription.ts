@@ -104,6 +104,30 @@ export class CheckpointedSubscription {
       : { transactionId: '0', globalPosition: 0 };
   }
 
+  /**
+   * How far behind the log it stands: its checkpoint's position, the events
+   * after it (counted up to `cap`, so a long rebuild costs a bounded index
+   * scan) and how long the first of them has waited (0 when caught up).
+   */
+  async progress(cap = 100_000): Promise<{ position: number; lagEvents: number; lagSeconds: number }> {
+    const rows = await this.dataSource.query(
+      `WITH c AS (
+         SELECT transaction_id, global_position FROM subscription_checkpoints WHERE subscription_id = $1
+         UNION ALL
+         SELECT '0'::xid8, 0 WHERE NOT EXISTS (SELECT 1 FROM subscription_checkpoints WHERE subscription_id = $1)
+       )
+       SELECT c.global_position,
+              (SELECT count(*) FROM (SELECT 1 FROM events e
+                 WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position) LIMIT $2) behind) AS lag_events,
+              COALESCE(GREATEST(0, EXTRACT(EPOCH FROM clock_timestamp() - (SELECT e.recorded_at FROM events e
+                 WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)
+                 ORDER BY e.transaction_id, e.global_position LIMIT 1))), 0) AS lag_seconds
+         FROM c`,
+      [this.id, cap],
+    );
+    return { position: Number(rows[0].global_position), lagEvents: Number(rows[0].lag_events), lagSeconds: Number(rows[0].lag_seconds) };
+  }
+
   /** Has the event at this global position been handled? (Positions are not handled in numeric order.) */
   async hasProcessed(position: number): Promise<boolean> {
     const rows = await this.dataSource.query(

@@ -1,8 +1,9 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { Principal } from '@app/domain';
-import { forbiddenRoute, rateLimited, unauthenticated } from '../common/http/api-errors';
+import { ApiError, forbiddenRoute, rateLimited, unauthenticated } from '../common/http/api-errors';
+import { ApiMetrics } from '../metrics/api-metrics';
 import { bearerToken } from './access-token';
 import { CredentialStore } from './credential-store';
 import { PublicRateLimiter } from './public-rate-limiter';
@@ -42,9 +43,19 @@ export class AccessGuard implements CanActivate {
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(CredentialStore) private readonly credentials: CredentialStore,
     @Inject(PublicRateLimiter) private readonly limiter: PublicRateLimiter,
+    @Optional() @Inject(ApiMetrics) private readonly metrics?: ApiMetrics,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
+    try {
+      return await this.admit(context);
+    } catch (e) {
+      if (e instanceof ApiError) this.metrics?.authRefused(e.code);
+      throw e;
+    }
+  }
+
+  private async admit(context: ExecutionContext): Promise<boolean> {
     const policy = this.reflector.getAllAndOverride<RoutePolicy | undefined>(ROUTE_POLICY, [context.getHandler(), context.getClass()]);
     // RoutePolicyCheck refuses to start without one; deny rather than guess if that ever slips.
     if (!policy) throw new Error(`route ${context.getClass().name}.${context.getHandler().name} declares no access policy`);

@@ -22,6 +22,8 @@ export interface FamilyFinder {
 }
 
 export interface LotCommandArgs<C extends LotsCommand> {
+  /** The command's name, known before it is built (a replayed command is never built); must be the one `command` builds. */
+  readonly type: C['type'];
   /** The lot most commands on it contend on. */
   readonly primary: string;
   /** The command, built inside the transaction once what it reaches is known (`lots` loads and locks lots' states). */
@@ -52,12 +54,14 @@ export class LotCommands {
   private toRun<C extends LotsCommand>(args: LotCommandArgs<C>): CommandRun<LotState, LotEvent, LotsOutcome<C>> {
     return {
       aggregate: LOT,
+      type: args.type,
       primary: args.primary,
       metadata: args.metadata,
       idempotency: args.idempotency,
       reads: args.reads,
       decide: async (load, tx, now) => {
         const command = await args.command(this.finder(load, tx), load);
+        if (command.type !== args.type) throw new Error(`a ${args.type} run built a ${command.type} command`);
         const decision = decideLots(command, await load(lotsRead(command)), now);
         return { streams: decision.lots.map((l) => ({ key: l.traceCode, events: l.events })), outcome: decision.outcome };
       },

@@ -21,6 +21,7 @@ export interface ScanFacilities {
  * retry of the other.
  */
 export const recordScanArgs = (r: RecordScanRequestDto, context: RequestContext, at: ScanFacilities, config: AppConfig): LotCommandArgs<RecordScan> => ({
+  type: 'RecordScan',
   primary: r.traceCode,
   reads: [r.traceCode],
   metadata: eventMetadata(context, { facilityId: r.facilityId, scanId: r.scanId, causationId: r.scanId }),

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError, DomainEvent } from '@app/domain';
@@ -30,6 +30,8 @@ export interface Decision<E, O> {
 
 export interface CommandRun<S, E extends DomainEvent, O> {
   readonly aggregate: Aggregate<S, E>;
+  /** The command's name (`RecordScan`, `RegisterFacility`, ...), as the metrics count it. */
+  readonly type: string;
   /** The key most commands contend on: queued in-process behind the others on it. */
   readonly primary: string;
   /** Loads what it reads (every key it loads stays locked) and decides, inside the command's transaction. */
@@ -91,6 +93,18 @@ export type Settled<O> = Executed<O> | Refused;
 
 const isRefusal = (e: unknown): e is Refused['error'] => e instanceof DomainError || e instanceof IdempotencyKeyReusedError;
 
+/** Told how each command settled (or failed) and what was appended, once committed; the metrics listen here. */
+export interface CommandObserver {
+  settled(type: string, settled: Settled<unknown>): void;
+  /** The command could not be settled (a conflict retried to the end, a database failure). */
+  failed(type: string, error: unknown): void;
+  appended(streamType: string, events: number): void;
+}
+
+export const COMMAND_OBSERVER = Symbol('COMMAND_OBSERVER');
+
+const NO_OBSERVER: CommandObserver = { settled: () => undefined, failed: () => undefined, appended: () => undefined };
+
 /** One stream as the commands of a transaction leave it: where it started, where it is, what they added. */
 interface Working<S> {
   readonly streamId: string;
@@ -123,6 +137,7 @@ export class CommandExecutor {
     @Inject(PostgresEventStore) private readonly store: PostgresEventStore,
     @Inject(KeyedMutex) private readonly mutex: KeyedMutex,
     @InjectDataSource() @Inject(DataSource) private readonly dataSource: DataSource,
+    @Optional() @Inject(COMMAND_OBSERVER) private readonly observer: CommandObserver = NO_OBSERVER,
   ) {}
 
   /** One command; the domain's refusal is thrown. Queued in-process behind others on the same primary key. */
@@ -140,6 +155,19 @@ export class CommandExecutor {
    * Every run names what it reads (`reads`), so all are locked up front.
    */
   async executeAll<S, E extends DomainEvent, O>(aggregate: Aggregate<S, E>, runs: readonly CommandRun<S, E, O>[]): Promise<Settled<O>[]> {
+    // The one place every command settles: each is counted here, once, whichever way it went.
+    let settled: Settled<O>[];
+    try {
+      settled = await this.settleAll(aggregate, runs);
+    } catch (e) {
+      for (const run of runs) this.observer.failed(run.type, e);
+      throw e;
+    }
+    runs.forEach((run, i) => this.observer.settled(run.type, settled[i]));
+    return settled;
+  }
+
+  private async settleAll<S, E extends DomainEvent, O>(aggregate: Aggregate<S, E>, runs: readonly CommandRun<S, E, O>[]): Promise<Settled<O>[]> {
     const settled: (Settled<O> | undefined)[] = new Array(runs.length);
     const keys = runs.flatMap((r) => (r.idempotency ? [r.idempotency.key] : []));
     const replay = (i: number, recorded: Map<string, { requestHash: string; result: unknown }>): boolean => {
@@ -158,7 +186,10 @@ export class CommandExecutor {
       if (pending.length === 0) return settled as Settled<O>[];
       try {
         const done = await this.dataSource.transaction((tx) => this.decideAndAppend(aggregate, runs, pending, tx));
-        if (done.appended.events.length > 0) this.store.appended.notify();
+        if (done.appended.events.length > 0) {
+          this.store.appended.notify();
+          this.observer.appended(aggregate.streamType, done.appended.events.length);
+        }
         this.rememberCommitted(done.working);
         for (const [i, result] of done.results) settled[i] = result;
         if (!lookUp) {

@@ -16,6 +16,7 @@ export class RegisterFacilityHandler implements ICommandHandler<RegisterFacility
       data: { id: request.id, name: request.name, type: request.type, zones: request.zones.map((z) => ({ id: z.id, kind: z.kind })) },
     };
     return this.executor.execute({
+      type: 'RegisterFacility',
       aggregate: FACILITY,
       primary: request.id,
       metadata: eventMetadata(context, { facilityId: request.id }),

@@ -26,6 +26,7 @@ export class IssueKeyHandler implements ICommandHandler<IssueKeyCommand> {
     const command = { type: 'IssueApiKey' as const, data: { keyId, name: request.name, role: request.role, facilityIds, registered, tokenSha256: tokenDigest(token) } };
     // No idempotency record: the token exists only in this answer.
     const executed = await this.executor.execute({
+      type: 'IssueApiKey',
       aggregate: API_KEY,
       primary: keyId,
       metadata: eventMetadata(context),

@@ -21,6 +21,7 @@ export class RevokeKeyHandler implements ICommandHandler<RevokeKeyCommand> {
 
   async execute({ keyId, context }: RevokeKeyCommand): Promise<RevokedKey> {
     const executed = await this.executor.execute({
+      type: 'RevokeApiKey',
       aggregate: API_KEY,
       primary: keyId,
       metadata: eventMetadata(context),

@@ -22,6 +22,7 @@ export class AttachDocumentHandler implements ICommandHandler<AttachDocumentComm
   async execute({ traceCode, request: r, context }: AttachDocumentCommand) {
     const document: LotDocument = { type: r.type, number: r.number, issuer: r.issuer, issuedAt: r.issuedAt, validUntil: r.validUntil ?? null, result: r.result ?? null };
     return this.lots.run({
+      type: 'AttachDocument',
       primary: traceCode,
       metadata: eventMetadata(context),
       command: async (family, lots) => ({

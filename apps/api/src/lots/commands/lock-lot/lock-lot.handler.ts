@@ -11,6 +11,7 @@ export class LockLotHandler implements ICommandHandler<LockLotCommand> {
 
   execute({ traceCode, reason, context }: LockLotCommand) {
     return this.lots.run({
+      type: 'LockLot',
       primary: traceCode,
       metadata: eventMetadata(context),
       command: async (family) => ({ type: 'LockLot' as const, traceCode, reason, descendants: await family.descendants(traceCode) }),

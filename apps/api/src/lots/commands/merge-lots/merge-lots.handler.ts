@@ -17,6 +17,7 @@ export class MergeLotsHandler implements ICommandHandler<MergeLotsCommand> {
   async execute({ request, context }: MergeLotsCommand) {
     const facility = await this.facilities.get(request.facilityId, 'facilityId');
     return this.lots.run({
+      type: 'MergeLots',
       primary: request.traceCode,
       metadata: eventMetadata(context, { causationId: request.mergeId, facilityId: facility.id }),
       idempotency: { key: idempotencyKey(context, `merge:${request.mergeId}`), requestHash: requestHash(request) },

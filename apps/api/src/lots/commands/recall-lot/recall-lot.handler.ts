@@ -14,6 +14,7 @@ export class RecallLotHandler implements ICommandHandler<RecallLotCommand> {
   async execute({ traceCode, request, context }: RecallLotCommand) {
     const recallId = request.recallId ?? randomUUID();
     return this.lots.run({
+      type: 'RecallLot',
       primary: traceCode,
       metadata: eventMetadata(context, { causationId: recallId }),
       idempotency: request.recallId ? { key: idempotencyKey(context, `recall:${recallId}`), requestHash: requestHash({ traceCode, ...request }) } : undefined,

@@ -15,6 +15,7 @@ export class RegisterLotHandler implements ICommandHandler<RegisterLotCommand> {
   async execute({ request: r, context }: RegisterLotCommand) {
     const portOfEntry = await this.facilities.get(r.portOfEntryId, 'portOfEntryId');
     return this.lots.run({
+      type: 'RegisterLot',
       primary: r.traceCode,
       metadata: eventMetadata(context, { facilityId: r.portOfEntryId }),
       command: () => ({

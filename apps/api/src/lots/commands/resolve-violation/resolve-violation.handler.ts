@@ -24,6 +24,7 @@ export class ResolveViolationHandler implements ICommandHandler<ResolveViolation
       ? { correctionId: randomUUID(), facility: await this.facilities.get(c.facilityId, 'correction.facilityId'), zoneId: c.zoneId ?? null, occurredAt: c.occurredAt ?? null }
       : null;
     return this.lots.run({
+      type: 'ResolveViolation',
       primary: traceCode,
       metadata: eventMetadata(context, { causationId: violationId }),
       command: async (family) => ({

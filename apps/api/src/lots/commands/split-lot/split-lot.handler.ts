@@ -17,6 +17,7 @@ export class SplitLotHandler implements ICommandHandler<SplitLotCommand> {
 
   async execute({ traceCode, request, context }: SplitLotCommand) {
     return this.lots.run({
+      type: 'SplitLot',
       primary: traceCode,
       metadata: eventMetadata(context, { causationId: request.splitId }),
       idempotency: { key: idempotencyKey(context, `split:${request.splitId}`), requestHash: requestHash({ traceCode, ...request }) },

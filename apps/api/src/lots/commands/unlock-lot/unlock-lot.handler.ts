@@ -11,6 +11,7 @@ export class UnlockLotHandler implements ICommandHandler<UnlockLotCommand> {
 
   execute({ traceCode, reason, context }: UnlockLotCommand) {
     return this.lots.run({
+      type: 'UnlockLot',
       primary: traceCode,
       metadata: eventMetadata(context),
       command: async (family) => ({ type: 'UnlockLot' as const, traceCode, reason, descendants: await family.descendants(traceCode) }),
