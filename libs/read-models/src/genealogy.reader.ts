@@ -49,12 +49,17 @@ export class GenealogyReader {
   }
 
   /** Every link between the given lots. */
-  async linksAmong(traceCodes: readonly string[], manager: EntityManager = this.dataSource.manager): Promise<LotLink[]> {
+  linksAmong(traceCodes: readonly string[], manager: EntityManager = this.dataSource.manager): Promise<LotLink[]> {
+    return this.linksInto(traceCodes, traceCodes, manager);
+  }
+
+  /** The links into `children` from any of `parents` (a page of a trace: the links into the lots it shows). */
+  async linksInto(children: readonly string[], parents: readonly string[], manager: EntityManager = this.dataSource.manager): Promise<LotLink[]> {
     const rows: { parent_trace_code: string; child_trace_code: string; kind: 'SPLIT' | 'MERGE'; operation_id: string; quantity: string; occurred_at: Date }[] =
       await manager.query(
         `SELECT parent_trace_code, child_trace_code, kind, operation_id, quantity, occurred_at FROM lot_links
-          WHERE parent_trace_code = ANY($1) AND child_trace_code = ANY($1) ORDER BY occurred_at, parent_trace_code, child_trace_code`,
-        [traceCodes],
+          WHERE child_trace_code = ANY($1) AND parent_trace_code = ANY($2) ORDER BY occurred_at, parent_trace_code, child_trace_code`,
+        [children, parents],
       );
     return rows.map((r) => ({
       parent: r.parent_trace_code,

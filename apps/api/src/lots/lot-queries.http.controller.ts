@@ -2,9 +2,10 @@ import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { Allow } from '../access/route-policy';
 import { Ctx, type RequestContext } from '../common/http/request-context';
+import { isTraceCodeKey, pageRequest } from '../common/queries/page';
 import { atLeastOf, ReadQueryDto } from '../common/queries/read-query.dto';
 import { GetLotHistoryQuery } from './queries/get-lot-history/get-lot-history.query';
-import { GetLotHistoryRequestDto } from './queries/get-lot-history/get-lot-history.request.dto';
+import { GetLotHistoryRequestDto, historyKeyFor } from './queries/get-lot-history/get-lot-history.request.dto';
 import { GetLotQuery } from './queries/get-lot/get-lot.query';
 import { GetSaleEligibilityQuery } from './queries/get-sale-eligibility/get-sale-eligibility.query';
 import { ListLotsQuery } from './queries/list-lots/list-lots.query';
@@ -30,7 +31,7 @@ export class LotQueriesHttpController {
   @Get(':traceCode/trace')
   @LOT_READERS
   trace(@Param('traceCode') traceCode: string, @Query() q: TraceLotRequestDto, @Ctx() ctx: RequestContext) {
-    return this.queryBus.execute(new TraceLotQuery(traceCode, q.direction, atLeastOf(q), ctx.principal));
+    return this.queryBus.execute(new TraceLotQuery(traceCode, q.direction, atLeastOf(q), ctx.principal, pageRequest(q, 500, isTraceCodeKey)));
   }
 
   @Get(':traceCode')
@@ -42,7 +43,8 @@ export class LotQueriesHttpController {
   @Get(':traceCode/history')
   @LOT_READERS
   history(@Param('traceCode') traceCode: string, @Query() q: GetLotHistoryRequestDto, @Ctx() ctx: RequestContext) {
-    return this.queryBus.execute(new GetLotHistoryQuery(traceCode, atLeastOf(q), ctx.principal, q.order ?? 'recorded'));
+    const order = q.order ?? 'recorded';
+    return this.queryBus.execute(new GetLotHistoryQuery(traceCode, atLeastOf(q), ctx.principal, order, pageRequest(q, 200, historyKeyFor(order))));
   }
 
   @Get(':traceCode/sale-eligibility')

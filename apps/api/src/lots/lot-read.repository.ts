@@ -4,7 +4,9 @@ import { DataSource } from 'typeorm';
 import type { Pool } from 'pg';
 import { EligibilityFacts, lotStreamId, maySeeLot, notFound, Principal } from '@app/domain';
 import { LotHistoryEntity, LotSummaryEntity, ReadModelChanges } from '@app/read-models';
+import type { PageRequest } from '../common/queries/page';
 import { RowCache } from '../common/queries/row-cache';
+import type { HistoryKey, HistoryOrder } from './queries/get-lot-history/get-lot-history.request.dto';
 
 const lotNotFound = (traceCode: string) =>
   notFound('LOT_NOT_FOUND', `no lot ${traceCode} is known to the read model`, { traceCode });
@@ -24,6 +26,11 @@ export interface EligibilityRow {
   /** Kafka mode: the projector parked this lot (its rows may miss events) until it heals it. */
   readonly stale: { readonly reason: string; readonly since: string } | null;
 }
+
+export type HistoryRow = Pick<
+  LotHistoryEntity,
+  'version' | 'position' | 'eventId' | 'type' | 'schemaVersion' | 'occurredAt' | 'recordedAt' | 'facilityId' | 'scanId' | 'data' | 'metadata' | 'hash'
+> & { readonly occurredKey: string };
 
 /** Rows kept for the eligibility read: a busy city's lots on sale, at a few kB each. */
 const ELIGIBILITY_ROWS = 50_000;
@@ -91,11 +98,36 @@ export class LotReadRepository {
     return rows.length ? { reason: rows[0].reason, since: rows[0].since.toISOString() } : null;
   }
 
-  async history(traceCode: string, viewer: Principal): Promise<LotHistoryEntity[]> {
+  /**
+   * One page of a lot's history, `limit + 1` rows from just after `after`:
+   * as recorded (by version) or by when the events happened (then version;
+   * `occurredKey` keeps the microseconds for the cursor).
+   */
+  async history(traceCode: string, viewer: Principal, order: HistoryOrder, page: PageRequest<HistoryKey>): Promise<HistoryRow[]> {
     if (viewer.role === 'OPERATOR') await this.summary(traceCode, viewer);
-    const rows = await this.dataSource.getRepository(LotHistoryEntity).find({ where: { traceCode }, order: { version: 'ASC' } });
-    if (rows.length === 0) throw lotNotFound(traceCode);
+    const params: unknown[] = [traceCode, page.limit + 1];
+    let after = '';
+    if (page.after !== null) {
+      params.push(page.after.version);
+      if (order === 'occurred') params.push(page.after.occurred);
+      after = order === 'occurred' ? 'AND (occurred_at, version) > ($4::timestamptz, $3)' : 'AND version > $3';
+    }
+    const rows: HistoryRow[] = await this.dataSource.query(
+      `SELECT version, position, event_id AS "eventId", type, schema_version AS "schemaVersion", occurred_at AS "occurredAt",
+              recorded_at AS "recordedAt", facility_id AS "facilityId", scan_id AS "scanId", data, metadata, hash,
+              to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "occurredKey"
+         FROM lot_history WHERE trace_code = $1 ${after}
+        ORDER BY ${order === 'occurred' ? 'occurred_at, version' : 'version'} LIMIT $2`,
+      params,
+    );
+    // A page past the end of a known lot is empty; an unknown lot is not found.
+    if (rows.length === 0 && (page.after === null || !(await this.hasHistory(traceCode)))) throw lotNotFound(traceCode);
     return rows;
+  }
+
+  private async hasHistory(traceCode: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM lot_history WHERE trace_code = $1 LIMIT 1`, [traceCode]);
+    return rows.length > 0;
   }
 
   private visible<T extends { facilityIds: readonly string[] }>(traceCode: string, row: T | null, viewer: Principal): T {

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { lotStatus, notFound, saleEligibility } from '@app/domain';
 import { LotSummaryEntity } from '@app/read-models';
+import { pageOf } from '../../../common/queries/page';
 import { ReadModelGate } from '../../../common/queries/read-model-gate';
 import { FacilityRepository } from '../../facility.repository';
 import { GetInventoryQuery, InventoryView } from './get-inventory.query';
@@ -17,18 +18,24 @@ export class GetInventoryHandler implements IQueryHandler<GetInventoryQuery> {
     @Inject(ReadModelGate) private readonly gate: ReadModelGate,
   ) {}
 
-  async execute({ facilityId, atLeast }: GetInventoryQuery): Promise<InventoryView> {
+  async execute({ facilityId, atLeast, page }: GetInventoryQuery): Promise<InventoryView> {
     if (!(await this.facilities.find(facilityId))) {
       throw notFound('FACILITY_NOT_FOUND', `no facility ${facilityId} is registered`, { facilityId });
     }
     await this.gate.reach('lot-summary', atLeast);
-    const rows = await this.dataSource.getRepository(LotSummaryEntity).find({ where: { holderFacilityId: facilityId }, order: { traceCode: 'ASC' } });
+    // Held now: nothing sold out (a lot in transit has no holder).
+    const rows: Pick<LotSummaryEntity, 'traceCode' | 'lot' | 'facts'>[] = await this.dataSource.query(
+      `SELECT trace_code AS "traceCode", lot, facts FROM lot_summary
+        WHERE holder_facility_id = $1 AND (facts->'quantity'->>'remaining')::numeric > 0 ${page.after === null ? '' : 'AND trace_code > $3'}
+        ORDER BY trace_code LIMIT $2`,
+      [facilityId, page.limit + 1, ...(page.after === null ? [] : [page.after])],
+    );
+    const { items, nextCursor } = pageOf(rows, page, (r) => r.traceCode);
     const now = new Date();
     return {
       facilityId,
-      lots: rows
-        .filter((r) => (r.facts.quantity?.remaining ?? 0) > 0)
-        .map((r) => {
+      nextCursor,
+      lots: items.map((r) => {
           const verdict = saleEligibility(r.facts, now);
           return {
             traceCode: r.traceCode,

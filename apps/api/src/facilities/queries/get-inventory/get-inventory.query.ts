@@ -1,4 +1,5 @@
 import { Query } from '@nestjs/cqrs';
+import type { PageRequest } from '../../../common/queries/page';
 import type { BlockingReason, Custody, LotStatus, Product } from '@app/domain';
 
 export interface InventoryItem {
@@ -14,12 +15,15 @@ export interface InventoryItem {
 export interface InventoryView {
   facilityId: string;
   lots: InventoryItem[];
+  /** In trace-code order; pass as `cursor` for the next page, null on the last. */
+  nextCursor: string | null;
 }
 
 export class GetInventoryQuery extends Query<InventoryView> {
   constructor(
     readonly facilityId: string,
     readonly atLeast: number | undefined,
+    readonly page: PageRequest<string>,
   ) {
     super();
   }

@@ -1,8 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { ReadModelGate } from '../../../common/queries/read-model-gate';
+import { pageOf } from '../../../common/queries/page';
 import { LotReadRepository } from '../../lot-read.repository';
 import { GetLotHistoryQuery, LotHistoryEntryView, LotHistoryView } from './get-lot-history.query';
+import type { HistoryKey } from './get-lot-history.request.dto';
 
 const actorView = (actor: unknown): LotHistoryEntryView['actor'] => {
   if (typeof actor === 'string') return { keyId: null, name: actor, role: null };
@@ -20,17 +22,19 @@ export class GetLotHistoryHandler implements IQueryHandler<GetLotHistoryQuery> {
     @Inject(ReadModelGate) private readonly gate: ReadModelGate,
   ) {}
 
-  async execute({ traceCode, atLeast, viewer, order }: GetLotHistoryQuery): Promise<LotHistoryView> {
+  async execute({ traceCode, atLeast, viewer, order, page }: GetLotHistoryQuery): Promise<LotHistoryView> {
     await this.gate.reach('lot-history', atLeast);
     // An operator's scope is judged on the summary: it must have reached the same event.
     if (viewer.role === 'OPERATOR') await this.gate.reach('lot-summary', atLeast);
-    const recorded = await this.lots.history(traceCode, viewer);
-    // By when it happened, then as written: an event uploaded late takes its place in time.
-    const rows = order === 'occurred' ? [...recorded].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.version - b.version) : recorded;
+    // `occurred`: by when it happened, then as written; an event uploaded late takes its place in time.
+    const { items, nextCursor } = pageOf(await this.lots.history(traceCode, viewer, order, page), page, (r): HistoryKey =>
+      order === 'occurred' ? { version: r.version, occurred: r.occurredKey } : { version: r.version },
+    );
     return {
       traceCode,
       order,
-      events: rows.map((r) => ({
+      nextCursor,
+      events: items.map((r) => ({
         version: r.version,
         position: Number(r.position),
         eventId: r.eventId,

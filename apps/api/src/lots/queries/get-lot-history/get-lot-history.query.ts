@@ -1,6 +1,7 @@
 import { Query } from '@nestjs/cqrs';
 import type { Principal } from '@app/domain';
-import type { HistoryOrder } from './get-lot-history.request.dto';
+import type { PageRequest } from '../../../common/queries/page';
+import type { HistoryKey, HistoryOrder } from './get-lot-history.request.dto';
 
 export interface LotHistoryEntryView {
   version: number;
@@ -23,6 +24,8 @@ export interface LotHistoryView {
   traceCode: string;
   order: HistoryOrder;
   events: LotHistoryEntryView[];
+  /** Pass as `cursor` for the next page (same `order`); null on the last one. */
+  nextCursor: string | null;
 }
 
 export class GetLotHistoryQuery extends Query<LotHistoryView> {
@@ -31,7 +34,8 @@ export class GetLotHistoryQuery extends Query<LotHistoryView> {
     readonly atLeast: number | undefined,
     /** Who asks: an operator sees only lots that came near its facilities. */
     readonly viewer: Principal,
-    readonly order: HistoryOrder = 'recorded',
+    readonly order: HistoryOrder,
+    readonly page: PageRequest<HistoryKey>,
   ) {
     super();
   }

@@ -3,14 +3,10 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ComplianceFlag, EligibilityFacts, lotStatus, saleEligibility } from '@app/domain';
-import { validationFailed } from '../../../common/http/api-errors';
-import { ID_PATTERN } from '../../../common/http/identifiers';
 import { ReadModelGate } from '../../../common/queries/read-model-gate';
+import { isTraceCodeKey, pageOf, pageRequest } from '../../../common/queries/page';
 import { atLeastOf } from '../../../common/queries/read-query.dto';
 import { ListLotsQuery, LotListView } from './list-lots.query';
-
-const encodeCursor = (traceCode: string) => Buffer.from(traceCode, 'utf8').toString('base64url');
-const decodeCursor = (cursor: string) => Buffer.from(cursor, 'base64url').toString('utf8');
 
 /**
  * The regulator's list, from the sale-eligibility read model (one indexed row
@@ -47,13 +43,8 @@ export class ListLotsHandler implements IQueryHandler<ListLotsQuery> {
     if (f.category) where.push(`category = ${p(f.category)}`);
     if (f.from) where.push(`entered_at >= ${p(f.from)}`);
     if (f.to) where.push(`entered_at < ${p(f.to)}`);
-    if (f.cursor) {
-      const after = decodeCursor(f.cursor);
-      // A cursor is an encoded trace code; anything else did not come from us.
-      if (!ID_PATTERN.test(after)) throw validationFailed('cursor is not one this endpoint returned', { field: 'cursor' });
-      where.push(`trace_code > ${p(after)}`);
-    }
-    const limit = f.limit ? Number(f.limit) : 50;
+    const page = pageRequest(f, 50, isTraceCodeKey);
+    if (page.after !== null) where.push(`trace_code > ${p(page.after)}`);
     const rows: {
       trace_code: string;
       facts: EligibilityFacts;
@@ -67,13 +58,13 @@ export class ListLotsHandler implements IQueryHandler<ListLotsQuery> {
     }[] = await this.dataSource.query(
       `SELECT trace_code, facts, flag_list, holder_facility_id, importers, origin_countries, category, entered_at, position FROM sale_eligibility
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY trace_code LIMIT ${p(limit + 1)}`,
+        ORDER BY trace_code LIMIT ${p(page.limit + 1)}`,
       params,
     );
-    const page = rows.slice(0, limit);
+    const { items, nextCursor } = pageOf(rows, page, (r) => r.trace_code);
     const now = new Date();
     return {
-      items: page.map((r) => {
+      items: items.map((r) => {
         const verdict = saleEligibility(r.facts, now);
         return {
           traceCode: r.trace_code,
@@ -90,7 +81,7 @@ export class ListLotsHandler implements IQueryHandler<ListLotsQuery> {
           position: Number(r.position),
         };
       }),
-      nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].trace_code) : null,
+      nextCursor,
     };
   }
 }

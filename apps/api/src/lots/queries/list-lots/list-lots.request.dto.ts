@@ -1,12 +1,12 @@
 import { IsIn, IsISO31661Alpha2, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { COMPLIANCE_FLAGS, PRODUCT_CATEGORIES, REASON_CODES } from '@app/domain';
 import { ID_PATTERN, ID_RULE } from '../../../common/http/identifiers';
-import { ReadQueryDto } from '../../../common/queries/read-query.dto';
+import { PageQueryDto } from '../../../common/queries/page';
 
 export const LIST_STATUSES = ['ALLOWED', 'BLOCKED', 'LOCKED', 'RECALLED'] as const;
 
 /** The regulator's filters; every one optional, combined with AND. */
-export class ListLotsRequestDto extends ReadQueryDto {
+export class ListLotsRequestDto extends PageQueryDto {
   @IsOptional()
   @IsIn(LIST_STATUSES)
   status?: (typeof LIST_STATUSES)[number];
@@ -46,12 +46,4 @@ export class ListLotsRequestDto extends ReadQueryDto {
   @IsISO8601({ strict: true, strictSeparator: true })
   to?: string;
 
-  @IsOptional()
-  @Matches(/^([1-9]\d{0,2}|1000)$/, { message: 'limit must be an integer from 1 to 1000' })
-  limit?: string;
-
-  /** `nextCursor` of the previous page. */
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9_-]{1,400}$/, { message: 'cursor must be a nextCursor returned by this endpoint' })
-  cursor?: string;
 }

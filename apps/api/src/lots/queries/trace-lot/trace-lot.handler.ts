@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { lotStatus, maySeeLot, notFound, saleEligibility } from '@app/domain';
 import { GenealogyReader, LotSummaryEntity } from '@app/read-models';
+import { pageOf } from '../../../common/queries/page';
 import { ReadModelGate } from '../../../common/queries/read-model-gate';
 import { TraceLotQuery, TraceNode, TraceView } from './trace-lot.query';
 
@@ -16,20 +17,32 @@ export class TraceLotHandler implements IQueryHandler<TraceLotQuery> {
     @Inject(ReadModelGate) private readonly gate: ReadModelGate,
   ) {}
 
-  async execute({ traceCode, direction, atLeast, viewer }: TraceLotQuery): Promise<TraceView> {
+  async execute({ traceCode, direction, atLeast, viewer, page }: TraceLotQuery): Promise<TraceView> {
     await this.gate.reach('lot-summary', atLeast);
     const codes = direction === 'forward' ? await this.genealogy.descendants([traceCode]) : await this.genealogy.ancestors(traceCode);
-    const found = await this.dataSource.getRepository(LotSummaryEntity).find({ where: { traceCode: In(codes) } });
+    // Who may see which lot, for the whole genealogy (a light read); the page's lots are then read in full.
+    const known: { trace_code: string; facility_ids: string[] }[] = await this.dataSource.query(
+      `SELECT trace_code, facility_ids FROM lot_summary WHERE trace_code = ANY($1)`,
+      [codes],
+    );
     // An operator sees the part of the genealogy that came near its facilities, and nothing of other firms' lots.
-    const rows = found.filter((r) => maySeeLot(viewer, r.facilityIds));
-    if (!rows.some((r) => r.traceCode === traceCode)) {
+    const shown = known.filter((r) => maySeeLot(viewer, r.facility_ids)).map((r) => r.trace_code);
+    if (!shown.includes(traceCode)) {
       throw notFound('LOT_NOT_FOUND', `no lot ${traceCode} is known to the read model`, { traceCode });
     }
+    // Trace-code order (code points, as the cursor compares them).
+    const ordered = shown.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const rest = page.after === null ? ordered : ordered.filter((c) => c > page.after!);
+    const { items, nextCursor } = pageOf(rest.slice(0, page.limit + 1), page, (c) => c);
+    const rows = await this.dataSource.getRepository(LotSummaryEntity).find({ where: { traceCode: In(items) } });
+    const byCode = new Map(rows.map((r) => [r.traceCode, r]));
     const now = new Date();
-    const lots: TraceNode[] = rows
-      .map((r) => {
-        const l = r.lot;
-        return {
+    const lots: TraceNode[] = items.flatMap((code) => {
+      const r = byCode.get(code);
+      if (!r) return [];
+      const l = r.lot;
+      return [
+        {
           traceCode: r.traceCode,
           product: l.product,
           importers: [...l.importers],
@@ -43,19 +56,20 @@ export class TraceLotHandler implements IQueryHandler<TraceLotQuery> {
           inTransit: l.inTransit,
           route: [...l.route],
           parents: [...l.parents],
-        };
-      })
-      .sort((a, b) => a.traceCode.localeCompare(b.traceCode));
-    const known = new Set(found.map((r) => r.traceCode));
-    const shown = new Set(rows.map((r) => r.traceCode));
+        },
+      ];
+    });
+    const knownCodes = new Set(known.map((r) => r.trace_code));
     const scoped = viewer.role === 'OPERATOR';
     return {
       traceCode,
       direction,
       lots,
-      links: await this.genealogy.linksAmong(scoped ? [...shown] : codes),
-      pending: scoped ? [] : codes.filter((c) => !known.has(c)).sort(),
-      hiddenLots: scoped ? codes.length - shown.size : 0,
+      // Each link comes once, on the page of its child; parents hidden from an operator stay hidden.
+      links: await this.genealogy.linksInto(items, scoped ? ordered : codes),
+      pending: scoped ? [] : codes.filter((c) => !knownCodes.has(c)).sort(),
+      hiddenLots: scoped ? codes.length - ordered.length : 0,
+      nextCursor,
     };
   }
 }

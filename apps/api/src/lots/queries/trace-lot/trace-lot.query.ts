@@ -2,6 +2,7 @@ import { Query } from '@nestjs/cqrs';
 import type { Principal } from '@app/domain';
 import type { Custody, LotStatus, Product, RouteStop, Transit } from '@app/domain';
 import type { LotLink } from '@app/read-models';
+import type { PageRequest } from '../../../common/queries/page';
 
 export interface TraceNode {
   traceCode: string;
@@ -30,6 +31,8 @@ export interface TraceView {
   pending: string[];
   /** Lots of the genealogy left out because they never came near the caller's facilities (operators only). */
   hiddenLots: number;
+  /** Lots come a page at a time in trace-code order, each with the links into it; pass as `cursor` for the next page, null on the last. */
+  nextCursor: string | null;
 }
 
 export class TraceLotQuery extends Query<TraceView> {
@@ -39,6 +42,7 @@ export class TraceLotQuery extends Query<TraceView> {
     readonly atLeast: number | undefined,
     /** Who asks: an operator sees only the lots of the genealogy that came near its facilities. */
     readonly viewer: Principal,
+    readonly page: PageRequest<string>,
   ) {
     super();
   }

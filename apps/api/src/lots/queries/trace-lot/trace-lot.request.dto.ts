@@ -1,7 +1,7 @@
 import { IsIn } from 'class-validator';
-import { ReadQueryDto } from '../../../common/queries/read-query.dto';
+import { PageQueryDto } from '../../../common/queries/page';
 
-export class TraceLotRequestDto extends ReadQueryDto {
+export class TraceLotRequestDto extends PageQueryDto {
   /** forward = where did it go; backward = where did it come from. */
   @IsIn(['forward', 'backward'])
   direction: 'forward' | 'backward';

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { atLeastOf, ReadQueryDto } from '../../../common/queries/read-query.dto';
+import { isTraceCodeKey, PageQueryDto, pageRequest } from '../../../common/queries/page';
+import { atLeastOf } from '../../../common/queries/read-query.dto';
 import { Allow } from '../../../access/route-policy';
 import { GetRecallQuery } from './get-recall.query';
 
@@ -10,7 +11,7 @@ export class GetRecallHttpController {
 
   @Get(':id')
   @Allow(['REGULATOR'])
-  recall(@Param('id') id: string, @Query() q: ReadQueryDto) {
-    return this.queryBus.execute(new GetRecallQuery(id, atLeastOf(q)));
+  recall(@Param('id') id: string, @Query() q: PageQueryDto) {
+    return this.queryBus.execute(new GetRecallQuery(id, atLeastOf(q), pageRequest(q, 500, isTraceCodeKey)));
   }
 }

@@ -1,4 +1,5 @@
 import { Query } from '@nestjs/cqrs';
+import type { PageRequest } from '../../../common/queries/page';
 import type { Custody, LotStatus, RecallSource, Transit } from '@app/domain';
 
 export interface RecallView {
@@ -7,6 +8,8 @@ export interface RecallView {
   reason: string;
   source: RecallSource;
   recalledAt: string;
+  /** Every lot the recall reached; `lots` is one page of them. */
+  lotCount: number;
   lots: {
     traceCode: string;
     /** Where it was when recalled. */
@@ -18,12 +21,15 @@ export interface RecallView {
     remaining: number | null;
     status: LotStatus | null;
   }[];
+  /** In trace-code order; pass as `cursor` for the next page, null on the last. */
+  nextCursor: string | null;
 }
 
 export class GetRecallQuery extends Query<RecallView> {
   constructor(
     readonly recallId: string,
     readonly atLeast: number | undefined,
+    readonly page: PageRequest<string>,
   ) {
     super();
   }
