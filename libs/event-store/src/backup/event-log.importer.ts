@@ -118,7 +118,13 @@ async function* readBackupLines(path: string): AsyncGenerator<string> {
     } catch (e) {
       const code = (e as { code?: unknown }).code;
       // zlib's codes (Z_DATA_ERROR, Z_BUF_ERROR: "unexpected end of file"); a missing file stays what it is.
-      if (typeof code === 'string' && code.startsWith('Z_')) throw new BackupFileError(`${path} is not a whole gzip file: ${(e as Error).message}`);
+      if (typeof code === 'string' && code.startsWith('Z_')) {
+        const message = (e as Error).message;
+        // "incorrect header check": not gzip at all; anything else: gzip, but cut short or damaged.
+        throw new BackupFileError(
+          /header check/.test(message) ? `${path} is not a gzip file (a backup is gzip'd NDJSON): ${message}` : `${path} is not a whole gzip file: ${message}`,
+        );
+      }
       throw e;
     }
   }
@@ -132,25 +138,40 @@ async function* readBackupLines(path: string): AsyncGenerator<string> {
 
 type Loadable = StreamRecord | EventRecord | IdempotencyRecord;
 
-/** Collects a section's records and inserts them a batch at a time; streams go in before the events that reference them. */
+/**
+ * Collects a section's records and inserts them a batch at a time; streams go
+ * in before the events that reference them. One INSERT is in flight while
+ * the next batch is read and checked: the file's checks and the server's
+ * inserts overlap instead of taking turns.
+ */
 class BatchLoader {
   private batch: Loadable[] = [];
+  private inFlight: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly manager: EntityManager) {}
 
   async add(record: Loadable): Promise<void> {
-    if (this.batch.length > 0 && this.batch[0].kind !== record.kind) await this.flush();
+    if (this.batch.length > 0 && this.batch[0].kind !== record.kind) await this.send();
     this.batch.push(record);
-    if (this.batch.length >= INSERT_ROWS) await this.flush();
+    if (this.batch.length >= INSERT_ROWS) await this.send();
   }
 
+  /** Sends what is collected and waits for every INSERT: the last one's failure surfaces here. */
   async flush(): Promise<void> {
+    await this.send();
+    await this.inFlight;
+  }
+
+  /** Waits for the INSERT in flight (one at a time on the one connection), then starts the next. */
+  private async send(): Promise<void> {
     const batch = this.batch;
     this.batch = [];
     if (batch.length === 0) return;
-    if (batch[0].kind === 'stream') await this.streams(batch as StreamRecord[]);
-    else if (batch[0].kind === 'event') await this.events(batch as EventRecord[]);
-    else await this.keys(batch as IdempotencyRecord[]);
+    await this.inFlight;
+    const insert = batch[0].kind === 'stream' ? this.streams(batch as StreamRecord[]) : batch[0].kind === 'event' ? this.events(batch as EventRecord[]) : this.keys(batch as IdempotencyRecord[]);
+    // Awaited at the next send or flush; until then, a failure must not count as unhandled (the transaction is rolled back either way).
+    insert.catch(() => undefined);
+    this.inFlight = insert;
   }
 
   private streams(rows: StreamRecord[]): Promise<unknown> {
