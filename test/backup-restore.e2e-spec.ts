@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,12 +8,12 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { BackupFileError, StoreNotEmptyError } from '@app/event-store';
-import { dataSourceOptions, DEFAULT_DATABASE_TIMEOUTS, runMigrationsLocked } from '@app/platform';
+import { dataSourceOptions, DEFAULT_DATABASE_TIMEOUTS, RUNTIME_ROLE, runMigrationsLocked } from '@app/platform';
 import { auditVerify } from '../apps/api/src/cli/audit-verify';
 import { exportEvents } from '../apps/api/src/cli/events-export';
 import { importEvents } from '../apps/api/src/cli/events-import';
 import { createTestApp, TestApp } from './support/test-app';
-import { createTestDatabase } from './support/test-database';
+import { adminUrl, createTestDatabase } from './support/test-database';
 import { attachAllPapers, Network, registerLot, registerNetwork, scanBody, scanOk, uid, walkToStore } from './support/fixtures';
 
 const run = promisify(execFile);
@@ -303,6 +304,67 @@ describe('events:export and events:import (e2e, real PostgreSQL)', () => {
       }
       expect(checkpoints.length).toBeGreaterThanOrEqual(7);
       expect((await auditVerify(target.url)).invalid).toEqual([]);
+    });
+  });
+
+  describe('with a runtime role (DATABASE_URL) and the schema owner (MIGRATIONS_DATABASE_URL)', () => {
+    // Roles are cluster-wide: the group is shared (created if missing), the logins are this file's own.
+    const suffix = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+    const owner = { name: `coldtrace_owner_${suffix}`, password: randomBytes(12).toString('hex') };
+    const runtime = { name: `coldtrace_rt_${suffix}`, password: randomBytes(12).toString('hex') };
+    const urlAs = (databaseUrl: string, who: { name: string; password: string }): string => {
+      const u = new URL(databaseUrl);
+      u.username = who.name;
+      u.password = who.password;
+      return u.toString();
+    };
+    /** A new database the owner owns (PostgreSQL 15+: and so its public schema), nothing in it. */
+    const ownedDatabase = async () => {
+      const db = await createTestDatabase();
+      dropLater.push(() => db.drop());
+      await withClient(adminUrl(), (c) => c.query(`ALTER DATABASE ${new URL(db.url).pathname.slice(1)} OWNER TO ${owner.name}`));
+      return { ownerUrl: urlAs(db.url, owner), runtimeUrl: urlAs(db.url, runtime), url: db.url };
+    };
+
+    beforeAll(async () => {
+      await withClient(adminUrl(), async (c) => {
+        await c.query(`DO $$ BEGIN CREATE ROLE ${RUNTIME_ROLE} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`);
+        await c.query(`CREATE ROLE ${owner.name} LOGIN PASSWORD '${owner.password}'`);
+        await c.query(`CREATE ROLE ${runtime.name} LOGIN PASSWORD '${runtime.password}' IN ROLE ${RUNTIME_ROLE}`);
+      });
+      // Registered first, run last (after the databases they own are dropped).
+      dropLater.unshift(() =>
+        withClient(adminUrl(), async (c) => {
+          await c.query(`DROP ROLE IF EXISTS ${runtime.name}`);
+          await c.query(`DROP ROLE IF EXISTS ${owner.name}`);
+        }),
+      );
+      if (!(await readFile(file).catch(() => null))) await exportEvents(source.databaseUrl, file);
+    });
+
+    it('loads as the owner and rebuilds as the runtime role; the runtime role still may not rewrite events', async () => {
+      const db = await ownedDatabase();
+      const report = await importEvents(file, db.runtimeUrl, db.ownerUrl);
+      expect(await storeRows(db.url)).toEqual(await storeRows(source.databaseUrl));
+      expect(await readModels(db.url)).toEqual(await readModels(source.databaseUrl));
+      expect(report.counts.events).toBeGreaterThan(40);
+      const [tables] = (await withClient(db.url, (c) => c.query(`SELECT tableowner FROM pg_tables WHERE tablename = 'events'`))).rows;
+      expect(tables.tableowner).toBe(owner.name);
+      await withClient(db.runtimeUrl, async (c) => {
+        await expect(c.query(`UPDATE events SET data = '{}' WHERE global_position = 1`)).rejects.toThrow(/permission denied/);
+        await expect(c.query(`SELECT setval('events_global_position_seq', 1)`)).rejects.toThrow(/permission denied/);
+      });
+    });
+
+    it('as the runtime role alone: fails before loading anything', async () => {
+      const db = await ownedDatabase();
+      // Migrated by the owner (as the services' first start would), then imported without the owner.
+      const ds = new DataSource(dataSourceOptions(db.ownerUrl, DEFAULT_DATABASE_TIMEOUTS));
+      await ds.initialize();
+      await runMigrationsLocked(ds).finally(() => ds.destroy());
+      const before = await wholeDatabase(db.url);
+      await expect(importEvents(file, db.runtimeUrl)).rejects.toThrow(/permission denied|may not set the events' position sequence/);
+      expect(await wholeDatabase(db.url)).toEqual(before);
     });
   });
 
