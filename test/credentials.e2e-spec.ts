@@ -3,9 +3,9 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ConsoleLogger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { runKeysCli } from '../apps/api/src/cli/keys';
+import { captureLogs } from './support/logs';
 import { createTestApp, TestApp } from './support/test-app';
 import { registerLot, registerNetwork, scanBody, uid, walkToStore } from './support/fixtures';
 import { waitFor } from './support/wait-for';
@@ -212,18 +212,10 @@ describe('credentials (e2e, real PostgreSQL)', () => {
   });
 
   describe('the first start', () => {
-    const capture = () => {
-      const lines: string[] = [];
-      const logger = new ConsoleLogger();
-      for (const level of ['log', 'warn', 'error', 'debug', 'verbose', 'fatal'] as const) {
-        logger[level] = (message: unknown) => void lines.push(String(message));
-      }
-      return { lines, logger };
-    };
-
     it('with no ADMIN_TOKEN and no ADMIN key: issues one, writes its token to DATA_DIR/admin.token (0600) and logs only the path', async () => {
-      const { lines, logger } = capture();
-      const fresh = await createTestApp({ adminToken: null }, undefined, { logger });
+      const logs = captureLogs();
+      const logged = () => logs.lines.map((l) => JSON.stringify(l)).join('\n');
+      const fresh = await createTestApp({ adminToken: null }, undefined, { log: logs.log });
       try {
         const file = join(fresh.config.dataDir, 'admin.token');
         expect((await stat(file)).mode & 0o777).toBe(0o600);
@@ -233,8 +225,8 @@ describe('credentials (e2e, real PostgreSQL)', () => {
         expect(keys.body.keys).toEqual([
           expect.objectContaining({ name: 'first-start admin', role: 'ADMIN', revokedAt: null, createdBy: expect.objectContaining({ keyId: 'system:first-start' }) }),
         ]);
-        expect(lines.join('\n')).toContain(file);
-        expect(lines.join('\n')).not.toContain(token);
+        expect(logged()).toContain(file);
+        expect(logged()).not.toContain(token);
 
         // A second process on the same database finds the ADMIN key and writes nothing.
         const second = await createTestApp({ adminToken: null }, fresh);

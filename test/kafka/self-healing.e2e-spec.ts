@@ -4,6 +4,7 @@ import { StoredEvent } from '@app/event-store';
 import { HEADERS, KafkaSettings, toLotEventMessage } from '@app/messaging';
 import { lotRecord } from '@app/read-models';
 import { KafkaRelayTransport, TRANSPORT } from '../../apps/api/src/infrastructure.module';
+import { captureLogs } from '../support/logs';
 import { createTestApp, TestApp } from '../support/test-app';
 import { Network, registerLot, registerNetwork, scanOk } from '../support/fixtures';
 import { createTestProjector, rawKafka, testKafkaSettings, TestProjector } from '../support/kafka';
@@ -17,6 +18,8 @@ import { waitFor } from '../support/wait-for';
  */
 describe('self-healing projections in Kafka mode (integration, real broker)', () => {
   let relayTopics: KafkaSettings;
+  // Every lost event here is a dead-lettered message, which the projector logs as an error: kept here, not printed.
+  const projectorLogs = captureLogs('projector');
   let kafka: KafkaSettings;
   let t: TestApp;
   let projector: TestProjector;
@@ -70,7 +73,7 @@ describe('self-healing projections in Kafka mode (integration, real broker)', ()
     t = await createTestApp({ kafka: relayTopics });
     await t.app.get<KafkaRelayTransport>(TRANSPORT).ready();
     // Healing on its timer only when this test asks (healParked), so a parked lot can be looked at first.
-    projector = await createTestProjector(t.databaseUrl, kafka, { PROJECTOR_HEAL_MS: '600000' });
+    projector = await createTestProjector(t.databaseUrl, kafka, { PROJECTOR_HEAL_MS: '600000' }, projectorLogs.log);
     await producer.connect();
     n = await registerNetwork(t);
   });
@@ -102,6 +105,12 @@ describe('self-healing projections in Kafka mode (integration, real broker)', ()
     expect(lot.body.projectionStale).toEqual({ reason: expect.stringMatching(/dead-lettered/), since: expect.any(String) });
     const health = await request(projector.app.getHttpServer()).get('/health').expect(200);
     expect(health.body.parkedLots.lots.map((l: { streamId: string }) => l.streamId)).toContain(lotStreamId(traceCode));
+    // Readiness: degraded, still 200 (every other lot is projected; this one heals from the store), the lot named.
+    const ready = await request(projector.app.getHttpServer()).get('/health/ready').expect(200);
+    expect(ready.body.status).toBe('degraded');
+    expect(ready.body.checks.parkedLots).toMatchObject({ status: 'degraded', count: expect.any(Number) });
+    expect(ready.body.checks.parkedLots.lots.map((l: { streamId: string }) => l.streamId)).toContain(lotStreamId(traceCode));
+    expect(projectorLogs.errors().some((l) => /^dead-lettering/.test(String(l.msg)))).toBe(true);
 
     expect(await projector.service.inbox.healParked()).toMatchObject({ healed: expect.any(Number) });
     expect(await parked(traceCode)).toBeNull();

@@ -55,7 +55,8 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
         return;
       } catch (e) {
         this.consumer.stats.lastError = (e as Error).message;
-        this.logger.error(`Kafka not ready (${(e as Error).message}); retrying in 2 s`);
+        // Readiness reports it (503 naming the broker); nothing is lost meanwhile, the events wait in the store and in Kafka.
+        this.logger.warn(`Kafka not ready (${(e as Error).message}); retrying in 2 s`);
         await new Promise((r) => setTimeout(r, 2000));
       }
     }

@@ -5,6 +5,8 @@ export interface EventMetadata {
   readonly facilityId?: string;
   readonly scanId?: string;
   readonly correlationId?: string;
+  /** The HTTP request that wrote it (`x-request-id`), as its access log line names it. */
+  readonly requestId?: string;
   readonly causationId?: string;
   readonly [key: string]: unknown;
 }

@@ -3,7 +3,11 @@ import { CheckpointedSubscription } from './checkpointed-subscription';
 
 export interface WorkerLogger {
   error(message: string, trace?: string): void;
+  log?(message: string): void;
 }
+
+/** A failure that keeps repeating is logged again only this often (a database outage would log one a retry). */
+const REPEAT_LOG_EVERY_MS = 60_000;
 
 export interface WorkerOptions {
   /** How long to sleep when idle before looking again (events written by other processes). */
@@ -17,6 +21,9 @@ export class SubscriptionWorker {
   private running = false;
   private loop: Promise<void> | null = null;
   private lastError: string | null = null;
+  private failingSince: number | null = null;
+  private lastLogged = 0;
+  private failures = 0;
 
   constructor(
     readonly subscription: CheckpointedSubscription,
@@ -46,12 +53,25 @@ export class SubscriptionWorker {
     while (this.running) {
       try {
         const handled = await this.subscription.processBatch();
+        if (this.failingSince !== null) {
+          this.logger.log?.(`subscription ${this.subscription.id} recovered after ${this.failures} failed attempt(s) in ${Date.now() - this.failingSince} ms`);
+          this.failingSince = null;
+          this.failures = 0;
+        }
         this.lastError = null;
         if (handled === 0) await this.signal.wait(this.options.pollIntervalMs);
       } catch (e) {
         const err = e as Error;
+        const now = Date.now();
+        this.failures++;
+        this.failingSince ??= now;
+        // The first failure, a different one, or a reminder while it lasts; health and readiness show it meanwhile.
+        if (err.message !== this.lastError || now - this.lastLogged >= REPEAT_LOG_EVERY_MS) {
+          const repeated = this.failures > 1 ? ` (failing for ${now - this.failingSince} ms, ${this.failures} attempts)` : '';
+          this.logger.error(`subscription ${this.subscription.id} failed: ${err.message}${repeated}`, err.stack);
+          this.lastLogged = now;
+        }
         this.lastError = err.message;
-        this.logger.error(`subscription ${this.subscription.id} failed: ${err.message}`, err.stack);
         await this.signal.wait(this.options.retryDelayMs);
       }
     }

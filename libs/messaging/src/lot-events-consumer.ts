@@ -75,7 +75,10 @@ export class LotEventsConsumer {
     consumer.on(consumer.events.CRASH, (e) => {
       this.stats.connected = false;
       this.stats.lastError = e.payload.error.message;
-      this.logger.error(`consumer crashed (restart: ${e.payload.restart}): ${e.payload.error.message}`);
+      // kafkajs restarts it itself after a retriable error (a broker restart, a lost coordinator): a warning; else an error, and we restart it.
+      const line = `consumer crashed (restart: ${e.payload.restart}): ${e.payload.error.message}`;
+      if (e.payload.restart) this.logger.warn(line);
+      else this.logger.error(line);
       // kafkajs gives up on some errors (e.g. no group coordinator right after a broker restart): start over ourselves.
       if (!e.payload.restart && !this.stopping) void this.restart();
     });

@@ -2,7 +2,7 @@ import '../../../../libs/platform/src/register-aliases';
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ChainVerdict, EventLogAudit } from '@app/event-store';
-import { dataSourceOptions, DEFAULT_DATABASE_TIMEOUTS, envDatabase, resolveDatabase } from '@app/platform';
+import { dataSourceOptions, DEFAULT_DATABASE_TIMEOUTS, envDatabase, resolveDatabase, useCliLogging } from '@app/platform';
 
 export interface AuditVerifyReport {
   readonly streams: number;
@@ -43,6 +43,7 @@ export const describeFailure = (v: ChainVerdict): string =>
   `FAILED ${v.streamId}: first invalid version ${v.firstInvalidVersion} (${v.events} events)`;
 
 const main = async (): Promise<void> => {
+  useCliLogging('audit-verify');
   const logger = new Logger('AuditVerify');
   const database = await resolveDatabase(envDatabase(process.env), logger);
   logger.log(`verifying every stream's hash chain in ${database.description}`);

@@ -8,7 +8,7 @@ import { DataSource } from 'typeorm';
 import { DomainError } from '@app/domain';
 import { AppendSignal, PostgresEventStore } from '@app/event-store';
 import { createInlineProjections } from '@app/read-models';
-import { dataSourceOptions, envDatabase, resolveDatabase, runMigrationsLocked } from '@app/platform';
+import { dataSourceOptions, envDatabase, resolveDatabase, runMigrationsLocked, useCliLogging } from '@app/platform';
 import { CommandExecutor } from '../common/commands/command-executor';
 import { KeyedMutex } from '../common/commands/keyed-mutex';
 import { FacilityRepository } from '../facilities/facility.repository';
@@ -100,8 +100,9 @@ export const runKeysCli = async (argv: readonly string[], databaseUrl: string, m
 };
 
 const main = async (): Promise<void> => {
+  // Warnings and errors only unless LOG_LEVEL says otherwise: JSON lines on stderr, the tokens alone on stdout.
+  useCliLogging('keys', { LOG_LEVEL: 'warn', ...process.env });
   const logger = new Logger('Keys');
-  Logger.overrideLogger(['error', 'warn']);
   const settings = envDatabase(process.env);
   const database = await resolveDatabase(settings, logger);
   try {

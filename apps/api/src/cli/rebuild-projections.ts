@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PostgresEventStore } from '@app/event-store';
 import { createInlineProjections, createLotProjections, ProjectionEngine } from '@app/read-models';
-import { DatabaseTimeouts, dataSourceOptions, DEFAULT_DATABASE_TIMEOUTS, envDatabase, resolveDatabase, runMigrationsLocked } from '@app/platform';
+import { DatabaseTimeouts, dataSourceOptions, DEFAULT_DATABASE_TIMEOUTS, envDatabase, resolveDatabase, runMigrationsLocked, useCliLogging } from '@app/platform';
 
 /**
  * A rebuild runs without a statement timeout: its statements queue behind the
@@ -36,6 +36,7 @@ export const rebuildProjections = async (
 };
 
 const main = async (): Promise<void> => {
+  useCliLogging('projections-rebuild');
   const logger = new Logger('Rebuild');
   const settings = envDatabase(process.env);
   const database = await resolveDatabase(settings, logger);

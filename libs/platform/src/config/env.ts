@@ -28,6 +28,15 @@ export const envLogLevels = (env: NodeJS.ProcessEnv): LogLevel[] => {
   return LOG_LEVELS.slice(0, i + 1);
 };
 
+export type LogFormat = 'json' | 'pretty';
+
+/** LOG_FORMAT=pretty formats log lines for a terminal; JSON lines otherwise. */
+export const envLogFormat = (env: NodeJS.ProcessEnv): LogFormat => {
+  const raw = env.LOG_FORMAT || 'json';
+  if (raw !== 'json' && raw !== 'pretty') throw new Error(`LOG_FORMAT must be json or pretty, got "${raw}"`);
+  return raw;
+};
+
 /** The database settings both processes read: DATABASE_URL, else an embedded PostgreSQL under DATA_DIR; and how long to wait on it. */
 export const envDatabase = (env: NodeJS.ProcessEnv) => ({
   databaseUrl: env.DATABASE_URL || null,

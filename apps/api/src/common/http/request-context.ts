@@ -8,6 +8,8 @@ import type { AuthenticatedRequest } from '../../access/access.guard';
 export interface RequestContext {
   readonly principal: Principal;
   readonly correlationId: string;
+  /** The request's id (`x-request-id`, see access-log.middleware.ts); none for work done without a request (keys CLI, first start). */
+  readonly requestId?: string;
 }
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -17,20 +19,25 @@ export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext):
   // Only AccessGuard sets it; a route using @Ctx() on a public route is our bug, not the caller's.
   if (!req.principal) throw new Error('@Ctx() used on a route without an authenticated caller');
   const given = req.headers['x-correlation-id'];
+  const requestId = typeof req.id === 'string' ? req.id : undefined;
   return {
     principal: req.principal,
-    correlationId: typeof given === 'string' && CORRELATION_ID.test(given) ? given : randomUUID(),
+    // The caller's conversation when it names one; else this request is the conversation.
+    correlationId: typeof given === 'string' && CORRELATION_ID.test(given) ? given : (requestId ?? randomUUID()),
+    requestId,
   };
 });
 
 /**
  * What every event a request writes records: the key that wrote it (any
- * `x-actor` header is ignored: the history is signed by credentials only).
+ * `x-actor` header is ignored: the history is signed by credentials only), and
+ * the request's id, which its access log line carries too.
  */
 export const eventMetadata = (ctx: RequestContext, extra: EventMetadata = {}): EventMetadata => ({
   ...extra,
   actor: actorOf(ctx.principal),
   correlationId: ctx.correlationId,
+  ...(ctx.requestId ? { requestId: ctx.requestId } : {}),
 });
 
 /**

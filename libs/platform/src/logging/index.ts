@@ -1,0 +1,2 @@
+export * from './nest-logging';
+export * from './root-logger';

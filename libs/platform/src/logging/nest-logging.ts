@@ -1,0 +1,64 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { DynamicModule, Logger as NestLogger, LoggerService, Module } from '@nestjs/common';
+import { Logger, PinoLogger, type Params } from 'nestjs-pino';
+import { envLogFormat, envLogLevels } from '../config/env';
+import { createRootLogger, type RootLogger } from './root-logger';
+
+/** The process's root pino logger, for code that logs structured fields (the access log). */
+export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
+
+/** The logger of the request being served (its `requestId` bound), set by the access log middleware. */
+const requestLog = new AsyncLocalStorage<RootLogger>();
+
+/** Runs `next` (the rest of the request's handling) with `log` as the logger of every Nest `Logger` call it makes. */
+export const withRequestLog = (log: RootLogger, next: () => void): void => requestLog.run(log, next);
+
+const params = (log: RootLogger): Params => ({ pinoHttp: { logger: log } });
+
+/**
+ * nestjs-pino's PinoLogger on the given root: a Nest `Logger` call made while
+ * serving a request logs through that request's logger (it carries the
+ * `requestId`), any other through the root. Not nestjs-pino's own request
+ * binding (LoggerModule): that keeps one root a process (a test file starts
+ * several apps, each with its own destination), and mounts its middleware as
+ * routes, after ours; the access log middleware binds the request first.
+ */
+class RootedPinoLogger extends PinoLogger {
+  constructor(private readonly root: RootLogger) {
+    super(params(root));
+  }
+
+  override get logger() {
+    return requestLog.getStore() ?? this.root;
+  }
+}
+
+@Module({})
+class LoggingModule {}
+
+/** ROOT_LOGGER for the app's providers and configureApp (the access log). */
+export const loggingModule = (log: RootLogger): DynamicModule => ({
+  module: LoggingModule,
+  global: true,
+  providers: [{ provide: ROOT_LOGGER, useValue: log }],
+  exports: [ROOT_LOGGER],
+});
+
+/**
+ * Nest's LoggerService (nestjs-pino's) on the root logger: hand it to
+ * NestFactory.create's `logger` option (Nest's own lines and every
+ * `new Logger(context)` then go through pino, `context` as a field) and to
+ * `Logger.overrideLogger` for what is logged before the app exists.
+ */
+export const nestLogger = (log: RootLogger): LoggerService => new Logger(new RootedPinoLogger(log), params(log));
+
+/**
+ * For the command-line tools: Nest `Logger` calls go to JSON lines on stderr
+ * (LOG_LEVEL and LOG_FORMAT as for the services), so a tool's own output on
+ * stdout (a token, a report) stays clean for scripts.
+ */
+export const useCliLogging = (service: string, env: NodeJS.ProcessEnv = process.env): RootLogger => {
+  const log = createRootLogger({ service, logLevels: envLogLevels(env), logFormat: envLogFormat(env) }, undefined, 2);
+  NestLogger.overrideLogger(nestLogger(log));
+  return log;
+};
