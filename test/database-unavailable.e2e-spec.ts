@@ -1,7 +1,7 @@
-import type { LoggerService } from '@nestjs/common';
 import { Client } from 'pg';
 import type { QueryRunner } from 'typeorm';
 import type { Response, Test } from 'supertest';
+import { captureLogs } from './support/logs';
 import { createTestApp, TestApp } from './support/test-app';
 import { Network, registerLot, registerNetwork, scanBody } from './support/fixtures';
 import { waitFor } from './support/wait-for';
@@ -12,31 +12,23 @@ import { waitFor } from './support/wait-for';
  * answer 503 DATABASE_UNAVAILABLE within seconds, both while a superuser holds
  * the tables locked (as a stuck server or a runaway migration would) and while
  * every pooled connection is taken; none is logged as a 500, nothing is
- * written, and everything works again once the block is gone.
+ * written, and everything works again once the block is gone. Meanwhile
+ * readiness answers 503 NOT_READY naming the database, liveness 200. What
+ * the blocks make the app log (projections failing, warnings) is captured,
+ * not printed: the run stays free of ERROR lines.
  */
 
 const TIMEOUT_MS = 1000;
 /** Generous for a loaded machine; without the timeouts these requests hang for as long as the block lasts. */
 const ANSWER_WITHIN_MS = 10_000;
 
-interface Logged {
-  level: 'error' | 'warn';
-  context: string;
-  message: string;
-}
-
 describe('database unavailable: 503 within seconds, not a hang (e2e, real PostgreSQL)', () => {
   let t: TestApp;
   let n: Network;
   let lot: string;
   let operator: string;
-  const logged: Logged[] = [];
-
-  const logger: LoggerService = {
-    log: () => undefined,
-    error: (message: unknown, ...rest: unknown[]) => logged.push({ level: 'error', context: String(rest.at(-1)), message: String(message) }),
-    warn: (message: unknown, ...rest: unknown[]) => logged.push({ level: 'warn', context: String(rest.at(-1)), message: String(message) }),
-  };
+  const logs = captureLogs();
+  const logged = logs.lines;
 
   const eventCount = async (): Promise<number> =>
     Number(((await t.dataSource.query('SELECT count(*)::int AS n FROM events')) as { n: number }[])[0].n);
@@ -60,10 +52,16 @@ describe('database unavailable: 503 within seconds, not a hang (e2e, real Postgr
       expect(typeof res.body.message).toBe('string');
       expect(took).toBeLessThan(ANSWER_WITHIN_MS);
     }
+    const ready = await t.anonymous().get('/api/health/ready');
+    expect({ status: ready.status, code: ready.body.code }).toEqual({ status: 503, code: 'NOT_READY' });
+    expect(ready.body.details.failing).toContain('database');
+    expect(ready.body.message).toContain('database');
+    await t.anonymous().get('/api/health/live').expect(200);
   };
 
   const expectWorkingAgain = async (scanId: string, eventsBefore: number): Promise<void> => {
     await waitFor('health to answer 200 again', async () => (await t.anonymous().get('/api/health')).status === 200);
+    await waitFor('readiness to answer 200 again', async () => (await t.anonymous().get('/api/health/ready')).status === 200);
     // The same scan the block refused goes through now: the failed attempt left nothing behind.
     const scan = await probes(scanId).scan();
     expect(scan.status).toBe(201);
@@ -72,16 +70,17 @@ describe('database unavailable: 503 within seconds, not a hang (e2e, real Postgr
     expect(await eventCount()).toBe(eventsBefore + 1);
   };
 
-  /** Errors the HTTP layer logged as our own faults (500s) since `from`. */
-  const internalErrorsSince = (from: number): Logged[] => logged.slice(from).filter((l) => l.level === 'error' && l.context === 'HTTP');
+  /** Errors the HTTP layer logged as our own faults (500s) since `from`, and 500 answers in the access log. */
+  const internalErrorsSince = (from: number) => logged.slice(from).filter((l) => (l.level === 'error' && l.context === 'HTTP') || (typeof l.status === 'number' && l.status >= 500 && l.status !== 503));
 
   beforeAll(async () => {
-    t = await createTestApp({ poolAcquireTimeoutMs: TIMEOUT_MS, statementTimeoutMs: TIMEOUT_MS }, undefined, { logger });
+    t = await createTestApp({ poolAcquireTimeoutMs: TIMEOUT_MS, statementTimeoutMs: TIMEOUT_MS }, undefined, { log: logs.log });
     n = await registerNetwork(t);
-    lot = (await registerLot(t, n)).traceCode;
+    const registered = await registerLot(t, n);
+    lot = registered.traceCode;
     // Issued up front: while the database is blocked no key can be issued.
     operator = (await t.issueKey('OPERATOR', [n.port])).token;
-    await t.as(t.tokens.regulator).get(`/api/lots/${lot}`).expect(200);
+    await t.as(t.tokens.regulator).get(`/api/lots/${lot}?atLeast=${registered.position}`).expect(200);
   });
 
   afterAll(async () => {
@@ -108,7 +107,10 @@ describe('database unavailable: 503 within seconds, not a hang (e2e, real Postgr
       await locker.end();
     }
     expect(internalErrorsSince(logsBefore)).toEqual([]);
-    expect(logged.slice(logsBefore).some((l) => l.level === 'warn' && l.context === 'HTTP' && l.message.includes('database unavailable'))).toBe(true);
+    // Logged while serving a request: the line carries that request's id.
+    expect(logged.slice(logsBefore).filter((l) => l.level === 'warn' && l.context === 'HTTP' && String(l.msg).includes('database unavailable'))).toEqual([
+      expect.objectContaining({ requestId: expect.any(String) }),
+    ]);
     await expectWorkingAgain('SCAN-during-lock', eventsBefore);
   });
 

@@ -1,5 +1,7 @@
 import { KafkaSettings } from '@app/messaging';
 import { KafkaRelayTransport, TRANSPORT } from '../../apps/api/src/infrastructure.module';
+import request from 'supertest';
+import { captureLogs } from '../support/logs';
 import { createTestApp, TestApp } from '../support/test-app';
 import { registerLot, registerNetwork, scanBody, uid } from '../support/fixtures';
 import { createTestProjector, managedBroker, testKafkaSettings, TestProjector } from '../support/kafka';
@@ -13,12 +15,14 @@ describeIfManaged('broker stopped for 20 s under a trickle of scans (integration
   let t: TestApp;
   let kafka: KafkaSettings;
   let projector: TestProjector;
+  // The outage makes both processes log (the relay's failed sends, the consumer's crash): kept here, not printed.
+  const logs = captureLogs();
 
   beforeAll(async () => {
     kafka = testKafkaSettings(3);
-    t = await createTestApp({ kafka, readWaitTimeoutMs: 120_000 });
+    t = await createTestApp({ kafka, readWaitTimeoutMs: 120_000 }, undefined, { log: logs.log });
     await t.app.get<KafkaRelayTransport>(TRANSPORT).ready();
-    projector = await createTestProjector(t.databaseUrl, kafka);
+    projector = await createTestProjector(t.databaseUrl, kafka, {}, logs.log);
   });
   afterAll(async () => {
     await broker!.start(); // never leave the suite without its broker
@@ -45,6 +49,13 @@ describeIfManaged('broker stopped for 20 s under a trickle of scans (integration
     expect(accepted.length).toBeGreaterThanOrEqual(30);
     const health = await t.http().get('/api/health').expect(200);
     expect(health.body.relay.checkpoint).toBeLessThan(accepted[accepted.length - 1]);
+    // Readiness names the broker (and the relay, whose sends fail) on the api, the broker on the projector; both stay alive.
+    const apiReady = await t.anonymous().get('/api/health/ready').expect(503);
+    expect(apiReady.body).toMatchObject({ code: 'NOT_READY', details: { failing: expect.arrayContaining(['broker']) } });
+    await t.anonymous().get('/api/health/live').expect(200);
+    await waitFor('the projector to notice the broker is gone', async () => (await request(projector.app.getHttpServer()).get('/health/ready')).status === 503, 30_000);
+    const projectorReady = await request(projector.app.getHttpServer()).get('/health/ready').expect(503);
+    expect(projectorReady.body).toMatchObject({ code: 'NOT_READY', details: { failing: ['broker'] } });
 
     await broker!.start();
     const last = accepted[accepted.length - 1];
@@ -61,5 +72,7 @@ describeIfManaged('broker stopped for 20 s under a trickle of scans (integration
       const h = await t.http().get('/api/health');
       return h.body.relay.checkpoint >= last && h.body.relay.lastError === null;
     }, 60_000);
+    await waitFor('the api ready again', async () => (await t.anonymous().get('/api/health/ready')).status === 200, 60_000);
+    await waitFor('the projector ready again', async () => (await request(projector.app.getHttpServer()).get('/health/ready')).status === 200, 60_000);
   });
 });

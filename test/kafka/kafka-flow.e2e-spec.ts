@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { CheckpointedSubscription } from '@app/event-store';
 import { fromLotEventMessage, HEADERS, headerString, KafkaSettings, RELAY_SUBSCRIPTION } from '@app/messaging';
 import { KafkaRelayTransport, TRANSPORT } from '../../apps/api/src/infrastructure.module';
+import { captureLogs } from '../support/logs';
 import { createTestApp, TestApp } from '../support/test-app';
 import request from 'supertest';
 import { eligibility, reasonCodes, registerLot, registerNetwork, scanOk, walkToStore } from '../support/fixtures';
@@ -23,13 +24,15 @@ describe('Kafka transport: relay -> real broker -> projector (integration)', () 
   let t: TestApp;
   let projector: TestProjector;
   let transport: KafkaRelayTransport;
+  // The poison messages below are dead-lettered, which the projector logs as errors: kept here, not printed.
+  const projectorLogs = captureLogs('projector');
 
   beforeAll(async () => {
     kafka = testKafkaSettings(3);
     t = await createTestApp({ kafka });
     transport = t.app.get<KafkaRelayTransport>(TRANSPORT);
     await transport.ready();
-    projector = await createTestProjector(t.databaseUrl, kafka);
+    projector = await createTestProjector(t.databaseUrl, kafka, {}, projectorLogs.log);
   });
   afterAll(async () => {
     await projector?.close();
@@ -146,6 +149,14 @@ describe('Kafka transport: relay -> real broker -> projector (integration)', () 
     expect(new Set(copies.map((m) => headerString(m.headers, HEADERS.eventId))).size).toBe(7);
   });
 
+  it('readiness: the api names the broker and the relay, the projector the database, the broker and its parked lots', async () => {
+    const api = await t.anonymous().get('/api/health/ready').expect(200);
+    expect(api.body).toMatchObject({ status: 'ok', mode: 'kafka', checks: { database: { status: 'up' }, broker: { status: 'up' }, relay: { status: 'up', running: true } } });
+    const ready = await request(projector.app.getHttpServer()).get('/health/ready').expect(200);
+    expect(ready.body).toMatchObject({ status: 'ok', checks: { database: { status: 'up' }, broker: { status: 'up', connected: true }, parkedLots: { status: 'up', count: 0 } } });
+    await request(projector.app.getHttpServer()).get('/health/live').expect(200);
+  });
+
   it('a poison message goes to the dead-letter topic with its error; consumption goes on', async () => {
     const producer = rawKafka().producer();
     await producer.connect();
@@ -188,6 +199,9 @@ describe('Kafka transport: relay -> real broker -> projector (integration)', () 
     const health = await request(projector.app.getHttpServer()).get('/health').expect(200);
     expect(health.body).toMatchObject({ status: 'ok', broker: { connected: true }, deadLettered: expect.any(Number) });
     expect(health.body.deadLettered).toBeGreaterThanOrEqual(2);
+    expect(projectorLogs.errors().map((l) => l.msg)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^dead-lettering .*not JSON/), expect.stringMatching(/^dead-lettering .*LotTeleported/)]),
+    );
     expect(await t.dataSource.query(`SELECT outcome FROM projector_inbox WHERE event_id = '00000000-0000-4000-8000-000000000001'`)).toEqual([
       { outcome: 'DEAD_LETTERED' },
     ]);

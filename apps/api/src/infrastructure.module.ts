@@ -9,8 +9,9 @@ import {
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppendSignal, PostgresEventStore } from '@app/event-store';
+import type { Admin, Kafka } from 'kafkajs';
 import { createKafka, ensureTopics, KafkaSettings, OutboxRelay, producerConfig } from '@app/messaging';
-import { runMigrationsLocked } from '@app/platform';
+import { runMigrationsLocked, withinMs } from '@app/platform';
 import {
   createInlineProjections,
   createLotProjections,
@@ -39,11 +40,23 @@ const rebuildWhatMigrationsAsked = async (ds: DataSource): Promise<void> => {
 };
 export const TRANSPORT = Symbol('TRANSPORT');
 
-/** What the read side is fed by; the health endpoint reports it. */
+/** One part of readiness (GET /api/health/ready): down names why in its data. */
+export interface ReadinessPart {
+  readonly name: string;
+  readonly up: boolean;
+  readonly data: Record<string, unknown>;
+}
+
+/** What the read side is fed by; the health endpoints report it. */
 export interface Transport {
   readonly mode: 'embedded' | 'kafka';
   health(): Promise<Record<string, unknown>>;
+  /** Embedded: each projection running without a failing batch. Kafka: the broker answers and the relay publishes. */
+  readiness(): Promise<ReadinessPart[]>;
 }
+
+/** How long the broker may take to answer readiness's probe. */
+const BROKER_PROBE_TIMEOUT_MS = 2_000;
 
 /** Embedded mode: the projections follow the event store in-process. */
 class EmbeddedProjections implements Transport, OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -75,6 +88,15 @@ class EmbeddedProjections implements Transport, OnApplicationBootstrap, BeforeAp
     }
     return { projections };
   }
+
+  async readiness(): Promise<ReadinessPart[]> {
+    const workers = this.engine.health();
+    return this.engine.projections.map((p) => {
+      const id = this.engine.subscription(p.name).id;
+      const { running, lastError } = workers[id] ?? { running: false, lastError: null };
+      return { name: id, up: running && lastError === null, data: { running, lastError } };
+    });
+  }
 }
 
 /**
@@ -86,6 +108,10 @@ export class KafkaRelayTransport implements Transport, OnApplicationBootstrap, B
   readonly mode = 'kafka';
   private readonly logger = new Logger('OutboxRelay');
   relay: OutboxRelay | null = null;
+  private kafka: Kafka | null = null;
+  private admin: Admin | null = null;
+  /** One broker probe at a time: a probe of an absent broker outlives readiness's timeout (kafkajs retries). */
+  private probing: Promise<void> | null = null;
   private stopped = false;
   private starting: Promise<void> | null = null;
   private lastStartError: string | null = null;
@@ -108,6 +134,7 @@ export class KafkaRelayTransport implements Transport, OnApplicationBootstrap, B
 
   private async startWhenBrokerAnswers(): Promise<void> {
     const kafka = createKafka(this.settings, 'relay', this.logger);
+    this.kafka = kafka;
     while (!this.stopped) {
       try {
         await ensureTopics(kafka, this.settings);
@@ -118,7 +145,8 @@ export class KafkaRelayTransport implements Transport, OnApplicationBootstrap, B
         return;
       } catch (e) {
         this.lastStartError = (e as Error).message;
-        this.logger.error(`Kafka not ready (${this.lastStartError}); commands are still accepted, retrying in 2 s`);
+        // Readiness reports it (503 naming the broker and the relay); the relay catches up once the broker answers.
+        this.logger.warn(`Kafka not ready (${this.lastStartError}); commands are still accepted, retrying in 2 s`);
         await new Promise((r) => setTimeout(r, 2000));
       }
     }
@@ -128,6 +156,39 @@ export class KafkaRelayTransport implements Transport, OnApplicationBootstrap, B
     this.stopped = true;
     await this.starting;
     await this.relay?.stop();
+    await this.admin?.disconnect().catch(() => undefined);
+  }
+
+  /** Resolves once the broker answered a metadata request. */
+  private probeBroker(): Promise<void> {
+    this.probing ??= (async () => {
+      if (!this.kafka) throw new Error('no Kafka client yet');
+      if (!this.admin) {
+        const admin = this.kafka.admin();
+        await admin.connect();
+        this.admin = admin;
+      }
+      try {
+        await this.admin.describeCluster();
+      } catch (e) {
+        // Start over with a fresh connection next time: kafkajs may keep a dead one.
+        const admin = this.admin;
+        this.admin = null;
+        await admin?.disconnect().catch(() => undefined);
+        throw e;
+      }
+    })().finally(() => (this.probing = null));
+    return this.probing;
+  }
+
+  async readiness(): Promise<ReadinessPart[]> {
+    const started = Date.now();
+    const broker: ReadinessPart = await withinMs(this.probeBroker(), BROKER_PROBE_TIMEOUT_MS).then(
+      () => ({ name: 'broker', up: true, data: { brokers: this.settings.brokers, responseTime: Date.now() - started } }),
+      (e: Error) => ({ name: 'broker', up: false, data: { brokers: this.settings.brokers, message: e.message } }),
+    );
+    const state = this.relay?.health ?? { running: false, lastError: this.lastStartError ?? 'not started yet' };
+    return [broker, { name: 'relay', up: state.running && state.lastError === null, data: { ...state } }];
   }
 
   async health() {
