@@ -49,7 +49,11 @@ const LOT_READERS: readonly Role[] = ['REGULATOR', 'INSPECTOR', 'OPERATOR'];
 
 const SPEC: Record<string, RouteSpec> = {
   'GET /api/health': { public: true, request: (c) => c.get('/api/health') },
+  'GET /api/health/live': { public: true, request: (c) => c.get('/api/health/live') },
+  'GET /api/health/ready': { public: true, request: (c) => c.get('/api/health/ready') },
   'GET /api/public/lots/:traceCode': { public: true, request: (c, w) => c.get(`/api/public/lots/${w.lot}`) },
+  // Outside /api: no API key, its own METRICS_TOKEN (test/metrics.e2e-spec.ts).
+  'GET /metrics': { public: true, request: (c) => c.get('/metrics') },
 
   'POST /api/keys': { roles: ['ADMIN'], request: (c, _w, f) => c.post('/api/keys').send({ name: `k-${f}`, role: 'REGULATOR' }) },
   'GET /api/keys': { roles: ['ADMIN'], request: (c) => c.get('/api/keys') },
@@ -146,10 +150,13 @@ const SPEC: Record<string, RouteSpec> = {
 
 /** Every method and path the Express router serves, as `METHOD /path` (read from the router itself). */
 const registeredRoutes = (t: TestApp): string[] => {
-  type Layer = { route?: { path: string; methods: Record<string, boolean> } };
+  type Layer = { route?: { path: string; methods: Record<string, boolean>; stack: { handle: { name: string } }[] } };
   const server = t.app.getHttpAdapter().getInstance() as { router: { stack: Layer[] } };
+  // Controllers' routes only: Nest also mounts its not-found handler as an all-methods route on a
+  // path excluded from the global prefix (/metrics); its handlers are not named `Controller.method`.
+  const served = (layer: Layer) => layer.route !== undefined && layer.route.stack.some((s) => s.handle.name.includes('.'));
   return server.router.stack
-    .flatMap((layer) => (layer.route ? Object.keys(layer.route.methods).map((m) => `${m.toUpperCase()} ${layer.route!.path}`) : []))
+    .flatMap((layer) => (served(layer) ? Object.keys(layer.route!.methods).map((m) => `${m.toUpperCase()} ${layer.route!.path}`) : []))
     .sort();
 };
 

@@ -39,8 +39,9 @@ describe('GET /metrics on the api (e2e)', () => {
   it('a scan moves the command, event and HTTP counters (labelled by route pattern, not URL)', async () => {
     const { traceCode } = await registerLot(t, n);
     const before = await scrape(server);
-    await scan(t, { traceCode, facilityId: n.port, action: 'DISINFECT' }).expect(201);
-    await t.http().get(`/api/lots/${traceCode}`).expect(200);
+    const scanned = await scan(t, { traceCode, facilityId: n.port, action: 'DISINFECT' }).expect(201);
+    // atLeast: the lot's read model may not have caught up with its registration yet.
+    await t.http().get(`/api/lots/${traceCode}?atLeast=${scanned.body.position}`).expect(200);
     const after = await scrape(server);
 
     const delta = (name: string, labels: Record<string, string>) => valueOf(after, name, labels) - valueOf(before, name, labels);

@@ -2,6 +2,7 @@ import request from 'supertest';
 import type { App } from 'supertest/types';
 import { HEADERS, KafkaSettings } from '@app/messaging';
 import { KafkaRelayTransport, TRANSPORT } from '../../apps/api/src/infrastructure.module';
+import { captureLogs } from '../support/logs';
 import { createTestApp, TestApp } from '../support/test-app';
 import { registerLot, registerNetwork, scanOk, uid } from '../support/fixtures';
 import { createTestProjector, rawKafka, testKafkaSettings, TestProjector } from '../support/kafka';
@@ -16,6 +17,8 @@ describe('GET /metrics in Kafka mode (integration, real broker)', () => {
   let projector: TestProjector;
   let projectorServer: App;
   const producer = rawKafka().producer();
+  // The poison message below is dead-lettered, which the projector logs as an error: kept here, not printed.
+  const projectorLogs = captureLogs('projector');
 
   const projectorScrape = () => scrape(projectorServer, metricsToken);
 
@@ -24,7 +27,7 @@ describe('GET /metrics in Kafka mode (integration, real broker)', () => {
     t = await createTestApp({ kafka });
     await t.app.get<KafkaRelayTransport>(TRANSPORT).ready();
     // Parked lots stay parked until the test heals them, so the gauge can be read while it lasts.
-    projector = await createTestProjector(t.databaseUrl, kafka, { METRICS_TOKEN: metricsToken, PROJECTOR_HEAL_MS: '600000' });
+    projector = await createTestProjector(t.databaseUrl, kafka, { METRICS_TOKEN: metricsToken, PROJECTOR_HEAL_MS: '600000' }, projectorLogs.log);
     projectorServer = projector.app.getHttpServer() as App;
     await producer.connect();
   });

@@ -6,9 +6,11 @@ import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Kafka, KafkaMessage, logLevel } from 'kafkajs';
 import { KafkaSettings } from '@app/messaging';
+import { nestLogger, type RootLogger } from '@app/platform';
 import { ProjectorModule } from '../../apps/projector/src/projector.module';
 import { ProjectorService } from '../../apps/projector/src/projector.service';
 import { loadProjectorConfig } from '../../apps/projector/src/projector-config';
+import { testRootLogger } from './logs';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
@@ -43,11 +45,15 @@ export interface TestProjector {
   close(): Promise<void>;
 }
 
-/** apps/projector in this process (its real module), on the given database; resolves once it consumes. */
-export const createTestProjector = async (databaseUrl: string, kafka: KafkaSettings, env: NodeJS.ProcessEnv = {}): Promise<TestProjector> => {
-  const config = { ...loadProjectorConfig({ KAFKA_BROKERS: kafka.brokers.join(','), ...env }), kafka, databaseUrl };
+/**
+ * apps/projector in this process (its real module), on the given database; resolves once it consumes.
+ * `log`: where it logs (captureLogs()); default: warnings and errors on stdout. Nest's `Logger` is one
+ * per process: the app started last receives the `new Logger(context)` lines of both.
+ */
+export const createTestProjector = async (databaseUrl: string, kafka: KafkaSettings, env: NodeJS.ProcessEnv = {}, log: RootLogger = testRootLogger('projector')): Promise<TestProjector> => {
+  const config = { ...loadProjectorConfig({ KAFKA_BROKERS: kafka.brokers.join(','), ...env }), kafka, databaseUrl, log };
   const moduleRef = await Test.createTestingModule({ imports: [ProjectorModule.forRoot(config)] }).compile();
-  const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
+  const app = moduleRef.createNestApplication({ logger: nestLogger(log) });
   await app.init();
   const service = app.get(ProjectorService);
   await service.ready();

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { INestApplication, LoggerService } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { Test as NestTest } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
@@ -11,10 +11,12 @@ import type { App } from 'supertest/types';
 import { DataSource } from 'typeorm';
 import type { Role } from '@app/domain';
 import { PostgresEventStore } from '@app/event-store';
+import { nestLogger, type RootLogger } from '@app/platform';
 import { ProjectionEngine } from '@app/read-models';
 import { AppModule } from '../../apps/api/src/app.module';
 import { APP_OPTIONS, configureApp } from '../../apps/api/src/app.setup';
 import { AppConfig, loadConfig } from '../../apps/api/src/config/app-config';
+import { testRootLogger } from './logs';
 import { createTestDatabase } from './test-database';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -58,7 +60,7 @@ const METHODS: Method[] = ['get', 'post', 'put', 'patch', 'delete'];
 /** Which role the auto-authenticating client uses for a route (null: send no token). */
 const roleFor = (method: Method, url: string): Role | null => {
   const path = url.split('?')[0];
-  if (!path.startsWith('/api/') || path.startsWith('/api/public/') || path === '/api/health') return null;
+  if (!path.startsWith('/api/') || path.startsWith('/api/public/') || path === '/api/health' || path.startsWith('/api/health/')) return null;
   if (path.startsWith('/api/keys') || (method === 'post' && path === '/api/facilities')) return 'ADMIN';
   if (method === 'post' && /^\/api\/lots\/[^/]+\/documents$/.test(path)) return 'INSPECTOR';
   if (method === 'post' && (path.startsWith('/api/scans') || path === '/api/lots' || path === '/api/lots/merges' || /^\/api\/lots\/[^/]+\/splits$/.test(path))) {
@@ -96,7 +98,8 @@ const FILE_ADMIN_TOKEN = `test-admin-${randomBytes(24).toString('hex')}`;
 export const createTestApp = async (
   overrides: Partial<AppConfig> = {},
   shareDatabaseOf?: TestApp,
-  options: { logger?: LoggerService } = {},
+  /** `log`: where the app logs (captureLogs() to read the lines back); default: warnings and errors on stdout. */
+  options: { log?: RootLogger } = {},
 ): Promise<TestApp> => {
   // A second app on the same database plays a second process (its own pool, mutexes and projections).
   const db = shareDatabaseOf ? { url: shareDatabaseOf.databaseUrl, drop: async () => undefined } : await createTestDatabase();
@@ -110,8 +113,9 @@ export const createTestApp = async (
     ...overrides,
     databaseUrl: db.url,
   };
-  const moduleRef = await NestTest.createTestingModule({ imports: [AppModule.forRoot({ ...config, databaseUrl: db.url })] }).compile();
-  const app = configureApp(moduleRef.createNestApplication({ ...APP_OPTIONS, logger: options.logger ?? ['error', 'warn'] }), config);
+  const log = options.log ?? testRootLogger('api');
+  const moduleRef = await NestTest.createTestingModule({ imports: [AppModule.forRoot({ ...config, databaseUrl: db.url, log })] }).compile();
+  const app = configureApp(moduleRef.createNestApplication({ ...APP_OPTIONS, logger: nestLogger(log) }), config);
   await app.init();
   const server = app.getHttpServer() as App;
   const dataSource = app.get<DataSource>(getDataSourceToken());

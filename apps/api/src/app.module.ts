@@ -1,7 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { dataSourceOptions } from '@app/platform';
+import { createRootLogger, dataSourceOptions, loggingModule, RootLogger } from '@app/platform';
 import { AppConfig } from './config/app-config';
 import { APP_CONFIG } from './config/config.tokens';
 import { FacilitiesModule } from './facilities/facilities.module';
@@ -14,21 +15,29 @@ import { AccessModule } from './access/access.module';
 import { KeysModule } from './keys/keys.module';
 import { PublicModule } from './public/public.module';
 import { AuditModule } from './audit/audit.module';
+import { MetricsModule } from './metrics/metrics.module';
 
 @Module({})
 class ConfigModule {}
 
 @Module({})
 export class AppModule {
-  /** `databaseUrl` is resolved by then: given, or the embedded server's. */
-  static forRoot(config: AppConfig & { databaseUrl: string }): DynamicModule {
+  /**
+   * `databaseUrl` is resolved by then: given, or the embedded server's. `log`:
+   * the process's root logger when the caller made one already (main.ts logs
+   * before the app exists; tests read the lines back).
+   */
+  static forRoot(config: AppConfig & { databaseUrl: string; log?: RootLogger }): DynamicModule {
     return {
       module: AppModule,
       imports: [
         { module: ConfigModule, global: true, providers: [{ provide: APP_CONFIG, useValue: config }], exports: [APP_CONFIG] },
+        loggingModule(config.log ?? createRootLogger({ service: 'api', ...config })),
         // Migrations run under an advisory lock in InfrastructureModule (api and projector may start together).
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl, config), migrationsRun: false, retryAttempts: 5, retryDelay: 1000 }),
         CqrsModule.forRoot(),
+        // Readiness (GET /api/health/ready); its failures are answered (503 NOT_READY) and access-logged, not logged again.
+        TerminusModule.forRoot({ logger: false }),
         InfrastructureModule.forRoot(config),
         AccessModule,
         KeysModule,
@@ -38,6 +47,7 @@ export class AppModule {
         ScansModule,
         RecallsModule,
         AuditModule,
+        MetricsModule,
       ],
       controllers: [HealthHttpController],
     };

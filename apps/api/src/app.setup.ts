@@ -1,11 +1,19 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { INestApplication, NestApplicationOptions } from '@nestjs/common';
+import { ROOT_LOGGER, type RootLogger } from '@app/platform';
+import { accessLog } from './common/http/access-log.middleware';
 import { ApiError } from './common/http/api-errors';
 import { ApiExceptionFilter } from './common/http/api-exception.filter';
 import { assertStorableBody } from './common/http/input-shape';
 import { RejectNulPipe } from './common/http/reject-nul.pipe';
+import { REQUEST_ID_HEADER } from './common/http/request-id';
 import { apiValidationPipe } from './common/http/validation.pipe';
 import type { AppConfig } from './config/app-config';
+import { ApiMetrics } from './metrics/api-metrics';
+import { httpMetrics } from './metrics/http-metrics.middleware';
+
+/** Prometheus scrapes it at the usual place, not under /api (MetricsHttpController). */
+const METRICS_PATH = '/metrics';
 
 /** Nest's own body parsers are off: configureApp installs the one JSON parser, after the media-type check. */
 export const APP_OPTIONS: NestApplicationOptions = { bodyParser: false };
@@ -56,25 +64,31 @@ export const configureApp = (app: INestApplication, config: AppConfig): INestApp
   // Answers are no-store anyway; hashing every body for an ETag nobody revalidates is wasted work.
   server.set('etag', false);
   if (config.trustProxy) server.set('trust proxy', trustProxyValue(config.trustProxy));
+  // First: every answer, even a 404, 413 or 415 given before routing, gets a request id and an access line.
+  app.use(accessLog(app.get<RootLogger>(ROOT_LOGGER)));
   if (config.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.corsOrigins,
       methods: ['GET', 'POST', 'DELETE'],
-      allowedHeaders: ['authorization', 'content-type', 'x-correlation-id'],
+      allowedHeaders: ['authorization', 'content-type', 'x-correlation-id', REQUEST_ID_HEADER],
+      exposedHeaders: [REQUEST_ID_HEADER],
       maxAge: 600,
     });
   }
   app.use(securityHeaders);
-  // Everything lives under /api; anything else gets our JSON 404, not Express's HTML page.
+  app.use(httpMetrics(app.get(ApiMetrics)));
+  // Everything lives under /api (and /metrics, where scrapers look); anything else gets our JSON 404, not Express's HTML page.
   app.use((req: Request, res: Response, next: NextFunction) =>
-    req.path === '/api' || req.path.startsWith('/api/') ? next() : res.status(404).json({ code: 'ROUTE_NOT_FOUND', message: 'no such route' }),
+    req.path === '/api' || req.path.startsWith('/api/') || req.path === METRICS_PATH
+      ? next()
+      : res.status(404).json({ code: 'ROUTE_NOT_FOUND', message: 'no such route' }),
   );
   app.use(jsonOnly);
   // A batch of 1000 scans is a few hundred kB; every other body stays small.
   app.use('/api/scans/batch', express.json({ limit: '1mb', strict: true, type: 'application/json' }));
   app.use(express.json({ limit: '100kb', strict: true, type: 'application/json' }));
   app.use(storableBody);
-  app.setGlobalPrefix('api');
+  app.setGlobalPrefix('api', { exclude: [METRICS_PATH] });
   app.useGlobalPipes(new RejectNulPipe(), apiValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
   return app;

@@ -1,18 +1,23 @@
 import '../../../libs/platform/src/register-aliases';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { onShutdownSignal, resolveDatabase } from '@app/platform';
+import { createRootLogger, nestLogger, onShutdownSignal, resolveDatabase } from '@app/platform';
 import { AppModule } from './app.module';
 import { APP_OPTIONS, configureApp } from './app.setup';
 import { loadConfig } from './config/app-config';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
-  Logger.overrideLogger(config.logLevels);
+  // JSON lines on stdout (LOG_FORMAT=pretty for a terminal), Nest's own lines included.
+  const log = createRootLogger({ service: 'api', ...config });
+  Logger.overrideLogger(nestLogger(log));
   const logger = new Logger('Coldtrace');
   const database = await resolveDatabase(config, logger);
   const app = configureApp(
-    await NestFactory.create(AppModule.forRoot({ ...config, databaseUrl: database.url, embeddedDatabase: database.embedded !== null }), { ...APP_OPTIONS, logger: config.logLevels }),
+    await NestFactory.create(AppModule.forRoot({ ...config, databaseUrl: database.url, embeddedDatabase: database.embedded !== null, log }), {
+      ...APP_OPTIONS,
+      logger: nestLogger(log),
+    }),
     config,
   );
   await app.listen(config.port, config.host);

@@ -1,17 +1,19 @@
 import '../../../libs/platform/src/register-aliases';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { onShutdownSignal, resolveDatabase } from '@app/platform';
+import { createRootLogger, nestLogger, onShutdownSignal, resolveDatabase } from '@app/platform';
 import { loadProjectorConfig } from './projector-config';
 import { ProjectorModule } from './projector.module';
 
 /** Consumes lot events from Kafka into the read models; GET /health on PROJECTOR_PORT. */
 async function bootstrap(): Promise<void> {
   const config = loadProjectorConfig();
-  Logger.overrideLogger(config.logLevels);
+  // JSON lines on stdout (LOG_FORMAT=pretty for a terminal), kafkajs's and Nest's own lines included.
+  const log = createRootLogger({ service: 'projector', ...config });
+  Logger.overrideLogger(nestLogger(log));
   const logger = new Logger('Projector');
   const database = await resolveDatabase(config, logger);
-  const app = await NestFactory.create(ProjectorModule.forRoot({ ...config, databaseUrl: database.url }), { logger: config.logLevels });
+  const app = await NestFactory.create(ProjectorModule.forRoot({ ...config, databaseUrl: database.url, log }), { logger: nestLogger(log) });
   await app.listen(config.port, config.host);
   logger.log(`health on http://${config.host}:${config.port}/health; database: ${database.description}`);
 

@@ -1,5 +1,5 @@
 import { KafkaSettings, kafkaSettingsFromEnv } from '@app/messaging';
-import { DatabaseSettings, envDatabase, envInt, envLogLevels, LogLevel } from '@app/platform';
+import { DatabaseSettings, envDatabase, envInt, envLogFormat, envLogLevels, envMetricsToken, LogFormat, LogLevel } from '@app/platform';
 
 export interface ProjectorConfig extends DatabaseSettings {
   /** Port of the health endpoint. */
@@ -8,6 +8,10 @@ export interface ProjectorConfig extends DatabaseSettings {
   readonly healEveryMs: number;
   readonly host: string;
   readonly logLevels: LogLevel[];
+  /** `LOG_FORMAT`: JSON lines, or `pretty` for a terminal. */
+  readonly logFormat: LogFormat;
+  /** `METRICS_TOKEN`: a bearer token GET /metrics asks for; null = open. */
+  readonly metricsToken: string | null;
   readonly kafka: KafkaSettings;
 }
 
@@ -23,6 +27,8 @@ export const loadProjectorConfig = (env: NodeJS.ProcessEnv = process.env): Proje
     healEveryMs: envInt(env, 'PROJECTOR_HEAL_MS', 5000, 100),
     host: env.HOST || '0.0.0.0',
     logLevels: envLogLevels(env),
+    logFormat: envLogFormat(env),
+    metricsToken: envMetricsToken(env),
     kafka,
   };
 };

@@ -1,19 +1,28 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, runMigrationsLocked } from '@app/platform';
+import { TerminusModule } from '@nestjs/terminus';
+import { createRootLogger, dataSourceOptions, loggingModule, RootLogger, runMigrationsLocked } from '@app/platform';
 import { createLotProjections, InboxProjector, runRequestedRebuilds } from '@app/read-models';
 import { ProjectorHealthHttpController } from './health.http.controller';
+import { PROJECTOR_CONFIG, ProjectorMetricsHttpController } from './metrics.http.controller';
 import { ProjectorConfig } from './projector-config';
+import { ProjectorMetrics } from './projector-metrics';
 import { ProjectorService } from './projector.service';
 
 @Module({})
 export class ProjectorModule {
-  static forRoot(config: ProjectorConfig & { databaseUrl: string }): DynamicModule {
+  /** `log`: the process's root logger when the caller made one (main.ts; tests read the lines back). */
+  static forRoot(config: ProjectorConfig & { databaseUrl: string; log?: RootLogger }): DynamicModule {
     return {
       module: ProjectorModule,
-      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl, config), migrationsRun: false, retryAttempts: 5, retryDelay: 1000 })],
-      controllers: [ProjectorHealthHttpController],
+      imports: [
+        loggingModule(config.log ?? createRootLogger({ service: 'projector', ...config })),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl, config), migrationsRun: false, retryAttempts: 5, retryDelay: 1000 }),
+        // Readiness (GET /health/ready); a failing check is answered 503, not logged again.
+        TerminusModule.forRoot({ logger: false }),
+      ],
+      controllers: [ProjectorHealthHttpController, ProjectorMetricsHttpController],
       providers: [
         {
           provide: InboxProjector,
@@ -26,6 +35,8 @@ export class ProjectorModule {
           },
         },
         { provide: ProjectorService, inject: [InboxProjector], useFactory: (inbox: InboxProjector) => new ProjectorService(config.kafka, inbox, config.healEveryMs) },
+        { provide: PROJECTOR_CONFIG, useValue: config },
+        { provide: ProjectorMetrics, inject: [ProjectorService], useFactory: (p: ProjectorService) => new ProjectorMetrics(p, config.kafka.lotEventsTopic) },
       ],
     };
   }

@@ -5,4 +5,7 @@ export * from './database/database-unavailable';
 export * from './database/migrate';
 export * from './database/migrations/1764400008000-grant-runtime-role';
 export * from './database/resolve-database';
+export * from './health/readiness';
+export * from './logging';
+export * from './metrics';
 export * from './shutdown';

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { exportEventLog, ExportSummary } from '@app/event-store';
-import { dataSourceOptions, DEFAULT_DATABASE_TIMEOUTS, envDatabase, resolveDatabase } from '@app/platform';
+import { dataSourceOptions, DEFAULT_DATABASE_TIMEOUTS, envDatabase, resolveDatabase, useCliLogging } from '@app/platform';
 
 const USAGE = 'usage: npm run events:export -- --out FILE.ndjson.gz';
 
@@ -28,6 +28,7 @@ export const exportEvents = async (databaseUrl: string, out: string): Promise<Ex
 };
 
 const main = async (): Promise<void> => {
+  useCliLogging('events-export');
   const logger = new Logger('EventsExport');
   let out: string | undefined;
   try {
@@ -41,6 +42,10 @@ const main = async (): Promise<void> => {
     process.exit(2);
   }
   const path = resolve(out);
+  if (existsSync(path)) {
+    logger.error(`${path} exists: choose another file name (an earlier backup may be the only good copy)`);
+    process.exit(1);
+  }
   const database = await resolveDatabase(envDatabase(process.env), logger);
   logger.log(`exporting the event store of ${database.description} to ${path}`);
   const started = Date.now();

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { BackupFileError, BackupSummary, importEventLog, readBackupHeader, StoreNotEmptyError } from '@app/event-store';
-import { dataSourceOptions, DEFAULT_DATABASE_TIMEOUTS, envDatabase, resolveDatabase, runMigrationsLocked } from '@app/platform';
+import { dataSourceOptions, DEFAULT_DATABASE_TIMEOUTS, envDatabase, resolveDatabase, runMigrationsLocked, useCliLogging } from '@app/platform';
 import { rebuildProjections } from './rebuild-projections';
 
 const USAGE = 'usage: npm run events:import -- FILE.ndjson.gz';
@@ -49,6 +49,7 @@ export const importEvents = async (file: string, databaseUrl: string, migrations
 };
 
 const main = async (): Promise<void> => {
+  useCliLogging('events-import');
   const logger = new Logger('EventsImport');
   let positionals: string[];
   try {

@@ -1,6 +1,6 @@
 import { KafkaSettings, kafkaSettingsFromEnv } from '@app/messaging';
 import { DEFAULT_TEMPERATURE_LIMITS, DEFAULT_TIME_POLICY, TemperatureLimits, TimePolicy } from '@app/domain';
-import { DatabaseSettings, envDatabase, envInt, envLogLevels, envNumber, LogLevel } from '@app/platform';
+import { DatabaseSettings, envDatabase, envInt, envLogFormat, envLogLevels, envMetricsToken, envNumber, LogFormat, LogLevel } from '@app/platform';
 
 /** Everything the api reads from its environment, parsed once at start-up. */
 export interface AppConfig extends DatabaseSettings {
@@ -11,6 +11,8 @@ export interface AppConfig extends DatabaseSettings {
   /** Idle poll of the in-process subscriptions (they are also woken by every local append). */
   readonly projectionPollMs: number;
   readonly logLevels: LogLevel[];
+  /** `LOG_FORMAT`: JSON lines, or `pretty` for a terminal. */
+  readonly logFormat: LogFormat;
   /** null = embedded mode: projections run in-process. Set = the relay publishes, apps/projector projects. */
   readonly kafka: KafkaSettings | null;
   /** A scan above these (°C) raises a TEMPERATURE_EXCURSION compliance flag. */
@@ -19,6 +21,8 @@ export interface AppConfig extends DatabaseSettings {
   readonly timePolicy: TimePolicy;
   /** An ADMIN credential from the environment (automation, compose); null = keys only. */
   readonly adminToken: string | null;
+  /** `METRICS_TOKEN`: a bearer token GET /metrics asks for; null = open (keep it off the public network then). */
+  readonly metricsToken: string | null;
   /** How often each process re-reads changed credentials: a revocation takes effect within this. */
   readonly authRefreshMs: number;
   /** Requests per client address per minute on the public routes. */
@@ -47,6 +51,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
     readWaitTimeoutMs: envInt(env, 'READ_WAIT_TIMEOUT_MS', 5000, 0),
     projectionPollMs: envInt(env, 'PROJECTION_POLL_MS', 500, 10),
     logLevels: envLogLevels(env),
+    logFormat: envLogFormat(env),
     kafka: kafkaSettingsFromEnv(env),
     temperatureLimits: {
       FROZEN: envNumber(env, 'TEMP_LIMIT_FROZEN_C', DEFAULT_TEMPERATURE_LIMITS.FROZEN),
@@ -58,6 +63,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
       scanToleranceMs: envNumber(env, 'SCAN_DATE_TOLERANCE_MINUTES', DEFAULT_TIME_POLICY.scanToleranceMs / 60_000) * 60_000,
     },
     adminToken,
+    metricsToken: envMetricsToken(env),
     authRefreshMs: envInt(env, 'AUTH_REFRESH_MS', 250, 10),
     publicRateLimitPerMinute: envInt(env, 'PUBLIC_RATE_LIMIT_PER_MINUTE', 60, 1),
     corsOrigins: list(env.CORS_ORIGINS),
