@@ -1,5 +1,6 @@
 import type { Response, Test } from 'supertest';
 import type { Role } from '@app/domain';
+import { controllerRoutes } from './support/routes';
 import { Client, createTestApp, TestApp } from './support/test-app';
 import { attachAllPapers, minutesAgo, scanOk, uid } from './support/fixtures';
 
@@ -149,16 +150,7 @@ const SPEC: Record<string, RouteSpec> = {
 };
 
 /** Every method and path the Express router serves, as `METHOD /path` (read from the router itself). */
-const registeredRoutes = (t: TestApp): string[] => {
-  type Layer = { route?: { path: string; methods: Record<string, boolean>; stack: { handle: { name: string } }[] } };
-  const server = t.app.getHttpAdapter().getInstance() as { router: { stack: Layer[] } };
-  // Controllers' routes only: Nest also mounts its not-found handler as an all-methods route on a
-  // path excluded from the global prefix (/metrics); its handlers are not named `Controller.method`.
-  const served = (layer: Layer) => layer.route !== undefined && layer.route.stack.some((s) => s.handle.name.includes('.'));
-  return server.router.stack
-    .flatMap((layer) => (served(layer) ? Object.keys(layer.route!.methods).map((m) => `${m.toUpperCase()} ${layer.route!.path}`) : []))
-    .sort();
-};
+const registeredRoutes = (t: TestApp): string[] => controllerRoutes(t.app);
 
 const codeOf = (res: Response): string | undefined => (res.body as { code?: string }).code;
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Response, Test } from 'supertest';
+import { controllerRoutes } from './support/routes';
 import { createTestApp, TestApp } from './support/test-app';
 import { minutesAgo } from './support/fixtures';
 
@@ -481,12 +482,7 @@ const pool = async <T, R>(items: readonly T[], width: number, fn: (item: T) => P
 const count = async (table: 'events' | 'event_streams' | 'idempotency_keys'): Promise<number> =>
   Number(((await t.dataSource.query(`SELECT count(*)::int AS n FROM ${table}`)) as { n: number }[])[0].n);
 
-/** Every method and path the Express router serves, as `METHOD /path`. */
-const registeredRoutes = (): string[] => {
-  type Layer = { route?: { path: string; methods: Record<string, boolean> } };
-  const server = t.app.getHttpAdapter().getInstance() as { router: { stack: Layer[] } };
-  return server.router.stack.flatMap((layer) => (layer.route ? Object.keys(layer.route.methods).map((m) => `${m.toUpperCase()} ${layer.route!.path}`) : []));
-};
+const registeredRoutes = (): string[] => controllerRoutes(t.app);
 
 describe('fuzz: malformed requests at every write route (e2e, real PostgreSQL)', () => {
   let w: World;
