@@ -16,6 +16,7 @@ import { KeysModule } from './keys/keys.module';
 import { PublicModule } from './public/public.module';
 import { AuditModule } from './audit/audit.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { EpcisModule } from './epcis/epcis.module';
 
 @Module({})
 class ConfigModule {}
@@ -47,6 +48,7 @@ export class AppModule {
         ScansModule,
         RecallsModule,
         AuditModule,
+        EpcisModule,
         MetricsModule,
       ],
       controllers: [HealthHttpController],

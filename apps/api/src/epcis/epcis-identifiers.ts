@@ -1,0 +1,57 @@
+import type { QuantityUnit } from '@app/domain';
+import { ID_PATTERN } from '../common/http/identifiers';
+
+/**
+ * How Coldtrace names things in EPCIS: lots are class-level identifiers
+ * (a lot is a quantity of one product, not serialised items), facilities and
+ * their zones are locations. One place for both directions, export and
+ * capture. Ids may hold ':' (ID_PATTERN), which would make
+ * `facility:<id>:zone:<zone>` ambiguous, so every character outside
+ * [A-Za-z0-9._~-] is percent-encoded (UTF-8).
+ */
+const LOT = 'urn:coldtrace:lot:';
+const FACILITY = 'urn:coldtrace:facility:';
+const ZONE = ':zone:';
+
+const encodePart = (id: string): string =>
+  [...new TextEncoder().encode(id)].map((b) => (/[A-Za-z0-9._~-]/.test(String.fromCharCode(b)) && b < 0x80 ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+
+/** The id a part names, or null when it is not one we could have written (bad escapes, not an id). */
+const decodePart = (part: string): string | null => {
+  if (!/^(?:[A-Za-z0-9._~-]|%[0-9A-Fa-f]{2})+$/.test(part)) return null;
+  let id: string;
+  try {
+    id = decodeURIComponent(part);
+  } catch {
+    return null;
+  }
+  return ID_PATTERN.test(id) ? id : null;
+};
+
+export const lotClassUrn = (traceCode: string): string => `${LOT}${encodePart(traceCode)}`;
+export const facilityUrn = (facilityId: string): string => `${FACILITY}${encodePart(facilityId)}`;
+export const zoneUrn = (facilityId: string, zoneId: string): string => `${facilityUrn(facilityId)}${ZONE}${encodePart(zoneId)}`;
+/** A zone when there is one, else the facility. */
+export const locationUrn = (facilityId: string, zoneId: string | null): string => (zoneId === null ? facilityUrn(facilityId) : zoneUrn(facilityId, zoneId));
+
+export const parseLotClassUrn = (urn: string): string | null => (urn.startsWith(LOT) ? decodePart(urn.slice(LOT.length)) : null);
+
+/** `urn:coldtrace:facility:<id>` or `...:<id>:zone:<zoneId>`; null for anything else. */
+export const parseLocationUrn = (urn: string): { facilityId: string; zoneId: string | null } | null => {
+  if (!urn.startsWith(FACILITY)) return null;
+  const rest = urn.slice(FACILITY.length);
+  const at = rest.indexOf(ZONE);
+  if (at < 0) {
+    const facilityId = decodePart(rest);
+    return facilityId === null ? null : { facilityId, zoneId: null };
+  }
+  const facilityId = decodePart(rest.slice(0, at));
+  const zoneId = decodePart(rest.slice(at + ZONE.length));
+  return facilityId === null || zoneId === null ? null : { facilityId, zoneId };
+};
+
+/** Our units as UN/CEFACT Recommendation 20 codes (EPCIS `uom`). */
+export const UNIT_TO_UOM: Readonly<Record<QuantityUnit, string>> = { KG: 'KGM', CARTON: 'CT', PIECE: 'H87' };
+
+export const unitOfUom = (uom: string): QuantityUnit | null =>
+  (Object.entries(UNIT_TO_UOM).find(([, code]) => code === uom)?.[0] as QuantityUnit | undefined) ?? null;
