@@ -55,3 +55,9 @@ export const UNIT_TO_UOM: Readonly<Record<QuantityUnit, string>> = { KG: 'KGM', 
 
 export const unitOfUom = (uom: string): QuantityUnit | null =>
   (Object.entries(UNIT_TO_UOM).find(([, code]) => code === uom)?.[0] as QuantityUnit | undefined) ?? null;
+
+/** A split or a merge as an EPCIS `transformationID`: `urn:coldtrace:split:<splitId>`, `urn:coldtrace:merge:<mergeId>`. */
+export const transformationUrn = (kind: 'SPLIT' | 'MERGE', operationId: string): string => `urn:coldtrace:${kind.toLowerCase()}:${encodePart(operationId)}`;
+
+/** A document as `certificationInfo`: `urn:coldtrace:document:<type>:<number>` (numbers are free text: percent-encoded). */
+export const documentUrn = (type: string, number: string): string => `urn:coldtrace:document:${encodePart(type)}:${encodePart(number)}`;
