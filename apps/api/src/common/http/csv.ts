@@ -1,0 +1,85 @@
+import { Logger } from '@nestjs/common';
+import type { Response } from 'express';
+
+/**
+ * Spreadsheets as RFC 4180 text: every line ends CRLF; a field holding a
+ * comma, a double quote, CR or LF is quoted, its quotes doubled. The file
+ * starts with a UTF-8 byte order mark: without it Excel reads UTF-8 as the
+ * local code page and Chinese facility and product names come out garbled.
+ */
+export const CSV_BOM = '\uFEFF';
+export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
+
+export type CsvField = string | number | null;
+
+/** A download: its file name and its text, produced a page at a time as it is sent. */
+export interface CsvExport {
+  readonly fileName: string;
+  readonly chunks: AsyncIterable<string>;
+}
+
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/** One field: null is empty; a number as JavaScript writes it (no exponent for our quantities). */
+export const csvField = (value: CsvField): string => {
+  if (value === null) return '';
+  const s = String(value);
+  return NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+/** One record, CRLF included. */
+export const csvLine = (fields: readonly CsvField[]): string => `${fields.map(csvField).join(',')}\r\n`;
+
+/** Minutes east of UTC of an offset already checked as `+HH:MM` / `-HH:MM` (AppConfig checks the setting at start-up). */
+const offsetMinutes = (offset: string): number => (offset.startsWith('-') ? -1 : 1) * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6)));
+
+/**
+ * An instant as ISO 8601 local time with its offset (`2026-11-21T15:10:00.000+08:00`):
+ * readable as the site's wall clock, exact, and of fixed width so sorting the text
+ * sorts by time.
+ */
+export const csvTime = (at: Date, offset: string): string => {
+  const local = new Date(at.getTime() + offsetMinutes(offset) * 60_000).toISOString();
+  return `${local.slice(0, -1)}${offset}`;
+};
+
+/** A file name safe in a quoted Content-Disposition and on every file system. */
+export const csvFileName = (...parts: readonly string[]): string => `${parts.map((p) => p.replace(/[^A-Za-z0-9._-]/g, '_')).join('-')}.csv`;
+
+/** Resolves when the socket takes more, or is gone (a client that hung up never drains). */
+const drained = (res: Response): Promise<void> =>
+  new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
+
+const log = new Logger('CsvExport');
+
+/**
+ * Sends a CSV download: headers, BOM, then the chunks as they come, waiting for
+ * the socket to drain between them so a big export holds a chunk in memory,
+ * not the file. Errors before the first chunk is asked for (a 404) are the
+ * caller's to throw; one after the headers went out can only cut the download
+ * short (logged: the client sees a truncated file, never a complete-looking one).
+ */
+export const sendCsv = async (res: Response, fileName: string, chunks: AsyncIterable<string>): Promise<void> => {
+  res.status(200);
+  res.setHeader('Content-Type', CSV_CONTENT_TYPE);
+  res.setHeader('Content-Disposition', `attachment; filename="${fileName}"`);
+  try {
+    res.write(CSV_BOM);
+    for await (const chunk of chunks) {
+      if (res.destroyed) return;
+      if (!res.write(chunk)) await drained(res);
+    }
+    res.end();
+  } catch (e) {
+    log.error(`CSV export ${fileName} failed after it started: ${e instanceof Error ? e.message : String(e)}`);
+    res.destroy(e instanceof Error ? e : new Error(String(e)));
+  }
+};
