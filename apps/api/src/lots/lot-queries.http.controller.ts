@@ -14,7 +14,7 @@ import { TraceLotQuery } from './queries/trace-lot/trace-lot.query';
 import { TraceLotRequestDto } from './queries/trace-lot/trace-lot.request.dto';
 
 /** Who reads one lot: regulators and inspectors any; an operator the lots that came near its facilities (else 404). */
-const LOT_READERS = Allow(['REGULATOR', 'INSPECTOR', 'OPERATOR'], { operatorScope: 'lot-visible' });
+export const LOT_READERS = Allow(['REGULATOR', 'INSPECTOR', 'OPERATOR'], { operatorScope: 'lot-visible' });
 
 /** Read side of a lot; each accepts `?atLeast=<position>` for read-your-writes. */
 @Controller('lots')

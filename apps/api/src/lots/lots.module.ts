@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
 import { FacilitiesModule } from '../facilities/facilities.module';
+import { CriticalTrackingEventsModule } from './critical-tracking-events/critical-tracking-events.module';
+import { ExportTraceCsvHandler } from './queries/export-trace-csv/export-trace-csv.handler';
+import { ExportTraceCsvHttpController } from './queries/export-trace-csv/export-trace-csv.http.controller';
 import { AttachDocumentHandler } from './commands/attach-document/attach-document.handler';
 import { AttachDocumentHttpController } from './commands/attach-document/attach-document.http.controller';
 import { LockLotHandler } from './commands/lock-lot/lock-lot.handler';
@@ -25,7 +28,7 @@ import { GetLotHandler } from './queries/get-lot/get-lot.handler';
 import { GetSaleEligibilityHandler } from './queries/get-sale-eligibility/get-sale-eligibility.handler';
 
 @Module({
-  imports: [FacilitiesModule],
+  imports: [FacilitiesModule, CriticalTrackingEventsModule],
   controllers: [
     RegisterLotHttpController,
     AttachDocumentHttpController,
@@ -34,6 +37,7 @@ import { GetSaleEligibilityHandler } from './queries/get-sale-eligibility/get-sa
     RegulatorActionsHttpController,
     ResolveViolationHttpController,
     LotQueriesHttpController,
+    ExportTraceCsvHttpController,
   ],
   providers: [
     LotCommands,
@@ -52,6 +56,7 @@ import { GetSaleEligibilityHandler } from './queries/get-sale-eligibility/get-sa
     GetLotHandler,
     GetLotHistoryHandler,
     GetSaleEligibilityHandler,
+    ExportTraceCsvHandler,
   ],
   exports: [LotCommands],
 })
