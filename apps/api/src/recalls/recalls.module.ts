@@ -1,6 +1,13 @@
 import { Module } from '@nestjs/common';
+import { CriticalTrackingEventsModule } from '../lots/critical-tracking-events/critical-tracking-events.module';
+import { ExportRecallCsvHandler } from './queries/export-recall-csv/export-recall-csv.handler';
+import { ExportRecallCsvHttpController } from './queries/export-recall-csv/export-recall-csv.http.controller';
 import { GetRecallHandler } from './queries/get-recall/get-recall.handler';
 import { GetRecallHttpController } from './queries/get-recall/get-recall.http.controller';
 
-@Module({ controllers: [GetRecallHttpController], providers: [GetRecallHandler] })
+@Module({
+  imports: [CriticalTrackingEventsModule],
+  controllers: [GetRecallHttpController, ExportRecallCsvHttpController],
+  providers: [GetRecallHandler, ExportRecallCsvHandler],
+})
 export class RecallsModule {}
