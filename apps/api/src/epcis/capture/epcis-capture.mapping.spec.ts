@@ -1,0 +1,167 @@
+import type { QuantityUnit } from '@app/domain';
+import { facilityUrn, lotClassUrn, zoneUrn } from '../epcis-identifiers';
+import { DISINFECTING_BIZ_STEP } from '../epcis-mapping';
+import { captureLine, captureLines, lotsNamed, scanIdOf } from './epcis-capture.mapping';
+
+const KG = (): QuantityUnit => 'KG';
+const LOT = 'BEEF-2026-0001';
+
+/** An ObjectEvent as a warehouse system would send it. */
+const event = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
+  type: 'ObjectEvent',
+  eventID: 'urn:uuid:0d1c7a52-7f8b-4f0e-8a57-5b0c2b9f0001',
+  eventTime: '2026-11-21T15:10:00.000+08:00',
+  eventTimeZoneOffset: '+08:00',
+  action: 'OBSERVE',
+  bizStep: 'receiving',
+  disposition: 'in_progress',
+  quantityList: [{ epcClass: lotClassUrn(LOT), quantity: 1200, uom: 'KGM' }],
+  readPoint: { id: zoneUrn('CW-01', 'IN-1') },
+  bizLocation: { id: facilityUrn('CW-01') },
+  ...over,
+});
+
+describe('EPCIS capture mapping: ObjectEvents as scans', () => {
+  it('a receiving event is a RECEIVE at the bizLocation, in the readPoint zone, at eventTime, idempotent by eventID', () => {
+    expect(captureLine(event(), KG)).toEqual({
+      eventID: 'urn:uuid:0d1c7a52-7f8b-4f0e-8a57-5b0c2b9f0001',
+      scan: {
+        scanId: 'urn:uuid:0d1c7a52-7f8b-4f0e-8a57-5b0c2b9f0001',
+        traceCode: LOT,
+        facilityId: 'CW-01',
+        action: 'RECEIVE',
+        zoneId: 'IN-1',
+        occurredAt: '2026-11-21T15:10:00.000+08:00',
+      },
+    });
+  });
+
+  it.each([
+    ['shipping', 'DISPATCH'],
+    ['receiving', 'RECEIVE'],
+    ['storing', 'STORE'],
+    ['stocking', 'STORE'],
+    ['sampling', 'SAMPLE'],
+    ['retail_selling', 'SELL'],
+    [DISINFECTING_BIZ_STEP, 'DISINFECT'],
+    ['https://ref.gs1.org/cbv/BizStep-storing', 'STORE'],
+    ['urn:epcglobal:cbv:bizstep:receiving', 'RECEIVE'],
+  ])('bizStep %s is a %s scan', (bizStep, action) => {
+    expect(captureLine(event({ bizStep, quantityList: [{ epcClass: lotClassUrn(LOT) }] }), KG).scan?.action).toBe(action);
+  });
+
+  it('shipping: the location destination is the facility it goes to, and its quantity is passed on for the domain to judge (a part is refused there)', () => {
+    const line = captureLine(
+      event({
+        bizStep: 'shipping',
+        readPoint: { id: facilityUrn('PORT-SH') },
+        bizLocation: undefined,
+        sourceList: [{ type: 'location', source: facilityUrn('PORT-SH') }],
+        destinationList: [
+          { type: 'owning_party', destination: 'urn:epc:id:pgln:9520999.99999' },
+          { type: 'https://ref.gs1.org/cbv/SDT-location', destination: facilityUrn('CW-01') },
+        ],
+      }),
+      KG,
+    );
+    expect(line.scan).toMatchObject({ action: 'DISPATCH', facilityId: 'PORT-SH', toFacilityId: 'CW-01', quantity: 1200 });
+    expect(line.scan).not.toHaveProperty('zoneId');
+  });
+
+  it("the export's vehicle extension is the scan's vehicle (its shape judged by the scan request's validation)", () => {
+    expect(captureLine(event({ bizStep: 'shipping', 'coldtrace:vehicle': { plate: '沪A-12345', disinfectedAt: '2026-11-21T05:30:00.000Z' } }), KG).scan?.vehicle).toEqual({
+      plate: '沪A-12345',
+      disinfectedAt: '2026-11-21T05:30:00.000Z',
+    });
+    expect(captureLine(event({ 'coldtrace:vehicle': { plate: 'T-1', disinfectedAt: null } }), KG).scan?.vehicle).toEqual({ plate: 'T-1' });
+    expect(captureLine(event({ 'coldtrace:vehicle': 'T-1' }), KG).scan).not.toHaveProperty('vehicle');
+  });
+
+  it('a shipping event with no destination of ours is still a DISPATCH: the domain refuses it for want of toFacilityId', () => {
+    expect(captureLine(event({ bizStep: 'shipping', destinationList: [] }), KG).scan).not.toHaveProperty('toFacilityId');
+  });
+
+  it('two facilities as destinations is not one shipment', () => {
+    const line = captureLine(
+      event({ bizStep: 'shipping', destinationList: ['WM-01', 'WM-02'].map((id) => ({ type: 'location', destination: facilityUrn(id) })) }),
+      KG,
+    );
+    expect(line.refused).toEqual({ code: 'EPCIS_NOT_MAPPED', message: expect.stringMatching(/2 facilities/) });
+  });
+
+  it('retail_selling: the quantity sold, in the lot unit; another unit is refused, a missing uom is a count (PIECE)', () => {
+    const sale = (entry: Record<string, unknown>, unit: QuantityUnit) =>
+      captureLine(event({ bizStep: 'retail_selling', quantityList: [{ epcClass: lotClassUrn(LOT), ...entry }], readPoint: { id: zoneUrn('RS-01', 'SALES-1') }, bizLocation: undefined }), () => unit);
+    expect(sale({ quantity: 2.5, uom: 'KGM' }, 'KG').scan).toMatchObject({ action: 'SELL', facilityId: 'RS-01', zoneId: 'SALES-1', quantity: 2.5 });
+    expect(sale({ quantity: 3, uom: 'CT' }, 'CARTON').scan?.quantity).toBe(3);
+    expect(sale({ quantity: 3 }, 'PIECE').scan?.quantity).toBe(3);
+    expect(sale({ quantity: 3, uom: 'CT' }, 'KG').refused).toEqual({ code: 'EPCIS_UNIT_MISMATCH', message: `lot ${LOT} is counted in KG; the event states CT` });
+    expect(sale({ quantity: 3 }, 'KG').refused?.code).toBe('EPCIS_UNIT_MISMATCH');
+    expect(sale({ quantity: 3, uom: 'LTR' }, 'KG').refused).toEqual({ code: 'EPCIS_UNIT_MISMATCH', message: 'LTR is not a unit Coldtrace records (KGM, CT, H87)' });
+    // No quantity: a SELL without one, which the domain refuses as it refuses a scanner's.
+    expect(sale({}, 'KG').scan).not.toHaveProperty('quantity');
+  });
+
+  it('an unknown lot keeps its quantity: the domain answers LOT_NOT_FOUND, as for a scan', () => {
+    expect(captureLine(event({ bizStep: 'retail_selling', quantityList: [{ epcClass: lotClassUrn('NOPE'), quantity: 1, uom: 'CT' }] }), () => undefined).scan?.quantity).toBe(1);
+  });
+
+  it('quantities mean nothing to RECEIVE, STORE, SAMPLE or DISINFECT and are not passed on', () => {
+    for (const bizStep of ['receiving', 'storing', 'sampling', DISINFECTING_BIZ_STEP]) {
+      expect(captureLine(event({ bizStep, quantityList: [{ epcClass: lotClassUrn(LOT), quantity: 99, uom: 'LTR' }] }), KG).scan).not.toHaveProperty('quantity');
+    }
+  });
+
+  it('a temperature sensor reading is temperatureC: the highest one, to the tenth, converted from FAH or KEL', () => {
+    const withReports = (...sensorReport: Record<string, unknown>[]) => captureLine(event({ sensorElementList: [{ sensorReport }] }), KG);
+    expect(withReports({ type: 'gs1:Temperature', value: -18.54, uom: 'CEL' }).scan?.temperatureC).toBe(-18.5);
+    // A half tenth rounds up, to the warmer side.
+    expect(withReports({ type: 'Temperature', value: -19, uom: 'CEL' }, { type: 'Temperature', value: -16.25, uom: 'CEL' }).scan?.temperatureC).toBe(-16.2);
+    expect(withReports({ type: 'Temperature', value: 14, uom: 'FAH' }).scan?.temperatureC).toBe(-10);
+    expect(withReports({ type: 'https://gs1.org/voc/Temperature', value: 255.15, uom: 'KEL' }).scan?.temperatureC).toBe(-18);
+    expect(withReports({ type: 'Temperature', maxValue: -12, minValue: -20, uom: 'CEL' }).scan?.temperatureC).toBe(-12);
+    expect(withReports({ type: 'Temperature', value: -0.01, uom: 'CEL' }).scan?.temperatureC).toBe(0);
+    // Other readings, or an alert with no value, say nothing about temperature.
+    expect(withReports({ type: 'RelativeHumidity', value: 80, uom: 'A93' }, { type: 'Temperature', exception: 'ALARM_CONDITION' }).scan).not.toHaveProperty('temperatureC');
+    expect(withReports({ type: 'Temperature', value: 3, uom: 'XXX' }).refused).toEqual({ code: 'EPCIS_NOT_MAPPED', message: 'a temperature in XXX cannot be read (CEL, FAH or KEL)' });
+  });
+
+  it('the place: the readPoint alone will do, bizLocation alone will do, the two must name one facility', () => {
+    expect(captureLine(event({ bizLocation: undefined }), KG).scan).toMatchObject({ facilityId: 'CW-01', zoneId: 'IN-1' });
+    expect(captureLine(event({ readPoint: undefined, bizLocation: { id: zoneUrn('CW-01', 'COLD-1') } }), KG).scan).toMatchObject({ facilityId: 'CW-01', zoneId: 'COLD-1' });
+    // A readPoint of someone else's (a dock's GLN) leaves bizLocation to say where.
+    expect(captureLine(event({ readPoint: { id: 'urn:epc:id:sgln:0614141.07346.1234' } }), KG).scan).toMatchObject({ facilityId: 'CW-01' });
+    expect(captureLine(event({ bizLocation: { id: facilityUrn('WM-01') } }), KG).refused?.message).toMatch(/different facilities/);
+    expect(captureLine(event({ readPoint: undefined, bizLocation: { id: 'urn:epc:id:sgln:0012345.11111.0' } }), KG).refused?.code).toBe('EPCIS_NOT_MAPPED');
+  });
+
+  it('what is not a scan is named as such: other event types, actions, bizSteps, lots and several lots', () => {
+    const refused = (over: Record<string, unknown>) => captureLine(event(over), KG).refused;
+    expect(refused({ type: 'TransformationEvent' })?.message).toMatch(/TransformationEvent is not a scan/);
+    expect(refused({ action: 'ADD' })?.message).toMatch(/action ADD/);
+    expect(refused({ bizStep: 'inspecting' })?.message).toMatch(/bizStep inspecting is not a scan/);
+    expect(refused({ bizStep: undefined })?.code).toBe('EPCIS_NOT_MAPPED');
+    expect(refused({ quantityList: undefined, epcList: ['urn:epc:id:sgtin:0614141.107346.2017'] })?.message).toMatch(/names no Coldtrace lot/);
+    expect(refused({ quantityList: [{ epcClass: lotClassUrn('A') }, { epcClass: lotClassUrn('B') }] })?.message).toMatch(/2 lots/);
+  });
+
+  it('eventIDs that are not scan ids (GS1 ni:/// hashes) and events without one get a stable derived scan id', () => {
+    const gs1 = 'ni:///sha-256;df7bb3c352fef055578554f09f5e2aa41782150ced7bd0b8af24dd3ccb30ba69?ver=CBV2.0';
+    const id = scanIdOf(event({ eventID: gs1 }));
+    expect(id).toMatch(/^epcis-[0-9a-f]{64}$/);
+    expect(scanIdOf(event({ eventID: gs1, eventTime: '2026-11-22T00:00:00Z' }))).toBe(id);
+    const anonymous = scanIdOf(event({ eventID: undefined }));
+    expect(anonymous).toMatch(/^epcis-[0-9a-f]{64}$/);
+    expect(scanIdOf({ ...event({ eventID: undefined }) })).toBe(anonymous);
+    expect(scanIdOf(event({ eventID: undefined, eventTime: '2026-11-22T00:00:00Z' }))).not.toBe(anonymous);
+  });
+
+  it("reads GS1's own example events as what they are: not Coldtrace's", () => {
+    const lines = captureLines([event({ type: 'AggregationEvent' }), event(), 'not an event'], KG);
+    expect(lines.map((l) => l.refused?.code ?? l.scan?.action)).toEqual(['EPCIS_NOT_MAPPED', 'RECEIVE', 'EPCIS_NOT_MAPPED']);
+  });
+
+  it('lists the lots a document names, once each', () => {
+    expect(lotsNamed([event(), event(), event({ quantityList: [{ epcClass: lotClassUrn('B') }, { epcClass: 'urn:epc:class:lgtin:4012345.012345.998877' }] }), null])).toEqual([LOT, 'B']);
+  });
+});
