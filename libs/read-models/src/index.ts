@@ -30,6 +30,7 @@ import { AddHashToLotHistory1764400007000 } from './migrations/1764400007000-add
 import { ReadModelsOwnShapes1764400012000 } from './migrations/1764400012000-read-models-own-shapes';
 import { ProjectorParkedLots1764400013000 } from './migrations/1764400013000-projector-parked-lots';
 import { MergedOrigins1764400014000 } from './migrations/1764400014000-merged-origins';
+import { CreateEpcisCaptureJobs1764400015000 } from './migrations/1764400015000-create-epcis-capture-jobs';
 
 export const READ_MODEL_ENTITIES = [LotSummaryEntity, LotHistoryEntity, SaleEligibilityEntity];
 export const READ_MODEL_MIGRATIONS = [
@@ -44,4 +45,5 @@ export const READ_MODEL_MIGRATIONS = [
   ReadModelsOwnShapes1764400012000,
   ProjectorParkedLots1764400013000,
   MergedOrigins1764400014000,
+  CreateEpcisCaptureJobs1764400015000,
 ];
