@@ -1,0 +1,93 @@
+import { Inject } from '@nestjs/common';
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { LotEventType, lotStreamId, maySeeLot, traceCodeOfStream } from '@app/domain';
+import { APP_CONFIG } from '../../../config/config.tokens';
+import type { AppConfig } from '../../../config/app-config';
+import { encodeCursor } from '../../../common/queries/page';
+import { EpcisEventReader, EventKey, LotEventRow } from '../../epcis-event.reader';
+import { lotClassUrn, parseLocationUrn } from '../../epcis-identifiers';
+import { EPCIS_TYPES_OF, EpcisEvent, epcClassesOf, toEpcisEvents } from '../../epcis-mapping';
+import { epcisQueryDocument } from '../../epcis-query-document';
+import { bareBizStep } from './get-epcis-events.request.dto';
+import { EpcisEventFilters, EpcisEventsPage, GetEpcisEventsQuery } from './get-epcis-events.query';
+
+/** Events read from the store per round trip. */
+const CHUNK = 500;
+/**
+ * The most stored events one page reads. Filters applied after mapping
+ * (bizStep, location, an operator's scope) may leave a page short or empty;
+ * its token then goes on from where the scan stopped, so no request reads
+ * the whole log.
+ */
+const SCAN_LIMIT = 5_000;
+
+const matches = (e: EpcisEvent, f: EpcisEventFilters, classes: ReadonlySet<string>): boolean => {
+  if (f.eventTypes.length > 0 && !f.eventTypes.includes(e.type)) return false;
+  if (f.bizSteps.length > 0 && (e.bizStep === undefined || !f.bizSteps.includes(e.bizStep))) return false;
+  const location = e.bizLocation?.id;
+  if (f.bizLocations.length > 0 && (location === undefined || !f.bizLocations.includes(location))) return false;
+  if (f.withinLocations.length > 0) {
+    const at = location === undefined ? null : parseLocationUrn(location);
+    if (at === null || !f.withinLocations.some((w) => w.facilityId === at.facilityId && (w.zoneId === null || w.zoneId === at.zoneId))) return false;
+  }
+  return classes.size === 0 || epcClassesOf(e).some((c) => classes.has(c));
+};
+
+/** GET /api/epcis/events: lot events as EPCIS 2.0, one page of an EPCISQueryDocument. */
+@QueryHandler(GetEpcisEventsQuery)
+export class GetEpcisEventsHandler implements IQueryHandler<GetEpcisEventsQuery> {
+  constructor(
+    @Inject(EpcisEventReader) private readonly reader: EpcisEventReader,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async execute({ filters, viewer, page }: GetEpcisEventsQuery): Promise<EpcisEventsPage> {
+    // Only the stored types that can become a wanted EPCIS type are read at all.
+    const types = (Object.entries(EPCIS_TYPES_OF) as [LotEventType, readonly string[]][])
+      .filter(([, out]) => out.some((t) => filters.eventTypes.length === 0 || filters.eventTypes.includes(t)))
+      .map(([type]) => type);
+    // A lot's class is also named by its parents' splits and its children's merges: read those streams too, keep what names it.
+    const streamIds =
+      filters.traceCodes.length === 0 ? null : [...new Set([...filters.traceCodes, ...(await this.reader.neighbours(filters.traceCodes))])].map(lotStreamId);
+    const classes = new Set(filters.traceCodes.map(lotClassUrn));
+    const wanted = { ...filters, bizSteps: filters.bizSteps.map(bareBizStep) };
+
+    const found: { key: EventKey; events: EpcisEvent[] }[] = [];
+    let after = page.after;
+    let scanned = 0;
+    let exhausted = types.length === 0 || streamIds?.length === 0;
+    while (!exhausted && found.length <= page.limit && scanned < SCAN_LIMIT) {
+      const rows = await this.reader.scan(
+        { after, streamIds, types, from: filters.from, before: filters.before, limit: Math.min(CHUNK, SCAN_LIMIT - scanned) },
+        lotStreamId(''),
+      );
+      exhausted = rows.length < Math.min(CHUNK, SCAN_LIMIT - scanned);
+      scanned += rows.length;
+      for (const { row, events } of await this.exported(rows, viewer)) {
+        after = row.key;
+        const kept = events.filter((e) => matches(e, wanted, classes));
+        if (kept.length > 0) found.push({ key: row.key, events: kept });
+        if (found.length > page.limit) break;
+      }
+    }
+    // More than a page found: the next starts after the page's last event; a scan cut short: after the last event read.
+    const items = found.slice(0, page.limit);
+    const next = found.length > page.limit ? items[items.length - 1].key : exhausted ? null : after;
+    return {
+      document: epcisQueryDocument(items.flatMap((i) => i.events), new Date()),
+      nextPageToken: next === null ? null : encodeCursor(next),
+    };
+  }
+
+  /** Each row with its EPCIS events, or none when the viewer may not see its lot (the trace routes' rule, `maySeeLot`). */
+  private async exported(rows: readonly LotEventRow[], viewer: GetEpcisEventsQuery['viewer']) {
+    const streams = [...new Set(rows.map((r) => r.streamId))];
+    const [units, facilities] = await Promise.all([this.reader.unitsOf(streams), this.reader.facilityIdsOf(streams.map(traceCodeOfStream))]);
+    return rows.map((row) => {
+      const traceCode = traceCodeOfStream(row.streamId);
+      const unit = units.get(row.streamId);
+      if (!maySeeLot(viewer, facilities.get(traceCode) ?? []) || unit === undefined) return { row, events: [] };
+      return { row, events: toEpcisEvents({ ...row, traceCode, unit }, { timeZoneOffset: this.config.epcisTimeZoneOffset }) };
+    });
+  }
+}

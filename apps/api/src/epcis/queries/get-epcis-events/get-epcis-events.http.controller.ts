@@ -1,0 +1,57 @@
+import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import type { Request, Response } from 'express';
+import { Allow } from '../../../access/route-policy';
+import { Ctx, type RequestContext } from '../../../common/http/request-context';
+import { validationFailed } from '../../../common/http/api-errors';
+import { pageRequest } from '../../../common/queries/page';
+import type { EventKey } from '../../epcis-event.reader';
+import { locationUrn, parseLocationUrn, parseLotClassUrn } from '../../epcis-identifiers';
+import type { EpcisQueryDocument } from '../../epcis-query-document';
+import { GetEpcisEventsQuery } from './get-epcis-events.query';
+import { GetEpcisEventsRequestDto } from './get-epcis-events.request.dto';
+
+const isEventKey = (v: unknown): v is EventKey => {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const { x, p, ...rest } = v as Record<string, unknown>;
+  return Object.keys(rest).length === 0 && typeof x === 'string' && /^\d{1,20}$/.test(x) && Number.isSafeInteger(p) && (p as number) >= 0;
+};
+
+/** JSON-LD unless the caller asks for plain JSON only (EPCIS 2.0 serves both). */
+const contentType = (req: Request): string => (req.accepts(['application/ld+json', 'application/json']) === 'application/json' ? 'application/json' : 'application/ld+json');
+
+/** The EPCIS 2.0 query interface (REST binding): events, as an EPCISQueryDocument a page at a time. */
+@Controller('epcis')
+export class GetEpcisEventsHttpController {
+  constructor(@Inject(QueryBus) private readonly queryBus: QueryBus) {}
+
+  /** Regulators and inspectors see every lot's events; an operator those of lots that came near its facilities (the others are left out). */
+  @Get('events')
+  @Allow(['REGULATOR', 'INSPECTOR', 'OPERATOR'], { operatorScope: 'lot-visible' })
+  async events(@Query() q: GetEpcisEventsRequestDto, @Ctx() ctx: RequestContext, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<EpcisQueryDocument> {
+    if (q.GE_eventTime !== undefined && q.LT_eventTime !== undefined && Date.parse(q.GE_eventTime) >= Date.parse(q.LT_eventTime)) {
+      throw validationFailed('LT_eventTime must be after GE_eventTime', { field: 'LT_eventTime' });
+    }
+    const page = pageRequest({ limit: q.perPage, cursor: q.nextPageToken }, 100, isEventKey, 'nextPageToken');
+    const filters = {
+      traceCodes: (q.MATCH_anyEPCClass ?? []).map((u) => parseLotClassUrn(u)!),
+      eventTypes: q.eventType ?? [],
+      from: q.GE_eventTime === undefined ? null : new Date(q.GE_eventTime).toISOString(),
+      before: q.LT_eventTime === undefined ? null : new Date(q.LT_eventTime).toISOString(),
+      bizSteps: q.EQ_bizStep ?? [],
+      // Compared as we write them (a caller's %3a reads as ours, %3A).
+      bizLocations: (q.EQ_bizLocation ?? []).map((u) => parseLocationUrn(u)!).map((l) => locationUrn(l.facilityId, l.zoneId)),
+      withinLocations: (q.WD_bizLocation ?? []).map((u) => parseLocationUrn(u)!),
+    };
+    const { document, nextPageToken } = await this.queryBus.execute(new GetEpcisEventsQuery(filters, ctx.principal, page));
+    res.type(contentType(req));
+    res.setHeader('GS1-EPCIS-Version', '2.0.0');
+    res.setHeader('GS1-CBV-Version', '2.0.0');
+    if (nextPageToken !== null) {
+      const next = new URL(req.originalUrl, `${req.protocol}://${req.get('host') ?? 'localhost'}`);
+      next.searchParams.set('nextPageToken', nextPageToken);
+      res.setHeader('Link', `<${next.toString()}>; rel="next"`);
+    }
+    return document;
+  }
+}
