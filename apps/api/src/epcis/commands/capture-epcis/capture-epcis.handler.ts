@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { Inject } from '@nestjs/common';
+import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { QuantityUnit } from '@app/domain';
+import { readStreamRanges } from '@app/event-store';
+import { LOT } from '../../../common/commands/aggregates';
+import { toErrorResponse } from '../../../common/http/api-exception.filter';
+import { RecordScanBatchCommand, type SettledScan } from '../../../scans/commands/record-scan-batch/record-scan-batch.command';
+import { MAX_BATCH_SCANS, RecordScanBatchRequestDto } from '../../../scans/commands/record-scan-batch/record-scan-batch.request.dto';
+import type { CaptureJobDto, CaptureJobErrorDto } from '../../capture/capture-job';
+import { CaptureJobRepository } from '../../capture/capture-job.repository';
+import { captureLines, lotsNamed } from '../../capture/epcis-capture.mapping';
+import { CaptureEpcisCommand } from './capture-epcis.command';
+
+/** Why a scan of the batch recorded nothing, as the batch route would say it; null when it was recorded (now or before). */
+const refusalOf = ({ settled }: SettledScan): Omit<CaptureJobErrorDto, 'eventID'> | null => {
+  switch (settled.kind) {
+    case 'executed':
+      return null;
+    case 'legacy': {
+      // Recorded by code from before results were: its HTTP answer, as the scan routes replay it.
+      if (settled.status < 300) return null;
+      const body = settled.body as { code?: string; message?: string };
+      return { code: body.code ?? 'REFUSED', message: body.message ?? '' };
+    }
+    case 'refused': {
+      const { status, body } = toErrorResponse(settled.error);
+      // Only the caller's mistakes are an event's refusal; anything else fails the capture (as it fails a batch).
+      if (status >= 500) throw settled.error;
+      return body;
+    }
+  }
+};
+
+/**
+ * Records a document's ObjectEvents as scans: translated by the pure
+ * mapping (epcis-capture.mapping.ts), then sent through the scan batch
+ * command, so each is checked against the key's facilities, validated as a
+ * scan request, judged by the domain and made idempotent exactly as
+ * POST /api/scans/batch does (a document larger than a batch goes as several,
+ * in order). The job (what became of each event) is stored and returned.
+ */
+@CommandHandler(CaptureEpcisCommand)
+export class CaptureEpcisHandler implements ICommandHandler<CaptureEpcisCommand> {
+  constructor(
+    @Inject(CommandBus) private readonly commandBus: CommandBus,
+    @InjectDataSource() @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(CaptureJobRepository) private readonly jobs: CaptureJobRepository,
+  ) {}
+
+  async execute({ document, context }: CaptureEpcisCommand): Promise<CaptureJobDto> {
+    const createdAt = new Date().toISOString();
+    const events = document.epcisBody.eventList;
+    const units = await this.lotUnits(lotsNamed(events));
+    const lines = captureLines(events, (traceCode) => units.get(traceCode));
+    const errors: (CaptureJobErrorDto | null)[] = lines.map((l) => (l.refused ? { eventID: l.eventID, ...l.refused } : null));
+    const scans = lines.flatMap((l, index) => (l.scan ? [{ index, scan: l.scan }] : []));
+    let position = 0;
+    for (let from = 0; from < scans.length; from += MAX_BATCH_SCANS) {
+      const chunk = scans.slice(from, from + MAX_BATCH_SCANS);
+      const request = Object.assign(new RecordScanBatchRequestDto(), { scans: chunk.map((c) => ({ ...c.scan })) });
+      const settled = await this.commandBus.execute(new RecordScanBatchCommand(request, context));
+      settled.forEach((s, k) => {
+        if (s.settled.kind === 'executed') position = Math.max(position, s.settled.result.position);
+        const refusal = refusalOf(s);
+        if (refusal) errors[chunk[k].index] = { eventID: lines[chunk[k].index].eventID, ...refusal };
+      });
+    }
+    const reported = errors.filter((e): e is CaptureJobErrorDto => e !== null);
+    const job: CaptureJobDto = {
+      captureID: randomUUID(),
+      running: false,
+      success: reported.length === 0,
+      captureErrorBehaviour: 'proceed',
+      createdAt,
+      finishedAt: new Date().toISOString(),
+      eventCount: events.length,
+      position,
+      errors: reported,
+    };
+    await this.jobs.save(job, context.principal.keyId);
+    return job;
+  }
+
+  /**
+   * Each named lot's unit, from its stream's first event (registration or
+   * derivation: a lot's unit never changes), so a quantity is checked
+   * against the lot itself, never a read model. Unknown lots are absent.
+   */
+  private async lotUnits(traceCodes: readonly string[]): Promise<Map<string, QuantityUnit>> {
+    const firsts = await readStreamRanges(
+      this.dataSource.manager,
+      traceCodes.map((tc) => ({ streamId: LOT.streamId(tc), after: 0, upTo: 1 })),
+    );
+    const units = new Map<string, QuantityUnit>();
+    for (const tc of traceCodes) {
+      const first = firsts.get(LOT.streamId(tc))?.[0];
+      const unit = first ? LOT.evolve(LOT.initialState(), LOT.toEvent(first)).quantity?.unit : undefined;
+      if (unit) units.set(tc, unit);
+    }
+    return units;
+  }
+}

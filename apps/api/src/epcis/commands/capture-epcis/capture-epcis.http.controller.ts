@@ -1,0 +1,41 @@
+import { Body, Controller, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiOperation } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Allow } from '../../../access/route-policy';
+import { Ctx, type RequestContext } from '../../../common/http/request-context';
+import { CaptureJobDto } from '../../capture/capture-job';
+import { EpcisDocumentPipe, type EpcisDocument } from '../../capture/epcis-document.pipe';
+import { CaptureEpcisCommand } from './capture-epcis.command';
+
+/** Where a capture's job is read back (GET, by the key that captured). */
+export const CAPTURE_PATH = '/api/epcis/capture';
+
+@Controller('epcis/capture')
+export class CaptureEpcisHttpController {
+  constructor(@Inject(CommandBus) private readonly commandBus: CommandBus) {}
+
+  /**
+   * EPCIS 2.0 capture. The document is checked against GS1's schema (400
+   * EPCIS_INVALID, nothing recorded), then captured inside the request: the
+   * 202 comes with the finished job (and its Location). Events at a facility
+   * not the key's are refused on their own (FORBIDDEN in `errors`), as in a
+   * scan batch. Sent again, it records nothing new.
+   */
+  @Post()
+  @HttpCode(202)
+  @Allow(['OPERATOR'], { operatorScope: 'each-item' })
+  @ApiOperation({ summary: 'Capture an EPCIS 2.0 document: its ObjectEvents become scans' })
+  @ApiConsumes('application/json', 'application/ld+json')
+  @ApiBody({ description: "An EPCISDocument, as GS1's EPCIS 2.0 JSON Schema defines it", schema: { type: 'object', additionalProperties: true } })
+  @ApiAcceptedResponse({
+    type: CaptureJobDto,
+    description: 'Captured; the finished job, also at Location',
+    headers: { Location: { description: '/api/epcis/capture/<captureID>', schema: { type: 'string' } } },
+  })
+  async capture(@Body(EpcisDocumentPipe) document: EpcisDocument, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response): Promise<CaptureJobDto> {
+    const job = await this.commandBus.execute(new CaptureEpcisCommand(document, ctx));
+    res.setHeader('Location', `${CAPTURE_PATH}/${job.captureID}`);
+    return job;
+  }
+}
