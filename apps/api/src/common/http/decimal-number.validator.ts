@@ -25,3 +25,7 @@ export const IsDecimalNumber = (maxDecimalPlaces: number, options?: ValidationOp
     },
     options,
   );
+
+/** The OpenAPI form of an IsDecimalNumber field, for @ApiProperty (the decimal places are said in words: OpenAPI has no rule for them). */
+export const apiDecimal = (maxDecimalPlaces: number, description?: string) =>
+  ({ type: 'number', description: `${description ? `${description}; ` : ''}at most ${maxDecimalPlaces} decimal place${maxDecimalPlaces === 1 ? '' : 's'}` }) as const;

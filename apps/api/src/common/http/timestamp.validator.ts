@@ -17,3 +17,7 @@ export const IsTimestamp = (options?: ValidationOptions): PropertyDecorator =>
     },
     options,
   );
+
+/** The OpenAPI form of an IsTimestamp field, for @ApiProperty. */
+export const apiTimestamp = (description?: string) =>
+  ({ type: 'string', format: 'date-time', example: '2026-11-20T08:00:00Z', ...(description ? { description } : {}) }) as const;

@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { PageQueryDto } from '../../../common/queries/page';
 
@@ -6,6 +7,7 @@ export type HistoryOrder = (typeof HISTORY_ORDERS)[number];
 
 export class GetLotHistoryRequestDto extends PageQueryDto {
   /** `recorded` (default): as the events were written; `occurred`: by when they happened (late uploads take their place). */
+  @ApiPropertyOptional({ enum: HISTORY_ORDERS, default: 'recorded', description: '`recorded`: as the events were written; `occurred`: by when they happened' })
   @IsOptional()
   @IsIn(HISTORY_ORDERS)
   order?: HistoryOrder;
