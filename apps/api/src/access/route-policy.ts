@@ -1,7 +1,12 @@
-import { SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth } from '@nestjs/swagger';
 import type { Role } from '@app/domain';
+import { ACCESS_ERRORS, ApiErrors } from '../common/http/api-error.response';
 
 export const ROUTE_POLICY = 'coldtrace:route-policy';
+
+/** The OpenAPI security scheme of bearer keys (`Authorization: Bearer <token>`), declared in openapi.document.ts. */
+export const BEARER_SCHEME = 'bearer';
 
 /**
  * How an OPERATOR key's facilities limit a route:
@@ -27,13 +32,22 @@ export type RoutePolicy =
 /**
  * Every route declares who may call it, here and nowhere else; a route
  * without a declaration stops the service from starting (RoutePolicyCheck).
+ * The OpenAPI document reads the same declaration: the bearer scheme and the
+ * 401/403 answers come with it, so the docs cannot drift from the guard.
  */
 export const Allow = (roles: readonly Role[], options: { operatorScope?: OperatorScope } = {}) =>
-  SetMetadata(ROUTE_POLICY, { kind: 'roles', roles, ...options } satisfies RoutePolicy);
+  applyDecorators(
+    SetMetadata(ROUTE_POLICY, { kind: 'roles', roles, ...options } satisfies RoutePolicy),
+    ApiBearerAuth(BEARER_SCHEME),
+    ApiErrors(ACCESS_ERRORS),
+  );
 
-/** No credential needed. `rateLimited`: counted per client address (PUBLIC_RATE_LIMIT_PER_MINUTE). */
+/** No credential needed (so no security in the OpenAPI document). `rateLimited`: counted per client address (PUBLIC_RATE_LIMIT_PER_MINUTE). */
 export const Public = (options: { rateLimited: boolean }) =>
-  SetMetadata(ROUTE_POLICY, { kind: 'public', rateLimited: options.rateLimited } satisfies RoutePolicy);
+  applyDecorators(
+    SetMetadata(ROUTE_POLICY, { kind: 'public', rateLimited: options.rateLimited } satisfies RoutePolicy),
+    ...(options.rateLimited ? [ApiErrors({ 429: ['RATE_LIMITED'] })] : []),
+  );
 
 /** Every role may read facilities. */
 export const EVERY_ROLE: readonly Role[] = ['ADMIN', 'OPERATOR', 'INSPECTOR', 'REGULATOR'];

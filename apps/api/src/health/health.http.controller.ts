@@ -7,6 +7,9 @@ import { checkReadiness, probePart, statePart } from '@app/platform';
 import { Public } from '../access/route-policy';
 import { ApiError } from '../common/http/api-errors';
 import { TRANSPORT, type Transport } from '../infrastructure.module';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/http/api-error.response';
+import { HealthResponse, LiveResponse, ReadyResponse } from './health.response';
 
 /**
  * `GET /api/health`: the event log's head and how far the read side (or the
@@ -15,6 +18,7 @@ import { TRANSPORT, type Transport } from '../infrastructure.module';
  * projection running without a failing batch; Kafka: the broker answers and
  * the relay publishes); 503 NOT_READY naming the failing parts otherwise.
  */
+@ApiTags('health')
 @Controller('health')
 export class HealthHttpController {
   constructor(
@@ -27,6 +31,9 @@ export class HealthHttpController {
 
   @Get()
   @Public({ rateLimited: false })
+  @ApiOperation({ summary: 'Status', description: "The event log's head and how far the projections (or the relay) trail it." })
+  @ApiOkResponse({ type: HealthResponse })
+  @ApiErrors({ 503: ['DATABASE_UNAVAILABLE'] })
   async status() {
     return {
       status: 'ok',
@@ -40,12 +47,17 @@ export class HealthHttpController {
   /** Touches nothing: a process that answers is alive (a database outage is readiness's business, not a reason to restart). */
   @Get('live')
   @Public({ rateLimited: false })
+  @ApiOperation({ summary: 'Liveness', description: 'The process serves HTTP; touches nothing else.' })
+  @ApiOkResponse({ type: LiveResponse })
   live() {
     return { status: 'ok' };
   }
 
   @Get('ready')
   @Public({ rateLimited: false })
+  @ApiOperation({ summary: 'Readiness', description: 'The database answers and the read side is fed (embedded: every projection running; Kafka: the broker answers and the relay publishes).' })
+  @ApiOkResponse({ type: ReadyResponse })
+  @ApiErrors({ 503: ['NOT_READY'] })
   async ready() {
     const parts = this.transport.readiness();
     const checked = await checkReadiness(this.health, [

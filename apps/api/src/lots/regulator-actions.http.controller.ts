@@ -11,14 +11,23 @@ import { RecallLotCommand, RecallLotResult } from './commands/recall-lot/recall-
 import { RecallLotRequestDto } from './commands/recall-lot/recall-lot.request.dto';
 import { UnlockLotCommand } from './commands/unlock-lot/unlock-lot.command';
 import { lotCommandResult, regulatorActionResult } from './lot-command.result';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, BODY_ERRORS, COMMAND_ERRORS } from '../common/http/api-error.response';
+import { LockStateResponse } from './commands/lock-lot/lock-lot.response';
+import { RecallLotResponse } from './commands/recall-lot/recall-lot.response';
+import { LotCommandResponse } from './lot-command.response';
 
 /** Regulator actions on a lot; lock, unlock and recall reach every descendant too. */
+@ApiTags('lots')
 @Controller('lots')
 @Allow(['REGULATOR'])
 export class RegulatorActionsHttpController {
   constructor(@Inject(CommandBus) private readonly commandBus: CommandBus) {}
 
   @Post(':traceCode/lock')
+  @ApiOperation({ summary: 'Lock a lot', description: 'The lot and every descendant, wherever it is; each gets its own event naming the ancestor and why.' })
+  @ApiOkResponse({ type: LockStateResponse })
+  @ApiErrors(BODY_ERRORS, COMMAND_ERRORS, { 404: ['LOT_NOT_FOUND'], 409: ['LOT_ALREADY_LOCKED'] })
   async lock(@Param('traceCode') traceCode: string, @Body() body: RegulatorReasonRequestDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
     return answer(res, await this.commandBus.execute(new LockLotCommand(traceCode, body.reason, ctx)), (r) => ({
       status: 200,
@@ -27,6 +36,9 @@ export class RegulatorActionsHttpController {
   }
 
   @Post(':traceCode/unlock')
+  @ApiOperation({ summary: 'Unlock a lot', description: "Lifts the lot's own lock and the lock it put on its descendants (a recall stays)." })
+  @ApiOkResponse({ type: LockStateResponse })
+  @ApiErrors(BODY_ERRORS, COMMAND_ERRORS, { 404: ['LOT_NOT_FOUND'], 409: ['LOT_NOT_LOCKED'] })
   async unlock(@Param('traceCode') traceCode: string, @Body() body: RegulatorReasonRequestDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
     return answer(res, await this.commandBus.execute(new UnlockLotCommand(traceCode, body.reason, ctx)), (r) => ({
       status: 200,
@@ -35,6 +47,9 @@ export class RegulatorActionsHttpController {
   }
 
   @Post(':traceCode/recall')
+  @ApiOperation({ summary: 'Recall a lot', description: 'The lot and every descendant, each with its own LotRecalled; permanent. With `recallId` the same recall again records nothing.' })
+  @ApiCreatedResponse({ type: RecallLotResponse })
+  @ApiErrors(BODY_ERRORS, COMMAND_ERRORS, { 404: ['LOT_NOT_FOUND'], 409: ['IDEMPOTENCY_KEY_REUSED'] })
   async recall(@Param('traceCode') traceCode: string, @Body() body: RecallLotRequestDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
     return answer(res, await this.commandBus.execute(new RecallLotCommand(traceCode, body, ctx)), (r) => {
       const result: RecallLotResult = { ...regulatorActionResult(traceCode, r), recallId: r.outcome.recallId };
@@ -43,6 +58,9 @@ export class RegulatorActionsHttpController {
   }
 
   @Post(':traceCode/destroy')
+  @ApiOperation({ summary: 'Destroy a lot', description: 'This lot only (its descendants are other cartons).' })
+  @ApiOkResponse({ type: LotCommandResponse })
+  @ApiErrors(BODY_ERRORS, COMMAND_ERRORS, { 404: ['LOT_NOT_FOUND'], 409: ['LOT_ALREADY_DESTROYED'] })
   async destroy(@Param('traceCode') traceCode: string, @Body() body: RegulatorReasonRequestDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
     return answer(res, await this.commandBus.execute(new DestroyLotCommand(traceCode, body.reason, ctx)), (r) => ({ status: 200, body: lotCommandResult(traceCode, r) }));
   }

@@ -6,11 +6,14 @@ import { unauthenticated } from '../common/http/api-errors';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 import { ApiMetrics } from './api-metrics';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/http/api-error.response';
 
 /**
  * GET /metrics in Prometheus text, outside /api (see configureApp). No API
  * key: a scraper is no user of the API; METRICS_TOKEN, when set, guards it.
  */
+@ApiTags('metrics')
 @Controller('metrics')
 export class MetricsHttpController {
   constructor(
@@ -20,6 +23,13 @@ export class MetricsHttpController {
 
   @Get()
   @Public({ rateLimited: false })
+  @ApiOperation({
+    summary: 'Prometheus metrics',
+    description: 'Outside /api, in Prometheus text format. No API key; when METRICS_TOKEN is set, `Authorization: Bearer <METRICS_TOKEN>`.',
+  })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } })
+  @ApiErrors({ 401: ['UNAUTHENTICATED'] })
   async scrape(@Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) res: Response): Promise<string> {
     if (!metricsTokenAccepted(this.config.metricsToken, authorization)) throw unauthenticated(METRICS_UNAUTHENTICATED.message);
     res.type(this.metrics.registry.contentType);

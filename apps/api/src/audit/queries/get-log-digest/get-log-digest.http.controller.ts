@@ -2,13 +2,20 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { Allow } from '../../../access/route-policy';
 import { GetLogDigestQuery } from './get-log-digest.query';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../../../common/http/api-error.response';
+import { LogDigestResponse } from './get-log-digest.response';
 
+@ApiTags('audit')
 @Controller('audit/digest')
 export class GetLogDigestHttpController {
   constructor(@Inject(QueryBus) private readonly queryBus: QueryBus) {}
 
   @Get()
   @Allow(['REGULATOR'])
+  @ApiOperation({ summary: 'Digest of the whole event log', description: "SHA-256 over every stream's head at a position: keep it elsewhere and check it later with POST /api/audit/digest/verify." })
+  @ApiOkResponse({ type: LogDigestResponse })
+  @ApiErrors({ 503: ['DATABASE_UNAVAILABLE'] })
   digest() {
     return this.queryBus.execute(new GetLogDigestQuery());
   }

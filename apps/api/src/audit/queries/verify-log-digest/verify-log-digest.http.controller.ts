@@ -3,7 +3,11 @@ import { QueryBus } from '@nestjs/cqrs';
 import { Allow } from '../../../access/route-policy';
 import { VerifyLogDigestQuery } from './verify-log-digest.query';
 import { VerifyLogDigestRequestDto } from './verify-log-digest.request.dto';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, BODY_ERRORS } from '../../../common/http/api-error.response';
+import { LogDigestCheckResponse } from './verify-log-digest.response';
 
+@ApiTags('audit')
 @Controller('audit/digest')
 export class VerifyLogDigestHttpController {
   constructor(@Inject(QueryBus) private readonly queryBus: QueryBus) {}
@@ -12,6 +16,9 @@ export class VerifyLogDigestHttpController {
   @Post('verify')
   @HttpCode(200)
   @Allow(['REGULATOR'])
+  @ApiOperation({ summary: 'Check a digest taken earlier', description: "Re-computes the digest at that position from today's log: `consistent: false` means the history changed since." })
+  @ApiOkResponse({ type: LogDigestCheckResponse })
+  @ApiErrors(BODY_ERRORS, { 503: ['DATABASE_UNAVAILABLE'] })
   verify(@Body() body: VerifyLogDigestRequestDto) {
     return this.queryBus.execute(new VerifyLogDigestQuery(body.position, body.digest));
   }

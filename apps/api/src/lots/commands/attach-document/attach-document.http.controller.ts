@@ -7,7 +7,11 @@ import { Ctx, type RequestContext } from '../../../common/http/request-context';
 import { lotCommandResult } from '../../lot-command.result';
 import { AttachDocumentCommand, AttachDocumentResult } from './attach-document.command';
 import { AttachDocumentRequestDto } from './attach-document.request.dto';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, BODY_ERRORS, COMMAND_ERRORS } from '../../../common/http/api-error.response';
+import { AttachDocumentResponse } from './attach-document.response';
 
+@ApiTags('lots')
 @Controller('lots')
 export class AttachDocumentHttpController {
   constructor(@Inject(CommandBus) private readonly commandBus: CommandBus) {}
@@ -15,6 +19,14 @@ export class AttachDocumentHttpController {
   /** 201 with what was recorded; the identical document again records nothing and answers 200. */
   @Post(':traceCode/documents')
   @Allow(['INSPECTOR'])
+  @ApiOperation({
+    summary: 'Attach a document',
+    description:
+      'Customs declaration or one of the three certificates; it reaches every descendant without a valid one of that type. The identical document again: 200, nothing recorded. A POSITIVE nucleic-acid test locks the lot and recalls its whole batch.',
+  })
+  @ApiCreatedResponse({ type: AttachDocumentResponse, description: 'Recorded' })
+  @ApiOkResponse({ type: AttachDocumentResponse, description: 'The identical document was on file: nothing recorded' })
+  @ApiErrors(BODY_ERRORS, COMMAND_ERRORS, { 404: ['LOT_NOT_FOUND'], 409: ['DOCUMENT_CONFLICT'], 422: ['OCCURRED_BEFORE_ENTRY'] })
   async attach(
     @Param('traceCode') traceCode: string,
     @Body() body: AttachDocumentRequestDto,

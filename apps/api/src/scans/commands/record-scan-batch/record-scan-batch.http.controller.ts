@@ -6,6 +6,9 @@ import { Ctx, type RequestContext } from '../../../common/http/request-context';
 import { recordScanResult, type RecordScanResult } from '../../scan-command';
 import { RecordScanBatchCommand, type SettledScan } from './record-scan-batch.command';
 import { RecordScanBatchRequestDto } from './record-scan-batch.request.dto';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, BODY_ERRORS, COMMAND_ERRORS } from '../../../common/http/api-error.response';
+import { AcceptedScanResponse, RecordScanBatchResponse, RefusedScanResponse } from './record-scan-batch.response';
 
 /** One line of a batch's answer, in the order the scans were sent. */
 export type BatchScanResult =
@@ -41,6 +44,8 @@ const lineOf = ({ scanId, request, settled }: SettledScan): BatchScanResult => {
   }
 };
 
+@ApiTags('scans')
+@ApiExtraModels(AcceptedScanResponse, RefusedScanResponse)
 @Controller('scans')
 export class RecordScanBatchHttpController {
   constructor(@Inject(CommandBus) private readonly commandBus: CommandBus) {}
@@ -53,6 +58,13 @@ export class RecordScanBatchHttpController {
   @Post('batch')
   @HttpCode(200)
   @Allow(['OPERATOR'], { operatorScope: 'each-item' })
+  @ApiOperation({
+    summary: 'Record a batch of scans',
+    description:
+      "Up to 1000 scans (body up to 1 MB), all written in one transaction; one result per scan in the order sent, accepted or refused alone with the code a lone POST /api/scans would answer. Idempotent by scanId, shared with POST /api/scans. An envelope that is not a batch is a 400 for the whole request.",
+  })
+  @ApiOkResponse({ type: RecordScanBatchResponse })
+  @ApiErrors(BODY_ERRORS, COMMAND_ERRORS)
   async record(@Body() body: RecordScanBatchRequestDto, @Ctx() ctx: RequestContext): Promise<BatchResult> {
     const results = (await this.commandBus.execute(new RecordScanBatchCommand(body, ctx))).map(lineOf);
     const position = Math.max(0, ...results.map((r) => (r.status === 'accepted' ? r.position : 0)));
