@@ -1,6 +1,8 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import type { OpenAPIObject, OperationObject, ReferenceObject, ResponseObject, SchemaObject } from '@nestjs/swagger';
 import { RoutePolicyCheck } from '../apps/api/src/access/route-policy.check';
+import type { AddressInfo } from 'node:net';
+import { launchBrowser } from './support/browser';
 import { controllerRoutes } from './support/routes';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -142,5 +144,27 @@ describe('OpenAPI document and Swagger UI (e2e)', () => {
     expect(json.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
     const health = await t.anonymous().get('/api/health/live').expect(200);
     expect(health.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+  });
+
+  it('Swagger UI renders every operation in a real browser, under its CSP, with nothing blocked', async () => {
+    const server = t.app.getHttpServer() as import('node:http').Server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+      page.on('pageerror', (e) => problems.push(e.message));
+      page.on('requestfailed', (r) => problems.push(`${r.url()}: ${r.failure()?.errorText}`));
+      const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      await page.goto(`${origin}/api/docs`);
+      await page.locator('.swagger-ui .info .title', { hasText: 'Coldtrace' }).waitFor({ timeout: 30_000 });
+      await page.locator('.opblock').first().waitFor();
+      expect(await page.locator('.opblock').count()).toBe(operations(doc).length);
+      // The CSP would report a blocked script, style or fetch as a console error.
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 });

@@ -33,15 +33,14 @@ const DESCRIPTION = [
   'each route lists the roles that may call it in the README (Access). Errors are `{code, message, details?}`.',
 ].join(' ');
 
-/** Any route can fail on our side (ApiExceptionFilter answers 500 INTERNAL_ERROR and logs it); said once here, not on every route. */
+/** Any route can fail on our side (ApiExceptionFilter answers 500 INTERNAL_ERROR and logs it): said once here, not on every route. */
 const withInternalError = (document: OpenAPIObject): OpenAPIObject => {
   for (const item of Object.values(document.paths)) {
     for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
       const operation = item[method];
-      if (operation) operation.responses['500'] ??= {
-        description: '`INTERNAL_ERROR`',
-        content: { 'application/json': { schema: { $ref: getSchemaPath(ApiErrorResponse) } } },
-      };
+      if (operation) {
+        operation.responses['500'] ??= { description: '`INTERNAL_ERROR`', content: { 'application/json': { schema: { $ref: getSchemaPath(ApiErrorResponse) } } } };
+      }
     }
   }
   return document;

@@ -56,7 +56,12 @@ export const ApiErrors = (...sets: ErrorCodes[]) =>
       ApiResponse({
         status,
         description: codes.map((c) => `\`${c}\``).join(', '),
-        schema: { allOf: [{ $ref: getSchemaPath(ApiErrorResponse) }, { type: 'object', properties: { code: { type: 'string', enum: codes } } }] },
+        // JSON whatever the route produces when it succeeds (a CSV, a page): @ApiProduces must not re-file it.
+        content: {
+          'application/json': {
+            schema: { allOf: [{ $ref: getSchemaPath(ApiErrorResponse) }, { type: 'object', properties: { code: { type: 'string', enum: codes } } }] },
+          },
+        },
       }),
     ),
   );
