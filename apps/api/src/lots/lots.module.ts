@@ -25,6 +25,8 @@ import { LotQueriesHttpController } from './lot-queries.http.controller';
 import { LotReadRepository } from './lot-read.repository';
 import { GetLotHistoryHandler } from './queries/get-lot-history/get-lot-history.handler';
 import { GetLotHandler } from './queries/get-lot/get-lot.handler';
+import { GetLotQrCodeHandler } from './queries/get-lot-qr-code/get-lot-qr-code.handler';
+import { GetLotQrCodeHttpController } from './queries/get-lot-qr-code/get-lot-qr-code.http.controller';
 import { GetSaleEligibilityHandler } from './queries/get-sale-eligibility/get-sale-eligibility.handler';
 
 @Module({
@@ -38,6 +40,7 @@ import { GetSaleEligibilityHandler } from './queries/get-sale-eligibility/get-sa
     ResolveViolationHttpController,
     LotQueriesHttpController,
     ExportTraceCsvHttpController,
+    GetLotQrCodeHttpController,
   ],
   providers: [
     LotCommands,
@@ -57,6 +60,7 @@ import { GetSaleEligibilityHandler } from './queries/get-sale-eligibility/get-sa
     GetLotHistoryHandler,
     GetSaleEligibilityHandler,
     ExportTraceCsvHandler,
+    GetLotQrCodeHandler,
   ],
   exports: [LotCommands],
 })
