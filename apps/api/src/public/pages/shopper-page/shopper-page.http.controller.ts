@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Req, Res, UseFilters } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../../../access/route-policy';
 import { APP_CONFIG } from '../../../config/config.tokens';
@@ -15,10 +15,11 @@ import { SHOPPER_PAGE_ROUTE } from './shopper-page.url';
  * The page behind the code on the pack: `GET /t/:traceCode`, server-rendered
  * HTML from the shopper's view (GetPublicLotQuery, the very query of
  * GET /api/public/lots/:traceCode, so the page can show nothing the view does
- * not), readable with no script. Not in the OpenAPI document: it is a page for
- * people, not part of the JSON API (the README documents it).
+ * not), readable with no script. Its failures are pages too (see
+ * ShopperPageExceptionFilter), and the OpenAPI document says so: text/html,
+ * not the API's error body.
  */
-@ApiExcludeController()
+@ApiTags('pages')
 @Controller(SHOPPER_PAGE_ROUTE)
 @UseFilters(ShopperPageExceptionFilter)
 export class ShopperPageHttpController {
@@ -29,6 +30,20 @@ export class ShopperPageHttpController {
 
   /** No token, counted against the same per-address limit as the JSON view. */
   @Get(':traceCode')
+  @ApiOperation({
+    summary: "The shopper's page of a lot",
+    description:
+      'What the code on a pack opens: an HTML page (no script) with the verdict first, the product, origin countries, the path and the papers, in Chinese or English. The same data as GET /api/public/lots/:traceCode. Every failure is an HTML page as well.',
+  })
+  @ApiQuery({ name: 'lang', required: false, enum: ['zh', 'en'], description: 'Overrides Accept-Language' })
+  @ApiProduces('text/html')
+  @ApiOkResponse({ description: "The lot's page", content: { 'text/html': { schema: { type: 'string' } } } })
+  @ApiResponse({ status: 400, description: 'A page: the link is not valid', content: { 'text/html': { schema: { type: 'string' } } } })
+  @ApiResponse({ status: 404, description: 'A page: no lot has this code', content: { 'text/html': { schema: { type: 'string' } } } })
+  // Above @Public, so it replaces the JSON 429 that @Public documents for the API's rate-limited routes.
+  @ApiResponse({ status: 429, description: 'A page: too many look-ups from this address (Retry-After)', content: { 'text/html': { schema: { type: 'string' } } } })
+  @ApiResponse({ status: 503, description: 'A page: not available right now', content: { 'text/html': { schema: { type: 'string' } } } })
+  @ApiResponse({ status: 500, description: 'A page: something went wrong on our side (logged)', content: { 'text/html': { schema: { type: 'string' } } } })
   @Public({ rateLimited: true })
   async page(@Param('traceCode') traceCode: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const view = await this.queryBus.execute(new GetPublicLotQuery(traceCode, undefined));
