@@ -1,0 +1,42 @@
+/**
+ * Elements built with the DOM API only: text goes in as text nodes, never as
+ * HTML, so nothing an API answer holds (a product name, a reason) can become
+ * markup or script.
+ */
+type Child = Node | string | number | null | undefined | false;
+type Attributes = Record<string, string | number | boolean | null | undefined | EventListener>;
+
+export const h = <K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Attributes = {}, ...children: (Child | Child[])[]): HTMLElementTagNameMap[K] => {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (typeof value === 'function') el.addEventListener(name.replace(/^on/, ''), value);
+    else if (value === true) el.setAttribute(name, '');
+    else el.setAttribute(name, String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : String(child));
+  }
+  return el;
+};
+
+/** A date and time as the regulator reads it (local time, to the minute). */
+export const when = (iso: string | null | undefined): string => {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+};
+
+/** A `<time>` element: readable text, machine-readable datetime. */
+export const time = (iso: string | null | undefined): HTMLElement => (iso ? h('time', { datetime: iso }, when(iso)) : h('span', {}, '—'));
+
+/** A definition list of facts; empty values shown as a dash. */
+export const facts = (rows: [string, Child | Child[]][]): HTMLDListElement =>
+  h(
+    'dl',
+    { class: 'facts' },
+    rows.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, ...(value === null || value === undefined || value === '' ? ['—'] : Array.isArray(value) ? value : [value]))]),
+  );
+
+export const hashLink = (hash: string, text: string, attributes: Attributes = {}): HTMLAnchorElement => h('a', { href: hash, ...attributes }, text);
