@@ -1,0 +1,60 @@
+import { join } from 'node:path';
+import { Controller, Get, Param, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Public } from '../access/route-policy';
+import { ApiError } from '../common/http/api-errors';
+import { ApiErrors } from '../common/http/api-error.response';
+import { assetType, CONSOLE_CSP, consoleDir } from './console-files';
+
+const send = (res: Response, dir: string, file: string, type: string): Promise<void> =>
+  new Promise<void>((resolve, reject) => {
+    res.setHeader('Content-Security-Policy', CONSOLE_CSP);
+    res.type(type);
+    res.sendFile(file, { root: dir, dotfiles: 'deny' }, (e?: Error & { status?: number; statusCode?: number }) => {
+      if (!e) return resolve();
+      // Not this file's type any more: the error is answered as JSON.
+      res.removeHeader('Content-Type');
+      if ((e.status ?? e.statusCode) === 404) reject(new ApiError(404, 'ROUTE_NOT_FOUND', 'no such route'));
+      else reject(e);
+    });
+  });
+
+/**
+ * The regulator's console (apps/console): a static page and its scripts,
+ * served from the build output. No credential to load it: the page asks for
+ * a REGULATOR token and sends it on each API call it makes, the same public
+ * API a script would call.
+ */
+@ApiTags('pages')
+@Controller('console')
+export class ConsoleHttpController {
+  private readonly dir = consoleDir();
+
+  @Get()
+  @Public({ rateLimited: false })
+  @ApiOperation({ summary: "The regulator's console", description: 'An HTML page (apps/console, built by `npm run build`) that signs in with a REGULATOR token and reads the API.' })
+  @ApiProduces('text/html')
+  @ApiOkResponse({ description: 'The page', content: { 'text/html': { schema: { type: 'string' } } } })
+  @ApiErrors({ 404: ['ROUTE_NOT_FOUND'] })
+  async page(@Res() res: Response): Promise<void> {
+    await send(res, this.dir, 'index.html', 'text/html; charset=utf-8').catch((e: unknown) => {
+      // Not built: say how to build it rather than a bare 404.
+      if (e instanceof ApiError) throw new ApiError(404, 'ROUTE_NOT_FOUND', `the console is not built (${join(this.dir, 'index.html')} is missing): run npm run build`);
+      throw e;
+    });
+  }
+
+  @Get(':file')
+  @Public({ rateLimited: false })
+  @ApiOperation({ summary: "One of the console's files", description: 'Its scripts (ES modules), the graph library (cytoscape) and its stylesheet.' })
+  @ApiParam({ name: 'file', example: 'main.js' })
+  @ApiProduces('text/javascript', 'text/css')
+  @ApiOkResponse({ description: 'The file', content: { 'text/javascript': { schema: { type: 'string' } }, 'text/css': { schema: { type: 'string' } } } })
+  @ApiErrors({ 404: ['ROUTE_NOT_FOUND'] })
+  async asset(@Param('file') file: string, @Res() res: Response): Promise<void> {
+    const type = assetType(file);
+    if (!type) throw new ApiError(404, 'ROUTE_NOT_FOUND', 'no such route');
+    await send(res, this.dir, file, type);
+  }
+}
