@@ -31,6 +31,10 @@ export interface AppConfig extends DatabaseSettings {
   readonly corsOrigins: string[];
   /** Express `trust proxy`: set when a reverse proxy sets X-Forwarded-For (rate limits count the real client). */
   readonly trustProxy: string | null;
+  /** `EPCIS_TIME_ZONE_OFFSET` (default `+08:00`, China Standard Time): the offset event times are shown in (EPCIS `eventTimeZoneOffset`, spreadsheets). */
+  readonly epcisTimeZoneOffset: string;
+  /** `PUBLIC_BASE_URL`: where shoppers reach this service (`https://trace.example.com`); the code on a pack points at `<it>/t/<traceCode>`. */
+  readonly publicBaseUrl: string;
   /** Set by main.ts when it runs on the embedded PostgreSQL (a development setup, its superuser). */
   readonly embeddedDatabase?: boolean;
 }
@@ -41,12 +45,36 @@ const list = (raw: string | undefined): string[] =>
     .map((s) => s.trim())
     .filter(Boolean);
 
+/** `+HH:MM` or `-HH:MM` (-14:00 to +14:00), as ISO 8601 and EPCIS write offsets; anything else stops the start. */
+const timeZoneOffset = (raw: string): string => {
+  if (!/^[+-]((0\d|1[0-3]):[0-5]\d|14:00)$/.test(raw)) throw new Error(`EPCIS_TIME_ZONE_OFFSET must look like +08:00 (got ${JSON.stringify(raw)})`);
+  return raw;
+};
+
+/**
+ * An http(s) origin, optionally with a path, without a trailing slash, query or
+ * fragment: printed codes are forever, so a malformed one must stop the start.
+ */
+const publicBaseUrl = (raw: string): string => {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`PUBLIC_BASE_URL must be an http(s) URL (got ${JSON.stringify(raw)})`);
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash || url.username || url.password || raw.endsWith('/')) {
+    throw new Error(`PUBLIC_BASE_URL must be an http(s) URL with no trailing slash, query, fragment or credentials (got ${JSON.stringify(raw)})`);
+  }
+  return raw;
+};
+
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
   const adminToken = env.ADMIN_TOKEN || null;
   if (adminToken !== null && adminToken.length < 32) throw new Error('ADMIN_TOKEN must be at least 32 characters (use a random secret)');
+  const port = envInt(env, 'PORT', 3000, 0);
   return {
     ...envDatabase(env),
-    port: envInt(env, 'PORT', 3000, 0),
+    port,
     host: env.HOST || '0.0.0.0',
     readWaitTimeoutMs: envInt(env, 'READ_WAIT_TIMEOUT_MS', 5000, 0),
     projectionPollMs: envInt(env, 'PROJECTION_POLL_MS', 500, 10),
@@ -68,5 +96,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
     publicRateLimitPerMinute: envInt(env, 'PUBLIC_RATE_LIMIT_PER_MINUTE', 60, 1),
     corsOrigins: list(env.CORS_ORIGINS),
     trustProxy: env.TRUST_PROXY || null,
+    epcisTimeZoneOffset: timeZoneOffset(env.EPCIS_TIME_ZONE_OFFSET || '+08:00'),
+    publicBaseUrl: publicBaseUrl(env.PUBLIC_BASE_URL || `http://localhost:${port}`),
   };
 };

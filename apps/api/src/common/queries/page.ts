@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
 import { validationFailed } from '../http/api-errors';
 import { ID_PATTERN } from '../http/identifiers';
@@ -13,11 +14,13 @@ export const MAX_PAGE_SIZE = 1000;
  * new rows arrive behind the cursor.
  */
 export class PageQueryDto extends ReadQueryDto {
+  @ApiPropertyOptional({ pattern: '^([1-9]\\d{0,2}|1000)$', description: 'Items per page, 1-1000 (each list has its own default)' })
   @IsOptional()
   @Matches(/^([1-9]\d{0,2}|1000)$/, { message: `limit must be an integer from 1 to ${MAX_PAGE_SIZE}` })
   limit?: string;
 
   /** `nextCursor` of the previous page. */
+  @ApiPropertyOptional({ pattern: '^[A-Za-z0-9_-]{1,400}$', description: 'The `nextCursor` of the previous page (same other parameters)' })
   @IsOptional()
   @Matches(/^[A-Za-z0-9_-]{1,400}$/, { message: 'cursor must be a nextCursor returned by this endpoint' })
   cursor?: string;
@@ -36,7 +39,7 @@ export interface Page<T> {
 }
 
 /** A cursor is the last key of a page, as base64url JSON: opaque to callers, checked when it comes back. */
-const encodeCursor = (key: unknown): string => Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+export const encodeCursor = (key: unknown): string => Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 
 const decodeCursor = (cursor: string): unknown => {
   try {
@@ -46,12 +49,12 @@ const decodeCursor = (cursor: string): unknown => {
   }
 };
 
-/** `isKey` says what this endpoint's cursors look like; anything else did not come from it (another endpoint's, an edited one): 400. */
-export const pageRequest = <K>(q: PageQueryDto, defaultLimit: number, isKey: (v: unknown) => v is K): PageRequest<K> => {
+/** `isKey` says what this endpoint's cursors look like (`cursorField`: the parameter's name, where it is not `cursor`); anything else did not come from it (another endpoint's, an edited one): 400. */
+export const pageRequest = <K>(q: PageQueryDto, defaultLimit: number, isKey: (v: unknown) => v is K, cursorField = 'cursor'): PageRequest<K> => {
   const limit = q.limit === undefined ? defaultLimit : Number(q.limit);
   if (q.cursor === undefined) return { limit, after: null };
   const after = decodeCursor(q.cursor);
-  if (!isKey(after)) throw validationFailed('cursor is not one this endpoint returned', { field: 'cursor' });
+  if (!isKey(after)) throw validationFailed(`${cursorField} is not one this endpoint returned`, { field: cursorField });
   return { limit, after };
 };
 

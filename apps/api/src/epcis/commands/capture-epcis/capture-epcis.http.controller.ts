@@ -1,16 +1,18 @@
 import { Body, Controller, HttpCode, Inject, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiOperation } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Allow } from '../../../access/route-policy';
 import { Ctx, type RequestContext } from '../../../common/http/request-context';
 import { CaptureJobDto } from '../../capture/capture-job';
 import { EpcisDocumentPipe, type EpcisDocument } from '../../capture/epcis-document.pipe';
 import { CaptureEpcisCommand } from './capture-epcis.command';
+import { ApiErrors, BODY_ERRORS, COMMAND_ERRORS } from '../../../common/http/api-error.response';
 
 /** Where a capture's job is read back (GET, by the key that captured). */
 export const CAPTURE_PATH = '/api/epcis/capture';
 
+@ApiTags('epcis')
 @Controller('epcis/capture')
 export class CaptureEpcisHttpController {
   constructor(@Inject(CommandBus) private readonly commandBus: CommandBus) {}
@@ -25,7 +27,12 @@ export class CaptureEpcisHttpController {
   @Post()
   @HttpCode(202)
   @Allow(['OPERATOR'], { operatorScope: 'each-item' })
-  @ApiOperation({ summary: 'Capture an EPCIS 2.0 document: its ObjectEvents become scans' })
+  @ApiOperation({
+    summary: 'Capture an EPCIS 2.0 document: its ObjectEvents become scans',
+    description:
+      "Checked against GS1's schema first (400 EPCIS_INVALID, nothing recorded), then each event judged as POST /api/scans judges one: an event that maps to no scan, or that the rules or the key's facilities refuse, is reported in the job's `errors` and the others still apply. Sent again, it records nothing new.",
+  })
+  @ApiErrors(BODY_ERRORS, COMMAND_ERRORS, { 400: ['EPCIS_INVALID'] })
   @ApiConsumes('application/json', 'application/ld+json')
   @ApiBody({ description: "An EPCISDocument, as GS1's EPCIS 2.0 JSON Schema defines it", schema: { type: 'object', additionalProperties: true } })
   @ApiAcceptedResponse({

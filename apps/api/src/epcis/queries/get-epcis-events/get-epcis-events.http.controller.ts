@@ -10,6 +10,9 @@ import { locationUrn, parseLocationUrn, parseLotClassUrn } from '../../epcis-ide
 import type { EpcisQueryDocument } from '../../epcis-query-document';
 import { GetEpcisEventsQuery } from './get-epcis-events.query';
 import { GetEpcisEventsRequestDto } from './get-epcis-events.request.dto';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiErrors } from '../../../common/http/api-error.response';
+import { EpcisQueryDocumentResponse } from './get-epcis-events.response';
 
 const isEventKey = (v: unknown): v is EventKey => {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
@@ -21,6 +24,7 @@ const isEventKey = (v: unknown): v is EventKey => {
 const contentType = (req: Request): string => (req.accepts(['application/ld+json', 'application/json']) === 'application/json' ? 'application/json' : 'application/ld+json');
 
 /** The EPCIS 2.0 query interface (REST binding): events, as an EPCISQueryDocument a page at a time. */
+@ApiTags('epcis')
 @Controller('epcis')
 export class GetEpcisEventsHttpController {
   constructor(@Inject(QueryBus) private readonly queryBus: QueryBus) {}
@@ -28,6 +32,26 @@ export class GetEpcisEventsHttpController {
   /** Regulators and inspectors see every lot's events; an operator those of lots that came near its facilities (the others are left out). */
   @Get('events')
   @Allow(['REGULATOR', 'INSPECTOR', 'OPERATOR'], { operatorScope: 'lot-visible' })
+  @ApiOperation({
+    summary: 'Lot events as GS1 EPCIS 2.0 (query interface)',
+    description:
+      "An EPCISQueryDocument (JSON-LD; `application/json` when asked) of the lot events as EPCIS events, 100 a page; filters combine with AND, a list's values with OR. An operator sees the events of the lots it may see, the others left out.",
+  })
+  @ApiProduces('application/ld+json', 'application/json')
+  @ApiOkResponse({
+    description: 'One page of events',
+    content: {
+      'application/ld+json': { schema: { $ref: getSchemaPath(EpcisQueryDocumentResponse) } },
+      'application/json': { schema: { $ref: getSchemaPath(EpcisQueryDocumentResponse) } },
+    },
+    headers: {
+      Link: { description: 'The next page: `<url>; rel="next"` (absent on the last page)', schema: { type: 'string' } },
+      'GS1-EPCIS-Version': { schema: { type: 'string', example: '2.0.0' } },
+      'GS1-CBV-Version': { schema: { type: 'string', example: '2.0.0' } },
+    },
+  })
+  @ApiExtraModels(EpcisQueryDocumentResponse)
+  @ApiErrors({ 400: ['VALIDATION_FAILED'], 503: ['DATABASE_UNAVAILABLE'] })
   async events(@Query() q: GetEpcisEventsRequestDto, @Ctx() ctx: RequestContext, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<EpcisQueryDocument> {
     if (q.GE_eventTime !== undefined && q.LT_eventTime !== undefined && Date.parse(q.GE_eventTime) >= Date.parse(q.LT_eventTime)) {
       throw validationFailed('LT_eventTime must be after GE_eventTime', { field: 'LT_eventTime' });

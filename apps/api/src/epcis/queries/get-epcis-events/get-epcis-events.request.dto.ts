@@ -1,7 +1,8 @@
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsIn, IsOptional, Matches, Validate, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
-import { IsTimestamp } from '../../../common/http/timestamp.validator';
+import { apiTimestamp, IsTimestamp } from '../../../common/http/timestamp.validator';
 import { parseLocationUrn, parseLotClassUrn } from '../../epcis-identifiers';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 
 /** EPCIS 2.0's event types; we export ObjectEvents and TransformationEvents, the others match nothing. */
 export const EPCIS_EVENT_TYPES = ['ObjectEvent', 'AggregationEvent', 'TransactionEvent', 'TransformationEvent', 'AssociationEvent'] as const;
@@ -36,12 +37,14 @@ const BIZ_STEP = /^(?:[a-z_]{1,64}|urn:epcglobal:cbv:bizstep:[a-z_]{1,64}|https:
  */
 export class GetEpcisEventsRequestDto {
   /** Events naming any of these lot classes (in `quantityList`, or a transformation's input or output). */
+  @ApiPropertyOptional({ type: [String], maxItems: MAX_VALUES, example: ['urn:coldtrace:lot:BEEF-2026-0001'], description: 'Lot classes, `urn:coldtrace:lot:<traceCode>` (repeated, or comma-separated)' })
   @IsOptional()
   @Transform(asList)
   @ArrayMaxSize(MAX_VALUES)
   @Validate(IsLotClassUrn)
   MATCH_anyEPCClass?: string[];
 
+  @ApiPropertyOptional({ type: 'array', items: { type: 'string', enum: [...EPCIS_EVENT_TYPES] }, description: 'Repeated, or comma-separated' })
   @IsOptional()
   @Transform(asList)
   @ArrayMaxSize(EPCIS_EVENT_TYPES.length)
@@ -49,15 +52,23 @@ export class GetEpcisEventsRequestDto {
   eventType?: string[];
 
   /** Events that happened at or after this time (a full date and time with its zone). */
+  @ApiPropertyOptional(apiTimestamp('Events that happened at or after this time'))
   @IsOptional()
   @IsTimestamp()
   GE_eventTime?: string;
 
   /** Events that happened before this time. */
+  @ApiPropertyOptional(apiTimestamp('Events that happened before this time'))
   @IsOptional()
   @IsTimestamp()
   LT_eventTime?: string;
 
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string', pattern: BIZ_STEP.source },
+    maxItems: MAX_VALUES,
+    description: 'Business steps: bare (`shipping`), CBV URN or Web URI, or `urn:coldtrace:bizstep:disinfecting` (repeated, or comma-separated)',
+  })
   @IsOptional()
   @Transform(asList)
   @ArrayMaxSize(MAX_VALUES)
@@ -65,6 +76,7 @@ export class GetEpcisEventsRequestDto {
   EQ_bizStep?: string[];
 
   /** Events whose business location is exactly one of these. */
+  @ApiPropertyOptional({ type: [String], maxItems: MAX_VALUES, description: 'Business locations, exactly: `urn:coldtrace:facility:<id>` or `...:zone:<zoneId>` (repeated, or comma-separated)' })
   @IsOptional()
   @Transform(asList)
   @ArrayMaxSize(MAX_VALUES)
@@ -72,17 +84,20 @@ export class GetEpcisEventsRequestDto {
   EQ_bizLocation?: string[];
 
   /** Events whose business location is one of these or inside it (a facility's zones). */
+  @ApiPropertyOptional({ type: [String], maxItems: MAX_VALUES, description: "Business locations or inside them (a facility's zones) (repeated, or comma-separated)" })
   @IsOptional()
   @Transform(asList)
   @ArrayMaxSize(MAX_VALUES)
   @Validate(IsLocationUrn)
   WD_bizLocation?: string[];
 
+  @ApiPropertyOptional({ pattern: '^([1-9]\\d{0,2}|1000)$', description: 'Events per page, 1-1000 (default 100)' })
   @IsOptional()
   @Matches(/^([1-9]\d{0,2}|1000)$/, { message: 'perPage must be an integer from 1 to 1000' })
   perPage?: string;
 
   /** From the previous page's `Link: <...>; rel="next"`. */
+  @ApiPropertyOptional({ pattern: '^[A-Za-z0-9_-]{1,400}$', description: 'From the previous page\'s `Link: <...>; rel="next"`' })
   @IsOptional()
   @Matches(/^[A-Za-z0-9_-]{1,400}$/, { message: 'nextPageToken must be one this endpoint returned' })
   nextPageToken?: string;
