@@ -14,7 +14,7 @@ const swc = [
 const shared = {
   transform: { '^.+\\.(t|j)s$': swc },
   transformIgnorePatterns: [
-    '/node_modules/(?!(@nestjs|file-type|strtok3|token-types|@tokenizer|uint8array-extras|load-esm)/)',
+    '/node_modules/(?!(@nestjs|file-type|strtok3|token-types|@tokenizer|uint8array-extras|load-esm|@seriousme)/)',
   ],
   moduleNameMapper: {
     '^@app/(domain|event-store|read-models|messaging|platform)$': '<rootDir>/libs/$1/src',

@@ -13,7 +13,7 @@ import { attachAllPapers, minutesAgo, scanOk, uid } from './support/fixtures';
  * added without an entry here fails the first test.
  */
 
-type OperatorScope = 'facility' | 'each-item' | 'lot-visible' | 'lot-held' | 'unrestricted';
+type OperatorScope = 'facility' | 'each-item' | 'lot-visible' | 'lot-filtered' | 'lot-held' | 'unrestricted' | 'each-event' | 'own-job';
 
 interface World {
   /** Network A: the operator under test works at its port and central warehouse. */
@@ -33,6 +33,8 @@ interface World {
   throwawayKeyId: string;
   /** An open violation of `regulated` (a scan at the store while the warehouse held it). */
   violationId: string;
+  /** An EPCIS capture job of the operator under test. */
+  captureId: string;
 }
 
 interface RouteSpec {
@@ -46,6 +48,28 @@ interface RouteSpec {
 }
 
 const EVERY: readonly Role[] = ['ADMIN', 'OPERATOR', 'INSPECTOR', 'REGULATOR'];
+
+/** An EPCIS document of one event: the lot sampled at the facility. */
+const captureDocument = (traceCode: string, facilityId: string, fresh: string) => ({
+  '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
+  type: 'EPCISDocument',
+  schemaVersion: '2.0',
+  creationDate: new Date().toISOString(),
+  epcisBody: {
+    eventList: [
+      {
+        type: 'ObjectEvent',
+        eventID: `urn:coldtrace:access-test:${fresh}`,
+        eventTime: minutesAgo(1),
+        eventTimeZoneOffset: '+08:00',
+        action: 'OBSERVE',
+        bizStep: 'sampling',
+        quantityList: [{ epcClass: `urn:coldtrace:lot:${traceCode}` }],
+        readPoint: { id: `urn:coldtrace:facility:${facilityId}` },
+      },
+    ],
+  },
+});
 const LOT_READERS: readonly Role[] = ['REGULATOR', 'INSPECTOR', 'OPERATOR'];
 
 const SPEC: Record<string, RouteSpec> = {
@@ -53,8 +77,17 @@ const SPEC: Record<string, RouteSpec> = {
   'GET /api/health/live': { public: true, request: (c) => c.get('/api/health/live') },
   'GET /api/health/ready': { public: true, request: (c) => c.get('/api/health/ready') },
   'GET /api/public/lots/:traceCode': { public: true, request: (c, w) => c.get(`/api/public/lots/${w.lot}`) },
+  // The shopper's page behind the code on the pack (test/pages/shopper-page.e2e-spec.ts): outside /api, HTML, rate limited like the view.
+  'GET /t/:traceCode': { public: true, request: (c, w) => c.get(`/t/${w.lot}`) },
   // Outside /api: no API key, its own METRICS_TOKEN (test/metrics.e2e-spec.ts).
   'GET /metrics': { public: true, request: (c) => c.get('/metrics') },
+  // The API's own description and Swagger UI (test/openapi.e2e-spec.ts): a client generator needs them before it holds a key.
+  'GET /api/openapi.json': { public: true, request: (c) => c.get('/api/openapi.json') },
+  'GET /api/docs': { public: true, request: (c) => c.get('/api/docs') },
+  'GET /api/docs/:file': { public: true, request: (c) => c.get('/api/docs/swagger-ui-init.js') },
+  // The regulator's console (test/pages/console.e2e-spec.ts): a static page and its files, outside /api; the page asks for a REGULATOR token and sends it to the API itself.
+  'GET /console': { public: true, request: (c) => c.get('/console') },
+  'GET /console/:file': { public: true, request: (c) => c.get('/console/main.js') },
 
   'POST /api/keys': { roles: ['ADMIN'], request: (c, _w, f) => c.post('/api/keys').send({ name: `k-${f}`, role: 'REGULATOR' }) },
   'GET /api/keys': { roles: ['ADMIN'], request: (c) => c.get('/api/keys') },
@@ -128,6 +161,21 @@ const SPEC: Record<string, RouteSpec> = {
     request: (c, w) => c.get(`/api/lots/${w.lot}/trace?direction=backward`),
   },
   'GET /api/recalls/:id': { roles: ['REGULATOR'], request: (c, w) => c.get(`/api/recalls/${w.recallId}`) },
+  // The code on the pack: whoever may read the lot (test/pages/shopper-page.e2e-spec.ts).
+  'GET /api/lots/:traceCode/qr.svg': { roles: LOT_READERS, operator: 'lot-visible', request: (c, w) => c.get(`/api/lots/${w.lot}/qr.svg`) },
+  'GET /api/lots/:traceCode/qr.png': { roles: LOT_READERS, operator: 'lot-visible', request: (c, w) => c.get(`/api/lots/${w.lot}/qr.png`) },
+  // A query over many lots: an operator's scope leaves other firms' lots out of the answer (not a 404).
+  'GET /api/epcis/events': {
+    roles: LOT_READERS,
+    operator: 'lot-filtered',
+    request: (c, w) => c.get(`/api/epcis/events?MATCH_anyEPCClass=${encodeURIComponent(`urn:coldtrace:lot:${w.lot}`)}`),
+  },
+  'GET /api/lots/:traceCode/trace.csv': {
+    roles: LOT_READERS,
+    operator: 'lot-visible',
+    request: (c, w) => c.get(`/api/lots/${w.lot}/trace.csv?direction=forward`),
+  },
+  'GET /api/recalls/:id/export.csv': { roles: ['REGULATOR'], request: (c, w) => c.get(`/api/recalls/${w.recallId}/export.csv`) },
 
   'POST /api/scans': {
     roles: ['OPERATOR'],
@@ -140,6 +188,13 @@ const SPEC: Record<string, RouteSpec> = {
     operator: 'each-item',
     request: (c, w, f) => c.post('/api/scans/batch').send({ scans: [{ scanId: `SB-${f}`, traceCode: w.lot, facilityId: w.warehouse, action: 'SAMPLE', occurredAt: minutesAgo(1) }] }),
   },
+
+  'POST /api/epcis/capture': {
+    roles: ['OPERATOR'],
+    operator: 'each-event',
+    request: (c, w, f) => c.post('/api/epcis/capture').send(captureDocument(w.lot, w.warehouse, f)),
+  },
+  'GET /api/epcis/capture/:captureId': { roles: ['OPERATOR'], operator: 'own-job', request: (c, w) => c.get(`/api/epcis/capture/${w.captureId}`) },
 
   'GET /api/audit/lots/:traceCode/verify': { roles: ['REGULATOR'], request: (c, w) => c.get(`/api/audit/lots/${w.lot}/verify`) },
   'GET /api/audit/digest': { roles: ['REGULATOR'], request: (c) => c.get('/api/audit/digest') },
@@ -210,6 +265,8 @@ describe('access: every route x every role (e2e, real PostgreSQL)', () => {
       OPERATOR: (await t.issueKey('OPERATOR', [n.port, n.warehouse], 'operator under test')).token,
     };
     outsider = (await t.issueKey('OPERATOR', [facilities[3].id], 'outsider')).token;
+    const capture = await t.as(tokens.OPERATOR).post('/api/epcis/capture').send(captureDocument(lot, n.warehouse, uid()));
+    if (capture.status !== 202) throw new Error(`capture failed: ${capture.status} ${JSON.stringify(capture.body)}`);
     w = {
       ...n,
       elsewhere: facilities[3].id,
@@ -219,6 +276,7 @@ describe('access: every route x every role (e2e, real PostgreSQL)', () => {
       recallId: recall.body.recallId as string,
       throwawayKeyId: (await t.issueKey('INSPECTOR', undefined, 'throwaway')).id,
       violationId: `${strayScan.scanId}.${strayScan.kind}`,
+      captureId: capture.body.captureID as string,
     };
   });
 
@@ -251,6 +309,7 @@ describe('access: every route x every role (e2e, real PostgreSQL)', () => {
         expect(seen.status).toBeLessThan(500);
         expect([401, 403]).not.toContain(seen.status);
         if (role === 'OPERATOR' && spec.operator === 'lot-visible') expect(seen.status).toBe(200);
+        if (role === 'OPERATOR' && spec.operator === 'lot-filtered') expect(res.body.epcisBody?.queryResults?.resultsBody?.eventList?.length).toBeGreaterThan(0);
       } else {
         expect(seen).toEqual({ route, role, status: 403, code: 'FORBIDDEN' });
         expect(res.body.details).toEqual({ role, required: [...spec.roles!] });
@@ -268,8 +327,20 @@ describe('access: every route x every role (e2e, real PostgreSQL)', () => {
         case 'lot-visible':
           expect(seen).toEqual({ route, status: 404, code: 'LOT_NOT_FOUND' });
           break;
+        case 'lot-filtered':
+          // Answered, with nothing of a lot that never came near the outsider's facilities.
+          expect({ ...seen, events: res.body.epcisBody?.queryResults?.resultsBody?.eventList }).toEqual({ route, status: 200, code: undefined, events: [] });
+          break;
         case 'unrestricted':
           expect(seen.status).toBe(200);
+          break;
+        case 'each-event':
+          // The capture is answered; its event at a facility not the key's is refused on its own.
+          expect({ ...seen, errors: res.body.errors?.map((e: { code: string }) => e.code) }).toEqual({ route, status: 202, code: undefined, errors: ['FORBIDDEN'] });
+          break;
+        case 'own-job':
+          // Jobs are the capturing key's: another's is as unknown as none.
+          expect(seen).toEqual({ route, status: 404, code: 'CAPTURE_JOB_NOT_FOUND' });
           break;
         case 'each-item':
           // The batch is answered; the scan at a facility not the key's is refused on its own.

@@ -62,9 +62,14 @@ const ensureKafka = async (): Promise<void> => {
   console.log(`[e2e] started Kafka at ${process.env.KAFKA_BROKERS} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 };
 
-/** The projector crash test runs apps/projector as a real child process from dist/. */
+/**
+ * The projector crash test runs apps/projector as a real child process from
+ * dist/; the console's page tests load dist/console (apps/console/build.js,
+ * as `npm run build` does).
+ */
 const build = async (): Promise<void> => {
   await run('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, timeout: 300_000 });
+  await run(process.execPath, [join(ROOT, 'apps/console/build.js')], { cwd: ROOT, timeout: 300_000 });
 };
 
 /**

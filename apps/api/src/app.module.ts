@@ -17,6 +17,8 @@ import { PublicModule } from './public/public.module';
 import { AuditModule } from './audit/audit.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { EpcisModule } from './epcis/epcis.module';
+import { OpenApiModule } from './openapi/openapi.module';
+import { ConsoleModule } from './console/console.module';
 
 @Module({})
 class ConfigModule {}
@@ -50,6 +52,8 @@ export class AppModule {
         AuditModule,
         EpcisModule,
         MetricsModule,
+        OpenApiModule,
+        ConsoleModule,
       ],
       controllers: [HealthHttpController],
     };

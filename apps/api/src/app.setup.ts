@@ -11,9 +11,19 @@ import { apiValidationPipe } from './common/http/validation.pipe';
 import type { AppConfig } from './config/app-config';
 import { ApiMetrics } from './metrics/api-metrics';
 import { httpMetrics } from './metrics/http-metrics.middleware';
+import { OpenApiDocument } from './openapi/openapi.document';
+import { DOCS_PATH } from './openapi/swagger-ui.http.controller';
 
 /** Prometheus scrapes it at the usual place, not under /api (MetricsHttpController). */
 const METRICS_PATH = '/metrics';
+
+/**
+ * Pages people look at, served beside /api by the api itself: the shopper's
+ * page behind the QR code (/t/:traceCode) and the regulator's console
+ * (/console). Their controllers set their own Content-Security-Policy.
+ */
+export const PAGE_PATHS = ['/t/{*rest}', '/console', '/console/{*rest}'];
+const isPagePath = (path: string): boolean => path.startsWith('/t/') || path === '/console' || path.startsWith('/console/');
 
 /** Nest's own body parsers are off: configureApp installs the one JSON parser, after the media-type check. */
 export const APP_OPTIONS: NestApplicationOptions = { bodyParser: false };
@@ -25,15 +35,28 @@ const hasBody = (req: Request): boolean =>
 const trustProxyValue = (raw: string): boolean | number | string =>
   raw === 'true' ? true : raw === 'false' ? false : /^\d+$/.test(raw) ? Number(raw) : raw;
 
-const securityHeaders = (_req: Request, res: Response, next: NextFunction): void => {
+/**
+ * Swagger UI's page runs its scripts and styles from this origin (self-hosted,
+ * no inline script) and fetches /api/openapi.json; its rendered styles are
+ * inline. Only under /api/docs: every other answer is data and loads nothing.
+ */
+const DOCS_CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
+
+const isDocsPath = (path: string): boolean => path === DOCS_PATH || path.startsWith(`${DOCS_PATH}/`);
+
+const securityHeaders = (req: Request, res: Response, next: NextFunction): void => {
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+  res.setHeader('Content-Security-Policy', isDocsPath(req.path) ? DOCS_CSP : "default-src 'none'; frame-ancestors 'none'");
   res.setHeader('Referrer-Policy', 'no-referrer');
   // Verdicts change with every scan and certificate expiry; no cache may keep one.
   res.setHeader('Cache-Control', 'no-store');
   next();
 };
+
+const JSON_ONLY = ['application/json'];
+const JSON_OR_JSON_LD = ['application/json', 'application/ld+json'];
+const EPCIS_CAPTURE_PATH = '/api/epcis/capture';
 
 /**
  * Only JSON bodies: a browser can send a form or text POST cross-site without
@@ -41,8 +64,11 @@ const securityHeaders = (_req: Request, res: Response, next: NextFunction): void
  * test result with a victim's credentials.
  */
 const jsonOnly = (req: Request, _res: Response, next: NextFunction): void => {
-  if (hasBody(req) && req.is('application/json') !== 'application/json') {
-    next(new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'request bodies must be application/json'));
+  // EPCIS capture also takes GS1's own media type for a document, JSON-LD (a form cannot send it either).
+  const types = req.path.replace(/\/$/, '') === EPCIS_CAPTURE_PATH ? JSON_OR_JSON_LD : JSON_ONLY;
+  const type = hasBody(req) ? req.is(types) : undefined;
+  if (type !== undefined && (typeof type !== 'string' || !types.includes(type))) {
+    next(new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `request bodies must be ${types.join(' or ')}`));
     return;
   }
   next();
@@ -79,17 +105,21 @@ export const configureApp = (app: INestApplication, config: AppConfig): INestApp
   app.use(httpMetrics(app.get(ApiMetrics)));
   // Everything lives under /api (and /metrics, where scrapers look); anything else gets our JSON 404, not Express's HTML page.
   app.use((req: Request, res: Response, next: NextFunction) =>
-    req.path === '/api' || req.path.startsWith('/api/') || req.path === METRICS_PATH
+    req.path === '/api' || req.path.startsWith('/api/') || req.path === METRICS_PATH || isPagePath(req.path)
       ? next()
       : res.status(404).json({ code: 'ROUTE_NOT_FOUND', message: 'no such route' }),
   );
   app.use(jsonOnly);
   // A batch of 1000 scans is a few hundred kB; every other body stays small.
   app.use('/api/scans/batch', express.json({ limit: '1mb', strict: true, type: 'application/json' }));
+  // An EPCIS document of a day's events is as large as a batch of scans.
+  app.use(EPCIS_CAPTURE_PATH, express.json({ limit: '1mb', strict: true, type: JSON_OR_JSON_LD }));
   app.use(express.json({ limit: '100kb', strict: true, type: 'application/json' }));
   app.use(storableBody);
-  app.setGlobalPrefix('api', { exclude: [METRICS_PATH] });
+  app.setGlobalPrefix('api', { exclude: [METRICS_PATH, ...PAGE_PATHS] });
   app.useGlobalPipes(new RejectNulPipe(), apiValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
+  // After the global prefix: the document names the paths as served.
+  app.get(OpenApiDocument).generateFrom(app);
   return app;
 };
