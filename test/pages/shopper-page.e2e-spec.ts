@@ -250,6 +250,16 @@ describe("the shopper's page and the code on the pack (e2e, real PostgreSQL, Chr
     expect(res.text).not.toMatch(/VALIDATION_FAILED|"code"/);
   });
 
+  it('a link that cannot even be decoded (a stray %) gets the page too, before any route runs', async () => {
+    for (const path of ['/t/BAD%E0%A4%A', '/t/50%']) {
+      const res = await t.anonymous().get(path).set('accept-language', 'en');
+      expect({ path, status: res.status, type: res.headers['content-type'] }).toEqual({ path, status: 400, type: 'text/html; charset=utf-8' });
+      expect(res.text).toContain('This link is not valid');
+      // The page's own policy (its one inline style admitted), not the API's bare default-src 'none'.
+      expect(res.headers['content-security-policy']).toContain('style-src');
+    }
+  });
+
   it('too many look-ups from one address: a 429 page with Retry-After, in the shopper\'s language', async () => {
     const limited = await createTestApp({ publicRateLimitPerMinute: 2 });
     try {

@@ -9,6 +9,7 @@ import { RejectNulPipe } from './common/http/reject-nul.pipe';
 import { REQUEST_ID_HEADER } from './common/http/request-id';
 import { apiValidationPipe } from './common/http/validation.pipe';
 import type { AppConfig } from './config/app-config';
+import { shopperPagePathCheck } from './public/pages/shopper-page/shopper-page.path-check';
 import { ApiMetrics } from './metrics/api-metrics';
 import { httpMetrics } from './metrics/http-metrics.middleware';
 import { OpenApiDocument } from './openapi/openapi.document';
@@ -109,6 +110,7 @@ export const configureApp = (app: INestApplication, config: AppConfig): INestApp
       ? next()
       : res.status(404).json({ code: 'ROUTE_NOT_FOUND', message: 'no such route' }),
   );
+  app.use(shopperPagePathCheck(config.epcisTimeZoneOffset));
   app.use(jsonOnly);
   // A batch of 1000 scans is a few hundred kB; every other body stays small.
   app.use('/api/scans/batch', express.json({ limit: '1mb', strict: true, type: 'application/json' }));
