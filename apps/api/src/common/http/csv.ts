@@ -44,6 +44,26 @@ export const csvTime = (at: Date, offset: string): string => {
 };
 
 /** A file name safe in a quoted Content-Disposition and on every file system. */
+/**
+ * A spreadsheet read a page of lots at a time (the lots come from a paged
+ * query, which decides who sees what): the header, then each page's rows,
+ * asking for the next page after the last lot of this one until a page says
+ * it is the last. One page's rows are all that is held at once.
+ */
+export async function* csvPages<P extends { readonly lots: readonly { readonly traceCode: string }[]; readonly nextCursor: string | null }>(
+  header: readonly CsvField[],
+  first: P,
+  rowsOf: (page: P) => Promise<readonly (readonly CsvField[])[]>,
+  pageAfter: (lastTraceCode: string) => Promise<P>,
+): AsyncGenerator<string> {
+  yield csvLine(header);
+  for (let page = first; ; ) {
+    yield (await rowsOf(page)).map(csvLine).join('');
+    if (page.nextCursor === null) return;
+    page = await pageAfter(page.lots[page.lots.length - 1].traceCode);
+  }
+}
+
 export const csvFileName = (...parts: readonly string[]): string => `${parts.map((p) => p.replace(/[^A-Za-z0-9._-]/g, '_')).join('-')}.csv`;
 
 /** Resolves when the socket takes more, or is gone (a client that hung up never drains). */

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
 import { APP_CONFIG } from '../../../config/config.tokens';
 import type { AppConfig } from '../../../config/app-config';
-import { CsvExport, csvFileName, csvLine } from '../../../common/http/csv';
+import { CsvExport, csvFileName, csvPages } from '../../../common/http/csv';
 import { ReadModelGate } from '../../../common/queries/read-model-gate';
 import { CriticalTrackingEventsReader } from '../../critical-tracking-events/critical-tracking-events.reader';
 import { TraceLotQuery } from '../trace-lot/trace-lot.query';
@@ -30,28 +30,17 @@ export class ExportTraceCsvHandler implements IQueryHandler<ExportTraceCsvQuery>
 
   async execute(q: ExportTraceCsvQuery): Promise<CsvExport> {
     await this.gate.reach('lot-history', q.atLeast);
-    const first = await this.page(q, null);
-    return { fileName: csvFileName('trace', q.traceCode, q.direction), chunks: this.chunks(q, first) };
-  }
-
-  private page(q: ExportTraceCsvQuery, after: string | null): Promise<TraceView> {
-    return this.queryBus.execute(new TraceLotQuery(q.traceCode, q.direction, q.atLeast, q.viewer, { limit: LOTS_PER_PAGE, after }));
-  }
-
-  private async *chunks(q: ExportTraceCsvQuery, first: TraceView): AsyncGenerator<string> {
-    yield csvLine(TRACE_CSV_HEADER);
-    let page = first;
-    for (;;) {
-      const codes: string[] = page.lots.map((l) => l.traceCode);
+    const page = (after: string | null): Promise<TraceView> =>
+      this.queryBus.execute(new TraceLotQuery(q.traceCode, q.direction, q.atLeast, q.viewer, { limit: LOTS_PER_PAGE, after }));
+    const rowsOf = async ({ lots }: TraceView) => {
+      const codes = lots.map((l) => l.traceCode);
       const { events, facilities } = await this.ctes.forLots(codes);
-      const rows = traceCsvRows(
+      return traceCsvRows(
         codes.map((c) => events.get(c) ?? []),
         facilities,
         this.config.epcisTimeZoneOffset,
       );
-      yield rows.map(csvLine).join('');
-      if (page.nextCursor === null) return;
-      page = await this.page(q, codes[codes.length - 1]);
-    }
+    };
+    return { fileName: csvFileName('trace', q.traceCode, q.direction), chunks: csvPages(TRACE_CSV_HEADER, await page(null), rowsOf, page) };
   }
 }

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
 import { APP_CONFIG } from '../../../config/config.tokens';
 import type { AppConfig } from '../../../config/app-config';
-import { CsvExport, csvFileName, csvLine } from '../../../common/http/csv';
+import { CsvExport, csvFileName, csvPages } from '../../../common/http/csv';
 import { ReadModelGate } from '../../../common/queries/read-model-gate';
 import { CriticalTrackingEventsReader } from '../../../lots/critical-tracking-events/critical-tracking-events.reader';
 import { GetRecallQuery, RecallView } from '../get-recall/get-recall.query';
@@ -29,32 +29,20 @@ export class ExportRecallCsvHandler implements IQueryHandler<ExportRecallCsvQuer
 
   async execute(q: ExportRecallCsvQuery): Promise<CsvExport> {
     await this.gate.reach('lot-history', q.atLeast);
-    const first = await this.page(q, null);
-    return { fileName: csvFileName('recall', q.recallId), chunks: this.chunks(q, first) };
-  }
-
-  private page(q: ExportRecallCsvQuery, after: string | null): Promise<RecallView> {
-    return this.queryBus.execute(new GetRecallQuery(q.recallId, q.atLeast, { limit: LOTS_PER_PAGE, after }));
-  }
-
-  private async *chunks(q: ExportRecallCsvQuery, first: RecallView): AsyncGenerator<string> {
-    yield csvLine(RECALL_CSV_HEADER);
-    let page = first;
-    for (;;) {
-      const lots: RecallView['lots'] = page.lots;
+    const page = (after: string | null): Promise<RecallView> =>
+      this.queryBus.execute(new GetRecallQuery(q.recallId, q.atLeast, { limit: LOTS_PER_PAGE, after }));
+    const rowsOf = async ({ lots }: RecallView) => {
       const { events, facilities } = await this.ctes.forLots(
         lots.map((l) => l.traceCode),
         lots.map((l) => l.holderWhenRecalled),
       );
-      const rows = recallCsvRows(
+      return recallCsvRows(
         q.recallId,
         lots.map((lot) => ({ lot, ctes: events.get(lot.traceCode) ?? [] })),
         facilities,
         this.config.epcisTimeZoneOffset,
       );
-      yield rows.map(csvLine).join('');
-      if (page.nextCursor === null) return;
-      page = await this.page(q, lots[lots.length - 1].traceCode);
-    }
+    };
+    return { fileName: csvFileName('recall', q.recallId), chunks: csvPages(RECALL_CSV_HEADER, await page(null), rowsOf, page) };
   }
 }
