@@ -1,7 +1,7 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { cli, Load } from './support/load';
+import { median } from './support/stats';
 import { createTestApp, TestApp } from '../test/support/test-app';
 import { registerLot, registerNetwork, walkToStore } from '../test/support/fixtures';
 
@@ -14,24 +14,9 @@ import { registerLot, registerNetwork, walkToStore } from '../test/support/fixtu
  */
 const SECONDS = Number(process.env.BENCH_SECONDS || 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 2);
-const run = promisify(execFile);
+const CONNECTIONS = 32;
 
-interface Load {
-  rps: number;
-  p99: number;
-  errors: number;
-  non2xx: number;
-}
-
-const load = async (url: string, headers: string[] = []): Promise<Load> => {
-  const bin = join(__dirname, '..', 'node_modules', '.bin', 'autocannon');
-  const args = ['-c', '32', '-d', String(SECONDS), '-j', ...headers.flatMap((h) => ['-H', h]), url];
-  const { stdout } = await run(bin, args, { maxBuffer: 16 * 1024 * 1024 });
-  const r = JSON.parse(stdout) as { requests: { average: number }; latency: { p99: number }; errors: number; non2xx: number };
-  return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
-};
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const load = (url: string, headers: Record<string, string> = {}): Promise<Load> => cli(url, { connections: CONNECTIONS, seconds: SECONDS, headers });
 
 describe('authenticated eligibility read vs the public view, same run', () => {
   let t: TestApp;
@@ -54,13 +39,13 @@ describe('authenticated eligibility read vs the public view, same run', () => {
     const withToken: Load[] = [];
     const publicView: Load[] = [];
     for (let i = 0; i < ROUNDS; i++) {
-      withToken.push(await load(`${base}/api/lots/${traceCode}/sale-eligibility`, [`authorization=Bearer ${retailer.token}`]));
+      withToken.push(await load(`${base}/api/lots/${traceCode}/sale-eligibility`, { authorization: `Bearer ${retailer.token}` }));
       publicView.push(await load(`${base}/api/public/lots/${traceCode}`));
     }
     const a = { rps: median(withToken.map((l) => l.rps)), p99: median(withToken.map((l) => l.p99)) };
     const b = { rps: median(publicView.map((l) => l.rps)), p99: median(publicView.map((l) => l.p99)) };
     const report = [
-      `32 connections, ${SECONDS} s x ${ROUNDS} rounds each, alternating; medians`,
+      `${CONNECTIONS} connections, ${SECONDS} s x ${ROUNDS} rounds each, alternating; medians`,
       `                                         req/s     p99 ms`,
       `GET sale-eligibility (bearer token) ${a.rps.toFixed(0).padStart(9)} ${a.p99.toFixed(1).padStart(10)}`,
       `GET public lot view (no token)      ${b.rps.toFixed(0).padStart(9)} ${b.p99.toFixed(1).padStart(10)}`,

@@ -1,9 +1,9 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { promisify } from 'node:util';
+import { cli, Load } from './support/load';
+import { median } from './support/stats';
 import { facilityUrn, locationUrn, lotClassUrn } from '../apps/api/src/epcis/epcis-identifiers';
 import { createTestApp, TestApp } from '../test/support/test-app';
 import { minutesAgo, Network, registerLot, registerNetwork, uid, walkToStore } from '../test/support/fixtures';
@@ -18,24 +18,9 @@ import { minutesAgo, Network, registerLot, registerNetwork, uid, walkToStore } f
 const SECONDS = Number(process.env.BENCH_SECONDS || 6);
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 2);
 const CAPTURE_EVENTS = Number(process.env.BENCH_CAPTURE_EVENTS || 200);
-const run = promisify(execFile);
+const CONNECTIONS = 32;
 
-interface Load {
-  rps: number;
-  p99: number;
-  errors: number;
-  non2xx: number;
-}
-
-const load = async (url: string, headers: string[] = []): Promise<Load> => {
-  const bin = join(__dirname, '..', 'node_modules', '.bin', 'autocannon');
-  const args = ['-c', '32', '-d', String(SECONDS), '-j', ...headers.flatMap((h) => ['-H', h]), url];
-  const { stdout } = await run(bin, args, { maxBuffer: 16 * 1024 * 1024 });
-  const r = JSON.parse(stdout) as { requests: { average: number }; latency: { p99: number }; errors: number; non2xx: number };
-  return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
-};
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const load = (url: string, headers: Record<string, string> = {}): Promise<Load> => cli(url, { connections: CONNECTIONS, seconds: SECONDS, headers });
 
 /** A/B load, alternating; medians of each. */
 const paired = async (a: () => Promise<Load>, b: () => Promise<Load>) => {
@@ -65,7 +50,7 @@ describe('new surfaces against the routes they stand beside, same run', () => {
     const n = await registerNetwork(t);
     const { traceCode } = await registerLot(t, n);
     const stored = await walkToStore(t, n, traceCode);
-    const regulator = [`authorization=Bearer ${t.tokens.regulator}`];
+    const regulator = { authorization: `Bearer ${t.tokens.regulator}` };
     const epcisUrl = `${base}/api/epcis/events?MATCH_anyEPCClass=${encodeURIComponent(lotClassUrn(traceCode))}&perPage=100`;
     await t.anonymous().get(`/t/${traceCode}`).expect(200);
     await t.anonymous().get(`/api/public/lots/${traceCode}?atLeast=${stored.position}`).expect(200);
@@ -85,7 +70,7 @@ describe('new surfaces against the routes they stand beside, same run', () => {
 
     const row = (name: string, l: { rps: number; p99: number }) => `${name.padEnd(44)}${l.rps.toFixed(0).padStart(9)} ${l.p99.toFixed(1).padStart(10)}`;
     const report = [
-      `32 connections, ${SECONDS} s x ${ROUNDS} rounds each, alternating; medians`,
+      `${CONNECTIONS} connections, ${SECONDS} s x ${ROUNDS} rounds each, alternating; medians`,
       `${''.padEnd(44)}    req/s     p99 ms`,
       row("GET /t/:code (shopper's HTML page)", page.a),
       row('GET /api/public/lots/:code (JSON)', page.b),
