@@ -107,7 +107,10 @@ describe('GET /metrics on the api (e2e)', () => {
       async () => {
         const s = await scrape(server);
         const projections = labelsOf(s, 'coldtrace_projection_position').map((l) => l.projection);
-        return projections.length > 0 && projections.every((projection) => valueOf(s, 'coldtrace_projection_lag_events', { projection }) === 0) ? s : null;
+        // A scrape may answer from the read of the one before it (sharedScrape keeps a read for 1 s): wait for one that has seen the write.
+        const caughtUp = (projection: string) =>
+          valueOf(s, 'coldtrace_projection_lag_events', { projection }) === 0 && valueOf(s, 'coldtrace_projection_position', { projection }) >= position;
+        return projections.length > 0 && projections.every(caughtUp) ? s : null;
       },
       10_000,
       100,
