@@ -29,6 +29,7 @@ export const recordScanArgs = (r: RecordScanRequestDto, context: RequestContext,
   command: () => ({
     type: 'RecordScan' as const,
     traceCode: r.traceCode,
+    by: context.principal,
     data: {
       scanId: r.scanId,
       action: r.action,

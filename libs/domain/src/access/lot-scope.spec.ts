@@ -1,7 +1,7 @@
-import { DomainError } from '../shared/domain-error';
-import { atWarehouse, iso, MARKET, papered, PORT, registered, scan, STORE, truck, WAREHOUSE, at, domainErrorOf } from '../testing/lot-fixtures';
+import { atMarket, atWarehouse, iso, MARKET, PORT, registered, scan, STORE, truck, WAREHOUSE, at, papered } from '../testing/lot-fixtures';
+import { initialLotState } from '../lot/lot.state';
 import { Principal } from './access.types';
-import { lotFacilityIds, maySeeLot, requireHeldByOperator } from './lot-scope';
+import { lotFacilityIds, lotNotFound, mayActOnLot, maySeeLot, whereaboutsAt } from './lot-scope';
 
 const operator = (...facilityIds: string[]): Principal => ({ keyId: 'k', name: 'scanner', role: 'OPERATOR', facilityIds });
 const role = (r: Principal['role']): Principal => ({ keyId: 'k', name: r.toLowerCase(), role: r, facilityIds: [] });
@@ -30,13 +30,36 @@ describe('lot scope', () => {
     expect(maySeeLot(role('ADMIN'), lotFacilityIds(atCw.state))).toBe(false);
   });
 
-  it('an operator acts only on lots held (or arriving) at its facilities', () => {
-    expect(() => requireHeldByOperator(operator(WAREHOUSE.id), atCw.state)).not.toThrow();
-    expect(() => requireHeldByOperator(operator(MARKET.id), toMarket.state)).not.toThrow();
-    const refused = domainErrorOf(() => requireHeldByOperator(operator(PORT.id), atCw.state));
-    expect(refused).toBeInstanceOf(DomainError);
-    expect(refused).toMatchObject({ code: 'FORBIDDEN', kind: 'forbidden' });
-    // Other roles and unregistered lots are not this rule's business.
-    expect(() => requireHeldByOperator(role('REGULATOR'), papered().state)).not.toThrow();
+  it('where the lot stood at any moment of its timeline', () => {
+    const market = atMarket();
+    expect(whereaboutsAt(market.state, iso(0.5))).toEqual({ heldAt: PORT.id, headingTo: null });
+    expect(whereaboutsAt(market.state, iso(2.5))).toEqual({ heldAt: null, headingTo: WAREHOUSE.id });
+    expect(whereaboutsAt(market.state, iso(3))).toEqual({ heldAt: WAREHOUSE.id, headingTo: null });
+    expect(whereaboutsAt(market.state, iso(4.5))).toEqual({ heldAt: null, headingTo: MARKET.id });
+    expect(whereaboutsAt(market.state, iso(40))).toEqual({ heldAt: MARKET.id, headingTo: null });
+    // Before it entered: where its timeline starts.
+    expect(whereaboutsAt(papered().state, iso(-1))).toEqual({ heldAt: PORT.id, headingTo: null });
+    expect(whereaboutsAt(initialLotState(), iso(1))).toEqual({ heldAt: null, headingTo: null });
+  });
+
+  it('an operator acts on a lot held at, or on its way to, one of its facilities at that moment', () => {
+    const market = atMarket();
+    expect(mayActOnLot(operator(WAREHOUSE.id), market.state, iso(3.5))).toBe(true);
+    expect(mayActOnLot(operator(WAREHOUSE.id), market.state, iso(6))).toBe(false);
+    expect(mayActOnLot(operator(MARKET.id), market.state, iso(4.5))).toBe(true);
+    expect(mayActOnLot(operator(MARKET.id), market.state, iso(3.5))).toBe(false);
+    expect(mayActOnLot(operator(STORE.id, MARKET.id), market.state, iso(9))).toBe(true);
+    expect(mayActOnLot(operator(STORE.id), market.state, iso(9))).toBe(false);
+  });
+
+  it('regulators and inspectors act on any lot; an admin on none', () => {
+    expect(mayActOnLot(role('REGULATOR'), atCw.state, iso(5))).toBe(true);
+    expect(mayActOnLot(role('INSPECTOR'), atCw.state, iso(5))).toBe(true);
+    expect(mayActOnLot(role('ADMIN'), atCw.state, iso(5))).toBe(false);
+  });
+
+  it('a lot the caller may not act on is refused exactly as an unknown one', () => {
+    expect(lotNotFound()).toMatchObject({ code: 'LOT_NOT_FOUND', kind: 'not_found', message: 'no lot with this trace code is registered', details: undefined });
+    expect(lotNotFound('P2')).toMatchObject({ code: 'LOT_NOT_FOUND', kind: 'not_found', message: 'no lot P2 is registered', details: { traceCode: 'P2' } });
   });
 });

@@ -1,4 +1,5 @@
-import { forbidden } from '../shared/domain-error';
+import { DomainError, notFound } from '../shared/domain-error';
+import { judge } from '../lot/custody-timeline';
 import { LotState } from '../lot/lot.state';
 import { Principal } from './access.types';
 
@@ -32,18 +33,51 @@ export const maySeeLot = (principal: Principal, lotFacilities: readonly string[]
 };
 
 /**
- * An operator repacks (splits) only lots held at one of its facilities; one
- * in transit to it counts as its own, so the domain can say "receive it first".
- * An unregistered lot is left to the domain (LOT_NOT_FOUND).
+ * What a write on a lot the caller may not act on answers: exactly what an
+ * unknown trace code answers (the same code, message and details), so a
+ * refusal never tells another firm that the lot exists. `traceCode` is named
+ * where the command names several lots (a merge's parents).
  */
-export const requireHeldByOperator = (principal: Principal, state: LotState): void => {
-  if (principal.role !== 'OPERATOR' || !state.registered) return;
-  const at = state.custody?.facilityId ?? state.inTransit?.toFacilityId ?? null;
-  if (at === null || !principal.facilityIds.includes(at)) {
-    throw forbidden(`key ${principal.name} works at ${principal.facilityIds.join(', ')}; lot ${state.traceCode} is held ${at ? `at ${at}` : 'elsewhere'}`, {
-      role: principal.role,
-      required: 'the lot held at one of the key\'s facilities',
-      facilityIds: [...principal.facilityIds],
-    });
+export const lotNotFound = (traceCode?: string): DomainError =>
+  traceCode === undefined
+    ? notFound('LOT_NOT_FOUND', 'no lot with this trace code is registered')
+    : notFound('LOT_NOT_FOUND', `no lot ${traceCode} is registered`, { traceCode });
+
+/** Where the lot stood at `at` on its own timeline: who held it then, or where it was heading. */
+export const whereaboutsAt = (state: LotState, at: string): { heldAt: string | null; headingTo: string | null } => {
+  if (!state.origin) return { heldAt: null, headingTo: null };
+  // The usual case, a scan dated after every other: the timeline as it stands now.
+  const judged =
+    state.judged && at >= (state.lastMovementAt ?? state.origin.at)
+      ? state.judged
+      : judge(state.origin, state.movements.filter((m) => m.occurredAt <= at), false);
+  return { heldAt: judged.custody?.facilityId ?? null, headingTo: judged.inTransit?.toFacilityId ?? null };
+};
+
+/**
+ * May this credential write on the lot at `at` (a scan's, split's or
+ * merge's own time)? An operator acts on a lot that, at that moment of the
+ * lot's timeline, was held at one of its facilities or on its way to one of
+ * them: a late upload from a facility that held the lot then still counts, a
+ * STORE uploaded before its RECEIVE counts at the destination, and a scan
+ * dated now by a firm the lot never reached does not. A lot that turns up
+ * where it was not sent is reported as a sighting, not scanned.
+ */
+export const mayActOnLot = (principal: Principal, state: LotState, at: string): boolean => {
+  switch (principal.role) {
+    case 'REGULATOR':
+    case 'INSPECTOR':
+      return true;
+    case 'OPERATOR': {
+      const { heldAt, headingTo } = whereaboutsAt(state, at);
+      return (heldAt !== null && principal.facilityIds.includes(heldAt)) || (headingTo !== null && principal.facilityIds.includes(headingTo));
+    }
+    case 'ADMIN':
+      return false;
   }
+};
+
+/** A registered lot the caller may not act on at `at` is refused as unknown (`lotNotFound(traceCode)`); unknown lots are left to the domain, which answers the same. */
+export const requireActsOnLot = (principal: Principal, state: LotState, at: string, traceCode?: string): void => {
+  if (state.registered && !mayActOnLot(principal, state, at)) throw lotNotFound(traceCode);
 };

@@ -1,5 +1,6 @@
 import { Decider } from '../shared/decider';
 import { conflict, invalid, notFound, ruleViolated } from '../shared/domain-error';
+import { lotNotFound } from '../access/lot-scope';
 import { FacilityRef, Zone } from '../facility/facility.types';
 import { byTime, judge, Judged, presenceAt, revealedBy, step } from './custody-timeline';
 import { AttachDocument, DocumentAlsoOn, LotCommand, ReceiveDocument, RecordScan, ResolveViolation, SplitLot } from './lot.commands';
@@ -14,7 +15,7 @@ import { ComplianceFlagKind, FoundViolation, LotDocument, Movement } from './lot
 const GATED_DISPATCH_FROM = new Set(['CENTRAL_WAREHOUSE', 'WHOLESALE_MARKET']);
 
 const requireRegistered = (state: LotState): void => {
-  if (!state.registered) throw notFound('LOT_NOT_FOUND', 'no lot with this trace code is registered');
+  if (!state.registered) throw lotNotFound();
 };
 
 const requireNotDestroyed = (state: LotState): void => {

@@ -1,4 +1,5 @@
-import { conflict, invalid, notFound, ruleViolated } from '../shared/domain-error';
+import { conflict, invalid, ruleViolated } from '../shared/domain-error';
+import { lotNotFound } from '../access/lot-scope';
 import { FacilityRef } from '../facility/facility.types';
 import { LotDerived, LotEvent, LotMerged, LotSplit } from './lot.events';
 import { LotState, paperLines } from './lot.state';
@@ -89,7 +90,7 @@ export const decideMerge = (input: MergeInput, into: LotState, now: Date): Merge
   }
   const first = input.parents[0].state;
   for (const { portion, state } of input.parents) {
-    if (!state.registered) throw notFound('LOT_NOT_FOUND', `no lot ${portion.traceCode} is registered`, { traceCode: portion.traceCode });
+    if (!state.registered) throw lotNotFound(portion.traceCode);
     if (state.destroyed) throw ruleViolated('LOT_DESTROYED', `lot ${portion.traceCode} was destroyed`, { traceCode: portion.traceCode });
     if (state.custody?.facilityId !== input.facility.id) {
       throw ruleViolated('LOT_NOT_AT_FACILITY', `lot ${portion.traceCode} is not held at ${input.facility.id}`, { traceCode: portion.traceCode });

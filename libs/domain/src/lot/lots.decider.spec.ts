@@ -1,8 +1,15 @@
 import { Principal } from '../access/access.types';
 import { givenLots } from '../testing/given-lots';
+import { FacilityRef } from '../facility/facility.types';
 import {
   at,
+  atMarket,
   atWarehouse,
+  destroy,
+  MARKET,
+  OTHER_STORE,
+  scan,
+  truck,
   fullPapers,
   iso,
   nucleicAcidTest,
@@ -16,7 +23,7 @@ import {
   withPapers,
 } from '../testing/lot-fixtures';
 import { LotEvent } from './lot.events';
-import { DEFAULT_TEMPERATURE_LIMITS } from './lot.types';
+import { DEFAULT_TEMPERATURE_LIMITS, ScanAction } from './lot.types';
 import { lotsRead } from './lots.decider';
 import { lotDecider } from './lot.decider';
 import { decideMerge, deriveSplitChildren } from './lot.genealogy';
@@ -51,10 +58,10 @@ describe('decideLots: every lot command over the lots it reads', () => {
         .thenThrows('LOT_EXISTS');
     });
 
-    it('refuses an operator splitting a lot held elsewhere: FORBIDDEN', () => {
+    it('refuses an operator splitting a lot held elsewhere as it refuses an unknown one: LOT_NOT_FOUND', () => {
       givenLots({ [TRACE_CODE]: atWarehouse() })
         .when({ type: 'SplitLot', traceCode: TRACE_CODE, data: { splitId: 'S-1', children: [{ traceCode: 'A', quantity: 1 }], occurredAt: iso(4) }, by: operatorAt(STORE.id) }, at(4))
-        .thenThrows('FORBIDDEN');
+        .thenThrows('LOT_NOT_FOUND');
     });
   });
 
@@ -69,7 +76,7 @@ describe('decideLots: every lot command over the lots it reads', () => {
         at(4),
       );
       givenLots({ P1: a, P2: b })
-        .when({ type: 'MergeLots', data }, at(4))
+        .when({ type: 'MergeLots', data, by: operatorAt(WAREHOUSE.id) }, at(4))
         .then(
           { P1: expected.parents[0].events, P2: expected.parents[1].events, M: expected.child },
           { quantity: 12, parents: [{ traceCode: 'P1', quantity: 5, remaining: 95 }, { traceCode: 'P2', quantity: 7, remaining: 93 }] },
@@ -200,6 +207,67 @@ describe('decideLots: every lot command over the lots it reads', () => {
           },
           { correctionId: null },
         );
+    });
+  });
+
+  describe('a key acts only on lots at, or on their way to, its facilities, judged at the command\'s own time', () => {
+    const unknown = (command: Parameters<ReturnType<typeof givenLots>['when']>[0]) => givenLots({}).when(command, at(9)).thenThrows('LOT_NOT_FOUND');
+    const scanBy = (by: Principal, action: ScanAction, facility: FacilityRef, hour: number, options: { to?: FacilityRef; zoneId?: string; quantity?: number } = {}) => ({
+      type: 'RecordScan' as const,
+      traceCode: TRACE_CODE,
+      by,
+      data: scan(action, facility, iso(hour), { vehicle: truck(), ...options }).data,
+    });
+
+    it('another firm scanning at its own store is answered exactly as for an unknown code, and nothing is decided', () => {
+      const command = scanBy(operatorAt(OTHER_STORE.id), 'RECEIVE', OTHER_STORE, 8, { zoneId: 'rs2-intake' });
+      const refused = givenLots({ [TRACE_CODE]: atWarehouse() }).when(command, at(9)).thenThrows('LOT_NOT_FOUND');
+      expect({ ...refused, message: refused.message }).toEqual({ ...unknown(command), message: unknown(command).message });
+    });
+
+    it('a SELL, a SAMPLE or a DISPATCH by another firm says nothing of the lot (no SALE_BLOCKED, no LOT_DESTROYED)', () => {
+      const outsider = operatorAt(OTHER_STORE.id);
+      givenLots({ [TRACE_CODE]: atWarehouse() }).when(scanBy(outsider, 'SELL', OTHER_STORE, 8, { quantity: 1 }), at(9)).thenThrows('LOT_NOT_FOUND');
+      givenLots({ [TRACE_CODE]: atWarehouse() }).when(scanBy(outsider, 'SAMPLE', OTHER_STORE, 8), at(9)).thenThrows('LOT_NOT_FOUND');
+      givenLots({ [TRACE_CODE]: atWarehouse() }).when(scanBy(outsider, 'DISPATCH', OTHER_STORE, 8, { to: STORE }), at(9)).thenThrows('LOT_NOT_FOUND');
+      const destroyed = atWarehouse().run(destroy(), at(4));
+      givenLots({ [TRACE_CODE]: destroyed }).when(scanBy(outsider, 'SAMPLE', OTHER_STORE, 8), at(9)).thenThrows('LOT_NOT_FOUND');
+    });
+
+    it('the holder scans; so does the facility it is on its way to, even a STORE uploaded before its RECEIVE', () => {
+      const toMarket = atWarehouse().run(scan('DISPATCH', WAREHOUSE, iso(4), { to: MARKET, vehicle: truck() }), at(4));
+      givenLots({ [TRACE_CODE]: atWarehouse() }).when(scanBy(operatorAt(WAREHOUSE.id), 'SAMPLE', WAREHOUSE, 3.5), at(9)).then({
+        [TRACE_CODE]: lotDecider.decide(scan('SAMPLE', WAREHOUSE, iso(3.5), { vehicle: truck() }), atWarehouse().state, at(9)),
+      });
+      const store = scanBy(operatorAt(MARKET.id), 'STORE', MARKET, 4.5, { zoneId: 'wm-storage' });
+      givenLots({ [TRACE_CODE]: toMarket }).when(store, at(9)).then({ [TRACE_CODE]: lotDecider.decide({ type: 'RecordScan', data: store.data }, toMarket.state, at(9)) });
+    });
+
+    it('a late upload counts where the lot was then, and only there', () => {
+      const atMarketNow = atMarket();
+      // The warehouse held it from hour 3 to 4: its SAMPLE dated 3.5, uploaded at hour 9, is its own to record.
+      const late = scanBy(operatorAt(WAREHOUSE.id), 'SAMPLE', WAREHOUSE, 3.5);
+      givenLots({ [TRACE_CODE]: atMarketNow }).when(late, at(9)).then({ [TRACE_CODE]: lotDecider.decide({ type: 'RecordScan', data: late.data }, atMarketNow.state, at(9)) });
+      // Dated now, the warehouse no longer holds it; dated before the dispatch, the market never did.
+      givenLots({ [TRACE_CODE]: atMarketNow }).when(scanBy(operatorAt(WAREHOUSE.id), 'SAMPLE', WAREHOUSE, 8.5), at(9)).thenThrows('LOT_NOT_FOUND');
+      givenLots({ [TRACE_CODE]: atMarketNow }).when(scanBy(operatorAt(MARKET.id), 'SAMPLE', MARKET, 3.5), at(9)).thenThrows('LOT_NOT_FOUND');
+    });
+
+    it('a split by another firm, or a merge naming another firm\'s lot, is refused as for an unknown lot', () => {
+      const split = { type: 'SplitLot' as const, traceCode: TRACE_CODE, data: { splitId: 'S-9', children: [{ traceCode: 'X', quantity: 1 }], occurredAt: iso(8) }, by: operatorAt(OTHER_STORE.id) };
+      const refused = givenLots({ [TRACE_CODE]: atWarehouse() }).when(split, at(9)).thenThrows('LOT_NOT_FOUND');
+      expect([refused.message, refused.details]).toEqual([unknown(split).message, unknown(split).details]);
+      // The warehouse's own lot P1 and the market's P2: the warehouse may not repack P2, and is told P2 is unknown.
+      const p1 = atWarehouse(withPapers(registeredAs('P1'), fullPapers(), 1));
+      const p2 = atMarket(atWarehouse(withPapers(registeredAs('P2'), fullPapers(), 1)));
+      const merge = {
+        type: 'MergeLots' as const,
+        data: { mergeId: 'M-9', traceCode: 'M9', facility: WAREHOUSE, occurredAt: iso(8), parents: [{ traceCode: 'P1', quantity: 1 }, { traceCode: 'P2', quantity: 1 }] },
+        by: operatorAt(WAREHOUSE.id),
+      };
+      const outOfScope = givenLots({ P1: p1, P2: p2 }).when(merge, at(9)).thenThrows('LOT_NOT_FOUND');
+      const neverRegistered = givenLots({ P1: p1 }).when(merge, at(9)).thenThrows('LOT_NOT_FOUND');
+      expect([outOfScope.message, outOfScope.details]).toEqual([neverRegistered.message, neverRegistered.details]);
     });
   });
 

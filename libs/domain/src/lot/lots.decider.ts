@@ -1,5 +1,5 @@
 import { Principal } from '../access/access.types';
-import { requireHeldByOperator } from '../access/lot-scope';
+import { lotNotFound, mayActOnLot, requireActsOnLot } from '../access/lot-scope';
 import { FacilityRef } from '../facility/facility.types';
 import { conflict } from '../shared/domain-error';
 import { decideDocumentAttachment } from './document-attachment';
@@ -9,6 +9,7 @@ import { LotEvent } from './lot.events';
 import { decideMerge, deriveSplitChildren } from './lot.genealogy';
 import { evolveLot, initialLotState, isLocked, LotState } from './lot.state';
 import { ComplianceFlagKind, LotPortion, TraceViolationKind } from './lot.types';
+import { iso } from './time';
 
 /**
  * Every lot command, naming every lot it reads. Commands that reach a
@@ -18,7 +19,13 @@ import { ComplianceFlagKind, LotPortion, TraceViolationKind } from './lot.types'
  */
 export type LotsCommand =
   | { readonly type: 'RegisterLot'; readonly data: RegisterLot['data'] }
-  | { readonly type: 'RecordScan'; readonly traceCode: string; readonly data: RecordScan['data'] }
+  | {
+      readonly type: 'RecordScan';
+      readonly traceCode: string;
+      readonly data: RecordScan['data'];
+      /** Who scans: an operator only lots at, or on their way to, its facilities at the scan's time. */
+      readonly by: Principal;
+    }
   | {
       readonly type: 'AttachDocument';
       readonly traceCode: string;
@@ -33,12 +40,14 @@ export type LotsCommand =
       readonly type: 'SplitLot';
       readonly traceCode: string;
       readonly data: SplitLot['data'];
-      /** Who splits: an operator only lots held at its facilities. */
+      /** Who splits: an operator only lots at, or on their way to, its facilities at the split's time. */
       readonly by: Principal;
     }
   | {
       readonly type: 'MergeLots';
       readonly data: { readonly mergeId: string; readonly traceCode: string; readonly facility: FacilityRef; readonly occurredAt: string; readonly parents: readonly LotPortion[] };
+      /** Who repacks: an operator only lots at, or on their way to, its facilities at the merge's time. */
+      readonly by: Principal;
     }
   | { readonly type: 'LockLot' | 'UnlockLot'; readonly traceCode: string; readonly reason: string; readonly descendants: readonly string[] }
   | { readonly type: 'RecallLot'; readonly traceCode: string; readonly recallId: string; readonly reason: string; readonly descendants: readonly string[] }
@@ -125,7 +134,10 @@ const decide = (command: LotsCommand, lots: States, now: Date): LotsDecision<Lot
       return { lots: single(tc, lotDecider.decide({ type: 'RegisterLot', data: command.data }, stateOf(lots, tc), now)), outcome: null };
     }
     case 'RecordScan': {
-      const events = lotDecider.decide({ type: 'RecordScan', data: command.data }, stateOf(lots, command.traceCode), now);
+      const lot = stateOf(lots, command.traceCode);
+      // Before any other rule: a refusal must not tell another firm anything about its lot.
+      requireActsOnLot(command.by, lot, iso(command.data.occurredAt, 'occurredAt'));
+      const events = lotDecider.decide({ type: 'RecordScan', data: command.data }, lot, now);
       return {
         lots: single(command.traceCode, events),
         outcome: {
@@ -157,7 +169,7 @@ const decide = (command: LotsCommand, lots: States, now: Date): LotsDecision<Lot
     }
     case 'SplitLot': {
       const parent = stateOf(lots, command.traceCode);
-      requireHeldByOperator(command.by, parent);
+      requireActsOnLot(command.by, parent, iso(command.data.occurredAt, 'occurredAt'));
       const parentEvents = lotDecider.decide({ type: 'SplitLot', data: command.data }, parent, now);
       for (const c of command.data.children) {
         if (stateOf(lots, c.traceCode).registered) throw conflict('LOT_EXISTS', `lot ${c.traceCode} is already registered`, { traceCode: c.traceCode });
@@ -171,6 +183,12 @@ const decide = (command: LotsCommand, lots: States, now: Date): LotsDecision<Lot
     }
     case 'MergeLots': {
       const d = command.data;
+      const when = iso(d.occurredAt, 'occurredAt');
+      // Each parent the caller may not act on is as unknown as one never registered, and refused at the same point.
+      for (const p of d.parents) {
+        const parent = stateOf(lots, p.traceCode);
+        if (!parent.registered || !mayActOnLot(command.by, parent, when)) throw lotNotFound(p.traceCode);
+      }
       const into = stateOf(lots, d.traceCode);
       const decision = decideMerge(
         { mergeId: d.mergeId, traceCode: d.traceCode, facility: d.facility, occurredAt: d.occurredAt, parents: d.parents.map((portion) => ({ portion: { ...portion }, state: stateOf(lots, portion.traceCode) })) },

@@ -23,6 +23,7 @@ export class MergeLotsHandler implements ICommandHandler<MergeLotsCommand> {
       idempotency: { key: idempotencyKey(context, `merge:${request.mergeId}`), requestHash: requestHash(request) },
       command: () => ({
         type: 'MergeLots' as const,
+        by: context.principal,
         data: {
           mergeId: request.mergeId,
           traceCode: request.traceCode,
