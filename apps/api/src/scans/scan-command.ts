@@ -25,7 +25,9 @@ export const recordScanArgs = (r: RecordScanRequestDto, context: RequestContext,
   primary: r.traceCode,
   reads: [r.traceCode],
   metadata: eventMetadata(context, { facilityId: r.facilityId, scanId: r.scanId, causationId: r.scanId }),
-  idempotency: { key: idempotencyKey(context, `scan:${r.scanId}`), requestHash: requestHash(r) },
+  // The stated unit is a check on the quantity, not what is recorded: left out of the hash, so a
+  // capture recorded before scans could state one still answers its retry.
+  idempotency: { key: idempotencyKey(context, `scan:${r.scanId}`), requestHash: requestHash({ ...r, unit: undefined }) },
   command: () => ({
     type: 'RecordScan' as const,
     traceCode: r.traceCode,
@@ -39,6 +41,7 @@ export const recordScanArgs = (r: RecordScanRequestDto, context: RequestContext,
       occurredAt: r.occurredAt,
       vehicle: r.vehicle ? { plate: r.vehicle.plate, disinfectedAt: r.vehicle.disinfectedAt ?? null } : null,
       quantity: r.quantity ?? null,
+      quantityUnit: r.unit ?? null,
       temperatureC: r.temperatureC ?? null,
       temperatureLimits: config.temperatureLimits,
       timePolicy: config.timePolicy,

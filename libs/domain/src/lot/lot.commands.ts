@@ -1,5 +1,5 @@
 import { FacilityRef } from '../facility/facility.types';
-import { LotDocument, LotPortion, Product, Quantity, RecallSource, ScanAction, TemperatureLimits, Vehicle } from './lot.types';
+import { LotDocument, LotPortion, Product, Quantity, QuantityUnit, RecallSource, ScanAction, TemperatureLimits, Vehicle } from './lot.types';
 import { TimePolicy } from './time';
 
 /** Another lot carrying the same document (type, issuer, number), and how it relates to this one. */
@@ -66,6 +66,8 @@ export interface RecordScan {
     occurredAt: string;
     vehicle: Vehicle | null;
     quantity: number | null;
+    /** The unit the scanner counts `quantity` in, when it states one (EPCIS does); another than the lot's is refused, never converted. */
+    quantityUnit?: QuantityUnit | null;
     temperatureC: number | null;
     /** Above these a scan raises TEMPERATURE_EXCURSION (configuration, passed in so the rule stays pure). */
     temperatureLimits: TemperatureLimits;

@@ -624,6 +624,28 @@ describe('lotDecider', () => {
       });
     });
 
+    describe('a quantity in a stated unit (EPCIS states one)', () => {
+      const sale = (quantityUnit: 'KG' | 'CARTON' | null, quantity: number | null = 2.5) => {
+        const command = scan('SELL', STORE, iso(9), { zoneId: 'rs-sales', quantity });
+        return { ...command, data: { ...command.data, quantityUnit } };
+      };
+
+      it("in the lot's own unit: the sale, as with none stated", () => {
+        when(sellable()).when(sale('KG'), at(9)).then(lotDecider.decide(sale(null), sellable().state, at(9)));
+      });
+
+      it('in another unit: UNIT_MISMATCH, never converted', () => {
+        const error = when(sellable()).when(sale('CARTON', 3), at(9)).thenThrows('UNIT_MISMATCH');
+        expect(error.details).toEqual({ unit: 'KG', stated: 'CARTON' });
+      });
+
+      it('a unit with no quantity to count: VALIDATION_FAILED on unit', () => {
+        const sample = scan('SAMPLE', STORE, iso(9));
+        const error = when(sellable()).when({ ...sample, data: { ...sample.data, quantityUnit: 'KG' } }, at(9)).thenThrows('VALIDATION_FAILED');
+        expect(error.details).toEqual({ field: 'unit' });
+      });
+    });
+
     describe('SELL is refused with every reason named', () => {
       it('at the port with nothing on file: SALE_BLOCKED', () => {
         const error = when(registered()).when(scan('SELL', PORT, iso(1), { quantity: 1 }), at(1)).thenThrows('SALE_BLOCKED');

@@ -145,7 +145,16 @@ const decideScan = (command: RecordScan, state: LotState, now: Date): LotEvent[]
     throw invalid('VALIDATION_FAILED', 'toFacilityId is only for a DISPATCH scan', { field: 'toFacilityId' });
   }
   const quantity = state.quantity!;
+  if ((d.quantityUnit ?? null) !== null && d.quantity === null) {
+    throw invalid('VALIDATION_FAILED', 'unit states the unit of quantity; it needs a quantity', { field: 'unit' });
+  }
   if (d.quantity !== null) {
+    if (d.quantityUnit && d.quantityUnit !== quantity.unit) {
+      throw ruleViolated('UNIT_MISMATCH', `lot ${state.traceCode} is counted in ${quantity.unit}; the scan states ${d.quantityUnit}`, {
+        unit: quantity.unit,
+        stated: d.quantityUnit,
+      });
+    }
     if (!isValidAmount(d.quantity, quantity.unit)) {
       throw invalid('INVALID_QUANTITY', `${d.quantity} is not a valid amount of ${quantity.unit}`, { field: 'quantity' });
     }

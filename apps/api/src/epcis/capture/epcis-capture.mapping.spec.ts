@@ -1,9 +1,7 @@
-import type { QuantityUnit } from '@app/domain';
 import { facilityUrn, lotClassUrn, zoneUrn } from '../epcis-identifiers';
 import { DISINFECTING_BIZ_STEP } from '../epcis-mapping';
-import { captureLine, captureLines, lotsNamed, scanIdOf } from './epcis-capture.mapping';
+import { captureLine, captureLines, scanIdOf } from './epcis-capture.mapping';
 
-const KG = (): QuantityUnit => 'KG';
 const LOT = 'BEEF-2026-0001';
 
 /** An ObjectEvent as a warehouse system would send it. */
@@ -23,7 +21,7 @@ const event = (over: Record<string, unknown> = {}): Record<string, unknown> => (
 
 describe('EPCIS capture mapping: ObjectEvents as scans', () => {
   it('a receiving event is a RECEIVE at the bizLocation, in the readPoint zone, at eventTime, idempotent by eventID', () => {
-    expect(captureLine(event(), KG)).toEqual({
+    expect(captureLine(event())).toEqual({
       eventID: 'urn:uuid:0d1c7a52-7f8b-4f0e-8a57-5b0c2b9f0001',
       scan: {
         scanId: 'urn:uuid:0d1c7a52-7f8b-4f0e-8a57-5b0c2b9f0001',
@@ -47,7 +45,7 @@ describe('EPCIS capture mapping: ObjectEvents as scans', () => {
     ['https://ref.gs1.org/cbv/BizStep-storing', 'STORE'],
     ['urn:epcglobal:cbv:bizstep:receiving', 'RECEIVE'],
   ])('bizStep %s is a %s scan', (bizStep, action) => {
-    expect(captureLine(event({ bizStep, quantityList: [{ epcClass: lotClassUrn(LOT) }] }), KG).scan?.action).toBe(action);
+    expect(captureLine(event({ bizStep, quantityList: [{ epcClass: lotClassUrn(LOT) }] })).scan?.action).toBe(action);
   });
 
   it('shipping: the location destination is the facility it goes to, and its quantity is passed on for the domain to judge (a part is refused there)', () => {
@@ -61,59 +59,56 @@ describe('EPCIS capture mapping: ObjectEvents as scans', () => {
           { type: 'owning_party', destination: 'urn:epc:id:pgln:9520999.99999' },
           { type: 'https://ref.gs1.org/cbv/SDT-location', destination: facilityUrn('CW-01') },
         ],
-      }),
-      KG,
+      })
     );
     expect(line.scan).toMatchObject({ action: 'DISPATCH', facilityId: 'PORT-SH', toFacilityId: 'CW-01', quantity: 1200 });
     expect(line.scan).not.toHaveProperty('zoneId');
   });
 
   it("the export's vehicle extension is the scan's vehicle (its shape judged by the scan request's validation)", () => {
-    expect(captureLine(event({ bizStep: 'shipping', 'coldtrace:vehicle': { plate: '沪A-12345', disinfectedAt: '2026-11-21T05:30:00.000Z' } }), KG).scan?.vehicle).toEqual({
+    expect(captureLine(event({ bizStep: 'shipping', 'coldtrace:vehicle': { plate: '沪A-12345', disinfectedAt: '2026-11-21T05:30:00.000Z' } })).scan?.vehicle).toEqual({
       plate: '沪A-12345',
       disinfectedAt: '2026-11-21T05:30:00.000Z',
     });
-    expect(captureLine(event({ 'coldtrace:vehicle': { plate: 'T-1', disinfectedAt: null } }), KG).scan?.vehicle).toEqual({ plate: 'T-1' });
-    expect(captureLine(event({ 'coldtrace:vehicle': 'T-1' }), KG).scan).not.toHaveProperty('vehicle');
+    expect(captureLine(event({ 'coldtrace:vehicle': { plate: 'T-1', disinfectedAt: null } })).scan?.vehicle).toEqual({ plate: 'T-1' });
+    expect(captureLine(event({ 'coldtrace:vehicle': 'T-1' })).scan).not.toHaveProperty('vehicle');
   });
 
   it('a shipping event with no destination of ours is still a DISPATCH: the domain refuses it for want of toFacilityId', () => {
-    expect(captureLine(event({ bizStep: 'shipping', destinationList: [] }), KG).scan).not.toHaveProperty('toFacilityId');
+    expect(captureLine(event({ bizStep: 'shipping', destinationList: [] })).scan).not.toHaveProperty('toFacilityId');
   });
 
   it('two facilities as destinations is not one shipment', () => {
     const line = captureLine(
-      event({ bizStep: 'shipping', destinationList: ['WM-01', 'WM-02'].map((id) => ({ type: 'location', destination: facilityUrn(id) })) }),
-      KG,
+      event({ bizStep: 'shipping', destinationList: ['WM-01', 'WM-02'].map((id) => ({ type: 'location', destination: facilityUrn(id) })) })
     );
     expect(line.refused).toEqual({ code: 'EPCIS_NOT_MAPPED', message: expect.stringMatching(/2 facilities/) });
   });
 
-  it('retail_selling: the quantity sold, in the lot unit; another unit is refused, a missing uom is a count (PIECE)', () => {
-    const sale = (entry: Record<string, unknown>, unit: QuantityUnit) =>
-      captureLine(event({ bizStep: 'retail_selling', quantityList: [{ epcClass: lotClassUrn(LOT), ...entry }], readPoint: { id: zoneUrn('RS-01', 'SALES-1') }, bizLocation: undefined }), () => unit);
-    expect(sale({ quantity: 2.5, uom: 'KGM' }, 'KG').scan).toMatchObject({ action: 'SELL', facilityId: 'RS-01', zoneId: 'SALES-1', quantity: 2.5 });
-    expect(sale({ quantity: 3, uom: 'CT' }, 'CARTON').scan?.quantity).toBe(3);
-    expect(sale({ quantity: 3 }, 'PIECE').scan?.quantity).toBe(3);
-    expect(sale({ quantity: 3, uom: 'CT' }, 'KG').refused).toEqual({ code: 'EPCIS_UNIT_MISMATCH', message: `lot ${LOT} is counted in KG; the event states CT` });
-    expect(sale({ quantity: 3 }, 'KG').refused?.code).toBe('EPCIS_UNIT_MISMATCH');
-    expect(sale({ quantity: 3, uom: 'LTR' }, 'KG').refused).toEqual({ code: 'EPCIS_UNIT_MISMATCH', message: 'LTR is not a unit Coldtrace records (KGM, CT, H87)' });
+  it('retail_selling: the quantity sold and the unit EPCIS states it in (a missing uom is a count, PIECE); a unit we do not record is refused', () => {
+    const sale = (entry: Record<string, unknown>) =>
+      captureLine(event({ bizStep: 'retail_selling', quantityList: [{ epcClass: lotClassUrn(LOT), ...entry }], readPoint: { id: zoneUrn('RS-01', 'SALES-1') }, bizLocation: undefined }));
+    expect(sale({ quantity: 2.5, uom: 'KGM' }).scan).toMatchObject({ action: 'SELL', facilityId: 'RS-01', zoneId: 'SALES-1', quantity: 2.5, unit: 'KG' });
+    expect(sale({ quantity: 3, uom: 'CT' }).scan).toMatchObject({ quantity: 3, unit: 'CARTON' });
+    expect(sale({ quantity: 3 }).scan).toMatchObject({ quantity: 3, unit: 'PIECE' });
+    expect(sale({ quantity: 3, uom: 'LTR' }).refused).toEqual({ code: 'EPCIS_UNIT_MISMATCH', message: 'LTR is not a unit Coldtrace records (KGM, CT, H87)' });
     // No quantity: a SELL without one, which the domain refuses as it refuses a scanner's.
-    expect(sale({}, 'KG').scan).not.toHaveProperty('quantity');
+    expect(sale({}).scan).not.toHaveProperty('quantity');
+    expect(sale({}).scan).not.toHaveProperty('unit');
   });
 
-  it('an unknown lot keeps its quantity: the domain answers LOT_NOT_FOUND, as for a scan', () => {
-    expect(captureLine(event({ bizStep: 'retail_selling', quantityList: [{ epcClass: lotClassUrn('NOPE'), quantity: 1, uom: 'CT' }] }), () => undefined).scan?.quantity).toBe(1);
+  it('whether the unit is the lot\'s is left to the domain (UNIT_MISMATCH after the scan\'s scope): the mapping reads no lot', () => {
+    expect(captureLine(event({ bizStep: 'retail_selling', quantityList: [{ epcClass: lotClassUrn('NOPE'), quantity: 1, uom: 'CT' }] })).scan).toMatchObject({ quantity: 1, unit: 'CARTON' });
   });
 
   it('quantities mean nothing to RECEIVE, STORE, SAMPLE or DISINFECT and are not passed on', () => {
     for (const bizStep of ['receiving', 'storing', 'sampling', DISINFECTING_BIZ_STEP]) {
-      expect(captureLine(event({ bizStep, quantityList: [{ epcClass: lotClassUrn(LOT), quantity: 99, uom: 'LTR' }] }), KG).scan).not.toHaveProperty('quantity');
+      expect(captureLine(event({ bizStep, quantityList: [{ epcClass: lotClassUrn(LOT), quantity: 99, uom: 'LTR' }] })).scan).not.toHaveProperty('quantity');
     }
   });
 
   it('a temperature sensor reading is temperatureC: the highest one, to the tenth, converted from FAH or KEL', () => {
-    const withReports = (...sensorReport: Record<string, unknown>[]) => captureLine(event({ sensorElementList: [{ sensorReport }] }), KG);
+    const withReports = (...sensorReport: Record<string, unknown>[]) => captureLine(event({ sensorElementList: [{ sensorReport }] }));
     expect(withReports({ type: 'gs1:Temperature', value: -18.54, uom: 'CEL' }).scan?.temperatureC).toBe(-18.5);
     // A half tenth rounds up, to the warmer side.
     expect(withReports({ type: 'Temperature', value: -19, uom: 'CEL' }, { type: 'Temperature', value: -16.25, uom: 'CEL' }).scan?.temperatureC).toBe(-16.2);
@@ -127,16 +122,16 @@ describe('EPCIS capture mapping: ObjectEvents as scans', () => {
   });
 
   it('the place: the readPoint alone will do, bizLocation alone will do, the two must name one facility', () => {
-    expect(captureLine(event({ bizLocation: undefined }), KG).scan).toMatchObject({ facilityId: 'CW-01', zoneId: 'IN-1' });
-    expect(captureLine(event({ readPoint: undefined, bizLocation: { id: zoneUrn('CW-01', 'COLD-1') } }), KG).scan).toMatchObject({ facilityId: 'CW-01', zoneId: 'COLD-1' });
+    expect(captureLine(event({ bizLocation: undefined })).scan).toMatchObject({ facilityId: 'CW-01', zoneId: 'IN-1' });
+    expect(captureLine(event({ readPoint: undefined, bizLocation: { id: zoneUrn('CW-01', 'COLD-1') } })).scan).toMatchObject({ facilityId: 'CW-01', zoneId: 'COLD-1' });
     // A readPoint of someone else's (a dock's GLN) leaves bizLocation to say where.
-    expect(captureLine(event({ readPoint: { id: 'urn:epc:id:sgln:0614141.07346.1234' } }), KG).scan).toMatchObject({ facilityId: 'CW-01' });
-    expect(captureLine(event({ bizLocation: { id: facilityUrn('WM-01') } }), KG).refused?.message).toMatch(/different facilities/);
-    expect(captureLine(event({ readPoint: undefined, bizLocation: { id: 'urn:epc:id:sgln:0012345.11111.0' } }), KG).refused?.code).toBe('EPCIS_NOT_MAPPED');
+    expect(captureLine(event({ readPoint: { id: 'urn:epc:id:sgln:0614141.07346.1234' } })).scan).toMatchObject({ facilityId: 'CW-01' });
+    expect(captureLine(event({ bizLocation: { id: facilityUrn('WM-01') } })).refused?.message).toMatch(/different facilities/);
+    expect(captureLine(event({ readPoint: undefined, bizLocation: { id: 'urn:epc:id:sgln:0012345.11111.0' } })).refused?.code).toBe('EPCIS_NOT_MAPPED');
   });
 
   it('what is not a scan is named as such: other event types, actions, bizSteps, lots and several lots', () => {
-    const refused = (over: Record<string, unknown>) => captureLine(event(over), KG).refused;
+    const refused = (over: Record<string, unknown>) => captureLine(event(over)).refused;
     expect(refused({ type: 'TransformationEvent' })?.message).toMatch(/TransformationEvent is not a scan/);
     expect(refused({ action: 'ADD' })?.message).toMatch(/action ADD/);
     expect(refused({ bizStep: 'inspecting' })?.message).toMatch(/bizStep inspecting is not a scan/);
@@ -157,11 +152,7 @@ describe('EPCIS capture mapping: ObjectEvents as scans', () => {
   });
 
   it("reads GS1's own example events as what they are: not Coldtrace's", () => {
-    const lines = captureLines([event({ type: 'AggregationEvent' }), event(), 'not an event'], KG);
+    const lines = captureLines([event({ type: 'AggregationEvent' }), event(), 'not an event']);
     expect(lines.map((l) => l.refused?.code ?? l.scan?.action)).toEqual(['EPCIS_NOT_MAPPED', 'RECEIVE', 'EPCIS_NOT_MAPPED']);
-  });
-
-  it('lists the lots a document names, once each', () => {
-    expect(lotsNamed([event(), event(), event({ quantityList: [{ epcClass: lotClassUrn('B') }, { epcClass: 'urn:epc:class:lgtin:4012345.012345.998877' }] }), null])).toEqual([LOT, 'B']);
   });
 });

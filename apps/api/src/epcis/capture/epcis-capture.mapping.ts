@@ -35,6 +35,7 @@ export interface CapturedScan {
   readonly zoneId?: string;
   readonly toFacilityId?: string;
   readonly quantity?: number;
+  readonly unit?: QuantityUnit;
   readonly temperatureC?: number;
   readonly vehicle?: { readonly plate: unknown; readonly disinfectedAt?: unknown };
 }
@@ -83,9 +84,6 @@ const lotEntries = (event: Json): { traceCode: string; entry: Json }[] =>
     const traceCode = typeof entry.epcClass === 'string' ? parseLotClassUrn(entry.epcClass) : null;
     return traceCode === null ? [] : [{ traceCode, entry }];
   });
-
-/** Every lot a document names: what the caller looks units up for. */
-export const lotsNamed = (events: readonly unknown[]): string[] => [...new Set(events.filter(isObject).flatMap((e) => lotEntries(e).map((l) => l.traceCode)))];
 
 const TEMPERATURE_TYPES = new Set(['Temperature', 'gs1:Temperature', 'https://gs1.org/voc/Temperature', 'http://gs1.org/voc/Temperature']);
 const TO_CELSIUS: Readonly<Record<string, (v: number) => number>> = { CEL: (v) => v, FAH: (v) => ((v - 32) * 5) / 9, KEL: (v) => v - 273.15 };
@@ -141,20 +139,18 @@ const destinationOf = (event: Json): { toFacilityId: string | null } | CaptureRe
 };
 
 /**
- * What a SELL or DISPATCH carries of the lot's quantity, in the lot's own
- * unit. EPCIS states a unit (`uom`, UN/CEFACT; none means a count, our
- * PIECE); we do not convert, so another unit than the lot's is refused.
- * `lotUnit` unknown (no such lot): passed on, the domain says LOT_NOT_FOUND.
+ * What a SELL or DISPATCH carries of the lot's quantity, and the unit EPCIS
+ * states it in (`uom`, UN/CEFACT; none means a count, our PIECE). Only a
+ * unit Coldtrace does not record is refused here; whether it is the lot's
+ * is the domain's to judge (UNIT_MISMATCH), inside the scan's transaction and
+ * after its scope, so a capture learns nothing of a lot it may not touch.
  */
-const quantityOf = (entry: Json, traceCode: string, lotUnit: QuantityUnit | undefined): { quantity: number | null } | CaptureRefusal => {
-  if (typeof entry.quantity !== 'number') return { quantity: null };
+const quantityOf = (entry: Json): { quantity: number | null; unit: QuantityUnit | null } | CaptureRefusal => {
+  if (typeof entry.quantity !== 'number') return { quantity: null, unit: null };
   const uom = text(entry.uom);
   const unit: QuantityUnit | null = uom === null ? 'PIECE' : unitOfUom(uom);
   if (unit === null) return { code: 'EPCIS_UNIT_MISMATCH', message: `${uom} is not a unit Coldtrace records (KGM, CT, H87)` };
-  if (lotUnit !== undefined && unit !== lotUnit) {
-    return { code: 'EPCIS_UNIT_MISMATCH', message: `lot ${traceCode} is counted in ${lotUnit}; the event states ${uom ?? 'a count (no uom)'}` };
-  }
-  return { quantity: entry.quantity };
+  return { quantity: entry.quantity, unit };
 };
 
 /**
@@ -171,7 +167,7 @@ const vehicleOf = (event: Json): CapturedScan['vehicle'] | null => {
 const isRefusal = (v: object): v is CaptureRefusal => 'code' in v;
 
 /** One event as the scan it is, or why it is none. */
-export const captureLine = (raw: unknown, unitOf: (traceCode: string) => QuantityUnit | undefined): CaptureLine => {
+export const captureLine = (raw: unknown): CaptureLine => {
   const event: Json = isObject(raw) ? raw : {};
   const eventID = text(event.eventID);
   const refuse = (refused: CaptureRefusal): CaptureLine => ({ eventID, refused });
@@ -190,7 +186,7 @@ export const captureLine = (raw: unknown, unitOf: (traceCode: string) => Quantit
   if (isRefusal(place)) return refuse(place);
   const destination = action === 'DISPATCH' ? destinationOf(event) : { toFacilityId: null };
   if (isRefusal(destination)) return refuse(destination);
-  const quantity = action === 'DISPATCH' || action === 'SELL' ? quantityOf(lots[0].entry, traceCode, unitOf(traceCode)) : { quantity: null };
+  const quantity = action === 'DISPATCH' || action === 'SELL' ? quantityOf(lots[0].entry) : { quantity: null, unit: null };
   if (isRefusal(quantity)) return refuse(quantity);
   const temperature = temperatureOf(event);
   if (isRefusal(temperature)) return refuse(temperature);
@@ -206,6 +202,7 @@ export const captureLine = (raw: unknown, unitOf: (traceCode: string) => Quantit
       ...(place.zoneId !== null ? { zoneId: place.zoneId } : {}),
       ...(destination.toFacilityId !== null ? { toFacilityId: destination.toFacilityId } : {}),
       ...(quantity.quantity !== null ? { quantity: quantity.quantity } : {}),
+      ...(quantity.unit !== null ? { unit: quantity.unit } : {}),
       ...(temperature.celsius !== null ? { temperatureC: temperature.celsius } : {}),
       ...(vehicle !== null ? { vehicle } : {}),
     },
@@ -213,5 +210,4 @@ export const captureLine = (raw: unknown, unitOf: (traceCode: string) => Quantit
 };
 
 /** Every event of a document, in order. */
-export const captureLines = (events: readonly unknown[], unitOf: (traceCode: string) => QuantityUnit | undefined): CaptureLine[] =>
-  events.map((e) => captureLine(e, unitOf));
+export const captureLines = (events: readonly unknown[]): CaptureLine[] => events.map((e) => captureLine(e));

@@ -1,17 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import type { QuantityUnit } from '@app/domain';
-import { readStreamRanges } from '@app/event-store';
-import { LOT } from '../../../common/commands/aggregates';
 import { toErrorResponse } from '../../../common/http/api-exception.filter';
 import { RecordScanBatchCommand, type SettledScan } from '../../../scans/commands/record-scan-batch/record-scan-batch.command';
 import { MAX_BATCH_SCANS, RecordScanBatchRequestDto } from '../../../scans/commands/record-scan-batch/record-scan-batch.request.dto';
 import type { CaptureJobDto, CaptureJobErrorDto } from '../../capture/capture-job';
 import { CaptureJobRepository } from '../../capture/capture-job.repository';
-import { captureLines, lotsNamed } from '../../capture/epcis-capture.mapping';
+import { captureLines } from '../../capture/epcis-capture.mapping';
 import { CaptureEpcisCommand } from './capture-epcis.command';
 
 /** Why a scan of the batch recorded nothing, as the batch route would say it; null when it was recorded (now or before). */
@@ -46,15 +41,13 @@ const refusalOf = ({ settled }: SettledScan): Omit<CaptureJobErrorDto, 'eventID'
 export class CaptureEpcisHandler implements ICommandHandler<CaptureEpcisCommand> {
   constructor(
     @Inject(CommandBus) private readonly commandBus: CommandBus,
-    @InjectDataSource() @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(CaptureJobRepository) private readonly jobs: CaptureJobRepository,
   ) {}
 
   async execute({ document, context }: CaptureEpcisCommand): Promise<CaptureJobDto> {
     const createdAt = new Date().toISOString();
     const events = document.epcisBody.eventList;
-    const units = await this.lotUnits(lotsNamed(events));
-    const lines = captureLines(events, (traceCode) => units.get(traceCode));
+    const lines = captureLines(events);
     const errors: (CaptureJobErrorDto | null)[] = lines.map((l) => (l.refused ? { eventID: l.eventID, ...l.refused } : null));
     const scans = lines.flatMap((l, index) => (l.scan ? [{ index, scan: l.scan }] : []));
     let position = 0;
@@ -82,24 +75,5 @@ export class CaptureEpcisHandler implements ICommandHandler<CaptureEpcisCommand>
     };
     await this.jobs.save(job, context.principal.keyId);
     return job;
-  }
-
-  /**
-   * Each named lot's unit, from its stream's first event (registration or
-   * derivation: a lot's unit never changes), so a quantity is checked
-   * against the lot itself, never a read model. Unknown lots are absent.
-   */
-  private async lotUnits(traceCodes: readonly string[]): Promise<Map<string, QuantityUnit>> {
-    const firsts = await readStreamRanges(
-      this.dataSource.manager,
-      traceCodes.map((tc) => ({ streamId: LOT.streamId(tc), after: 0, upTo: 1 })),
-    );
-    const units = new Map<string, QuantityUnit>();
-    for (const tc of traceCodes) {
-      const first = firsts.get(LOT.streamId(tc))?.[0];
-      const unit = first ? LOT.evolve(LOT.initialState(), LOT.toEvent(first)).quantity?.unit : undefined;
-      if (unit) units.set(tc, unit);
-    }
-    return units;
   }
 }

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsObject, IsOptional, IsPositive, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { apiTimestamp, IsTimestamp } from '../../../common/http/timestamp.validator';
-import { SCAN_ACTIONS, ScanAction } from '@app/domain';
+import { QUANTITY_UNITS, QuantityUnit, SCAN_ACTIONS, ScanAction } from '@app/domain';
 import { apiDecimal, IsDecimalNumber } from '../../../common/http/decimal-number.validator';
 import { apiId, ID_PATTERN, ID_RULE } from '../../../common/http/identifiers';
 
@@ -69,6 +69,12 @@ export class RecordScanRequestDto {
   @IsPositive()
   @Max(1_000_000_000)
   quantity?: number;
+
+  /** Stated by systems that name a unit (EPCIS capture, from `uom`); checked, never converted. */
+  @ApiPropertyOptional({ enum: QUANTITY_UNITS, description: 'The unit quantity is counted in; when given it must be the lot\'s own unit (422 UNIT_MISMATCH), as nothing is converted' })
+  @IsOptional()
+  @IsIn(QUANTITY_UNITS)
+  unit?: QuantityUnit;
 
   @ApiPropertyOptional({ ...apiDecimal(1, 'Degrees Celsius; above the category\'s limit raises TEMPERATURE_EXCURSION'), minimum: -80, maximum: 60 })
   @IsOptional()
