@@ -8,9 +8,12 @@ import { attachAllPapers, minutesAgo, scanOk, uid } from './support/fixtures';
  * Who may call what, as the access issue states it, checked against every
  * route the router actually has: no token (401), each role (403 unless
  * allowed), and an operator's facility scope (403 on writes elsewhere, 404
- * on reads of lots that never came near its facilities). The table below is
- * written from the issue, not read from the code's declarations: a route
- * added without an entry here fails the first test.
+ * on reads of lots that never came near its facilities). Every write route
+ * an operator may call is also tried by another firm's operator at its own
+ * facility on firm A's lots: 404 LOT_NOT_FOUND (per item or event in a batch
+ * or a capture) and nothing appended. The table below is written from the
+ * issues, not read from the code's declarations: a route added without an
+ * entry here fails the first test.
  */
 
 type OperatorScope = 'facility' | 'each-item' | 'lot-visible' | 'lot-filtered' | 'lot-held' | 'unrestricted' | 'each-event' | 'own-job';
@@ -37,6 +40,9 @@ interface World {
   captureId: string;
 }
 
+/** What another firm's operator gets on firm A's lot, naming its own facility (so the facility check passes). */
+type AnotherFirm = 'lot-not-found' | 'item-lot-not-found' | 'event-lot-not-found' | 'recorded-not-on-the-lot' | 'no-existing-lot';
+
 interface RouteSpec {
   /** No token needed. */
   readonly public?: true;
@@ -45,6 +51,8 @@ interface RouteSpec {
   readonly operator?: OperatorScope;
   /** A request the allowed roles (and an in-scope operator) may make; `fresh` is unique per call. */
   readonly request: (c: Client, w: World, fresh: string) => Test;
+  /** Write routes open to operators: the same request by another firm at its own facility (`w.elsewhere`), and what it gets. */
+  readonly anotherFirm?: { readonly request: (c: Client, w: World, fresh: string) => Test; readonly expect: AnotherFirm };
 }
 
 const EVERY: readonly Role[] = ['ADMIN', 'OPERATOR', 'INSPECTOR', 'REGULATOR'];
@@ -117,6 +125,9 @@ const SPEC: Record<string, RouteSpec> = {
         portOfEntryId: w.port,
         enteredAt: minutesAgo(60),
       }),
+    // A registration makes a lot: there is no lot of firm A's for it to act on (a code already taken answers
+    // LOT_EXISTS, which tells no more than the public view of the code on the pack tells anyone).
+    anotherFirm: { request: (c) => c.get('/api/health/live'), expect: 'no-existing-lot' },
   },
   'POST /api/lots/:traceCode/documents': {
     roles: ['INSPECTOR'],
@@ -126,6 +137,10 @@ const SPEC: Record<string, RouteSpec> = {
     roles: ['OPERATOR'],
     operator: 'lot-held',
     request: (c, w, f) => c.post(`/api/lots/${w.lot}/splits`).send({ splitId: `S-${f}`, children: [{ traceCode: `${w.lot}-${f}`, quantity: 1 }] }),
+    anotherFirm: {
+      request: (c, w, f) => c.post(`/api/lots/${w.lot}/splits`).send({ splitId: `S-${f}`, children: [{ traceCode: `${w.lot}-${f}`, quantity: 1 }] }),
+      expect: 'lot-not-found',
+    },
   },
   'POST /api/lots/merges': {
     roles: ['OPERATOR'],
@@ -137,6 +152,11 @@ const SPEC: Record<string, RouteSpec> = {
         facilityId: w.warehouse,
         parents: w.mergeable.map((traceCode) => ({ traceCode, quantity: 1 })),
       }),
+    anotherFirm: {
+      request: (c, w, f) =>
+        c.post('/api/lots/merges').send({ mergeId: `M-${f}`, traceCode: `MERGED-${f}`, facilityId: w.elsewhere, parents: w.mergeable.map((traceCode) => ({ traceCode, quantity: 1 })) }),
+      expect: 'lot-not-found',
+    },
   },
   'POST /api/lots/:traceCode/lock': { roles: ['REGULATOR'], request: (c, w) => c.post(`/api/lots/${w.regulated}/lock`).send({ reason: 'hold' }) },
   'POST /api/lots/:traceCode/unlock': { roles: ['REGULATOR'], request: (c, w) => c.post(`/api/lots/${w.regulated}/unlock`).send({ reason: 'release' }) },
@@ -181,18 +201,39 @@ const SPEC: Record<string, RouteSpec> = {
     roles: ['OPERATOR'],
     operator: 'facility',
     request: (c, w, f) => c.post('/api/scans').send({ scanId: `SC-${f}`, traceCode: w.lot, facilityId: w.warehouse, action: 'SAMPLE', occurredAt: minutesAgo(1) }),
+    anotherFirm: {
+      request: (c, w, f) => c.post('/api/scans').send({ scanId: `SC-${f}`, traceCode: w.lot, facilityId: w.elsewhere, action: 'RECEIVE', occurredAt: minutesAgo(1) }),
+      expect: 'lot-not-found',
+    },
   },
+
+  'POST /api/sightings': {
+    roles: ['OPERATOR'],
+    operator: 'facility',
+    request: (c, w, f) => c.post('/api/sightings').send({ traceCode: w.lot, facilityId: w.warehouse, occurredAt: minutesAgo(1), note: `seen ${f}` }),
+    // The one write another firm makes about firm A's lot: a report for the regulator, not a scan of it.
+    anotherFirm: {
+      request: (c, w, f) => c.post('/api/sightings').send({ traceCode: w.lot, facilityId: w.elsewhere, occurredAt: minutesAgo(1), note: `found ${f}` }),
+      expect: 'recorded-not-on-the-lot',
+    },
+  },
+  'GET /api/sightings': { roles: ['REGULATOR'], request: (c, w) => c.get(`/api/sightings?traceCode=${w.lot}`) },
 
   'POST /api/scans/batch': {
     roles: ['OPERATOR'],
     operator: 'each-item',
     request: (c, w, f) => c.post('/api/scans/batch').send({ scans: [{ scanId: `SB-${f}`, traceCode: w.lot, facilityId: w.warehouse, action: 'SAMPLE', occurredAt: minutesAgo(1) }] }),
+    anotherFirm: {
+      request: (c, w, f) => c.post('/api/scans/batch').send({ scans: [{ scanId: `SB-${f}`, traceCode: w.lot, facilityId: w.elsewhere, action: 'SAMPLE', occurredAt: minutesAgo(1) }] }),
+      expect: 'item-lot-not-found',
+    },
   },
 
   'POST /api/epcis/capture': {
     roles: ['OPERATOR'],
     operator: 'each-event',
     request: (c, w, f) => c.post('/api/epcis/capture').send(captureDocument(w.lot, w.warehouse, f)),
+    anotherFirm: { request: (c, w, f) => c.post('/api/epcis/capture').send(captureDocument(w.lot, w.elsewhere, f)), expect: 'event-lot-not-found' },
   },
   'GET /api/epcis/capture/:captureId': { roles: ['OPERATOR'], operator: 'own-job', request: (c, w) => c.get(`/api/epcis/capture/${w.captureId}`) },
 
@@ -321,8 +362,11 @@ describe('access: every route x every role (e2e, real PostgreSQL)', () => {
       const seen = { route, status: res.status, code: codeOf(res) };
       switch (spec.operator) {
         case 'facility':
-        case 'lot-held':
           expect(seen).toEqual({ route, status: 403, code: 'FORBIDDEN' });
+          break;
+        case 'lot-held':
+          // Another firm's lot is as unknown to it as a lot never registered.
+          expect(seen).toEqual({ route, status: 404, code: 'LOT_NOT_FOUND' });
           break;
         case 'lot-visible':
           expect(seen).toEqual({ route, status: 404, code: 'LOT_NOT_FOUND' });
@@ -354,8 +398,41 @@ describe('access: every route x every role (e2e, real PostgreSQL)', () => {
         default:
           throw new Error(`${route} admits operators but the table gives no scope`);
       }
+      if (route.startsWith('POST ')) await anotherFirmIsRefused(route, spec, fresh);
     }
   });
+
+  /** Another firm's operator, at its own facility, on firm A's lots: as for an unknown lot, and not one event appended. */
+  const anotherFirmIsRefused = async (route: string, spec: RouteSpec, fresh: string): Promise<void> => {
+    if (!spec.anotherFirm) throw new Error(`${route} is a write route open to operators but the table says nothing of another firm's operator`);
+    const head = async (): Promise<number> => Number((await t.dataSource.query(`SELECT coalesce(max(global_position), 0) AS p FROM events`))[0].p);
+    const lotVersions = async (): Promise<number[]> => Promise.all([w.lot, ...w.mergeable].map(async (tc) => (await t.store.readStream(`lot-${tc}`)).version));
+    const [before, versionsBefore] = [await head(), await lotVersions()];
+    const res = await spec.anotherFirm.request(t.as(outsider), w, `${fresh}-another-firm`);
+    const seen = { route, status: res.status, code: codeOf(res) };
+    switch (spec.anotherFirm.expect) {
+      case 'lot-not-found':
+        expect(seen).toEqual({ route, status: 404, code: 'LOT_NOT_FOUND' });
+        expect(await head()).toBe(before);
+        break;
+      case 'item-lot-not-found':
+        expect({ ...seen, results: res.body.results?.map((r: { status: string; code?: string }) => [r.status, r.code]) }).toEqual({ route, status: 200, code: undefined, results: [['refused', 'LOT_NOT_FOUND']] });
+        expect(await head()).toBe(before);
+        break;
+      case 'event-lot-not-found':
+        expect({ ...seen, errors: res.body.errors?.map((e: { code: string }) => e.code) }).toEqual({ route, status: 202, code: undefined, errors: ['LOT_NOT_FOUND'] });
+        expect(await head()).toBe(before);
+        break;
+      case 'recorded-not-on-the-lot':
+        // A sighting: its own event, nothing on any lot.
+        expect(seen.status).toBe(201);
+        expect(await head()).toBe(before + 1);
+        break;
+      case 'no-existing-lot':
+        break;
+    }
+    expect(await lotVersions()).toEqual(versionsBefore);
+  };
 
   it('an operator of the central warehouse: no scan at another site (403), no read of a lot that never came near it (404), reads one on its way to it', async () => {
     const operator = t.as(tokens.OPERATOR);

@@ -64,7 +64,7 @@ describe('projections:rebuild (e2e, real PostgreSQL)', () => {
     await t.projections.stop();
     const counts = await rebuildProjections(t.databaseUrl);
     const events = Number((await t.dataSource.query(`SELECT count(*) AS n FROM events`))[0].n);
-    expect(counts).toEqual({ 'lot-summary': events, 'lot-history': events, 'sale-eligibility': events, recalls: events, genealogy: events, 'api-keys': events, 'lot-documents': events });
+    expect(counts).toEqual({ 'lot-summary': events, 'lot-history': events, 'sale-eligibility': events, recalls: events, genealogy: events, 'api-keys': events, 'lot-documents': events, sightings: events });
     expect(await snapshot(t)).toEqual(before);
   });
 });

@@ -11,6 +11,7 @@ import { InfrastructureModule } from './infrastructure.module';
 import { LotsModule } from './lots/lots.module';
 import { RecallsModule } from './recalls/recalls.module';
 import { ScansModule } from './scans/scans.module';
+import { SightingsModule } from './sightings/sightings.module';
 import { AccessModule } from './access/access.module';
 import { KeysModule } from './keys/keys.module';
 import { PublicModule } from './public/public.module';
@@ -48,6 +49,7 @@ export class AppModule {
         FacilitiesModule,
         LotsModule,
         ScansModule,
+        SightingsModule,
         RecallsModule,
         AuditModule,
         EpcisModule,

@@ -20,3 +20,4 @@ export * from './lot/document-attachment';
 export * from './lot/custody-timeline';
 export * from './lot/time';
 export * from './lot/lots.decider';
+export * from './sighting/sighting.decider';

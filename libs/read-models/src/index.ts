@@ -10,6 +10,7 @@ export * from './projections/genealogy.projection';
 export * from './projections/recalls.projection';
 export * from './projections/api-keys.projection';
 export * from './projections/lot-documents.projection';
+export * from './projections/sightings.projection';
 export * from './read-model-changes';
 export * from './genealogy.reader';
 export * from './document-index.reader';
@@ -31,6 +32,7 @@ import { ReadModelsOwnShapes1764400012000 } from './migrations/1764400012000-rea
 import { ProjectorParkedLots1764400013000 } from './migrations/1764400013000-projector-parked-lots';
 import { MergedOrigins1764400014000 } from './migrations/1764400014000-merged-origins';
 import { CreateEpcisCaptureJobs1764400015000 } from './migrations/1764400015000-create-epcis-capture-jobs';
+import { CreateSightings1764400016000 } from './migrations/1764400016000-create-sightings';
 
 export const READ_MODEL_ENTITIES = [LotSummaryEntity, LotHistoryEntity, SaleEligibilityEntity];
 export const READ_MODEL_MIGRATIONS = [
@@ -46,4 +48,5 @@ export const READ_MODEL_MIGRATIONS = [
   ProjectorParkedLots1764400013000,
   MergedOrigins1764400014000,
   CreateEpcisCaptureJobs1764400015000,
+  CreateSightings1764400016000,
 ];

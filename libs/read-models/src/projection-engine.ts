@@ -16,6 +16,7 @@ import { RecallsProjection } from './projections/recalls.projection';
 import { GenealogyProjection } from './projections/genealogy.projection';
 import { ApiKeysProjection } from './projections/api-keys.projection';
 import { LotDocumentsProjection } from './projections/lot-documents.projection';
+import { SightingsProjection } from './projections/sightings.projection';
 
 /** Events per replay batch: large, as nothing else waits on a rebuild's transactions. */
 const REPLAY_BATCH = 5_000;
@@ -29,7 +30,7 @@ export const createLotProjections = (): Projection[] => [
 ];
 
 /** Written in the append's own transaction (see PostgresEventStore's inline projections); rebuilt with the others. */
-export const createInlineProjections = (): Projection[] => [new GenealogyProjection(), new ApiKeysProjection(), new LotDocumentsProjection()];
+export const createInlineProjections = (): Projection[] => [new GenealogyProjection(), new ApiKeysProjection(), new LotDocumentsProjection(), new SightingsProjection()];
 
 /**
  * After migrations, before anything reads or projects: every rebuild a

@@ -12,9 +12,14 @@ import {
   LotState,
   lotDecider,
   lotStreamId,
+  sightingDecider,
+  SightingEvent,
+  SightingState,
+  sightingStreamId,
   toApiKeyEvent,
   toFacilityEvent,
   toLotEvent,
+  toSightingEvent,
 } from '@app/domain';
 import { StoredEvent } from '@app/event-store';
 
@@ -49,4 +54,12 @@ export const API_KEY: Aggregate<ApiKeyState, ApiKeyEvent> = {
   initialState: apiKeyDecider.initialState,
   evolve: apiKeyDecider.evolve,
   toEvent: (e) => toApiKeyEvent(e.type, e.schemaVersion, e.data),
+};
+
+export const SIGHTING: Aggregate<SightingState, SightingEvent> = {
+  streamType: 'sighting',
+  streamId: sightingStreamId,
+  initialState: sightingDecider.initialState,
+  evolve: sightingDecider.evolve,
+  toEvent: (e) => toSightingEvent(e.type, e.schemaVersion, e.data),
 };
