@@ -301,7 +301,7 @@ interface WriteRoute {
   readonly transportOnly?: true;
 }
 
-const SCAN_OPTIONAL = ['zoneId', 'toFacilityId', 'vehicle', 'vehicle.disinfectedAt', 'quantity', 'temperatureC'];
+const SCAN_OPTIONAL = ['zoneId', 'toFacilityId', 'vehicle', 'vehicle.disinfectedAt', 'quantity', 'unit', 'temperatureC'];
 
 const scanBody = (w: World, traceCode: string, scanId: string): JsonObject => ({
   scanId,
@@ -313,6 +313,7 @@ const scanBody = (w: World, traceCode: string, scanId: string): JsonObject => ({
   toFacilityId: w.warehouse,
   vehicle: { plate: 'TRUCK-9', disinfectedAt: minutesAgo(30) },
   quantity: 100,
+  unit: 'KG',
   temperatureC: -18.5,
 });
 
@@ -392,6 +393,12 @@ const WRITE_ROUTES: WriteRoute[] = [
     }),
     transportOnly: true,
     sizeLimit: 1024 * 1024,
+  },
+  {
+    route: 'POST /api/sightings',
+    url: () => '/api/sightings',
+    base: (w, f) => ({ traceCode: w.lots.scan, facilityId: w.port, occurredAt: minutesAgo(3), note: 'two cartons not on our delivery note', reportId: `FZ-SG-${f}` }),
+    optional: ['reportId'],
   },
   {
     route: 'POST /api/lots/:traceCode/splits',
