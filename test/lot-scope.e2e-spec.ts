@@ -241,4 +241,36 @@ describe('lot scope: a key writes only on lots at, or on their way to, its facil
       expect(await head()).toBe(before);
     });
   });
+
+  describe('LOT_NOT_FOUND answers to writes are a per-key budget', () => {
+    let small: TestApp;
+    afterAll(async () => {
+      await small?.close();
+    });
+
+    it('spent by lone scans and batch items alike, then every write of that key answers 429 with Retry-After; reads and other keys go on', async () => {
+      small = await createTestApp({ lotNotFoundPerMinute: 5 });
+      const n = await registerNetwork(small);
+      const prober = (await small.issueKey('OPERATOR', [n.store], 'prober')).token;
+      const honest = (await small.issueKey('OPERATOR', [n.store], 'honest')).token;
+      const guess = (token: string) =>
+        small.as(token).post('/api/scans').send({ scanId: `G-${uid()}`, traceCode: `GUESS-${uid()}`, facilityId: n.store, action: 'SAMPLE', occurredAt: minutesAgo(1) });
+      for (let i = 0; i < 2; i++) expect((await guess(prober)).status).toBe(404);
+      const batch = await small
+        .as(prober)
+        .post('/api/scans/batch')
+        .send({ scans: [1, 2, 3].map(() => ({ scanId: `G-${uid()}`, traceCode: `GUESS-${uid()}`, facilityId: n.store, action: 'SAMPLE', occurredAt: minutesAgo(1) })) });
+      expect(batch.body.results.map((r: { code: string }) => r.code)).toEqual(['LOT_NOT_FOUND', 'LOT_NOT_FOUND', 'LOT_NOT_FOUND']);
+
+      const spent = await guess(prober);
+      expect({ status: spent.status, code: spent.body.code }).toEqual({ status: 429, code: 'RATE_LIMITED' });
+      expect(Number(spent.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(Number(spent.headers['retry-after'])).toBeLessThanOrEqual(60);
+      // Any write of that key waits, a sighting too; its reads and other keys do not.
+      const sighting = await small.as(prober).post('/api/sightings').send({ traceCode: 'X-1', facilityId: n.store, occurredAt: minutesAgo(1), note: 'n' });
+      expect(sighting.status).toBe(429);
+      expect((await small.as(prober).get(`/api/facilities/${n.store}/inventory`)).status).toBe(200);
+      expect((await guess(honest)).status).toBe(404);
+    });
+  });
 });

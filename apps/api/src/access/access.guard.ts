@@ -2,10 +2,11 @@ import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@ne
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { Principal } from '@app/domain';
-import { ApiError, forbiddenRoute, rateLimited, unauthenticated } from '../common/http/api-errors';
+import { ApiError, forbiddenRoute, lotProbesSpent, rateLimited, unauthenticated } from '../common/http/api-errors';
 import { ApiMetrics } from '../metrics/api-metrics';
 import { bearerToken } from './access-token';
 import { CredentialStore } from './credential-store';
+import { LotProbeBudget } from './lot-probe-budget';
 import { PublicRateLimiter } from './public-rate-limiter';
 import { OperatorScope, ROUTE_POLICY, RoutePolicy } from './route-policy';
 
@@ -34,8 +35,8 @@ export const requireOperatorFacility = (principal: Principal, facilityId: string
 /**
  * Applies each route's declared policy (see route-policy.ts): public routes
  * pass (rate limited where declared); every other route needs a known bearer
- * token (401), a role it allows (403) and, for an operator, a facility of its
- * own where the route names one (403).
+ * token (401), a role it allows (403), a write an unspent LotProbeBudget
+ * (429) and, for an operator, a facility of its own where the route names one (403).
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -43,6 +44,7 @@ export class AccessGuard implements CanActivate {
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(CredentialStore) private readonly credentials: CredentialStore,
     @Inject(PublicRateLimiter) private readonly limiter: PublicRateLimiter,
+    @Inject(LotProbeBudget) private readonly probes: LotProbeBudget,
     @Optional() @Inject(ApiMetrics) private readonly metrics?: ApiMetrics,
   ) {}
 
@@ -79,6 +81,11 @@ export class AccessGuard implements CanActivate {
         role: principal.role,
         required: [...policy.roles],
       });
+    }
+    // A key that met too many unknown lots in its writes this minute waits, whatever it writes now.
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      const retryAfter = this.probes.retryAfter(principal.keyId);
+      if (retryAfter !== null) throw lotProbesSpent(retryAfter);
     }
     const scope = policy.operatorScope;
     if (scope && typeof scope === 'object') {

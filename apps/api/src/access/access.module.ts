@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { AccessGuard } from './access.guard';
 import { CredentialStore } from './credential-store';
+import { LotProbeBudget } from './lot-probe-budget';
 import { PublicRateLimiter } from './public-rate-limiter';
 import { RoutePolicyCheck } from './route-policy.check';
 
@@ -9,7 +10,7 @@ import { RoutePolicyCheck } from './route-policy.check';
 @Global()
 @Module({
   imports: [DiscoveryModule],
-  providers: [CredentialStore, PublicRateLimiter, RoutePolicyCheck, { provide: APP_GUARD, useClass: AccessGuard }],
-  exports: [CredentialStore, RoutePolicyCheck],
+  providers: [CredentialStore, PublicRateLimiter, LotProbeBudget, RoutePolicyCheck, { provide: APP_GUARD, useClass: AccessGuard }],
+  exports: [CredentialStore, RoutePolicyCheck, LotProbeBudget],
 })
 export class AccessModule {}

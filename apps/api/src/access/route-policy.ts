@@ -13,7 +13,8 @@ export const BEARER_SCHEME = 'bearer';
  * - `{ facilityIn, field }`: the facility named there must be one of the key's (else 403);
  * - `'lot-visible'`: the lot must be, have been, or be heading to one of its facilities
  *   (else 404 LOT_NOT_FOUND, so no firm can probe another's lots); the query enforces it;
- * - `'lot-held'`: the lot must be held at one of its facilities (else 403); the command enforces it;
+ * - `'lot-held'`: the lot must be held at, or on its way to, one of its facilities at the
+ *   command's time (else 404 LOT_NOT_FOUND, as for an unknown lot); the domain enforces it (mayActOnLot);
  * - `'each-item'`: a batch; each item's facility must be one of the key's, and an item
  *   elsewhere is refused on its own (FORBIDDEN in its result) while the others go ahead;
  * - `'unrestricted'`: not limited by facility (the facility directory).

@@ -27,6 +27,8 @@ export interface AppConfig extends DatabaseSettings {
   readonly authRefreshMs: number;
   /** Requests per client address per minute on the public routes. */
   readonly publicRateLimitPerMinute: number;
+  /** `LOT_NOT_FOUND_PER_MINUTE`: LOT_NOT_FOUND answers a key's writes may get per minute before its writes answer 429. */
+  readonly lotNotFoundPerMinute: number;
   /** Origins allowed to call the API from a browser; empty = CORS off. */
   readonly corsOrigins: string[];
   /** Express `trust proxy`: set when a reverse proxy sets X-Forwarded-For (rate limits count the real client). */
@@ -94,6 +96,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
     metricsToken: envMetricsToken(env),
     authRefreshMs: envInt(env, 'AUTH_REFRESH_MS', 250, 10),
     publicRateLimitPerMinute: envInt(env, 'PUBLIC_RATE_LIMIT_PER_MINUTE', 60, 1),
+    lotNotFoundPerMinute: envInt(env, 'LOT_NOT_FOUND_PER_MINUTE', 120, 1),
     corsOrigins: list(env.CORS_ORIGINS),
     trustProxy: env.TRUST_PROXY || null,
     epcisTimeZoneOffset: timeZoneOffset(env.EPCIS_TIME_ZONE_OFFSET || '+08:00'),

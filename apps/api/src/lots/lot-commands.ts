@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { decideLots, LotEvent, LotsCommand, lotsRead, LotsOutcome, LotState } from '@app/domain';
+import { decideLots, DomainError, LotEvent, LotsCommand, lotsRead, LotsOutcome, LotState } from '@app/domain';
 import { EventMetadata } from '@app/event-store';
 import { GenealogyReader } from '@app/read-models';
 import { LOT } from '../common/commands/aggregates';
 import { CommandExecutor, CommandRun, Executed, Loader, Settled } from '../common/commands/command-executor';
+import { LotProbeBudget } from '../access/lot-probe-budget';
 
 /**
  * Finds, inside the command's transaction, the lots a command reaches
@@ -34,21 +35,43 @@ export interface LotCommandArgs<C extends LotsCommand> {
   readonly reads?: readonly string[];
 }
 
-/** Every lot command runs here: the family found and locked, the states loaded, decideLots, one append. */
+const isLotNotFound = (e: unknown): boolean => e instanceof DomainError && e.code === 'LOT_NOT_FOUND';
+
+/**
+ * Every lot command runs here: the family found and locked, the states
+ * loaded, decideLots, one append. Each LOT_NOT_FOUND answer (an unknown lot,
+ * or one out of the key's reach) is spent from the key's LotProbeBudget.
+ */
 @Injectable()
 export class LotCommands {
   constructor(
     @Inject(CommandExecutor) private readonly executor: CommandExecutor,
     @Inject(GenealogyReader) private readonly genealogy: GenealogyReader,
+    @Inject(LotProbeBudget) private readonly probes: LotProbeBudget,
   ) {}
 
-  run<C extends LotsCommand>(args: LotCommandArgs<C>): Promise<Executed<LotsOutcome<C>>> {
-    return this.executor.execute(this.toRun(args));
+  async run<C extends LotsCommand>(args: LotCommandArgs<C>): Promise<Executed<LotsOutcome<C>>> {
+    try {
+      return await this.executor.execute(this.toRun(args));
+    } catch (e) {
+      if (isLotNotFound(e)) this.spend(args);
+      throw e;
+    }
   }
 
   /** A batch (a scanner's buffer): each settled on its own, commands on one lot in array order, in one transaction. */
-  runAll<C extends LotsCommand>(batch: readonly LotCommandArgs<C>[]): Promise<Settled<LotsOutcome<C>>[]> {
-    return this.executor.executeAll(LOT, batch.map((args) => this.toRun(args)));
+  async runAll<C extends LotsCommand>(batch: readonly LotCommandArgs<C>[]): Promise<Settled<LotsOutcome<C>>[]> {
+    const settled = await this.executor.executeAll(LOT, batch.map((args) => this.toRun(args)));
+    settled.forEach((s, i) => {
+      if (s.kind === 'refused' && isLotNotFound(s.error)) this.spend(batch[i]);
+    });
+    return settled;
+  }
+
+  private spend(args: LotCommandArgs<LotsCommand>): void {
+    const actor = args.metadata.actor;
+    // Every request's events name the key (eventMetadata); older, name-only actors spend nothing.
+    if (actor && typeof actor === 'object') this.probes.spend(actor.keyId);
   }
 
   private toRun<C extends LotsCommand>(args: LotCommandArgs<C>): CommandRun<LotState, LotEvent, LotsOutcome<C>> {

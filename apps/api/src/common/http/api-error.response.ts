@@ -23,8 +23,8 @@ export const BODY_ERRORS: ErrorCodes = {
   415: ['UNSUPPORTED_MEDIA_TYPE'],
 };
 
-/** Any command: the executor retries a busy stream a bounded number of times; the database may be away. */
-export const COMMAND_ERRORS: ErrorCodes = { 409: ['CONCURRENCY_CONFLICT'], 503: ['DATABASE_UNAVAILABLE'] };
+/** Any command: the executor retries a busy stream a bounded number of times; the database may be away; a key whose writes met too many unknown lots waits (LotProbeBudget). */
+export const COMMAND_ERRORS: ErrorCodes = { 409: ['CONCURRENCY_CONFLICT'], 429: ['RATE_LIMITED'], 503: ['DATABASE_UNAVAILABLE'] };
 
 /** Any read of a read model: `?atLeast=` may time out; query strings are checked like bodies. */
 export const READ_ERRORS: ErrorCodes = { 400: ['VALIDATION_FAILED'], 503: ['PROJECTION_LAGGING', 'DATABASE_UNAVAILABLE'] };

@@ -37,6 +37,12 @@ export const unauthenticated = (message: string) =>
 
 export const forbiddenRoute = (message: string, details: Record<string, unknown>) => new ApiError(403, 'FORBIDDEN', message, details);
 
+/** A key whose writes met too many unknown lots (LotProbeBudget): its writes wait for the next window. */
+export const lotProbesSpent = (retryAfterSeconds: number) =>
+  new ApiError(429, 'RATE_LIMITED', `this key's writes met too many unknown lots this minute; retry in ${retryAfterSeconds} s`, { retryAfterSeconds }, {
+    'Retry-After': String(retryAfterSeconds),
+  });
+
 export const rateLimited = (retryAfterSeconds: number) =>
   new ApiError(429, 'RATE_LIMITED', `too many requests from this address; retry in ${retryAfterSeconds} s`, { retryAfterSeconds }, {
     'Retry-After': String(retryAfterSeconds),

@@ -18,7 +18,8 @@ export class VerifyLogDigestHttpController {
   @Allow(['REGULATOR'])
   @ApiOperation({ summary: 'Check a digest taken earlier', description: "Re-computes the digest at that position from today's log: `consistent: false` means the history changed since." })
   @ApiOkResponse({ type: LogDigestCheckResponse })
-  @ApiErrors(BODY_ERRORS, { 503: ['DATABASE_UNAVAILABLE'] })
+  // A POST like the writes: a key that spent its LotProbeBudget waits here too.
+  @ApiErrors(BODY_ERRORS, { 429: ['RATE_LIMITED'], 503: ['DATABASE_UNAVAILABLE'] })
   verify(@Body() body: VerifyLogDigestRequestDto) {
     return this.queryBus.execute(new VerifyLogDigestQuery(body.position, body.digest));
   }

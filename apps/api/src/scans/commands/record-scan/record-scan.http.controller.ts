@@ -41,6 +41,7 @@ export class RecordScanHttpController {
       'QUANTITY_EXHAUSTED',
       'QUANTITY_EXCEEDS_REMAINING',
       'LOT_DESTROYED',
+      'UNIT_MISMATCH',
     ],
   })
   async record(@Body() body: RecordScanRequestDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
