@@ -8,6 +8,7 @@ export * from './subscription-worker';
 export * from './audit';
 export * from './integrity/canonical-json';
 export * from './integrity/event-hash';
+export * from './integrity/event-signature';
 export * from './integrity/chain-check';
 export * from './integrity/log-digest';
 export * from './backup/event-backup.format';

@@ -9,3 +9,4 @@ export * from './health/readiness';
 export * from './logging';
 export * from './metrics';
 export * from './shutdown';
+export * from './config/event-signing-key';
