@@ -253,13 +253,13 @@ describe('credentials (e2e, real PostgreSQL)', () => {
     it('creates, lists and revokes keys offline; a running service honours them', async () => {
       const n = await registerNetwork(t);
       const name = `cli-scanner-${uid()}`;
-      const created = await runKeysCli(['create', '--role', 'OPERATOR', '--facility', n.warehouse, '--name', name], t.databaseUrl);
+      const created = await runKeysCli(['create', '--role', 'OPERATOR', '--facility', n.warehouse, '--name', name], t.databaseUrl, { signingKey: t.config.eventSigningKey });
       expect(created.exitCode).toBe(0);
       const token = created.stdout[created.stdout.length - 1];
       expect(token).toMatch(/^ct_[A-Za-z0-9_-]{43}$/);
       await t.as(token).get(`/api/facilities/${n.warehouse}/inventory`).expect(200);
 
-      const listed = await runKeysCli(['list'], t.databaseUrl);
+      const listed = await runKeysCli(['list'], t.databaseUrl, { signingKey: t.config.eventSigningKey });
       const line = listed.stdout.find((l) => l.includes(name))!;
       expect(line).toContain('OPERATOR');
       expect(line).toContain(n.warehouse);
@@ -269,17 +269,17 @@ describe('credentials (e2e, real PostgreSQL)', () => {
       const issued = await t.store.readStream(`apikey-${id}`);
       expect(issued.events[0].metadata.actor).toMatchObject({ keyId: 'system:keys-cli', role: 'ADMIN' });
 
-      expect((await runKeysCli(['revoke', id], t.databaseUrl)).exitCode).toBe(0);
+      expect((await runKeysCli(['revoke', id], t.databaseUrl, { signingKey: t.config.eventSigningKey })).exitCode).toBe(0);
       await waitFor('the service to refuse the revoked key', async () => (await t.as(token).get(`/api/facilities/${n.warehouse}`)).status === 401, 5_000, 20);
 
-      expect((await runKeysCli(['create', '--role', 'OPERATOR', '--name', 'no facilities'], t.databaseUrl)).exitCode).not.toBe(0);
-      expect((await runKeysCli(['revoke', uid()], t.databaseUrl)).stderr.join(' ')).toContain('KEY_NOT_FOUND');
-      expect((await runKeysCli(['frobnicate'], t.databaseUrl)).exitCode).toBe(2);
+      expect((await runKeysCli(['create', '--role', 'OPERATOR', '--name', 'no facilities'], t.databaseUrl, { signingKey: t.config.eventSigningKey })).exitCode).not.toBe(0);
+      expect((await runKeysCli(['revoke', uid()], t.databaseUrl, { signingKey: t.config.eventSigningKey })).stderr.join(' ')).toContain('KEY_NOT_FOUND');
+      expect((await runKeysCli(['frobnicate'], t.databaseUrl, { signingKey: t.config.eventSigningKey })).exitCode).toBe(2);
     });
 
     it('runs as a command (the built CLI) and prints the token last', async () => {
       const { stdout } = await run('node', [join(__dirname, '..', 'dist/apps/api/src/cli/keys.js'), 'create', '--role', 'REGULATOR', '--name', 'cli-test'], {
-        env: { ...process.env, DATABASE_URL: t.databaseUrl, LOG_LEVEL: 'warn' },
+        env: { ...process.env, DATABASE_URL: t.databaseUrl, EVENT_SIGNING_KEY_FILE: t.signingKeyFile, LOG_LEVEL: 'warn' },
       });
       const token = stdout.trim().split('\n').pop()!;
       await t.as(token).get('/api/lots').expect(200);

@@ -4,6 +4,7 @@ export * from './database/data-source-options';
 export * from './database/database-unavailable';
 export * from './database/migrate';
 export * from './database/migrations/1764400008000-grant-runtime-role';
+export * from './database/migrations/1764400018000-grant-runtime-signatures';
 export * from './database/resolve-database';
 export * from './health/readiness';
 export * from './logging';
