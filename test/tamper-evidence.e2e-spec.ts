@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -23,6 +23,7 @@ import {
 import { dataSourceOptions, newSigningKeyPem, runMigrationsLocked } from '@app/platform';
 import { newToken, tokenDigest } from '../apps/api/src/access/access-token';
 import { auditVerify, AuditVerifyReport, describeCredential, describeDigest, describeFailure } from '../apps/api/src/cli/audit-verify';
+import { runSigningKeyCli } from '../apps/api/src/cli/signing-key';
 import { createTestApp, TestApp } from './support/test-app';
 import { createTestDatabase } from './support/test-database';
 import { createRoleDatabase, RoleDatabase, withClient } from './support/database-roles';
@@ -479,6 +480,53 @@ describe('the tampering table (e2e, owner and runtime logins)', () => {
     expect(report.digests.filter((dg) => !dg.matches)).toHaveLength(kept.length);
     for (const dg of report.digests) expect(cli.output).toContain(describeDigest(dg, report.position));
     expect(cli.output).toContain(`the history up to position ${kept[0].position} changed`);
+  });
+});
+
+describe('key rotation (e2e, two api processes on one database)', () => {
+  it('events name the key that signed them; after a rotation both keys are published and verify, the new one signs', async () => {
+    const before = await createTestApp();
+    const dir = await mkdtemp(join(tmpdir(), 'coldtrace-rotation-'));
+    let after: TestApp | null = null;
+    try {
+      const n = await registerNetwork(before);
+      const { traceCode } = await registerLot(before, n);
+      const inspector = await before.issueKey('INSPECTOR', undefined, 'issued under the old key');
+      const oldKey = before.keys.signer.signingKeyId;
+
+      // The operator rotates the file: a new private key first, the old one kept as a public key.
+      const rotated = join(dir, 'event-signing.key');
+      await writeFile(rotated, await readFile(before.signingKeyFile), { mode: 0o600 });
+      expect((await runSigningKeyCli(['rotate', rotated])).exitCode).toBe(0);
+      after = await createTestApp({ eventSigningKey: { file: rotated, generate: false } }, before);
+      const newKey = after.keys.signer.signingKeyId;
+      expect(newKey).not.toBe(oldKey);
+
+      const published = (await after.anonymous().get('/api/audit/keys').expect(200)).body;
+      expect(published.currentKeyId).toBe(newKey);
+      expect(published.keys.map((k: { signingKeyId: string; current: boolean }) => [k.signingKeyId, k.current])).toEqual([
+        [newKey, true],
+        [oldKey, false],
+      ]);
+
+      const scanned = await scanOk(after, { traceCode, facilityId: n.port, action: 'SAMPLE' });
+      const history = (await after.http().get(`/api/lots/${traceCode}/history?atLeast=${scanned.position}`).expect(200)).body.events as { signingKeyId: string }[];
+      expect(history.map((e) => e.signingKeyId)).toEqual([oldKey, newKey]);
+      await after.http().get(`/api/audit/lots/${traceCode}/verify`).expect(200).expect((res) => expect(res.body).toMatchObject({ valid: true, events: 2 }));
+      // A key issued (and signed) under the old key is still a credential.
+      await after.as(inspector.token).get(`/api/facilities/${n.port}`).expect(200);
+      // A process still on the old file does not know the new key: every api needs the rotated file.
+      await before.http().get(`/api/audit/lots/${traceCode}/verify`).expect(200).expect((res) => expect(res.body).toMatchObject({ valid: false, firstInvalidVersion: 2, reason: 'UNKNOWN_SIGNING_KEY' }));
+
+      // A verifier pins both keys from GET /api/audit/keys; one pinning only the new key cannot vouch for the old events.
+      expect(await auditVerify(after.databaseUrl, { ring: keyRingFromText(JSON.stringify(published)) })).toMatchObject({ invalid: [], credentials: [] });
+      const onlyNew = keyRingFromText(JSON.stringify({ keys: published.keys.slice(0, 1) }));
+      expect((await auditVerify(after.databaseUrl, { ring: onlyNew })).invalid.map((v) => v.reason)).toContain('UNKNOWN_SIGNING_KEY');
+    } finally {
+      await after?.close();
+      await before.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
