@@ -255,7 +255,7 @@ export class PostgresEventStore {
     // Hashed here, before any insert: the hash covers nothing the database assigns, and the stream
     // rows just locked hold each chain's head, so no other append can chain from the same one.
     const now = new Date().toISOString();
-    const writing: HashedAppend[] = appends
+    const hashed = appends
       .filter((a) => a.events.length > 0)
       .map((a) => {
         const events = a.events.map((event, i) => ({
@@ -268,10 +268,15 @@ export class PostgresEventStore {
           // Milliseconds, computed here: what is stored must re-hash identically when read back as a Date.
           occurredAt: new Date(event.occurredAt ?? now).toISOString(),
         }));
-        const hashes = chainHashes(actual.get(a.streamId)?.headHash ?? GENESIS_HASH, events);
-        // Signed here too, so the signature goes in with the event: no moment where it stands unsigned.
-        return { ...a, rows: events.map((e, i) => ({ ...e, hash: hashes[i], signature: signer!.signHash(hashes[i]) })) };
+        return { append: a, events, hashes: chainHashes(actual.get(a.streamId)?.headHash ?? GENESIS_HASH, events) };
       });
+    // Signed here too, so each signature goes in with its event: no moment where one stands unsigned.
+    const signatures = hashed.length > 0 ? await signer!.signHashes(hashed.flatMap((h) => h.hashes)) : [];
+    let signed = 0;
+    const writing: HashedAppend[] = hashed.map(({ append, events, hashes }) => ({
+      ...append,
+      rows: events.map((e, i) => ({ ...e, hash: hashes[i], signature: signatures[signed++] })),
+    }));
     const headOf = (a: HashedAppend) => a.rows[a.rows.length - 1].hash;
     const fresh = writing.filter((a) => a.expectedVersion === 0);
     if (fresh.length > 0) {

@@ -17,6 +17,17 @@ describe('event signatures', () => {
     expect(await ring.verifyMany([{ hash: h, signature: sig }])).toEqual([null]);
   });
 
+  it('signs many hashes at once (on the thread pool past a few) exactly as one at a time', async () => {
+    const { signer, ring } = signingKeysFromPem(pem());
+    for (const n of [1, 63, 64, 300]) {
+      const hashes = Array.from({ length: n }, (_, i) => hash(`e${i}`));
+      const many = await signer.signHashes(hashes);
+      // Ed25519 is deterministic: the same signature either way.
+      expect(many).toEqual(hashes.map((h) => signer.signHash(h)));
+      expect(new Set(await ring.verifyMany(hashes.map((h, i) => ({ hash: h, signature: many[i] }))))).toEqual(new Set([null]));
+    }
+  });
+
   it('names what is wrong: unsigned, a key it does not know, a signature that does not hold', async () => {
     const { signer, ring } = signingKeysFromPem(pem());
     const stranger = signingKeysFromPem(pem()).signer;
