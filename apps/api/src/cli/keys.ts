@@ -6,7 +6,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { DomainError } from '@app/domain';
-import { AppendSignal, PostgresEventStore, signLegacyEvents } from '@app/event-store';
+import { AppendSignal, PostgresEventStore } from '@app/event-store';
 import { createInlineProjections } from '@app/read-models';
 import {
   dataSourceOptions,
@@ -87,9 +87,9 @@ export const runKeysCli = async (argv: readonly string[], databaseUrl: string, o
   const dataSource = new DataSource(dataSourceOptions(databaseUrl));
   await dataSource.initialize();
   try {
+    // The events written before signing are left to the api's start: signatures cannot be undone,
+    // and a CLI pointed at the wrong key file would sign that history with it for good.
     await runMigrationsLocked(dataSource, options.migrationsUrl ?? null);
-    // As the api does at start: the key events written before signing must verify before any new one is trusted.
-    if (keys) await signLegacyEvents(dataSource, keys.signer);
     const store = new PostgresEventStore(
       dataSource,
       new AppendSignal(),
