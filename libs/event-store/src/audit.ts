@@ -224,31 +224,29 @@ export class EventLogAudit {
    * Whole streams (a few events each: key streams) with their verdicts, so a
    * caller acts on their events only when chain and signatures hold.
    */
-  async readVerifiedStreams(streamIds: readonly string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, VerifiedStream>> {
+  async readVerifiedStreams(streamIds: readonly string[], manager?: EntityManager): Promise<Map<string, VerifiedStream>> {
     const out = new Map<string, VerifiedStream>();
     if (streamIds.length === 0) return out;
-    const heads: StreamRow[] = await manager.query(
-      `SELECT stream_id, version, encode(head_hash, 'hex') AS head_hash FROM event_streams WHERE stream_id = ANY($1)`,
-      [streamIds],
-    );
-    const read = await readStreamRanges(
-      manager,
-      streamIds.map((streamId) => ({ streamId, after: 0, upTo: null })),
-    );
+    // Stream rows and events from one snapshot: an append between two reads would look like a stream row out of step.
+    const read = async (m: EntityManager) => {
+      const heads: StreamRow[] = await m.query(`SELECT stream_id, version, encode(head_hash, 'hex') AS head_hash FROM event_streams WHERE stream_id = ANY($1)`, [streamIds]);
+      return { heads, events: await readStreamRanges(m, streamIds.map((streamId) => ({ streamId, after: 0, upTo: null }))) };
+    };
+    const { heads, events } = manager ? await read(manager) : await this.dataSource.transaction('REPEATABLE READ', read);
     const jobs: SignatureJob[] = [];
     const owners: { check: ChainCheck; version: number }[] = [];
     const checks = new Map<string, ChainCheck>();
     for (const h of heads) {
       const check = new ChainCheck(h.stream_id, { version: Number(h.version), headHash: h.head_hash });
       checks.set(h.stream_id, check);
-      for (const e of read.get(h.stream_id) ?? []) {
+      for (const e of events.get(h.stream_id) ?? []) {
         if (!check.add(e).sound) continue;
         jobs.push({ hash: e.hash, signature: e.signature });
         owners.push({ check, version: e.version });
       }
     }
     (await this.ring.verifyMany(jobs)).forEach((failure, i) => failure && owners[i].check.signatureFailed(owners[i].version, failure));
-    for (const [streamId, check] of checks) out.set(streamId, { verdict: check.verdict(), events: read.get(streamId) ?? [] });
+    for (const [streamId, check] of checks) out.set(streamId, { verdict: check.verdict(), events: events.get(streamId) ?? [] });
     return out;
   }
 

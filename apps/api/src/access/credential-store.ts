@@ -102,13 +102,19 @@ export class CredentialStore implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async pull(): Promise<void> {
-    const rows: (KeyRow & { change_seq: string })[] = await this.dataSource.query(
-      `SELECT key_id, name, role, facility_ids, token_sha256, revoked_at, change_seq FROM api_keys
-        WHERE change_seq > $1 ORDER BY change_seq`,
-      [this.seq],
-    );
+    // The poll itself stays one cheap statement; a transaction only when something changed.
+    const changes: unknown[] = await this.dataSource.query(`SELECT 1 FROM api_keys WHERE change_seq > $1 LIMIT 1`, [this.seq]);
+    if (changes.length === 0) return;
+    // The rows and their key events from one snapshot, so a key revoked meanwhile is not judged half-way.
+    const { rows, judged } = await this.dataSource.transaction('REPEATABLE READ', async (m) => {
+      const changed: (KeyRow & { change_seq: string })[] = await m.query(
+        `SELECT key_id, name, role, facility_ids, token_sha256, revoked_at, change_seq FROM api_keys
+          WHERE change_seq > $1 ORDER BY change_seq`,
+        [this.seq],
+      );
+      return { rows: changed, judged: changed.length ? await judgeKeyRows(this.audit, changed, m) : [] };
+    });
     if (rows.length === 0) return;
-    const judged = await judgeKeyRows(this.audit, rows);
     // Any change may concern a token resolved before: start that shortcut afresh.
     this.recent.clear();
     rows.forEach((r, i) => {

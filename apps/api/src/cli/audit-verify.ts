@@ -44,18 +44,21 @@ export interface AuditVerifyOptions {
 const KEY_ROWS_PER_PAGE = 1000;
 
 /** Every `api_keys` row judged against its key's signed events; those that depart from them. */
-const refusedCredentials = async (dataSource: DataSource, audit: EventLogAudit): Promise<CredentialJudgement[]> => {
-  const refused: CredentialJudgement[] = [];
-  for (let after = ''; ; ) {
-    const rows: KeyRow[] = await dataSource.query(
-      `SELECT key_id, name, role, facility_ids, token_sha256, revoked_at FROM api_keys WHERE key_id > $1 ORDER BY key_id LIMIT $2`,
-      [after, KEY_ROWS_PER_PAGE],
-    );
-    if (rows.length === 0) return refused;
-    after = rows[rows.length - 1].key_id;
-    refused.push(...(await judgeKeyRows(audit, rows)).filter((j) => j.problem !== null));
-  }
-};
+const refusedCredentials = (dataSource: DataSource, audit: EventLogAudit): Promise<CredentialJudgement[]> =>
+  // Rows and key events from one snapshot: a key revoked meanwhile is not judged half-way.
+  dataSource.transaction('REPEATABLE READ', async (m) => {
+    await m.query('SET TRANSACTION READ ONLY');
+    const refused: CredentialJudgement[] = [];
+    for (let after = ''; ; ) {
+      const rows: KeyRow[] = await m.query(
+        `SELECT key_id, name, role, facility_ids, token_sha256, revoked_at FROM api_keys WHERE key_id > $1 ORDER BY key_id LIMIT $2`,
+        [after, KEY_ROWS_PER_PAGE],
+      );
+      if (rows.length === 0) return refused;
+      after = rows[rows.length - 1].key_id;
+      refused.push(...(await judgeKeyRows(audit, rows, m)).filter((j) => j.problem !== null));
+    }
+  });
 
 /**
  * Re-computes the hash chain of every stream (lots, facilities, keys, any
