@@ -243,6 +243,8 @@ const SPEC: Record<string, RouteSpec> = {
     roles: ['REGULATOR'],
     request: (c) => c.post('/api/audit/digest/verify').send({ position: 1, digest: '0'.repeat(64) }),
   },
+  // Public keys, to anyone: whoever holds an event (a Kafka consumer, a copy of a history, a backup) checks its signature without a key of ours.
+  'GET /api/audit/keys': { public: true, request: (c) => c.get('/api/audit/keys') },
 };
 
 /** Every method and path the Express router serves, as `METHOD /path` (read from the router itself). */

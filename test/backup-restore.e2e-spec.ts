@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +34,7 @@ const STORE_TABLES: Record<string, string> = {
   events: `SELECT global_position, event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at, recorded_at, encode(hash, 'hex') AS hash
              FROM events ORDER BY global_position`,
   idempotency_keys: `SELECT key, request_hash, stream_id, result, created_at FROM idempotency_keys ORDER BY key`,
+  event_signatures: `SELECT global_position, signing_key_id, encode(signature, 'hex') AS signature FROM event_signatures ORDER BY global_position`,
 };
 
 /**
@@ -42,7 +43,7 @@ const STORE_TABLES: Record<string, string> = {
  * the counter api processes poll to notice key changes (bumped per write, so
  * a rebuild counts differently).
  */
-const BOOKKEEPING = ['schema_migrations', 'subscription_checkpoints', 'api_key_changes'];
+const BOOKKEEPING = ['schema_migrations', 'subscription_checkpoints', 'api_key_changes', 'event_signing_legacy'];
 
 /**
  * Columns that say when or in which batch a row was projected, not what the
@@ -105,12 +106,20 @@ const migratedDatabase = async () => {
   return db;
 };
 
-/** The same response but for when its rows were projected (`updatedAt`, which a rebuild writes anew) and when it was judged or computed (`evaluatedAt`, `computedAt`: the clock). */
+/**
+ * The same response but for when its rows were projected (`updatedAt`, which a rebuild writes anew) and when it was judged or
+ * computed (`evaluatedAt`, `computedAt`: the clock), and a digest's signature (it signs its `computedAt`; events' signatures stay).
+ */
 const CLOCK_FIELDS = ['updatedAt', 'evaluatedAt', 'computedAt'];
 const withoutClockTimes = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.map(withoutClockTimes);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).filter(([k]) => !CLOCK_FIELDS.includes(k)).map(([k, v]) => [k, withoutClockTimes(v)]));
+    const signedClock = 'computedAt' in value;
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => !CLOCK_FIELDS.includes(k) && !(signedClock && k === 'signature'))
+        .map(([k, v]) => [k, withoutClockTimes(v)]),
+    );
   }
   return value;
 };
@@ -217,9 +226,11 @@ describe('events:export and events:import (e2e, real PostgreSQL)', () => {
       await restored?.close();
     });
 
-    it('holds the same streams, events (ids, positions, versions, hashes, times) and idempotency keys', async () => {
+    it('holds the same streams, events (ids, positions, versions, hashes, signatures, times) and idempotency keys', async () => {
       const [before, after] = [await storeRows(source.databaseUrl), await storeRows(target.url)];
       expect(after.events.length).toBeGreaterThan(40);
+      // Every event came signed, so none counts as written before signing.
+      expect(after.event_signatures.length).toBe(after.events.length);
       expect(after).toEqual(before);
       // One transaction id for the whole load, the import's own: subscriptions read it in position order.
       const xids = await withClient(target.url, (c) => c.query(`SELECT count(DISTINCT transaction_id)::int AS n FROM events`));
@@ -241,9 +252,10 @@ describe('events:export and events:import (e2e, real PostgreSQL)', () => {
       for (const row of checkpoints.rows) expect(row).toEqual({ subscription_id: row.subscription_id, position: head.rows[0].head });
     });
 
-    it('verifies: every hash chain holds and the log digest is the same', async () => {
-      const [before, after] = [await auditVerify(source.databaseUrl), await auditVerify(target.url)];
-      expect(after.invalid).toEqual([]);
+    it('verifies: every hash chain and signature holds, every credential is signed, and the log digest is the same', async () => {
+      const ring = source.keys.ring;
+      const [before, after] = [await auditVerify(source.databaseUrl, { ring }), await auditVerify(target.url, { ring })];
+      expect(after).toMatchObject({ invalid: [], credentials: [] });
       expect(after).toEqual(before);
     });
 
@@ -303,7 +315,46 @@ describe('events:export and events:import (e2e, real PostgreSQL)', () => {
         expect(await restored.projections.subscription(projection).hasProcessed(next.body.position)).toBe(true);
       }
       expect(checkpoints.length).toBeGreaterThanOrEqual(7);
-      expect((await auditVerify(target.url)).invalid).toEqual([]);
+      expect((await auditVerify(target.url, { ring: restored.keys.ring })).invalid).toEqual([]);
+    });
+  });
+
+  describe('a version 1 backup (from before events were signed)', () => {
+    it('restores the events unsigned, as written before signing; the next start signs them with the key, exactly as the source did', async () => {
+      const text = gunzipSync(await readFile(file)).toString('utf8').replace(/\n$/, '');
+      const lines = text.split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      for (const r of lines) {
+        if (r.kind === 'header') r.version = 1;
+        if (r.kind === 'event') {
+          delete r.signingKeyId;
+          delete r.signature;
+        }
+      }
+      const body = lines.slice(0, -1).map((r) => `${JSON.stringify(r)}\n`).join('');
+      const end = { ...lines[lines.length - 1], sha256: createHash('sha256').update(body, 'utf8').digest('hex') };
+      const v1 = join(dir, 'v1.ndjson.gz');
+      await writeFile(v1, gzipSync(`${body}${JSON.stringify(end)}\n`));
+
+      const target = await createTestDatabase();
+      dropLater.push(() => target.drop());
+      const imported = await importEvents(v1, target.url);
+      const restoredRows = await storeRows(target.url);
+      expect(restoredRows.event_signatures).toEqual([]);
+      const [legacy] = await withClient(target.url, async (c) => (await c.query(`SELECT up_to_position::int AS "upTo", events::int AS events FROM event_signing_legacy`)).rows);
+      expect(legacy).toEqual({ upTo: imported.headPosition, events: imported.counts.events });
+      // Unsigned, they verify as nothing yet.
+      expect((await auditVerify(target.url, { ring: source.keys.ring })).invalid.map((v) => v.reason)).toEqual(expect.arrayContaining(['UNSIGNED']));
+
+      // A start with the key signs them; Ed25519 is deterministic, so the rows are the source's own.
+      // No ADMIN_TOKEN: the test app would issue its keys (events) with one; the restored ADMIN key counts, so nothing is written but signatures.
+      const started = await createTestApp({ adminToken: null }, { databaseUrl: target.url } as TestApp);
+      try {
+        expect(await storeRows(target.url)).toEqual(await storeRows(source.databaseUrl));
+        expect(await auditVerify(target.url, { ring: source.keys.ring })).toMatchObject({ invalid: [], credentials: [] });
+        await started.as(keys.regulator).get(`/api/audit/lots/${lots.walked}/verify`).expect(200).expect((res) => expect(res.body.valid).toBe(true));
+      } finally {
+        await started.close();
+      }
     });
   });
 

@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { DataSource } from 'typeorm';
+import { newSigningKeyPem } from '@app/platform';
 import { runKeysCli } from '../apps/api/src/cli/keys';
 import { captureLogs } from './support/logs';
 import { createTestApp, TestApp } from './support/test-app';
@@ -253,13 +255,13 @@ describe('credentials (e2e, real PostgreSQL)', () => {
     it('creates, lists and revokes keys offline; a running service honours them', async () => {
       const n = await registerNetwork(t);
       const name = `cli-scanner-${uid()}`;
-      const created = await runKeysCli(['create', '--role', 'OPERATOR', '--facility', n.warehouse, '--name', name], t.databaseUrl);
+      const created = await runKeysCli(['create', '--role', 'OPERATOR', '--facility', n.warehouse, '--name', name], t.databaseUrl, { signingKey: t.config.eventSigningKey });
       expect(created.exitCode).toBe(0);
       const token = created.stdout[created.stdout.length - 1];
       expect(token).toMatch(/^ct_[A-Za-z0-9_-]{43}$/);
       await t.as(token).get(`/api/facilities/${n.warehouse}/inventory`).expect(200);
 
-      const listed = await runKeysCli(['list'], t.databaseUrl);
+      const listed = await runKeysCli(['list'], t.databaseUrl, { signingKey: t.config.eventSigningKey });
       const line = listed.stdout.find((l) => l.includes(name))!;
       expect(line).toContain('OPERATOR');
       expect(line).toContain(n.warehouse);
@@ -269,20 +271,47 @@ describe('credentials (e2e, real PostgreSQL)', () => {
       const issued = await t.store.readStream(`apikey-${id}`);
       expect(issued.events[0].metadata.actor).toMatchObject({ keyId: 'system:keys-cli', role: 'ADMIN' });
 
-      expect((await runKeysCli(['revoke', id], t.databaseUrl)).exitCode).toBe(0);
+      expect((await runKeysCli(['revoke', id], t.databaseUrl, { signingKey: t.config.eventSigningKey })).exitCode).toBe(0);
       await waitFor('the service to refuse the revoked key', async () => (await t.as(token).get(`/api/facilities/${n.warehouse}`)).status === 401, 5_000, 20);
 
-      expect((await runKeysCli(['create', '--role', 'OPERATOR', '--name', 'no facilities'], t.databaseUrl)).exitCode).not.toBe(0);
-      expect((await runKeysCli(['revoke', uid()], t.databaseUrl)).stderr.join(' ')).toContain('KEY_NOT_FOUND');
-      expect((await runKeysCli(['frobnicate'], t.databaseUrl)).exitCode).toBe(2);
+      expect((await runKeysCli(['create', '--role', 'OPERATOR', '--name', 'no facilities'], t.databaseUrl, { signingKey: t.config.eventSigningKey })).exitCode).not.toBe(0);
+      expect((await runKeysCli(['revoke', uid()], t.databaseUrl, { signingKey: t.config.eventSigningKey })).stderr.join(' ')).toContain('KEY_NOT_FOUND');
+      expect((await runKeysCli(['frobnicate'], t.databaseUrl, { signingKey: t.config.eventSigningKey })).exitCode).toBe(2);
     });
 
     it('runs as a command (the built CLI) and prints the token last', async () => {
       const { stdout } = await run('node', [join(__dirname, '..', 'dist/apps/api/src/cli/keys.js'), 'create', '--role', 'REGULATOR', '--name', 'cli-test'], {
-        env: { ...process.env, DATABASE_URL: t.databaseUrl, LOG_LEVEL: 'warn' },
+        env: { ...process.env, DATABASE_URL: t.databaseUrl, EVENT_SIGNING_KEY_FILE: t.signingKeyFile, LOG_LEVEL: 'warn' },
       });
       const token = stdout.trim().split('\n').pop()!;
       await t.as(token).get('/api/lots').expect(200);
+    });
+
+    it('writes key events only with the event-signing key: without EVENT_SIGNING_KEY_FILE it stops and names it; with another key, its key is no credential', async () => {
+      const cli = join(__dirname, '..', 'dist/apps/api/src/cli/keys.js');
+      const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: t.databaseUrl, LOG_LEVEL: 'warn' };
+      delete env.EVENT_SIGNING_KEY_FILE;
+      const refused = await run('node', [cli, 'create', '--role', 'ADMIN', '--name', 'no key'], { env }).then(
+        () => ({ code: 0, stderr: '' }),
+        (e: { code: number; stderr: string }) => e,
+      );
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('EVENT_SIGNING_KEY_FILE must be set when DATABASE_URL is');
+      // Listing needs no key.
+      expect((await runKeysCli(['list'], t.databaseUrl)).exitCode).toBe(0);
+
+      // A key made with some other signing key (a database-only attacker's, say) is written, but no api trusts it.
+      const dir = await mkdtemp(join(tmpdir(), 'coldtrace-other-key-'));
+      try {
+        const other = join(dir, 'other.key');
+        await writeFile(other, newSigningKeyPem(), { mode: 0o600 });
+        const created = await runKeysCli(['create', '--role', 'ADMIN', '--name', 'other signer'], t.databaseUrl, { signingKey: { file: other, generate: false } });
+        expect(created.exitCode).toBe(0);
+        const res = await t.as(created.stdout[0]).get('/api/keys');
+        expect([res.status, res.body.code]).toEqual([401, 'UNAUTHENTICATED']);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     });
   });
 });

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { APPEND_LOCK, CheckpointedSubscription, NewEvent, PostgresEventStore, StoredEvent, WrongExpectedVersionError } from '@app/event-store';
+import { throwawayKeys } from './support/signing';
 import { createTestDataSource } from './support/test-data-source';
 
 const event = (n: number): NewEvent => ({ type: 'TestHappened', schemaVersion: 1, data: { n } });
@@ -28,7 +29,7 @@ describe('PostgreSQL event store (integration, real PostgreSQL)', () => {
 
   beforeAll(async () => {
     ({ dataSource, close } = await createTestDataSource());
-    store = new PostgresEventStore(dataSource);
+    store = new PostgresEventStore(dataSource, undefined, undefined, throwawayKeys().signer);
   });
   afterAll(async () => {
     await close();

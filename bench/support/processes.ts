@@ -1,9 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { newSigningKeyPem } from '@app/platform';
 
 export const ROOT = join(__dirname, '..', '..');
 const API_MAIN = join(ROOT, 'dist', 'apps', 'api', 'src', 'main.js');
@@ -136,6 +137,9 @@ export interface ApiProcess extends Service {
 export const startApi = async (databaseUrl: string, adminToken: string, extraEnv: Record<string, string> = {}): Promise<ApiProcess> => {
   const port = await freePort();
   const dataDir = await mkdtemp(join(tmpdir(), 'coldtrace-bench-data-'));
+  // With DATABASE_URL the api needs a provisioned event-signing key, as a deployment does.
+  const signingKeyFile = join(dataDir, 'event-signing.key');
+  await writeFile(signingKeyFile, newSigningKeyPem(), { mode: 0o600 });
   const nodeArgs = (process.env.BENCH_API_NODE_ARGS || '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, API_MAIN], {
     cwd: ROOT,
@@ -146,6 +150,7 @@ export const startApi = async (databaseUrl: string, adminToken: string, extraEnv
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       DATA_DIR: dataDir,
+      EVENT_SIGNING_KEY_FILE: signingKeyFile,
       ...extraEnv,
     }),
     stdio: ['ignore', 'pipe', 'pipe'],

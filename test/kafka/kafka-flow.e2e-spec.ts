@@ -67,8 +67,15 @@ describe('Kafka transport: relay -> real broker -> projector (integration)', () 
     expect(body).toMatchObject({ streamId: `lot-${traceCode}`, type: 'LotSampled', schemaVersion: 1, version: 2, globalPosition: s.position });
     expect(body.data).toMatchObject({ facilityId: n.port, temperatureC: -20, scanId: expect.any(String) });
     // The chain hash travels with the event.
-    const [stored] = await t.dataSource.query(`SELECT encode(hash, 'hex') AS hash FROM events WHERE event_id = $1`, [body.eventId]);
+    const [stored] = await t.dataSource.query(
+      `SELECT encode(e.hash, 'hex') AS hash, g.signing_key_id, encode(g.signature, 'hex') AS signature
+         FROM events e JOIN event_signatures g USING (global_position) WHERE e.event_id = $1`,
+      [body.eventId],
+    );
     expect(body.hash).toBe(stored.hash);
+    // So does its signature, and the id of the key (GET /api/audit/keys) that checks it.
+    expect([body.signingKeyId, body.signature]).toEqual([t.keys.signer.signingKeyId, stored.signature]);
+    expect(stored.signing_key_id).toBe(t.keys.signer.signingKeyId);
     expect(headerString(sampled.headers, HEADERS.eventId)).toBe(body.eventId);
     expect(headerString(sampled.headers, HEADERS.schemaVersion)).toBe('1');
     expect(headerString(sampled.headers, HEADERS.globalPosition)).toBe(String(s.position));

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
@@ -11,11 +11,12 @@ import type { App } from 'supertest/types';
 import { DataSource } from 'typeorm';
 import type { Role } from '@app/domain';
 import { PostgresEventStore } from '@app/event-store';
-import { nestLogger, type RootLogger } from '@app/platform';
+import { EventKeys, nestLogger, newSigningKeyPem, SIGNING_KEY_FILE_NAME, type RootLogger } from '@app/platform';
 import { ProjectionEngine } from '@app/read-models';
 import { AppModule } from '../../apps/api/src/app.module';
 import { APP_OPTIONS, configureApp } from '../../apps/api/src/app.setup';
 import { AppConfig, loadConfig } from '../../apps/api/src/config/app-config';
+import { EVENT_KEYS } from '../../apps/api/src/config/config.tokens';
 import { testRootLogger } from './logs';
 import { createTestDatabase } from './test-database';
 
@@ -52,6 +53,10 @@ export interface TestApp {
   readonly projections: ProjectionEngine;
   readonly databaseUrl: string;
   readonly config: AppConfig;
+  /** The key the app signs events with and the public keys it accepts (its EVENT_SIGNING_KEY_FILE). */
+  readonly keys: EventKeys;
+  /** That file (in DATA_DIR), for CLIs run against the same database: `EVENT_SIGNING_KEY_FILE=${signingKeyFile}`. */
+  readonly signingKeyFile: string;
   close(): Promise<void>;
 }
 
@@ -88,6 +93,8 @@ const withToken = (test: Test, token: () => Promise<string | null>, after: (res:
 
 /** One ADMIN_TOKEN per test file, so a second app on the same database accepts it too. */
 const FILE_ADMIN_TOKEN = `test-admin-${randomBytes(24).toString('hex')}`;
+/** One event-signing key per test file, for the same reason: every process of a deployment signs with the one key. */
+const FILE_SIGNING_KEY = newSigningKeyPem();
 
 /**
  * The real API on its own fresh PostgreSQL database, migrations run,
@@ -104,12 +111,16 @@ export const createTestApp = async (
   // A second app on the same database plays a second process (its own pool, mutexes and projections).
   const db = shareDatabaseOf ? { url: shareDatabaseOf.databaseUrl, drop: async () => undefined } : await createTestDatabase();
   const dataDir = await mkdtemp(join(tmpdir(), 'coldtrace-test-data-'));
+  // As a deployment provisions it (EVENT_SIGNING_KEY_FILE, mode 0600); `overrides.eventSigningKey` may name another.
+  const signingKeyFile = join(dataDir, SIGNING_KEY_FILE_NAME);
+  await writeFile(signingKeyFile, FILE_SIGNING_KEY, { mode: 0o600 });
   const config: AppConfig = {
     ...loadConfig({}),
     readWaitTimeoutMs: 10_000,
     projectionPollMs: 50,
     adminToken: FILE_ADMIN_TOKEN,
     dataDir,
+    eventSigningKey: { file: signingKeyFile, generate: false },
     ...overrides,
     databaseUrl: db.url,
   };
@@ -184,6 +195,8 @@ export const createTestApp = async (
     projections: app.get(ProjectionEngine),
     databaseUrl: db.url,
     config,
+    keys: app.get<EventKeys>(EVENT_KEYS),
+    signingKeyFile: config.eventSigningKey.file,
     close: async () => {
       await app.close();
       await db.drop();

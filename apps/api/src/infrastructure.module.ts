@@ -8,10 +8,10 @@ import {
 } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppendSignal, PostgresEventStore } from '@app/event-store';
+import { AppendSignal, PostgresEventStore, signLegacyEvents } from '@app/event-store';
 import type { Admin, Kafka } from 'kafkajs';
 import { createKafka, ensureTopics, KafkaSettings, OutboxRelay, producerConfig } from '@app/messaging';
-import { runMigrationsLocked, withinMs } from '@app/platform';
+import { EventKeys, openSigningKeys, runMigrationsLocked, withinMs } from '@app/platform';
 import {
   createInlineProjections,
   createLotProjections,
@@ -27,9 +27,23 @@ import { KeyedMutex } from './common/commands/keyed-mutex';
 import { ReadModelGate } from './common/queries/read-model-gate';
 import { READ_PROGRESS, ReadProgress } from './common/queries/read-progress';
 import type { AppConfig } from './config/app-config';
-import { APP_CONFIG } from './config/config.tokens';
+import { APP_CONFIG, EVENT_KEYS } from './config/config.tokens';
 
 const MIGRATED = Symbol('MIGRATED');
+
+/** The migration step that needs the key: events written before signing get signed, once (see signLegacyEvents). */
+const signWhatCameBefore = async (ds: DataSource, keys: EventKeys): Promise<void> => {
+  const logger = new Logger('EventSigning');
+  const started = Date.now();
+  const done = await signLegacyEvents(ds, keys.signer);
+  if (done.signed > 0) {
+    logger.log(`signed ${done.signed} events written before events were signed (positions up to ${done.upTo}) with key ${keys.signer.signingKeyId} in ${Date.now() - started} ms`);
+  }
+  if (done.refused) logger.error(`events written before signing left unsigned: ${done.refused} (npm run audit:verify names them)`);
+  for (const b of done.brokenStreams) {
+    logger.error(`stream ${b.streamId} left unsigned from version ${b.fromVersion}: its hash chain does not hold there (npm run audit:verify names it)`);
+  }
+};
 
 const rebuildWhatMigrationsAsked = async (ds: DataSource): Promise<void> => {
   const logger = new Logger('Projections');
@@ -245,23 +259,28 @@ export class InfrastructureModule {
       module: InfrastructureModule,
       global: true,
       providers: [
+        // A missing or unreadable key stops the start, naming EVENT_SIGNING_KEY_FILE, before any migration (MIGRATED waits for it).
+        { provide: EVENT_KEYS, useFactory: () => openSigningKeys(config.eventSigningKey, new Logger('EventSigning')) },
         // As the schema owner when MIGRATIONS_DATABASE_URL is set; the pool itself is DATABASE_URL's runtime role.
         {
           provide: MIGRATED,
-          inject: [getDataSourceToken()],
-          useFactory: async (ds: DataSource) => {
+          inject: [getDataSourceToken(), EVENT_KEYS],
+          useFactory: async (ds: DataSource, keys: EventKeys) => {
             await runMigrationsLocked(ds, config.migrationsDatabaseUrl ?? null);
+            // Before credentials load and rebuilds replay: both read signatures.
+            await signWhatCameBefore(ds, keys);
             await rebuildWhatMigrationsAsked(ds);
           },
         },
         {
           provide: PostgresEventStore,
-          inject: [getDataSourceToken(), MIGRATED],
-          useFactory: (ds: DataSource) =>
+          inject: [getDataSourceToken(), EVENT_KEYS, MIGRATED],
+          useFactory: (ds: DataSource, keys: EventKeys) =>
             new PostgresEventStore(
               ds,
               new AppendSignal(),
               createInlineProjections().map((p) => (events, manager) => p.apply(events, manager)),
+              keys.signer,
             ),
         },
         { provide: GenealogyReader, inject: [getDataSourceToken()], useFactory: (ds: DataSource) => new GenealogyReader(ds) },
@@ -284,7 +303,7 @@ export class InfrastructureModule {
         CommandExecutor,
         ReadModelGate,
       ],
-      exports: [ReadModelChanges, PostgresEventStore, ProjectionEngine, InboxProjector, GenealogyReader, DocumentIndexReader, KeyedMutex, CommandExecutor, ReadModelGate, TRANSPORT],
+      exports: [EVENT_KEYS, ReadModelChanges, PostgresEventStore, ProjectionEngine, InboxProjector, GenealogyReader, DocumentIndexReader, KeyedMutex, CommandExecutor, ReadModelGate, TRANSPORT],
     };
   }
 }

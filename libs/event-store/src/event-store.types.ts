@@ -1,3 +1,5 @@
+import type { EventSignature } from './integrity/event-signature';
+
 /** Who and what caused an event; travels with it forever. */
 export interface EventMetadata {
   /** The credential that wrote it: `{keyId, name, role}` (a plain name on events from before credentials existed). */
@@ -39,6 +41,12 @@ export interface StoredEvent {
    * '' only on an event read from a Kafka message published before events were hashed.
    */
   readonly hash: string;
+  /**
+   * The api's Ed25519 signature over `hash` and the id of the key that made it
+   * (integrity/event-signature.ts). Null on an event written before events were
+   * signed and not signed since, or read from a Kafka message published then.
+   */
+  readonly signature: EventSignature | null;
 }
 
 export interface StreamSlice {

@@ -15,6 +15,7 @@ const event = (streamId: string, version: number, n: number): StoredEvent =>
     globalPosition: version,
     transactionId: '1',
     hash: '',
+    signature: null,
   });
 
 const sum = () => new FoldedStates<number>({ initial: () => 0, evolve: (s, e) => s + (e.data as { n: number }).n }, 2);

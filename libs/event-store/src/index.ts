@@ -6,8 +6,10 @@ export * from './folded-states';
 export * from './checkpointed-subscription';
 export * from './subscription-worker';
 export * from './audit';
+export * from './legacy-signing';
 export * from './integrity/canonical-json';
 export * from './integrity/event-hash';
+export * from './integrity/event-signature';
 export * from './integrity/chain-check';
 export * from './integrity/log-digest';
 export * from './backup/event-backup.format';
@@ -19,6 +21,7 @@ export * from './entities/idempotency-key.entity';
 export * from './entities/subscription-checkpoint.entity';
 export * from './migrations/1764400000000-create-event-store';
 export * from './migrations/1764400006000-chain-event-hashes';
+export * from './migrations/1764400017000-sign-events';
 import { EventEntity } from './entities/event.entity';
 import { StreamEntity } from './entities/stream.entity';
 import { IdempotencyKeyEntity } from './entities/idempotency-key.entity';
@@ -26,6 +29,7 @@ import { SubscriptionCheckpointEntity } from './entities/subscription-checkpoint
 import { CreateEventStore1764400000000 } from './migrations/1764400000000-create-event-store';
 import { ChainEventHashes1764400006000 } from './migrations/1764400006000-chain-event-hashes';
 import { IdempotencyResult1764400011000 } from './migrations/1764400011000-idempotency-result';
+import { SignEvents1764400017000 } from './migrations/1764400017000-sign-events';
 
 export const EVENT_STORE_ENTITIES = [EventEntity, StreamEntity, IdempotencyKeyEntity, SubscriptionCheckpointEntity];
-export const EVENT_STORE_MIGRATIONS = [CreateEventStore1764400000000, ChainEventHashes1764400006000, IdempotencyResult1764400011000];
+export const EVENT_STORE_MIGRATIONS = [CreateEventStore1764400000000, ChainEventHashes1764400006000, IdempotencyResult1764400011000, SignEvents1764400017000];

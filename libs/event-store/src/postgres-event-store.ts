@@ -19,6 +19,7 @@ import {
 } from './event-store.types';
 import { AppendSignal } from './append-signal';
 import { chainHashes, GENESIS_HASH, HashedEvent } from './integrity/event-hash';
+import { EventSignature, EventSigner } from './integrity/event-signature';
 
 /**
  * Every append holds this advisory lock shared until it commits; taking it
@@ -41,10 +42,15 @@ interface EventRow {
   occurred_at: Date;
   recorded_at: Date;
   hash: string;
+  signing_key_id: string | null;
+  signature: string | null;
 }
 
-const EVENT_COLUMNS = `global_position, transaction_id::text AS transaction_id, event_id, stream_id, stream_version,
-  type, schema_version, data, metadata, occurred_at, recorded_at, encode(hash, 'hex') AS hash`;
+/** An event's columns as `e`, with its signature (`g`, left-joined: an event from before signing may have none). */
+const EVENT_COLUMNS = `e.global_position, e.transaction_id::text AS transaction_id, e.event_id, e.stream_id, e.stream_version,
+  e.type, e.schema_version, e.data, e.metadata, e.occurred_at, e.recorded_at, encode(e.hash, 'hex') AS hash,
+  g.signing_key_id, encode(g.signature, 'hex') AS signature`;
+const SIGNED_EVENTS = `events e LEFT JOIN event_signatures g ON g.global_position = e.global_position`;
 
 const toStoredEvent = (r: EventRow): StoredEvent => ({
   eventId: r.event_id,
@@ -59,6 +65,7 @@ const toStoredEvent = (r: EventRow): StoredEvent => ({
   globalPosition: Number(r.global_position),
   transactionId: r.transaction_id,
   hash: r.hash,
+  signature: r.signing_key_id && r.signature ? { signingKeyId: r.signing_key_id, signature: r.signature } : null,
 });
 
 /** Where a stream stands while its row is locked: the next append's version check and hash chain start here. */
@@ -82,10 +89,10 @@ export const readStreamRanges = async (manager: EntityManager, ranges: readonly 
   const out = new Map<string, StoredEvent[]>();
   if (ranges.length === 0) return out;
   const rows: EventRow[] = await manager.query(
-    `SELECT ${EVENT_COLUMNS} FROM events
+    `SELECT ${EVENT_COLUMNS} FROM ${SIGNED_EVENTS}
        JOIN unnest($1::text[], $2::int[], $3::int[]) AS r(range_stream, range_after, range_up_to)
-         ON stream_id = range_stream AND stream_version > range_after AND (range_up_to IS NULL OR stream_version <= range_up_to)
-      ORDER BY stream_id, stream_version`,
+         ON e.stream_id = range_stream AND e.stream_version > range_after AND (range_up_to IS NULL OR e.stream_version <= range_up_to)
+      ORDER BY e.stream_id, e.stream_version`,
     [ranges.map((r) => r.streamId), ranges.map((r) => r.after), ranges.map((r) => r.upTo)],
   );
   for (const r of rows) {
@@ -96,9 +103,17 @@ export const readStreamRanges = async (manager: EntityManager, ranges: readonly 
   return out;
 };
 
-/** One stream's events as they will be inserted: version, millisecond occurredAt and hash settled. */
+/** One stream's events as they will be inserted: version, millisecond occurredAt, hash and signature settled. */
 interface HashedAppend extends StreamAppend {
-  readonly rows: readonly (HashedEvent & { readonly occurredAt: string; readonly metadata: EventMetadata; readonly hash: string })[];
+  readonly rows: readonly (HashedEvent & { readonly occurredAt: string; readonly metadata: EventMetadata; readonly hash: string; readonly signature: EventSignature })[];
+}
+
+/** Thrown by an append on a store opened without a signing key (the read-only tools'): an unsigned event would be a forgery's twin. */
+export class NoSigningKeyError extends Error {
+  constructor() {
+    super('this event store has no signing key: it may read, not append (EVENT_SIGNING_KEY_FILE)');
+    this.name = 'NoSigningKeyError';
+  }
 }
 
 const UNIQUE_VIOLATION = '23505';
@@ -111,19 +126,21 @@ const isUniqueViolation = (e: unknown, constraint?: string): boolean => {
 
 /**
  * Append-only event store on PostgreSQL. One transaction writes the events
- * with their hash chain, moves the stream's version (optimistic concurrency)
- * and head hash, and records the idempotency key with the command's answer.
+ * with their hash chain and signatures, moves the stream's version
+ * (optimistic concurrency) and head hash, and records the idempotency key
+ * with the command's answer. Without a signer (rebuilds, exports) it only reads.
  */
 export class PostgresEventStore {
   constructor(
     private readonly dataSource: DataSource,
     readonly appended: AppendSignal = new AppendSignal(),
     private readonly inline: readonly InlineProjection[] = [],
+    private readonly signer: EventSigner | null = null,
   ) {}
 
   async readStream(streamId: string, manager: EntityManager = this.dataSource.manager): Promise<StreamSlice> {
     const rows: EventRow[] = await manager.query(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_version`,
+      `SELECT ${EVENT_COLUMNS} FROM ${SIGNED_EVENTS} WHERE e.stream_id = $1 ORDER BY e.stream_version`,
       [streamId],
     );
     const events = rows.map(toStoredEvent);
@@ -224,6 +241,8 @@ export class PostgresEventStore {
    * chains extended, the inline projections run.
    */
   async appendStreams(manager: EntityManager, appends: readonly StreamAppend[], locked?: ReadonlyMap<string, LockedStream>): Promise<AppendManyResult> {
+    const signer = this.signer;
+    if (!signer && appends.some((a) => a.events.length > 0)) throw new NoSigningKeyError();
     const ids = [...new Set(appends.map((a) => a.streamId))];
     if (ids.length !== appends.length) throw new Error('appendMany: a stream appears twice');
     // Streams the caller locked in this transaction (lockStreams) need no second lock or read.
@@ -236,7 +255,7 @@ export class PostgresEventStore {
     // Hashed here, before any insert: the hash covers nothing the database assigns, and the stream
     // rows just locked hold each chain's head, so no other append can chain from the same one.
     const now = new Date().toISOString();
-    const writing: HashedAppend[] = appends
+    const hashed = appends
       .filter((a) => a.events.length > 0)
       .map((a) => {
         const events = a.events.map((event, i) => ({
@@ -249,9 +268,15 @@ export class PostgresEventStore {
           // Milliseconds, computed here: what is stored must re-hash identically when read back as a Date.
           occurredAt: new Date(event.occurredAt ?? now).toISOString(),
         }));
-        const hashes = chainHashes(actual.get(a.streamId)?.headHash ?? GENESIS_HASH, events);
-        return { ...a, rows: events.map((e, i) => ({ ...e, hash: hashes[i] })) };
+        return { append: a, events, hashes: chainHashes(actual.get(a.streamId)?.headHash ?? GENESIS_HASH, events) };
       });
+    // Signed here too, so each signature goes in with its event: no moment where one stands unsigned.
+    const signatures = hashed.length > 0 ? await signer!.signHashes(hashed.flatMap((h) => h.hashes)) : [];
+    let signed = 0;
+    const writing: HashedAppend[] = hashed.map(({ append, events, hashes }) => ({
+      ...append,
+      rows: events.map((e, i) => ({ ...e, hash: hashes[i], signature: signatures[signed++] })),
+    }));
     const headOf = (a: HashedAppend) => a.rows[a.rows.length - 1].hash;
     const fresh = writing.filter((a) => a.expectedVersion === 0);
     if (fresh.length > 0) {
@@ -309,13 +334,20 @@ export class PostgresEventStore {
     for (let start = 0; start < all.length; start += CHUNK) {
       const chunk = all.slice(start, start + CHUNK);
       // Only what the database assigns comes back: the rest is in hand (parsing each event's JSON back cost more than writing it).
+      // One statement for the events and their signatures (keyed by the positions the insert draws).
       const rows: { event_id: string; global_position: string; transaction_id: string; recorded_at: Date }[] = await manager.query(
-        `INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at, hash)
-         SELECT id, stream, version, type, schema_version, data, metadata, occurred, decode(hash, 'hex')
-           FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[], $8::timestamptz[], $9::text[])
-             WITH ORDINALITY AS t(id, stream, version, type, schema_version, data, metadata, occurred, hash, n)
-          ORDER BY n
-         RETURNING event_id, global_position, transaction_id::text AS transaction_id, recorded_at`,
+        `WITH t AS (
+           SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[], $8::timestamptz[], $9::text[], $10::text[], $11::text[])
+             WITH ORDINALITY AS t(id, stream, version, type, schema_version, data, metadata, occurred, hash, key_id, signature, n)
+         ), inserted AS (
+           INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at, hash)
+           SELECT id, stream, version, type, schema_version, data, metadata, occurred, decode(hash, 'hex') FROM t ORDER BY n
+           RETURNING event_id, global_position, transaction_id::text AS transaction_id, recorded_at
+         ), signed AS (
+           INSERT INTO event_signatures (global_position, signing_key_id, signature)
+           SELECT i.global_position, t.key_id, decode(t.signature, 'hex') FROM inserted i JOIN t ON t.id = i.event_id
+         )
+         SELECT * FROM inserted`,
         [
           chunk.map((c) => c.eventId),
           chunk.map((c) => c.streamId),
@@ -326,6 +358,8 @@ export class PostgresEventStore {
           chunk.map((c) => c.metadataJson),
           chunk.map((c) => c.occurredAt),
           chunk.map((c) => c.hash),
+          chunk.map((c) => c.signature.signingKeyId),
+          chunk.map((c) => c.signature.signature),
         ],
       );
       const assigned = new Map(rows.map((r) => [r.event_id, r]));
@@ -345,6 +379,7 @@ export class PostgresEventStore {
           globalPosition: Number(r.global_position),
           transactionId: r.transaction_id,
           hash: c.hash,
+          signature: c.signature,
         });
       }
     }
@@ -409,14 +444,14 @@ export class PostgresEventStore {
    */
   async readAfter(checkpoint: Checkpoint, limit: number, manager: EntityManager = this.dataSource.manager): Promise<StoredEvent[]> {
     // Two statements, two snapshots: the horizon's, then a later one to read by (see appendHorizon for why).
-    // ORDER BY names the table's columns: bare, `transaction_id` would be the text alias of the select
+    // ORDER BY names the table's columns (e.): bare, `transaction_id` would be the text alias of the select
     // list, sorting '1000000' before '999999' (out of order past a digit boundary, and no index).
     const horizon = await this.appendHorizon(manager);
     const rows: EventRow[] = await manager.query(
-      `SELECT ${EVENT_COLUMNS} FROM events
-        WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
-          AND transaction_id < $3::xid8
-        ORDER BY events.transaction_id, events.global_position
+      `SELECT ${EVENT_COLUMNS} FROM ${SIGNED_EVENTS}
+        WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
+          AND e.transaction_id < $3::xid8
+        ORDER BY e.transaction_id, e.global_position
         LIMIT $4`,
       [checkpoint.transactionId, checkpoint.globalPosition, horizon, limit],
     );

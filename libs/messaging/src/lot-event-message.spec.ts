@@ -15,6 +15,7 @@ const event: StoredEvent = {
   globalPosition: 42,
   transactionId: '901',
   hash: '86b733ae1debc6ed8d571cf8a7e0435a4284d771e6812082b2d1df15f2e21a4a',
+  signature: { signingKeyId: '0123456789abcdef', signature: 'ab'.repeat(64) },
 };
 
 describe('lot-event wire format', () => {
@@ -31,12 +32,19 @@ describe('lot-event wire format', () => {
     });
     const back = fromLotEventMessage({ value: Buffer.from(message.value as string) });
     expect(back).toEqual({ ...event, transactionId: '0' });
-    expect(JSON.parse(message.value as string).hash).toBe(event.hash);
+    const value = JSON.parse(message.value as string);
+    expect(value.hash).toBe(event.hash);
+    // Flat on the wire, beside the hash it signs.
+    expect([value.signingKeyId, value.signature]).toEqual([event.signature!.signingKeyId, event.signature!.signature]);
+    expect(value).not.toHaveProperty('transactionId');
   });
 
-  it('still reads a message published before events carried a hash', () => {
-    const older = JSON.stringify({ ...event, hash: undefined, transactionId: undefined });
-    expect(fromLotEventMessage({ value: Buffer.from(older) })).toEqual({ ...event, transactionId: '0', hash: '' });
+  it('still reads a message published before events carried a hash, or a signature', () => {
+    const older = JSON.stringify({ ...event, hash: undefined, transactionId: undefined, signature: undefined });
+    expect(fromLotEventMessage({ value: Buffer.from(older) })).toEqual({ ...event, transactionId: '0', hash: '', signature: null });
+    const unsigned = toLotEventMessage({ ...event, signature: null });
+    expect(JSON.parse(unsigned.value as string)).not.toHaveProperty('signature');
+    expect(fromLotEventMessage({ value: Buffer.from(unsigned.value as string) })).toEqual({ ...event, transactionId: '0', signature: null });
   });
 
   it.each<[string, string | null]>([
@@ -49,6 +57,10 @@ describe('lot-event wire format', () => {
     ['data not an object', JSON.stringify({ ...event, data: 'x' })],
     ['a hash that is not hex', JSON.stringify({ ...event, hash: 'not-a-hash' })],
     ['an upper-case hash', JSON.stringify({ ...event, hash: event.hash.toUpperCase() })],
+    ['a signature without its key id', JSON.stringify({ ...event, signature: 'ab'.repeat(64) })],
+    ['a key id without its signature', JSON.stringify({ ...event, signature: undefined, signingKeyId: '0123456789abcdef' })],
+    ['a short signature', JSON.stringify({ ...event, signature: 'ab'.repeat(32), signingKeyId: '0123456789abcdef' })],
+    ['a key id that is not 16 hex digits', JSON.stringify({ ...event, signature: 'ab'.repeat(64), signingKeyId: 'key-1' })],
   ])('refuses %s as poison', (_name, value) => {
     expect(() => fromLotEventMessage({ value: value === null ? null : Buffer.from(value) })).toThrow(PoisonMessageError);
   });

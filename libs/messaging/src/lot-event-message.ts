@@ -1,6 +1,6 @@
 import { IHeaders, KafkaMessage, Message } from 'kafkajs';
 import { isLotStreamId, traceCodeOfStream } from '@app/domain';
-import { HASH_HEX, StoredEvent } from '@app/event-store';
+import { EventSignature, HASH_HEX, SIGNATURE_HEX, SIGNING_KEY_ID, StoredEvent } from '@app/event-store';
 
 /** Header names on every lot-event message (values are UTF-8 strings). */
 export const HEADERS = {
@@ -23,8 +23,10 @@ export class PoisonMessageError extends Error {
 export const traceCodeOf = traceCodeOfStream;
 
 /**
- * The wire format: plain JSON of the stored envelope (with its chain hash),
- * keyed by trace code so a lot's events share a partition.
+ * The wire format: plain JSON of the stored envelope (with its chain hash,
+ * and its signature and signing key id when it has them, so a consumer can
+ * check it against GET /api/audit/keys), keyed by trace code so a lot's
+ * events share a partition.
  */
 export const toLotEventMessage = (e: StoredEvent): Message => ({
   key: traceCodeOf(e.streamId),
@@ -40,6 +42,7 @@ export const toLotEventMessage = (e: StoredEvent): Message => ({
     recordedAt: e.recordedAt,
     globalPosition: e.globalPosition,
     hash: e.hash,
+    ...(e.signature ? { signingKeyId: e.signature.signingKeyId, signature: e.signature.signature } : {}),
   }),
   headers: {
     [HEADERS.eventId]: e.eventId,
@@ -106,6 +109,15 @@ const hashOf = (o: Record<string, unknown>): string => {
   return v;
 };
 
+/** Both or neither: absent on messages published before events were signed. */
+const signatureOf = (o: Record<string, unknown>): EventSignature | null => {
+  const { signingKeyId, signature } = o;
+  if (signingKeyId === undefined && signature === undefined) return null;
+  if (typeof signingKeyId !== 'string' || !SIGNING_KEY_ID.test(signingKeyId)) throw new PoisonMessageError('field signingKeyId is not 16 lowercase hex digits');
+  if (typeof signature !== 'string' || !SIGNATURE_HEX.test(signature)) throw new PoisonMessageError('field signature is not 128 lowercase hex digits');
+  return { signingKeyId, signature };
+};
+
 /** Parses and checks the envelope; anything malformed is poison. (The event body is checked when applied.) */
 export const fromLotEventMessage = (message: Pick<KafkaMessage, 'value'>): StoredEvent => {
   if (!message.value) throw new PoisonMessageError('message has no value');
@@ -135,6 +147,7 @@ export const fromLotEventMessage = (message: Pick<KafkaMessage, 'value'>): Store
     globalPosition: posInt(o, 'globalPosition'),
     transactionId: '0',
     hash: hashOf(o),
+    signature: signatureOf(o),
   };
 };
 

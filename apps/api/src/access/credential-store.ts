@@ -1,20 +1,13 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { Principal, Role } from '@app/domain';
-import { APP_CONFIG } from '../config/config.tokens';
+import type { Principal } from '@app/domain';
+import { EventLogAudit } from '@app/event-store';
+import type { EventKeys } from '@app/platform';
+import { APP_CONFIG, EVENT_KEYS } from '../config/config.tokens';
 import type { AppConfig } from '../config/app-config';
 import { sameSecret, tokenDigest, TOKEN_PATTERN } from './access-token';
-
-interface KeyRow {
-  key_id: string;
-  name: string;
-  role: Role;
-  facility_ids: string[];
-  token_sha256: string;
-  revoked_at: Date | null;
-  change_seq: string;
-}
+import { judgeKeyRows, KeyRow } from './signed-credentials';
 
 /** The credential ADMIN_TOKEN stands for; it lives in the environment, not in the key table. */
 /** Bounds the shortcut from raw token to principal; cleared whole when full (it refills with the tokens in use). */
@@ -29,12 +22,17 @@ export const ENV_ADMIN: Principal = { keyId: 'env:ADMIN_TOKEN', name: 'ADMIN_TOK
  * default 250 ms), so a key revoked by any process stops working here within
  * that interval. A token not in the mirror triggers one refresh (shared by
  * every request waiting on it) before it is refused: a key issued a moment ago
- * by another process works at once.
+ * by another process works at once. A row enters the mirror only if it says
+ * what its key's signed events say (judgeKeyRows), checked as it is loaded:
+ * a row written by someone holding only database credentials is no credential.
  */
 @Injectable()
 export class CredentialStore implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Credentials');
   private readonly active = new Map<string, Principal>();
+  /** Each key's token digest in `active`, so a row whose digest changed leaves no stale entry behind. */
+  private readonly digestOf = new Map<string, string>();
+  private readonly audit: EventLogAudit;
   /** Tokens resolved lately, to their principal: a hot retailer token costs no SHA-256 per request. */
   private readonly recent = new Map<string, Principal>();
   private seq = 0;
@@ -45,7 +43,10 @@ export class CredentialStore implements OnApplicationBootstrap, OnApplicationShu
   constructor(
     @InjectDataSource() @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    @Inject(EVENT_KEYS) keys: EventKeys,
+  ) {
+    this.audit = new EventLogAudit(dataSource, keys.ring);
+  }
 
   onApplicationBootstrap(): void {
     this.loaded = this.refresh();
@@ -101,17 +102,33 @@ export class CredentialStore implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async pull(): Promise<void> {
-    const rows: KeyRow[] = await this.dataSource.query(
-      `SELECT key_id, name, role, facility_ids, token_sha256, revoked_at, change_seq FROM api_keys
-        WHERE change_seq > $1 ORDER BY change_seq`,
-      [this.seq],
-    );
+    // The poll itself stays one cheap statement; a transaction only when something changed.
+    const changes: unknown[] = await this.dataSource.query(`SELECT 1 FROM api_keys WHERE change_seq > $1 LIMIT 1`, [this.seq]);
+    if (changes.length === 0) return;
+    // The rows and their key events from one snapshot, so a key revoked meanwhile is not judged half-way.
+    const { rows, judged } = await this.dataSource.transaction('REPEATABLE READ', async (m) => {
+      const changed: (KeyRow & { change_seq: string })[] = await m.query(
+        `SELECT key_id, name, role, facility_ids, token_sha256, revoked_at, change_seq FROM api_keys
+          WHERE change_seq > $1 ORDER BY change_seq`,
+        [this.seq],
+      );
+      return { rows: changed, judged: changed.length ? await judgeKeyRows(this.audit, changed, m) : [] };
+    });
+    if (rows.length === 0) return;
     // Any change may concern a token resolved before: start that shortcut afresh.
-    if (rows.length > 0) this.recent.clear();
-    for (const r of rows) {
-      if (r.revoked_at) this.active.delete(r.token_sha256);
-      else this.active.set(r.token_sha256, { keyId: r.key_id, name: r.name, role: r.role, facilityIds: [...r.facility_ids] });
+    this.recent.clear();
+    rows.forEach((r, i) => {
+      const { principal, problem } = judged[i];
+      const before = this.digestOf.get(r.key_id);
+      if (before !== undefined) this.active.delete(before);
+      this.digestOf.delete(r.key_id);
+      if (principal) {
+        this.active.set(r.token_sha256, principal);
+        this.digestOf.set(r.key_id, r.token_sha256);
+      }
+      // Said once per change of the row (the next pull starts after it).
+      if (problem) this.logger.warn(`api_keys row ${r.key_id} is not a credential: ${problem} (npm run audit:verify names it too)`);
       this.seq = Math.max(this.seq, Number(r.change_seq));
-    }
+    });
   }
 }

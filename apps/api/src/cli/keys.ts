@@ -8,7 +8,17 @@ import { DataSource } from 'typeorm';
 import { DomainError } from '@app/domain';
 import { AppendSignal, PostgresEventStore } from '@app/event-store';
 import { createInlineProjections } from '@app/read-models';
-import { dataSourceOptions, envDatabase, resolveDatabase, runMigrationsLocked, useCliLogging } from '@app/platform';
+import {
+  dataSourceOptions,
+  envDatabase,
+  envEventSigningKey,
+  EventKeys,
+  openSigningKeys,
+  resolveDatabase,
+  runMigrationsLocked,
+  SigningKeySettings,
+  useCliLogging,
+} from '@app/platform';
 import { CommandExecutor } from '../common/commands/command-executor';
 import { KeyedMutex } from '../common/commands/keyed-mutex';
 import { FacilityRepository } from '../facilities/facility.repository';
@@ -32,12 +42,23 @@ export interface CliOutcome {
   readonly stderr: string[];
 }
 
+export interface KeysCliOptions {
+  /** MIGRATIONS_DATABASE_URL: the schema owner, for the migrations. */
+  readonly migrationsUrl?: string | null;
+  /**
+   * The event-signing key (EVENT_SIGNING_KEY_FILE, as the api reads it): `create` and `revoke`
+   * write key events, which must be signed, or no api would trust them. An Error: why there is none.
+   */
+  readonly signingKey?: SigningKeySettings | Error;
+}
+
 /**
  * The offline twin of /api/keys, for the first key of a deployment or a
- * lost admin token: the same commands, recorded as made by the keys CLI.
- * Running services pick changes up within AUTH_REFRESH_MS.
+ * lost admin token: the same commands, recorded as made by the keys CLI and
+ * signed with the api's event-signing key. Running services pick changes up
+ * within AUTH_REFRESH_MS.
  */
-export const runKeysCli = async (argv: readonly string[], databaseUrl: string, migrationsUrl: string | null = null): Promise<CliOutcome> => {
+export const runKeysCli = async (argv: readonly string[], databaseUrl: string, options: KeysCliOptions = {}): Promise<CliOutcome> => {
   const stdout: string[] = [];
   const stderr: string[] = [];
   let parsed;
@@ -51,14 +72,29 @@ export const runKeysCli = async (argv: readonly string[], databaseUrl: string, m
     return { exitCode: 2, stdout, stderr: [(e as Error).message, USAGE] };
   }
   const [verb, ...rest] = parsed.positionals;
+  const writes = verb === 'create' || verb === 'revoke';
+  let keys: EventKeys | null = null;
+  if (writes) {
+    if (!options.signingKey || options.signingKey instanceof Error) {
+      return { exitCode: 2, stdout, stderr: [options.signingKey?.message ?? 'no event-signing key: set EVENT_SIGNING_KEY_FILE as for the api'] };
+    }
+    try {
+      keys = await openSigningKeys(options.signingKey);
+    } catch (e) {
+      return { exitCode: 2, stdout, stderr: [(e as Error).message] };
+    }
+  }
   const dataSource = new DataSource(dataSourceOptions(databaseUrl));
   await dataSource.initialize();
   try {
-    await runMigrationsLocked(dataSource, migrationsUrl);
+    // The events written before signing are left to the api's start: signatures cannot be undone,
+    // and a CLI pointed at the wrong key file would sign that history with it for good.
+    await runMigrationsLocked(dataSource, options.migrationsUrl ?? null);
     const store = new PostgresEventStore(
       dataSource,
       new AppendSignal(),
       createInlineProjections().map((p) => (events, manager) => p.apply(events, manager)),
+      keys?.signer ?? null,
     );
     const executor = new CommandExecutor(store, new KeyedMutex(), dataSource);
     const context = systemContext('system:keys-cli', `keys CLI (${userInfo().username})`);
@@ -104,9 +140,15 @@ const main = async (): Promise<void> => {
   useCliLogging('keys', { LOG_LEVEL: 'warn', ...process.env });
   const logger = new Logger('Keys');
   const settings = envDatabase(process.env);
+  let signingKey: SigningKeySettings | Error;
+  try {
+    signingKey = envEventSigningKey(process.env);
+  } catch (e) {
+    signingKey = e as Error;
+  }
   const database = await resolveDatabase(settings, logger);
   try {
-    const outcome = await runKeysCli(process.argv.slice(2), database.url, settings.migrationsDatabaseUrl);
+    const outcome = await runKeysCli(process.argv.slice(2), database.url, { migrationsUrl: settings.migrationsDatabaseUrl, signingKey });
     for (const line of outcome.stderr) process.stderr.write(`${line}\n`);
     for (const line of outcome.stdout) process.stdout.write(`${line}\n`);
     process.exitCode = outcome.exitCode;

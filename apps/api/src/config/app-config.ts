@@ -1,6 +1,18 @@
 import { KafkaSettings, kafkaSettingsFromEnv } from '@app/messaging';
 import { DEFAULT_TEMPERATURE_LIMITS, DEFAULT_TIME_POLICY, TemperatureLimits, TimePolicy } from '@app/domain';
-import { DatabaseSettings, envDatabase, envInt, envLogFormat, envLogLevels, envMetricsToken, envNumber, LogFormat, LogLevel } from '@app/platform';
+import {
+  DatabaseSettings,
+  envDatabase,
+  envEventSigningKey,
+  envInt,
+  envLogFormat,
+  envLogLevels,
+  envMetricsToken,
+  envNumber,
+  LogFormat,
+  LogLevel,
+  SigningKeySettings,
+} from '@app/platform';
 
 /** Everything the api reads from its environment, parsed once at start-up. */
 export interface AppConfig extends DatabaseSettings {
@@ -37,6 +49,11 @@ export interface AppConfig extends DatabaseSettings {
   readonly epcisTimeZoneOffset: string;
   /** `PUBLIC_BASE_URL`: where shoppers reach this service (`https://trace.example.com`); the code on a pack points at `<it>/t/<traceCode>`. */
   readonly publicBaseUrl: string;
+  /**
+   * `EVENT_SIGNING_KEY_FILE`: the Ed25519 key every event is signed with, kept outside the database
+   * (required with DATABASE_URL; the embedded database's default DATA_DIR/event-signing.key is made on first start).
+   */
+  readonly eventSigningKey: SigningKeySettings;
   /** Set by main.ts when it runs on the embedded PostgreSQL (a development setup, its superuser). */
   readonly embeddedDatabase?: boolean;
 }
@@ -101,5 +118,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
     trustProxy: env.TRUST_PROXY || null,
     epcisTimeZoneOffset: timeZoneOffset(env.EPCIS_TIME_ZONE_OFFSET || '+08:00'),
     publicBaseUrl: publicBaseUrl(env.PUBLIC_BASE_URL || `http://localhost:${port}`),
+    eventSigningKey: envEventSigningKey(env),
   };
 };

@@ -30,7 +30,7 @@ export interface EligibilityRow {
 export type HistoryRow = Pick<
   LotHistoryEntity,
   'version' | 'position' | 'eventId' | 'type' | 'schemaVersion' | 'occurredAt' | 'recordedAt' | 'facilityId' | 'scanId' | 'data' | 'metadata' | 'hash'
-> & { readonly occurredKey: string };
+> & { readonly occurredKey: string; readonly signingKeyId: string | null; readonly signature: string | null };
 
 /** Rows kept for the eligibility read: a busy city's lots on sale, at a few kB each. */
 const ELIGIBILITY_ROWS = 50_000;
@@ -112,11 +112,15 @@ export class LotReadRepository {
       if (order === 'occurred') params.push(page.after.occurred);
       after = order === 'occurred' ? 'AND (occurred_at, version) > ($4::timestamptz, $3)' : 'AND version > $3';
     }
+    // Signatures from the store's own table, by position (its primary key): an event written before
+    // signing is signed after its row was projected, and shows its signature here at once, no rebuild.
     const rows: HistoryRow[] = await this.dataSource.query(
       `SELECT version, position, event_id AS "eventId", type, schema_version AS "schemaVersion", occurred_at AS "occurredAt",
               recorded_at AS "recordedAt", facility_id AS "facilityId", scan_id AS "scanId", data, metadata, hash,
-              to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "occurredKey"
-         FROM lot_history WHERE trace_code = $1 ${after}
+              to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "occurredKey",
+              g.signing_key_id AS "signingKeyId", encode(g.signature, 'hex') AS signature
+         FROM lot_history LEFT JOIN event_signatures g ON g.global_position = lot_history.position
+        WHERE trace_code = $1 ${after}
         ORDER BY ${order === 'occurred' ? 'occurred_at, version' : 'version'} LIMIT $2`,
       params,
     );

@@ -69,6 +69,9 @@ const eventRows: EventRow[] = (() => {
       occurred_at: e.occurredAt as string,
       recorded_at: `2026-11-20T11:00:0${position}.000001Z`,
       hash: hashesOf(s)[version - 1],
+      // The last one not signed yet (a source that had not signed its older events when it was exported).
+      signing_key_id: position === 5 ? null : '0123456789abcdef',
+      signature: position === 5 ? null : String(position).repeat(128),
     };
   };
   return [at(0, 1, 1), at(1, 1, 2), at(2, 1, 4), at(1, 2, 5)];
@@ -141,9 +144,18 @@ describe('backup lines', () => {
     expect(eventLine(row)).toBe(
       `{"kind":"event","globalPosition":1,"transactionId":"701","eventId":"00000000-0000-4000-8000-000000000001","streamId":"facility-CW-01",` +
         `"version":1,"type":"FacilityRegistered","schemaVersion":1,"data":{"id": "CW-01", "n": 1.5},"metadata":{},` +
-        `"occurredAt":"2026-11-20T07:00:00.000Z","recordedAt":"2026-11-20T11:00:01.000001Z","hash":"${eventRows[0].hash}"}`,
+        `"occurredAt":"2026-11-20T07:00:00.000Z","recordedAt":"2026-11-20T11:00:01.000001Z","hash":"${eventRows[0].hash}",` +
+        `"signingKeyId":"0123456789abcdef","signature":"${'1'.repeat(128)}"}`,
     );
-    expect(parseBackupLine(eventLine(row), 7)).toMatchObject({ kind: 'event', data: { id: 'CW-01', n: 1.5 }, metadata: {} });
+    expect(parseBackupLine(eventLine(row), 7)).toMatchObject({ kind: 'event', data: { id: 'CW-01', n: 1.5 }, metadata: {}, signingKeyId: '0123456789abcdef' });
+    // Not signed yet: both null.
+    expect(parseBackupLine(eventLine(eventRows[3]), 8)).toMatchObject({ signingKeyId: null, signature: null });
+    // A version 1 line has neither.
+    const v1 = editLine([eventLine(row)], 0, (r) => {
+      delete r.signingKeyId;
+      delete r.signature;
+    })[0];
+    expect(parseBackupLine(v1, 9)).not.toHaveProperty('signature');
   });
 
   it('given an idempotency row, when written, then its result is the stored JSON', () => {
@@ -163,6 +175,8 @@ describe('backup lines', () => {
     expect(() => parseBackupLine('{"kind":"checkpoint"}', 3)).toThrow('line 3: unknown kind "checkpoint"');
     expect(() => parseBackupLine('{"kind":"toString"}', 3)).toThrow('line 3: unknown kind "toString"');
     expect(() => parseBackupLine('[1,2]', 4)).toThrow('line 4: not a JSON object');
+    const short = editLine([eventLine(eventRows[0])], 0, (r) => (r.signature = 'ab'))[0];
+    expect(() => parseBackupLine(short, 5)).toThrow('line 5: event has a missing or invalid signature: "ab"');
   });
 });
 
@@ -253,6 +267,29 @@ describe('BackupVerifier', () => {
     expect(verify([...lines, lines[1]])).toBe('line 12: found after the end line');
   });
 
+  it('given a signature without its key id, or a key id alone, when fed, then it is refused', () => {
+    expect(verify(resealed(editLine(backupLines(), 4, (r) => (r.signingKeyId = null))))).toBe(
+      'line 5: event 00000000-0000-4000-8000-000000000001 has a signature without its signing key id, or a key id without a signature',
+    );
+    expect(verify(resealed(editLine(backupLines(), 7, (r) => (r.signingKeyId = '0123456789abcdef'))))).toMatch(/^line 8: event .* has a signature without/);
+  });
+
+  it('given a version 1 backup (no signatures), when fed, then it is read', () => {
+    const v1 = resealed(
+      backupLines().map((line, i, all) =>
+        i === 0
+          ? editLine([line], 0, (r) => (r.version = 1))[0]
+          : i === all.length - 1 || JSON.parse(line).kind !== 'event'
+            ? line
+            : editLine([line], 0, (r) => {
+                delete r.signingKeyId;
+                delete r.signature;
+              })[0],
+      ),
+    );
+    expect(verify(v1)).toMatchObject({ counts: COUNTS, headPosition: 5 });
+  });
+
   it('given an event of a stream with no stream line, when fed, then it is refused', () => {
     const lines = editLine(backupLines(), 4, (r) => (r.streamId = 'lot-GHOST'));
     expect(verify(lines)).toBe('line 5: event 00000000-0000-4000-8000-000000000001 belongs to stream lot-GHOST, which has no stream line');
@@ -265,7 +302,7 @@ describe('BackupVerifier', () => {
   });
 
   it('given a header of another format version, when fed, then it names the version this import reads', () => {
-    const lines = editLine(backupLines(), 0, (r) => (r.version = 2));
-    expect(verify(lines)).toBe('not a coldtrace-event-log backup: line 1: header has a missing or invalid version: 2 (this import reads coldtrace-event-log version 1)');
+    const lines = editLine(backupLines(), 0, (r) => (r.version = 3));
+    expect(verify(lines)).toBe('not a coldtrace-event-log backup: line 1: header has a missing or invalid version: 3 (this import reads coldtrace-event-log versions 1 and 2)');
   });
 });

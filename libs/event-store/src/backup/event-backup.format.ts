@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ChainCheck, ChainVerdict } from '../integrity/chain-check';
 import { HASH_HEX } from '../integrity/event-hash';
+import { SIGNATURE_HEX, SIGNING_KEY_ID } from '../integrity/event-signature';
 import { LogDigest } from '../integrity/log-digest';
 
 /**
@@ -17,7 +18,9 @@ import { LogDigest } from '../integrity/log-digest';
  * hold only one ChainCheck a stream, never the events.
  */
 export const BACKUP_FORMAT = 'coldtrace-event-log';
-export const BACKUP_VERSION = 1;
+/** 2: event lines carry the event's signature and signing key id. Version 1 files (no signatures) are still read. */
+export const BACKUP_VERSION = 2;
+const READABLE_VERSIONS: readonly number[] = [1, 2];
 
 /**
  * Every column of the store's tables that this version writes and reads back.
@@ -41,6 +44,7 @@ export const STORE_COLUMNS: Readonly<Record<string, readonly string[]>> = {
     'hash',
   ],
   idempotency_keys: ['key', 'request_hash', 'stream_id', 'result', 'created_at'],
+  event_signatures: ['global_position', 'signing_key_id', 'signature'],
 };
 
 export interface BackupCounts {
@@ -86,6 +90,9 @@ export interface EventRecord {
   readonly occurredAt: string;
   readonly recordedAt: string;
   readonly hash: string;
+  /** The event's signature and the key that made it; null on an event not signed yet, absent in a version 1 file. */
+  readonly signingKeyId?: string | null;
+  readonly signature?: string | null;
 }
 
 export interface IdempotencyRecord {
@@ -132,6 +139,8 @@ export interface EventRow {
   readonly occurred_at: string;
   readonly recorded_at: string;
   readonly hash: string;
+  readonly signing_key_id: string | null;
+  readonly signature: string | null;
 }
 
 export interface StreamRow {
@@ -163,7 +172,8 @@ export const streamLine = (r: StreamRow): string =>
 export const eventLine = (r: EventRow): string =>
   `{"kind":"event","globalPosition":${Number(r.global_position)},"transactionId":${str(r.transaction_id)},"eventId":${str(r.event_id)},` +
   `"streamId":${str(r.stream_id)},"version":${r.stream_version},"type":${str(r.type)},"schemaVersion":${r.schema_version},` +
-  `"data":${r.data},"metadata":${r.metadata},"occurredAt":${str(r.occurred_at)},"recordedAt":${str(r.recorded_at)},"hash":${str(r.hash)}}`;
+  `"data":${r.data},"metadata":${r.metadata},"occurredAt":${str(r.occurred_at)},"recordedAt":${str(r.recorded_at)},"hash":${str(r.hash)},` +
+  `"signingKeyId":${str(r.signing_key_id)},"signature":${str(r.signature)}}`;
 
 export const idempotencyLine = (r: IdempotencyRow): string =>
   `{"kind":"idempotency","key":${str(r.key)},"requestHash":${str(r.request_hash)},"streamId":${str(r.stream_id)},` +
@@ -203,11 +213,12 @@ const matches = (re: RegExp): Check => (v) => typeof v === 'string' && re.test(v
 const isObject: Check = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isCounts: Check = (v) => isObject(v) && ['streams', 'events', 'idempotencyKeys'].every((k) => isCount((v as Record<string, unknown>)[k]));
 const isPresent: Check = (v) => v !== undefined;
+const orNull = (check: Check): Check => (v) => v === undefined || v === null || check(v);
 
 const SHAPES: Record<BackupRecord['kind'], Record<string, Check>> = {
   header: {
     format: (v) => v === BACKUP_FORMAT,
-    version: (v) => v === BACKUP_VERSION,
+    version: (v) => READABLE_VERSIONS.includes(v as number),
     exportedAt: matches(TIMESTAMP),
     order: (v) => v === 'global_position',
     counts: isCounts,
@@ -234,6 +245,8 @@ const SHAPES: Record<BackupRecord['kind'], Record<string, Check>> = {
     occurredAt: matches(TIMESTAMP),
     recordedAt: matches(TIMESTAMP),
     hash: matches(HASH_HEX),
+    signingKeyId: orNull(matches(SIGNING_KEY_ID)),
+    signature: orNull(matches(SIGNATURE_HEX)),
   },
   idempotency: {
     key: isText,
@@ -260,7 +273,7 @@ export const parseBackupLine = (text: string, lineNumber: number): BackupRecord 
   if (!shape || !Object.hasOwn(SHAPES, kind)) throw new BackupFileError(`line ${lineNumber}: unknown kind ${str(record.kind)}`);
   for (const [field, ok] of Object.entries(shape)) {
     if (!ok(record[field])) {
-      const hint = kind === 'header' && (field === 'format' || field === 'version') ? ` (this import reads ${BACKUP_FORMAT} version ${BACKUP_VERSION})` : '';
+      const hint = kind === 'header' && (field === 'format' || field === 'version') ? ` (this import reads ${BACKUP_FORMAT} versions ${READABLE_VERSIONS.join(' and ')})` : '';
       throw new BackupFileError(`line ${lineNumber}: ${kind} has a missing or invalid ${field}: ${str(record[field]) ?? 'undefined'}${hint}`);
     }
   }
@@ -375,6 +388,9 @@ export class BackupVerifier {
     }
     const chain = this.chains.get(r.streamId);
     if (!chain) throw new BackupFileError(`line ${this.line}: event ${r.eventId} belongs to stream ${r.streamId}, which has no stream line`);
+    if ((r.signingKeyId ?? null) === null !== ((r.signature ?? null) === null)) {
+      throw new BackupFileError(`line ${this.line}: event ${r.eventId} has a signature without its signing key id, or a key id without a signature`);
+    }
     chain.add(r);
     this.lastPosition = r.globalPosition;
     this.events++;

@@ -127,10 +127,11 @@ async function* backupLines(manager: EntityManager, done: (summary: Omit<ExportS
 
   for await (const rows of fetchAll<EventRow>(
     manager,
-    `SELECT global_position, transaction_id::text AS transaction_id, event_id, stream_id, stream_version, type, schema_version,
-            data::text AS data, metadata::text AS metadata, ${iso('occurred_at')} AS occurred_at, ${iso('recorded_at')} AS recorded_at,
-            encode(hash, 'hex') AS hash
-       FROM events ORDER BY global_position`,
+    `SELECT e.global_position, e.transaction_id::text AS transaction_id, e.event_id, e.stream_id, e.stream_version, e.type, e.schema_version,
+            e.data::text AS data, e.metadata::text AS metadata, ${iso('e.occurred_at')} AS occurred_at, ${iso('e.recorded_at')} AS recorded_at,
+            encode(e.hash, 'hex') AS hash, g.signing_key_id, encode(g.signature, 'hex') AS signature
+       FROM events e LEFT JOIN event_signatures g ON g.global_position = e.global_position
+      ORDER BY e.global_position`,
   )) {
     yield emit(rows.map(eventLine));
   }

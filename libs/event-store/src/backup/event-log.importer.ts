@@ -21,8 +21,11 @@ export class StoreNotEmptyError extends Error {
  * transaction, checking every line as it goes (BackupVerifier) and the
  * whole file at its end line, so a refused file, or a store found not
  * empty, leaves the database as it was. Kept: stream rows, event ids,
- * global positions, versions, timestamps, hashes, idempotency keys. Not
- * kept: the source's transaction ids. Every event gets this transaction's
+ * global positions, versions, timestamps, hashes, signatures, idempotency
+ * keys. Not kept: the source's transaction ids. Events that come without a
+ * signature (a version 1 file, or a source that had not signed its older
+ * events yet) are recorded as written before signing (event_signing_legacy),
+ * so the api signs them at its next start, as it would have at the source. Every event gets this transaction's
  * id (the column's default): ids from another cluster may lie above this
  * one's counter, where the subscription horizon would hide them, and any
  * later append would sort before them. So the restored subscription order
@@ -57,6 +60,7 @@ export const importEventLog = async (dataSource: DataSource, path: string): Prom
       }
       const summary = verifier.finish();
       await loader.flush();
+      if (loader.lastUnsigned > 0) await markLegacy(manager, loader.lastUnsigned);
       // Positions were given, not drawn: the next append draws the one after the last.
       if (summary.headPosition > 0) {
         await manager.query(`SELECT setval(pg_get_serial_sequence('events', 'global_position'), $1)`, [summary.headPosition]);
@@ -94,6 +98,14 @@ const requireSequenceRights = async (manager: EntityManager): Promise<void> => {
   if (!row.ok) {
     throw new Error(`role ${row.who} may not set the events' position sequence: import as the schema owner (MIGRATIONS_DATABASE_URL)`);
   }
+};
+
+/** The unsigned events restored count as written before signing: up to the last of them, as many as lie there now. */
+const markLegacy = async (manager: EntityManager, upTo: number): Promise<void> => {
+  await manager.query(
+    `UPDATE event_signing_legacy SET up_to_position = $1, events = (SELECT count(*) FROM events WHERE global_position <= $1) WHERE id = 1`,
+    [upTo],
+  );
 };
 
 const refuseNonEmpty = async (manager: EntityManager): Promise<void> => {
@@ -147,11 +159,14 @@ type Loadable = StreamRecord | EventRecord | IdempotencyRecord;
 class BatchLoader {
   private batch: Loadable[] = [];
   private inFlight: Promise<unknown> = Promise.resolve();
+  /** The highest position of an event restored without a signature (0: none). */
+  lastUnsigned = 0;
 
   constructor(private readonly manager: EntityManager) {}
 
   async add(record: Loadable): Promise<void> {
     if (this.batch.length > 0 && this.batch[0].kind !== record.kind) await this.send();
+    if (record.kind === 'event' && !record.signature) this.lastUnsigned = record.globalPosition;
     this.batch.push(record);
     if (this.batch.length >= INSERT_ROWS) await this.send();
   }
@@ -184,13 +199,18 @@ class BatchLoader {
   }
 
   private events(rows: EventRecord[]): Promise<unknown> {
-    // transaction_id left to its default (this transaction's id): see importEventLog.
+    // transaction_id left to its default (this transaction's id): see importEventLog. Signatures in the same statement.
     return this.manager.query(
-      `INSERT INTO events (global_position, event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at, recorded_at, hash)
-       OVERRIDING SYSTEM VALUE
-       SELECT position, id, stream, version, type, schema_version, data, metadata, occurred, recorded, decode(hash, 'hex')
-         FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::int[], $5::text[], $6::int[], $7::jsonb[], $8::jsonb[], $9::timestamptz[], $10::timestamptz[], $11::text[])
-           AS t(position, id, stream, version, type, schema_version, data, metadata, occurred, recorded, hash)`,
+      `WITH t AS (
+         SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::int[], $5::text[], $6::int[], $7::jsonb[], $8::jsonb[], $9::timestamptz[], $10::timestamptz[], $11::text[], $12::text[], $13::text[])
+           AS t(position, id, stream, version, type, schema_version, data, metadata, occurred, recorded, hash, key_id, signature)
+       ), inserted AS (
+         INSERT INTO events (global_position, event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at, recorded_at, hash)
+         OVERRIDING SYSTEM VALUE
+         SELECT position, id, stream, version, type, schema_version, data, metadata, occurred, recorded, decode(hash, 'hex') FROM t
+       )
+       INSERT INTO event_signatures (global_position, signing_key_id, signature)
+       SELECT position, key_id, decode(signature, 'hex') FROM t WHERE signature IS NOT NULL`,
       [
         rows.map((r) => r.globalPosition),
         rows.map((r) => r.eventId),
@@ -203,6 +223,8 @@ class BatchLoader {
         rows.map((r) => r.occurredAt),
         rows.map((r) => r.recordedAt),
         rows.map((r) => r.hash),
+        rows.map((r) => r.signingKeyId ?? null),
+        rows.map((r) => r.signature ?? null),
       ],
     );
   }

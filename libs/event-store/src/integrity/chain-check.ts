@@ -1,4 +1,15 @@
 import { eventHash, GENESIS_HASH, HashedEvent } from './event-hash';
+import { SignatureFailure } from './event-signature';
+
+/**
+ * Why a stream fails its check, at its first invalid version:
+ * - VERSION_MISSING: the versions do not run 1, 2, 3, ... (an event removed from the middle);
+ * - HASH_MISMATCH: the stored hash is not the one re-computed from the event's data and the chain before it;
+ * - STREAM_ROW_MISMATCH: the stream row's version or head hash disagrees with its last event;
+ * - UNSIGNED, UNKNOWN_SIGNING_KEY, BAD_SIGNATURE: the event's signature is missing, by a key
+ *   the verifier does not accept, or does not hold over its hash.
+ */
+export type ChainFailure = 'VERSION_MISSING' | 'HASH_MISMATCH' | 'STREAM_ROW_MISMATCH' | SignatureFailure;
 
 export interface ChainVerdict {
   readonly streamId: string;
@@ -9,6 +20,8 @@ export interface ChainVerdict {
   readonly headHash: string | null;
   /** The first version that does not hold; absent when valid. */
   readonly firstInvalidVersion?: number;
+  /** What does not hold there; absent when valid. */
+  readonly reason?: ChainFailure;
 }
 
 /** What the stream row claims: its version and the hash of its last event. */
@@ -17,54 +30,75 @@ export interface StreamHead {
   readonly headHash: string | null;
 }
 
+/** What `add` learnt of one event. */
+export interface ChainStep {
+  /** The chain hash re-computed from the data alone, whatever is stored: what a digest recomputed from data uses. */
+  readonly recomputed: string;
+  /** The chain holds up to and including this event: its signature is worth checking (over `recomputed`, which is its stored hash). */
+  readonly sound: boolean;
+}
+
 /**
  * Re-hashes one stream's stored events, fed in version order, and compares
- * each with its stored hash and the end with the stream row. Invalid at the
- * first version whose stored hash differs from the recomputed one, or that is
- * missing (versions not contiguous), or where the stream row's version or
- * head hash disagrees with the last event.
+ * each with its stored hash and the end with the stream row (when given).
+ * Invalid at the first version whose stored hash differs from the
+ * recomputed one, or that is missing (versions not contiguous), or whose
+ * signature does not hold (reported by the caller, which verifies
+ * signatures in batches: signatureFailed), or where the stream row's version
+ * or head hash disagrees with the last event.
  */
 export class ChainCheck {
   private expected = 1;
-  private previous = GENESIS_HASH;
+  private recomputedHash = GENESIS_HASH;
   private count = 0;
   private lastVersion = 0;
   private lastHash: string | null = null;
-  private firstInvalid: number | undefined;
+  private failure: { version: number; reason: ChainFailure } | undefined;
 
   constructor(
     readonly streamId: string,
-    private readonly head: StreamHead,
+    private readonly head: StreamHead | null,
   ) {}
 
-  add(event: HashedEvent & { readonly hash: string }): void {
+  add(event: HashedEvent & { readonly hash: string }): ChainStep {
     this.count++;
     this.lastVersion = event.version;
     this.lastHash = event.hash;
-    if (this.firstInvalid !== undefined) return;
+    this.recomputedHash = eventHash(this.recomputedHash, event);
+    if (this.failure) return { recomputed: this.recomputedHash, sound: false };
     if (event.version !== this.expected) {
-      this.firstInvalid = this.expected;
-      return;
+      this.fail(this.expected, 'VERSION_MISSING');
+      return { recomputed: this.recomputedHash, sound: false };
     }
-    const computed = eventHash(this.previous, event);
-    if (computed !== event.hash) {
-      this.firstInvalid = event.version;
-      return;
+    if (this.recomputedHash !== event.hash) {
+      this.fail(event.version, 'HASH_MISMATCH');
+      return { recomputed: this.recomputedHash, sound: false };
     }
-    this.previous = computed;
     this.expected++;
+    return { recomputed: this.recomputedHash, sound: true };
+  }
+
+  /** An event's signature did not hold (the earliest such version wins, whatever order they are reported in). */
+  signatureFailed(version: number, reason: SignatureFailure): void {
+    this.fail(version, reason);
   }
 
   verdict(): ChainVerdict {
-    let first = this.firstInvalid;
-    if (first === undefined && this.head.version !== this.lastVersion) first = Math.min(this.head.version, this.lastVersion) + 1;
-    if (first === undefined && this.head.headHash !== this.lastHash) first = this.lastVersion;
+    let failure = this.failure;
+    if (!failure && this.head && this.head.version !== this.lastVersion) {
+      failure = { version: Math.min(this.head.version, this.lastVersion) + 1, reason: 'STREAM_ROW_MISMATCH' };
+    }
+    if (!failure && this.head && this.head.headHash !== this.lastHash) failure = { version: this.lastVersion, reason: 'STREAM_ROW_MISMATCH' };
     return {
       streamId: this.streamId,
-      valid: first === undefined,
+      valid: failure === undefined,
       events: this.count,
       headHash: this.lastHash,
-      ...(first === undefined ? {} : { firstInvalidVersion: first }),
+      ...(failure === undefined ? {} : { firstInvalidVersion: failure.version, reason: failure.reason }),
     };
+  }
+
+  private fail(version: number, reason: ChainFailure): void {
+    if (!this.failure || version < this.failure.version) this.failure = { version, reason };
   }
 }

@@ -2,6 +2,7 @@ import { DataSourceOptions } from 'typeorm';
 import { EVENT_STORE_ENTITIES, EVENT_STORE_MIGRATIONS } from '@app/event-store';
 import { READ_MODEL_ENTITIES, READ_MODEL_MIGRATIONS } from '@app/read-models';
 import { GrantRuntimeRole1764400008000 } from './migrations/1764400008000-grant-runtime-role';
+import { GrantRuntimeSignatures1764400018000 } from './migrations/1764400018000-grant-runtime-signatures';
 
 /**
  * How long a caller waits on the database before giving up, so a stuck
@@ -29,7 +30,7 @@ export const dataSourceOptions = (url: string, timeouts: DatabaseTimeouts = DEFA
   type: 'postgres',
   url,
   entities: [...EVENT_STORE_ENTITIES, ...READ_MODEL_ENTITIES],
-  migrations: [...EVENT_STORE_MIGRATIONS, ...READ_MODEL_MIGRATIONS, GrantRuntimeRole1764400008000],
+  migrations: [...EVENT_STORE_MIGRATIONS, ...READ_MODEL_MIGRATIONS, GrantRuntimeRole1764400008000, GrantRuntimeSignatures1764400018000],
   migrationsTableName: 'schema_migrations',
   migrationsTransactionMode: 'each',
   synchronize: false,

@@ -13,7 +13,10 @@ export class GetLogDigestHttpController {
 
   @Get()
   @Allow(['REGULATOR'])
-  @ApiOperation({ summary: 'Digest of the whole event log', description: "SHA-256 over every stream's head at a position: keep it elsewhere and check it later with POST /api/audit/digest/verify." })
+  @ApiOperation({
+    summary: 'Digest of the whole event log, signed',
+    description: "SHA-256 over every stream's head at a position, signed with the event-signing key: keep it elsewhere and check it later with POST /api/audit/digest/verify or npm run audit:verify -- --digest.",
+  })
   @ApiOkResponse({ type: LogDigestResponse })
   @ApiErrors({ 503: ['DATABASE_UNAVAILABLE'] })
   digest() {

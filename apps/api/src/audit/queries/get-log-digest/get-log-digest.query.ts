@@ -8,6 +8,10 @@ export interface LogDigestView {
   /** How many streams it covers. */
   streams: number;
   computedAt: string;
+  /** The key that signed it (GET /api/audit/keys). */
+  signingKeyId: string;
+  /** Ed25519 over the UTF-8 of `coldtrace-log-digest:v1:<position>:<digest>:<computedAt>`, hex. */
+  signature: string;
 }
 
 export class GetLogDigestQuery extends Query<LogDigestView> {}

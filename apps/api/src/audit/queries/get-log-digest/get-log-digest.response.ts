@@ -13,4 +13,13 @@ export class LogDigestResponse implements LogDigestView {
 
   @ApiProperty({ format: 'date-time' })
   computedAt: string;
+
+  @ApiProperty({ pattern: '^[0-9a-f]{16}$', description: 'The key that signed it (GET /api/audit/keys)' })
+  signingKeyId: string;
+
+  @ApiProperty({
+    pattern: '^[0-9a-f]{128}$',
+    description: 'Ed25519 signature (hex) over the UTF-8 text `coldtrace-log-digest:v1:<position>:<digest>:<computedAt>`: proof that this service answered this digest',
+  })
+  signature: string;
 }

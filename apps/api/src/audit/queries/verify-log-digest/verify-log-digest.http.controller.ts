@@ -16,7 +16,12 @@ export class VerifyLogDigestHttpController {
   @Post('verify')
   @HttpCode(200)
   @Allow(['REGULATOR'])
-  @ApiOperation({ summary: 'Check a digest taken earlier', description: "Re-computes the digest at that position from today's log: `consistent: false` means the history changed since." })
+  @ApiOperation({
+    summary: 'Check a digest taken earlier',
+    description:
+      "Re-computes the digest at that position from today's events' data (every chain re-hashed) and checks every signature up to there: " +
+      '`consistent: false` means the history up to the position changed since; `valid: false` names streams whose chain or signatures do not hold.',
+  })
   @ApiOkResponse({ type: LogDigestCheckResponse })
   // A POST like the writes: a key that spent its LotProbeBudget waits here too.
   @ApiErrors(BODY_ERRORS, { 429: ['RATE_LIMITED'], 503: ['DATABASE_UNAVAILABLE'] })

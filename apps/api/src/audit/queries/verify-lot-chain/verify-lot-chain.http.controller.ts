@@ -13,7 +13,10 @@ export class VerifyLotChainHttpController {
 
   @Get(':traceCode/verify')
   @Allow(['REGULATOR'])
-  @ApiOperation({ summary: "Verify a lot's hash chain", description: "Re-computes every event's chain hash of the lot's stream and says whether the stored ones hold." })
+  @ApiOperation({
+    summary: "Verify a lot's hash chain and signatures",
+    description: "Re-computes every event's chain hash of the lot's stream, checks each event's Ed25519 signature with the published keys, and says whether the stored ones hold.",
+  })
   @ApiOkResponse({ type: LotChainResponse })
   @ApiErrors({ 404: ['LOT_NOT_FOUND'], 503: ['DATABASE_UNAVAILABLE'] })
   verify(@Param('traceCode') traceCode: string) {

@@ -1,8 +1,9 @@
 import { Query } from '@nestjs/cqrs';
+import type { ChainFailure } from '@app/event-store';
 
 export interface LotChainView {
   traceCode: string;
-  /** Every stored hash matches the one re-computed from the stored event, versions run 1..n, and the stream row agrees. */
+  /** Every stored hash matches the one re-computed from the stored event, versions run 1..n, the stream row agrees, and every event is signed by an accepted key. */
   valid: boolean;
   /** Events found in the lot's stream. */
   events: number;
@@ -10,6 +11,8 @@ export interface LotChainView {
   headHash: string | null;
   /** The first version that does not hold; absent when valid. */
   firstInvalidVersion?: number;
+  /** What does not hold there; absent when valid. */
+  reason?: ChainFailure;
 }
 
 export class VerifyLotChainQuery extends Query<LotChainView> {

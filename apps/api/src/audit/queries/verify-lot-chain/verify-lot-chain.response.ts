@@ -1,11 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { ChainFailure } from '@app/event-store';
 import type { LotChainView } from './verify-lot-chain.query';
+
+/** Every ChainFailure, for the document. */
+export const CHAIN_FAILURES: ChainFailure[] = ['VERSION_MISSING', 'HASH_MISMATCH', 'STREAM_ROW_MISMATCH', 'UNSIGNED', 'UNKNOWN_SIGNING_KEY', 'BAD_SIGNATURE'];
 
 export class LotChainResponse implements LotChainView {
   @ApiProperty()
   traceCode: string;
 
-  @ApiProperty({ description: 'Every stored hash matches the one re-computed from the stored event, versions run 1..n, and the stream row agrees' })
+  @ApiProperty({ description: 'Every stored hash matches the one re-computed from the stored event, versions run 1..n, the stream row agrees, and every event is signed by an accepted key' })
   valid: boolean;
 
   @ApiProperty({ description: "Events found in the lot's stream" })
@@ -16,4 +20,12 @@ export class LotChainResponse implements LotChainView {
 
   @ApiPropertyOptional({ description: 'The first version that does not hold; absent when valid' })
   firstInvalidVersion?: number;
+
+  @ApiPropertyOptional({
+    enum: CHAIN_FAILURES,
+    description:
+      'What does not hold there: a version missing, a stored hash not re-computed from the data, the stream row disagreeing with its last event, ' +
+      'no signature, a signature by a key not published at GET /api/audit/keys, or one that does not hold over the hash',
+  })
+  reason?: ChainFailure;
 }

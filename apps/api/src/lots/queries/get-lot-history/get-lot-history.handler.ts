@@ -47,6 +47,8 @@ export class GetLotHistoryHandler implements IQueryHandler<GetLotHistoryQuery> {
         actor: actorView(r.metadata.actor),
         data: r.data,
         hash: r.hash?.toString('hex') ?? null,
+        signingKeyId: r.signingKeyId,
+        signature: r.signature,
       })),
     };
   }

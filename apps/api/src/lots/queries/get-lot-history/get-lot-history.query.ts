@@ -18,6 +18,10 @@ export interface LotHistoryEntryView {
   data: unknown;
   /** The event's chain hash (SHA-256, hex): GET /api/audit/lots/:traceCode/verify re-computes it. */
   hash: string | null;
+  /** The key that signed the hash (GET /api/audit/keys); null while an event from before signing awaits its signature. */
+  signingKeyId: string | null;
+  /** Ed25519 over the 32 bytes of `hash`, hex. */
+  signature: string | null;
 }
 
 export interface LotHistoryView {

@@ -49,6 +49,12 @@ export class LotHistoryEntryResponse implements LotHistoryEntryView {
 
   @ApiProperty({ type: 'string', nullable: true, description: "The event's chain hash (SHA-256, hex)" })
   hash: string | null;
+
+  @ApiProperty({ type: 'string', nullable: true, pattern: '^[0-9a-f]{16}$', description: 'The key that signed the hash (GET /api/audit/keys)' })
+  signingKeyId: string | null;
+
+  @ApiProperty({ type: 'string', nullable: true, pattern: '^[0-9a-f]{128}$', description: 'Ed25519 signature over the 32 bytes of `hash`, hex' })
+  signature: string | null;
 }
 
 export class LotHistoryResponse implements LotHistoryView {
