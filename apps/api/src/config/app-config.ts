@@ -1,6 +1,6 @@
 import { KafkaSettings, kafkaSettingsFromEnv } from '@app/messaging';
 import { DEFAULT_TEMPERATURE_LIMITS, DEFAULT_TIME_POLICY, TemperatureLimits, TimePolicy } from '@app/domain';
-import { DatabaseSettings, envDatabase, envInt, envLogFormat, envLogLevels, envMetricsToken, envNumber, LogFormat, LogLevel } from '@app/platform';
+import { DatabaseSettings, envDatabase, envInt, envLogFormat, envLogLevels, envMetricsToken, envNumber, envShutdownGraceMs, LogFormat, LogLevel } from '@app/platform';
 
 /** Everything the api reads from its environment, parsed once at start-up. */
 export interface AppConfig extends DatabaseSettings {
@@ -35,6 +35,8 @@ export interface AppConfig extends DatabaseSettings {
   readonly epcisTimeZoneOffset: string;
   /** `PUBLIC_BASE_URL`: where shoppers reach this service (`https://trace.example.com`); the code on a pack points at `<it>/t/<traceCode>`. */
   readonly publicBaseUrl: string;
+  /** `SHUTDOWN_GRACE_MS`: after SIGTERM the process exits within this, whatever is still in flight. */
+  readonly shutdownGraceMs: number;
   /** Set by main.ts when it runs on the embedded PostgreSQL (a development setup, its superuser). */
   readonly embeddedDatabase?: boolean;
 }
@@ -98,5 +100,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
     trustProxy: env.TRUST_PROXY || null,
     epcisTimeZoneOffset: timeZoneOffset(env.EPCIS_TIME_ZONE_OFFSET || '+08:00'),
     publicBaseUrl: publicBaseUrl(env.PUBLIC_BASE_URL || `http://localhost:${port}`),
+    shutdownGraceMs: envShutdownGraceMs(env),
   };
 };
