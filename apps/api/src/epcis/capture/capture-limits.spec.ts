@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { eventListLength, MAX_CAPTURE_EVENTS, refuseTooManyEvents } from './capture-limits';
+import { eventListLength, MAX_CAPTURE_EVENTS, refuseTooManyEvents, refuseTooManyParsedEvents } from './capture-limits';
 
 /** What JSON.parse makes of the same text: the length of epcisBody.eventList when it is an array. */
 const parsedLength = (text: string): number | null => {
@@ -68,5 +68,8 @@ describe('EPCIS capture limits: counting events before parsing', () => {
     expect(() => refuseTooManyEvents({} as never, {}, bytes(atLimit), 'utf-8')).not.toThrow();
     // Another charset is left to the pipe, which counts after parsing.
     expect(() => refuseTooManyEvents({} as never, {}, Buffer.from(text, 'utf16le'), 'utf-16le')).not.toThrow();
+    expect(() => refuseTooManyParsedEvents(JSON.parse(text))).toThrow(expect.objectContaining({ status: 413, details: { maxEvents: MAX_CAPTURE_EVENTS, events: 100_000 } }));
+    expect(() => refuseTooManyParsedEvents(JSON.parse(atLimit))).not.toThrow();
+    expect(() => refuseTooManyParsedEvents(undefined)).not.toThrow();
   });
 });

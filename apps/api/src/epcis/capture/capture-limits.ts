@@ -141,11 +141,17 @@ export const eventListLength = (json: Uint8Array): number | null => {
 /**
  * The capture route's body parser hook (express.json `verify`): a document
  * of more than MAX_CAPTURE_EVENTS events is refused (413) before it is
- * parsed. Only UTF-8 bodies are read here; the pipe counts again after
- * parsing, whatever the charset.
+ * parsed. Only UTF-8 bodies are read here; refuseTooManyParsedEvents counts
+ * again after parsing, whatever the charset.
  */
 export const refuseTooManyEvents = (_req: IncomingMessage, _res: unknown, body: Buffer, encoding: string): void => {
   if (encoding !== 'utf-8') return;
   const count = eventListLength(body);
   if (count !== null && count > MAX_CAPTURE_EVENTS) throw tooManyEvents(count);
+};
+
+/** The same limit on the parsed body (EpcisDocumentPipe): the only count a body in another charset than UTF-8 gets. */
+export const refuseTooManyParsedEvents = (body: unknown): void => {
+  const list = (body as { epcisBody?: { eventList?: unknown } } | null | undefined)?.epcisBody?.eventList;
+  if (Array.isArray(list) && list.length > MAX_CAPTURE_EVENTS) throw tooManyEvents(list.length);
 };

@@ -1,6 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import Ajv, { type ErrorObject, type SchemaValidateFunction, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { canonicalJson } from '@app/event-store';
 // GS1's EPCIS 2.0 JSON Schema, byte for byte (epcis-schema.spec.ts pins it): the app cannot read ../shared in production.
 import EPCIS_JSON_SCHEMA from './schema/EPCIS-JSON-Schema.json';
 
@@ -25,23 +26,12 @@ const FULLY_LISTED_CHARS = 2048;
 /** Validation hands the event loop back this often, so a large document never holds it longer. */
 const SLICE_MS = 10;
 
-/** JSON with object keys sorted: equal in JSON Schema's sense exactly when the strings are equal (1 and 1.0 parse alike). */
-const canonicalJson = (value: unknown): string => {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const object = value as Record<string, unknown>;
-    return `{${Object.keys(object)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson(object[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-};
-
 /**
  * uniqueItems in linear time. Ajv compares every pair of items unless the
  * schema types them as scalars, and GS1's `epcList` items are a `$ref`: a
- * valid event with 20,000 EPCs took over a second.
+ * valid event with 20,000 EPCs took over a second. Two parsed JSON values are
+ * equal in JSON Schema's sense exactly when their canonical JSON (keys
+ * sorted) is the same text.
  */
 const uniqueItems: SchemaValidateFunction = (unique: boolean, items: unknown[]): boolean => {
   if (!unique) return true;
