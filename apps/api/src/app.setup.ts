@@ -9,6 +9,7 @@ import { RejectNulPipe } from './common/http/reject-nul.pipe';
 import { REQUEST_ID_HEADER } from './common/http/request-id';
 import { apiValidationPipe } from './common/http/validation.pipe';
 import type { AppConfig } from './config/app-config';
+import { MAX_CAPTURE_BYTES, refuseTooManyEvents } from './epcis/capture/capture-limits';
 import { shopperPagePathCheck } from './public/pages/shopper-page/shopper-page.path-check';
 import { ApiMetrics } from './metrics/api-metrics';
 import { httpMetrics } from './metrics/http-metrics.middleware';
@@ -114,8 +115,8 @@ export const configureApp = (app: INestApplication, config: AppConfig): INestApp
   app.use(jsonOnly);
   // A batch of 1000 scans is a few hundred kB; every other body stays small.
   app.use('/api/scans/batch', express.json({ limit: '1mb', strict: true, type: 'application/json' }));
-  // An EPCIS document of a day's events is as large as a batch of scans.
-  app.use(EPCIS_CAPTURE_PATH, express.json({ limit: '1mb', strict: true, type: JSON_OR_JSON_LD }));
+  // An EPCIS document of a day's events is as large as a batch of scans; its events are counted before it is parsed.
+  app.use(EPCIS_CAPTURE_PATH, express.json({ limit: MAX_CAPTURE_BYTES, strict: true, type: JSON_OR_JSON_LD, verify: refuseTooManyEvents }));
   app.use(express.json({ limit: '100kb', strict: true, type: 'application/json' }));
   app.use(storableBody);
   app.setGlobalPrefix('api', { exclude: [METRICS_PATH, ...PAGE_PATHS] });

@@ -35,6 +35,7 @@ async function bootstrap(): Promise<void> {
       await database.embedded?.stop();
     },
     logger,
+    { graceMs: config.shutdownGraceMs },
   );
 }
 

@@ -23,7 +23,7 @@ async function bootstrap(): Promise<void> {
       await database.embedded?.stop();
     },
     logger,
-    'finishing the batch in hand, committing offsets, leaving the group',
+    { graceMs: config.shutdownGraceMs, what: 'finishing the batch in hand, committing offsets, leaving the group' },
   );
 }
 

@@ -1,5 +1,5 @@
 import { KafkaSettings, kafkaSettingsFromEnv } from '@app/messaging';
-import { DatabaseSettings, envDatabase, envInt, envLogFormat, envLogLevels, envMetricsToken, LogFormat, LogLevel } from '@app/platform';
+import { DatabaseSettings, envDatabase, envInt, envLogFormat, envLogLevels, envMetricsToken, envShutdownGraceMs, LogFormat, LogLevel } from '@app/platform';
 
 export interface ProjectorConfig extends DatabaseSettings {
   /** Port of the health endpoint. */
@@ -13,6 +13,8 @@ export interface ProjectorConfig extends DatabaseSettings {
   /** `METRICS_TOKEN`: a bearer token GET /metrics asks for; null = open. */
   readonly metricsToken: string | null;
   readonly kafka: KafkaSettings;
+  /** `SHUTDOWN_GRACE_MS`: after SIGTERM the process exits within this, whatever is still in flight. */
+  readonly shutdownGraceMs: number;
 }
 
 /** Same environment as the api; KAFKA_BROKERS is required here. */
@@ -30,5 +32,6 @@ export const loadProjectorConfig = (env: NodeJS.ProcessEnv = process.env): Proje
     logFormat: envLogFormat(env),
     metricsToken: envMetricsToken(env),
     kafka,
+    shutdownGraceMs: envShutdownGraceMs(env),
   };
 };

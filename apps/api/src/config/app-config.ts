@@ -9,6 +9,7 @@ import {
   envLogLevels,
   envMetricsToken,
   envNumber,
+  envShutdownGraceMs,
   LogFormat,
   LogLevel,
   SigningKeySettings,
@@ -54,6 +55,8 @@ export interface AppConfig extends DatabaseSettings {
    * (required with DATABASE_URL; the embedded database's default DATA_DIR/event-signing.key is made on first start).
    */
   readonly eventSigningKey: SigningKeySettings;
+  /** `SHUTDOWN_GRACE_MS`: after SIGTERM the process exits within this, whatever is still in flight. */
+  readonly shutdownGraceMs: number;
   /** Set by main.ts when it runs on the embedded PostgreSQL (a development setup, its superuser). */
   readonly embeddedDatabase?: boolean;
 }
@@ -119,5 +122,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
     epcisTimeZoneOffset: timeZoneOffset(env.EPCIS_TIME_ZONE_OFFSET || '+08:00'),
     publicBaseUrl: publicBaseUrl(env.PUBLIC_BASE_URL || `http://localhost:${port}`),
     eventSigningKey: envEventSigningKey(env),
+    shutdownGraceMs: envShutdownGraceMs(env),
   };
 };

@@ -40,6 +40,8 @@ const LOWER_LAYER_CODES: Record<string, { status: number; code: string; message:
 };
 
 export const toErrorResponse = (exception: unknown): { status: number; body: ErrorBody; headers?: Record<string, string> } => {
+  // One of ours thrown below Nest (the capture body parser's verify hook) reaches us wrapped as an HttpException: it answers as itself.
+  if (exception instanceof HttpException && exception.cause instanceof ApiError) return toErrorResponse(exception.cause);
   if (exception instanceof DomainError) {
     return {
       status: STATUS_OF[exception.kind],

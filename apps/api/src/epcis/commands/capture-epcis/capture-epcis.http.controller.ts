@@ -1,11 +1,14 @@
-import { Body, Controller, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, Res, UseInterceptors } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Allow } from '../../../access/route-policy';
 import { Ctx, type RequestContext } from '../../../common/http/request-context';
 import { CaptureJobDto } from '../../capture/capture-job';
+import { MAX_CAPTURE_EVENTS } from '../../capture/capture-limits';
 import { EpcisDocumentPipe, type EpcisDocument } from '../../capture/epcis-document.pipe';
+import { MAX_SCHEMA_FAULTS } from '../../capture/epcis-schema';
+import { OneCapturePerKeyInterceptor } from '../../capture/one-capture-per-key.interceptor';
 import { CaptureEpcisCommand } from './capture-epcis.command';
 import { ApiErrors, BODY_ERRORS, COMMAND_ERRORS } from '../../../common/http/api-error.response';
 
@@ -18,21 +21,23 @@ export class CaptureEpcisHttpController {
   constructor(@Inject(CommandBus) private readonly commandBus: CommandBus) {}
 
   /**
-   * EPCIS 2.0 capture. The document is checked against GS1's schema (400
-   * EPCIS_INVALID, nothing recorded), then captured inside the request: the
-   * 202 comes with the finished job (and its Location). Events at a facility
-   * not the key's are refused on their own (FORBIDDEN in `errors`), as in a
-   * scan batch. Sent again, it records nothing new.
+   * EPCIS 2.0 capture, one at a time per key (429 CAPTURE_IN_PROGRESS). The
+   * events are counted (413 over MAX_CAPTURE_EVENTS), the document checked
+   * against GS1's schema (400 EPCIS_INVALID, nothing recorded), then captured
+   * inside the request: the 202 comes with the finished job (and its
+   * Location). Events at a facility not the key's are refused on their own
+   * (FORBIDDEN in `errors`), as in a scan batch. Sent again, it records
+   * nothing new.
    */
   @Post()
   @HttpCode(202)
   @Allow(['OPERATOR'], { operatorScope: 'each-item' })
+  @UseInterceptors(OneCapturePerKeyInterceptor)
   @ApiOperation({
     summary: 'Capture an EPCIS 2.0 document: its ObjectEvents become scans',
-    description:
-      "Checked against GS1's schema first (400 EPCIS_INVALID, nothing recorded), then each event judged as POST /api/scans judges one: an event that maps to no scan, or that the rules or the key's facilities refuse, is reported in the job's `errors` and the others still apply. Sent again, it records nothing new.",
+    description: `At most ${MAX_CAPTURE_EVENTS} events (413 PAYLOAD_TOO_LARGE), one capture at a time per key (429 CAPTURE_IN_PROGRESS, Retry-After). Checked against GS1's schema (400 EPCIS_INVALID, at most ${MAX_SCHEMA_FAULTS} faults, nothing recorded), then each event judged as POST /api/scans judges one: an event that maps to no scan, or that the rules or the key's facilities refuse, is reported in the job's \`errors\` and the others still apply. Sent again, it records nothing new.`,
   })
-  @ApiErrors(BODY_ERRORS, COMMAND_ERRORS, { 400: ['EPCIS_INVALID'] })
+  @ApiErrors(BODY_ERRORS, COMMAND_ERRORS, { 400: ['EPCIS_INVALID'], 429: ['CAPTURE_IN_PROGRESS'] })
   @ApiConsumes('application/json', 'application/ld+json')
   @ApiBody({ description: "An EPCISDocument, as GS1's EPCIS 2.0 JSON Schema defines it", schema: { type: 'object', additionalProperties: true } })
   @ApiAcceptedResponse({
