@@ -1,9 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { newSigningKeyPem } from '@app/platform';
 import { createTestDatabase } from './test-database';
 import { waitFor } from './wait-for';
 
@@ -53,7 +54,20 @@ export const startApiProcess = async (env: NodeJS.ProcessEnv = {}): Promise<ApiP
   const dataDir = await mkdtemp(join(tmpdir(), 'coldtrace-test-data-'));
   const port = await freePort();
   const adminToken = `test-admin-${randomBytes(24).toString('hex')}`;
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: database.url, PORT: String(port), HOST: '127.0.0.1', ADMIN_TOKEN: adminToken, DATA_DIR: dataDir, LOG_LEVEL: 'log', ...env };
+  // With DATABASE_URL the api needs a provisioned event-signing key, as a deployment does.
+  const signingKeyFile = join(dataDir, 'event-signing.key');
+  await writeFile(signingKeyFile, newSigningKeyPem(), { mode: 0o600 });
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: database.url,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    ADMIN_TOKEN: adminToken,
+    DATA_DIR: dataDir,
+    EVENT_SIGNING_KEY_FILE: signingKeyFile,
+    LOG_LEVEL: 'log',
+    ...env,
+  };
   // Embedded mode: no broker, whatever the test run uses.
   delete childEnv.KAFKA_BROKERS;
   const child = spawn(process.execPath, [API], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
