@@ -32,10 +32,6 @@ export const APP_OPTIONS: NestApplicationOptions = { bodyParser: false };
 const hasBody = (req: Request): boolean =>
   req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
 
-/** `TRUST_PROXY`: true/false, a hop count, or Express's list of trusted addresses. */
-const trustProxyValue = (raw: string): boolean | number | string =>
-  raw === 'true' ? true : raw === 'false' ? false : /^\d+$/.test(raw) ? Number(raw) : raw;
-
 /**
  * Swagger UI's page runs its scripts and styles from this origin (self-hosted,
  * no inline script) and fetches /api/openapi.json; its rendered styles are
@@ -90,7 +86,8 @@ export const configureApp = (app: INestApplication, config: AppConfig): INestApp
   server.disable('x-powered-by');
   // Answers are no-store anyway; hashing every body for an ETag nobody revalidates is wasted work.
   server.set('etag', false);
-  if (config.trustProxy) server.set('trust proxy', trustProxyValue(config.trustProxy));
+  // A hop count or the proxies' addresses (never `true`: AppConfig refuses it), so req.ip is the client the nearest trusted proxy saw.
+  if (config.trustProxy !== null) server.set('trust proxy', config.trustProxy);
   // First: every answer, even a 404, 413 or 415 given before routing, gets a request id and an access line.
   app.use(accessLog(app.get<RootLogger>(ROOT_LOGGER)));
   if (config.corsOrigins.length > 0) {
