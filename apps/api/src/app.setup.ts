@@ -4,7 +4,7 @@ import { ROOT_LOGGER, type RootLogger } from '@app/platform';
 import { accessLog } from './common/http/access-log.middleware';
 import { ApiError } from './common/http/api-errors';
 import { ApiExceptionFilter } from './common/http/api-exception.filter';
-import { assertStorableBody } from './common/http/input-shape';
+import { assertStorableBody, assertUtf8Url, refuseInvalidUtf8Body } from './common/http/input-shape';
 import { RejectNulPipe } from './common/http/reject-nul.pipe';
 import { REQUEST_ID_HEADER } from './common/http/request-id';
 import { apiValidationPipe } from './common/http/validation.pipe';
@@ -71,6 +71,17 @@ const jsonOnly = (req: Request, _res: Response, next: NextFunction): void => {
   next();
 };
 
+/** Pages keep their own answers to a bad URL (a friendly page, not JSON); they read no text a query could spoil. */
+const utf8Url = (req: Request, _res: Response, next: NextFunction): void => {
+  if (isPagePath(req.path)) return next();
+  try {
+    assertUtf8Url(req.originalUrl);
+    next();
+  } catch (e) {
+    next(e);
+  }
+};
+
 const storableBody = (req: Request, _res: Response, next: NextFunction): void => {
   try {
     if (hasBody(req)) assertStorableBody(req.body);
@@ -108,12 +119,14 @@ export const configureApp = (app: INestApplication, config: AppConfig): INestApp
       : res.status(404).json({ code: 'ROUTE_NOT_FOUND', message: 'no such route' }),
   );
   app.use(shopperPagePathCheck(config.epcisTimeZoneOffset));
+  app.use(utf8Url);
   app.use(jsonOnly);
+  // Each parser checks the bytes are UTF-8 before decoding them (decoding would turn a bad byte into U+FFFD).
   // A batch of 1000 scans is a few hundred kB; every other body stays small.
-  app.use('/api/scans/batch', express.json({ limit: '1mb', strict: true, type: 'application/json' }));
+  app.use('/api/scans/batch', express.json({ limit: '1mb', strict: true, type: 'application/json', verify: refuseInvalidUtf8Body }));
   // An EPCIS document of a day's events is as large as a batch of scans.
-  app.use(EPCIS_CAPTURE_PATH, express.json({ limit: '1mb', strict: true, type: JSON_OR_JSON_LD }));
-  app.use(express.json({ limit: '100kb', strict: true, type: 'application/json' }));
+  app.use(EPCIS_CAPTURE_PATH, express.json({ limit: '1mb', strict: true, type: JSON_OR_JSON_LD, verify: refuseInvalidUtf8Body }));
+  app.use(express.json({ limit: '100kb', strict: true, type: 'application/json', verify: refuseInvalidUtf8Body }));
   app.use(storableBody);
   app.setGlobalPrefix('api', { exclude: [METRICS_PATH, ...PAGE_PATHS] });
   app.useGlobalPipes(new RejectNulPipe(), apiValidationPipe());

@@ -39,7 +39,16 @@ const LOWER_LAYER_CODES: Record<string, { status: number; code: string; message:
   'encoding.unsupported': { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'the request body\'s content encoding is not supported' },
 };
 
-export const toErrorResponse = (exception: unknown): { status: number; body: ErrorBody; headers?: Record<string, string> } => {
+/**
+ * Our own error thrown inside a lower layer (the JSON parser's `verify` hook)
+ * comes back dressed as an http-error, which Nest's adapter wraps in an
+ * HttpException: answered as ours, code, message and details.
+ */
+const unwrapOwn = (exception: unknown): unknown =>
+  exception instanceof HttpException && exception.cause instanceof ApiError ? exception.cause : exception;
+
+export const toErrorResponse = (thrown: unknown): { status: number; body: ErrorBody; headers?: Record<string, string> } => {
+  const exception = unwrapOwn(thrown);
   if (exception instanceof DomainError) {
     return {
       status: STATUS_OF[exception.kind],
