@@ -1,7 +1,7 @@
-import { DEFAULT_TEMPERATURE_LIMITS, DEFAULT_TIME_POLICY, TemperatureLimits, TimePolicy } from '@app/domain';
 import { isIP } from 'node:net';
+import { DEFAULT_TEMPERATURE_LIMITS, DEFAULT_TIME_POLICY, TemperatureLimits, TimePolicy } from '@app/domain';
 import { KafkaSettings, kafkaSettingsFromEnv } from '@app/messaging';
-import { ConfigError, DatabaseSettings, envDatabase, envInt, envLogFormat, envLogLevels, envMetricsToken, envNumber, LogFormat, LogLevel } from '@app/platform';
+import { ConfigError, DatabaseSettings, DEFAULT_COMMAND_DEADLINE_MS, envDatabase, envInt, envLogFormat, envLogLevels, envMetricsToken, envNumber, LogFormat, LogLevel } from '@app/platform';
 
 /** Everything the api reads from its environment, parsed once at start-up. */
 export interface AppConfig extends DatabaseSettings {
@@ -9,6 +9,12 @@ export interface AppConfig extends DatabaseSettings {
   readonly host: string;
   /** How long `?atLeast=` waits for a read model before answering 503. */
   readonly readWaitTimeoutMs: number;
+  /**
+   * `COMMAND_DEADLINE_MS`: how long a command may wait on the database in all
+   * (its turn on a lot, a connection, locks, statements, retries) before 503
+   * DATABASE_UNAVAILABLE; 0 = no limit.
+   */
+  readonly commandDeadlineMs: number;
   /** Idle poll of the in-process subscriptions (they are also woken by every local append). */
   readonly projectionPollMs: number;
   readonly logLevels: LogLevel[];
@@ -130,6 +136,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
     port,
     host: env.HOST || '0.0.0.0',
     readWaitTimeoutMs: envInt(env, 'READ_WAIT_TIMEOUT_MS', 5000, 0),
+    commandDeadlineMs: envInt(env, 'COMMAND_DEADLINE_MS', DEFAULT_COMMAND_DEADLINE_MS, 0),
     projectionPollMs: envInt(env, 'PROJECTION_POLL_MS', 500, 10),
     logLevels: envLogLevels(env),
     logFormat: envLogFormat(env),

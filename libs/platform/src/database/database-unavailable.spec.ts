@@ -1,8 +1,9 @@
 import { QueryFailedError } from 'typeorm';
 import { databaseUnavailableReason } from './database-unavailable';
+import { DatabaseDeadlineExceeded } from './deadline';
 
-/** What pg raises for a server error: an Error carrying the SQLSTATE as `code`. */
-const pgError = (code: string, message: string): Error => Object.assign(new Error(message), { code });
+/** What pg raises for a server error: an Error carrying the SQLSTATE as `code`, and the severity. */
+const pgError = (code: string, message: string, severity = 'ERROR'): Error => Object.assign(new Error(message), { code, severity });
 
 describe('databaseUnavailableReason', () => {
   it.each([
@@ -54,5 +55,11 @@ describe('databaseUnavailableReason', () => {
     const a = new Error('a') as Error & { cause?: unknown };
     a.cause = new Error('b', { cause: a });
     expect(databaseUnavailableReason(a)).toBeNull();
+  });
+});
+
+describe('our own waits', () => {
+  it('a spent deadline is unavailability', () => {
+    expect(databaseUnavailableReason(new DatabaseDeadlineExceeded('its turn on lot-A', 10_000))).toBe('no answer within 10000 ms (waiting for its turn on lot-A)');
   });
 });

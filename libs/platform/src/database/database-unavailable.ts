@@ -1,3 +1,5 @@
+import { DatabaseDeadlineExceeded } from './deadline';
+
 /**
  * SQLSTATEs that mean the database is stuck or out of reach, not that the
  * request was wrong: statement and lock timeouts, lost or refused
@@ -19,6 +21,7 @@ const UNAVAILABLE_MESSAGES = [
 ];
 
 const unavailableHere = (e: object): string | null => {
+  if (e instanceof DatabaseDeadlineExceeded) return e.message;
   const { code, message } = e as { code?: unknown; message?: unknown };
   if (typeof code === 'string') {
     if (UNAVAILABLE_SQLSTATES.has(code) || (code.length === 5 && code.startsWith(CONNECTION_EXCEPTION_CLASS))) return code;

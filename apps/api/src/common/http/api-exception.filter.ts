@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { Response } from 'express';
 import { DomainError, DomainErrorKind } from '@app/domain';
 import { IdempotencyKeyReusedError } from '@app/event-store';
-import { databaseUnavailableReason } from '@app/platform';
+import { DatabaseDeadlineExceeded, databaseUnavailableReason } from '@app/platform';
 import { ApiError } from './api-errors';
 
 export interface ErrorBody {
@@ -47,6 +47,14 @@ const LOWER_LAYER_CODES: Record<string, { status: number; code: string; message:
 const unwrapOwn = (exception: unknown): unknown =>
   exception instanceof HttpException && exception.cause instanceof ApiError ? exception.cause : exception;
 
+/** What the client should know to retry well; never the driver's own words. */
+const unavailableMessage = (exception: unknown): string => {
+  if (exception instanceof DatabaseDeadlineExceeded) {
+    return `the database did not answer within ${exception.budgetMs} ms; retry shortly, with the same idempotency key`;
+  }
+  return 'the database is unavailable or did not answer in time; retry shortly';
+};
+
 export const toErrorResponse = (thrown: unknown): { status: number; body: ErrorBody; headers?: Record<string, string> } => {
   const exception = unwrapOwn(thrown);
   if (exception instanceof DomainError) {
@@ -78,10 +86,7 @@ export const toErrorResponse = (thrown: unknown): { status: number; body: ErrorB
   }
   // A stuck or unreachable database is not the caller's fault nor a bug of ours: say so, and that a retry may work.
   if (databaseUnavailableReason(exception) !== null) {
-    return {
-      status: 503,
-      body: { code: 'DATABASE_UNAVAILABLE', message: 'the database is unavailable or did not answer in time; retry shortly' },
-    };
+    return { status: 503, body: { code: 'DATABASE_UNAVAILABLE', message: unavailableMessage(exception) } };
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
