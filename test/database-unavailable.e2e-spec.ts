@@ -2,6 +2,7 @@ import { Client, type Pool } from 'pg';
 import type { QueryRunner } from 'typeorm';
 import type { Response, Test } from 'supertest';
 import { captureLogs, type LogLine } from './support/logs';
+import { type Held, startPgProxy, type PgProxy } from './support/pg-proxy';
 import { createTestApp, TestApp } from './support/test-app';
 import { Network, registerLot, registerNetwork, scanBody, uid } from './support/fixtures';
 import { waitFor } from './support/wait-for';
@@ -17,9 +18,11 @@ import { waitFor } from './support/wait-for';
  * the blocks make the app log (projections failing, warnings) is captured,
  * not printed: the run stays free of ERROR lines.
  *
- * Then how a command used to outlast that: waits that added up (40 scans of
- * one lot queued behind a stuck lock each waited their own timeout). Every
- * wait of a command now draws on one deadline.
+ * Then the two ways a command used to outlast that: waits that added up (40
+ * scans of one lot queued behind a stuck lock each waited their own timeout)
+ * and a connection lost around COMMIT (a 500). Every wait of a command now
+ * draws on one deadline, and a lost connection is a 503 the client retries
+ * with its idempotency key.
  */
 
 const TIMEOUT_MS = 1000;
@@ -255,5 +258,85 @@ describe('one deadline for every wait of a command (e2e, real PostgreSQL)', () =
     for (const body of scans) await operator.post('/api/scans').send(body).expect(201);
     expect(await counts()).toEqual(before.map((c) => c + 1));
     expect(internalErrors(logs.lines.slice(logsBefore))).toEqual([]);
+  });
+});
+
+describe('a connection lost around COMMIT: 503, and the retry with the idempotency key settles it (e2e, real PostgreSQL)', () => {
+  let t: TestApp;
+  let n: Network;
+  let lot: string;
+  let proxy: PgProxy;
+  let direct: Client;
+  const logs = captureLogs();
+
+  const lotEvents = async (): Promise<number> =>
+    Number(((await direct.query('SELECT count(*)::int AS n FROM events WHERE stream_id = $1', [`lot-${lot}`])).rows as { n: number }[])[0].n);
+
+  beforeAll(async () => {
+    // The app reaches PostgreSQL through a proxy of our own that the test can break (the server itself is shared: never restarted).
+    const server = new URL(process.env.TEST_DATABASE_URL || process.env.COLDTRACE_TEST_ADMIN_URL || 'postgres://postgres@127.0.0.1:5432/postgres');
+    proxy = await startPgProxy({ host: server.hostname, port: Number(server.port || 5432) });
+    t = await createTestApp({}, undefined, { log: logs.log, via: proxy.url });
+    direct = new Client({ connectionString: t.databaseUrl });
+    await direct.connect();
+    n = await registerNetwork(t);
+    lot = (await registerLot(t, n)).traceCode;
+  });
+
+  afterAll(async () => {
+    await direct?.end();
+    await t?.close();
+    await proxy?.close();
+  });
+
+  /**
+   * Sends the scan while `breakIt` breaks its connection: it answers 503 DATABASE_UNAVAILABLE
+   * (never a 500) having recorded `recordedByFirst` events, and its retry 201, recorded once.
+   */
+  const lostThenRetried = async (body: ReturnType<typeof sample>, breakIt: () => Promise<void>, recordedByFirst: 0 | 1): Promise<{ first: Response; retry: Response }> => {
+    const before = await lotEvents();
+    const logsBefore = logs.lines.length;
+    const sent = t.http().post('/api/scans').send(body).then((r) => r);
+    await breakIt();
+    const first = await sent;
+    expect({ status: first.status, code: first.body.code }).toEqual({ status: 503, code: 'DATABASE_UNAVAILABLE' });
+    expect(await lotEvents()).toBe(before + recordedByFirst);
+    const retry = await t.http().post('/api/scans').send(body);
+    expect(retry.status).toBe(201);
+    expect(await lotEvents()).toBe(before + 1);
+    expect(internalErrors(logs.lines.slice(logsBefore))).toEqual([]);
+    return { first, retry };
+  };
+
+  /** Ends the backend behind a held connection as a shutting-down server does, and lets what follows through. */
+  const terminate = async (held: Held): Promise<void> => {
+    const pid = await held.reached;
+    await direct.query('SELECT pg_terminate_backend($1)', [pid]);
+    await waitFor('the backend to be gone', async () => (await direct.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).rows.length === 0);
+    held.release();
+  };
+
+  it('the COMMIT never reaches the server: 503, nothing recorded; the retry records it', async () => {
+    const body = sample(n, lot);
+    await lostThenRetried(body, () => proxy.cutAtCommit(body.scanId, 'before-commit'), 0);
+  });
+
+  it('the COMMIT is carried out but its answer is lost: 503 (the outcome is unknown); the retry answers with what was recorded, once', async () => {
+    const body = sample(n, lot);
+    const { first, retry } = await lostThenRetried(body, () => proxy.cutAtCommit(body.scanId, 'after-commit'), 1);
+    expect(first.body.message).toContain('may or may not have been recorded');
+    expect(retry.body).toMatchObject({ scanId: body.scanId, events: [{ type: 'LotSampled' }] });
+  });
+
+  it('the server ends the session just before COMMIT, as a restart does (once a 500): 503, nothing recorded; the retry records it', async () => {
+    const body = sample(n, lot);
+    // The idempotency key (`<key id>/scan:<scan id>`) is in the last statement before COMMIT, and only there.
+    // The app then hears that statement's answer and the server's FATAL together, idle in its transaction.
+    await lostThenRetried(body, () => terminate(proxy.holdAnswers(`scan:${body.scanId}`)), 0);
+  });
+
+  it('the server ends the session while the COMMIT is on its way: 503; the retry records it', async () => {
+    const body = sample(n, lot);
+    await lostThenRetried(body, () => terminate(proxy.holdCommit(body.scanId)), 0);
   });
 });

@@ -98,12 +98,16 @@ const FILE_ADMIN_TOKEN = `test-admin-${randomBytes(24).toString('hex')}`;
 export const createTestApp = async (
   overrides: Partial<AppConfig> = {},
   shareDatabaseOf?: TestApp,
-  /** `log`: where the app logs (captureLogs() to read the lines back); default: warnings and errors on stdout. */
-  options: { log?: RootLogger } = {},
+  /**
+   * `log`: where the app logs (captureLogs() to read the lines back); default: warnings and errors on stdout.
+   * `via`: the URL the app reaches its database by (a proxy the test can cut); `databaseUrl` stays the direct one.
+   */
+  options: { log?: RootLogger; via?: (databaseUrl: string) => string } = {},
 ): Promise<TestApp> => {
   // A second app on the same database plays a second process (its own pool, mutexes and projections).
   const db = shareDatabaseOf ? { url: shareDatabaseOf.databaseUrl, drop: async () => undefined } : await createTestDatabase();
   const dataDir = await mkdtemp(join(tmpdir(), 'coldtrace-test-data-'));
+  const appUrl = options.via ? options.via(db.url) : db.url;
   const config: AppConfig = {
     ...loadConfig({}),
     readWaitTimeoutMs: 10_000,
@@ -111,10 +115,10 @@ export const createTestApp = async (
     adminToken: FILE_ADMIN_TOKEN,
     dataDir,
     ...overrides,
-    databaseUrl: db.url,
+    databaseUrl: appUrl,
   };
   const log = options.log ?? testRootLogger('api');
-  const moduleRef = await NestTest.createTestingModule({ imports: [AppModule.forRoot({ ...config, databaseUrl: db.url, log })] }).compile();
+  const moduleRef = await NestTest.createTestingModule({ imports: [AppModule.forRoot({ ...config, databaseUrl: appUrl, log })] }).compile();
   const app = configureApp(moduleRef.createNestApplication({ ...APP_OPTIONS, logger: nestLogger(log) }), config);
   await app.init();
   const server = app.getHttpServer() as App;

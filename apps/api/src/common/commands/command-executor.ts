@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -15,7 +16,7 @@ import {
   StoredEvent,
   WrongExpectedVersionError,
 } from '@app/event-store';
-import { DEFAULT_COMMAND_DEADLINE_MS, DEFAULT_DATABASE_TIMEOUTS, Deadline } from '@app/platform';
+import { commitFailure, connectionBroken, ConnectionLost, DEFAULT_COMMAND_DEADLINE_MS, DEFAULT_DATABASE_TIMEOUTS, Deadline } from '@app/platform';
 import { concurrencyConflict } from '../http/api-errors';
 import { Aggregate } from './aggregates';
 import { KeyedMutex } from './keyed-mutex';
@@ -77,6 +78,9 @@ export const DEFAULT_COMMAND_LIMITS: CommandLimits = { deadlineMs: DEFAULT_COMMA
  * the caller has its answer at the deadline either way.
  */
 const STATEMENT_SLACK_MS = 1000;
+
+/** What TypeORM's runner holds: pg's pooled client (its `error` event, and `end` to close it). */
+type PooledConnection = EventEmitter & { end(): Promise<void> };
 
 /** Folded states kept per kind of aggregate: the hot lots of a day, at a few kB each. */
 const STATE_CACHE_SIZE = 20_000;
@@ -253,11 +257,21 @@ export class CommandExecutor {
    * One transaction within the deadline: a connection that comes after it is
    * given back unused; statements get no more than what is left of it (the
    * server stops a lock wait there too); nothing commits once it has passed.
+   * A connection that breaks while the transaction is open fails it as
+   * ConnectionLost (nothing committed); a COMMIT that fails without the
+   * server's verdict has an unknown outcome (CommitOutcomeUnknown). Both are
+   * 503s: the client retries with its idempotency key.
    */
   private async inTransaction<T>(deadline: Deadline, work: (tx: EntityManager) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
+    let lost: unknown = null;
+    const onLost = (e: unknown) => (lost ??= e);
+    let connection: PooledConnection | null = null;
+    let failure: unknown = null;
     try {
-      await runner.connect();
+      connection = (await runner.connect()) as PooledConnection;
+      // TypeORM lets the runner go when its connection fails between statements; the next statement then fails without saying why.
+      connection.on('error', onLost);
       deadline.check('a connection');
       await runner.startTransaction();
       let result: T;
@@ -269,13 +283,24 @@ export class CommandExecutor {
         }
         result = await work(runner.manager);
         deadline.check('the transaction');
+        if (lost !== null) throw new ConnectionLost(lost);
       } catch (e) {
         await runner.rollbackTransaction().catch(() => undefined);
-        throw e;
+        throw lost !== null && !(e instanceof ConnectionLost) ? new ConnectionLost(lost) : e;
       }
-      await runner.commitTransaction();
+      try {
+        await runner.commitTransaction();
+      } catch (e) {
+        throw commitFailure(e);
+      }
       return result;
+    } catch (e) {
+      failure = e;
+      throw e;
     } finally {
+      connection?.removeListener('error', onLost);
+      // A broken connection may not know it yet (the socket's end comes after the error): closed, never handed to the next request.
+      if (connection !== null && failure !== null && connectionBroken(failure)) connection.end().catch(() => undefined);
       await runner.release();
     }
   }

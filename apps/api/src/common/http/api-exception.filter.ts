@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { Response } from 'express';
 import { DomainError, DomainErrorKind } from '@app/domain';
 import { IdempotencyKeyReusedError } from '@app/event-store';
-import { DatabaseDeadlineExceeded, databaseUnavailableReason } from '@app/platform';
+import { CommitOutcomeUnknown, DatabaseDeadlineExceeded, databaseUnavailableReason } from '@app/platform';
 import { ApiError } from './api-errors';
 
 export interface ErrorBody {
@@ -49,6 +49,9 @@ const unwrapOwn = (exception: unknown): unknown =>
 
 /** What the client should know to retry well; never the driver's own words. */
 const unavailableMessage = (exception: unknown): string => {
+  if (exception instanceof CommitOutcomeUnknown) {
+    return 'the connection to the database was lost while committing: the command may or may not have been recorded; retry it with the same idempotency key';
+  }
   if (exception instanceof DatabaseDeadlineExceeded) {
     return `the database did not answer within ${exception.budgetMs} ms; retry shortly, with the same idempotency key`;
   }
