@@ -2,14 +2,23 @@ import { Global, Module } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { AccessGuard } from './access.guard';
 import { CredentialStore } from './credential-store';
-import { PublicRateLimiter } from './public-rate-limiter';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.tokens';
+import { AddressRateLimiter, PUBLIC_RATE_LIMITER } from './address-rate-limiter';
+import { FailedAuthLimit } from './failed-auth-limit';
 import { RoutePolicyCheck } from './route-policy.check';
 
 /** Authentication and each route's declared access policy, applied to every route of the api. */
 @Global()
 @Module({
   imports: [DiscoveryModule],
-  providers: [CredentialStore, PublicRateLimiter, RoutePolicyCheck, { provide: APP_GUARD, useClass: AccessGuard }],
-  exports: [CredentialStore, RoutePolicyCheck],
+  providers: [
+    CredentialStore,
+    { provide: PUBLIC_RATE_LIMITER, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new AddressRateLimiter(config.publicRateLimitPerMinute) },
+    FailedAuthLimit,
+    RoutePolicyCheck,
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
+  exports: [CredentialStore, FailedAuthLimit, RoutePolicyCheck],
 })
 export class AccessModule {}

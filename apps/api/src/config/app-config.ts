@@ -34,6 +34,8 @@ export interface AppConfig extends DatabaseSettings {
   readonly authRefreshMs: number;
   /** Requests per client address per minute on the public routes. */
   readonly publicRateLimitPerMinute: number;
+  /** `AUTH_FAILURE_LIMIT_PER_MINUTE`: failed authentications per client address per minute before 429 (see FailedAuthLimit). */
+  readonly authFailureLimitPerMinute: number;
   /** Origins allowed to call the API from a browser; empty = CORS off. */
   readonly corsOrigins: string[];
   /**
@@ -154,6 +156,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
     metricsToken: envMetricsToken(env),
     authRefreshMs: envInt(env, 'AUTH_REFRESH_MS', 250, 10),
     publicRateLimitPerMinute: envInt(env, 'PUBLIC_RATE_LIMIT_PER_MINUTE', 60, 1),
+    authFailureLimitPerMinute: envInt(env, 'AUTH_FAILURE_LIMIT_PER_MINUTE', 30, 1),
     corsOrigins: list(env.CORS_ORIGINS),
     trustProxy: trustProxy(env.TRUST_PROXY),
     epcisTimeZoneOffset: timeZoneOffset(env.EPCIS_TIME_ZONE_OFFSET || '+08:00'),

@@ -37,7 +37,7 @@ export const unauthenticated = (message: string) =>
 
 export const forbiddenRoute = (message: string, details: Record<string, unknown>) => new ApiError(403, 'FORBIDDEN', message, details);
 
-export const rateLimited = (retryAfterSeconds: number) =>
-  new ApiError(429, 'RATE_LIMITED', `too many requests from this address; retry in ${retryAfterSeconds} s`, { retryAfterSeconds }, {
+export const rateLimited = (retryAfterSeconds: number, what = 'requests') =>
+  new ApiError(429, 'RATE_LIMITED', `too many ${what} from this address; retry in ${retryAfterSeconds} s`, { retryAfterSeconds }, {
     'Retry-After': String(retryAfterSeconds),
   });
