@@ -74,6 +74,18 @@ const post = (path: string, body: string | object): Test => t.http().post(path).
 const postRawJson = (path: string, raw: string): Test => t.http().post(path).set('content-type', 'application/json').send(raw);
 const get = (path: string): Test => t.http().get(path);
 
+/** Where postBytes puts its bytes: this text, in a field of the body. */
+const BYTES_HERE = '@@';
+/**
+ * The body as JSON bytes with `bytes` (not UTF-8) where BYTES_HERE stands, sent as they are
+ * (superagent would re-encode a Buffer as JSON, and a JS string cannot hold them).
+ */
+const postBytes = (path: string, body: object, bytes: readonly number[]): Test => {
+  const [before, after] = JSON.stringify(body).split(BYTES_HERE);
+  const raw = Buffer.concat([Buffer.from(before, 'utf8'), Buffer.from(bytes), Buffer.from(after, 'utf8')]);
+  return t.http().post(path).set('content-type', 'application/json').serialize(((b: Buffer) => b) as unknown as (obj: unknown) => string).send(raw);
+};
+
 const lotBody = (n: Network, traceCode: string, override: Record<string, unknown> = {}): Record<string, unknown> => ({
   traceCode,
   product: { name: 'Frozen beef', category: 'FROZEN' },
@@ -520,6 +532,28 @@ const CASES: BadInput[] = [
   { name: 'trace of a trace code with an encoded NUL', status: 400, code: VALIDATION, request: (_w, f) => get(`/api/lots/${f}%00/trace?direction=forward`) },
   { name: 'inventory of a facility id with an encoded NUL', status: 400, code: VALIDATION, request: (_w, f) => get(`/api/facilities/${f}%00/inventory`) },
   { name: 'GET a recall id with an encoded NUL', status: 400, code: VALIDATION, request: (_w, f) => get(`/api/recalls/${f}%00`) },
+
+  // --- bytes that are not UTF-8: refused, never stored as U+FFFD (the probe's 48 requests were accepted)
+  { name: 'recall reason with a latin1 byte (0xE9)', status: 400, code: VALIDATION, field: 'body',
+    request: (w) => postBytes(`/api/lots/${w.atPort}/recall`, { reason: 'outbreak caf@@' }, [0xe9]), streams: portLot,
+    check: (body) => expect(body.message).toContain('not valid UTF-8 (byte 0xE9 at offset') },
+  { name: 'lot product name with a cut UTF-8 sequence', status: 400, code: VALIDATION, field: 'body',
+    request: (w, f) => postBytes('/api/lots', lotBody(w.n, f, { product: { name: 'Beef @@', category: 'FROZEN' } }), [0xe5, 0x86]), streams: freshLot },
+  { name: 'scan vehicle plate with an encoded surrogate (ED A0 80)', status: 400, code: VALIDATION, field: 'body',
+    request: (w) => postBytes('/api/scans', scanOf({ traceCode: w.atPort, facilityId: w.n.port, action: 'SAMPLE' }, { vehicle: { plate: 'TRUCK-@@' } }), [0xed, 0xa0, 0x80]),
+    streams: portLot },
+  { name: 'facility name with an overlong "/" (C0 AF)', status: 400, code: VALIDATION, field: 'body',
+    request: (_w, f) => postBytes('/api/facilities', facilityBody(f, { name: 'Depot @@' }), [0xc0, 0xaf]), streams: freshFacility },
+  { name: 'document issuer with a 0xFF byte', status: 400, code: VALIDATION, field: 'body',
+    request: (w) => postBytes(`/api/lots/${w.atPort}/documents`, docBody({ issuer: 'Lab @@' }), [0xff]), streams: portLot },
+  { name: 'a batch of scans with one bad byte', status: 400, code: VALIDATION, field: 'body',
+    request: (w) => postBytes('/api/scans/batch', { scans: [scanOf({ traceCode: w.atPort, facilityId: w.n.port, action: 'SAMPLE' }, { zoneId: 'Z@@' })] }, [0xc3, 0x28]),
+    streams: portLot },
+  { name: 'list with an importer filter that is not UTF-8 (%C3%28)', status: 400, code: VALIDATION, field: 'query', request: () => get('/api/lots?importer=Acme%C3%28') },
+  { name: 'list with a query key that is not UTF-8 (%E9)', status: 400, code: VALIDATION, field: 'query', request: () => get('/api/lots?%E9=1') },
+  { name: 'trace of a trace code that is not UTF-8 (%E9)', status: 400, code: VALIDATION, field: 'path', request: (_w, f) => get(`/api/lots/${f}%E9/trace?direction=forward`) },
+  { name: 'split of a trace code that is not UTF-8 (%C3%28)', status: 400, code: VALIDATION, field: 'path',
+    request: (_w, f) => splitReq(`${f}%C3%28`, splitBody(f)), streams: (_w, f) => [lotStream(`${f}-A`)] },
 
   // --- query strings and routes ------------------------------------------------------
   { name: '?atLeast=abc', status: 400, code: VALIDATION, field: 'atLeast', request: (w) => get(`/api/lots/${w.atPort}?atLeast=abc`) },

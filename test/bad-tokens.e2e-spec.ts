@@ -8,10 +8,13 @@ import { registerLot, registerNetwork } from './support/fixtures';
 /**
  * Credentials as an attacker would try them: empty, oversized, non-ASCII,
  * revoked, unknown, in the wrong scheme, or valid but of the wrong role. Each
- * is a 401 (with WWW-Authenticate) or a 403 with a code, never a 500. And the
- * HTTP surface around them: security headers on every answer, CORS closed
- * unless an origin is allow-listed, and a cross-site form POST refused before
- * anything happens.
+ * is a 401 (with WWW-Authenticate) or a 403 with a code, never a 500; the
+ * scheme's name is case-insensitive (RFC 7235). Failed authentications are
+ * limited per client address: past the budget, 429 with Retry-After, even
+ * for a right token never used from there, while keys that already worked
+ * from that address keep working. And the HTTP surface around them: security
+ * headers on every answer, CORS closed unless an origin is allow-listed, and
+ * a cross-site form POST refused before anything happens.
  */
 
 interface ErrorBody {
@@ -55,7 +58,8 @@ describe('bad tokens, security headers, CORS and cross-site forms (e2e, real Pos
   });
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // Many wrong credentials on purpose: a failed-authentication budget they do not reach (the limit has its own tests).
+    t = await createTestApp({ authFailureLimitPerMinute: 100_000 });
     const n = await registerNetwork(t);
     lot = (await registerLot(t, n)).traceCode;
   });
@@ -87,8 +91,7 @@ describe('bad tokens, security headers, CORS and cross-site forms (e2e, real Pos
       ['a valid token in upper case', () => `Bearer ${t.tokens.regulator.toUpperCase()}`],
       ['a valid token with one character dropped', () => `Bearer ${t.tokens.regulator.slice(0, -1)}`],
       ['the admin token with a character added', () => `Bearer ${t.tokens.admin}x`],
-      ['a lowercase "bearer" scheme', () => `bearer ${t.tokens.regulator}`],
-      ['an upper-case "BEARER" scheme', () => `BEARER ${t.tokens.regulator}`],
+      ['a valid token under another scheme name ("Bearerx")', () => `Bearerx ${t.tokens.regulator}`],
       ['two spaces after Bearer', () => `Bearer  ${t.tokens.regulator}`],
       ['a second word after the token', () => `Bearer ${t.tokens.regulator} ${t.tokens.regulator}`],
       ['a comma-separated second credential', () => `Bearer ${t.tokens.regulator}, Basic Zm9vOmJhcg==`],
@@ -103,6 +106,12 @@ describe('bad tokens, security headers, CORS and cross-site forms (e2e, real Pos
       const h = withHeader(header());
       expectUnauthenticated(await h.read(), `${what} (read)`);
       expectUnauthenticated(await h.write(), `${what} (write)`);
+    });
+
+    it('the scheme in any case is Bearer (RFC 7235): "bearer", "BEARER", "bEaReR" with a valid token are let in', async () => {
+      for (const scheme of ['bearer', 'BEARER', 'bEaReR']) {
+        expect({ scheme, status: (await withHeader(`${scheme} ${t.tokens.regulator}`).read()).status }).toEqual({ scheme, status: 200 });
+      }
     });
 
     it('no Authorization header at all', async () => {
@@ -120,6 +129,83 @@ describe('bad tokens, security headers, CORS and cross-site forms (e2e, real Pos
     expectUnauthenticated(await withHeader(`Bearer ${key.token}`).read(), 'revoked (read)');
     expectUnauthenticated(await withHeader(`Bearer ${key.token}`).write(), 'revoked (write)');
     expect(await eventCount()).toBe(before);
+  });
+
+  describe('failed authentications are limited per client address (AUTH_FAILURE_LIMIT_PER_MINUTE)', () => {
+    const LIMIT = 5;
+    const METRICS_TOKEN = `metrics-${randomBytes(12).toString('hex')}`;
+    let limited: TestApp;
+    /** The store's one address, behind its NAT; and somewhere else. */
+    const STORE = '203.0.113.7';
+    const ELSEWHERE = '198.51.100.20';
+
+    /** A request from `address`, as the proxy in front (TRUST_PROXY=1) reports it, with this Authorization header (or none). */
+    const from = (address: string, authorization?: string) => {
+      const http = limited.anonymous();
+      const withAddress = <T extends { set(k: string, v: string): T }>(req: T): T => {
+        const r = req.set('x-forwarded-for', address);
+        return authorization === undefined ? r : r.set('authorization', authorization);
+      };
+      return {
+        read: () => withAddress(http.get('/api/lots')),
+        lock: () => withAddress(http.post(`/api/lots/${lot}/lock`)).send({ reason: 'guessing' }),
+        metrics: () => withAddress(http.get('/metrics')),
+        publicView: () => withAddress(http.get(`/api/public/lots/${lot}`)),
+      };
+    };
+
+    const expectLimited = (res: Response, what: string): void => {
+      expect({ what, status: res.status, code: (res.body as ErrorBody).code }).toEqual({ what, status: 429, code: 'RATE_LIMITED' });
+      const retryAfter = Number(res.headers['retry-after']);
+      expect(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60).toBe(true);
+    };
+
+    beforeAll(async () => {
+      // A second process on the same database, behind one proxy, with a small budget.
+      limited = await createTestApp({ authFailureLimitPerMinute: LIMIT, trustProxy: 1, metricsToken: METRICS_TOKEN }, t);
+    });
+
+    afterAll(async () => {
+      await limited?.close();
+    });
+
+    it(`the probe's flood: ${LIMIT} wrong tokens are 401s, the next ones 429 RATE_LIMITED with Retry-After, and nothing is written`, async () => {
+      const till = await limited.issueKey('REGULATOR', undefined, 'till-1');
+      const newcomer = await limited.issueKey('REGULATOR', undefined, 'till-2');
+      // Till 1 works from the store before the flood begins.
+      expect((await from(STORE, `Bearer ${till.token}`).read()).status).toBe(200);
+      const before = await eventCount();
+
+      const statuses: Record<number, number> = {};
+      for (let i = 0; i < 200; i++) {
+        const res = await (i % 2 === 0 ? from(STORE, `Bearer ${unknownToken()}`).read() : from(STORE, `Bearer ${unknownToken()}`).lock());
+        statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+        if (i < LIMIT) expectUnauthenticated(res, `wrong token ${i + 1}`);
+        else expectLimited(res, `wrong token ${i + 1}`);
+      }
+      expect(statuses).toEqual({ 401: LIMIT, 429: 200 - LIMIT });
+      expect(await eventCount()).toBe(before);
+
+      // Limited, a credential is no longer checked: a right one never used from here gets the same 429 (no oracle for a guesser)...
+      expectLimited(await from(STORE, `Bearer ${newcomer.token}`).read(), 'a right token new to the address');
+      expectLimited(await from(STORE, `bearer ${unknownToken()}`).read(), 'a wrong token in lower case');
+      // ...but the till that was already selling from the store's address keeps working.
+      expect((await from(STORE, `Bearer ${till.token}`).read()).status).toBe(200);
+      // No credential guesses nothing (401); the public view has its own budget.
+      expectUnauthenticated(await from(STORE).read(), 'no header');
+      expect((await from(STORE).publicView()).status).toBe(200);
+      // Another address is not limited by this one.
+      expect((await from(ELSEWHERE, `Bearer ${newcomer.token}`).read()).status).toBe(200);
+      expectUnauthenticated(await from(ELSEWHERE, `Bearer ${unknownToken()}`).read(), 'a wrong token from elsewhere');
+    });
+
+    it('a wrong METRICS_TOKEN counts the same way; the scraper that already worked from there keeps scraping', async () => {
+      const PROMETHEUS = '192.0.2.50';
+      expect((await from(PROMETHEUS, `Bearer ${METRICS_TOKEN}`).metrics()).status).toBe(200);
+      for (let i = 0; i < LIMIT; i++) expect((await from(PROMETHEUS, 'Bearer not-the-metrics-token').metrics()).status).toBe(401);
+      expectLimited(await from(PROMETHEUS, 'Bearer not-the-metrics-token').metrics(), 'a wrong metrics token');
+      expect((await from(PROMETHEUS, `Bearer ${METRICS_TOKEN}`).metrics()).status).toBe(200);
+    });
   });
 
   describe('a known key at a route its role may not call is a 403 FORBIDDEN naming the role and the need', () => {

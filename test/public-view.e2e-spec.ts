@@ -1,10 +1,17 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { createTestApp, TestApp } from './support/test-app';
 import { attachDocument, registerLot, registerNetwork, scanOk, uid, walkToStore } from './support/fixtures';
 
 /**
  * The shopper's view behind the QR code: no token, the facts a consumer may
- * see and nothing private, a plain status, and a per-address rate limit.
+ * see and nothing private, a plain status, and a per-address rate limit that
+ * counts the real client behind a proxy (TRUST_PROXY names which hops to
+ * believe; `true`, which believes what a client writes, stops the start).
  */
+
+const run = promisify(execFile);
 
 const PUBLIC_FIELDS = ['certificates', 'evaluatedAt', 'originCountries', 'path', 'product', 'status', 'traceCode'];
 
@@ -123,5 +130,36 @@ describe('public lot view (e2e, real PostgreSQL)', () => {
     } finally {
       await limited.close();
     }
+  });
+
+  it('behind a proxy (TRUST_PROXY a hop count or its address): a new X-Forwarded-For per request still counts the one real client', async () => {
+    for (const trustProxy of [1, ['loopback']]) {
+      const behind = await createTestApp({ publicRateLimitPerMinute: 5, trustProxy });
+      try {
+        // As the probe did: a made-up address per request, which the proxy passes on with the client's real address appended.
+        const statuses: number[] = [];
+        for (let i = 0; i < 8; i++) {
+          statuses.push((await behind.anonymous().get(`/api/public/lots/NOPE-${uid()}`).set('x-forwarded-for', `198.51.100.${i}, 203.0.113.7`)).status);
+        }
+        expect({ trustProxy, statuses }).toEqual({ trustProxy, statuses: [404, 404, 404, 404, 404, 429, 429, 429] });
+        // Another shopper behind the same proxy has a budget of its own: the proxy's address is not what is counted.
+        expect((await behind.anonymous().get(`/api/public/lots/NOPE-${uid()}`).set('x-forwarded-for', '203.0.113.8')).status).toBe(404);
+      } finally {
+        await behind.close();
+      }
+    }
+  });
+
+  it('TRUST_PROXY=true stops the start with one line naming the variable and why', async () => {
+    const main = join(__dirname, '..', 'dist/apps/api/src/main.js');
+    const failed = await run('node', [main], { env: { ...process.env, TRUST_PROXY: 'true', NO_COLOR: '1', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' }, timeout: 60_000 }).then(
+      () => null,
+      (e: { code?: number; stdout: string; stderr: string }) => e,
+    );
+    expect(failed).not.toBeNull();
+    expect(failed!.code).toBe(1);
+    const lines = `${failed!.stdout}${failed!.stderr}`.split('\n').filter((l) => l.trim() !== '');
+    expect(lines).toEqual([expect.stringContaining('failed to start: TRUST_PROXY must be a hop count')]);
+    expect(lines[0]).toContain('true would believe any X-Forwarded-For a client writes itself');
   });
 });

@@ -105,8 +105,11 @@ const FILE_SIGNING_KEY = newSigningKeyPem();
 export const createTestApp = async (
   overrides: Partial<AppConfig> = {},
   shareDatabaseOf?: TestApp,
-  /** `log`: where the app logs (captureLogs() to read the lines back); default: warnings and errors on stdout. */
-  options: { log?: RootLogger } = {},
+  /**
+   * `log`: where the app logs (captureLogs() to read the lines back); default: warnings and errors on stdout.
+   * `via`: the URL the app reaches its database by (a proxy the test can cut); `databaseUrl` stays the direct one.
+   */
+  options: { log?: RootLogger; via?: (databaseUrl: string) => string } = {},
 ): Promise<TestApp> => {
   // A second app on the same database plays a second process (its own pool, mutexes and projections).
   const db = shareDatabaseOf ? { url: shareDatabaseOf.databaseUrl, drop: async () => undefined } : await createTestDatabase();
@@ -114,6 +117,7 @@ export const createTestApp = async (
   // As a deployment provisions it (EVENT_SIGNING_KEY_FILE, mode 0600); `overrides.eventSigningKey` may name another.
   const signingKeyFile = join(dataDir, SIGNING_KEY_FILE_NAME);
   await writeFile(signingKeyFile, FILE_SIGNING_KEY, { mode: 0o600 });
+  const appUrl = options.via ? options.via(db.url) : db.url;
   const config: AppConfig = {
     ...loadConfig({}),
     readWaitTimeoutMs: 10_000,
@@ -122,10 +126,10 @@ export const createTestApp = async (
     dataDir,
     eventSigningKey: { file: signingKeyFile, generate: false },
     ...overrides,
-    databaseUrl: db.url,
+    databaseUrl: appUrl,
   };
   const log = options.log ?? testRootLogger('api');
-  const moduleRef = await NestTest.createTestingModule({ imports: [AppModule.forRoot({ ...config, databaseUrl: db.url, log })] }).compile();
+  const moduleRef = await NestTest.createTestingModule({ imports: [AppModule.forRoot({ ...config, databaseUrl: appUrl, log })] }).compile();
   const app = configureApp(moduleRef.createNestApplication({ ...APP_OPTIONS, logger: nestLogger(log) }), config);
   await app.init();
   const server = app.getHttpServer() as App;

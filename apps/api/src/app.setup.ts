@@ -4,7 +4,7 @@ import { ROOT_LOGGER, type RootLogger } from '@app/platform';
 import { accessLog } from './common/http/access-log.middleware';
 import { ApiError } from './common/http/api-errors';
 import { ApiExceptionFilter } from './common/http/api-exception.filter';
-import { assertStorableBody } from './common/http/input-shape';
+import { assertStorableBody, assertUtf8Url, refuseInvalidUtf8Body } from './common/http/input-shape';
 import { RejectNulPipe } from './common/http/reject-nul.pipe';
 import { REQUEST_ID_HEADER } from './common/http/request-id';
 import { apiValidationPipe } from './common/http/validation.pipe';
@@ -15,6 +15,12 @@ import { ApiMetrics } from './metrics/api-metrics';
 import { httpMetrics } from './metrics/http-metrics.middleware';
 import { OpenApiDocument } from './openapi/openapi.document';
 import { DOCS_PATH } from './openapi/swagger-ui.http.controller';
+
+/** A capture's raw bytes: UTF-8 as every body, then its events counted before anything parses them. */
+const checkCaptureBytes: typeof refuseTooManyEvents = (req, res, body, encoding) => {
+  refuseInvalidUtf8Body(req, res, body, encoding);
+  refuseTooManyEvents(req, res, body, encoding);
+};
 
 /** Prometheus scrapes it at the usual place, not under /api (MetricsHttpController). */
 const METRICS_PATH = '/metrics';
@@ -32,10 +38,6 @@ export const APP_OPTIONS: NestApplicationOptions = { bodyParser: false };
 
 const hasBody = (req: Request): boolean =>
   req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
-
-/** `TRUST_PROXY`: true/false, a hop count, or Express's list of trusted addresses. */
-const trustProxyValue = (raw: string): boolean | number | string =>
-  raw === 'true' ? true : raw === 'false' ? false : /^\d+$/.test(raw) ? Number(raw) : raw;
 
 /**
  * Swagger UI's page runs its scripts and styles from this origin (self-hosted,
@@ -76,6 +78,17 @@ const jsonOnly = (req: Request, _res: Response, next: NextFunction): void => {
   next();
 };
 
+/** Pages keep their own answers to a bad URL (a friendly page, not JSON); they read no text a query could spoil. */
+const utf8Url = (req: Request, _res: Response, next: NextFunction): void => {
+  if (isPagePath(req.path)) return next();
+  try {
+    assertUtf8Url(req.originalUrl);
+    next();
+  } catch (e) {
+    next(e);
+  }
+};
+
 const storableBody = (req: Request, _res: Response, next: NextFunction): void => {
   try {
     if (hasBody(req)) assertStorableBody(req.body);
@@ -91,7 +104,8 @@ export const configureApp = (app: INestApplication, config: AppConfig): INestApp
   server.disable('x-powered-by');
   // Answers are no-store anyway; hashing every body for an ETag nobody revalidates is wasted work.
   server.set('etag', false);
-  if (config.trustProxy) server.set('trust proxy', trustProxyValue(config.trustProxy));
+  // A hop count or the proxies' addresses (never `true`: AppConfig refuses it), so req.ip is the client the nearest trusted proxy saw.
+  if (config.trustProxy !== null) server.set('trust proxy', config.trustProxy);
   // First: every answer, even a 404, 413 or 415 given before routing, gets a request id and an access line.
   app.use(accessLog(app.get<RootLogger>(ROOT_LOGGER)));
   if (config.corsOrigins.length > 0) {
@@ -112,12 +126,14 @@ export const configureApp = (app: INestApplication, config: AppConfig): INestApp
       : res.status(404).json({ code: 'ROUTE_NOT_FOUND', message: 'no such route' }),
   );
   app.use(shopperPagePathCheck(config.epcisTimeZoneOffset));
+  app.use(utf8Url);
   app.use(jsonOnly);
+  // Each parser checks the bytes are UTF-8 before decoding them (decoding would turn a bad byte into U+FFFD).
   // A batch of 1000 scans is a few hundred kB; every other body stays small.
-  app.use('/api/scans/batch', express.json({ limit: '1mb', strict: true, type: 'application/json' }));
+  app.use('/api/scans/batch', express.json({ limit: '1mb', strict: true, type: 'application/json', verify: refuseInvalidUtf8Body }));
   // An EPCIS document of a day's events is as large as a batch of scans; its events are counted before it is parsed.
-  app.use(EPCIS_CAPTURE_PATH, express.json({ limit: MAX_CAPTURE_BYTES, strict: true, type: JSON_OR_JSON_LD, verify: refuseTooManyEvents }));
-  app.use(express.json({ limit: '100kb', strict: true, type: 'application/json' }));
+  app.use(EPCIS_CAPTURE_PATH, express.json({ limit: MAX_CAPTURE_BYTES, strict: true, type: JSON_OR_JSON_LD, verify: checkCaptureBytes }));
+  app.use(express.json({ limit: '100kb', strict: true, type: 'application/json', verify: refuseInvalidUtf8Body }));
   app.use(storableBody);
   app.setGlobalPrefix('api', { exclude: [METRICS_PATH, ...PAGE_PATHS] });
   app.useGlobalPipes(new RejectNulPipe(), apiValidationPipe());

@@ -22,7 +22,7 @@ import {
   ReadModelChanges,
   runRequestedRebuilds,
 } from '@app/read-models';
-import { CommandExecutor } from './common/commands/command-executor';
+import { COMMAND_LIMITS, CommandExecutor, CommandLimits } from './common/commands/command-executor';
 import { KeyedMutex } from './common/commands/keyed-mutex';
 import { ReadModelGate } from './common/queries/read-model-gate';
 import { READ_PROGRESS, ReadProgress } from './common/queries/read-progress';
@@ -300,6 +300,7 @@ export class InfrastructureModule {
         transport,
         readProgress,
         KeyedMutex,
+        { provide: COMMAND_LIMITS, useValue: { deadlineMs: config.commandDeadlineMs, statementTimeoutMs: config.statementTimeoutMs } satisfies CommandLimits },
         CommandExecutor,
         ReadModelGate,
       ],

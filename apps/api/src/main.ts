@@ -1,7 +1,7 @@
 import '../../../libs/platform/src/register-aliases';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { createRootLogger, nestLogger, onShutdownSignal, resolveDatabase } from '@app/platform';
+import { ConfigError, createRootLogger, nestLogger, onShutdownSignal, resolveDatabase } from '@app/platform';
 import { AppModule } from './app.module';
 import { APP_OPTIONS, configureApp } from './app.setup';
 import { loadConfig } from './config/app-config';
@@ -40,6 +40,8 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((e: Error) => {
-  new Logger('Coldtrace').error(`failed to start: ${e.message}`, e.stack);
+  // A bad setting: its one line says it all; anything else keeps its stack.
+  if (e instanceof ConfigError) new Logger('Coldtrace').error(`failed to start: ${e.message}`);
+  else new Logger('Coldtrace').error(`failed to start: ${e.message}`, e.stack);
   process.exit(1);
 });

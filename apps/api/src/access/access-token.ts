@@ -12,9 +12,13 @@ export const tokenDigest = (token: string): string => createHash('sha256').updat
 export const sameSecret = (a: string, b: string): boolean =>
   timingSafeEqual(createHash('sha256').update(a, 'utf8').digest(), createHash('sha256').update(b, 'utf8').digest());
 
-/** The token of an `Authorization: Bearer <token>` header, or null when the header is missing or malformed. */
+/**
+ * The token of an `Authorization: Bearer <token>` header, or null when the
+ * header is missing or malformed. The scheme's name is case-insensitive
+ * (RFC 7235, section 2.1): `bearer` and `BEARER` are Bearer.
+ */
 export const bearerToken = (header: string | string[] | undefined): string | null => {
   if (typeof header !== 'string') return null;
-  const match = /^Bearer ([\x21-\x7e]{1,512})$/.exec(header);
-  return match ? match[1] : null;
+  const match = /^([A-Za-z]+) ([\x21-\x7e]{1,512})$/.exec(header);
+  return match && match[1].toLowerCase() === 'bearer' ? match[2] : null;
 };

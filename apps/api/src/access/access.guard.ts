@@ -6,8 +6,9 @@ import { ApiError, forbiddenRoute, lotProbesSpent, rateLimited, unauthenticated 
 import { ApiMetrics } from '../metrics/api-metrics';
 import { bearerToken } from './access-token';
 import { CredentialStore } from './credential-store';
+import { RateLimiter, PUBLIC_RATE_LIMITER } from './rate-limiter';
+import { clientAddress, FailedAuthLimit } from './failed-auth-limit';
 import { LotProbeBudget } from './lot-probe-budget';
-import { PublicRateLimiter } from './public-rate-limiter';
 import { OperatorScope, ROUTE_POLICY, RoutePolicy } from './route-policy';
 
 /** The authenticated caller, set on the request by AccessGuard. */
@@ -35,15 +36,17 @@ export const requireOperatorFacility = (principal: Principal, facilityId: string
 /**
  * Applies each route's declared policy (see route-policy.ts): public routes
  * pass (rate limited where declared); every other route needs a known bearer
- * token (401), a role it allows (403), a write an unspent LotProbeBudget
- * (429) and, for an operator, a facility of its own where the route names one (403).
+ * token (401; 429 once its address has failed too often, see FailedAuthLimit),
+ * a role it allows (403), for a write an unspent LotProbeBudget (429) and,
+ * for an operator, a facility of its own where the route names one (403).
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
   constructor(
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(CredentialStore) private readonly credentials: CredentialStore,
-    @Inject(PublicRateLimiter) private readonly limiter: PublicRateLimiter,
+    @Inject(PUBLIC_RATE_LIMITER) private readonly publicLimit: RateLimiter,
+    @Inject(FailedAuthLimit) private readonly failedAuth: FailedAuthLimit,
     @Inject(LotProbeBudget) private readonly probes: LotProbeBudget,
     @Optional() @Inject(ApiMetrics) private readonly metrics?: ApiMetrics,
   ) {}
@@ -65,16 +68,20 @@ export class AccessGuard implements CanActivate {
 
     if (policy.kind === 'public') {
       if (policy.rateLimited) {
-        const retryAfter = this.limiter.hit(req.ip ?? req.socket.remoteAddress ?? 'unknown');
+        const retryAfter = this.publicLimit.hit(clientAddress(req));
         if (retryAfter !== null) throw rateLimited(retryAfter);
       }
       return true;
     }
 
-    const token = bearerToken(req.headers.authorization);
-    if (!token) throw unauthenticated('this route needs an Authorization: Bearer <token> header');
-    const principal = await this.credentials.resolve(token);
-    if (!principal) throw unauthenticated('the token is unknown or has been revoked');
+    const header = req.headers.authorization;
+    // No credential at all guesses nothing: a 401, not counted as a failed authentication.
+    if (header === undefined) throw unauthenticated('this route needs an Authorization: Bearer <token> header');
+    const token = bearerToken(header);
+    const principal = token ? await this.credentials.resolve(token) : null;
+    const retryAfter = this.failedAuth.judge(clientAddress(req), principal?.keyId ?? null);
+    if (retryAfter !== null) throw rateLimited(retryAfter, 'failed authentications');
+    if (!principal) throw unauthenticated(token ? 'the token is unknown or has been revoked' : 'this route needs an Authorization: Bearer <token> header');
 
     if (!policy.roles.includes(principal.role)) {
       throw forbiddenRoute(`a ${principal.role} key may not call this route; it needs ${policy.roles.join(' or ')}`, {
@@ -84,8 +91,8 @@ export class AccessGuard implements CanActivate {
     }
     // A key that met too many unknown lots in its writes this minute waits, whatever it writes now.
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      const retryAfter = this.probes.retryAfter(principal.keyId);
-      if (retryAfter !== null) throw lotProbesSpent(retryAfter);
+      const probesWait = this.probes.retryAfter(principal.keyId);
+      if (probesWait !== null) throw lotProbesSpent(probesWait);
     }
     const scope = policy.operatorScope;
     if (scope && typeof scope === 'object') {

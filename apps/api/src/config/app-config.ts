@@ -1,7 +1,10 @@
-import { KafkaSettings, kafkaSettingsFromEnv } from '@app/messaging';
+import { isIP } from 'node:net';
 import { DEFAULT_TEMPERATURE_LIMITS, DEFAULT_TIME_POLICY, TemperatureLimits, TimePolicy } from '@app/domain';
+import { KafkaSettings, kafkaSettingsFromEnv } from '@app/messaging';
 import {
+  ConfigError,
   DatabaseSettings,
+  DEFAULT_COMMAND_DEADLINE_MS,
   envDatabase,
   envEventSigningKey,
   envInt,
@@ -21,6 +24,12 @@ export interface AppConfig extends DatabaseSettings {
   readonly host: string;
   /** How long `?atLeast=` waits for a read model before answering 503. */
   readonly readWaitTimeoutMs: number;
+  /**
+   * `COMMAND_DEADLINE_MS`: how long a command may wait on the database in all
+   * (its turn on a lot, a connection, locks, statements, retries) before 503
+   * DATABASE_UNAVAILABLE; 0 = no limit.
+   */
+  readonly commandDeadlineMs: number;
   /** Idle poll of the in-process subscriptions (they are also woken by every local append). */
   readonly projectionPollMs: number;
   readonly logLevels: LogLevel[];
@@ -42,10 +51,17 @@ export interface AppConfig extends DatabaseSettings {
   readonly publicRateLimitPerMinute: number;
   /** `LOT_NOT_FOUND_PER_MINUTE`: LOT_NOT_FOUND answers a key's writes may get per minute before its writes answer 429. */
   readonly lotNotFoundPerMinute: number;
+  /** `AUTH_FAILURE_LIMIT_PER_MINUTE`: failed authentications per client address per minute before 429 (see FailedAuthLimit). */
+  readonly authFailureLimitPerMinute: number;
   /** Origins allowed to call the API from a browser; empty = CORS off. */
   readonly corsOrigins: string[];
-  /** Express `trust proxy`: set when a reverse proxy sets X-Forwarded-For (rate limits count the real client). */
-  readonly trustProxy: string | null;
+  /**
+   * `TRUST_PROXY`, Express's `trust proxy`: how many proxies stand in front
+   * (a hop count), or which addresses are proxies (addresses, CIDRs, or
+   * Express's `loopback`, `linklocal`, `uniquelocal`); null = none, the peer
+   * is the client. Rate limits count the client this names.
+   */
+  readonly trustProxy: TrustProxy | null;
   /** `EPCIS_TIME_ZONE_OFFSET` (default `+08:00`, China Standard Time): the offset event times are shown in (EPCIS `eventTimeZoneOffset`, spreadsheets). */
   readonly epcisTimeZoneOffset: string;
   /** `PUBLIC_BASE_URL`: where shoppers reach this service (`https://trace.example.com`); the code on a pack points at `<it>/t/<traceCode>`. */
@@ -61,6 +77,9 @@ export interface AppConfig extends DatabaseSettings {
   readonly embeddedDatabase?: boolean;
 }
 
+/** A hop count (>= 1), or the addresses and subnets of the proxies. */
+export type TrustProxy = number | readonly string[];
+
 const list = (raw: string | undefined): string[] =>
   (raw ?? '')
     .split(',')
@@ -69,8 +88,52 @@ const list = (raw: string | undefined): string[] =>
 
 /** `+HH:MM` or `-HH:MM` (-14:00 to +14:00), as ISO 8601 and EPCIS write offsets; anything else stops the start. */
 const timeZoneOffset = (raw: string): string => {
-  if (!/^[+-]((0\d|1[0-3]):[0-5]\d|14:00)$/.test(raw)) throw new Error(`EPCIS_TIME_ZONE_OFFSET must look like +08:00 (got ${JSON.stringify(raw)})`);
+  if (!/^[+-]((0\d|1[0-3]):[0-5]\d|14:00)$/.test(raw)) throw new ConfigError(`EPCIS_TIME_ZONE_OFFSET must look like +08:00 (got ${JSON.stringify(raw)})`);
   return raw;
+};
+
+/** Express's (proxy-addr's) names for the loopback, link-local and unique-local subnets. */
+const NAMED_SUBNETS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** An address, a CIDR with a prefix (not /0, which is everyone), or a named subnet; else why not. */
+const proxyAddressProblem = (entry: string): string | null => {
+  if (NAMED_SUBNETS.has(entry)) return null;
+  const [address, prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return `${JSON.stringify(entry)} is not an address or CIDR`;
+  if (prefix === undefined) return null;
+  const bits = /^\d{1,3}$/.test(prefix) ? Number(prefix) : -1;
+  if (bits < 0 || bits > (version === 4 ? 32 : 128)) return `${JSON.stringify(entry)} has no valid prefix length`;
+  if (bits === 0) return `${JSON.stringify(entry)} would trust every address, so any client could write its own X-Forwarded-For`;
+  return null;
+};
+
+const TRUST_PROXY_FORMS = 'a hop count (1 for one reverse proxy in front) or a comma-separated list of proxy addresses or CIDRs (e.g. 10.0.0.5,10.1.0.0/16, or loopback)';
+
+/**
+ * `TRUST_PROXY`: Express would also take `true`, which believes the left-most
+ * X-Forwarded-For address, one any client writes itself: every rate limit
+ * counted per address would then be a new address per request. Only forms
+ * that name which hops to believe are accepted; anything else stops the start.
+ */
+const trustProxy = (raw: string | undefined): TrustProxy | null => {
+  if (raw === undefined || raw.trim() === '') return null;
+  const value = raw.trim();
+  const refuse = (why: string) => new ConfigError(`TRUST_PROXY must be ${TRUST_PROXY_FORMS}; ${why} (got ${JSON.stringify(raw)})`);
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops < 1 || !Number.isSafeInteger(hops)) throw refuse('0 trusts no proxy: leave it unset instead');
+    return hops;
+  }
+  if (/^(true|false|yes|no|on|off)$/i.test(value)) {
+    throw refuse(/^(true|yes|on)$/i.test(value) ? 'true would believe any X-Forwarded-For a client writes itself' : 'to trust no proxy, leave it unset');
+  }
+  const entries = value.split(',').map((s) => s.trim());
+  for (const entry of entries) {
+    const problem = entry === '' ? 'an entry is empty' : proxyAddressProblem(entry);
+    if (problem) throw refuse(problem);
+  }
+  return entries;
 };
 
 /**
@@ -82,23 +145,24 @@ const publicBaseUrl = (raw: string): string => {
   try {
     url = new URL(raw);
   } catch {
-    throw new Error(`PUBLIC_BASE_URL must be an http(s) URL (got ${JSON.stringify(raw)})`);
+    throw new ConfigError(`PUBLIC_BASE_URL must be an http(s) URL (got ${JSON.stringify(raw)})`);
   }
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash || url.username || url.password || raw.endsWith('/')) {
-    throw new Error(`PUBLIC_BASE_URL must be an http(s) URL with no trailing slash, query, fragment or credentials (got ${JSON.stringify(raw)})`);
+    throw new ConfigError(`PUBLIC_BASE_URL must be an http(s) URL with no trailing slash, query, fragment or credentials (got ${JSON.stringify(raw)})`);
   }
   return raw;
 };
 
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
   const adminToken = env.ADMIN_TOKEN || null;
-  if (adminToken !== null && adminToken.length < 32) throw new Error('ADMIN_TOKEN must be at least 32 characters (use a random secret)');
+  if (adminToken !== null && adminToken.length < 32) throw new ConfigError('ADMIN_TOKEN must be at least 32 characters (use a random secret)');
   const port = envInt(env, 'PORT', 3000, 0);
   return {
     ...envDatabase(env),
     port,
     host: env.HOST || '0.0.0.0',
     readWaitTimeoutMs: envInt(env, 'READ_WAIT_TIMEOUT_MS', 5000, 0),
+    commandDeadlineMs: envInt(env, 'COMMAND_DEADLINE_MS', DEFAULT_COMMAND_DEADLINE_MS, 0),
     projectionPollMs: envInt(env, 'PROJECTION_POLL_MS', 500, 10),
     logLevels: envLogLevels(env),
     logFormat: envLogFormat(env),
@@ -117,8 +181,9 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
     authRefreshMs: envInt(env, 'AUTH_REFRESH_MS', 250, 10),
     publicRateLimitPerMinute: envInt(env, 'PUBLIC_RATE_LIMIT_PER_MINUTE', 60, 1),
     lotNotFoundPerMinute: envInt(env, 'LOT_NOT_FOUND_PER_MINUTE', 120, 1),
+    authFailureLimitPerMinute: envInt(env, 'AUTH_FAILURE_LIMIT_PER_MINUTE', 30, 1),
     corsOrigins: list(env.CORS_ORIGINS),
-    trustProxy: env.TRUST_PROXY || null,
+    trustProxy: trustProxy(env.TRUST_PROXY),
     epcisTimeZoneOffset: timeZoneOffset(env.EPCIS_TIME_ZONE_OFFSET || '+08:00'),
     publicBaseUrl: publicBaseUrl(env.PUBLIC_BASE_URL || `http://localhost:${port}`),
     eventSigningKey: envEventSigningKey(env),

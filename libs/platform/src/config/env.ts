@@ -1,11 +1,20 @@
 import { resolve } from 'node:path';
 import { DEFAULT_DATABASE_TIMEOUTS } from '../database/data-source-options';
 
+/**
+ * A setting the service cannot start with. Its message is the whole story
+ * (it names the variable, what it takes and what it got): start-up prints it
+ * as one line, without a stack trace nobody needs for a typo.
+ */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
 export const envInt = (env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number => {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
+  if (!Number.isInteger(n) || n < min) throw new ConfigError(`${name} must be an integer >= ${min}, got "${raw}"`);
   return n;
 };
 
@@ -13,7 +22,7 @@ export const envNumber = (env: NodeJS.ProcessEnv, name: string, fallback: number
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isFinite(n)) throw new Error(`${name} must be a number, got "${raw}"`);
+  if (!Number.isFinite(n)) throw new ConfigError(`${name} must be a number, got "${raw}"`);
   return n;
 };
 
@@ -24,7 +33,7 @@ const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbo
 export const envLogLevels = (env: NodeJS.ProcessEnv): LogLevel[] => {
   const raw = env.LOG_LEVEL;
   const i = LOG_LEVELS.indexOf((raw || 'log') as LogLevel);
-  if (i < 0) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  if (i < 0) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
   return LOG_LEVELS.slice(0, i + 1);
 };
 
@@ -33,7 +42,7 @@ export type LogFormat = 'json' | 'pretty';
 /** LOG_FORMAT=pretty formats log lines for a terminal; JSON lines otherwise. */
 export const envLogFormat = (env: NodeJS.ProcessEnv): LogFormat => {
   const raw = env.LOG_FORMAT || 'json';
-  if (raw !== 'json' && raw !== 'pretty') throw new Error(`LOG_FORMAT must be json or pretty, got "${raw}"`);
+  if (raw !== 'json' && raw !== 'pretty') throw new ConfigError(`LOG_FORMAT must be json or pretty, got "${raw}"`);
   return raw;
 };
 

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { ConfigError } from '../config/env';
 
 const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
 
@@ -22,6 +23,6 @@ export const METRICS_UNAUTHENTICATED = {
 /** METRICS_TOKEN from the environment (api and projector alike); empty or unset = open. */
 export const envMetricsToken = (env: NodeJS.ProcessEnv): string | null => {
   const token = env.METRICS_TOKEN || null;
-  if (token !== null && token.length < 16) throw new Error('METRICS_TOKEN must be at least 16 characters (use a random secret)');
+  if (token !== null && token.length < 16) throw new ConfigError('METRICS_TOKEN must be at least 16 characters (use a random secret)');
   return token;
 };

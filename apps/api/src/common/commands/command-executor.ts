@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -15,6 +16,7 @@ import {
   StoredEvent,
   WrongExpectedVersionError,
 } from '@app/event-store';
+import { commitFailure, connectionBroken, ConnectionLost, DEFAULT_COMMAND_DEADLINE_MS, DEFAULT_DATABASE_TIMEOUTS, Deadline } from '@app/platform';
 import { concurrencyConflict } from '../http/api-errors';
 import { Aggregate } from './aggregates';
 import { KeyedMutex } from './keyed-mutex';
@@ -55,6 +57,30 @@ export interface CommandResult<O> {
 export type Executed<O> =
   | { readonly kind: 'executed'; readonly result: CommandResult<O>; readonly replayed: boolean }
   | { readonly kind: 'legacy'; readonly status: number; readonly body: unknown };
+
+/**
+ * How long a command may wait on the database in all (its turn on a lot, a
+ * connection, locks, statements, retries), and the statement timeout every
+ * pooled session already has (DB_STATEMENT_TIMEOUT_MS); 0 = no limit.
+ */
+export interface CommandLimits {
+  readonly deadlineMs: number;
+  readonly statementTimeoutMs: number;
+}
+
+export const COMMAND_LIMITS = Symbol('COMMAND_LIMITS');
+
+export const DEFAULT_COMMAND_LIMITS: CommandLimits = { deadlineMs: DEFAULT_COMMAND_DEADLINE_MS, statementTimeoutMs: DEFAULT_DATABASE_TIMEOUTS.statementTimeoutMs };
+
+/**
+ * How far past the deadline a statement may run on the server before the
+ * command bothers to shorten its statement timeout (one more round trip):
+ * the caller has its answer at the deadline either way.
+ */
+const STATEMENT_SLACK_MS = 1000;
+
+/** What TypeORM's runner holds: pg's pooled client (its `error` event, and `end` to close it). */
+type PooledConnection = EventEmitter & { end(): Promise<void> };
 
 /** Folded states kept per kind of aggregate: the hot lots of a day, at a few kB each. */
 const STATE_CACHE_SIZE = 20_000;
@@ -128,6 +154,11 @@ interface Accepted<O> {
  * idempotency key. A stream created by another process meanwhile, a key
  * recorded meanwhile, or crossed locks retry with backoff; a retry of the
  * same request gets the first result.
+ *
+ * Every wait of a command draws on one deadline (COMMAND_DEADLINE_MS from
+ * when it starts): the caller is answered 503 DATABASE_UNAVAILABLE when it
+ * runs out, wherever the command is waiting, and the work left behind checks
+ * it before each step and before COMMIT, so it records nothing after that.
  */
 @Injectable()
 export class CommandExecutor {
@@ -138,15 +169,18 @@ export class CommandExecutor {
     @Inject(KeyedMutex) private readonly mutex: KeyedMutex,
     @InjectDataSource() @Inject(DataSource) private readonly dataSource: DataSource,
     @Optional() @Inject(COMMAND_OBSERVER) private readonly observer: CommandObserver = NO_OBSERVER,
+    @Optional() @Inject(COMMAND_LIMITS) private readonly limits: CommandLimits = DEFAULT_COMMAND_LIMITS,
   ) {}
 
   /** One command; the domain's refusal is thrown. Queued in-process behind others on the same primary key. */
-  execute<S, E extends DomainEvent, O>(run: CommandRun<S, E, O>): Promise<Executed<O>> {
-    return this.mutex.run(run.aggregate.streamId(run.primary), async () => {
-      const [settled] = await this.executeAll(run.aggregate, [run]);
-      if (settled.kind === 'refused') throw settled.error;
-      return settled;
-    });
+  async execute<S, E extends DomainEvent, O>(run: CommandRun<S, E, O>): Promise<Executed<O>> {
+    const deadline = Deadline.in(this.limits.deadlineMs);
+    const key = run.aggregate.streamId(run.primary);
+    // Its turn on the key counts against the deadline too: once past it, the turn does nothing.
+    const queued = this.mutex.run(key, () => this.settleAll(run.aggregate, [run], deadline));
+    const [settled] = await this.observed([run], deadline.race(queued, `its turn on ${key} or the database`));
+    if (settled.kind === 'refused') throw settled.error;
+    return settled;
   }
 
   /**
@@ -154,11 +188,16 @@ export class CommandExecutor {
    * one does not stop the rest, commands on one stream apply in array order.
    * Every run names what it reads (`reads`), so all are locked up front.
    */
-  async executeAll<S, E extends DomainEvent, O>(aggregate: Aggregate<S, E>, runs: readonly CommandRun<S, E, O>[]): Promise<Settled<O>[]> {
-    // The one place every command settles: each is counted here, once, whichever way it went.
+  executeAll<S, E extends DomainEvent, O>(aggregate: Aggregate<S, E>, runs: readonly CommandRun<S, E, O>[]): Promise<Settled<O>[]> {
+    const deadline = Deadline.in(this.limits.deadlineMs);
+    return this.observed(runs, deadline.race(this.settleAll(aggregate, runs, deadline), 'the database'));
+  }
+
+  /** The one place every command settles: each is counted here, once, whichever way it went. */
+  private async observed<O>(runs: readonly { readonly type: string }[], settling: Promise<Settled<O>[]>): Promise<Settled<O>[]> {
     let settled: Settled<O>[];
     try {
-      settled = await this.settleAll(aggregate, runs);
+      settled = await settling;
     } catch (e) {
       for (const run of runs) this.observer.failed(run.type, e);
       throw e;
@@ -167,7 +206,7 @@ export class CommandExecutor {
     return settled;
   }
 
-  private async settleAll<S, E extends DomainEvent, O>(aggregate: Aggregate<S, E>, runs: readonly CommandRun<S, E, O>[]): Promise<Settled<O>[]> {
+  private async settleAll<S, E extends DomainEvent, O>(aggregate: Aggregate<S, E>, runs: readonly CommandRun<S, E, O>[], deadline: Deadline): Promise<Settled<O>[]> {
     const settled: (Settled<O> | undefined)[] = new Array(runs.length);
     const keys = runs.flatMap((r) => (r.idempotency ? [r.idempotency.key] : []));
     const replay = (i: number, recorded: Map<string, { requestHash: string; result: unknown }>): boolean => {
@@ -181,11 +220,12 @@ export class CommandExecutor {
     // before fails the insert and rolls it all back, and a refusal looks it up before it is answered.
     let lookUp = runs.length > 1;
     for (let attempt = 1; ; attempt++) {
+      deadline.check(attempt === 1 ? 'its turn' : `attempt ${attempt}`);
       const recorded = lookUp ? await this.store.findRecordedMany(keys) : new Map<string, { requestHash: string; result: unknown }>();
       const pending = runs.map((_, i) => i).filter((i) => !replay(i, recorded));
       if (pending.length === 0) return settled as Settled<O>[];
       try {
-        const done = await this.dataSource.transaction((tx) => this.decideAndAppend(aggregate, runs, pending, tx));
+        const done = await this.inTransaction(deadline, (tx) => this.decideAndAppend(aggregate, runs, pending, tx));
         if (done.appended.events.length > 0) {
           this.store.appended.notify();
           this.observer.appended(aggregate.streamType, done.appended.events.length);
@@ -210,6 +250,58 @@ export class CommandExecutor {
         if (attempt >= MAX_ATTEMPTS) throw concurrencyConflict(e instanceof WrongExpectedVersionError ? e.streamId : runs[pending[0]].primary, attempt);
         await new Promise((r) => setTimeout(r, backoffMs(attempt)));
       }
+    }
+  }
+
+  /**
+   * One transaction within the deadline: a connection that comes after it is
+   * given back unused; statements get no more than what is left of it (the
+   * server stops a lock wait there too); nothing commits once it has passed.
+   * A connection that breaks while the transaction is open fails it as
+   * ConnectionLost (nothing committed); a COMMIT that fails without the
+   * server's verdict has an unknown outcome (CommitOutcomeUnknown). Both are
+   * 503s: the client retries with its idempotency key.
+   */
+  private async inTransaction<T>(deadline: Deadline, work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    let lost: unknown = null;
+    const onLost = (e: unknown) => (lost ??= e);
+    let connection: PooledConnection | null = null;
+    let failure: unknown = null;
+    try {
+      connection = (await runner.connect()) as PooledConnection;
+      // TypeORM lets the runner go when its connection fails between statements; the next statement then fails without saying why.
+      connection.on('error', onLost);
+      deadline.check('a connection');
+      await runner.startTransaction();
+      let result: T;
+      try {
+        const left = deadline.remainingMs();
+        // Only when clearly less is left than every session's own limit (it waited): a command that did not costs no round trip.
+        if (left !== Number.POSITIVE_INFINITY && (this.limits.statementTimeoutMs === 0 || left < this.limits.statementTimeoutMs - STATEMENT_SLACK_MS)) {
+          await runner.query(`SELECT set_config('statement_timeout', $1, true)`, [String(Math.max(1, Math.ceil(left)))]);
+        }
+        result = await work(runner.manager);
+        deadline.check('the transaction');
+        if (lost !== null) throw new ConnectionLost(lost);
+      } catch (e) {
+        await runner.rollbackTransaction().catch(() => undefined);
+        throw lost !== null && !(e instanceof ConnectionLost) ? new ConnectionLost(lost) : e;
+      }
+      try {
+        await runner.commitTransaction();
+      } catch (e) {
+        throw commitFailure(e);
+      }
+      return result;
+    } catch (e) {
+      failure = e;
+      throw e;
+    } finally {
+      connection?.removeListener('error', onLost);
+      // A broken connection may not know it yet (the socket's end comes after the error): closed, never handed to the next request.
+      if (connection !== null && failure !== null && connectionBroken(failure)) connection.end().catch(() => undefined);
+      await runner.release();
     }
   }
 

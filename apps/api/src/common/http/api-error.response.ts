@@ -29,8 +29,8 @@ export const COMMAND_ERRORS: ErrorCodes = { 409: ['CONCURRENCY_CONFLICT'], 429: 
 /** Any read of a read model: `?atLeast=` may time out; query strings are checked like bodies. */
 export const READ_ERRORS: ErrorCodes = { 400: ['VALIDATION_FAILED'], 503: ['PROJECTION_LAGGING', 'DATABASE_UNAVAILABLE'] };
 
-/** Every route guarded by a key (see Allow). */
-export const ACCESS_ERRORS: ErrorCodes = { 401: ['UNAUTHENTICATED'], 403: ['FORBIDDEN'] };
+/** Every route guarded by a key (see Allow); 429 once the caller's address has failed to authenticate too often. */
+export const ACCESS_ERRORS: ErrorCodes = { 401: ['UNAUTHENTICATED'], 403: ['FORBIDDEN'], 429: ['RATE_LIMITED'] };
 
 const merge = (sets: readonly ErrorCodes[]): Map<number, string[]> => {
   const byStatus = new Map<number, string[]>();

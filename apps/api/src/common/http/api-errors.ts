@@ -43,7 +43,7 @@ export const lotProbesSpent = (retryAfterSeconds: number) =>
     'Retry-After': String(retryAfterSeconds),
   });
 
-export const rateLimited = (retryAfterSeconds: number) =>
-  new ApiError(429, 'RATE_LIMITED', `too many requests from this address; retry in ${retryAfterSeconds} s`, { retryAfterSeconds }, {
+export const rateLimited = (retryAfterSeconds: number, what = 'requests') =>
+  new ApiError(429, 'RATE_LIMITED', `too many ${what} from this address; retry in ${retryAfterSeconds} s`, { retryAfterSeconds }, {
     'Retry-After': String(retryAfterSeconds),
   });

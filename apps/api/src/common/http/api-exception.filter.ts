@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { Response } from 'express';
 import { DomainError, DomainErrorKind } from '@app/domain';
 import { IdempotencyKeyReusedError } from '@app/event-store';
-import { databaseUnavailableReason } from '@app/platform';
+import { CommitOutcomeUnknown, DatabaseDeadlineExceeded, databaseUnavailableReason } from '@app/platform';
 import { ApiError } from './api-errors';
 
 export interface ErrorBody {
@@ -39,9 +39,27 @@ const LOWER_LAYER_CODES: Record<string, { status: number; code: string; message:
   'encoding.unsupported': { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'the request body\'s content encoding is not supported' },
 };
 
-export const toErrorResponse = (exception: unknown): { status: number; body: ErrorBody; headers?: Record<string, string> } => {
-  // One of ours thrown below Nest (the capture body parser's verify hook) reaches us wrapped as an HttpException: it answers as itself.
-  if (exception instanceof HttpException && exception.cause instanceof ApiError) return toErrorResponse(exception.cause);
+/**
+ * Our own error thrown inside a lower layer (the JSON parser's `verify` hook)
+ * comes back dressed as an http-error, which Nest's adapter wraps in an
+ * HttpException: answered as ours, code, message and details.
+ */
+const unwrapOwn = (exception: unknown): unknown =>
+  exception instanceof HttpException && exception.cause instanceof ApiError ? exception.cause : exception;
+
+/** What the client should know to retry well; never the driver's own words. */
+const unavailableMessage = (exception: unknown): string => {
+  if (exception instanceof CommitOutcomeUnknown) {
+    return 'the connection to the database was lost while committing: the command may or may not have been recorded; retry it with the same idempotency key';
+  }
+  if (exception instanceof DatabaseDeadlineExceeded) {
+    return `the database did not answer within ${exception.budgetMs} ms; retry shortly, with the same idempotency key`;
+  }
+  return 'the database is unavailable or did not answer in time; retry shortly';
+};
+
+export const toErrorResponse = (thrown: unknown): { status: number; body: ErrorBody; headers?: Record<string, string> } => {
+  const exception = unwrapOwn(thrown);
   if (exception instanceof DomainError) {
     return {
       status: STATUS_OF[exception.kind],
@@ -71,10 +89,7 @@ export const toErrorResponse = (exception: unknown): { status: number; body: Err
   }
   // A stuck or unreachable database is not the caller's fault nor a bug of ours: say so, and that a retry may work.
   if (databaseUnavailableReason(exception) !== null) {
-    return {
-      status: 503,
-      body: { code: 'DATABASE_UNAVAILABLE', message: 'the database is unavailable or did not answer in time; retry shortly' },
-    };
+    return { status: 503, body: { code: 'DATABASE_UNAVAILABLE', message: unavailableMessage(exception) } };
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();

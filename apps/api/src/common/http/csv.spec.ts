@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { CSV_BOM, csvField, csvFileName, csvLine, csvTime } from './csv';
+import { CSV_BOM, csvField, csvFileName, csvLine, csvText, csvTime } from './csv';
 
 describe('CSV writer (RFC 4180)', () => {
   it('leaves plain fields alone and writes null as empty', () => {
@@ -15,6 +15,30 @@ describe('CSV writer (RFC 4180)', () => {
     expect(csvField('line\nbreak')).toBe('"line\nbreak"');
     expect(csvField('cr\rhere')).toBe('"cr\rhere"');
     expect(csvField(' spaced ')).toBe(' spaced ');
+  });
+
+  it('neutralises text a spreadsheet would run as a formula with a leading \' (OWASP)', () => {
+    expect(csvField('=HYPERLINK("http://evil.example","x")')).toBe(`"'=HYPERLINK(""http://evil.example"",""x"")"`);
+    expect(csvField('+1+1')).toBe("'+1+1");
+    expect(csvField('-2+3')).toBe("'-2+3");
+    expect(csvField('@SUM(A1:A9)')).toBe("'@SUM(A1:A9)");
+    expect(csvField('\t=1+1')).toBe("'\t=1+1");
+    expect(csvField('\r=1+1')).toBe(`"'\r=1+1"`);
+    // Already starting with ': one more, so the rule stays reversible.
+    expect(csvField("'quoted")).toBe("''quoted");
+    // Elsewhere in the text, or numbers (a negative quantity is a number, not a formula): as they are.
+    expect(csvField('a=1')).toBe('a=1');
+    expect(csvField(' =1')).toBe(' =1');
+    expect(csvField(-18.5)).toBe('-18.5');
+  });
+
+  it('round-trips neutralised cells: parsed back, dropping one leading \' gives the recorded text', () => {
+    const texts = ['=1+1', '+A1', '-A1', '@A1', '\t=A1', '\r=A1', "'", "''x", '=a,"b"\r\n', '冷冻牛腩', '', 'plain'];
+    const text = CSV_BOM + csvLine(texts);
+    const [parsed] = parse(text, { bom: true, record_delimiter: '\r\n' }) as string[][];
+    expect(parsed).toEqual(texts.map(csvText));
+    for (const cell of parsed.slice(0, 9)) expect(cell.startsWith("'")).toBe(true);
+    expect(parsed.map((cell) => (cell.startsWith("'") ? cell.slice(1) : cell))).toEqual(texts);
   });
 
   it('ends every record with CRLF', () => {

@@ -6,6 +6,7 @@ import type { Response } from 'express';
  * comma, a double quote, CR or LF is quoted, its quotes doubled. The file
  * starts with a UTF-8 byte order mark: without it Excel reads UTF-8 as the
  * local code page and Chinese facility and product names come out garbled.
+ * Text that a spreadsheet would run as a formula is neutralised (csvText).
  */
 export const CSV_BOM = '\uFEFF';
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
@@ -20,10 +21,28 @@ export interface CsvExport {
 
 const NEEDS_QUOTES = /[",\r\n]/;
 
-/** One field: null is empty; a number as JavaScript writes it (no exponent for our quantities). */
+/**
+ * What makes Excel, LibreOffice or Google Sheets read a cell as a formula
+ * (OWASP, "CSV Injection"): `=`, `+`, `-`, `@`, a tab or a CR at its start.
+ * A `'` start is listed too: every text starting with `'` then had one added, so
+ * a reader that drops one leading `'` gets back exactly what was recorded.
+ */
+const FORMULA_START = /^[=+\-@\t\r']/;
+
+/**
+ * Text as a cell: prefixed with `'` where a spreadsheet would run it as a
+ * formula (a facility named `=HYPERLINK(...)` must show, not run). Names come
+ * from whoever registered a facility or a lot; the file goes to a regulator.
+ */
+export const csvText = (s: string): string => (FORMULA_START.test(s) ? `'${s}` : s);
+
+/**
+ * One field: null is empty; a number as JavaScript writes it (no exponent for
+ * our quantities, and never a formula: a negative number stays a number).
+ */
 export const csvField = (value: CsvField): string => {
   if (value === null) return '';
-  const s = String(value);
+  const s = typeof value === 'number' ? String(value) : csvText(value);
   return NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
@@ -43,7 +62,6 @@ export const csvTime = (at: Date, offset: string): string => {
   return `${local.slice(0, -1)}${offset}`;
 };
 
-/** A file name safe in a quoted Content-Disposition and on every file system. */
 /**
  * A spreadsheet read a page of lots at a time (the lots come from a paged
  * query, which decides who sees what): the header, then each page's rows,
@@ -64,6 +82,7 @@ export async function* csvPages<P extends { readonly lots: readonly { readonly t
   }
 }
 
+/** A file name safe in a quoted Content-Disposition and on every file system. */
 export const csvFileName = (...parts: readonly string[]): string => `${parts.map((p) => p.replace(/[^A-Za-z0-9._-]/g, '_')).join('-')}.csv`;
 
 /** Resolves when the socket takes more, or is gone (a client that hung up never drains). */
