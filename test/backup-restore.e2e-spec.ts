@@ -14,19 +14,10 @@ import { exportEvents } from '../apps/api/src/cli/events-export';
 import { importEvents } from '../apps/api/src/cli/events-import';
 import { createTestApp, TestApp } from './support/test-app';
 import { adminUrl, createTestDatabase } from './support/test-database';
+import { withClient } from './support/database-roles';
 import { attachAllPapers, Network, registerLot, registerNetwork, scanBody, scanOk, uid, walkToStore } from './support/fixtures';
 
 const run = promisify(execFile);
-
-const withClient = async <T>(url: string, work: (c: Client) => Promise<T>): Promise<T> => {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-};
 
 /** The store's own tables: compared column for column, but for the transaction id (see README, Backup and restore). */
 const STORE_TABLES: Record<string, string> = {

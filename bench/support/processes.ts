@@ -1,25 +1,15 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newSigningKeyPem } from '@app/platform';
+import { freePort } from '../../test/support/free-port';
 
 export const ROOT = join(__dirname, '..', '..');
 const API_MAIN = join(ROOT, 'dist', 'apps', 'api', 'src', 'main.js');
 /** Preloaded into one-shot processes (the rebuild CLI, the SELECT baseline): prints their VmHWM as they exit. */
 export const PEAK_RSS_HOOK = join(__dirname, 'peak-rss.js');
-
-export const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
 
 /**
  * The environment a child process gets: the bench's own, minus what would

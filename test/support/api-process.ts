@@ -1,24 +1,14 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newSigningKeyPem } from '@app/platform';
 import { createTestDatabase } from './test-database';
 import { waitFor } from './wait-for';
+import { freePort } from './free-port';
 
 const API = join(__dirname, '..', '..', 'dist', 'apps', 'api', 'src', 'main.js');
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 
 export interface ApiAnswer {
   readonly status: number;

@@ -4,8 +4,8 @@ import { chmod, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createServer } from 'node:net';
 import { Client } from 'pg';
+import { freePort } from './free-port';
 
 const reachable = async (url: string): Promise<boolean> => {
   const c = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
@@ -17,16 +17,6 @@ const reachable = async (url: string): Promise<boolean> => {
     return false;
   }
 };
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');

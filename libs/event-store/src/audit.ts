@@ -1,6 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { StoredEvent } from './event-store.types';
 import { ChainCheck, ChainVerdict } from './integrity/chain-check';
+import { hashedEventOf, HashedEventRow } from './integrity/event-hash';
 import { EventKeyRing, EventSignature, SignatureJob } from './integrity/event-signature';
 import { LogDigest } from './integrity/log-digest';
 import { APPEND_LOCK, readStreamRanges } from './postgres-event-store';
@@ -56,15 +57,8 @@ interface StreamRow {
   head_hash: string | null;
 }
 
-interface EventRow {
-  stream_id: string;
-  stream_version: number;
+interface EventRow extends HashedEventRow {
   global_position: string;
-  type: string;
-  schema_version: number;
-  data: unknown;
-  metadata: unknown;
-  occurred_at: Date;
   hash: string;
   signing_key_id: string | null;
   signature: string | null;
@@ -304,16 +298,7 @@ export class EventLogAudit {
               const owners: { check: ChainCheck; version: number }[] = [];
               for (const r of rows) {
                 const w = walks.get(r.stream_id)!;
-                const step = w.check.add({
-                  streamId: r.stream_id,
-                  version: r.stream_version,
-                  type: r.type,
-                  schemaVersion: r.schema_version,
-                  data: r.data,
-                  metadata: r.metadata,
-                  occurredAt: r.occurred_at,
-                  hash: r.hash,
-                });
+                const step = w.check.add({ ...hashedEventOf(r), hash: r.hash });
                 const position = Number(r.global_position);
                 positions.forEach((p, i) => {
                   if (position <= p) w.lines[i] = { version: r.stream_version, hash: step.recomputed };

@@ -1,20 +1,13 @@
 import { DataSource } from 'typeorm';
-import { eventHash, GENESIS_HASH } from './integrity/event-hash';
+import { eventHash, GENESIS_HASH, hashedEventOf, HashedEventRow } from './integrity/event-hash';
 import { EventSigner } from './integrity/event-signature';
 
 /** Any constant; the same in every process, so two api processes starting together sign once. */
 const LEGACY_SIGNING_LOCK = 7_305_005;
 const FETCH_ROWS = 1000;
 
-interface LegacyRow {
-  stream_id: string;
-  stream_version: number;
+interface LegacyRow extends HashedEventRow {
   global_position: string;
-  type: string;
-  schema_version: number;
-  data: unknown;
-  metadata: unknown;
-  occurred_at: Date;
   hash: string;
   signed: boolean;
 }
@@ -83,18 +76,7 @@ export const signLegacyEvents = async (dataSource: DataSource, signer: EventSign
       for (const r of rows) {
         if (r.stream_id !== chain.streamId) Object.assign(chain, { streamId: r.stream_id, expected: 1, previous: GENESIS_HASH, broken: false });
         if (chain.broken) continue;
-        const hash =
-          r.stream_version === chain.expected
-            ? eventHash(chain.previous, {
-                streamId: r.stream_id,
-                version: r.stream_version,
-                type: r.type,
-                schemaVersion: r.schema_version,
-                data: r.data,
-                metadata: r.metadata,
-                occurredAt: r.occurred_at,
-              })
-            : null;
+        const hash = r.stream_version === chain.expected ? eventHash(chain.previous, hashedEventOf(r)) : null;
         // A signature vouches for the whole chain up to the event: never over a break.
         if (hash !== r.hash) {
           chain.broken = true;

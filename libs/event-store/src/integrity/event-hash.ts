@@ -17,6 +17,28 @@ export interface HashedEvent {
   readonly occurredAt: string | Date;
 }
 
+/** What the hash covers, as an `events` row holds it. */
+export interface HashedEventRow {
+  readonly stream_id: string;
+  readonly stream_version: number;
+  readonly type: string;
+  readonly schema_version: number;
+  readonly data: unknown;
+  readonly metadata: unknown;
+  readonly occurred_at: Date;
+}
+
+/** The hashed fields of an event read as a row (the checks re-hash from these, never from the stored hash). */
+export const hashedEventOf = (r: HashedEventRow): HashedEvent => ({
+  streamId: r.stream_id,
+  version: r.stream_version,
+  type: r.type,
+  schemaVersion: r.schema_version,
+  data: r.data,
+  metadata: r.metadata,
+  occurredAt: r.occurred_at,
+});
+
 /** The "previous hash" of every stream's first event: 32 zero bytes. */
 export const GENESIS_HASH = '0'.repeat(64);
 
