@@ -12,6 +12,8 @@
  *     actions taken in turn per round over the lots
  *   generator {kind: 'batch', size, template, traceCodes, actions, idPrefix}
  *     `{scans: [...]}` of `size` such scans per request
+ *   generator {kind: 'read', pathTemplate, traceCodes}
+ *     GET pathTemplate with `:traceCode` replaced, the lots taken in turn (no body)
  * Prints autocannon's result as JSON.
  */
 const { readFileSync } = require('node:fs');
@@ -20,6 +22,8 @@ const autocannon = require('autocannon');
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const g = config.generator;
 const lots = g.traceCodes.length;
+let read = 0;
+const readPath = () => g.pathTemplate.replace(':traceCode', g.traceCodes[read++ % lots]);
 
 // The template without its per-scan fields, pre-serialised: each scan is then a few concatenations.
 const rest = JSON.stringify({ ...g.template, scanId: undefined, traceCode: undefined, action: undefined }).slice(1, -1);
@@ -47,11 +51,9 @@ const instance = autocannon(
     timeout: config.timeout || 10,
     headers: { 'content-type': 'application/json', ...(config.headers || {}) },
     requests: [
-      {
-        method: 'POST',
-        path: config.path,
-        setupRequest: (req) => ({ ...req, body: body() }),
-      },
+      g.kind === 'read'
+        ? { method: 'GET', path: readPath(), setupRequest: (req) => ({ ...req, path: readPath() }) }
+        : { method: 'POST', path: config.path, setupRequest: (req) => ({ ...req, body: body() }) },
     ],
   },
   (err, result) => {

@@ -59,6 +59,13 @@ export const cli = async (url: string, o: { connections: number; seconds: number
   return toLoad(stdout);
 };
 
+/** Reads: GET `pathTemplate` with `:traceCode` replaced, the lots taken in turn. */
+export interface ReadGenerator {
+  kind: 'read';
+  pathTemplate: string;
+  traceCodes: string[];
+}
+
 export interface ScanGenerator {
   kind: 'scan' | 'batch';
   /** Scans per request ('batch'). */
@@ -75,7 +82,7 @@ export interface ScanGenerator {
 export const generated = async (
   url: string,
   path: string,
-  o: { connections: number; seconds: number; timeoutSeconds?: number; headers?: Record<string, string>; generator: ScanGenerator },
+  o: { connections: number; seconds: number; timeoutSeconds?: number; headers?: Record<string, string>; generator: ScanGenerator | ReadGenerator },
 ): Promise<Load> => {
   const dir = mkdtempSync(join(tmpdir(), 'coldtrace-bench-load-'));
   try {

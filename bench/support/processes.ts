@@ -31,6 +31,16 @@ export const peakRss = (pid: number): number | null => {
   }
 };
 
+/** `VmRSS`, the process's resident set now (bytes), from /proc; null once it has gone. */
+export const currentRss = (pid: number): number | null => {
+  try {
+    const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+};
+
 /** Resets the peak to the current RSS (Linux >= 4.0, `clear_refs` 5), so a later VmHWM covers one workload only. */
 export const resetPeakRss = (pid: number): boolean => {
   try {
