@@ -23,7 +23,6 @@ import {
   runRequestedRebuilds,
 } from '@app/read-models';
 import { COMMAND_LIMITS, CommandExecutor, CommandLimits } from './common/commands/command-executor';
-import { KeyedMutex } from './common/commands/keyed-mutex';
 import { ReadModelGate } from './common/queries/read-model-gate';
 import { READ_PROGRESS, ReadProgress } from './common/queries/read-progress';
 import type { AppConfig } from './config/app-config';
@@ -299,12 +298,11 @@ export class InfrastructureModule {
         { provide: ChangeListening, inject: [ReadModelChanges, MIGRATED], useFactory: (changes: ReadModelChanges) => new ChangeListening(changes) },
         transport,
         readProgress,
-        KeyedMutex,
         { provide: COMMAND_LIMITS, useValue: { deadlineMs: config.commandDeadlineMs, statementTimeoutMs: config.statementTimeoutMs } satisfies CommandLimits },
         CommandExecutor,
         ReadModelGate,
       ],
-      exports: [EVENT_KEYS, ReadModelChanges, PostgresEventStore, ProjectionEngine, InboxProjector, GenealogyReader, DocumentIndexReader, KeyedMutex, CommandExecutor, ReadModelGate, TRANSPORT],
+      exports: [EVENT_KEYS, ReadModelChanges, PostgresEventStore, ProjectionEngine, InboxProjector, GenealogyReader, DocumentIndexReader, CommandExecutor, ReadModelGate, TRANSPORT],
     };
   }
 }

@@ -20,7 +20,6 @@ import {
   useCliLogging,
 } from '@app/platform';
 import { CommandExecutor } from '../common/commands/command-executor';
-import { KeyedMutex } from '../common/commands/keyed-mutex';
 import { FacilityRepository } from '../facilities/facility.repository';
 import { IssueKeyCommand } from '../keys/commands/issue-key/issue-key.command';
 import { IssueKeyHandler } from '../keys/commands/issue-key/issue-key.handler';
@@ -96,7 +95,7 @@ export const runKeysCli = async (argv: readonly string[], databaseUrl: string, o
       createInlineProjections().map((p) => (events, manager) => p.apply(events, manager)),
       keys?.signer ?? null,
     );
-    const executor = new CommandExecutor(store, new KeyedMutex(), dataSource);
+    const executor = new CommandExecutor(store, dataSource);
     const context = systemContext('system:keys-cli', `keys CLI (${userInfo().username})`);
     if (verb === 'create' && rest.length === 0) {
       const request = plainToInstance(IssueKeyRequestDto, {
