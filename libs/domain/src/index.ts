@@ -17,6 +17,7 @@ export * from './access/access.types';
 export * from './access/api-key.decider';
 export * from './access/lot-scope';
 export * from './lot/document-attachment';
+export * from './lot/document-reuse';
 export * from './lot/custody-timeline';
 export * from './lot/time';
 export * from './lot/lots.decider';

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { decideLots, DomainError, LotEvent, LotsCommand, lotsRead, LotsOutcome, LotState } from '@app/domain';
+import { decideLots, documentAlsoOn, DocumentAlsoOn, DomainError, LotDocument, LotEvent, LotsCommand, lotsRead, LotsOutcome, LotState } from '@app/domain';
 import { EventMetadata } from '@app/event-store';
-import { GenealogyReader } from '@app/read-models';
+import { DocumentIndexReader, GenealogyReader } from '@app/read-models';
 import { LOT } from '../common/commands/aggregates';
 import { CommandExecutor, CommandRun, Executed, Loader, Settled } from '../common/commands/command-executor';
 import { LotProbeBudget } from '../access/lot-probe-budget';
@@ -20,7 +20,17 @@ export interface FamilyFinder {
   descendantsWithParent(traceCode: string): Promise<{ traceCode: string; viaParent: string | null }[]>;
   /** The whole batch: every import lot the lot descends from and all their descendants. */
   batch(traceCode: string): Promise<string[]>;
+  /**
+   * Every other lot carrying this document and how it relates to the lot (the
+   * document-reuse rule's facts), read in one statement after taking the
+   * document's lock: a concurrent attachment of the same document commits
+   * first and is seen (the command names the document in `exclusive`).
+   */
+  documentAlsoOn(document: LotDocument, traceCode: string): Promise<DocumentAlsoOn[]>;
 }
+
+/** The in-process key of a document: commands attaching it never share a transaction or run side by side. */
+export const documentKey = (document: LotDocument): string => `document:${document.type}:${document.issuer}:${document.number}`;
 
 export interface LotCommandArgs<C extends LotsCommand> {
   /** The command's name, known before it is built (a replayed command is never built); must be the one `command` builds. */
@@ -33,6 +43,8 @@ export interface LotCommandArgs<C extends LotsCommand> {
   readonly idempotency?: { readonly key: string; readonly requestHash: string };
   /** The lots it reads, when known before it is built (a scan: its lot); a batch locks them all up front. */
   readonly reads?: readonly string[];
+  /** Keys other than lots it must hold alone (a document it attaches): see CommandRun.exclusive. */
+  readonly exclusive?: readonly string[];
 }
 
 const isLotNotFound = (e: unknown): boolean => e instanceof DomainError && e.code === 'LOT_NOT_FOUND';
@@ -47,6 +59,7 @@ export class LotCommands {
   constructor(
     @Inject(CommandExecutor) private readonly executor: CommandExecutor,
     @Inject(GenealogyReader) private readonly genealogy: GenealogyReader,
+    @Inject(DocumentIndexReader) private readonly documents: DocumentIndexReader,
     @Inject(LotProbeBudget) private readonly probes: LotProbeBudget,
   ) {}
 
@@ -82,6 +95,7 @@ export class LotCommands {
       metadata: args.metadata,
       idempotency: args.idempotency,
       reads: args.reads,
+      exclusive: args.exclusive,
       decide: async (load, tx, now) => {
         const command = await args.command(this.finder(load, tx), load);
         if (command.type !== args.type) throw new Error(`a ${args.type} run built a ${command.type} command`);
@@ -114,6 +128,13 @@ export class LotCommands {
           });
       },
       batch: async (traceCode) => family(await this.genealogy.roots(traceCode, tx)),
+      documentAlsoOn: async (document, traceCode) => {
+        // Across processes, the same document's attachments queue here until the one before commits.
+        await tx.query(`SELECT pg_advisory_xact_lock(hashtext('lot_documents'), hashtext($1))`, [documentKey(document)]);
+        const { roots, others } = await this.documents.carriers(document, traceCode, tx);
+        const state = (await load([traceCode])).get(traceCode)!;
+        return documentAlsoOn(document, { state, roots }, others);
+      },
     };
   }
 }

@@ -42,6 +42,12 @@ export interface CommandRun<S, E extends DomainEvent, O> {
   readonly idempotency?: { readonly key: string; readonly requestHash: string };
   /** Keys it will read, when known before deciding: locked up front, with the rest of a batch, in one order. */
   readonly reads?: readonly string[];
+  /**
+   * Keys that are not streams (a document it attaches) which no other command
+   * of its transaction, nor of one in flight beside it, may hold: what it
+   * reads about them is written only when that transaction appends.
+   */
+  readonly exclusive?: readonly string[];
 }
 
 /** A command's result in the domain's terms; also what a retry of it gets back. */
@@ -154,6 +160,8 @@ interface Waiting {
   readonly runs: readonly CommandRun<unknown, DomainEvent, unknown>[];
   /** The keys they decide on: no group in flight may hold one of them. */
   readonly keys: readonly string[];
+  /** Of those, the ones no other command of the same group may hold either. */
+  readonly exclusive: readonly string[];
   readonly deadline: Deadline;
   readonly resolve: (settled: Settled<unknown>[]) => void;
   readonly reject: (error: unknown) => void;
@@ -251,9 +259,10 @@ export class CommandExecutor {
       lane = { aggregate: aggregate as unknown as Aggregate<unknown, DomainEvent>, waiting: [], busy: new Map(), inFlight: 0 };
       this.lanes.set(aggregate.streamType, lane);
     }
-    const keys = [...new Set(runs.flatMap((r) => [r.primary, ...(r.reads ?? [])]))];
+    const exclusive = runs.flatMap((r) => (r.exclusive ?? []).map((k) => `\0${k}`));
+    const keys = [...new Set([...runs.flatMap((r) => [r.primary, ...(r.reads ?? [])]), ...exclusive])];
     const settling = new Promise<Settled<unknown>[]>((resolve, reject) =>
-      lane.waiting.push({ runs: runs as unknown as readonly CommandRun<unknown, DomainEvent, unknown>[], keys, deadline, resolve, reject }),
+      lane.waiting.push({ runs: runs as unknown as readonly CommandRun<unknown, DomainEvent, unknown>[], keys, exclusive, deadline, resolve, reject }),
     );
     this.pump(lane);
     return settling as Promise<Settled<O>[]>;
@@ -288,6 +297,7 @@ export class CommandExecutor {
   private takeGroup(lane: Lane): Waiting[] {
     const group: Waiting[] = [];
     const held = new Set(lane.busy.keys());
+    const taken = new Set<string>();
     let size = 0;
     for (let i = 0; i < lane.waiting.length; ) {
       const w = lane.waiting[i];
@@ -297,12 +307,13 @@ export class CommandExecutor {
         continue;
       }
       if (size > 0 && size + w.runs.length > this.groups.maxCommands) break;
-      if (w.keys.some((k) => held.has(k))) {
+      if (w.keys.some((k) => held.has(k)) || w.exclusive.some((k) => taken.has(k))) {
         for (const k of w.keys) held.add(k);
         i++;
         continue;
       }
       lane.waiting.splice(i, 1);
+      for (const k of w.exclusive) taken.add(k);
       group.push(w);
       size += w.runs.length;
     }
