@@ -4,7 +4,8 @@ export * from './facility/facility.types';
 export * from './facility/facility.decider';
 export * from './lot/lot.types';
 export * from './lot/lot.events';
-export * from './lot/lot.commands';
+// Not the single-lot SingleLotCommand: every lot command goes through decideLots (LotFamilyCommand).
+export type { AttachDocument, DestroyLot, DocumentAlsoOn, LockLot, RecallLot, ReceiveDocument, RecordScan, RegisterLot, ResolveViolation, SplitLot, UnlockLot } from './lot/lot.commands';
 export * from './lot/lot.state';
 export * from './lot/lot.decider';
 export * from './lot/quantity';
@@ -20,5 +21,5 @@ export * from './lot/document-attachment';
 export * from './lot/document-reuse';
 export * from './lot/custody-timeline';
 export * from './lot/time';
-export * from './lot/lots.decider';
+export * from './lot/lot-family.decider';
 export * from './sighting/sighting.decider';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { decideLots, documentAlsoOn, DocumentAlsoOn, DomainError, LotDocument, LotEvent, LotsCommand, lotsRead, LotsOutcome, LotState } from '@app/domain';
+import { decideLots, documentAlsoOn, DocumentAlsoOn, DomainError, LotDocument, LotEvent, LotFamilyCommand, lotsRead, LotFamilyOutcome, LotState } from '@app/domain';
 import { EventMetadata } from '@app/event-store';
 import { DocumentIndexReader, GenealogyReader } from '@app/read-models';
 import { LOT } from '../common/commands/aggregates';
@@ -32,7 +32,7 @@ export interface FamilyFinder {
 /** The in-process key of a document: commands attaching it never share a transaction or run side by side. */
 export const documentKey = (document: LotDocument): string => `document:${document.type}:${document.issuer}:${document.number}`;
 
-export interface LotCommandArgs<C extends LotsCommand> {
+export interface LotCommandArgs<C extends LotFamilyCommand> {
   /** The command's name, known before it is built (a replayed command is never built); must be the one `command` builds. */
   readonly type: C['type'];
   /** The lot most commands on it contend on. */
@@ -63,7 +63,7 @@ export class LotCommands {
     @Inject(LotProbeBudget) private readonly probes: LotProbeBudget,
   ) {}
 
-  async run<C extends LotsCommand>(args: LotCommandArgs<C>): Promise<Executed<LotsOutcome<C>>> {
+  async run<C extends LotFamilyCommand>(args: LotCommandArgs<C>): Promise<Executed<LotFamilyOutcome<C>>> {
     try {
       return await this.executor.execute(this.toRun(args));
     } catch (e) {
@@ -73,7 +73,7 @@ export class LotCommands {
   }
 
   /** A batch (a scanner's buffer): each settled on its own, commands on one lot in array order, in one transaction. */
-  async runAll<C extends LotsCommand>(batch: readonly LotCommandArgs<C>[]): Promise<Settled<LotsOutcome<C>>[]> {
+  async runAll<C extends LotFamilyCommand>(batch: readonly LotCommandArgs<C>[]): Promise<Settled<LotFamilyOutcome<C>>[]> {
     const settled = await this.executor.executeAll(LOT, batch.map((args) => this.toRun(args)));
     settled.forEach((s, i) => {
       if (s.kind === 'refused' && isLotNotFound(s.error)) this.spend(batch[i]);
@@ -81,13 +81,13 @@ export class LotCommands {
     return settled;
   }
 
-  private spend(args: LotCommandArgs<LotsCommand>): void {
+  private spend(args: LotCommandArgs<LotFamilyCommand>): void {
     const actor = args.metadata.actor;
     // Every request's events name the key (eventMetadata); older, name-only actors spend nothing.
     if (actor && typeof actor === 'object') this.probes.spend(actor.keyId);
   }
 
-  private toRun<C extends LotsCommand>(args: LotCommandArgs<C>): CommandRun<LotState, LotEvent, LotsOutcome<C>> {
+  private toRun<C extends LotFamilyCommand>(args: LotCommandArgs<C>): CommandRun<LotState, LotEvent, LotFamilyOutcome<C>> {
     return {
       aggregate: LOT,
       type: args.type,

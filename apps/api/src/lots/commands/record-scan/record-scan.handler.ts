@@ -1,10 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { FacilityRepository } from '../../../facilities/facility.repository';
-import { LotCommands } from '../../../lots/lot-commands';
+import { LotCommands } from '../../lot-commands';
 import { APP_CONFIG } from '../../../config/config.tokens';
 import type { AppConfig } from '../../../config/app-config';
-import { recordScanArgs } from '../../scan-command';
+import { recordScanArgs } from './record-scan.mapping';
 import { RecordScanCommand } from './record-scan.command';
 
 @CommandHandler(RecordScanCommand)

@@ -17,7 +17,7 @@ import { iso } from './time';
  * caller found in the genealogy; the caller loads and locks exactly
  * `lotsRead(command)` and hands their states to `decideLots`.
  */
-export type LotsCommand =
+export type LotFamilyCommand =
   | { readonly type: 'RegisterLot'; readonly data: RegisterLot['data'] }
   | {
       readonly type: 'RecordScan';
@@ -55,7 +55,7 @@ export type LotsCommand =
   | { readonly type: 'ResolveViolation'; readonly traceCode: string; readonly data: ResolveViolation['data']; readonly descendants: readonly string[] };
 
 /** What a command tells its caller beyond its events. */
-export interface LotsOutcomes {
+export interface LotFamilyOutcomes {
   RegisterLot: null;
   RecordScan: { readonly violations: { kind: TraceViolationKind; message: string }[]; readonly flags: { flag: ComplianceFlagKind; message: string }[] };
   AttachDocument: { readonly locked: boolean; readonly documentReached: number; readonly recall: { recallId: string; lotsRecalled: number } | null };
@@ -68,16 +68,16 @@ export interface LotsOutcomes {
   ResolveViolation: { readonly correctionId: string | null };
 }
 
-export type LotsOutcome<C extends LotsCommand> = LotsOutcomes[C['type']];
+export type LotFamilyOutcome<C extends LotFamilyCommand> = LotFamilyOutcomes[C['type']];
 
 /** The lots a command decides about, with their events (none: left as they are, their versions still checked), and its outcome. */
-export interface LotsDecision<O> {
+export interface LotFamilyDecision<O> {
   readonly lots: readonly { readonly traceCode: string; readonly events: readonly LotEvent[] }[];
   readonly outcome: O;
 }
 
 /** Every lot the command reads: what the caller loads and locks before deciding. */
-export const lotsRead = (command: LotsCommand): string[] => {
+export const lotsRead = (command: LotFamilyCommand): string[] => {
   switch (command.type) {
     case 'RegisterLot':
       return [command.data.traceCode];
@@ -124,10 +124,10 @@ const overFamily = <C extends Parameters<typeof lotDecider.decide>[0]>(
  * positive test recalling its batch are all decided (and tested) here, and
  * the application only loads, calls this, and appends.
  */
-export const decideLots = <C extends LotsCommand>(command: C, lots: States, now: Date): LotsDecision<LotsOutcome<C>> =>
-  decide(command, lots, now) as LotsDecision<LotsOutcome<C>>;
+export const decideLots = <C extends LotFamilyCommand>(command: C, lots: States, now: Date): LotFamilyDecision<LotFamilyOutcome<C>> =>
+  decide(command, lots, now) as LotFamilyDecision<LotFamilyOutcome<C>>;
 
-const decide = (command: LotsCommand, lots: States, now: Date): LotsDecision<LotsOutcomes[LotsCommand['type']]> => {
+const decide = (command: LotFamilyCommand, lots: States, now: Date): LotFamilyDecision<LotFamilyOutcomes[LotFamilyCommand['type']]> => {
   switch (command.type) {
     case 'RegisterLot': {
       const tc = command.data.traceCode;

@@ -7,8 +7,8 @@ import { apiValidationPipe } from '../../../common/http/validation.pipe';
 import type { AppConfig } from '../../../config/app-config';
 import { APP_CONFIG } from '../../../config/config.tokens';
 import { FacilityRepository } from '../../../facilities/facility.repository';
-import { LotCommands } from '../../../lots/lot-commands';
-import { recordScanArgs, type ScanFacilities } from '../../scan-command';
+import { LotCommands } from '../../lot-commands';
+import { recordScanArgs, type ScanFacilities } from '../record-scan/record-scan.mapping';
 import { RecordScanRequestDto } from '../record-scan/record-scan.request.dto';
 import { RecordScanBatchCommand, SettledScan } from './record-scan-batch.command';
 

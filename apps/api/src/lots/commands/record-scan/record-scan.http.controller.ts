@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { Allow } from '../../../access/route-policy';
 import { answer } from '../../../common/http/answer';
 import { Ctx, type RequestContext } from '../../../common/http/request-context';
-import { recordScanResult } from '../../scan-command';
+import { recordScanResult } from './record-scan.mapping';
 import { RecordScanCommand } from './record-scan.command';
 import { RecordScanRequestDto } from './record-scan.request.dto';
 import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';

@@ -1,13 +1,13 @@
-import type { FacilityRef, LotsCommand, LotsOutcomes } from '@app/domain';
-import { requestHash } from '../common/commands/request-hash';
-import type { CommandResult } from '../common/commands/command-executor';
-import { eventMetadata, idempotencyKey, type RequestContext } from '../common/http/request-context';
-import type { AppConfig } from '../config/app-config';
-import { lotCommandResult, type LotCommandResult } from '../lots/lot-command.result';
-import type { LotCommandArgs } from '../lots/lot-commands';
-import type { RecordScanRequestDto } from './commands/record-scan/record-scan.request.dto';
+import type { FacilityRef, LotFamilyCommand, LotFamilyOutcomes } from '@app/domain';
+import { requestHash } from '../../../common/commands/request-hash';
+import type { CommandResult } from '../../../common/commands/command-executor';
+import { eventMetadata, idempotencyKey, type RequestContext } from '../../../common/http/request-context';
+import type { AppConfig } from '../../../config/app-config';
+import { lotCommandResult, type LotCommandResult } from '../../lot-command.result';
+import type { LotCommandArgs } from '../../lot-commands';
+import type { RecordScanRequestDto } from './record-scan.request.dto';
 
-type RecordScan = Extract<LotsCommand, { type: 'RecordScan' }>;
+type RecordScan = Extract<LotFamilyCommand, { type: 'RecordScan' }>;
 
 /** Where a scan happened and where it sends the lot, as registered. */
 export interface ScanFacilities {
@@ -53,12 +53,12 @@ export interface RecordScanResult extends LotCommandResult {
   scanId: string;
   action: string;
   /** Rule breaks this scan revealed; recorded in the lot's history and blocking it. */
-  violations: LotsOutcomes['RecordScan']['violations'];
+  violations: LotFamilyOutcomes['RecordScan']['violations'];
   /** Compliance flags this scan raised (not blocking on their own). */
-  flags: LotsOutcomes['RecordScan']['flags'];
+  flags: LotFamilyOutcomes['RecordScan']['flags'];
 }
 
-export const recordScanResult = (r: RecordScanRequestDto, result: CommandResult<LotsOutcomes['RecordScan']>): RecordScanResult => ({
+export const recordScanResult = (r: RecordScanRequestDto, result: CommandResult<LotFamilyOutcomes['RecordScan']>): RecordScanResult => ({
   scanId: r.scanId,
   action: r.action,
   ...lotCommandResult(r.traceCode, result),
