@@ -111,7 +111,7 @@ export const createTestApp = async (
    */
   options: { log?: RootLogger; via?: (databaseUrl: string) => string } = {},
 ): Promise<TestApp> => {
-  // A second app on the same database plays a second process (its own pool, mutexes and projections).
+  // A second app on the same database plays a second process (its own pool, command queues and projections).
   const db = shareDatabaseOf ? { url: shareDatabaseOf.databaseUrl, drop: async () => undefined } : await createTestDatabase();
   const dataDir = await mkdtemp(join(tmpdir(), 'coldtrace-test-data-'));
   // As a deployment provisions it (EVENT_SIGNING_KEY_FILE, mode 0600); `overrides.eventSigningKey` may name another.

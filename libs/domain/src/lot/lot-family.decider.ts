@@ -3,12 +3,12 @@ import { lotNotFound, mayActOnLot, requireActsOnLot } from '../access/lot-scope'
 import { FacilityRef } from '../facility/facility.types';
 import { conflict } from '../shared/domain-error';
 import { decideDocumentAttachment } from './document-attachment';
-import { AttachDocument, LockLot, RecallLot, RecordScan, RegisterLot, ResolveViolation, SplitLot, UnlockLot } from './lot.commands';
+import { AttachDocument, DocumentAlsoOn, LockLot, RecallLot, RecordScan, RegisterLot, ResolveViolation, SplitLot, UnlockLot } from './lot.commands';
 import { lotDecider } from './lot.decider';
 import { LotEvent } from './lot.events';
 import { decideMerge, deriveSplitChildren } from './lot.genealogy';
 import { evolveLot, initialLotState, isLocked, LotState } from './lot.state';
-import { ComplianceFlagKind, LotPortion, TraceViolationKind } from './lot.types';
+import { ComplianceFlagKind, LotDocument, LotPortion, TraceViolationKind } from './lot.types';
 import { iso } from './time';
 
 /**
@@ -95,6 +95,72 @@ export const lotsRead = (command: LotFamilyCommand): string[] => {
     case 'RecallLot':
     case 'ResolveViolation':
       return [...new Set([command.traceCode, ...command.descendants])];
+  }
+};
+
+type Without<C, K extends PropertyKey> = C extends unknown ? Omit<C, K> : never;
+
+/**
+ * A lot command as its caller states it, before anything is read: what it
+ * reaches through the genealogy (descendants, the batch) and the document
+ * index (other lots carrying a document) is for `familyReadsOf` to name and
+ * the caller to read inside the command's transaction.
+ */
+export type LotFamilyRequest = Without<LotFamilyCommand, 'descendants' | 'batch'>;
+
+/** What a command reads beyond the lots it names, inside its transaction. */
+export interface FamilyReadPlan {
+  /** Its descendants, transitively (with the parent each came through, for a document). */
+  readonly descendantsOf: { readonly traceCode: string; readonly withParents: boolean } | null;
+  /** Its whole batch: every import lot it descends from and all their descendants. */
+  readonly batchOf: string | null;
+  /** The other lots carrying this document (the document-reuse rule). */
+  readonly documentOf: { readonly traceCode: string; readonly document: LotDocument } | null;
+}
+
+/** What was read, as the plan asked. */
+export interface FamilyReads {
+  readonly descendants: readonly { readonly traceCode: string; readonly viaParent: string | null }[];
+  readonly batch: readonly string[];
+  readonly alsoOn: readonly DocumentAlsoOn[];
+}
+
+const NOTHING_MORE: FamilyReadPlan = { descendantsOf: null, batchOf: null, documentOf: null };
+
+/** The reads a command needs beyond the lots it names. */
+export const familyReadsOf = (request: LotFamilyRequest): FamilyReadPlan => {
+  switch (request.type) {
+    case 'AttachDocument': {
+      const document = request.data.document;
+      return {
+        descendantsOf: { traceCode: request.traceCode, withParents: true },
+        // A POSITIVE test recalls its whole batch.
+        batchOf: document.result === 'POSITIVE' ? request.traceCode : null,
+        documentOf: { traceCode: request.traceCode, document },
+      };
+    }
+    case 'LockLot':
+    case 'UnlockLot':
+    case 'RecallLot':
+    case 'ResolveViolation':
+      return { ...NOTHING_MORE, descendantsOf: { traceCode: request.traceCode, withParents: false } };
+    default:
+      return NOTHING_MORE;
+  }
+};
+
+/** The command with what was read. */
+export const withFamily = (request: LotFamilyRequest, reads: FamilyReads): LotFamilyCommand => {
+  switch (request.type) {
+    case 'AttachDocument':
+      return { ...request, data: { ...request.data, alsoOn: reads.alsoOn }, descendants: reads.descendants, batch: reads.batch };
+    case 'LockLot':
+    case 'UnlockLot':
+    case 'RecallLot':
+    case 'ResolveViolation':
+      return { ...request, descendants: reads.descendants.map((d) => d.traceCode) } as LotFamilyCommand;
+    default:
+      return request as LotFamilyCommand;
   }
 };
 

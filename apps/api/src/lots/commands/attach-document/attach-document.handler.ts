@@ -5,7 +5,7 @@ import { LotDocument } from '@app/domain';
 import { APP_CONFIG } from '../../../config/config.tokens';
 import type { AppConfig } from '../../../config/app-config';
 import { eventMetadata } from '../../../common/http/request-context';
-import { documentKey, LotCommands } from '../../lot-commands';
+import { LotCommands } from '../../lot-commands';
 import { AttachDocumentCommand } from './attach-document.command';
 
 /** Attaches a document; the domain decides where it reaches and, for a POSITIVE result, the batch's recall. */
@@ -18,19 +18,9 @@ export class AttachDocumentHandler implements ICommandHandler<AttachDocumentComm
 
   async execute({ traceCode, request: r, context }: AttachDocumentCommand) {
     const document: LotDocument = { type: r.type, number: r.number, issuer: r.issuer, issuedAt: r.issuedAt, validUntil: r.validUntil ?? null, result: r.result ?? null };
-    return this.lots.run({
-      type: 'AttachDocument',
-      primary: traceCode,
-      metadata: eventMetadata(context),
-      exclusive: [documentKey(document)],
-      command: async (family) => ({
-        type: 'AttachDocument' as const,
-        traceCode,
-        data: { document, alsoOn: await family.documentAlsoOn(document, traceCode), timePolicy: this.config.timePolicy },
-        descendants: await family.descendantsWithParent(traceCode),
-        batch: document.result === 'POSITIVE' ? await family.batch(traceCode) : [],
-        recallId: randomUUID(),
-      }),
-    });
+    return this.lots.run(
+      { type: 'AttachDocument', traceCode, data: { document, timePolicy: this.config.timePolicy }, recallId: randomUUID() },
+      { metadata: eventMetadata(context) },
+    );
   }
 }

@@ -4,7 +4,7 @@ import type { CommandResult } from '../../../common/commands/command-executor';
 import { eventMetadata, idempotencyKey, type RequestContext } from '../../../common/http/request-context';
 import type { AppConfig } from '../../../config/app-config';
 import { lotCommandResult, type LotCommandResult } from '../../lot-command.result';
-import type { LotCommandArgs } from '../../lot-commands';
+import type { LotCommandOf } from '../../lot-commands';
 import type { RecordScanRequestDto } from './record-scan.request.dto';
 
 type RecordScan = Extract<LotFamilyCommand, { type: 'RecordScan' }>;
@@ -20,16 +20,15 @@ export interface ScanFacilities {
  * same for a scan sent alone and one sent in a batch, so either answers a
  * retry of the other.
  */
-export const recordScanArgs = (r: RecordScanRequestDto, context: RequestContext, at: ScanFacilities, config: AppConfig): LotCommandArgs<RecordScan> => ({
-  type: 'RecordScan',
-  primary: r.traceCode,
-  reads: [r.traceCode],
-  metadata: eventMetadata(context, { facilityId: r.facilityId, scanId: r.scanId, causationId: r.scanId }),
-  // The stated unit is a check on the quantity, not what is recorded: left out of the hash, so a
-  // capture recorded before scans could state one still answers its retry.
-  idempotency: { key: idempotencyKey(context, `scan:${r.scanId}`), requestHash: requestHash({ ...r, unit: undefined }) },
-  command: () => ({
-    type: 'RecordScan' as const,
+export const recordScan = (r: RecordScanRequestDto, context: RequestContext, at: ScanFacilities, config: AppConfig): LotCommandOf<RecordScan> => ({
+  context: {
+    metadata: eventMetadata(context, { facilityId: r.facilityId, scanId: r.scanId, causationId: r.scanId }),
+    // The stated unit is a check on the quantity, not what is recorded: left out of the hash, so a
+    // capture recorded before scans could state one still answers its retry.
+    idempotency: { key: idempotencyKey(context, `scan:${r.scanId}`), requestHash: requestHash({ ...r, unit: undefined }) },
+  },
+  command: {
+    type: 'RecordScan',
     traceCode: r.traceCode,
     by: context.principal,
     data: {
@@ -46,7 +45,7 @@ export const recordScanArgs = (r: RecordScanRequestDto, context: RequestContext,
       temperatureLimits: config.temperatureLimits,
       timePolicy: config.timePolicy,
     },
-  }),
+  },
 });
 
 export interface RecordScanResult extends LotCommandResult {
