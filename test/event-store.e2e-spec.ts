@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { APPEND_LOCK, CheckpointedSubscription, NewEvent, PostgresEventStore, StoredEvent, WrongExpectedVersionError } from '@app/event-store';
 import { throwawayKeys } from './support/signing';
+import { appendToStream, StreamAppendOptions } from './support/stream-append';
 import { createTestDataSource } from './support/test-data-source';
 
 const event = (n: number): NewEvent => ({ type: 'TestHappened', schemaVersion: 1, data: { n } });
@@ -31,6 +32,7 @@ describe('PostgreSQL event store (integration, real PostgreSQL)', () => {
     ({ dataSource, close } = await createTestDataSource());
     store = new PostgresEventStore(dataSource, undefined, undefined, throwawayKeys().signer);
   });
+  const append = <T>(streamId: string, events: NewEvent[], options: StreamAppendOptions<T>) => appendToStream(dataSource, store, streamId, events, options);
   afterAll(async () => {
     await close();
   });
@@ -48,9 +50,9 @@ describe('PostgreSQL event store (integration, real PostgreSQL)', () => {
     const slow = dataSource.createQueryRunner();
     await slow.connect();
     await slow.startTransaction();
-    const early = await store.appendWithin(slow.manager, 'stream-slow', [event(1)], { streamType: 'test', expectedVersion: 0 });
+    const early = await appendToStream(slow.manager, store, 'stream-slow', [event(1)], { streamType: 'test', expectedVersion: 0 });
     // ...while B takes a higher position and commits first.
-    const late = await store.append('stream-fast', [event(2)], { streamType: 'test', expectedVersion: 0 });
+    const late = await append('stream-fast', [event(2)], { streamType: 'test', expectedVersion: 0 });
     if (early.kind !== 'appended' || late.kind !== 'appended') throw new Error('expected appends');
     const lowPosition = early.result.position;
     const highPosition = late.result.position;
@@ -92,7 +94,7 @@ describe('PostgreSQL event store (integration, real PostgreSQL)', () => {
     await here.startTransaction();
     await here.query(`SELECT pg_current_xact_id()`);
     try {
-      const appended = await store.append('stream-unrelated', [event(3)], { streamType: 'test', expectedVersion: 0 });
+      const appended = await append('stream-unrelated', [event(3)], { streamType: 'test', expectedVersion: 0 });
       if (appended.kind !== 'appended') throw new Error('expected an append');
       await subscription.catchUp();
       expect(seen).toEqual([appended.result.position]);
@@ -118,13 +120,13 @@ describe('PostgreSQL event store (integration, real PostgreSQL)', () => {
     await slow.startTransaction();
     try {
       await slow.query('SELECT pg_advisory_xact_lock_shared($1)', [APPEND_LOCK]);
-      const first = await store.append('stream-lock-first-a', [event(4)], { streamType: 'test', expectedVersion: 0 });
+      const first = await append('stream-lock-first-a', [event(4)], { streamType: 'test', expectedVersion: 0 });
       if (first.kind !== 'appended') throw new Error('expected an append');
       await subscription.catchUp();
       expect(seen).toEqual([first.result.position]);
 
-      const early = await store.appendWithin(slow.manager, 'stream-lock-first-b', [event(5)], { streamType: 'test', expectedVersion: 0 });
-      const later = await store.append('stream-lock-first-c', [event(6)], { streamType: 'test', expectedVersion: 0 });
+      const early = await appendToStream(slow.manager, store, 'stream-lock-first-b', [event(5)], { streamType: 'test', expectedVersion: 0 });
+      const later = await append('stream-lock-first-c', [event(6)], { streamType: 'test', expectedVersion: 0 });
       if (early.kind !== 'appended' || later.kind !== 'appended') throw new Error('expected appends');
       await subscription.catchUp();
       expect(seen).toEqual([first.result.position]);
@@ -164,7 +166,7 @@ describe('PostgreSQL event store (integration, real PostgreSQL)', () => {
       for (let i = 0; i < 40; i++) await subscription.processBatch();
     })();
     await Promise.all(
-      Array.from({ length: 30 }, (_, i) => store.append(`stream-many-${i}`, [event(i), event(i + 100)], { streamType: 'test', expectedVersion: 0 })),
+      Array.from({ length: 30 }, (_, i) => append(`stream-many-${i}`, [event(i), event(i + 100)], { streamType: 'test', expectedVersion: 0 })),
     );
     await pump;
     await subscription.catchUp();
@@ -174,9 +176,9 @@ describe('PostgreSQL event store (integration, real PostgreSQL)', () => {
   });
 
   it('refuses an append at a stale expected version and keeps versions contiguous', async () => {
-    await store.append('stream-occ', [event(1)], { streamType: 'test', expectedVersion: 0 });
+    await append('stream-occ', [event(1)], { streamType: 'test', expectedVersion: 0 });
     const results = await Promise.allSettled(
-      Array.from({ length: 5 }, (_, i) => store.append('stream-occ', [event(i)], { streamType: 'test', expectedVersion: 1 })),
+      Array.from({ length: 5 }, (_, i) => append('stream-occ', [event(i)], { streamType: 'test', expectedVersion: 1 })),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -184,20 +186,18 @@ describe('PostgreSQL event store (integration, real PostgreSQL)', () => {
     for (const r of rejected) expect(r.reason).toBeInstanceOf(WrongExpectedVersionError);
     const slice = await store.readStream('stream-occ');
     expect(slice.events.map((e) => e.version)).toEqual([1, 2]);
-    await expect(store.append('stream-occ', [event(9)], { streamType: 'test', expectedVersion: 0 })).rejects.toBeInstanceOf(
+    await expect(append('stream-occ', [event(9)], { streamType: 'test', expectedVersion: 0 })).rejects.toBeInstanceOf(
       WrongExpectedVersionError,
     );
   });
 
   it('records one answer per idempotency key even when the same command races itself', async () => {
     const attempt = () =>
-      store
-        .append('stream-idem', [event(1)], {
-          streamType: 'test',
-          expectedVersion: 0,
-          idempotency: { key: 'k-1', requestHash: 'h', record: (r) => ({ position: r.position }) },
-        })
-        .catch((e: unknown) => e);
+      append('stream-idem', [event(1)], {
+        streamType: 'test',
+        expectedVersion: 0,
+        idempotency: { key: 'k-1', requestHash: 'h', record: (r) => ({ position: r.position }) },
+      }).catch((e: unknown) => e);
     const outcomes = await Promise.all([attempt(), attempt(), attempt()]);
     const answers = outcomes.map((o) => {
       if (o instanceof WrongExpectedVersionError) return 'conflict';
@@ -205,7 +205,7 @@ describe('PostgreSQL event store (integration, real PostgreSQL)', () => {
     });
     // Exactly one append happened; the others either replayed its answer or lost the version race.
     expect((await store.readStream('stream-idem')).events).toHaveLength(1);
-    const stored = await store.findRecorded('k-1', 'h');
+    const stored = (await store.findRecordedMany(['k-1'])).get('k-1')?.result;
     expect(stored).toEqual({ position: expect.any(Number) });
     for (const a of answers) if (a !== 'conflict') expect(a).toEqual(stored);
   });
