@@ -3,8 +3,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { WrongExpectedVersionError } from './event-store.errors';
 import { AppendManyResult, AppendResult, Checkpoint, InlineProjection, StreamAppend, RecordedResult, StoredEvent, StreamSlice } from './event-store.types';
 import { AppendSignal } from './append-signal';
-import { chainHashes, GENESIS_HASH, HashedEvent } from './integrity/event-hash';
-import { EventSignature, EventSigner } from './integrity/event-signature';
+import { eventHash, GENESIS_HASH, HashedEvent } from './integrity/event-hash';
+import { EventSignature, EventSigner, signsOnThreadPool } from './integrity/event-signature';
 
 /**
  * Every append holds this advisory lock shared until it commits; taking it
@@ -246,33 +246,35 @@ export class PostgresEventStore {
    * Each event's chain hash and signature, in memory before anything is
    * written: the hash covers nothing the database assigns, and the stream rows
    * locked hold each chain's head, so no other append can chain from the same
-   * one. Signed here, so each signature goes in with its event: no moment where one stands unsigned.
+   * one. Signed here, so each signature goes in with its event: no moment where
+   * one stands unsigned. A large append hands each hash to the thread pool as
+   * soon as it is computed, so signing runs beside the hashing of the rest.
    */
   private async hashAndSign(signer: EventSigner | null, writing: readonly StreamAppend[], heads: ReadonlyMap<string, LockedStream>): Promise<EventToWrite[]> {
+    const pooled = signsOnThreadPool(writing.reduce((n, a) => n + a.events.length, 0));
     const now = new Date().toISOString();
-    const events = writing.flatMap((a) => {
-      const hashed = a.events.map((event, i) => ({
-        streamId: a.streamId,
-        version: a.expectedVersion + i + 1,
-        type: event.type,
-        schemaVersion: event.schemaVersion,
-        data: event.data,
-        metadata: event.metadata ?? {},
-        // Milliseconds, computed here: what is stored must re-hash identically when read back as a Date.
-        occurredAt: new Date(event.occurredAt ?? now).toISOString(),
-      }));
-      const hashes = chainHashes(heads.get(a.streamId)?.headHash ?? GENESIS_HASH, hashed);
-      return hashed.map((e, i) => ({ ...e, hash: hashes[i] }));
-    });
-    if (events.length === 0) return [];
-    const signatures = await signer!.signHashes(events.map((e) => e.hash));
-    return events.map((e, i) => ({
-      ...e,
-      eventId: randomUUID(),
-      dataJson: JSON.stringify(e.data),
-      metadataJson: JSON.stringify(e.metadata),
-      signature: signatures[i],
-    }));
+    const events: Omit<EventToWrite, 'signature'>[] = [];
+    const signing: (EventSignature | Promise<EventSignature>)[] = [];
+    for (const a of writing) {
+      let previous = heads.get(a.streamId)?.headHash ?? GENESIS_HASH;
+      a.events.forEach((event, i) => {
+        const hashed = {
+          streamId: a.streamId,
+          version: a.expectedVersion + i + 1,
+          type: event.type,
+          schemaVersion: event.schemaVersion,
+          data: event.data,
+          metadata: event.metadata ?? {},
+          // Milliseconds, computed here: what is stored must re-hash identically when read back as a Date.
+          occurredAt: new Date(event.occurredAt ?? now).toISOString(),
+        };
+        previous = eventHash(previous, hashed);
+        signing.push(pooled ? signer!.signOnPool(previous) : signer!.signHash(previous));
+        events.push({ ...hashed, hash: previous, eventId: randomUUID(), dataJson: JSON.stringify(hashed.data), metadataJson: JSON.stringify(hashed.metadata) });
+      });
+    }
+    const signatures = await Promise.all(signing);
+    return events.map((e, i) => ({ ...e, signature: signatures[i] }));
   }
 
   /** APPEND_SQL with these streams and events; answers the events as stored, in position order. */
