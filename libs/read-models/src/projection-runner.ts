@@ -1,7 +1,7 @@
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AppendSignal, FailureLog, MemberFailedError, PostgresEventStore, StoredEvent, SubscriptionGroup, WorkerLogger } from '@app/event-store';
 import { Projection, subscriptionIdOf } from './projection';
-import { announceProgress } from './read-model-changes';
+import { announceProgress, deferAnnouncements, sendAnnouncements } from './read-model-changes';
 
 /** What wakes the runner: every committed append, from any process (NOTIFY), and whether that is heard now. */
 export interface AppendWakes {
@@ -64,8 +64,18 @@ export class ProjectionRunner {
     dataSource: DataSource,
     private readonly wakes: AppendWakes | null,
   ) {
-    const members = projections.map((p) => ({ id: subscriptionIdOf(p), handler: p.apply.bind(p) }));
-    this.group = new SubscriptionGroup(members, store, dataSource, BATCH, (_events, manager) => announceProgress(manager));
+    // The batch's announcements (each projection's rows, and the progress) go in one statement at its end.
+    const members = projections.map((p) => ({
+      id: subscriptionIdOf(p),
+      handler: (events: StoredEvent[], manager: EntityManager) => {
+        deferAnnouncements(manager);
+        return p.apply(events, manager);
+      },
+    }));
+    this.group = new SubscriptionGroup(members, store, dataSource, BATCH, async (_events, manager) => {
+      await announceProgress(manager);
+      await sendAnnouncements(manager);
+    });
   }
 
   start(signal: AppendSignal, options: RunnerOptions, logger: WorkerLogger): void {

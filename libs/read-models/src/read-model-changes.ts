@@ -22,8 +22,29 @@ interface Announcement {
  */
 export const announceChanged = async (manager: EntityManager, table: string, keys: readonly string[] | null): Promise<void> => {
   if (keys !== null && keys.length === 0) return;
+  const held = deferred.get(manager);
+  if (held) held.push(payloadOf(table, keys));
+  else await manager.query('SELECT pg_notify($1, $2)', [READ_MODEL_CHANNEL, payloadOf(table, keys)]);
+};
+
+const payloadOf = (table: string, keys: readonly string[] | null): string => {
   const full = JSON.stringify({ table, keys } satisfies Announcement);
-  await manager.query('SELECT pg_notify($1, $2)', [READ_MODEL_CHANNEL, full.length <= MAX_PAYLOAD ? full : JSON.stringify({ table, keys: null })]);
+  return full.length <= MAX_PAYLOAD ? full : JSON.stringify({ table, keys: null });
+};
+
+/** Announcements held per transaction (its manager) until sent together. */
+const deferred = new WeakMap<EntityManager, string[]>();
+
+/** From now on this transaction's announcements wait for sendAnnouncements: one statement for all. */
+export const deferAnnouncements = (manager: EntityManager): void => {
+  if (!deferred.has(manager)) deferred.set(manager, []);
+};
+
+export const sendAnnouncements = async (manager: EntityManager): Promise<void> => {
+  const held = deferred.get(manager) ?? [];
+  deferred.delete(manager);
+  if (held.length === 0) return;
+  await manager.query(`SELECT ${held.map((_, i) => `pg_notify($1, $${i + 2})`).join(', ')}`, [READ_MODEL_CHANNEL, ...held]);
 };
 
 /**
