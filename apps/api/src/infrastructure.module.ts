@@ -8,12 +8,12 @@ import {
 } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppendSignal, PostgresEventStore, signLegacyEvents } from '@app/event-store';
+import { AppendSignal, PostgresEventStore, signLegacyEvents, StateCache } from '@app/event-store';
 import type { Admin, Kafka } from 'kafkajs';
 import { createKafka, ensureTopics, KafkaSettings, OutboxRelay, producerConfig } from '@app/messaging';
 import { EventKeys, openSigningKeys, runMigrationsLocked, withinMs } from '@app/platform';
 import {
-  createInlineProjections,
+  createInlineHandlers,
   createLotProjections,
   DocumentIndexReader,
   GenealogyReader,
@@ -24,11 +24,14 @@ import {
 } from '@app/read-models';
 import { COMMAND_LIMITS, CommandExecutor, CommandLimits } from './common/commands/command-executor';
 import { ReadModelGate } from './common/queries/read-model-gate';
-import { READ_PROGRESS, ReadProgress } from './common/queries/read-progress';
+import { ProgressWaits, READ_PROGRESS } from './common/queries/read-progress';
 import type { AppConfig } from './config/app-config';
 import { APP_CONFIG, EVENT_KEYS } from './config/config.tokens';
 
 const MIGRATED = Symbol('MIGRATED');
+
+/** Folded states the api keeps, commands and projections together: the hot lots of a day (a recall of 10,000 fits), a few kB each. */
+const STATE_CACHE_SIZE = 20_000;
 
 /** The migration step that needs the key: events written before signing get signed, once (see signLegacyEvents). */
 const signWhatCameBefore = async (ds: DataSource, keys: EventKeys): Promise<void> => {
@@ -244,15 +247,14 @@ export class InfrastructureModule {
     const readProgress: Provider = kafka
       ? {
           provide: READ_PROGRESS,
-          inject: [InboxProjector],
-          useFactory: (inbox: InboxProjector): ReadProgress => ({ hasProcessed: (_p, position) => inbox.hasProcessed(position) }),
+          inject: [InboxProjector, ReadModelChanges],
+          useFactory: (inbox: InboxProjector, changes: ReadModelChanges) => new ProgressWaits((_p, position) => inbox.hasProcessed(position), changes, null),
         }
       : {
           provide: READ_PROGRESS,
-          inject: [ProjectionEngine],
-          useFactory: (engine: ProjectionEngine): ReadProgress => ({
-            hasProcessed: (projection, position) => engine.subscription(projection).hasProcessed(position),
-          }),
+          inject: [ProjectionEngine, ReadModelChanges],
+          useFactory: (engine: ProjectionEngine, changes: ReadModelChanges) =>
+            new ProgressWaits((projection, position) => engine.subscription(projection).hasProcessed(position), changes, engine.runner),
         };
     return {
       module: InfrastructureModule,
@@ -278,21 +280,23 @@ export class InfrastructureModule {
             new PostgresEventStore(
               ds,
               new AppendSignal(),
-              createInlineProjections().map((p) => (events, manager) => p.apply(events, manager)),
+              createInlineHandlers(),
               keys.signer,
             ),
         },
         { provide: GenealogyReader, inject: [getDataSourceToken()], useFactory: (ds: DataSource) => new GenealogyReader(ds) },
         { provide: DocumentIndexReader, inject: [getDataSourceToken()], useFactory: (ds: DataSource) => new DocumentIndexReader(ds) },
+        { provide: StateCache, useFactory: () => new StateCache(STATE_CACHE_SIZE) },
         {
           provide: ProjectionEngine,
-          inject: [PostgresEventStore, getDataSourceToken()],
-          useFactory: (store: PostgresEventStore, ds: DataSource) => new ProjectionEngine(createLotProjections(), store, ds),
+          inject: [PostgresEventStore, getDataSourceToken(), StateCache, ReadModelChanges],
+          useFactory: (store: PostgresEventStore, ds: DataSource, states: StateCache, changes: ReadModelChanges) =>
+            new ProjectionEngine(createLotProjections(states), store, ds, changes),
         },
         {
           provide: InboxProjector,
-          inject: [getDataSourceToken(), MIGRATED],
-          useFactory: (ds: DataSource) => new InboxProjector(createLotProjections(), ds),
+          inject: [getDataSourceToken(), StateCache, MIGRATED],
+          useFactory: (ds: DataSource, states: StateCache) => new InboxProjector(createLotProjections(states), ds),
         },
         { provide: ReadModelChanges, useFactory: () => new ReadModelChanges(config.databaseUrl, new Logger('ReadModelChanges')) },
         { provide: ChangeListening, inject: [ReadModelChanges, MIGRATED], useFactory: (changes: ReadModelChanges) => new ChangeListening(changes) },
@@ -302,7 +306,7 @@ export class InfrastructureModule {
         CommandExecutor,
         ReadModelGate,
       ],
-      exports: [EVENT_KEYS, ReadModelChanges, PostgresEventStore, ProjectionEngine, InboxProjector, GenealogyReader, DocumentIndexReader, CommandExecutor, ReadModelGate, TRANSPORT],
+      exports: [EVENT_KEYS, ReadModelChanges, StateCache, PostgresEventStore, ProjectionEngine, InboxProjector, GenealogyReader, DocumentIndexReader, CommandExecutor, ReadModelGate, TRANSPORT],
     };
   }
 }

@@ -1,5 +1,6 @@
 export * from './projection';
 export * from './projection-engine';
+export * from './projection-runner';
 export * from './inbox-projector';
 export * from './projections/lot-states';
 export * from './projections/lot-record';

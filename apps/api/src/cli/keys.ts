@@ -7,7 +7,7 @@ import { validate } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { DomainError } from '@app/domain';
 import { AppendSignal, PostgresEventStore } from '@app/event-store';
-import { createInlineProjections } from '@app/read-models';
+import { createInlineHandlers } from '@app/read-models';
 import {
   dataSourceOptions,
   envDatabase,
@@ -92,7 +92,7 @@ export const runKeysCli = async (argv: readonly string[], databaseUrl: string, o
     const store = new PostgresEventStore(
       dataSource,
       new AppendSignal(),
-      createInlineProjections().map((p) => (events, manager) => p.apply(events, manager)),
+      createInlineHandlers(),
       keys?.signer ?? null,
     );
     const executor = new CommandExecutor(store, dataSource);

@@ -13,6 +13,7 @@ import {
   NewEvent,
   PostgresEventStore,
   RecordedResult,
+  StateCache,
   StoredEvent,
   WrongExpectedVersionError,
 } from '@app/event-store';
@@ -87,7 +88,7 @@ const STATEMENT_SLACK_MS = 1000;
 /** What TypeORM's runner holds: pg's pooled client (its `error` event, and `end` to close it). */
 type PooledConnection = EventEmitter & { end(): Promise<void> };
 
-/** Folded states kept per kind of aggregate: the hot lots of a day, at a few kB each. */
+/** Folded states kept when no process-wide StateCache is given (a CLI): the hot lots of a day, at a few kB each. */
 const STATE_CACHE_SIZE = 20_000;
 
 /** Optimistic retries when another process created a stream first or two commands locked in crossed order. */
@@ -217,6 +218,7 @@ export class CommandExecutor {
     @Optional() @Inject(COMMAND_OBSERVER) private readonly observer: CommandObserver = NO_OBSERVER,
     @Optional() @Inject(COMMAND_LIMITS) private readonly limits: CommandLimits = DEFAULT_COMMAND_LIMITS,
     @Optional() @Inject(GROUP_COMMIT_LIMITS) private readonly groups: GroupCommitLimits = DEFAULT_GROUP_COMMIT_LIMITS,
+    @Optional() @Inject(StateCache) private readonly stateCache: StateCache = new StateCache(STATE_CACHE_SIZE),
   ) {}
 
   /** One command; the domain's refusal is thrown. Settled after the commands before it on the same key. */
@@ -555,7 +557,7 @@ export class CommandExecutor {
     let states = this.states.get(aggregate.streamType);
     if (!states) {
       const fold = { initial: aggregate.initialState, evolve: (s: S, e: StoredEvent) => aggregate.evolve(s, aggregate.toEvent(e)) };
-      states = new FoldedStates<S>(fold, STATE_CACHE_SIZE) as FoldedStates<unknown>;
+      states = this.stateCache.of<S>(fold) as FoldedStates<unknown>;
       this.states.set(aggregate.streamType, states);
     }
     return states as FoldedStates<S>;
