@@ -7,8 +7,7 @@ import {
   WorkerLogger,
   WorkerOptions,
 } from '@app/event-store';
-import { Projection, REBUILD_LOCK, subscriptionIdOf } from './projection';
-import { announceChanged } from './read-model-changes';
+import { Projection, subscriptionIdOf } from './projection';
 import { LotHistoryProjection } from './projections/lot-history.projection';
 import { LotSummaryProjection } from './projections/lot-summary.projection';
 import { SaleEligibilityProjection } from './projections/sale-eligibility.projection';
@@ -17,9 +16,6 @@ import { GenealogyProjection } from './projections/genealogy.projection';
 import { ApiKeysProjection } from './projections/api-keys.projection';
 import { LotDocumentsProjection } from './projections/lot-documents.projection';
 import { SightingsProjection } from './projections/sightings.projection';
-
-/** Events per replay batch: large, as nothing else waits on a rebuild's transactions. */
-const REPLAY_BATCH = 5_000;
 
 /** The read models fed by a transport (in-process subscription or Kafka). */
 export const createLotProjections = (): Projection[] => [
@@ -33,13 +29,6 @@ export const createLotProjections = (): Projection[] => [
 export const createInlineProjections = (): Projection[] => [new GenealogyProjection(), new ApiKeysProjection(), new LotDocumentsProjection(), new SightingsProjection()];
 
 /**
- * After migrations, before anything reads or projects: every rebuild a
- * migration requested, by whichever process starts first (api or projector).
- */
-export const runRequestedRebuilds = (dataSource: DataSource): Promise<Record<string, number>> =>
-  new ProjectionEngine([...createLotProjections(), ...createInlineProjections()], new PostgresEventStore(dataSource), dataSource).rebuildRequested();
-
-/**
  * The embedded (in-process) transport: each projection follows the event
  * store through its own checkpointed subscription.
  */
@@ -50,7 +39,7 @@ export class ProjectionEngine {
   constructor(
     readonly projections: readonly Projection[],
     store: PostgresEventStore,
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
   ) {
     for (const p of projections) {
       this.subscriptions.set(
@@ -81,56 +70,6 @@ export class ProjectionEngine {
     const counts: Record<string, number> = {};
     for (const [name, s] of this.subscriptions) counts[name] = await s.catchUp();
     return counts;
-  }
-
-  /** Empties each projection's tables (or only those named) and replays it from position 0. */
-  async rebuild(names?: readonly string[]): Promise<Record<string, number>> {
-    return this.underRebuildLock(async () => {
-      const chosen = this.projections.filter((p) => !names || names.includes(p.name));
-      return this.replay(chosen);
-    });
-  }
-
-  /**
-   * Carries out the rebuilds a migration asked for (read_model_rebuilds):
-   * rows reshaped by a migration are refilled by the code that reads them.
-   * Run before the projections start; a second process arriving meanwhile
-   * waits on the lock, then finds nothing left to do.
-   */
-  async rebuildRequested(): Promise<Record<string, number>> {
-    return this.underRebuildLock(async () => {
-      const requested: { projection: string }[] = await this.dataSource.query(`SELECT projection FROM read_model_rebuilds`);
-      const names = new Set(requested.map((r) => r.projection));
-      const chosen = this.projections.filter((p) => names.has(p.name));
-      return chosen.length === 0 ? {} : this.replay(chosen);
-    });
-  }
-
-  /** Empties the projections, then replays the log into all of them at once: each batch read once, in large batches. */
-  private async replay(chosen: readonly Projection[]): Promise<Record<string, number>> {
-    for (const p of chosen) {
-      await this.subscription(p.name).reset(async (manager) => {
-        await manager.query(`TRUNCATE ${p.tables.join(', ')}`);
-        for (const table of p.tables) await announceChanged(manager, table, null);
-      });
-    }
-    const replayed = await CheckpointedSubscription.catchUpTogether(chosen.map((p) => this.subscription(p.name)), REPLAY_BATCH);
-    const counts: Record<string, number> = Object.fromEntries(chosen.map((p) => [p.name, replayed]));
-    // Whatever a migration asked of these is done.
-    await this.dataSource.query(`DELETE FROM read_model_rebuilds WHERE projection = ANY($1)`, [chosen.map((p) => p.name)]);
-    return counts;
-  }
-
-  private async underRebuildLock<T>(work: () => Promise<T>): Promise<T> {
-    const lock = this.dataSource.createQueryRunner();
-    await lock.connect();
-    try {
-      await lock.query('SELECT pg_advisory_lock($1)', [REBUILD_LOCK]);
-      return await work();
-    } finally {
-      await lock.query('SELECT pg_advisory_unlock($1)', [REBUILD_LOCK]).catch(() => undefined);
-      await lock.release();
-    }
   }
 
   health(): Record<string, { running: boolean; lastError: string | null }> {
