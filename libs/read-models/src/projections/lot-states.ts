@@ -27,10 +27,12 @@ const CACHE_SIZE = 5_000;
  * their own), the recent ones kept in memory by version.
  */
 export class LotStates {
-  private readonly states = new FoldedStates<LotState>(
-    { initial: initialLotState, evolve: (s, e) => evolveLot(s, toLotEvent(e.type, e.schemaVersion, e.data)) },
-    CACHE_SIZE,
-  );
+  private readonly states: FoldedStates<LotState>;
+
+  /** `capacity`: lots kept folded; a rebuild, whose lots' events come together, needs fewer. */
+  constructor(capacity = CACHE_SIZE) {
+    this.states = new FoldedStates<LotState>({ initial: initialLotState, evolve: (s, e) => evolveLot(s, toLotEvent(e.type, e.schemaVersion, e.data)) }, capacity);
+  }
 
   /**
    * Each lot these events touch, folded through the ones `table` has not
@@ -66,7 +68,9 @@ export class LotStates {
     return [...fresh].map(([streamId, list]) => {
       const start = starts.get(streamId)!;
       const last = list[list.length - 1];
-      const folded = start.version === last.version ? start : this.states.advance(streamId, start, list);
+      // Already folded this far by another table's projection sharing these states (a rebuild's): not folded twice.
+      const shared = this.states.peek(streamId);
+      const folded = start.version === last.version ? start : shared?.version === last.version ? shared : this.states.advance(streamId, start, list);
       return {
         streamId,
         traceCode: folded.state.traceCode ?? traceCodeOfStream(streamId),

@@ -13,7 +13,9 @@ import { LotStates, writeLotRows } from './lot-states';
 export class LotSummaryProjection implements Projection {
   readonly name = 'lot-summary';
   readonly tables = ['lot_summary'] as const;
-  private readonly lots = new LotStates();
+
+  /** `lots`: the folded states, shared with another projection's when both are fed the same events (a rebuild). */
+  constructor(private readonly lots = new LotStates()) {}
 
   async apply(events: readonly StoredEvent[], manager: EntityManager): Promise<void> {
     const folded = await this.lots.fold(manager, 'lot_summary', events);

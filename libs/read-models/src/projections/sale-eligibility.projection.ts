@@ -23,7 +23,9 @@ const COLUMNS = {
 export class SaleEligibilityProjection implements Projection {
   readonly name = 'sale-eligibility';
   readonly tables = ['sale_eligibility'] as const;
-  private readonly lots = new LotStates();
+
+  /** `lots`: the folded states, shared with another projection's when both are fed the same events (a rebuild). */
+  constructor(private readonly lots = new LotStates()) {}
 
   async apply(events: readonly StoredEvent[], manager: EntityManager): Promise<void> {
     const now = new Date();

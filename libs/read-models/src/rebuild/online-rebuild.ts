@@ -6,8 +6,8 @@ import { announceChanged } from '../read-model-changes';
 import { RebuildLogger, RebuildProgress } from './rebuild-progress';
 import { NEXT_SCHEMA, ShadowTables } from './shadow-tables';
 
-/** Events per page: a keyset page of the log read once for every projection rebuilt. */
-const PAGE = 5_000;
+/** Events per page: a keyset page of the log read once for every projection rebuilt (two in memory at a time). */
+const PAGE = 2_000;
 
 /**
  * Held (session lock) by the one rebuild running across every process: a
@@ -123,24 +123,34 @@ export class OnlineRebuild {
    */
   private async foldPages(runner: QueryRunner, chosen: readonly Projection[], from: Checkpoint, progress: RebuildProgress, ownTransactions: boolean): Promise<Checkpoint> {
     const store = new PostgresEventStore(this.dataSource);
+    // In its own transactions, the next page is read (on another connection) while this one is applied: PostgreSQL
+    // writes one page as this process parses the next. Inside the swap, every read is the swap transaction's own.
+    const read = (after: Checkpoint) => store.readAfter(after, this.pageSize, ownTransactions ? undefined : runner.manager);
     let at = from;
+    let next = read(at);
     for (;;) {
+      const events = await next;
       if (this.stopping) throw new RebuildStopped();
+      const last = events.at(-1);
+      const full = events.length === this.pageSize;
+      if (full && ownTransactions) next = read({ transactionId: last!.transactionId, globalPosition: last!.globalPosition });
       if (ownTransactions) await runner.startTransaction();
       try {
-        const events = await store.readAfter(at, this.pageSize, runner.manager);
         for (const p of chosen) await p.apply(events, runner.manager);
         if (ownTransactions) await runner.commitTransaction();
-        if (events.length > 0) {
-          const last = events[events.length - 1];
-          at = { transactionId: last.transactionId, globalPosition: last.globalPosition };
-          progress.advance(events.length, last.globalPosition);
-        }
-        if (events.length < this.pageSize) return at;
       } catch (e) {
         if (ownTransactions) await runner.rollbackTransaction().catch(() => undefined);
+        // A read already under way must not be left to fail unheard.
+        await next.catch(() => undefined);
         throw e;
       }
+      if (last) {
+        at = { transactionId: last.transactionId, globalPosition: last.globalPosition };
+        progress.advance(events.length, last.globalPosition);
+      }
+      // A short page reached what was visible: done.
+      if (!full) return at;
+      if (!ownTransactions) next = read(at);
     }
   }
 
