@@ -125,7 +125,8 @@ export class OnlineRebuild {
     const store = new PostgresEventStore(this.dataSource);
     // In its own transactions, the next page is read (on another connection) while this one is applied: PostgreSQL
     // writes one page as this process parses the next. Inside the swap, every read is the swap transaction's own.
-    const read = (after: Checkpoint) => store.readAfter(after, this.pageSize, ownTransactions ? undefined : runner.manager);
+    // Without signatures: no projection stores them (history joins them at read time).
+    const read = (after: Checkpoint) => store.readAfter(after, this.pageSize, ownTransactions ? undefined : runner.manager, false);
     let at = from;
     let next = read(at);
     for (;;) {
