@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { DataSource, QueryRunner } from 'typeorm';
 import { APPEND_LOCK, Checkpoint, PostgresEventStore } from '@app/event-store';
-import { Projection, REBUILD_LOCK } from '../projection';
+import { Projection, REBUILD_LOCK, subscriptionIdOf } from '../projection';
 import { announceChanged } from '../read-model-changes';
 import { RebuildLogger, RebuildProgress } from './rebuild-progress';
 import { NEXT_SCHEMA, ShadowTables } from './shadow-tables';
@@ -42,15 +42,15 @@ export class RebuildStopped extends Error {
  * projecting into the old, then swapped in by one short transaction.
  *
  * Why no event is lost or applied twice: the swap transaction holds the
- * appenders' lock exclusively (no event commits meanwhile) and the rebuild
- * lock the Kafka projector applies under, folds into the new tables the
- * events committed since the last page, and only then swaps. The new tables
- * thus hold every committed event, the old ones at most that; each live
- * projection's checkpoint stays where it was and its runner carries on into
- * the new tables from there: what it applies again is already there, and
- * every projection's apply is idempotent per event (stream versions, event
- * keys), so it changes nothing. Inline projections are written by appends,
- * which wait for the swap.
+ * appenders' lock exclusively (no event commits meanwhile), the rebuild lock
+ * the Kafka projector applies under, and the rebuilt projections' checkpoint
+ * rows (their live runners wait); it folds into the new tables the events
+ * committed since the last page, swaps, and sets those checkpoints to the
+ * last event folded, the head. The new tables hold every event up to it,
+ * none after, and the runners go on from it. Inline projections are written
+ * by appends, which wait for the swap. (Were a checkpoint behind, applying
+ * again what is there would change nothing: every apply is idempotent per
+ * event.)
  *
  * Runs on its own connection as the schema owner (it creates, moves and
  * drops tables), without a statement timeout.
@@ -165,8 +165,17 @@ export class OnlineRebuild {
         await runner.query(`SET LOCAL lock_timeout = '${SWAP_LOCK_TIMEOUT}'`);
         await runner.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
         await runner.query('SELECT pg_advisory_xact_lock($1)', [REBUILD_LOCK]);
-        await this.foldPages(runner, chosen, at, progress, false);
+        // Before any table: a live runner takes its checkpoint row first too, so the two cannot wait on each other.
+        const ids = chosen.map(subscriptionIdOf).sort();
+        await runner.query(`INSERT INTO subscription_checkpoints (subscription_id) SELECT unnest($1::text[]) ON CONFLICT (subscription_id) DO NOTHING`, [ids]);
+        await runner.query(`SELECT 1 FROM subscription_checkpoints WHERE subscription_id = ANY($1) ORDER BY subscription_id FOR UPDATE`, [ids]);
+        const head = await this.foldPages(runner, chosen, at, progress, false);
         await shadow.swap();
+        // The new tables hold every event up to the head, and nothing after it has committed: each runner goes on from there.
+        await runner.query(
+          `UPDATE subscription_checkpoints SET transaction_id = $2::xid8, global_position = $3, updated_at = now() WHERE subscription_id = ANY($1)`,
+          [ids, head.transactionId, head.globalPosition],
+        );
         for (const table of shadow.tables) await announceChanged(runner.manager, table, null);
         await runner.query(`DELETE FROM read_model_rebuilds WHERE projection = ANY($1)`, [chosen.map((p) => p.name)]);
         await runner.commitTransaction();
