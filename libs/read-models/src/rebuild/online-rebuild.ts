@@ -67,12 +67,8 @@ export class OnlineRebuild {
 
   /** Every projection (or those named), whatever was requested; waits for a rebuild running elsewhere. */
   rebuild(names?: readonly string[]): Promise<Record<string, number>> {
-    return this.underRunLock(true, (runner) =>
-      this.build(
-        runner,
-        this.projections.filter((p) => !names || names.includes(p.name)),
-      ),
-    ).then((counts) => counts ?? {});
+    const chosen = this.projections.filter((p) => !names || names.includes(p.name));
+    return this.underRunLock(true, (runner) => this.build(runner, chosen)).then((counts) => counts ?? {});
   }
 
   /**
