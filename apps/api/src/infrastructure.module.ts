@@ -11,8 +11,9 @@ import { DataSource } from 'typeorm';
 import { AppendSignal, PostgresEventStore, signLegacyEvents, StateCache } from '@app/event-store';
 import type { Admin, Kafka } from 'kafkajs';
 import { createKafka, ensureTopics, KafkaSettings, OutboxRelay, producerConfig } from '@app/messaging';
-import { EventKeys, openSigningKeys, runMigrationsLocked, withinMs } from '@app/platform';
+import { EventKeys, openOwnerConnection, openSigningKeys, runMigrationsLocked, withinMs } from '@app/platform';
 import {
+  BackgroundRebuilds,
   createInlineHandlers,
   createLotProjections,
   DocumentIndexReader,
@@ -20,7 +21,7 @@ import {
   InboxProjector,
   ProjectionEngine,
   ReadModelChanges,
-  runRequestedRebuilds,
+  settleRequestsWithNothingToReplay,
 } from '@app/read-models';
 import { COMMAND_LIMITS, CommandExecutor, CommandLimits } from './common/commands/command-executor';
 import { ReadModelGate } from './common/queries/read-model-gate';
@@ -47,13 +48,6 @@ const signWhatCameBefore = async (ds: DataSource, keys: EventKeys): Promise<void
   }
 };
 
-const rebuildWhatMigrationsAsked = async (ds: DataSource): Promise<void> => {
-  const logger = new Logger('Projections');
-  const started = Date.now();
-  const counts = await runRequestedRebuilds(ds);
-  for (const [name, n] of Object.entries(counts)) logger.log(`rebuilt ${name} as a migration asked: ${n} events replayed`);
-  if (Object.keys(counts).length) logger.log(`rebuilds done in ${Date.now() - started} ms`);
-};
 export const TRANSPORT = Symbol('TRANSPORT');
 
 /** One part of readiness (GET /api/health/ready): down names why in its data. */
@@ -270,7 +264,7 @@ export class InfrastructureModule {
             await runMigrationsLocked(ds, config.migrationsDatabaseUrl ?? null);
             // Before credentials load and rebuilds replay: both read signatures.
             await signWhatCameBefore(ds, keys);
-            await rebuildWhatMigrationsAsked(ds);
+            await settleRequestsWithNothingToReplay(ds);
           },
         },
         {
@@ -300,6 +294,12 @@ export class InfrastructureModule {
         },
         { provide: ReadModelChanges, useFactory: () => new ReadModelChanges(config.databaseUrl, new Logger('ReadModelChanges')) },
         { provide: ChangeListening, inject: [ReadModelChanges, MIGRATED], useFactory: (changes: ReadModelChanges) => new ChangeListening(changes) },
+        // The rebuilds migrations asked for: in the background once the service is up, never before it serves.
+        {
+          provide: BackgroundRebuilds,
+          inject: [getDataSourceToken(), MIGRATED],
+          useFactory: (ds: DataSource) => new BackgroundRebuilds(ds, () => openOwnerConnection(ds, config.migrationsDatabaseUrl ?? null)),
+        },
         transport,
         readProgress,
         { provide: COMMAND_LIMITS, useValue: { deadlineMs: config.commandDeadlineMs, statementTimeoutMs: config.statementTimeoutMs } satisfies CommandLimits },

@@ -32,10 +32,12 @@ interface EventRow {
 }
 
 /** An event's columns as `e`, with its signature (`g`, left-joined: an event from before signing may have none). */
-const EVENT_COLUMNS = `e.global_position, e.transaction_id::text AS transaction_id, e.event_id, e.stream_id, e.stream_version,
-  e.type, e.schema_version, e.data, e.metadata, e.occurred_at, e.recorded_at, encode(e.hash, 'hex') AS hash,
-  g.signing_key_id, encode(g.signature, 'hex') AS signature`;
+const EVENT_FIELDS = `e.global_position, e.transaction_id::text AS transaction_id, e.event_id, e.stream_id, e.stream_version,
+  e.type, e.schema_version, e.data, e.metadata, e.occurred_at, e.recorded_at, encode(e.hash, 'hex') AS hash`;
+const EVENT_COLUMNS = `${EVENT_FIELDS}, g.signing_key_id, encode(g.signature, 'hex') AS signature`;
 const SIGNED_EVENTS = `events e LEFT JOIN event_signatures g ON g.global_position = e.global_position`;
+/** The same columns without the join: no signature. */
+const UNSIGNED_COLUMNS = `${EVENT_FIELDS}, NULL AS signing_key_id, NULL AS signature`;
 
 const toStoredEvent = (r: EventRow): StoredEvent => ({
   eventId: r.event_id,
@@ -386,15 +388,17 @@ export class PostgresEventStore {
    * commit a lower position: events are read by (transaction id, position) and
    * only below the horizon, the oldest transaction still appending (see
    * appendHorizon). Transactions that append nothing (another database on the
-   * server, a long report) do not hold the read side back.
+   * server, a long report) do not hold the read side back. `signed: false`:
+   * without their signatures (not joined), for a reader that does not pass
+   * them on (a rebuild).
    */
-  async readAfter(checkpoint: Checkpoint, limit: number, manager: EntityManager = this.dataSource.manager): Promise<StoredEvent[]> {
+  async readAfter(checkpoint: Checkpoint, limit: number, manager: EntityManager = this.dataSource.manager, signed = true): Promise<StoredEvent[]> {
     // Two statements, two snapshots: the horizon's, then a later one to read by (see appendHorizon for why).
     // ORDER BY names the table's columns (e.): bare, `transaction_id` would be the text alias of the select
     // list, sorting '1000000' before '999999' (out of order past a digit boundary, and no index).
     const horizon = await this.appendHorizon(manager);
     const rows: EventRow[] = await manager.query(
-      `SELECT ${EVENT_COLUMNS} FROM ${SIGNED_EVENTS}
+      `SELECT ${signed ? `${EVENT_COLUMNS} FROM ${SIGNED_EVENTS}` : `${UNSIGNED_COLUMNS} FROM events e`}
         WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
           AND e.transaction_id < $3::xid8
         ORDER BY e.transaction_id, e.global_position
