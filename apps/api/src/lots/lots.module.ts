@@ -32,6 +32,7 @@ import { GetLotHandler } from './queries/get-lot/get-lot.handler';
 import { GetLotQrCodeHandler } from './queries/get-lot-qr-code/get-lot-qr-code.handler';
 import { GetLotQrCodeHttpController } from './queries/get-lot-qr-code/get-lot-qr-code.http.controller';
 import { GetSaleEligibilityHandler } from './queries/get-sale-eligibility/get-sale-eligibility.handler';
+import { SaleEligibilityAnswers } from './queries/get-sale-eligibility/sale-eligibility.answers';
 
 @Module({
   imports: [FacilitiesModule, CriticalTrackingEventsModule],
@@ -51,6 +52,7 @@ import { GetSaleEligibilityHandler } from './queries/get-sale-eligibility/get-sa
   providers: [
     LotCommands,
     LotReadRepository,
+    SaleEligibilityAnswers,
     SplitLotHandler,
     MergeLotsHandler,
     RecallLotHandler,

@@ -1,6 +1,6 @@
 import { Body, Controller, Inject, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Allow } from '../../../access/route-policy';
 import { answer } from '../../../common/http/answer';
 import { Ctx, type RequestContext } from '../../../common/http/request-context';
@@ -44,7 +44,7 @@ export class RecordScanHttpController {
       'UNIT_MISMATCH',
     ],
   })
-  async record(@Body() body: RecordScanRequestDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
+  async record(@Body() body: RecordScanRequestDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: FastifyReply) {
     return answer(res, await this.commandBus.execute(new RecordScanCommand(body, ctx)), (r) => ({ status: 201, body: recordScanResult(body, r) }));
   }
 }
