@@ -25,6 +25,7 @@ import { ListLotsHandler } from './queries/list-lots/list-lots.handler';
 import { TraceLotHandler } from './queries/trace-lot/trace-lot.handler';
 import { RegulatorActionsHttpController } from './regulator-actions.http.controller';
 import { LotCommands } from './lot-commands';
+import { LotFamilyReads } from './lot-family.reads';
 import { LotQueriesHttpController } from './lot-queries.http.controller';
 import { LotReadRepository } from './lot-read.repository';
 import { GetLotHistoryHandler } from './queries/get-lot-history/get-lot-history.handler';
@@ -51,6 +52,7 @@ import { SaleEligibilityAnswers } from './queries/get-sale-eligibility/sale-elig
   ],
   providers: [
     LotCommands,
+    LotFamilyReads,
     LotReadRepository,
     SaleEligibilityAnswers,
     SplitLotHandler,
