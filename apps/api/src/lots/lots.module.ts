@@ -15,7 +15,6 @@ import { MergeLotsHttpController } from './commands/merge-lots/merge-lots.http.c
 import { RecallLotHandler } from './commands/recall-lot/recall-lot.handler';
 import { SplitLotHandler } from './commands/split-lot/split-lot.handler';
 import { SplitLotHttpController } from './commands/split-lot/split-lot.http.controller';
-import { RecordScanHandler } from './commands/record-scan/record-scan.handler';
 import { RecordScanHttpController } from './commands/record-scan/record-scan.http.controller';
 import { RecordScanBatchHandler } from './commands/record-scan-batch/record-scan-batch.handler';
 import { RecordScanBatchHttpController } from './commands/record-scan-batch/record-scan-batch.http.controller';
@@ -71,7 +70,6 @@ import { SaleEligibilityAnswers } from './queries/get-sale-eligibility/sale-elig
     GetSaleEligibilityHandler,
     ExportTraceCsvHandler,
     GetLotQrCodeHandler,
-    RecordScanHandler,
     RecordScanBatchHandler,
   ],
   exports: [LotCommands],
