@@ -15,7 +15,6 @@ import { MergeLotsHttpController } from './commands/merge-lots/merge-lots.http.c
 import { RecallLotHandler } from './commands/recall-lot/recall-lot.handler';
 import { SplitLotHandler } from './commands/split-lot/split-lot.handler';
 import { SplitLotHttpController } from './commands/split-lot/split-lot.http.controller';
-import { RecordScanHandler } from './commands/record-scan/record-scan.handler';
 import { RecordScanHttpController } from './commands/record-scan/record-scan.http.controller';
 import { RecordScanBatchHandler } from './commands/record-scan-batch/record-scan-batch.handler';
 import { RecordScanBatchHttpController } from './commands/record-scan-batch/record-scan-batch.http.controller';
@@ -25,6 +24,7 @@ import { ListLotsHandler } from './queries/list-lots/list-lots.handler';
 import { TraceLotHandler } from './queries/trace-lot/trace-lot.handler';
 import { RegulatorActionsHttpController } from './regulator-actions.http.controller';
 import { LotCommands } from './lot-commands';
+import { LotFamilyReads } from './lot-family.reads';
 import { LotQueriesHttpController } from './lot-queries.http.controller';
 import { LotReadRepository } from './lot-read.repository';
 import { GetLotHistoryHandler } from './queries/get-lot-history/get-lot-history.handler';
@@ -51,6 +51,7 @@ import { SaleEligibilityAnswers } from './queries/get-sale-eligibility/sale-elig
   ],
   providers: [
     LotCommands,
+    LotFamilyReads,
     LotReadRepository,
     SaleEligibilityAnswers,
     SplitLotHandler,
@@ -69,7 +70,6 @@ import { SaleEligibilityAnswers } from './queries/get-sale-eligibility/sale-elig
     GetSaleEligibilityHandler,
     ExportTraceCsvHandler,
     GetLotQrCodeHandler,
-    RecordScanHandler,
     RecordScanBatchHandler,
   ],
   exports: [LotCommands],

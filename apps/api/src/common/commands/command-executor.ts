@@ -30,6 +30,22 @@ export interface Decision<E, O> {
   readonly outcome: O;
 }
 
+/** A command given as data, widened: the command with what it read inside the transaction, and every key it decides on. */
+export interface Widened {
+  readonly command: unknown;
+  readonly reads: readonly string[];
+}
+
+/**
+ * An aggregate's own deciding code for commands given as data: it reads (and
+ * locks, itself) what the command needs beyond the keys it names, then
+ * decides on the states the executor loaded for what it read.
+ */
+export interface CommandDecider<S, E, O> {
+  widen(command: unknown, named: ReadonlyMap<string, S>, tx: EntityManager): Promise<Widened>;
+  decide(command: unknown, states: ReadonlyMap<string, S>, now: Date): Decision<E, O>;
+}
+
 export interface CommandRun<S, E extends DomainEvent, O> {
   readonly aggregate: Aggregate<S, E>;
   /** The command's name (`RecordScan`, `RegisterFacility`, ...), as the metrics count it. */
@@ -37,7 +53,10 @@ export interface CommandRun<S, E extends DomainEvent, O> {
   /** The key most commands contend on: queued in-process behind the others on it. */
   readonly primary: string;
   /** Loads what it reads (every key it loads stays locked) and decides, inside the command's transaction. */
-  readonly decide: (load: Loader<S>, tx: EntityManager, now: Date) => Promise<Decision<E, O>>;
+  readonly decide?: (load: Loader<S>, tx: EntityManager, now: Date) => Promise<Decision<E, O>>;
+  /** Or the command as data, which `decider` widens and decides on the keys the executor loads: nothing calls back here. */
+  readonly command?: unknown;
+  readonly decider?: CommandDecider<S, E, O>;
   readonly metadata: EventMetadata;
   /** A client-chosen key (a scan id): a retry gets the first result back without deciding again. */
   readonly idempotency?: { readonly key: string; readonly requestHash: string };
@@ -491,7 +510,10 @@ export class CommandExecutor {
       if (key !== undefined) seen.set(key, i);
       let decision: Decision<E, O>;
       try {
-        decision = await run.decide(load, tx, now);
+        if (run.decider) {
+          const widened = await run.decider.widen(run.command, await load(run.reads ?? []), tx);
+          decision = run.decider.decide(widened.command, await load(widened.reads), now);
+        } else decision = await run.decide!(load, tx, now);
       } catch (e) {
         if (!isRefusal(e)) throw e;
         refused.set(i, { kind: 'refused', error: e });

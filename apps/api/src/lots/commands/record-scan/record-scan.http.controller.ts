@@ -1,11 +1,13 @@
 import { Body, Controller, Inject, Post, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
 import { Allow } from '../../../access/route-policy';
 import { answer } from '../../../common/http/answer';
 import { Ctx, type RequestContext } from '../../../common/http/request-context';
-import { recordScanResult } from './record-scan.mapping';
-import { RecordScanCommand } from './record-scan.command';
+import type { AppConfig } from '../../../config/app-config';
+import { APP_CONFIG } from '../../../config/config.tokens';
+import { FacilityRepository } from '../../../facilities/facility.repository';
+import { LotCommands } from '../../lot-commands';
+import { recordScan, recordScanResult } from './record-scan.mapping';
 import { RecordScanRequestDto } from './record-scan.request.dto';
 import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, BODY_ERRORS, COMMAND_ERRORS } from '../../../common/http/api-error.response';
@@ -14,7 +16,11 @@ import { RecordScanResponse } from './record-scan.response';
 @ApiTags('scans')
 @Controller('scans')
 export class RecordScanHttpController {
-  constructor(@Inject(CommandBus) private readonly commandBus: CommandBus) {}
+  constructor(
+    @Inject(LotCommands) private readonly lots: LotCommands,
+    @Inject(FacilityRepository) private readonly facilities: FacilityRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   /** The same scanId sent again (by the same key) records nothing and answers exactly as the first time. */
   @Post()
@@ -45,6 +51,10 @@ export class RecordScanHttpController {
     ],
   })
   async record(@Body() body: RecordScanRequestDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: FastifyReply) {
-    return answer(res, await this.commandBus.execute(new RecordScanCommand(body, ctx)), (r) => ({ status: 201, body: recordScanResult(body, r) }));
+    // Straight to LotCommands, no command bus: the path of a scan passes through each file once.
+    const facility = await this.facilities.get(body.facilityId, 'facilityId');
+    const toFacility = body.toFacilityId ? await this.facilities.get(body.toFacilityId, 'toFacilityId') : null;
+    const { command, context } = recordScan(body, ctx, { facility, toFacility }, this.config);
+    return answer(res, await this.lots.run(command, context), (r) => ({ status: 201, body: recordScanResult(body, r) }));
   }
 }

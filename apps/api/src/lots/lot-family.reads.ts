@@ -1,0 +1,96 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import {
+  decideLots,
+  documentAlsoOn,
+  FamilyReadPlan,
+  FamilyReads,
+  familyReadsOf,
+  LotDocument,
+  LotEvent,
+  LotFamilyCommand,
+  LotFamilyRequest,
+  lotsRead,
+  LotState,
+  lotStreamId,
+  withFamily,
+} from '@app/domain';
+import { PostgresEventStore } from '@app/event-store';
+import { DocumentIndexReader, GenealogyReader } from '@app/read-models';
+import { CommandDecider, Decision, Widened } from '../common/commands/command-executor';
+
+/** The in-process key of a document: commands attaching it never share a transaction or run side by side. */
+export const documentKey = (document: LotDocument): string => `document:${document.type}:${document.issuer}:${document.number}`;
+
+/**
+ * How the executor decides a lot command given as data: what the domain says
+ * it reads beyond the lots it names (familyReadsOf: descendants, the batch,
+ * other lots carrying a document), read and locked here inside the command's
+ * transaction, then decideLots on the states the executor loads for them.
+ */
+@Injectable()
+export class LotFamilyReads implements CommandDecider<LotState, LotEvent, unknown> {
+  constructor(
+    @Inject(GenealogyReader) private readonly genealogy: GenealogyReader,
+    @Inject(DocumentIndexReader) private readonly documents: DocumentIndexReader,
+    @Inject(PostgresEventStore) private readonly store: PostgresEventStore,
+  ) {}
+
+  async widen(command: unknown, named: ReadonlyMap<string, LotState>, tx: EntityManager): Promise<Widened> {
+    const request = command as LotFamilyRequest;
+    const full = withFamily(request, await this.read(familyReadsOf(request), named, tx));
+    return { command: full, reads: lotsRead(full) };
+  }
+
+  decide(command: unknown, lots: ReadonlyMap<string, LotState>, now: Date): Decision<LotEvent, unknown> {
+    const decision = decideLots(command as LotFamilyCommand, lots, now);
+    return { streams: decision.lots.map((l) => ({ key: l.traceCode, events: l.events })), outcome: decision.outcome };
+  }
+
+  /** What the plan names, read inside the command's transaction. */
+  private async read(plan: FamilyReadPlan, named: ReadonlyMap<string, LotState>, tx: EntityManager): Promise<FamilyReads> {
+    const descendants = plan.descendantsOf === null ? [] : await this.descendants(plan.descendantsOf.traceCode, plan.descendantsOf.withParents, tx);
+    const batch = plan.batchOf === null ? [] : await this.family(await this.genealogy.roots(plan.batchOf, tx), tx);
+    const alsoOn = plan.documentOf === null ? [] : await this.alsoOn(plan.documentOf.document, plan.documentOf.traceCode, named, tx);
+    return { descendants, batch, alsoOn };
+  }
+
+  /**
+   * The lots reached from these through the genealogy, locking each as it is
+   * found and reading again until nothing new appears: a split that committed
+   * meanwhile is seen, and one that comes later waits for this command and
+   * its child inherits what it decides.
+   */
+  private async family(from: readonly string[], tx: EntityManager): Promise<string[]> {
+    const codes = new Set(await this.genealogy.descendants(from, tx));
+    for (;;) {
+      await this.store.lockStreams([...codes].sort().map(lotStreamId), tx);
+      const fresh = (await this.genealogy.descendants(from, tx)).filter((c) => !codes.has(c));
+      if (fresh.length === 0) return [...codes];
+      for (const c of fresh) codes.add(c);
+    }
+  }
+
+  /** Every descendant (not the lot itself) and the parent it came through (null: every one of its parents descends from the lot). */
+  private async descendants(traceCode: string, withParents: boolean, tx: EntityManager): Promise<FamilyReads['descendants']> {
+    const codes = (await this.family([traceCode], tx)).filter((c) => c !== traceCode);
+    if (!withParents) return codes.map((c) => ({ traceCode: c, viaParent: null }));
+    const links = await this.genealogy.linksAmong([traceCode, ...codes], tx);
+    return codes.map((c) => {
+      const parents = links.filter((l) => l.child === c).map((l) => l.parent);
+      return { traceCode: c, viaParent: parents.length === 1 ? parents[0] : null };
+    });
+  }
+
+  /**
+   * Every other lot carrying this document and how it relates to the lot,
+   * read in one statement after taking the document's lock: a concurrent
+   * attachment of the same document in another process commits first and is
+   * seen (in this one, `exclusive` keeps them apart).
+   */
+  private async alsoOn(document: LotDocument, traceCode: string, named: ReadonlyMap<string, LotState>, tx: EntityManager) {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('lot_documents'), hashtext($1))`, [documentKey(document)]);
+    const { roots, others } = await this.documents.carriers(document, traceCode, tx);
+    return documentAlsoOn(document, { state: named.get(traceCode)!, roots }, others);
+  }
+}
