@@ -125,6 +125,9 @@ const until = async (service: Service, what: string, ready: () => Promise<boolea
   }
 };
 
+/** Each database's event-signing key (PEM), as its deployment would keep it. */
+const signingKeys = new Map<string, string>();
+
 export interface ApiProcess extends Service {
   readonly url: string;
 }
@@ -137,9 +140,11 @@ export interface ApiProcess extends Service {
 export const startApi = async (databaseUrl: string, adminToken: string, extraEnv: Record<string, string> = {}): Promise<ApiProcess> => {
   const port = await freePort();
   const dataDir = await mkdtemp(join(tmpdir(), 'coldtrace-bench-data-'));
-  // With DATABASE_URL the api needs a provisioned event-signing key, as a deployment does.
+  // With DATABASE_URL the api needs a provisioned event-signing key, as a deployment does: the same one for every
+  // api started on a database (credentials are trusted only when their events are signed by an accepted key).
   const signingKeyFile = join(dataDir, 'event-signing.key');
-  await writeFile(signingKeyFile, newSigningKeyPem(), { mode: 0o600 });
+  if (!signingKeys.has(databaseUrl)) signingKeys.set(databaseUrl, newSigningKeyPem());
+  await writeFile(signingKeyFile, signingKeys.get(databaseUrl)!, { mode: 0o600 });
   const nodeArgs = (process.env.BENCH_API_NODE_ARGS || '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, API_MAIN], {
     cwd: ROOT,
