@@ -185,11 +185,13 @@ export const rebuildRow = async (run: BenchRun): Promise<void> => {
   g.api.resetPeakRss();
   const rb = await whileReading(g, () => rebuild(budgetFor(a.value.ms)));
   const apiPeak = g.api.peakRss();
-  const b = await whileReading(g, select);
-  for (const x of [a, b]) expectBaseline(x.value, g.events);
+  // After a rebuild stopped at its budget, the api is still catching up: a second baseline would time that, not a SELECT.
+  const b = rb.value.killed ? null : await whileReading(g, select);
+  const baselines = b ? [a, b] : [a];
+  for (const x of baselines) expectBaseline(x.value, g.events);
   expectRebuilt(run, rb.value, g.events);
-  const baseMs = median([a.value.ms, b.value.ms]);
-  const baseReads = [a.reads, b.reads];
+  const baseMs = median(baselines.map((x) => x.value.ms));
+  const baseReads = baselines.map((x) => x.reads);
   const path = `projections:rebuild, ${int(g.events)} events, ${REBUILD_READERS} clients reading`;
   const worst = Math.max(rb.value.peakRss ?? Infinity, apiPeak ?? Infinity);
   const cliRate = rb.value.killed ? `< ${int(g.events / (rb.value.ms / 1000))}` : int(g.events / (rb.value.ms / 1000));
@@ -198,7 +200,7 @@ export const rebuildRow = async (run: BenchRun): Promise<void> => {
     key: '5',
     path,
     measured: { value: `${cliRate} events/s`, p99: ms(rb.reads.p99), peak: `${mib(rb.value.peakRss)} cli, ${mib(apiPeak)} api` },
-    baseline: side(`${int(g.events / (baseMs / 1000))} events/s`, median(baseReads.map((l) => l.p99)), Math.max(a.value.peakRss ?? 0, b.value.peakRss ?? 0) || null),
+    baseline: side(`${int(g.events / (baseMs / 1000))} events/s`, median(baseReads.map((l) => l.p99)), Math.max(...baselines.map((x) => x.value.peakRss ?? 0)) || null),
     ratio: rb.value.killed ? `< ${ratio(r)}` : ratio(r),
     target: '>= 0.3x, < 512 MiB, 0 failed reads',
     met: !rb.value.killed && r >= 0.3 && worst < 512 * 2 ** 20 && failed(rb.reads) === 0,
@@ -207,8 +209,9 @@ export const rebuildRow = async (run: BenchRun): Promise<void> => {
   run.table.note(
     `rebuild: the CLI took ${seconds(rb.value.ms)}${rb.value.killed ? ` and was killed at its budget (${seconds(budgetFor(a.value.ms))})` : ''} while ${REBUILD_READERS} tills read ` +
       `eligibility: ${int(rb.reads.ok)} reads answered 200, ${int(failed(rb.reads))} failed (status codes ${codes(rb.reads)}, ${rb.reads.errors} errors, ` +
-      `${rb.reads.timeouts} timeouts), ${int(rb.reads.rps)} reads/s, p99 ${ms(rb.reads.p99)}; the SELECT baseline took ${seconds(a.value.ms)} before it and ` +
-      `${seconds(b.value.ms)} after it, under the same reads (${baseReads.map((l) => `${int(l.rps)} reads/s, ${int(failed(l))} failed`).join('; ')})`,
+      `${rb.reads.timeouts} timeouts), ${int(rb.reads.rps)} reads/s, p99 ${ms(rb.reads.p99)} (the tills read ${g.readLots.length} lots walked before the copies); ` +
+      `the SELECT baseline took ${baselines.map((x) => seconds(x.value.ms)).join(' before it and ')}${b ? ' after it' : ' before it'}, under the same reads ` +
+      `(${baseReads.map((l) => `${int(l.rps)} reads/s, ${int(failed(l))} failed`).join('; ')})`,
   );
   // The readers' failures during the baselines are the api's, not the rebuild's: they must not happen.
   for (const l of baseReads) expect({ failed: failed(l), statusCodes: l.statusCodes }).toEqual({ failed: 0, statusCodes: { 200: l.ok } });

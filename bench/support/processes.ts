@@ -21,25 +21,21 @@ export const childEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => {
   return { ...env, ...extra };
 };
 
-/** `VmHWM`, the process's peak resident set (bytes), from /proc; null once it has gone. */
-export const peakRss = (pid: number): number | null => {
+/** A `Vm...:  N kB` line of /proc/<pid>/status, in bytes; null once the process has gone. */
+const statusBytes = (pid: number, field: 'VmHWM' | 'VmRSS'): number | null => {
   try {
-    const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) * 1024 : null;
   } catch {
     return null;
   }
 };
 
-/** `VmRSS`, the process's resident set now (bytes), from /proc; null once it has gone. */
-export const currentRss = (pid: number): number | null => {
-  try {
-    const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : null;
-  } catch {
-    return null;
-  }
-};
+/** `VmHWM`, the process's peak resident set (bytes). */
+export const peakRss = (pid: number): number | null => statusBytes(pid, 'VmHWM');
+
+/** `VmRSS`, the process's resident set now (bytes). */
+export const currentRss = (pid: number): number | null => statusBytes(pid, 'VmRSS');
 
 /** Resets the peak to the current RSS (Linux >= 4.0, `clear_refs` 5), so a later VmHWM covers one workload only. */
 export const resetPeakRss = (pid: number): boolean => {

@@ -35,6 +35,13 @@ export class Table {
 
   add(...rows: Row[]): void {
     this.rows.push(...rows);
+    // The table so far, on disk: a run stopped part-way still leaves the rows it measured.
+    this.write('table.partial.txt', this.render());
+  }
+
+  private write(file: string, text: string): void {
+    mkdirSync(join(__dirname, '..', 'results'), { recursive: true });
+    writeFileSync(join(__dirname, '..', 'results', file), `${text}\n`);
   }
 
   note(...lines: string[]): void {
@@ -88,7 +95,6 @@ export class Table {
       `- whole run: ${((Date.now() - this.started) / 1000).toFixed(0)} s`,
     ].join('\n');
     console.log(text);
-    mkdirSync(join(__dirname, '..', 'results'), { recursive: true });
-    writeFileSync(join(__dirname, '..', 'results', file), `${text}\n`);
+    this.write(file, text);
   }
 }
