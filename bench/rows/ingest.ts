@@ -33,35 +33,51 @@ const rateRow = (key: string, path: string, api: Measured, base: Measured, unit:
 /** The growth rows: the grown store against the fresh one, same load, same run. */
 const growthRow = (key: string, path: string, grown: Measured, fresh: Measured, unit: string): Row => rateRow(key, path, grown, fresh, unit, 0.8, false);
 
+/** Which sides a read or scan row alternates: the fresh store's api always, the baseline (rows 1, 2), the grown store's api (row 6). */
+export interface Versus {
+  baseline: boolean;
+  grown: Store | null;
+}
+
+/** Alternates the sides `versus` names; their results by name (a side not run is undefined). */
+const alternateVersus = async (fresh: Side, baseline: Side | null, grown: Side | null) => {
+  const named = [['fresh', fresh] as const, ['baseline', baseline] as const, ['grown', grown] as const].filter((x): x is ['fresh' | 'baseline' | 'grown', Side] => x[1] !== null);
+  const measured = await alternate(...named.map(([, side]) => side));
+  const by = Object.fromEntries(named.map(([name], i) => [name, measured[i]])) as Partial<Record<'fresh' | 'baseline' | 'grown', Measured>>;
+  for (const m of measured) expect(faults(m)).toEqual(clean(m));
+  return { api: by.fresh!, base: by.baseline, big: by.grown };
+};
+
 /**
- * Row 1 (and 6a with a grown store): the retailer's eligibility read, 32
- * connections, vs a bare node:http server answering the same JSON; the grown
- * store's api reads its own walked lot under the same load, alternating with
- * the other two.
+ * Row 1: the retailer's eligibility read, 32 connections, vs a bare node:http
+ * server answering the same JSON. Row 6a: the same read of a lot walked on the
+ * grown store, against the fresh store's.
  */
-export const readRows = async (run: BenchRun, fresh: Store, grown: Store | null): Promise<void> => {
+export const readRows = async (run: BenchRun, fresh: Store, versus: Versus): Promise<void> => {
   const path = (s: Store) => `/api/lots/${s.saleable}/sale-eligibility`;
   const answer = await fresh.actors.retailer.get<Eligibility>(path(fresh));
   if (answer.status !== 200) throw new Error(`eligibility answered ${answer.status}`);
   const bodyFile = join(run.scratch, 'eligibility.json');
   writeFileSync(bodyFile, JSON.stringify(answer.body));
-  const baseline = await startBaseline('json-server.js', { BODY_FILE: bodyFile });
+  const baseline = versus.baseline ? await startBaseline('json-server.js', { BODY_FILE: bodyFile }) : null;
   try {
     const apiSide = (s: Store): Side => ({
       service: s.api,
       run: (secs) => cli(`${s.api.url}${path(s)}`, { connections: CONNECTIONS, seconds: secs, headers: { authorization: `Bearer ${s.actors.tokens.retailer}` } }),
     });
-    const baseSide: Side = { service: baseline, run: (secs) => cli(`${baseline.url}${path(fresh)}`, { connections: CONNECTIONS, seconds: secs }) };
-    const [api, base, big] = await alternate(apiSide(fresh), baseSide, ...(grown ? [apiSide(grown)] : []));
-    run.table.add(rateRow('1', 'GET sale-eligibility (retailer token)', api, base, 'req/s', 0.5, true));
-    run.table.note(describeRuns('read, api', api), describeRuns('read, baseline', base), `read: body ${JSON.stringify(answer.body).length} bytes`);
-    if (grown) {
-      run.table.add(growthRow('6a', `growth: eligibility read, ${grown.name} vs fresh`, big, api, 'req/s'));
-      run.table.note(describeRuns(`read, api on ${grown.name}`, big));
+    const baseSide = baseline && { service: baseline, run: (secs: number) => cli(`${baseline.url}${path(fresh)}`, { connections: CONNECTIONS, seconds: secs }) };
+    const { api, base, big } = await alternateVersus(apiSide(fresh), baseSide, versus.grown && apiSide(versus.grown));
+    run.table.note(describeRuns(`read, api on the fresh store`, api));
+    if (base) {
+      run.table.add(rateRow('1', 'GET sale-eligibility (retailer token)', api, base, 'req/s', 0.5, true));
+      run.table.note(describeRuns('read, baseline', base), `read: body ${JSON.stringify(answer.body).length} bytes`);
     }
-    for (const m of [api, base, big].filter(Boolean) as Measured[]) expect(faults(m)).toEqual(clean(m));
+    if (big && versus.grown) {
+      run.table.add(growthRow('6a', `growth: eligibility read, ${versus.grown.name} vs fresh`, big, api, 'req/s'));
+      run.table.note(describeRuns(`read, api on ${versus.grown.name}`, big));
+    }
   } finally {
-    await baseline.stop();
+    await baseline?.stop();
   }
 };
 
@@ -73,58 +89,58 @@ const expectRecorded = async (m: Measured, prefixes: string[], count: (prefix: s
 };
 
 /**
- * Row 2 (and 6b with a grown store): single scans, 32 connections, each with
- * its own scan id over SCAN_LOTS lots, vs `BEGIN; INSERT; COMMIT` per request
- * in the same PostgreSQL.
+ * Row 2: single scans, 32 connections, each with its own scan id over
+ * SCAN_LOTS lots, vs `BEGIN; INSERT; COMMIT` per request in the same
+ * PostgreSQL. Row 6b: the same scans on the grown store, against the fresh store's.
  */
-export const scanRows = async (run: BenchRun, fresh: Store, grown: Store | null): Promise<void> => {
-  const baseline = await startBaseline('insert-server.js', { DATABASE_URL: fresh.databaseUrl, POOL_MAX: String(API_POOL) });
+let scanRowsRun = 0;
+
+export const scanRows = async (run: BenchRun, fresh: Store, versus: Versus): Promise<void> => {
+  // Scan ids unique across the rows that scan the same store (rows 2 and 6b): a reused id with another body is refused.
+  const call = scanRowsRun++;
+  const baseline = versus.baseline ? await startBaseline('insert-server.js', { DATABASE_URL: fresh.databaseUrl, POOL_MAX: String(API_POOL) }) : null;
   try {
-    const prefixes: string[][] = [[], [], []];
-    const generator = (s: Store, prefix: string): ScanGenerator => ({
-      kind: 'scan',
-      template: scanTemplate(s),
-      traceCodes: s.scanLots,
-      actions: ['DISINFECT', 'SAMPLE'],
-      idPrefix: prefix,
-    });
-    const scanSide = (i: number, s: Store, url: string, route: string, token: string | null): Side => ({
-      service: i === 1 ? baseline : s.api,
+    const prefixes = { fresh: [] as string[], baseline: [] as string[], grown: [] as string[] };
+    const scanSide = (who: keyof typeof prefixes, s: Store, service: Side['service'], url: string, route: string, token: string | null): Side => ({
+      service,
       run: async (secs, tag) => {
-        const prefix = `S${run.id}${tag}${i}`;
-        prefixes[i].push(prefix);
+        const prefix = `S${run.id}${call}${tag}${who}`;
+        prefixes[who].push(prefix);
         return generated(url, route, {
           connections: CONNECTIONS,
           seconds: secs,
           headers: token ? { authorization: `Bearer ${token}` } : {},
-          generator: generator(s, prefix),
+          generator: { kind: 'scan', template: scanTemplate(s), traceCodes: s.scanLots, actions: ['DISINFECT', 'SAMPLE'], idPrefix: prefix },
         });
       },
     });
-    const [api, base, big] = await alternate(
-      scanSide(0, fresh, fresh.api.url, '/api/scans', fresh.actors.tokens.warehouse),
-      scanSide(1, fresh, baseline.url, '/scans', null),
-      ...(grown ? [scanSide(2, grown, grown.api.url, '/api/scans', grown.actors.tokens.warehouse)] : []),
+    const apiSide = (who: 'fresh' | 'grown', s: Store) => scanSide(who, s, s.api, s.api.url, '/api/scans', s.actors.tokens.warehouse);
+    const { api, base, big } = await alternateVersus(
+      apiSide('fresh', fresh),
+      baseline && scanSide('baseline', fresh, baseline, baseline.url, '/scans', null),
+      versus.grown && apiSide('grown', versus.grown),
     );
-    run.table.add(rateRow('2', `POST /api/scans (${SCAN_LOTS} lots)`, api, base, 'scans/s', 0.5, true));
-    run.table.note(describeRuns('scan, api', api, 'scans/s'), describeRuns('scan, baseline', base, 'scans/s'));
-    if (grown) {
-      run.table.add(growthRow('6b', `growth: single scan, ${grown.name} vs fresh`, big, api, 'scans/s'));
-      run.table.note(describeRuns(`scan, api on ${grown.name}`, big, 'scans/s'));
+    run.table.note(describeRuns('scan, api on the fresh store', api, 'scans/s'));
+    await expectRecorded(api, prefixes.fresh, (p) => recordedByApi(fresh.databaseUrl, p));
+    if (base) {
+      run.table.add(rateRow('2', `POST /api/scans (${SCAN_LOTS} lots)`, api, base, 'scans/s', 0.5, true));
+      run.table.note(describeRuns('scan, baseline', base, 'scans/s'));
+      await expectRecorded(base, prefixes.baseline, (p) => recordedByBaseline(fresh.databaseUrl, 'bench_baseline_scans', p));
+      const rowBytes = await withDb(fresh.databaseUrl, async (ds) => [
+        Number((await ds.query(`SELECT avg(pg_column_size(e.*)) AS b FROM events e WHERE metadata->>'scanId' LIKE $1`, [`S${run.id}%`]))[0].b),
+        Number((await ds.query(`SELECT avg(pg_column_size(b.*)) AS b FROM bench_baseline_scans b`))[0].b),
+      ]);
+      run.table.note(`scan: an event row averages ${int(rowBytes[0])} bytes, a baseline row ${int(rowBytes[1])} bytes`);
     }
-    for (const m of [api, base, big].filter(Boolean) as Measured[]) expect(faults(m)).toEqual(clean(m));
-    await expectRecorded(api, prefixes[0], (p) => recordedByApi(fresh.databaseUrl, p));
-    await expectRecorded(base, prefixes[1], (p) => recordedByBaseline(fresh.databaseUrl, 'bench_baseline_scans', p));
-    if (grown && big) await expectRecorded(big, prefixes[2], (p) => recordedByApi(grown.databaseUrl, p));
-    const rowBytes = await withDb(fresh.databaseUrl, async (ds) => [
-      Number((await ds.query(`SELECT avg(pg_column_size(e.*)) AS b FROM events e WHERE metadata->>'scanId' LIKE $1`, [`S${run.id}%`]))[0].b),
-      Number((await ds.query(`SELECT avg(pg_column_size(b.*)) AS b FROM bench_baseline_scans b`))[0].b),
-    ]);
-    run.table.note(`scan: an event row averages ${int(rowBytes[0])} bytes, a baseline row ${int(rowBytes[1])} bytes`);
     await settle(run, fresh, 'scan');
-    if (grown) await settle(run, grown, 'scan');
+    if (big && versus.grown) {
+      run.table.add(growthRow('6b', `growth: single scan, ${versus.grown.name} vs fresh`, big, api, 'scans/s'));
+      run.table.note(describeRuns(`scan, api on ${versus.grown.name}`, big, 'scans/s'));
+      await expectRecorded(big, prefixes.grown, (p) => recordedByApi(versus.grown!.databaseUrl, p));
+      await settle(run, versus.grown, 'scan');
+    }
   } finally {
-    await baseline.stop();
+    await baseline?.stop();
   }
 };
 
