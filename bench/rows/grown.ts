@@ -18,7 +18,7 @@ export interface GrownLog {
   databaseUrl: string;
   api: ApiProcess;
   events: number;
-  /** A till's token and lots it may read (copies of the template lot, at its store). */
+  /** A till's token and lots it may read (walked to its store before the copies, so readable before any rebuild). */
   retailerToken: string;
   readLots: string[];
 }
