@@ -1,6 +1,9 @@
 import { DataSource } from 'typeorm';
-import { APPEND_LOCK, CheckpointedSubscription, NewEvent, PostgresEventStore, StoredEvent, WrongExpectedVersionError } from '@app/event-store';
+import { APPEND_LOCK, CheckpointedSubscription, EventLogAudit, NewEvent, PostgresEventStore, StoredEvent, StreamAppend, WrongExpectedVersionError } from '@app/event-store';
+import { EventKeys } from '@app/platform';
+import { createInlineProjections } from '@app/read-models';
 import { throwawayKeys } from './support/signing';
+import { appendToStream, StreamAppendOptions } from './support/stream-append';
 import { createTestDataSource } from './support/test-data-source';
 
 const event = (n: number): NewEvent => ({ type: 'TestHappened', schemaVersion: 1, data: { n } });
@@ -25,12 +28,15 @@ class NaivePositionCursor {
 describe('PostgreSQL event store (integration, real PostgreSQL)', () => {
   let dataSource: DataSource;
   let store: PostgresEventStore;
+  let keys: EventKeys;
   let close: () => Promise<void>;
 
   beforeAll(async () => {
     ({ dataSource, close } = await createTestDataSource());
-    store = new PostgresEventStore(dataSource, undefined, undefined, throwawayKeys().signer);
+    keys = throwawayKeys();
+    store = new PostgresEventStore(dataSource, undefined, undefined, keys.signer);
   });
+  const append = <T>(streamId: string, events: NewEvent[], options: StreamAppendOptions<T>) => appendToStream(dataSource, store, streamId, events, options);
   afterAll(async () => {
     await close();
   });
@@ -48,9 +54,9 @@ describe('PostgreSQL event store (integration, real PostgreSQL)', () => {
     const slow = dataSource.createQueryRunner();
     await slow.connect();
     await slow.startTransaction();
-    const early = await store.appendWithin(slow.manager, 'stream-slow', [event(1)], { streamType: 'test', expectedVersion: 0 });
+    const early = await appendToStream(slow.manager, store, 'stream-slow', [event(1)], { streamType: 'test', expectedVersion: 0 });
     // ...while B takes a higher position and commits first.
-    const late = await store.append('stream-fast', [event(2)], { streamType: 'test', expectedVersion: 0 });
+    const late = await append('stream-fast', [event(2)], { streamType: 'test', expectedVersion: 0 });
     if (early.kind !== 'appended' || late.kind !== 'appended') throw new Error('expected appends');
     const lowPosition = early.result.position;
     const highPosition = late.result.position;
@@ -92,7 +98,7 @@ describe('PostgreSQL event store (integration, real PostgreSQL)', () => {
     await here.startTransaction();
     await here.query(`SELECT pg_current_xact_id()`);
     try {
-      const appended = await store.append('stream-unrelated', [event(3)], { streamType: 'test', expectedVersion: 0 });
+      const appended = await append('stream-unrelated', [event(3)], { streamType: 'test', expectedVersion: 0 });
       if (appended.kind !== 'appended') throw new Error('expected an append');
       await subscription.catchUp();
       expect(seen).toEqual([appended.result.position]);
@@ -118,13 +124,13 @@ describe('PostgreSQL event store (integration, real PostgreSQL)', () => {
     await slow.startTransaction();
     try {
       await slow.query('SELECT pg_advisory_xact_lock_shared($1)', [APPEND_LOCK]);
-      const first = await store.append('stream-lock-first-a', [event(4)], { streamType: 'test', expectedVersion: 0 });
+      const first = await append('stream-lock-first-a', [event(4)], { streamType: 'test', expectedVersion: 0 });
       if (first.kind !== 'appended') throw new Error('expected an append');
       await subscription.catchUp();
       expect(seen).toEqual([first.result.position]);
 
-      const early = await store.appendWithin(slow.manager, 'stream-lock-first-b', [event(5)], { streamType: 'test', expectedVersion: 0 });
-      const later = await store.append('stream-lock-first-c', [event(6)], { streamType: 'test', expectedVersion: 0 });
+      const early = await appendToStream(slow.manager, store, 'stream-lock-first-b', [event(5)], { streamType: 'test', expectedVersion: 0 });
+      const later = await append('stream-lock-first-c', [event(6)], { streamType: 'test', expectedVersion: 0 });
       if (early.kind !== 'appended' || later.kind !== 'appended') throw new Error('expected appends');
       await subscription.catchUp();
       expect(seen).toEqual([first.result.position]);
@@ -164,7 +170,7 @@ describe('PostgreSQL event store (integration, real PostgreSQL)', () => {
       for (let i = 0; i < 40; i++) await subscription.processBatch();
     })();
     await Promise.all(
-      Array.from({ length: 30 }, (_, i) => store.append(`stream-many-${i}`, [event(i), event(i + 100)], { streamType: 'test', expectedVersion: 0 })),
+      Array.from({ length: 30 }, (_, i) => append(`stream-many-${i}`, [event(i), event(i + 100)], { streamType: 'test', expectedVersion: 0 })),
     );
     await pump;
     await subscription.catchUp();
@@ -174,9 +180,9 @@ describe('PostgreSQL event store (integration, real PostgreSQL)', () => {
   });
 
   it('refuses an append at a stale expected version and keeps versions contiguous', async () => {
-    await store.append('stream-occ', [event(1)], { streamType: 'test', expectedVersion: 0 });
+    await append('stream-occ', [event(1)], { streamType: 'test', expectedVersion: 0 });
     const results = await Promise.allSettled(
-      Array.from({ length: 5 }, (_, i) => store.append('stream-occ', [event(i)], { streamType: 'test', expectedVersion: 1 })),
+      Array.from({ length: 5 }, (_, i) => append('stream-occ', [event(i)], { streamType: 'test', expectedVersion: 1 })),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -184,20 +190,18 @@ describe('PostgreSQL event store (integration, real PostgreSQL)', () => {
     for (const r of rejected) expect(r.reason).toBeInstanceOf(WrongExpectedVersionError);
     const slice = await store.readStream('stream-occ');
     expect(slice.events.map((e) => e.version)).toEqual([1, 2]);
-    await expect(store.append('stream-occ', [event(9)], { streamType: 'test', expectedVersion: 0 })).rejects.toBeInstanceOf(
+    await expect(append('stream-occ', [event(9)], { streamType: 'test', expectedVersion: 0 })).rejects.toBeInstanceOf(
       WrongExpectedVersionError,
     );
   });
 
   it('records one answer per idempotency key even when the same command races itself', async () => {
     const attempt = () =>
-      store
-        .append('stream-idem', [event(1)], {
-          streamType: 'test',
-          expectedVersion: 0,
-          idempotency: { key: 'k-1', requestHash: 'h', record: (r) => ({ position: r.position }) },
-        })
-        .catch((e: unknown) => e);
+      append('stream-idem', [event(1)], {
+        streamType: 'test',
+        expectedVersion: 0,
+        idempotency: { key: 'k-1', requestHash: 'h', record: (r) => ({ position: r.position }) },
+      }).catch((e: unknown) => e);
     const outcomes = await Promise.all([attempt(), attempt(), attempt()]);
     const answers = outcomes.map((o) => {
       if (o instanceof WrongExpectedVersionError) return 'conflict';
@@ -205,9 +209,78 @@ describe('PostgreSQL event store (integration, real PostgreSQL)', () => {
     });
     // Exactly one append happened; the others either replayed its answer or lost the version race.
     expect((await store.readStream('stream-idem')).events).toHaveLength(1);
-    const stored = await store.findRecorded('k-1', 'h');
+    const stored = (await store.findRecordedMany(['k-1'])).get('k-1')?.result;
     expect(stored).toEqual({ position: expect.any(Number) });
     for (const a of answers) if (a !== 'conflict') expect(a).toEqual(stored);
+  });
+
+  it('a 1000-event append over 300 streams, new and existing, with events for every inline projection: 6 statements, counted on the pg connection', async () => {
+    const inline = new PostgresEventStore(dataSource, undefined, createInlineProjections().map((p) => (events, manager) => p.apply(events, manager)), keys.signer);
+    const at = new Date().toISOString();
+    const existing = Array.from({ length: 100 }, (_, i) => `lot-COUNT-OLD-${i}`);
+    await dataSource.transaction((m) => inline.appendStreams(m, existing.map((streamId) => ({ streamId, streamType: 'lot', expectedVersion: 0, events: [event(0)] }))));
+    const derived = (i: number): NewEvent => ({
+      type: 'LotDerived',
+      schemaVersion: 3,
+      data: { kind: 'SPLIT', operationId: `op-${i}`, traceCode: `COUNT-NEW-${i}`, parents: [{ traceCode: `COUNT-OLD-${i % 100}`, quantity: 1 }], occurredAt: at },
+    });
+    const document = (i: number): NewEvent => ({
+      type: 'DocumentAttached',
+      schemaVersion: 2,
+      data: { document: { type: 'CUSTOMS_DECLARATION', issuer: 'Customs', number: `D-${i}` }, attachedAt: at, source: null },
+    });
+    const sighted = (i: number): NewEvent => ({
+      type: 'LotSighted',
+      schemaVersion: 1,
+      data: { sightingId: `S-${i}`, traceCode: `COUNT-OLD-${i}`, facilityId: 'PORT-1', facilityType: 'PORT_OF_ENTRY', occurredAt: at, note: '', reportedAt: at },
+    });
+    // 100 existing lots get 4 events each, 199 new ones 3, a new sighting stream 3: 1000 events, some of each inline projection's type.
+    const appends: StreamAppend[] = [
+      ...existing.map((streamId, i) => ({ streamId, streamType: 'lot', expectedVersion: 1, events: [event(i), document(i), event(i), event(i)] })),
+      ...Array.from({ length: 199 }, (_, i) => ({ streamId: `lot-COUNT-NEW-${i}`, streamType: 'lot', expectedVersion: 0, events: [derived(i), event(i), event(i)] })),
+      { streamId: 'sighting-COUNT', streamType: 'sighting', expectedVersion: 0, events: [sighted(0), sighted(1), sighted(2)] },
+    ];
+    expect(appends.reduce((n, a) => n + a.events.length, 0)).toBe(1000);
+
+    const runner = dataSource.createQueryRunner();
+    // The pooled pg client itself: every statement TypeORM sends for this transaction goes through its query().
+    const client = (await runner.connect()) as { query: (...args: unknown[]) => unknown };
+    const statements: string[] = [];
+    const query = client.query;
+    client.query = function (this: unknown, ...args: unknown[]) {
+      statements.push(typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: unknown }).text));
+      return query.apply(this, args);
+    };
+    try {
+      await runner.startTransaction();
+      const locked = await inline.lockStreams(appends.map((a) => a.streamId), runner.manager);
+      const appended = await inline.appendStreams(runner.manager, appends, locked);
+      await inline.recordResults(runner.manager, appends.map((a, i) => ({ key: `count-${i}`, requestHash: 'h', streamId: a.streamId, result: { position: appended.position } })));
+      await runner.commitTransaction();
+    } finally {
+      client.query = query;
+      await runner.release();
+    }
+    // BEGIN, the lock, the append, lot_links, lot_documents, sightings, the results, COMMIT.
+    expect(statements.map((sql) => sql.trim().split(/\s+/).slice(0, 2).join(' '))).toEqual([
+      'START TRANSACTION',
+      'SELECT s.stream_id,',
+      'WITH s',
+      'INSERT INTO',
+      'INSERT INTO',
+      'INSERT INTO',
+      'INSERT INTO',
+      'COMMIT',
+    ]);
+    expect(Number((await dataSource.query(`SELECT count(*) AS n FROM events WHERE stream_id LIKE 'lot-COUNT-%' OR stream_id = 'sighting-COUNT'`))[0].n)).toBe(1100);
+    expect(Number((await dataSource.query(`SELECT count(*) AS n FROM lot_links WHERE child_trace_code LIKE 'COUNT-NEW-%'`))[0].n)).toBe(199);
+    expect(Number((await dataSource.query(`SELECT count(*) AS n FROM lot_documents WHERE trace_code LIKE 'COUNT-OLD-%'`))[0].n)).toBe(100);
+    expect(Number((await dataSource.query(`SELECT count(*) AS n FROM sightings WHERE sighting_id LIKE 'S-%'`))[0].n)).toBe(3);
+    // Every chain written in the one statement verifies, signatures and all.
+    const audit = new EventLogAudit(dataSource, keys.ring);
+    for (const id of ['lot-COUNT-OLD-0', 'lot-COUNT-OLD-99', 'lot-COUNT-NEW-0', 'lot-COUNT-NEW-198', 'sighting-COUNT']) {
+      expect(await audit.verifyStream(id)).toMatchObject({ streamId: id, valid: true });
+    }
   });
 
   it('is append-only: UPDATE, DELETE and TRUNCATE of events are refused by the database', async () => {

@@ -28,6 +28,7 @@ import { createTestApp, TestApp } from './support/test-app';
 import { createTestDatabase } from './support/test-database';
 import { createRoleDatabase, RoleDatabase, withClient } from './support/database-roles';
 import { throwawayKeys } from './support/signing';
+import { appendToStream } from './support/stream-append';
 import { registerLot, registerNetwork, scanOk, uid, walkToStore } from './support/fixtures';
 import { waitFor } from './support/wait-for';
 
@@ -190,13 +191,13 @@ describe('tamper-evident history (e2e, real PostgreSQL)', () => {
     await slow.connect();
     await slow.startTransaction();
     try {
-      const open = await t.store.appendWithin(slow.manager, `test-slow-${uid()}`, [{ type: 'TestHappened', schemaVersion: 1, data: { n: 1 } }], {
+      const open = await appendToStream(slow.manager, t.store, `test-slow-${uid()}`, [{ type: 'TestHappened', schemaVersion: 1, data: { n: 1 } }], {
         streamType: 'test',
         expectedVersion: 0,
       });
       if (open.kind !== 'appended') throw new Error('expected an append');
       // A later append commits a higher position first.
-      const fast = await t.store.append(`test-fast-${uid()}`, [{ type: 'TestHappened', schemaVersion: 1, data: { n: 2 } }], {
+      const fast = await appendToStream(t.dataSource, t.store, `test-fast-${uid()}`, [{ type: 'TestHappened', schemaVersion: 1, data: { n: 2 } }], {
         streamType: 'test',
         expectedVersion: 0,
       });
@@ -596,7 +597,7 @@ describe('the hash-chain migration (e2e, real PostgreSQL)', () => {
 
       // The next append chains on from the migrated head.
       const store = new PostgresEventStore(after, undefined, undefined, keys.signer);
-      const appended = await store.append('lot-OLD-1', [{ type: 'LotUnlocked', schemaVersion: 1, data: { reason: 'cleared' } }], {
+      const appended = await appendToStream(after, store, 'lot-OLD-1', [{ type: 'LotUnlocked', schemaVersion: 1, data: { reason: 'cleared' } }], {
         streamType: 'lot',
         expectedVersion: 3,
       });
@@ -700,12 +701,12 @@ describe('events written before events were signed (e2e, real PostgreSQL)', () =
 
       // The next append chains on from the migrated head, signed as it is written.
       const store = new PostgresEventStore(after, undefined, undefined, keys.signer);
-      const appended = await store.append('lot-OLD-1', [{ type: 'LotUnlocked', schemaVersion: 1, data: { reason: 'cleared' } }], { streamType: 'lot', expectedVersion: 2 });
+      const appended = await appendToStream(after, store, 'lot-OLD-1', [{ type: 'LotUnlocked', schemaVersion: 1, data: { reason: 'cleared' } }], { streamType: 'lot', expectedVersion: 2 });
       if (appended.kind !== 'appended') throw new Error('expected an append');
       expect(appended.result.events[0].signature).toEqual(keys.signer.signHash(appended.result.events[0].hash));
       expect(await audit.verifyStream('lot-OLD-1')).toEqual({ streamId: 'lot-OLD-1', valid: true, events: 3, headHash: appended.result.events[0].hash });
       // A store opened without a key reads, and refuses to append.
-      await expect(new PostgresEventStore(after).append('lot-OLD-1', [{ type: 'LotLocked', schemaVersion: 1, data: {} }], { streamType: 'lot', expectedVersion: 3 })).rejects.toThrow(
+      await expect(appendToStream(after, new PostgresEventStore(after), 'lot-OLD-1', [{ type: 'LotLocked', schemaVersion: 1, data: {} }], { streamType: 'lot', expectedVersion: 3 })).rejects.toThrow(
         'this event store has no signing key',
       );
       // Signatures are as append-only as events.

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { INestApplication } from '@nestjs/common';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { Kafka, KafkaMessage, logLevel } from 'kafkajs';
 import { KafkaSettings } from '@app/messaging';
@@ -53,8 +54,9 @@ export interface TestProjector {
 export const createTestProjector = async (databaseUrl: string, kafka: KafkaSettings, env: NodeJS.ProcessEnv = {}, log: RootLogger = testRootLogger('projector')): Promise<TestProjector> => {
   const config = { ...loadProjectorConfig({ KAFKA_BROKERS: kafka.brokers.join(','), ...env }), kafka, databaseUrl, log };
   const moduleRef = await Test.createTestingModule({ imports: [ProjectorModule.forRoot(config)] }).compile();
-  const app = moduleRef.createNestApplication({ logger: nestLogger(log) });
+  const app = moduleRef.createNestApplication(new FastifyAdapter(), { logger: nestLogger(log) });
   await app.init();
+  await app.getHttpAdapter().getInstance().ready();
   const service = app.get(ProjectorService);
   await service.ready();
   return { app, service, close: () => app.close() };

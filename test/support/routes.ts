@@ -1,17 +1,24 @@
 import type { INestApplication } from '@nestjs/common';
+import type { FastifyInstance } from 'fastify';
 
-type Layer = { route?: { path: string; methods: Record<string, boolean>; stack: { handle: { name: string } }[] } };
+const recorded = new WeakMap<INestApplication, string[]>();
 
 /**
- * Every method and path a controller serves, as the Express router names it
- * (`METHOD /path`). Only controllers' routes: Nest also mounts its not-found
- * handler as an all-methods route on a path excluded from the global prefix
- * (/metrics); its handlers are not named `Controller.method`.
+ * Starts recording the routes Fastify is given (call before app.init(): Nest
+ * registers the controllers' routes then). HEAD routes are Fastify's own
+ * copies of each GET, not a controller's.
  */
+export const recordRoutes = (app: INestApplication): void => {
+  const routes: string[] = [];
+  recorded.set(app, routes);
+  (app.getHttpAdapter().getInstance() as FastifyInstance).addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push(`${method} ${route.url}`);
+  });
+};
+
+/** Every method and path a controller serves, as the router names it (`METHOD /path`). */
 export const controllerRoutes = (app: INestApplication): string[] => {
-  const server = app.getHttpAdapter().getInstance() as { router: { stack: Layer[] } };
-  const served = (layer: Layer) => layer.route !== undefined && layer.route.stack.some((s) => s.handle.name.includes('.'));
-  return server.router.stack
-    .flatMap((layer) => (served(layer) ? Object.keys(layer.route!.methods).map((m) => `${m.toUpperCase()} ${layer.route!.path}`) : []))
-    .sort();
+  const routes = recorded.get(app);
+  if (!routes) throw new Error('controllerRoutes needs an app made by createTestApp (recordRoutes before init)');
+  return [...routes].sort();
 };

@@ -14,10 +14,12 @@ import { PostgresEventStore } from '@app/event-store';
 import { EventKeys, nestLogger, newSigningKeyPem, SIGNING_KEY_FILE_NAME, type RootLogger } from '@app/platform';
 import { ProjectionEngine } from '@app/read-models';
 import { AppModule } from '../../apps/api/src/app.module';
-import { APP_OPTIONS, configureApp } from '../../apps/api/src/app.setup';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { APP_OPTIONS, configureApp, httpAdapter } from '../../apps/api/src/app.setup';
 import { AppConfig, loadConfig } from '../../apps/api/src/config/app-config';
 import { EVENT_KEYS } from '../../apps/api/src/config/config.tokens';
 import { testRootLogger } from './logs';
+import { recordRoutes } from './routes';
 import { createTestDatabase } from './test-database';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -111,7 +113,7 @@ export const createTestApp = async (
    */
   options: { log?: RootLogger; via?: (databaseUrl: string) => string } = {},
 ): Promise<TestApp> => {
-  // A second app on the same database plays a second process (its own pool, mutexes and projections).
+  // A second app on the same database plays a second process (its own pool, command queues and projections).
   const db = shareDatabaseOf ? { url: shareDatabaseOf.databaseUrl, drop: async () => undefined } : await createTestDatabase();
   const dataDir = await mkdtemp(join(tmpdir(), 'coldtrace-test-data-'));
   // As a deployment provisions it (EVENT_SIGNING_KEY_FILE, mode 0600); `overrides.eventSigningKey` may name another.
@@ -130,8 +132,10 @@ export const createTestApp = async (
   };
   const log = options.log ?? testRootLogger('api');
   const moduleRef = await NestTest.createTestingModule({ imports: [AppModule.forRoot({ ...config, databaseUrl: appUrl, log })] }).compile();
-  const app = configureApp(moduleRef.createNestApplication({ ...APP_OPTIONS, logger: nestLogger(log) }), config);
+  const app = configureApp(moduleRef.createNestApplication<NestFastifyApplication>(httpAdapter(config), { ...APP_OPTIONS, logger: nestLogger(log) }), config);
+  recordRoutes(app);
   await app.init();
+  await app.getHttpAdapter().getInstance().ready();
   const server = app.getHttpServer() as App;
   const dataSource = app.get<DataSource>(getDataSourceToken());
 

@@ -10,7 +10,6 @@ import { HealthHttpController } from './health/health.http.controller';
 import { InfrastructureModule } from './infrastructure.module';
 import { LotsModule } from './lots/lots.module';
 import { RecallsModule } from './recalls/recalls.module';
-import { ScansModule } from './scans/scans.module';
 import { SightingsModule } from './sightings/sightings.module';
 import { AccessModule } from './access/access.module';
 import { KeysModule } from './keys/keys.module';
@@ -48,7 +47,6 @@ export class AppModule {
         PublicModule,
         FacilitiesModule,
         LotsModule,
-        ScansModule,
         SightingsModule,
         RecallsModule,
         AuditModule,

@@ -1,26 +1,21 @@
-import express, { type NextFunction, type Request, type Response } from 'express';
-import { INestApplication, NestApplicationOptions } from '@nestjs/common';
-import { ROOT_LOGGER, type RootLogger } from '@app/platform';
+import { NestApplicationOptions } from '@nestjs/common';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ROOT_LOGGER, withRequestLog, type RootLogger } from '@app/platform';
 import { accessLog } from './common/http/access-log.middleware';
 import { ApiError } from './common/http/api-errors';
 import { ApiExceptionFilter } from './common/http/api-exception.filter';
-import { assertStorableBody, assertUtf8Url, refuseInvalidUtf8Body } from './common/http/input-shape';
+import { assertUtf8Url } from './common/http/input-shape';
+import { BODY_LIMITS, bodyLimitFor, mediaTypeOf, parseJsonBody } from './common/http/json-body';
 import { RejectNulPipe } from './common/http/reject-nul.pipe';
-import { REQUEST_ID_HEADER } from './common/http/request-id';
+import { REQUEST_ID_HEADER, requestIdFor } from './common/http/request-id';
 import { apiValidationPipe } from './common/http/validation.pipe';
 import type { AppConfig } from './config/app-config';
-import { MAX_CAPTURE_BYTES, refuseTooManyEvents } from './epcis/capture/capture-limits';
-import { shopperPagePathCheck } from './public/pages/shopper-page/shopper-page.path-check';
+import { shopperPageBadPath } from './public/pages/shopper-page/shopper-page.path-check';
 import { ApiMetrics } from './metrics/api-metrics';
 import { httpMetrics } from './metrics/http-metrics.middleware';
 import { OpenApiDocument } from './openapi/openapi.document';
 import { DOCS_PATH } from './openapi/swagger-ui.http.controller';
-
-/** A capture's raw bytes: UTF-8 as every body, then its events counted before anything parses them. */
-const checkCaptureBytes: typeof refuseTooManyEvents = (req, res, body, encoding) => {
-  refuseInvalidUtf8Body(req, res, body, encoding);
-  refuseTooManyEvents(req, res, body, encoding);
-};
 
 /** Prometheus scrapes it at the usual place, not under /api (MetricsHttpController). */
 const METRICS_PATH = '/metrics';
@@ -33,10 +28,16 @@ const METRICS_PATH = '/metrics';
 export const PAGE_PATHS = ['/t/{*rest}', '/console', '/console/{*rest}'];
 const isPagePath = (path: string): boolean => path.startsWith('/t/') || path === '/console' || path.startsWith('/console/');
 
-/** Nest's own body parsers are off: configureApp installs the one JSON parser, after the media-type check. */
+/** Nest's own body parsers are off: configureApp installs the one JSON parser, behind the media-type check. */
 export const APP_OPTIONS: NestApplicationOptions = { bodyParser: false };
 
-const hasBody = (req: Request): boolean =>
+/** The path as the caller sent it, without the query string. */
+const pathOf = (url: string): string => {
+  const q = url.indexOf('?');
+  return q < 0 ? url : url.slice(0, q);
+};
+
+const hasBody = (req: FastifyRequest): boolean =>
   req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
 
 /**
@@ -45,99 +46,143 @@ const hasBody = (req: Request): boolean =>
  * inline. Only under /api/docs: every other answer is data and loads nothing.
  */
 const DOCS_CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
+const DATA_CSP = "default-src 'none'; frame-ancestors 'none'";
 
 const isDocsPath = (path: string): boolean => path === DOCS_PATH || path.startsWith(`${DOCS_PATH}/`);
 
-const securityHeaders = (req: Request, res: Response, next: NextFunction): void => {
+/**
+ * On the Node response, not Fastify's reply: Node merges them into every
+ * answer, errors, 404s and streamed downloads included, and a controller's
+ * own header (a page's CSP) still wins.
+ */
+const setSecurityHeaders = (path: string, reply: FastifyReply): void => {
+  const res = reply.raw;
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('Content-Security-Policy', isDocsPath(req.path) ? DOCS_CSP : "default-src 'none'; frame-ancestors 'none'");
+  res.setHeader('Content-Security-Policy', isDocsPath(path) ? DOCS_CSP : DATA_CSP);
   res.setHeader('Referrer-Policy', 'no-referrer');
   // Verdicts change with every scan and certificate expiry; no cache may keep one.
   res.setHeader('Cache-Control', 'no-store');
-  next();
 };
-
-const JSON_ONLY = ['application/json'];
-const JSON_OR_JSON_LD = ['application/json', 'application/ld+json'];
-const EPCIS_CAPTURE_PATH = '/api/epcis/capture';
 
 /**
  * Only JSON bodies: a browser can send a form or text POST cross-site without
  * asking, so accepting those would let any web page lock, recall or attach a
- * test result with a victim's credentials.
+ * test result with a victim's credentials. A body over its route's limit is
+ * refused on its declared length, before a byte of it is read.
  */
-const jsonOnly = (req: Request, _res: Response, next: NextFunction): void => {
-  // EPCIS capture also takes GS1's own media type for a document, JSON-LD (a form cannot send it either).
-  const types = req.path.replace(/\/$/, '') === EPCIS_CAPTURE_PATH ? JSON_OR_JSON_LD : JSON_ONLY;
-  const type = hasBody(req) ? req.is(types) : undefined;
-  if (type !== undefined && (typeof type !== 'string' || !types.includes(type))) {
-    next(new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `request bodies must be ${types.join(' or ')}`));
-    return;
-  }
-  next();
+const assertJsonBody = (path: string, req: FastifyRequest): void => {
+  if (!hasBody(req)) return;
+  const { types } = bodyLimitFor(path);
+  const type = mediaTypeOf(req.headers['content-type']);
+  if (type === null || !types.includes(type)) throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `request bodies must be ${types.join(' or ')}`);
+  const declared = Number(req.headers['content-length']);
+  if (declared > bodyLimitFor(path).bytes) throw BODY_LIMITS.tooLarge();
 };
 
-/** Pages keep their own answers to a bad URL (a friendly page, not JSON); they read no text a query could spoil. */
-const utf8Url = (req: Request, _res: Response, next: NextFunction): void => {
-  if (isPagePath(req.path)) return next();
-  try {
-    assertUtf8Url(req.originalUrl);
-    next();
-  } catch (e) {
-    next(e);
-  }
+/**
+ * Every request, before routing decides anything: its id and access line,
+ * the security headers, then the checks that refuse it whatever route it
+ * names (404 outside our paths, a URL that is not UTF-8, a body that is not
+ * JSON). Also run for a URL the router cannot decode (frameworkErrors).
+ * True when it answered itself (the shopper's page for a torn code).
+ */
+const beforeRouting = (config: AppConfig, log: RootLogger, metrics: ApiMetrics) => {
+  const logAccess = accessLog(log);
+  const timeRequest = httpMetrics(metrics);
+  return (req: FastifyRequest, reply: FastifyReply, path: string): boolean => {
+    logAccess(req, reply, path);
+    timeRequest(req, reply);
+    setSecurityHeaders(path, reply);
+    // Everything lives under /api (and /metrics, where scrapers look, and the pages).
+    if (!(path === '/api' || path.startsWith('/api/') || path === METRICS_PATH || isPagePath(path))) {
+      throw new ApiError(404, 'ROUTE_NOT_FOUND', 'no such route');
+    }
+    if (shopperPageBadPath(path, req, reply, config.epcisTimeZoneOffset)) return true;
+    // Pages keep their own answers to a bad URL (a friendly page, not JSON); they read no text a query could spoil.
+    if (!isPagePath(path)) assertUtf8Url(req.url);
+    assertJsonBody(path, req);
+    return false;
+  };
 };
 
-const storableBody = (req: Request, _res: Response, next: NextFunction): void => {
-  try {
-    if (hasBody(req)) assertStorableBody(req.body);
-    next();
-  } catch (e) {
-    next(e);
-  }
+type FrameworkErrorHandler = (error: FastifyError, req: FastifyRequest, reply: FastifyReply) => void;
+/** Fastify takes its frameworkErrors handler when it is made, before the app exists: configureApp fills it in. */
+const frameworkErrorHandlers = new WeakMap<object, FrameworkErrorHandler>();
+
+/** A hop count trusts that many nearest hops (as Express did; Fastify's own number form trusts none); a list, those addresses. */
+const trustProxyOf = (trust: AppConfig['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) => {
+  if (trust === null) return false;
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return [...trust];
 };
+
+/**
+ * The Fastify instance the api serves on. trustProxy is a hop count or the
+ * proxies' addresses (never `true`: AppConfig refuses it), so req.ip is the
+ * client the nearest trusted proxy saw.
+ */
+export const httpAdapter = (config: AppConfig): FastifyAdapter =>
+  new FastifyAdapter({
+    trustProxy: trustProxyOf(config.trustProxy),
+    // The largest route limit; each route's own is applied by the parser (json-body.ts).
+    bodyLimit: BODY_LIMITS.largest,
+    genReqId: requestIdFor,
+    frameworkErrors: (error: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+      const handle = frameworkErrorHandlers.get(req.server);
+      if (handle) handle(error, req, reply);
+      else reply.send(error);
+    },
+    requestIdHeader: false,
+    logger: false,
+    // A trace code is short, but a long one must be answered by its route's validation, not by a router 414.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 16 * 1024 },
+  });
 
 /** Everything about the HTTP surface that main.ts and the e2e tests must share. */
-export const configureApp = (app: INestApplication, config: AppConfig): INestApplication => {
-  const server = app.getHttpAdapter().getInstance() as express.Express;
-  server.disable('x-powered-by');
-  // Answers are no-store anyway; hashing every body for an ETag nobody revalidates is wasted work.
-  server.set('etag', false);
-  // A hop count or the proxies' addresses (never `true`: AppConfig refuses it), so req.ip is the client the nearest trusted proxy saw.
-  if (config.trustProxy !== null) server.set('trust proxy', config.trustProxy);
+export const configureApp = (app: NestFastifyApplication, config: AppConfig): NestFastifyApplication => {
+  const server = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  const before = beforeRouting(config, app.get<RootLogger>(ROOT_LOGGER), app.get(ApiMetrics));
+  const filter = new ApiExceptionFilter();
   // First: every answer, even a 404, 413 or 415 given before routing, gets a request id and an access line.
-  app.use(accessLog(app.get<RootLogger>(ROOT_LOGGER)));
+  server.addHook('onRequest', (req, reply, done) => {
+    try {
+      if (before(req, reply, pathOf(req.url))) return;
+    } catch (e) {
+      return done(e as FastifyError);
+    }
+    // Nest `Logger` calls made while serving the request log through its logger: they carry its id.
+    withRequestLog(req.log as RootLogger, done);
+  });
+  // A URL whose escapes the router cannot decode never reaches a hook: the same steps, then its answer.
+  frameworkErrorHandlers.set(server, (error, req, reply) => {
+    try {
+      if (!before(req, reply, pathOf(req.url))) filter.send(reply, error);
+    } catch (e) {
+      filter.send(reply, e);
+    }
+  });
   if (config.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.corsOrigins,
-      methods: ['GET', 'POST', 'DELETE'],
-      allowedHeaders: ['authorization', 'content-type', 'x-correlation-id', REQUEST_ID_HEADER],
+      // Lists as one string: @fastify/cors would join an array with ", ", and clients split on ",".
+      methods: 'GET,POST,DELETE',
+      allowedHeaders: ['authorization', 'content-type', 'x-correlation-id', REQUEST_ID_HEADER].join(','),
       exposedHeaders: [REQUEST_ID_HEADER],
       maxAge: 600,
     });
   }
-  app.use(securityHeaders);
-  app.use(httpMetrics(app.get(ApiMetrics)));
-  // Everything lives under /api (and /metrics, where scrapers look); anything else gets our JSON 404, not Express's HTML page.
-  app.use((req: Request, res: Response, next: NextFunction) =>
-    req.path === '/api' || req.path.startsWith('/api/') || req.path === METRICS_PATH || isPagePath(req.path)
-      ? next()
-      : res.status(404).json({ code: 'ROUTE_NOT_FOUND', message: 'no such route' }),
-  );
-  app.use(shopperPagePathCheck(config.epcisTimeZoneOffset));
-  app.use(utf8Url);
-  app.use(jsonOnly);
-  // Each parser checks the bytes are UTF-8 before decoding them (decoding would turn a bad byte into U+FFFD).
-  // A batch of 1000 scans is a few hundred kB; every other body stays small.
-  app.use('/api/scans/batch', express.json({ limit: '1mb', strict: true, type: 'application/json', verify: refuseInvalidUtf8Body }));
-  // An EPCIS document of a day's events is as large as a batch of scans; its events are counted before it is parsed.
-  app.use(EPCIS_CAPTURE_PATH, express.json({ limit: MAX_CAPTURE_BYTES, strict: true, type: JSON_OR_JSON_LD, verify: checkCaptureBytes }));
-  app.use(express.json({ limit: '100kb', strict: true, type: 'application/json', verify: refuseInvalidUtf8Body }));
-  app.use(storableBody);
+  server.removeAllContentTypeParsers();
+  server.addContentTypeParser(['application/json', 'application/ld+json'], { parseAs: 'buffer', bodyLimit: BODY_LIMITS.largest }, (req, body, done) => {
+    try {
+      done(null, parseJsonBody(pathOf(req.url), req.headers, body as Buffer));
+    } catch (e) {
+      done(e as FastifyError, undefined);
+    }
+  });
   app.setGlobalPrefix('api', { exclude: [METRICS_PATH, ...PAGE_PATHS] });
   app.useGlobalPipes(new RejectNulPipe(), apiValidationPipe());
-  app.useGlobalFilters(new ApiExceptionFilter());
+  app.useGlobalFilters(filter);
   // After the global prefix: the document names the paths as served.
   app.get(OpenApiDocument).generateFrom(app);
   return app;

@@ -8,28 +8,31 @@ import {
 } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppendSignal, PostgresEventStore, signLegacyEvents } from '@app/event-store';
+import { AppendSignal, PostgresEventStore, signLegacyEvents, StateCache } from '@app/event-store';
 import type { Admin, Kafka } from 'kafkajs';
 import { createKafka, ensureTopics, KafkaSettings, OutboxRelay, producerConfig } from '@app/messaging';
-import { EventKeys, openSigningKeys, runMigrationsLocked, withinMs } from '@app/platform';
+import { EventKeys, openOwnerConnection, openSigningKeys, runMigrationsLocked, withinMs } from '@app/platform';
 import {
-  createInlineProjections,
+  BackgroundRebuilds,
+  createInlineHandlers,
   createLotProjections,
   DocumentIndexReader,
   GenealogyReader,
   InboxProjector,
   ProjectionEngine,
   ReadModelChanges,
-  runRequestedRebuilds,
+  settleRequestsWithNothingToReplay,
 } from '@app/read-models';
 import { COMMAND_LIMITS, CommandExecutor, CommandLimits } from './common/commands/command-executor';
-import { KeyedMutex } from './common/commands/keyed-mutex';
 import { ReadModelGate } from './common/queries/read-model-gate';
-import { READ_PROGRESS, ReadProgress } from './common/queries/read-progress';
+import { ProgressWaits, READ_PROGRESS } from './common/queries/read-progress';
 import type { AppConfig } from './config/app-config';
 import { APP_CONFIG, EVENT_KEYS } from './config/config.tokens';
 
 const MIGRATED = Symbol('MIGRATED');
+
+/** Folded states the api keeps, commands and projections together: the hot lots of a day (a recall of 10,000 fits), a few kB each. */
+const STATE_CACHE_SIZE = 20_000;
 
 /** The migration step that needs the key: events written before signing get signed, once (see signLegacyEvents). */
 const signWhatCameBefore = async (ds: DataSource, keys: EventKeys): Promise<void> => {
@@ -45,13 +48,6 @@ const signWhatCameBefore = async (ds: DataSource, keys: EventKeys): Promise<void
   }
 };
 
-const rebuildWhatMigrationsAsked = async (ds: DataSource): Promise<void> => {
-  const logger = new Logger('Projections');
-  const started = Date.now();
-  const counts = await runRequestedRebuilds(ds);
-  for (const [name, n] of Object.entries(counts)) logger.log(`rebuilt ${name} as a migration asked: ${n} events replayed`);
-  if (Object.keys(counts).length) logger.log(`rebuilds done in ${Date.now() - started} ms`);
-};
 export const TRANSPORT = Symbol('TRANSPORT');
 
 /** One part of readiness (GET /api/health/ready): down names why in its data. */
@@ -245,15 +241,14 @@ export class InfrastructureModule {
     const readProgress: Provider = kafka
       ? {
           provide: READ_PROGRESS,
-          inject: [InboxProjector],
-          useFactory: (inbox: InboxProjector): ReadProgress => ({ hasProcessed: (_p, position) => inbox.hasProcessed(position) }),
+          inject: [InboxProjector, ReadModelChanges],
+          useFactory: (inbox: InboxProjector, changes: ReadModelChanges) => new ProgressWaits((_p, position) => inbox.hasProcessed(position), changes, null),
         }
       : {
           provide: READ_PROGRESS,
-          inject: [ProjectionEngine],
-          useFactory: (engine: ProjectionEngine): ReadProgress => ({
-            hasProcessed: (projection, position) => engine.subscription(projection).hasProcessed(position),
-          }),
+          inject: [ProjectionEngine, ReadModelChanges],
+          useFactory: (engine: ProjectionEngine, changes: ReadModelChanges) =>
+            new ProgressWaits((projection, position) => engine.subscription(projection).hasProcessed(position), changes, engine.runner),
         };
     return {
       module: InfrastructureModule,
@@ -269,7 +264,7 @@ export class InfrastructureModule {
             await runMigrationsLocked(ds, config.migrationsDatabaseUrl ?? null);
             // Before credentials load and rebuilds replay: both read signatures.
             await signWhatCameBefore(ds, keys);
-            await rebuildWhatMigrationsAsked(ds);
+            await settleRequestsWithNothingToReplay(ds);
           },
         },
         {
@@ -279,32 +274,39 @@ export class InfrastructureModule {
             new PostgresEventStore(
               ds,
               new AppendSignal(),
-              createInlineProjections().map((p) => (events, manager) => p.apply(events, manager)),
+              createInlineHandlers(),
               keys.signer,
             ),
         },
         { provide: GenealogyReader, inject: [getDataSourceToken()], useFactory: (ds: DataSource) => new GenealogyReader(ds) },
         { provide: DocumentIndexReader, inject: [getDataSourceToken()], useFactory: (ds: DataSource) => new DocumentIndexReader(ds) },
+        { provide: StateCache, useFactory: () => new StateCache(STATE_CACHE_SIZE) },
         {
           provide: ProjectionEngine,
-          inject: [PostgresEventStore, getDataSourceToken()],
-          useFactory: (store: PostgresEventStore, ds: DataSource) => new ProjectionEngine(createLotProjections(), store, ds),
+          inject: [PostgresEventStore, getDataSourceToken(), StateCache, ReadModelChanges],
+          useFactory: (store: PostgresEventStore, ds: DataSource, states: StateCache, changes: ReadModelChanges) =>
+            new ProjectionEngine(createLotProjections(states), store, ds, changes),
         },
         {
           provide: InboxProjector,
-          inject: [getDataSourceToken(), MIGRATED],
-          useFactory: (ds: DataSource) => new InboxProjector(createLotProjections(), ds),
+          inject: [getDataSourceToken(), StateCache, MIGRATED],
+          useFactory: (ds: DataSource, states: StateCache) => new InboxProjector(createLotProjections(states), ds),
         },
         { provide: ReadModelChanges, useFactory: () => new ReadModelChanges(config.databaseUrl, new Logger('ReadModelChanges')) },
         { provide: ChangeListening, inject: [ReadModelChanges, MIGRATED], useFactory: (changes: ReadModelChanges) => new ChangeListening(changes) },
+        // The rebuilds migrations asked for: in the background once the service is up, never before it serves.
+        {
+          provide: BackgroundRebuilds,
+          inject: [getDataSourceToken(), MIGRATED],
+          useFactory: (ds: DataSource) => new BackgroundRebuilds(ds, () => openOwnerConnection(ds, config.migrationsDatabaseUrl ?? null)),
+        },
         transport,
         readProgress,
-        KeyedMutex,
         { provide: COMMAND_LIMITS, useValue: { deadlineMs: config.commandDeadlineMs, statementTimeoutMs: config.statementTimeoutMs } satisfies CommandLimits },
         CommandExecutor,
         ReadModelGate,
       ],
-      exports: [EVENT_KEYS, ReadModelChanges, PostgresEventStore, ProjectionEngine, InboxProjector, GenealogyReader, DocumentIndexReader, KeyedMutex, CommandExecutor, ReadModelGate, TRANSPORT],
+      exports: [EVENT_KEYS, ReadModelChanges, StateCache, PostgresEventStore, ProjectionEngine, InboxProjector, GenealogyReader, DocumentIndexReader, CommandExecutor, ReadModelGate, TRANSPORT],
     };
   }
 }

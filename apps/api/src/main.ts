@@ -3,7 +3,8 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError, createRootLogger, nestLogger, onShutdownSignal, resolveDatabase } from '@app/platform';
 import { AppModule } from './app.module';
-import { APP_OPTIONS, configureApp } from './app.setup';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { APP_OPTIONS, configureApp, httpAdapter } from './app.setup';
 import { loadConfig } from './config/app-config';
 
 async function bootstrap(): Promise<void> {
@@ -14,10 +15,11 @@ async function bootstrap(): Promise<void> {
   const logger = new Logger('Coldtrace');
   const database = await resolveDatabase(config, logger);
   const app = configureApp(
-    await NestFactory.create(AppModule.forRoot({ ...config, databaseUrl: database.url, embeddedDatabase: database.embedded !== null, log }), {
-      ...APP_OPTIONS,
-      logger: nestLogger(log),
-    }),
+    await NestFactory.create<NestFastifyApplication>(
+      AppModule.forRoot({ ...config, databaseUrl: database.url, embeddedDatabase: database.embedded !== null, log }),
+      httpAdapter(config),
+      { ...APP_OPTIONS, logger: nestLogger(log) },
+    ),
     config,
   );
   await app.listen(config.port, config.host);

@@ -1,6 +1,7 @@
 import '../../../libs/platform/src/register-aliases';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createRootLogger, nestLogger, onShutdownSignal, resolveDatabase } from '@app/platform';
 import { loadProjectorConfig } from './projector-config';
 import { ProjectorModule } from './projector.module';
@@ -13,7 +14,9 @@ async function bootstrap(): Promise<void> {
   Logger.overrideLogger(nestLogger(log));
   const logger = new Logger('Projector');
   const database = await resolveDatabase(config, logger);
-  const app = await NestFactory.create(ProjectorModule.forRoot({ ...config, databaseUrl: database.url, log }), { logger: nestLogger(log) });
+  const app = await NestFactory.create<NestFastifyApplication>(ProjectorModule.forRoot({ ...config, databaseUrl: database.url, log }), new FastifyAdapter(), {
+    logger: nestLogger(log),
+  });
   await app.listen(config.port, config.host);
   logger.log(`health on http://${config.host}:${config.port}/health; database: ${database.description}`);
 

@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Inject, Res, UnauthorizedException } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { METRICS_UNAUTHENTICATED, metricsTokenAccepted } from '@app/platform';
 import { ProjectorConfig } from './projector-config';
 import { ProjectorMetrics } from './projector-metrics';
@@ -15,9 +15,9 @@ export class ProjectorMetricsHttpController {
   ) {}
 
   @Get()
-  async scrape(@Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) res: Response): Promise<string> {
+  async scrape(@Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) res: FastifyReply): Promise<string> {
     if (!metricsTokenAccepted(this.config.metricsToken, authorization)) {
-      res.setHeader('WWW-Authenticate', 'Bearer realm="coldtrace"');
+      res.header('WWW-Authenticate', 'Bearer realm="coldtrace"');
       throw new UnauthorizedException(METRICS_UNAUTHENTICATED);
     }
     res.type(this.metrics.registry.contentType);

@@ -1,9 +1,9 @@
-import { DynamicModule, Logger, Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { TerminusModule } from '@nestjs/terminus';
-import { createRootLogger, dataSourceOptions, loggingModule, RootLogger, runMigrationsLocked } from '@app/platform';
-import { createLotProjections, InboxProjector, runRequestedRebuilds } from '@app/read-models';
+import { createRootLogger, dataSourceOptions, loggingModule, openOwnerConnection, RootLogger, runMigrationsLocked } from '@app/platform';
+import { BackgroundRebuilds, createLotProjections, InboxProjector, settleRequestsWithNothingToReplay } from '@app/read-models';
 import { ProjectorHealthHttpController } from './health.http.controller';
 import { PROJECTOR_CONFIG, ProjectorMetricsHttpController } from './metrics.http.controller';
 import { ProjectorConfig } from './projector-config';
@@ -29,10 +29,15 @@ export class ProjectorModule {
           inject: [getDataSourceToken()],
           useFactory: async (ds: DataSource) => {
             await runMigrationsLocked(ds, config.migrationsDatabaseUrl ?? null);
-            const rebuilt = await runRequestedRebuilds(ds);
-            if (Object.keys(rebuilt).length) new Logger('Projector').log(`rebuilt as migrations asked: ${JSON.stringify(rebuilt)}`);
+            await settleRequestsWithNothingToReplay(ds);
             return new InboxProjector(createLotProjections(), ds);
           },
+        },
+        // The rebuilds migrations asked for: in the background (whichever of api and projector starts first), never before it serves.
+        {
+          provide: BackgroundRebuilds,
+          inject: [getDataSourceToken(), InboxProjector],
+          useFactory: (ds: DataSource) => new BackgroundRebuilds(ds, () => openOwnerConnection(ds, config.migrationsDatabaseUrl ?? null)),
         },
         { provide: ProjectorService, inject: [InboxProjector], useFactory: (inbox: InboxProjector) => new ProjectorService(config.kafka, inbox, config.healEveryMs) },
         { provide: PROJECTOR_CONFIG, useValue: config },

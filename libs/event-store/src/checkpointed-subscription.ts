@@ -42,36 +42,16 @@ export class CheckpointedSubscription {
   /**
    * Several subscriptions advanced together (a rebuild): each batch is read
    * once and handed to each subscription for the events past its own
-   * checkpoint, all in one transaction that locks every checkpoint row (in
-   * id order) and moves each. Safe beside their own workers: those take
-   * turns on the same rows, and whoever comes next sees where each stands.
-   * Stops at the first short batch: what was committed after is left to them.
+   * checkpoint (see SubscriptionGroup). Safe beside their own workers: those
+   * take turns on the same rows, and whoever comes next sees where each
+   * stands. Stops at the first short batch: what was committed after is left
+   * to them.
    */
   static async catchUpTogether(subscriptions: readonly CheckpointedSubscription[], batchSize: number): Promise<number> {
     if (subscriptions.length === 0) return 0;
     const [first] = subscriptions;
-    const ordered = [...subscriptions].sort((a, b) => a.id.localeCompare(b.id));
-    let total = 0;
-    for (;;) {
-      const n = await first.dataSource.transaction(async (manager) => {
-        const at = new Map<CheckpointedSubscription, Checkpoint>();
-        for (const s of ordered) at.set(s, await s.lock(manager));
-        const from = [...at.values()].reduce((min, c) => (isAfter(min, c) ? c : min));
-        const events = await first.store.readAfter(from, batchSize, manager);
-        if (events.length === 0) return 0;
-        const last = events[events.length - 1];
-        for (const s of ordered) {
-          const mine = events.filter((e) => isAfter({ transactionId: e.transactionId, globalPosition: e.globalPosition }, at.get(s)!));
-          if (mine.length === 0) continue;
-          await s.handler(mine, manager);
-          await s.advance(manager, last);
-        }
-        return events.length;
-      });
-      total += n;
-      // A short batch reached what was visible: the rest is the workers' (a replay must not chase a busy log for ever).
-      if (n < batchSize) return total;
-    }
+    const members = [...new Set(subscriptions)].map((s) => ({ id: s.id, handler: s.handler }));
+    return new SubscriptionGroup(members, first.store, first.dataSource, batchSize).catchUp();
   }
 
   /** Processes batches until nothing visible is left; resolves to the total handled. */
@@ -158,5 +138,101 @@ export class CheckpointedSubscription {
       [this.id],
     );
     return { transactionId: rows[0].transaction_id, globalPosition: Number(rows[0].global_position) };
+  }
+}
+
+/** One member of a group: a checkpoint row of its own, and what handles the events past it. */
+export interface GroupMember {
+  readonly id: string;
+  readonly handler: BatchHandler;
+}
+
+/** A member's handler failed: the batch is rolled back, and the error names whose it was. */
+export class MemberFailedError extends Error {
+  constructor(
+    readonly memberId: string,
+    readonly cause: Error,
+  ) {
+    super(cause.message);
+    this.stack = cause.stack;
+  }
+}
+
+/**
+ * Several checkpointed subscriptions read as one: each batch locks every
+ * member's row (one statement, in id order, as CheckpointedSubscription
+ * does one), reads the log once from the earliest of them, hands each member
+ * the events past its own checkpoint and moves the rows that were behind (one
+ * statement), all in one transaction. Members normally stand together; one
+ * rewound (a rebuild) is brought up while the others skip what they hold.
+ */
+export class SubscriptionGroup {
+  private readonly ids: string[];
+
+  constructor(
+    private readonly members: readonly GroupMember[],
+    private readonly store: PostgresEventStore,
+    private readonly dataSource: DataSource,
+    readonly batchSize = 500,
+    /** Runs after the members, in the same transaction (e.g. telling waiters in other processes). */
+    private readonly afterBatch?: BatchHandler,
+  ) {
+    this.ids = [...members.map((m) => m.id)].sort();
+  }
+
+  /** Processes at most one batch; resolves to the events read (all members' handlers ran on them). */
+  async processBatch(): Promise<StoredEvent[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const at = await this.lock(manager);
+      const from = [...at.values()].reduce((min, c) => (isAfter(min, c) ? c : min));
+      const events = await this.store.readAfter(from, this.batchSize, manager);
+      if (events.length === 0) return events;
+      for (const m of this.members) {
+        const mine = events.filter((e) => isAfter(e, at.get(m.id)!));
+        if (mine.length === 0) continue;
+        try {
+          await m.handler(mine, manager);
+        } catch (e) {
+          throw new MemberFailedError(m.id, e instanceof Error ? e : new Error(String(e)));
+        }
+      }
+      await this.afterBatch?.(events, manager);
+      const last = events[events.length - 1];
+      await manager.query(
+        `UPDATE subscription_checkpoints SET transaction_id = $2::xid8, global_position = $3, updated_at = now()
+          WHERE subscription_id = ANY($1) AND (transaction_id, global_position) < ($2::xid8, $3)`,
+        [this.ids, last.transactionId, last.globalPosition],
+      );
+      return events;
+    });
+  }
+
+  /** Batches until a short one (what was visible is done); resolves to the events read. */
+  async catchUp(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = (await this.processBatch()).length;
+      total += n;
+      if (n < this.batchSize) return total;
+    }
+  }
+
+  /** Every member's row, locked until the transaction ends; missing rows are created at the start of the log. */
+  private async lock(manager: EntityManager): Promise<Map<string, Checkpoint>> {
+    const select = () =>
+      manager.query(
+        `SELECT subscription_id, transaction_id::text AS transaction_id, global_position FROM subscription_checkpoints
+          WHERE subscription_id = ANY($1) ORDER BY subscription_id FOR UPDATE`,
+        [this.ids],
+      ) as Promise<{ subscription_id: string; transaction_id: string; global_position: string }[]>;
+    let rows = await select();
+    if (rows.length < this.ids.length) {
+      await manager.query(
+        `INSERT INTO subscription_checkpoints (subscription_id) SELECT unnest($1::text[]) ORDER BY 1 ON CONFLICT (subscription_id) DO NOTHING`,
+        [this.ids],
+      );
+      rows = await select();
+    }
+    return new Map(rows.map((r) => [r.subscription_id, { transactionId: r.transaction_id, globalPosition: Number(r.global_position) }]));
   }
 }

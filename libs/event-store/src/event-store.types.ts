@@ -64,26 +64,6 @@ export interface AppendResult {
   readonly events: StoredEvent[];
 }
 
-/**
- * A command's idempotency key: the same key with the same request replays
- * the first command's recorded result (plain JSON the store does not read);
- * the same key with another request is refused (IdempotencyKeyReusedError).
- */
-export interface IdempotencyOptions<T> {
-  readonly key: string;
-  /** Hash of the request. */
-  readonly requestHash: string;
-  /** What to record for a retry, from what was appended. */
-  readonly record: (result: AppendResult) => T;
-}
-
-export interface AppendOptions<T> {
-  readonly streamType: string;
-  /** 0 = the stream must not exist yet. */
-  readonly expectedVersion: number;
-  readonly idempotency?: IdempotencyOptions<T>;
-}
-
 /** A command's result kept under its idempotency key: a retry of the same request gets it back. */
 export interface RecordedResult {
   readonly key: string;
@@ -109,24 +89,8 @@ export interface AppendManyResult {
   readonly events: StoredEvent[];
 }
 
-export interface AppendManyOptions<T> {
-  readonly idempotency?: {
-    readonly key: string;
-    readonly requestHash: string;
-    readonly record: (result: AppendManyResult) => T;
-  };
-}
-
-export type AppendManyOutcome<T> =
-  | { readonly kind: 'appended'; readonly result: AppendManyResult; readonly recorded?: T }
-  | { readonly kind: 'replayed'; readonly recorded: T };
-
 /** Runs inside every append's transaction (Marten's "inline projection"): for indexes commands must read consistently. */
 export type InlineProjection = (events: readonly StoredEvent[], manager: import('typeorm').EntityManager) => Promise<void>;
-
-export type AppendOutcome<T> =
-  | { readonly kind: 'appended'; readonly result: AppendResult; readonly recorded?: T }
-  | { readonly kind: 'replayed'; readonly recorded: T };
 
 /** A subscription's position: the pair it has processed up to, in (transaction id, global position) order. */
 export interface Checkpoint {

@@ -1,4 +1,4 @@
-import { FoldedStates } from './folded-states';
+import { FoldedStates, StateCache } from './folded-states';
 import { StoredEvent } from './event-store.types';
 
 const event = (streamId: string, version: number, n: number): StoredEvent =>
@@ -42,5 +42,28 @@ describe('FoldedStates', () => {
     states.remember('a', { state: 1, version: 1 });
     states.advance('d', { state: 0, version: 0 }, [event('d', 1, 1)]);
     expect([states.peek('a'), states.peek('b'), states.peek('d')]).toEqual([{ state: 1, version: 1 }, undefined, { state: 1, version: 1 }]);
+  });
+
+  it('given one StateCache shared by two views, then a fold remembered by one is found by the other at that exact version', () => {
+    const cache = new StateCache(10);
+    const commands = cache.of<number>({ initial: () => 0, evolve: (s, e) => s + (e.data as { n: number }).n });
+    const projections = cache.of<number>({ initial: () => 0, evolve: (s, e) => s + (e.data as { n: number }).n });
+    commands.remember('a', { state: 12, version: 2 });
+    expect(projections.at('a', 2)).toEqual({ state: 12, version: 2 });
+    expect(projections.at('a', 1)).toBeUndefined();
+  });
+
+  it('keeps the two newest versions of a stream: a reader a step behind still finds its start, never a fold beyond what it asks', () => {
+    const cache = new StateCache(10);
+    const states = cache.of<number>({ initial: () => 0, evolve: (s, e) => s + (e.data as { n: number }).n });
+    states.advance('a', { state: 0, version: 0 }, [event('a', 1, 5)]);
+    states.advance('a', states.peek('a')!, [event('a', 2, 7)]);
+    states.advance('a', states.peek('a')!, [event('a', 3, 1)]);
+    expect(cache.size).toBe(2);
+    expect(states.at('a', 1)).toBeUndefined();
+    expect(states.at('a', 2)).toEqual({ state: 12, version: 2 });
+    expect(states.before('a', 3)).toEqual({ state: 12, version: 2 });
+    expect(states.before('a', 2)).toBeUndefined();
+    expect(states.peek('a')).toEqual({ state: 13, version: 3 });
   });
 });

@@ -13,22 +13,98 @@ export interface FoldTarget {
   readonly upTo: number | null;
 }
 
-/**
- * States folded from streams, kept for the version they were folded to. A
- * stream's events never change, so a state at version v stays true forever:
- * the next fold reads only the events after v. Bounded, least recently used
- * first out.
- */
-export class FoldedStates<S> {
-  private readonly entries = new Map<string, Folded<S>>();
+export interface Fold<S> {
+  readonly initial: () => S;
+  readonly evolve: (state: S, event: StoredEvent) => S;
+}
 
-  constructor(
-    private readonly fold: { readonly initial: () => S; readonly evolve: (state: S, event: StoredEvent) => S },
-    private readonly capacity: number,
-  ) {}
+/** Versions kept per stream: the newest, and the one before (a projection a step behind the commands still finds its start). */
+const VERSIONS_PER_STREAM = 2;
+
+/**
+ * The process's one cache of states folded from streams, shared by the
+ * command side and the projections (stream ids name their kind, so one map
+ * holds all). One rule keeps it true: an entry is a (stream, version) and
+ * holds the fold of that stream's committed events up to that version; a
+ * stream's events never change, so an entry never goes stale and is never
+ * invalidated, only evicted (least recently used stream first, `capacity`
+ * folds in all). Readers ask for the version they need.
+ */
+export class StateCache {
+  private readonly streams = new Map<string, Folded<unknown>[]>();
+  private folds = 0;
+
+  constructor(readonly capacity: number) {}
 
   get size(): number {
-    return this.entries.size;
+    return this.folds;
+  }
+
+  /** A typed view over this cache, folding with `fold`. */
+  of<S>(fold: Fold<S>): FoldedStates<S> {
+    return new FoldedStates(fold, this);
+  }
+
+  /** The fold at exactly `version`. */
+  at<S>(streamId: string, version: number): Folded<S> | undefined {
+    const kept = this.streams.get(streamId)?.find((f) => f.version === version) as Folded<S> | undefined;
+    if (kept) this.touch(streamId);
+    return kept;
+  }
+
+  /** The newest fold below `version` (any, for null): where a fold to `version` can start. */
+  before<S>(streamId: string, version: number | null): Folded<S> | undefined {
+    const kept = this.streams.get(streamId) ?? [];
+    for (let i = kept.length - 1; i >= 0; i--) if (version === null || kept[i].version < version) return kept[i] as Folded<S>;
+    return undefined;
+  }
+
+  newest<S>(streamId: string): Folded<S> | undefined {
+    return this.streams.get(streamId)?.at(-1) as Folded<S> | undefined;
+  }
+
+  remember<S>(streamId: string, folded: Folded<S>): Folded<S> {
+    if (this.capacity <= 0) return folded;
+    const kept = (this.streams.get(streamId) ?? []).filter((f) => f.version !== folded.version);
+    kept.push(folded);
+    kept.sort((a, b) => a.version - b.version);
+    const trimmed = kept.slice(-VERSIONS_PER_STREAM);
+    this.folds += trimmed.length - (this.streams.get(streamId)?.length ?? 0);
+    this.streams.delete(streamId);
+    this.streams.set(streamId, trimmed);
+    while (this.folds > this.capacity) this.forget(this.streams.keys().next().value!);
+    return folded;
+  }
+
+  forget(streamId: string): void {
+    this.folds -= this.streams.get(streamId)?.length ?? 0;
+    this.streams.delete(streamId);
+  }
+
+  private touch(streamId: string): void {
+    const kept = this.streams.get(streamId)!;
+    this.streams.delete(streamId);
+    this.streams.set(streamId, kept);
+  }
+}
+
+/**
+ * States of one kind of stream, folded with its `evolve`, kept in a
+ * StateCache (the shared one, or one of its own when given a capacity): the
+ * next fold of a stream reads only the events after the version it holds.
+ */
+export class FoldedStates<S> {
+  private readonly cache: StateCache;
+
+  constructor(
+    private readonly fold: Fold<S>,
+    cacheOrCapacity: StateCache | number,
+  ) {
+    this.cache = typeof cacheOrCapacity === 'number' ? new StateCache(cacheOrCapacity) : cacheOrCapacity;
+  }
+
+  get size(): number {
+    return this.cache.size;
   }
 
   /** Each target's state, reading from the events table only what the cache does not hold (one query). */
@@ -37,13 +113,13 @@ export class FoldedStates<S> {
     const ranges: StreamRange[] = [];
     const start = new Map<string, Folded<S>>();
     for (const t of targets) {
-      const cached = this.entries.get(t.streamId);
-      if (cached && t.upTo !== null && cached.version === t.upTo) {
-        out.set(t.streamId, this.touch(t.streamId, cached));
+      const exact = t.upTo === null ? undefined : this.cache.at<S>(t.streamId, t.upTo);
+      if (exact) {
+        out.set(t.streamId, exact);
         continue;
       }
-      // A cached state beyond the target is no start: fold that target from the beginning.
-      const from = cached && (t.upTo === null || cached.version < t.upTo) ? cached : { state: this.fold.initial(), version: 0 };
+      // Only a fold below the target is a start; without one, from the beginning.
+      const from = this.cache.before<S>(t.streamId, t.upTo) ?? { state: this.fold.initial(), version: 0 };
       start.set(t.streamId, from);
       ranges.push({ streamId: t.streamId, after: from.version, upTo: t.upTo });
     }
@@ -68,26 +144,27 @@ export class FoldedStates<S> {
     return version === 0 ? { state, version } : this.remember(streamId, { state, version });
   }
 
+  /** Remembers a fold of committed events (never of an append that may still roll back). */
   remember(streamId: string, folded: Folded<S>): Folded<S> {
-    if (this.capacity <= 0) return folded;
-    this.entries.delete(streamId);
-    this.entries.set(streamId, folded);
-    while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
-    return folded;
+    return this.cache.remember(streamId, folded);
   }
 
-  /** The cached state, if any (for a caller that knows the stream's current version). */
+  /** The fold at exactly `version`, if kept. */
+  at(streamId: string, version: number): Folded<S> | undefined {
+    return this.cache.at<S>(streamId, version);
+  }
+
+  /** The newest fold kept below `version`: where a fold to it can start. */
+  before(streamId: string, version: number): Folded<S> | undefined {
+    return this.cache.before<S>(streamId, version);
+  }
+
+  /** The newest state kept, if any (for a caller that knows the stream's current version). */
   peek(streamId: string): Folded<S> | undefined {
-    return this.entries.get(streamId);
+    return this.cache.newest<S>(streamId);
   }
 
   forget(streamId: string): void {
-    this.entries.delete(streamId);
-  }
-
-  private touch(streamId: string, folded: Folded<S>): Folded<S> {
-    this.entries.delete(streamId);
-    this.entries.set(streamId, folded);
-    return folded;
+    this.cache.forget(streamId);
   }
 }

@@ -1,6 +1,7 @@
 export * from './event-store.types';
 export * from './event-store.errors';
 export * from './append-signal';
+export * from './appends-channel';
 export * from './postgres-event-store';
 export * from './folded-states';
 export * from './checkpointed-subscription';

@@ -1,25 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { IdempotencyKeyReusedError, WrongExpectedVersionError } from './event-store.errors';
-import {
-  AppendManyOptions,
-  AppendManyOutcome,
-  AppendManyResult,
-  AppendOptions,
-  AppendOutcome,
-  AppendResult,
-  Checkpoint,
-  EventMetadata,
-  InlineProjection,
-  StreamAppend,
-  NewEvent,
-  RecordedResult,
-  StoredEvent,
-  StreamSlice,
-} from './event-store.types';
+import { WrongExpectedVersionError } from './event-store.errors';
+import { AppendManyResult, AppendResult, Checkpoint, InlineProjection, StreamAppend, RecordedResult, StoredEvent, StreamSlice } from './event-store.types';
 import { AppendSignal } from './append-signal';
-import { chainHashes, GENESIS_HASH, HashedEvent } from './integrity/event-hash';
-import { EventSignature, EventSigner } from './integrity/event-signature';
+import { eventHash, GENESIS_HASH, HashedEvent } from './integrity/event-hash';
+import { EventSignature, EventSigner, signsOnThreadPool } from './integrity/event-signature';
 
 /**
  * Every append holds this advisory lock shared until it commits; taking it
@@ -47,10 +32,12 @@ interface EventRow {
 }
 
 /** An event's columns as `e`, with its signature (`g`, left-joined: an event from before signing may have none). */
-const EVENT_COLUMNS = `e.global_position, e.transaction_id::text AS transaction_id, e.event_id, e.stream_id, e.stream_version,
-  e.type, e.schema_version, e.data, e.metadata, e.occurred_at, e.recorded_at, encode(e.hash, 'hex') AS hash,
-  g.signing_key_id, encode(g.signature, 'hex') AS signature`;
+const EVENT_FIELDS = `e.global_position, e.transaction_id::text AS transaction_id, e.event_id, e.stream_id, e.stream_version,
+  e.type, e.schema_version, e.data, e.metadata, e.occurred_at, e.recorded_at, encode(e.hash, 'hex') AS hash`;
+const EVENT_COLUMNS = `${EVENT_FIELDS}, g.signing_key_id, encode(g.signature, 'hex') AS signature`;
 const SIGNED_EVENTS = `events e LEFT JOIN event_signatures g ON g.global_position = e.global_position`;
+/** The same columns without the join: no signature. */
+const UNSIGNED_COLUMNS = `${EVENT_FIELDS}, NULL AS signing_key_id, NULL AS signature`;
 
 const toStoredEvent = (r: EventRow): StoredEvent => ({
   eventId: r.event_id,
@@ -103,11 +90,6 @@ export const readStreamRanges = async (manager: EntityManager, ranges: readonly 
   return out;
 };
 
-/** One stream's events as they will be inserted: version, millisecond occurredAt, hash and signature settled. */
-interface HashedAppend extends StreamAppend {
-  readonly rows: readonly (HashedEvent & { readonly occurredAt: string; readonly metadata: EventMetadata; readonly hash: string; readonly signature: EventSignature })[];
-}
-
 /** Thrown by an append on a store opened without a signing key (the read-only tools'): an unsigned event would be a forgery's twin. */
 export class NoSigningKeyError extends Error {
   constructor() {
@@ -116,13 +98,49 @@ export class NoSigningKeyError extends Error {
   }
 }
 
-const UNIQUE_VIOLATION = '23505';
-const isUniqueViolation = (e: unknown, constraint?: string): boolean => {
-  const err = e as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
-  const code = err.code ?? err.driverError?.code;
-  const name = err.constraint ?? err.driverError?.constraint;
-  return code === UNIQUE_VIOLATION && (constraint === undefined || name === constraint);
-};
+/** One event as it will be inserted: version, millisecond occurredAt, hash and signature settled, JSON encoded once. */
+interface EventToWrite extends HashedEvent {
+  readonly eventId: string;
+  readonly occurredAt: string;
+  readonly dataJson: string;
+  readonly metadataJson: string;
+  readonly hash: string;
+  readonly signature: EventSignature;
+}
+
+/**
+ * The whole write of an append, one statement whatever its size: every
+ * stream's row created or moved (with its new head hash), every event, every
+ * signature. Arrays, not one parameter per value, so 10,000 events cost what
+ * 1 does in statements. The events go in only when every stream row did: a
+ * stream another transaction created since the caller's check (the only way
+ * a locked version can be wrong) inserts nothing, and the caller sees no row back.
+ */
+const APPEND_SQL = `
+  WITH s AS (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[]) AS s(stream_id, stream_type, expected, next, head)
+  ), created AS (
+    INSERT INTO event_streams (stream_id, stream_type, version, head_hash)
+    SELECT stream_id, stream_type, next, decode(head, 'hex') FROM s WHERE expected = 0
+    ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id
+  ), moved AS (
+    UPDATE event_streams st SET version = s.next, head_hash = decode(s.head, 'hex'), updated_at = now()
+      FROM s WHERE s.expected > 0 AND st.stream_id = s.stream_id AND st.version = s.expected
+    RETURNING st.stream_id
+  ), t AS (
+    SELECT * FROM unnest($6::uuid[], $7::text[], $8::int[], $9::text[], $10::int[], $11::jsonb[], $12::jsonb[], $13::timestamptz[], $14::text[], $15::text[], $16::text[])
+      WITH ORDINALITY AS t(id, stream, version, type, schema_version, data, metadata, occurred, hash, key_id, signature, n)
+  ), inserted AS (
+    INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at, hash)
+    SELECT id, stream, version, type, schema_version, data, metadata, occurred, decode(hash, 'hex') FROM t
+     WHERE (SELECT count(*) FROM created) + (SELECT count(*) FROM moved) = cardinality($1::text[])
+     ORDER BY n
+    RETURNING event_id, global_position, transaction_id, recorded_at
+  ), signed AS (
+    INSERT INTO event_signatures (global_position, signing_key_id, signature)
+    SELECT i.global_position, t.key_id, decode(t.signature, 'hex') FROM inserted i JOIN t ON t.id = i.event_id
+  )
+  SELECT event_id, global_position, transaction_id::text AS transaction_id, recorded_at FROM inserted`;
 
 /**
  * Append-only event store on PostgreSQL. One transaction writes the events
@@ -147,14 +165,6 @@ export class PostgresEventStore {
     return { streamId, version: events.length ? events[events.length - 1].version : 0, events };
   }
 
-  /** The result recorded under an idempotency key, if any (IdempotencyKeyReusedError when the request differs). */
-  async findRecorded<T>(key: string, requestHash: string): Promise<T | null> {
-    const found = (await this.findRecordedMany<T>([key])).get(key);
-    if (!found) return null;
-    if (found.requestHash !== requestHash) throw new IdempotencyKeyReusedError(key);
-    return found.result;
-  }
-
   /** What is recorded under each of these keys, with the hash of the request that recorded it (one query). */
   async findRecordedMany<T>(keys: readonly string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, { requestHash: string; result: T }>> {
     if (keys.length === 0) return new Map();
@@ -166,9 +176,9 @@ export class PostgresEventStore {
   }
 
   /**
-   * Records results under their keys in the caller's transaction. A key
-   * recorded meanwhile by another transaction fails the insert (unique
-   * violation on idempotency_keys_pkey), rolling back what this one appended.
+   * Records results under their keys in the caller's transaction, one
+   * statement. A key recorded meanwhile by another transaction fails the
+   * insert (unique violation on idempotency_keys_pkey), rolling back what this one appended.
    */
   async recordResults(manager: EntityManager, records: readonly RecordedResult[]): Promise<void> {
     if (records.length === 0) return;
@@ -180,127 +190,37 @@ export class PostgresEventStore {
   }
 
   /**
-   * Appends to one stream in its own transaction. When the idempotency key was
-   * used by a transaction that committed first, answers with the result that one recorded.
+   * Appends in a transaction of its own, for tools that write without
+   * commands (bench/support/append-copies.js); the api appends through
+   * appendStreams inside its command's transaction.
    */
-  async append<T>(streamId: string, events: readonly NewEvent[], options: AppendOptions<T>): Promise<AppendOutcome<T>> {
-    const outcome = await this.appendMany<T>([{ streamId, streamType: options.streamType, expectedVersion: options.expectedVersion, events }], {
-      idempotency: options.idempotency && { ...options.idempotency, record: (r) => options.idempotency!.record(r.streams[0]) },
-    });
-    return outcome.kind === 'replayed' ? outcome : { kind: 'appended', result: outcome.result.streams[0], recorded: outcome.recorded };
-  }
-
-  /** The single-stream append inside a caller's transaction (tests use this to hold a transaction open). */
-  async appendWithin<T>(manager: EntityManager, streamId: string, events: readonly NewEvent[], options: AppendOptions<T>): Promise<AppendOutcome<T>> {
-    const outcome = await this.appendManyWithin<T>(
-      manager,
-      [{ streamId, streamType: options.streamType, expectedVersion: options.expectedVersion, events }],
-      { idempotency: options.idempotency && { ...options.idempotency, record: (r) => options.idempotency!.record(r.streams[0]) } },
-    );
-    return outcome.kind === 'replayed' ? outcome : { kind: 'appended', result: outcome.result.streams[0], recorded: outcome.recorded };
-  }
-
-  /**
-   * Appends to several streams atomically (a split, a merge, a recall reaching
-   * thousands of lots): every stream at its expected version, or nothing.
-   */
-  async appendMany<T>(appends: readonly StreamAppend[], options: AppendManyOptions<T> = {}): Promise<AppendManyOutcome<T>> {
-    try {
-      const outcome = await this.dataSource.transaction((manager) => this.appendManyWithin(manager, appends, options));
-      if (outcome.kind === 'appended' && outcome.result.events.length > 0) this.appended.notify();
-      return outcome;
-    } catch (e) {
-      if (options.idempotency && isUniqueViolation(e, 'idempotency_keys_pkey')) {
-        const recorded = await this.findRecorded<T>(options.idempotency.key, options.idempotency.requestHash);
-        if (recorded) return { kind: 'replayed', recorded };
-      }
-      throw e;
-    }
-  }
-
-  async appendManyWithin<T>(manager: EntityManager, appends: readonly StreamAppend[], options: AppendManyOptions<T> = {}): Promise<AppendManyOutcome<T>> {
-    const { idempotency } = options;
-    if (idempotency) {
-      const found = (await this.findRecordedMany<T>([idempotency.key], manager)).get(idempotency.key);
-      if (found) {
-        if (found.requestHash !== idempotency.requestHash) throw new IdempotencyKeyReusedError(idempotency.key);
-        return { kind: 'replayed', recorded: found.result };
-      }
-    }
-
-    const result = await this.appendStreams(manager, appends);
-    if (!idempotency) return { kind: 'appended', result };
-    const recorded = idempotency.record(result);
-    await this.recordResults(manager, [{ key: idempotency.key, requestHash: idempotency.requestHash, streamId: appends[0]?.streamId ?? '', result: recorded }]);
-    return { kind: 'appended', result, recorded };
+  async appendMany(appends: readonly StreamAppend[]): Promise<{ readonly kind: 'appended'; readonly result: AppendManyResult }> {
+    const result = await this.dataSource.transaction((manager) => this.appendStreams(manager, appends));
+    if (result.events.length > 0) this.appended.notify();
+    return { kind: 'appended', result };
   }
 
   /**
    * The append itself, in the caller's transaction: every stream at its
    * expected version (a stream with no events is only checked), the hash
-   * chains extended, the inline projections run.
+   * chains extended, the inline projections run. One statement writes it all
+   * (APPEND_SQL), plus one a table for the inline projections that have
+   * events of theirs in it, plus the lock when the caller has not taken it.
    */
   async appendStreams(manager: EntityManager, appends: readonly StreamAppend[], locked?: ReadonlyMap<string, LockedStream>): Promise<AppendManyResult> {
     const signer = this.signer;
     if (!signer && appends.some((a) => a.events.length > 0)) throw new NoSigningKeyError();
     const ids = [...new Set(appends.map((a) => a.streamId))];
-    if (ids.length !== appends.length) throw new Error('appendMany: a stream appears twice');
+    if (ids.length !== appends.length) throw new Error('appendStreams: a stream appears twice');
     // Streams the caller locked in this transaction (lockStreams) need no second lock or read.
     const actual = locked && ids.every((id) => locked.has(id)) ? locked : await this.lockStreams(ids, manager);
     for (const a of appends) {
       const found = actual.get(a.streamId)?.version ?? 0;
       if (found !== a.expectedVersion) throw new WrongExpectedVersionError(a.streamId, a.expectedVersion, actual.get(a.streamId)?.exists ? found : null);
     }
-
-    // Hashed here, before any insert: the hash covers nothing the database assigns, and the stream
-    // rows just locked hold each chain's head, so no other append can chain from the same one.
-    const now = new Date().toISOString();
-    const hashed = appends
-      .filter((a) => a.events.length > 0)
-      .map((a) => {
-        const events = a.events.map((event, i) => ({
-          streamId: a.streamId,
-          version: a.expectedVersion + i + 1,
-          type: event.type,
-          schemaVersion: event.schemaVersion,
-          data: event.data,
-          metadata: event.metadata ?? {},
-          // Milliseconds, computed here: what is stored must re-hash identically when read back as a Date.
-          occurredAt: new Date(event.occurredAt ?? now).toISOString(),
-        }));
-        return { append: a, events, hashes: chainHashes(actual.get(a.streamId)?.headHash ?? GENESIS_HASH, events) };
-      });
-    // Signed here too, so each signature goes in with its event: no moment where one stands unsigned.
-    const signatures = hashed.length > 0 ? await signer!.signHashes(hashed.flatMap((h) => h.hashes)) : [];
-    let signed = 0;
-    const writing: HashedAppend[] = hashed.map(({ append, events, hashes }) => ({
-      ...append,
-      rows: events.map((e, i) => ({ ...e, hash: hashes[i], signature: signatures[signed++] })),
-    }));
-    const headOf = (a: HashedAppend) => a.rows[a.rows.length - 1].hash;
-    const fresh = writing.filter((a) => a.expectedVersion === 0);
-    if (fresh.length > 0) {
-      const created: unknown[] = await manager.query(
-        `INSERT INTO event_streams (stream_id, stream_type, version, head_hash)
-         SELECT stream_id, stream_type, version, decode(head, 'hex') FROM unnest($1::text[], $2::text[], $3::int[], $4::text[])
-             AS t(stream_id, stream_type, version, head)
-         ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id`,
-        [fresh.map((a) => a.streamId), fresh.map((a) => a.streamType), fresh.map((a) => a.events.length), fresh.map(headOf)],
-      );
-      // Another transaction created one of them since our check: a concurrent writer won.
-      if (created.length !== fresh.length) throw new WrongExpectedVersionError(fresh[0].streamId, 0, null);
-    }
-    const moved = writing.filter((a) => a.expectedVersion > 0);
-    if (moved.length > 0) {
-      await manager.query(
-        `UPDATE event_streams s SET version = v.next, head_hash = decode(v.head, 'hex'), updated_at = now()
-           FROM unnest($1::text[], $2::int[], $3::text[]) AS v(stream_id, next, head)
-          WHERE s.stream_id = v.stream_id`,
-        [moved.map((a) => a.streamId), moved.map((a) => a.expectedVersion + a.events.length), moved.map(headOf)],
-      );
-    }
-
-    const stored = await this.insertEvents(manager, writing);
+    const writing = appends.filter((a) => a.events.length > 0);
+    const rows = await this.hashAndSign(signer, writing, actual);
+    const stored = rows.length > 0 ? await this.write(manager, writing, rows) : [];
     const byStream = new Map<string, StoredEvent[]>();
     for (const e of stored) {
       const list = byStream.get(e.streamId);
@@ -316,56 +236,82 @@ export class PostgresEventStore {
         events: mine,
       };
     });
-    for (const inline of this.inline) await inline(stored, manager);
+    if (stored.length > 0) for (const inline of this.inline) await inline(stored, manager);
     return {
-      position: stored.length ? Math.max(...stored.map((e) => e.globalPosition)) : (streams[0]?.position ?? 0),
+      position: stored.length ? stored[stored.length - 1].globalPosition : (streams[0]?.position ?? 0),
       streams,
       events: stored,
     };
   }
 
-  /** One multi-row INSERT per chunk (PostgreSQL allows 65535 parameters a statement). */
-  private async insertEvents(manager: EntityManager, appends: readonly HashedAppend[]): Promise<StoredEvent[]> {
-    const all = appends.flatMap((a) =>
-      a.rows.map((row) => ({ ...row, eventId: randomUUID(), dataJson: JSON.stringify(row.data), metadataJson: JSON.stringify(row.metadata) })),
-    );
-    const stored: StoredEvent[] = [];
-    const CHUNK = 5000;
-    for (let start = 0; start < all.length; start += CHUNK) {
-      const chunk = all.slice(start, start + CHUNK);
-      // Only what the database assigns comes back: the rest is in hand (parsing each event's JSON back cost more than writing it).
-      // One statement for the events and their signatures (keyed by the positions the insert draws).
-      const rows: { event_id: string; global_position: string; transaction_id: string; recorded_at: Date }[] = await manager.query(
-        `WITH t AS (
-           SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[], $8::timestamptz[], $9::text[], $10::text[], $11::text[])
-             WITH ORDINALITY AS t(id, stream, version, type, schema_version, data, metadata, occurred, hash, key_id, signature, n)
-         ), inserted AS (
-           INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at, hash)
-           SELECT id, stream, version, type, schema_version, data, metadata, occurred, decode(hash, 'hex') FROM t ORDER BY n
-           RETURNING event_id, global_position, transaction_id::text AS transaction_id, recorded_at
-         ), signed AS (
-           INSERT INTO event_signatures (global_position, signing_key_id, signature)
-           SELECT i.global_position, t.key_id, decode(t.signature, 'hex') FROM inserted i JOIN t ON t.id = i.event_id
-         )
-         SELECT * FROM inserted`,
-        [
-          chunk.map((c) => c.eventId),
-          chunk.map((c) => c.streamId),
-          chunk.map((c) => c.version),
-          chunk.map((c) => c.type),
-          chunk.map((c) => c.schemaVersion),
-          chunk.map((c) => c.dataJson),
-          chunk.map((c) => c.metadataJson),
-          chunk.map((c) => c.occurredAt),
-          chunk.map((c) => c.hash),
-          chunk.map((c) => c.signature.signingKeyId),
-          chunk.map((c) => c.signature.signature),
-        ],
-      );
-      const assigned = new Map(rows.map((r) => [r.event_id, r]));
-      for (const c of chunk) {
-        const r = assigned.get(c.eventId)!;
-        stored.push({
+  /**
+   * Each event's chain hash and signature, in memory before anything is
+   * written: the hash covers nothing the database assigns, and the stream rows
+   * locked hold each chain's head, so no other append can chain from the same
+   * one. Signed here, so each signature goes in with its event: no moment where
+   * one stands unsigned. A large append hands each hash to the thread pool as
+   * soon as it is computed, so signing runs beside the hashing of the rest.
+   */
+  private async hashAndSign(signer: EventSigner | null, writing: readonly StreamAppend[], heads: ReadonlyMap<string, LockedStream>): Promise<EventToWrite[]> {
+    const pooled = signsOnThreadPool(writing.reduce((n, a) => n + a.events.length, 0));
+    const now = new Date().toISOString();
+    const events: Omit<EventToWrite, 'signature'>[] = [];
+    const signing: (EventSignature | Promise<EventSignature>)[] = [];
+    for (const a of writing) {
+      let previous = heads.get(a.streamId)?.headHash ?? GENESIS_HASH;
+      a.events.forEach((event, i) => {
+        const hashed = {
+          streamId: a.streamId,
+          version: a.expectedVersion + i + 1,
+          type: event.type,
+          schemaVersion: event.schemaVersion,
+          data: event.data,
+          metadata: event.metadata ?? {},
+          // Milliseconds, computed here: what is stored must re-hash identically when read back as a Date.
+          occurredAt: new Date(event.occurredAt ?? now).toISOString(),
+        };
+        previous = eventHash(previous, hashed);
+        signing.push(pooled ? signer!.signOnPool(previous) : signer!.signHash(previous));
+        events.push({ ...hashed, hash: previous, eventId: randomUUID(), dataJson: JSON.stringify(hashed.data), metadataJson: JSON.stringify(hashed.metadata) });
+      });
+    }
+    const signatures = await Promise.all(signing);
+    return events.map((e, i) => ({ ...e, signature: signatures[i] }));
+  }
+
+  /** APPEND_SQL with these streams and events; answers the events as stored, in position order. */
+  private async write(manager: EntityManager, writing: readonly StreamAppend[], rows: readonly EventToWrite[]): Promise<StoredEvent[]> {
+    const heads = new Map(rows.map((r) => [r.streamId, r.hash]));
+    const column = <K extends keyof EventToWrite>(k: K) => rows.map((r) => r[k]);
+    // Only what the database assigns comes back: the rest is in hand (parsing each event's JSON back cost more than writing it).
+    const assigned: { event_id: string; global_position: string; transaction_id: string; recorded_at: Date }[] = await manager.query(APPEND_SQL, [
+      writing.map((a) => a.streamId),
+      writing.map((a) => a.streamType),
+      writing.map((a) => a.expectedVersion),
+      writing.map((a) => a.expectedVersion + a.events.length),
+      writing.map((a) => heads.get(a.streamId)!),
+      column('eventId'),
+      column('streamId'),
+      column('version'),
+      column('type'),
+      column('schemaVersion'),
+      column('dataJson'),
+      column('metadataJson'),
+      column('occurredAt'),
+      column('hash'),
+      rows.map((r) => r.signature.signingKeyId),
+      rows.map((r) => r.signature.signature),
+    ]);
+    if (assigned.length !== rows.length) {
+      // Nothing was written: a stream this append creates was created by a transaction that committed since the check.
+      const first = writing.find((a) => a.expectedVersion === 0) ?? writing[0];
+      throw new WrongExpectedVersionError(first.streamId, first.expectedVersion, null);
+    }
+    const byId = new Map(assigned.map((r) => [r.event_id, r]));
+    return rows
+      .map((c): StoredEvent => {
+        const r = byId.get(c.eventId)!;
+        return {
           eventId: c.eventId,
           streamId: c.streamId,
           version: c.version,
@@ -380,10 +326,9 @@ export class PostgresEventStore {
           transactionId: r.transaction_id,
           hash: c.hash,
           signature: c.signature,
-        });
-      }
-    }
-    return stored.sort((a, b) => a.globalPosition - b.globalPosition);
+        };
+      })
+      .sort((a, b) => a.globalPosition - b.globalPosition);
   }
 
   /**
@@ -396,17 +341,20 @@ export class PostgresEventStore {
   async lockStreams(streamIds: readonly string[], manager: EntityManager): Promise<Map<string, LockedStream>> {
     const locked = new Map<string, LockedStream>(streamIds.map((id) => [id, { version: 0, position: 0, headHash: GENESIS_HASH, exists: false }]));
     if (streamIds.length === 0) return locked;
-    // Before the row locks, as in every append: the same order everywhere, so an audit waiting
-    // for the exclusive lock never sits between a stream lock and the append that follows it.
-    await manager.query('SELECT pg_advisory_xact_lock_shared($1)', [APPEND_LOCK]);
     const rows: { stream_id: string; version: number; position: string | null; head_hash: string }[] = await manager.query(
+      // APPEND_LOCK first, as in every append: the same order everywhere, so an audit waiting for the
+      // exclusive lock never sits between a stream lock and the append that follows it. In the same
+      // statement (no round trip of its own): a condition on nothing of the rows is a one-time filter,
+      // evaluated once before the scan, whether any row matches or not.
       // The stream's last event by (stream_id, stream_version), an index lookup; max(global_position)
       // here made PostgreSQL walk the whole events table backwards once per stream.
       `SELECT s.stream_id, s.version, encode(s.head_hash, 'hex') AS head_hash,
               (SELECT e.global_position FROM events e WHERE e.stream_id = s.stream_id
                 ORDER BY e.stream_version DESC LIMIT 1) AS position
-         FROM event_streams s WHERE s.stream_id = ANY($1) ORDER BY s.stream_id FOR UPDATE OF s`,
-      [streamIds],
+         FROM event_streams s
+        WHERE (SELECT pg_advisory_xact_lock_shared($2) IS NOT NULL) AND s.stream_id = ANY($1)
+        ORDER BY s.stream_id FOR UPDATE OF s`,
+      [streamIds, APPEND_LOCK],
     );
     for (const r of rows) locked.set(r.stream_id, { version: Number(r.version), position: Number(r.position ?? 0), headHash: r.head_hash, exists: true });
     return locked;
@@ -440,15 +388,17 @@ export class PostgresEventStore {
    * commit a lower position: events are read by (transaction id, position) and
    * only below the horizon, the oldest transaction still appending (see
    * appendHorizon). Transactions that append nothing (another database on the
-   * server, a long report) do not hold the read side back.
+   * server, a long report) do not hold the read side back. `signed: false`:
+   * without their signatures (not joined), for a reader that does not pass
+   * them on (a rebuild).
    */
-  async readAfter(checkpoint: Checkpoint, limit: number, manager: EntityManager = this.dataSource.manager): Promise<StoredEvent[]> {
+  async readAfter(checkpoint: Checkpoint, limit: number, manager: EntityManager = this.dataSource.manager, signed = true): Promise<StoredEvent[]> {
     // Two statements, two snapshots: the horizon's, then a later one to read by (see appendHorizon for why).
     // ORDER BY names the table's columns (e.): bare, `transaction_id` would be the text alias of the select
     // list, sorting '1000000' before '999999' (out of order past a digit boundary, and no index).
     const horizon = await this.appendHorizon(manager);
     const rows: EventRow[] = await manager.query(
-      `SELECT ${EVENT_COLUMNS} FROM ${SIGNED_EVENTS}
+      `SELECT ${signed ? `${EVENT_COLUMNS} FROM ${SIGNED_EVENTS}` : `${UNSIGNED_COLUMNS} FROM events e`}
         WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
           AND e.transaction_id < $3::xid8
         ORDER BY e.transaction_id, e.global_position

@@ -16,21 +16,55 @@ export interface WorkerOptions {
   readonly retryDelayMs: number;
 }
 
+/**
+ * The failures of a retrying loop, logged without flooding: the first, a
+ * different one, or a reminder while it lasts, and the recovery once.
+ */
+export class FailureLog {
+  lastError: string | null = null;
+  private failingSince: number | null = null;
+  private lastLogged = 0;
+  private failures = 0;
+
+  constructor(private readonly logger: WorkerLogger) {}
+
+  succeeded(subscriptionId: string): void {
+    if (this.failingSince !== null) {
+      this.logger.log?.(`subscription ${subscriptionId} recovered after ${this.failures} failed attempt(s) in ${Date.now() - this.failingSince} ms`);
+      this.failingSince = null;
+      this.failures = 0;
+    }
+    this.lastError = null;
+  }
+
+  failed(subscriptionId: string, err: Error): void {
+    const now = Date.now();
+    this.failures++;
+    this.failingSince ??= now;
+    // The first failure, a different one, or a reminder while it lasts; health and readiness show it meanwhile.
+    if (err.message !== this.lastError || now - this.lastLogged >= REPEAT_LOG_EVERY_MS) {
+      const repeated = this.failures > 1 ? ` (failing for ${now - this.failingSince} ms, ${this.failures} attempts)` : '';
+      this.logger.error(`subscription ${subscriptionId} failed: ${err.message}${repeated}`, err.stack);
+      this.lastLogged = now;
+    }
+    this.lastError = err.message;
+  }
+}
+
 /** Keeps a subscription caught up: processes batches, sleeps on idle until woken or polled. */
 export class SubscriptionWorker {
   private running = false;
   private loop: Promise<void> | null = null;
-  private lastError: string | null = null;
-  private failingSince: number | null = null;
-  private lastLogged = 0;
-  private failures = 0;
+  private readonly failures: FailureLog;
 
   constructor(
     readonly subscription: CheckpointedSubscription,
     private readonly signal: AppendSignal,
     private readonly options: WorkerOptions,
-    private readonly logger: WorkerLogger,
-  ) {}
+    logger: WorkerLogger,
+  ) {
+    this.failures = new FailureLog(logger);
+  }
 
   start(): void {
     if (this.running) return;
@@ -46,32 +80,17 @@ export class SubscriptionWorker {
   }
 
   get health(): { running: boolean; lastError: string | null } {
-    return { running: this.running, lastError: this.lastError };
+    return { running: this.running, lastError: this.failures.lastError };
   }
 
   private async run(): Promise<void> {
     while (this.running) {
       try {
         const handled = await this.subscription.processBatch();
-        if (this.failingSince !== null) {
-          this.logger.log?.(`subscription ${this.subscription.id} recovered after ${this.failures} failed attempt(s) in ${Date.now() - this.failingSince} ms`);
-          this.failingSince = null;
-          this.failures = 0;
-        }
-        this.lastError = null;
+        this.failures.succeeded(this.subscription.id);
         if (handled === 0) await this.signal.wait(this.options.pollIntervalMs);
       } catch (e) {
-        const err = e as Error;
-        const now = Date.now();
-        this.failures++;
-        this.failingSince ??= now;
-        // The first failure, a different one, or a reminder while it lasts; health and readiness show it meanwhile.
-        if (err.message !== this.lastError || now - this.lastLogged >= REPEAT_LOG_EVERY_MS) {
-          const repeated = this.failures > 1 ? ` (failing for ${now - this.failingSince} ms, ${this.failures} attempts)` : '';
-          this.logger.error(`subscription ${this.subscription.id} failed: ${err.message}${repeated}`, err.stack);
-          this.lastLogged = now;
-        }
-        this.lastError = err.message;
+        this.failures.failed(this.subscription.id, e as Error);
         await this.signal.wait(this.options.retryDelayMs);
       }
     }

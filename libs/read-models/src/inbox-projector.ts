@@ -2,7 +2,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { isLotStreamId, traceCodeOfStream } from '@app/domain';
 import { readStreamRanges, StoredEvent } from '@app/event-store';
 import { Projection, REBUILD_LOCK } from './projection';
-import { announceChanged } from './read-model-changes';
+import { announceChanged, announceProgress } from './read-model-changes';
 import { isLotEvent } from './projections/lot-states';
 
 type Outcome = 'APPLIED' | 'DEAD_LETTERED' | 'HEALED';
@@ -46,6 +46,8 @@ export class InboxProjector {
       for (const p of this.projections) await p.apply(ready, manager);
       let healed = 0;
       for (const streamId of holed) if (await this.heal(manager, streamId, 'events arrived with a version gap')) healed++;
+      // `?atLeast=` waiters in the api look again once this commits.
+      await announceProgress(manager);
       return { applied: fresh.length, duplicates: events.length - fresh.length, healed };
     });
   }
@@ -64,6 +66,7 @@ export class InboxProjector {
         );
       }
       if (d.streamId && isLotStreamId(d.streamId)) await this.park(manager, d.streamId, `dead-lettered: ${d.reason}`, null);
+      await announceProgress(manager);
     });
   }
 

@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { EntityManager } from 'typeorm';
+import { APPENDS_CHANNEL } from '@app/event-store';
 
 /** The channel projections announce changed rows on; readers that cache rows listen to it. */
 export const READ_MODEL_CHANNEL = 'coldtrace_read_models';
@@ -21,9 +22,42 @@ interface Announcement {
  */
 export const announceChanged = async (manager: EntityManager, table: string, keys: readonly string[] | null): Promise<void> => {
   if (keys !== null && keys.length === 0) return;
-  const full = JSON.stringify({ table, keys } satisfies Announcement);
-  await manager.query('SELECT pg_notify($1, $2)', [READ_MODEL_CHANNEL, full.length <= MAX_PAYLOAD ? full : JSON.stringify({ table, keys: null })]);
+  const held = deferred.get(manager);
+  if (held) held.push(payloadOf(table, keys));
+  else await manager.query('SELECT pg_notify($1, $2)', [READ_MODEL_CHANNEL, payloadOf(table, keys)]);
 };
+
+const payloadOf = (table: string, keys: readonly string[] | null): string => {
+  const full = JSON.stringify({ table, keys } satisfies Announcement);
+  return full.length <= MAX_PAYLOAD ? full : JSON.stringify({ table, keys: null });
+};
+
+/** Announcements held per transaction (its manager) until sent together. */
+const deferred = new WeakMap<EntityManager, string[]>();
+
+/** From now on this transaction's announcements wait for sendAnnouncements: one statement for all. */
+export const deferAnnouncements = (manager: EntityManager): void => {
+  if (!deferred.has(manager)) deferred.set(manager, []);
+};
+
+export const sendAnnouncements = async (manager: EntityManager): Promise<void> => {
+  const held = deferred.get(manager) ?? [];
+  deferred.delete(manager);
+  if (held.length === 0) return;
+  await manager.query(`SELECT ${held.map((_, i) => `pg_notify($1, $${i + 2})`).join(', ')}`, [READ_MODEL_CHANNEL, ...held]);
+};
+
+/**
+ * Not a table: announced once by every batch a projection runner or the
+ * Kafka projector commits, so `?atLeast=` waiters in any process look again.
+ */
+export const PROGRESS = 'projection_progress';
+
+/** Announces that projections moved (in the projecting transaction: delivered at its commit). */
+export const announceProgress = (manager: EntityManager): Promise<void> => announceChanged(manager, PROGRESS, null);
+
+/** Told of each appending transaction's commit (its id), or null: appends may have been missed (the listener was down). */
+export type AppendListener = (transactionId: string | null) => void;
 
 export type ChangeListener = (keys: readonly string[] | null) => void;
 
@@ -40,6 +74,7 @@ export interface ChangesLogger {
 export class ReadModelChanges {
   private client: Client | null = null;
   private readonly listeners = new Map<string, Set<ChangeListener>>();
+  private readonly appendListeners = new Set<AppendListener>();
   private stopped = false;
   private connecting: Promise<void> | null = null;
   live = false;
@@ -54,6 +89,12 @@ export class ReadModelChanges {
     const set = this.listeners.get(table) ?? new Set();
     set.add(listener);
     this.listeners.set(table, set);
+  }
+
+  /** Wakes on every committed append, from any process; resolves to a function that stops listening. */
+  onAppended(listener: AppendListener): () => void {
+    this.appendListeners.add(listener);
+    return () => this.appendListeners.delete(listener);
   }
 
   start(): Promise<void> {
@@ -74,9 +115,11 @@ export class ReadModelChanges {
       const client = new Client({ connectionString: this.connectionString });
       try {
         await client.connect();
-        client.on('notification', (n) => this.deliver(n.payload));
+        client.on('notification', (n) => (n.channel === APPENDS_CHANNEL ? this.appended(n.payload ?? null) : this.deliver(n.payload)));
         client.on('error', (e) => this.lost(client, e));
         client.on('end', () => this.lost(client, new Error('connection ended')));
+        // One connection for both; the read models' LISTEN last, as the session's query that monitoring sees.
+        await client.query(`LISTEN ${APPENDS_CHANNEL}`);
         await client.query(`LISTEN ${READ_MODEL_CHANNEL}`);
         this.client = client;
         this.live = true;
@@ -115,7 +158,12 @@ export class ReadModelChanges {
     for (const l of this.listeners.get(a.table) ?? []) l(a.keys);
   }
 
+  private appended(transactionId: string | null): void {
+    for (const l of this.appendListeners) l(transactionId);
+  }
+
   private tellAll(keys: null): void {
     for (const set of this.listeners.values()) for (const l of set) l(keys);
+    this.appended(null);
   }
 }

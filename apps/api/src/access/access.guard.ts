@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import type { Principal } from '@app/domain';
 import { ApiError, forbiddenRoute, lotProbesSpent, rateLimited, unauthenticated } from '../common/http/api-errors';
 import { ApiMetrics } from '../metrics/api-metrics';
@@ -12,9 +12,9 @@ import { LotProbeBudget } from './lot-probe-budget';
 import { OperatorScope, ROUTE_POLICY, RoutePolicy } from './route-policy';
 
 /** The authenticated caller, set on the request by AccessGuard. */
-export type AuthenticatedRequest = Request & { principal?: Principal };
+export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
 
-const facilityNamed = (req: Request, scope: Exclude<OperatorScope, string>): unknown => {
+const facilityNamed = (req: FastifyRequest, scope: Exclude<OperatorScope, string>): unknown => {
   const source = scope.facilityIn === 'body' ? (req.body as unknown) : (req.params as unknown);
   return source !== null && typeof source === 'object' ? (source as Record<string, unknown>)[scope.field] : undefined;
 };

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 import { RateLimiter } from './rate-limiter';
@@ -14,7 +14,7 @@ const WORKED_FOR_MS = 15 * 60_000;
 const SWEEP_AT = 10_000;
 
 /** The client a request comes from, as TRUST_PROXY resolves it. */
-export const clientAddress = (req: Request): string => req.ip ?? req.socket.remoteAddress ?? 'unknown';
+export const clientAddress = (req: FastifyRequest): string => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 
 /**
  * Failed authentications per client address (AUTH_FAILURE_LIMIT_PER_MINUTE).

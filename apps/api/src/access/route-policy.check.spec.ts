@@ -1,5 +1,6 @@
 import { Controller, Get, Post } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { Allow, Public } from './route-policy';
 import { RoutePolicyCheck } from './route-policy.check';
@@ -45,7 +46,7 @@ class CarelessController {
 /** A Nest application of these controllers with the start-up check; resolves when it starts. */
 const start = async (...controllers: (new () => object)[]) => {
   const moduleRef = await Test.createTestingModule({ imports: [DiscoveryModule], controllers, providers: [RoutePolicyCheck] }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
+  const app = moduleRef.createNestApplication(new FastifyAdapter(), { logger: false });
   try {
     await app.init();
     return app.get(RoutePolicyCheck).routes();

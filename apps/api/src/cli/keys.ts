@@ -7,7 +7,7 @@ import { validate } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { DomainError } from '@app/domain';
 import { AppendSignal, PostgresEventStore } from '@app/event-store';
-import { createInlineProjections } from '@app/read-models';
+import { createInlineHandlers } from '@app/read-models';
 import {
   dataSourceOptions,
   envDatabase,
@@ -20,7 +20,6 @@ import {
   useCliLogging,
 } from '@app/platform';
 import { CommandExecutor } from '../common/commands/command-executor';
-import { KeyedMutex } from '../common/commands/keyed-mutex';
 import { FacilityRepository } from '../facilities/facility.repository';
 import { IssueKeyCommand } from '../keys/commands/issue-key/issue-key.command';
 import { IssueKeyHandler } from '../keys/commands/issue-key/issue-key.handler';
@@ -93,10 +92,10 @@ export const runKeysCli = async (argv: readonly string[], databaseUrl: string, o
     const store = new PostgresEventStore(
       dataSource,
       new AppendSignal(),
-      createInlineProjections().map((p) => (events, manager) => p.apply(events, manager)),
+      createInlineHandlers(),
       keys?.signer ?? null,
     );
-    const executor = new CommandExecutor(store, new KeyedMutex(), dataSource);
+    const executor = new CommandExecutor(store, dataSource);
     const context = systemContext('system:keys-cli', `keys CLI (${userInfo().username})`);
     if (verb === 'create' && rest.length === 0) {
       const request = plainToInstance(IssueKeyRequestDto, {

@@ -1,22 +1,22 @@
 import '../../../../libs/platform/src/register-aliases';
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { PostgresEventStore } from '@app/event-store';
-import { createInlineProjections, createLotProjections, ProjectionEngine } from '@app/read-models';
+import { OnlineRebuild, rebuildableProjections } from '@app/read-models';
 import { DatabaseTimeouts, dataSourceOptions, DEFAULT_DATABASE_TIMEOUTS, envDatabase, resolveDatabase, runMigrationsLocked, useCliLogging } from '@app/platform';
 
 /**
- * A rebuild runs without a statement timeout: its statements queue behind the
- * running service's locks (checkpoint rows, the reset's TRUNCATE) and a batch
- * over large read models can be slow; aborting it for that helps no one, and
- * the operator who started it can stop it. A stuck pool still fails fast.
+ * A rebuild runs without a statement timeout: building indexes over large
+ * read models is slow, aborting it for that helps no one, and the operator
+ * who started it can stop it. A stuck pool still fails fast.
  */
 const REBUILD_TIMEOUTS: DatabaseTimeouts = { ...DEFAULT_DATABASE_TIMEOUTS, statementTimeoutMs: 0 };
 
 /**
- * Empties every read model and replays the whole event log into it. Safe
- * while the service runs: each projection's checkpoint row is locked while
- * it is reset and while each batch is applied, so the two take turns.
+ * Replays the whole event log into new read-model tables built beside the
+ * live ones, then swaps them in (see OnlineRebuild): the service keeps
+ * serving from the old tables meanwhile. Runs as the schema owner
+ * (MIGRATIONS_DATABASE_URL when DATABASE_URL is a runtime role): it creates
+ * and drops tables.
  */
 export const rebuildProjections = async (
   databaseUrl: string,
@@ -24,12 +24,11 @@ export const rebuildProjections = async (
   /** The schema owner (MIGRATIONS_DATABASE_URL), when DATABASE_URL is a runtime role. */
   migrationsUrl: string | null = null,
 ): Promise<Record<string, number>> => {
-  const dataSource = new DataSource(dataSourceOptions(databaseUrl, timeouts));
+  const dataSource = new DataSource(dataSourceOptions(migrationsUrl ?? databaseUrl, timeouts));
   await dataSource.initialize();
   try {
-    await runMigrationsLocked(dataSource, migrationsUrl);
-    const engine = new ProjectionEngine([...createLotProjections(), ...createInlineProjections()], new PostgresEventStore(dataSource), dataSource);
-    return await engine.rebuild();
+    await runMigrationsLocked(dataSource);
+    return await new OnlineRebuild(dataSource, rebuildableProjections()).rebuild();
   } finally {
     await dataSource.destroy();
   }

@@ -56,9 +56,9 @@ export interface AppConfig extends DatabaseSettings {
   /** Origins allowed to call the API from a browser; empty = CORS off. */
   readonly corsOrigins: string[];
   /**
-   * `TRUST_PROXY`, Express's `trust proxy`: how many proxies stand in front
+   * `TRUST_PROXY`, Fastify's `trustProxy` (configureApp): how many proxies stand in front
    * (a hop count), or which addresses are proxies (addresses, CIDRs, or
-   * Express's `loopback`, `linklocal`, `uniquelocal`); null = none, the peer
+   * proxy-addr's `loopback`, `linklocal`, `uniquelocal`); null = none, the peer
    * is the client. Rate limits count the client this names.
    */
   readonly trustProxy: TrustProxy | null;
@@ -92,7 +92,7 @@ const timeZoneOffset = (raw: string): string => {
   return raw;
 };
 
-/** Express's (proxy-addr's) names for the loopback, link-local and unique-local subnets. */
+/** proxy-addr's names (Fastify's trustProxy reads them) for the loopback, link-local and unique-local subnets. */
 const NAMED_SUBNETS = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
 /** An address, a CIDR with a prefix (not /0, which is everyone), or a named subnet; else why not. */
@@ -111,7 +111,7 @@ const proxyAddressProblem = (entry: string): string | null => {
 const TRUST_PROXY_FORMS = 'a hop count (1 for one reverse proxy in front) or a comma-separated list of proxy addresses or CIDRs (e.g. 10.0.0.5,10.1.0.0/16, or loopback)';
 
 /**
- * `TRUST_PROXY`: Express would also take `true`, which believes the left-most
+ * `TRUST_PROXY`: Fastify would also take `true`, which believes the left-most
  * X-Forwarded-For address, one any client writes itself: every rate limit
  * counted per address would then be a new address per request. Only forms
  * that name which hops to believe are accepted; anything else stops the start.

@@ -1,24 +1,15 @@
 import { join } from 'node:path';
 import { Controller, Get, Param, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Public } from '../access/route-policy';
 import { ApiError } from '../common/http/api-errors';
 import { ApiErrors } from '../common/http/api-error.response';
+import { sendFile } from '../common/http/files';
 import { assetType, CONSOLE_CSP, consoleDir } from './console-files';
 
-const send = (res: Response, dir: string, file: string, type: string): Promise<void> =>
-  new Promise<void>((resolve, reject) => {
-    res.setHeader('Content-Security-Policy', CONSOLE_CSP);
-    res.type(type);
-    res.sendFile(file, { root: dir, dotfiles: 'deny' }, (e?: Error & { status?: number; statusCode?: number }) => {
-      if (!e) return resolve();
-      // Not this file's type any more: the error is answered as JSON.
-      res.removeHeader('Content-Type');
-      if ((e.status ?? e.statusCode) === 404) reject(new ApiError(404, 'ROUTE_NOT_FOUND', 'no such route'));
-      else reject(e);
-    });
-  });
+/** Every file of the console carries the console's own policy. */
+const send = (res: FastifyReply, dir: string, file: string, type: string): Promise<void> => sendFile(res.header('Content-Security-Policy', CONSOLE_CSP), dir, file, type);
 
 /**
  * The regulator's console (apps/console): a static page and its scripts,
@@ -37,7 +28,7 @@ export class ConsoleHttpController {
   @ApiProduces('text/html')
   @ApiOkResponse({ description: 'The page', content: { 'text/html': { schema: { type: 'string' } } } })
   @ApiErrors({ 404: ['ROUTE_NOT_FOUND'] })
-  async page(@Res() res: Response): Promise<void> {
+  async page(@Res() res: FastifyReply): Promise<void> {
     await send(res, this.dir, 'index.html', 'text/html; charset=utf-8').catch((e: unknown) => {
       // Not built: say how to build it rather than a bare 404.
       if (e instanceof ApiError) throw new ApiError(404, 'ROUTE_NOT_FOUND', `the console is not built (${join(this.dir, 'index.html')} is missing): run npm run build`);
@@ -52,7 +43,7 @@ export class ConsoleHttpController {
   @ApiProduces('text/javascript', 'text/css')
   @ApiOkResponse({ description: 'The file', content: { 'text/javascript': { schema: { type: 'string' } }, 'text/css': { schema: { type: 'string' } } } })
   @ApiErrors({ 404: ['ROUTE_NOT_FOUND'] })
-  async asset(@Param('file') file: string, @Res() res: Response): Promise<void> {
+  async asset(@Param('file') file: string, @Res() res: FastifyReply): Promise<void> {
     const type = assetType(file);
     if (!type) throw new ApiError(404, 'ROUTE_NOT_FOUND', 'no such route');
     await send(res, this.dir, file, type);

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { FacilitiesModule } from '../facilities/facilities.module';
 import { LotsModule } from '../lots/lots.module';
-import { ScansModule } from '../scans/scans.module';
 import { CaptureJobRepository } from './capture/capture-job.repository';
 import { CaptureEpcisHandler } from './commands/capture-epcis/capture-epcis.handler';
 import { CaptureEpcisHttpController } from './commands/capture-epcis/capture-epcis.http.controller';
@@ -13,7 +12,7 @@ import { GetEpcisEventsHttpController } from './queries/get-epcis-events/get-epc
 
 /** GS1 EPCIS 2.0: the query interface (export) and the capture interface (scans in). */
 @Module({
-  imports: [FacilitiesModule, LotsModule, ScansModule],
+  imports: [FacilitiesModule, LotsModule],
   controllers: [CaptureEpcisHttpController, GetCaptureJobHttpController, GetEpcisEventsHttpController],
   providers: [CaptureJobRepository, CaptureEpcisHandler, GetCaptureJobHandler, EpcisEventReader, GetEpcisEventsHandler],
 })

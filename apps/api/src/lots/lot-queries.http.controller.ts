@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { Allow } from '../access/route-policy';
 import { Ctx, type RequestContext } from '../common/http/request-context';
@@ -78,6 +78,8 @@ export class LotQueriesHttpController {
   @ApiOperation({ summary: 'May this lot be sold?', description: 'Every reason it is blocked, judged at the time of the request (certificates expire).' })
   @ApiOkResponse({ type: SaleEligibilityResponse })
   @ApiErrors(READ_ERRORS, { 404: ['LOT_NOT_FOUND'], 503: ['PROJECTION_STALE'] })
+  // The query answers the JSON text itself (serialised once per lot version): sent as it is.
+  @Header('Content-Type', 'application/json; charset=utf-8')
   eligibility(@Param('traceCode') traceCode: string, @Query() q: ReadQueryDto, @Ctx() ctx: RequestContext) {
     return this.queryBus.execute(new GetSaleEligibilityQuery(traceCode, atLeastOf(q), ctx.principal));
   }

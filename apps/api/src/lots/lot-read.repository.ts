@@ -3,9 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Pool } from 'pg';
 import { EligibilityFacts, lotStreamId, maySeeLot, notFound, Principal } from '@app/domain';
-import { LotHistoryEntity, LotSummaryEntity, ReadModelChanges } from '@app/read-models';
+import { LotHistoryEntity, LotSummaryEntity } from '@app/read-models';
 import type { PageRequest } from '../common/queries/page';
-import { RowCache } from '../common/queries/row-cache';
 import type { HistoryKey, HistoryOrder } from './queries/get-lot-history/get-lot-history.request.dto';
 
 const lotNotFound = (traceCode: string) =>
@@ -32,36 +31,23 @@ export type HistoryRow = Pick<
   'version' | 'position' | 'eventId' | 'type' | 'schemaVersion' | 'occurredAt' | 'recordedAt' | 'facilityId' | 'scanId' | 'data' | 'metadata' | 'hash'
 > & { readonly occurredKey: string; readonly signingKeyId: string | null; readonly signature: string | null };
 
-/** Rows kept for the eligibility read: a busy city's lots on sale, at a few kB each. */
-const ELIGIBILITY_ROWS = 50_000;
-
 @Injectable()
 export class LotReadRepository {
-  private readonly eligibilityRows: RowCache<EligibilityRow>;
   private readonly pool: Pool;
 
   constructor(
     @InjectDataSource() @Inject(DataSource) private readonly dataSource: DataSource,
-    @Inject(ReadModelChanges) changes: ReadModelChanges,
   ) {
-    this.eligibilityRows = new RowCache(changes, 'sale_eligibility', ELIGIBILITY_ROWS);
     this.pool = (dataSource.driver as unknown as { master: Pool }).master;
   }
 
   async summary(traceCode: string, viewer: Principal): Promise<LotSummaryEntity> {
     const row = await this.dataSource.getRepository(LotSummaryEntity).findOneBy({ traceCode });
-    return this.visible(traceCode, row, viewer);
+    return this.visibleTo(traceCode, row, viewer);
   }
 
-  /**
-   * The retailer's hot path: one indexed row, kept in memory until its
-   * projection announces a change; `fresh` (after ?atLeast=) reads the table.
-   */
-  async eligibility(traceCode: string, viewer: Principal, fresh: boolean): Promise<EligibilityRow> {
-    return this.visible(traceCode, await this.eligibilityRows.get(traceCode, (tc) => this.loadEligibility(tc), fresh), viewer);
-  }
-
-  private async loadEligibility(traceCode: string): Promise<EligibilityRow | null> {
+  /** The retailer's hot path reads this one indexed row (SaleEligibilityAnswers keeps its answer in memory). */
+  async loadEligibility(traceCode: string): Promise<EligibilityRow | null> {
     // Straight to the pool as a named prepared statement: parsed and planned once per connection.
     const { rows } = await this.pool.query({
       name: 'sale-eligibility-row',
@@ -134,7 +120,8 @@ export class LotReadRepository {
     return rows.length > 0;
   }
 
-  private visible<T extends { facilityIds: readonly string[] }>(traceCode: string, row: T | null, viewer: Principal): T {
+  /** The row when `viewer` may see the lot; else, as when there is none, LOT_NOT_FOUND. */
+  visibleTo<T extends { facilityIds: readonly string[] }>(traceCode: string, row: T | null, viewer: Principal): T {
     if (!row || !maySeeLot(viewer, row.facilityIds)) throw lotNotFound(traceCode);
     return row;
   }

@@ -15,6 +15,10 @@ import { MergeLotsHttpController } from './commands/merge-lots/merge-lots.http.c
 import { RecallLotHandler } from './commands/recall-lot/recall-lot.handler';
 import { SplitLotHandler } from './commands/split-lot/split-lot.handler';
 import { SplitLotHttpController } from './commands/split-lot/split-lot.http.controller';
+import { RecordScanHandler } from './commands/record-scan/record-scan.handler';
+import { RecordScanHttpController } from './commands/record-scan/record-scan.http.controller';
+import { RecordScanBatchHandler } from './commands/record-scan-batch/record-scan-batch.handler';
+import { RecordScanBatchHttpController } from './commands/record-scan-batch/record-scan-batch.http.controller';
 import { ResolveViolationHandler } from './commands/resolve-violation/resolve-violation.handler';
 import { ResolveViolationHttpController } from './commands/resolve-violation/resolve-violation.http.controller';
 import { ListLotsHandler } from './queries/list-lots/list-lots.handler';
@@ -28,6 +32,7 @@ import { GetLotHandler } from './queries/get-lot/get-lot.handler';
 import { GetLotQrCodeHandler } from './queries/get-lot-qr-code/get-lot-qr-code.handler';
 import { GetLotQrCodeHttpController } from './queries/get-lot-qr-code/get-lot-qr-code.http.controller';
 import { GetSaleEligibilityHandler } from './queries/get-sale-eligibility/get-sale-eligibility.handler';
+import { SaleEligibilityAnswers } from './queries/get-sale-eligibility/sale-eligibility.answers';
 
 @Module({
   imports: [FacilitiesModule, CriticalTrackingEventsModule],
@@ -41,10 +46,13 @@ import { GetSaleEligibilityHandler } from './queries/get-sale-eligibility/get-sa
     LotQueriesHttpController,
     ExportTraceCsvHttpController,
     GetLotQrCodeHttpController,
+    RecordScanBatchHttpController,
+    RecordScanHttpController,
   ],
   providers: [
     LotCommands,
     LotReadRepository,
+    SaleEligibilityAnswers,
     SplitLotHandler,
     MergeLotsHandler,
     RecallLotHandler,
@@ -61,6 +69,8 @@ import { GetSaleEligibilityHandler } from './queries/get-sale-eligibility/get-sa
     GetSaleEligibilityHandler,
     ExportTraceCsvHandler,
     GetLotQrCodeHandler,
+    RecordScanHandler,
+    RecordScanBatchHandler,
   ],
   exports: [LotCommands],
 })

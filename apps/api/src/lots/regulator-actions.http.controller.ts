@@ -1,6 +1,6 @@
 import { Body, Controller, Inject, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Allow } from '../access/route-policy';
 import { answer } from '../common/http/answer';
 import { Ctx, type RequestContext } from '../common/http/request-context';
@@ -28,7 +28,7 @@ export class RegulatorActionsHttpController {
   @ApiOperation({ summary: 'Lock a lot', description: 'The lot and every descendant, wherever it is; each gets its own event naming the ancestor and why.' })
   @ApiOkResponse({ type: LockStateResponse })
   @ApiErrors(BODY_ERRORS, COMMAND_ERRORS, { 404: ['LOT_NOT_FOUND'], 409: ['LOT_ALREADY_LOCKED'] })
-  async lock(@Param('traceCode') traceCode: string, @Body() body: RegulatorReasonRequestDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
+  async lock(@Param('traceCode') traceCode: string, @Body() body: RegulatorReasonRequestDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: FastifyReply) {
     return answer(res, await this.commandBus.execute(new LockLotCommand(traceCode, body.reason, ctx)), (r) => ({
       status: 200,
       body: { ...regulatorActionResult(traceCode, r), locked: r.outcome.locked },
@@ -39,7 +39,7 @@ export class RegulatorActionsHttpController {
   @ApiOperation({ summary: 'Unlock a lot', description: "Lifts the lot's own lock and the lock it put on its descendants (a recall stays)." })
   @ApiOkResponse({ type: LockStateResponse })
   @ApiErrors(BODY_ERRORS, COMMAND_ERRORS, { 404: ['LOT_NOT_FOUND'], 409: ['LOT_NOT_LOCKED'] })
-  async unlock(@Param('traceCode') traceCode: string, @Body() body: RegulatorReasonRequestDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
+  async unlock(@Param('traceCode') traceCode: string, @Body() body: RegulatorReasonRequestDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: FastifyReply) {
     return answer(res, await this.commandBus.execute(new UnlockLotCommand(traceCode, body.reason, ctx)), (r) => ({
       status: 200,
       body: { ...regulatorActionResult(traceCode, r), locked: r.outcome.locked },
@@ -50,7 +50,7 @@ export class RegulatorActionsHttpController {
   @ApiOperation({ summary: 'Recall a lot', description: 'The lot and every descendant, each with its own LotRecalled; permanent. With `recallId` the same recall again records nothing.' })
   @ApiCreatedResponse({ type: RecallLotResponse })
   @ApiErrors(BODY_ERRORS, COMMAND_ERRORS, { 404: ['LOT_NOT_FOUND'], 409: ['IDEMPOTENCY_KEY_REUSED'] })
-  async recall(@Param('traceCode') traceCode: string, @Body() body: RecallLotRequestDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
+  async recall(@Param('traceCode') traceCode: string, @Body() body: RecallLotRequestDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: FastifyReply) {
     return answer(res, await this.commandBus.execute(new RecallLotCommand(traceCode, body, ctx)), (r) => {
       const result: RecallLotResult = { ...regulatorActionResult(traceCode, r), recallId: r.outcome.recallId };
       return { status: 201, body: result };
@@ -61,7 +61,7 @@ export class RegulatorActionsHttpController {
   @ApiOperation({ summary: 'Destroy a lot', description: 'This lot only (its descendants are other cartons).' })
   @ApiOkResponse({ type: LotCommandResponse })
   @ApiErrors(BODY_ERRORS, COMMAND_ERRORS, { 404: ['LOT_NOT_FOUND'], 409: ['LOT_ALREADY_DESTROYED'] })
-  async destroy(@Param('traceCode') traceCode: string, @Body() body: RegulatorReasonRequestDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
+  async destroy(@Param('traceCode') traceCode: string, @Body() body: RegulatorReasonRequestDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: FastifyReply) {
     return answer(res, await this.commandBus.execute(new DestroyLotCommand(traceCode, body.reason, ctx)), (r) => ({ status: 200, body: lotCommandResult(traceCode, r) }));
   }
 }

@@ -66,6 +66,18 @@ export class ApiMetrics implements CommandObserver {
     registers: [this.registry],
   });
 
+  private readonly commits = new Counter({
+    name: 'coldtrace_command_commits_total',
+    help: 'Transactions of commands committed (group commit: concurrent commands share one)',
+    registers: [this.registry],
+  });
+
+  private readonly committedCommands = new Counter({
+    name: 'coldtrace_command_committed_commands_total',
+    help: 'Commands settled by those transactions (over coldtrace_command_commits_total: commands per commit)',
+    registers: [this.registry],
+  });
+
   private readonly authRefusals = new Counter({
     name: 'coldtrace_auth_refusals_total',
     help: 'Requests the access guard refused, by code (UNAUTHENTICATED, FORBIDDEN, RATE_LIMITED)',
@@ -107,6 +119,11 @@ export class ApiMetrics implements CommandObserver {
 
   appended(streamType: string, events: number): void {
     this.eventsAppended.inc({ stream_type: streamType }, events);
+  }
+
+  committed(commands: number): void {
+    this.commits.inc();
+    this.committedCommands.inc(commands);
   }
 
   authRefused(code: string): void {

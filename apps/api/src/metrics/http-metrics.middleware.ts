@@ -1,22 +1,19 @@
 import { performance } from 'node:perf_hooks';
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiMetrics } from './api-metrics';
 
 /**
  * Times every request into coldtrace_http_request_duration_seconds, labelled
- * by the route's pattern (express sets `req.route` once routing matched, e.g.
- * /api/lots/:traceCode), never by the raw URL, which would make one series
- * per lot. Installed before the catch-all 404, so unrouted answers count too.
+ * by the route's pattern (Fastify's `routeOptions.url` once routing matched,
+ * e.g. /api/lots/:traceCode), never by the raw URL, which would make one
+ * series per lot. Run before routing, so unrouted answers count too (route null).
  */
 export const httpMetrics =
   (metrics: ApiMetrics) =>
-  (req: Request, res: Response, next: NextFunction): void => {
+  (req: FastifyRequest, reply: FastifyReply): void => {
     const started = performance.now();
-    res.once('finish', () => {
-      const route = (req.route as { path?: unknown } | undefined)?.path;
-      // A wildcard is no route of ours: Nest's not-found handler (`*path`) or module middleware mounted on all paths (`/api{/*splat}`).
-      const matched = typeof route === 'string' && !route.includes('*') ? route : null;
-      metrics.httpRequest(req.method, matched, res.statusCode, (performance.now() - started) / 1000);
+    reply.raw.once('finish', () => {
+      const route = req.is404 ? undefined : req.routeOptions.url;
+      metrics.httpRequest(req.method, typeof route === 'string' ? route : null, reply.raw.statusCode, (performance.now() - started) / 1000);
     });
-    next();
   };

@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Inject, Req, Res } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { METRICS_UNAUTHENTICATED, metricsTokenAccepted } from '@app/platform';
 import { Public } from '../access/route-policy';
 import { clientAddress, FailedAuthLimit } from '../access/failed-auth-limit';
@@ -35,7 +35,7 @@ export class MetricsHttpController {
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } })
   @ApiErrors({ 401: ['UNAUTHENTICATED'], 429: ['RATE_LIMITED'] })
-  async scrape(@Headers('authorization') authorization: string | undefined, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<string> {
+  async scrape(@Headers('authorization') authorization: string | undefined, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply): Promise<string> {
     const accepted = metricsTokenAccepted(this.config.metricsToken, authorization);
     // A wrong METRICS_TOKEN is a failed authentication like a wrong key (the same budget per address); no header guesses nothing.
     if (this.config.metricsToken !== null && authorization !== undefined) {

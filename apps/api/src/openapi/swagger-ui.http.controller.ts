@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import { Controller, Get, Header, Param, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
+import { sendFile } from '../common/http/files';
 import { Public } from '../access/route-policy';
 import { ApiError } from '../common/http/api-errors';
 import { ApiErrors } from '../common/http/api-error.response';
@@ -78,14 +79,13 @@ export class SwaggerUiHttpController {
   @ApiProduces('application/javascript', 'text/css', 'image/png')
   @ApiOkResponse({ description: 'The file', content: { 'application/javascript': { schema: { type: 'string' } }, 'text/css': { schema: { type: 'string' } }, 'image/png': { schema: { type: 'string', format: 'binary' } } } })
   @ApiErrors({ 404: ['ROUTE_NOT_FOUND'] })
-  async asset(@Param('file') file: string, @Res() res: Response): Promise<void> {
+  async asset(@Param('file') file: string, @Res() res: FastifyReply): Promise<void> {
     if (file === 'swagger-ui-init.js') {
       res.type('application/javascript').send(INIT);
       return;
     }
     const type = ASSETS[file];
     if (!type) throw new ApiError(404, 'ROUTE_NOT_FOUND', 'no such route');
-    res.type(type);
-    await new Promise<void>((resolve, reject) => res.sendFile(file, { root: swaggerUiDist() }, (e) => (e ? reject(e) : resolve())));
+    await sendFile(res, swaggerUiDist(), file, type);
   }
 }

@@ -102,7 +102,7 @@ export interface SplitLot {
   readonly data: { splitId: string; children: LotPortion[]; occurredAt: string; timePolicy?: TimePolicy };
 }
 
-export type LotCommand =
+export type SingleLotCommand =
   | RegisterLot
   | AttachDocument
   | ReceiveDocument

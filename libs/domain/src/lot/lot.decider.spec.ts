@@ -37,7 +37,7 @@ import {
   WAREHOUSE,
   withPapers,
 } from '../testing/lot-fixtures';
-import { LotCommand } from './lot.commands';
+import { SingleLotCommand } from './lot.commands';
 import { lotDecider } from './lot.decider';
 import { LotEvent, ScanFacts, TraceViolationRecorded } from './lot.events';
 import { lotStatus } from './eligibility-facts';
@@ -377,7 +377,7 @@ describe('lotDecider', () => {
     describe('the full journey port -> central warehouse -> wholesale market -> retail store -> consumer', () => {
       it('records every step, with no violations, and sells the lot out', () => {
         let h = lotHistory();
-        const step = (command: LotCommand, hour: number, expected: readonly LotEvent[]): void => {
+        const step = (command: SingleLotCommand, hour: number, expected: readonly LotEvent[]): void => {
           given(lotDecider, h.events).when(command, at(hour)).then(expected);
           h = h.append(expected);
         };
@@ -927,7 +927,7 @@ describe('lotDecider', () => {
   });
 
   describe('commands on a lot that was never registered', () => {
-    it.each<[string, LotCommand]>([
+    it.each<[string, SingleLotCommand]>([
       ['AttachDocument', attach(customsDeclaration())],
       ['RecordScan', scan('RECEIVE', WAREHOUSE, iso(1), { zoneId: 'cw-intake' })],
       ['RecordScan with an unknown zone', scan('STORE', WAREHOUSE, iso(1), { zoneId: 'nowhere' })],

@@ -3,7 +3,7 @@ import { conflict, invalid, notFound, ruleViolated } from '../shared/domain-erro
 import { lotNotFound } from '../access/lot-scope';
 import { FacilityRef, Zone } from '../facility/facility.types';
 import { byTime, judge, Judged, presenceAt, revealedBy, step } from './custody-timeline';
-import { AttachDocument, DocumentAlsoOn, LotCommand, ReceiveDocument, RecordScan, ResolveViolation, SplitLot } from './lot.commands';
+import { AttachDocument, DocumentAlsoOn, SingleLotCommand, ReceiveDocument, RecordScan, ResolveViolation, SplitLot } from './lot.commands';
 import { ComplianceFlagRaised, CustodyCorrected, LotEvent, ScanFacts, TraceViolationRecorded } from './lot.events';
 import { evolveLot, initialLotState, judgedAs, LotState, movementOf, paperLines } from './lot.state';
 import { isValidAmount } from './quantity';
@@ -405,7 +405,7 @@ const decideResolve = (command: ResolveViolation, state: LotState, now: Date): L
   return [resolved, ...revealedByAdding(afterResolve, move, judgedWith(afterResolve, move)), corrected];
 };
 
-export const lotDecider: Decider<LotCommand, LotEvent, LotState> = {
+export const lotDecider: Decider<SingleLotCommand, LotEvent, LotState> = {
   initialState: initialLotState,
   evolve: evolveLot,
   decide: (command, state, now) => {

@@ -24,7 +24,7 @@ import {
   unlock,
   WAREHOUSE,
 } from '../testing/lot-fixtures';
-import { LotCommand, RecallLot } from './lot.commands';
+import { SingleLotCommand, RecallLot } from './lot.commands';
 import { lotDecider } from './lot.decider';
 import { LotEvent } from './lot.events';
 import { lotStatus } from './eligibility-facts';
@@ -172,7 +172,7 @@ describe('DestroyLot', () => {
     expect(lotStatus(everything.state)).toBe('DESTROYED');
   });
 
-  it.each<[string, (h: LotHistory) => LotCommand]>([
+  it.each<[string, (h: LotHistory) => SingleLotCommand]>([
     ['RECEIVE', () => scan('RECEIVE', WAREHOUSE, iso(5), { zoneId: 'cw-intake' })],
     ['STORE', () => scan('STORE', WAREHOUSE, iso(5), { zoneId: 'cw-storage' })],
     ['DISINFECT', () => scan('DISINFECT', WAREHOUSE, iso(5))],

@@ -33,6 +33,7 @@ import { DocumentType, LotDocument } from './lot.types';
 import {
   BlockingReason,
   currentDocument,
+  eligibilityHoldsUntil,
   eligibilityLapsesAt,
   ReasonCode,
   REASON_CODES,
@@ -379,6 +380,23 @@ describe('sale eligibility policy', () => {
         allowed: false,
         reasons: [{ code: 'CERTIFICATE_EXPIRED', message: `nucleic-acid test certificate NAT-001 expired at ${lapse}` }],
       });
+    });
+  });
+
+  describe('eligibilityHoldsUntil', () => {
+    it('is the next expiry after now, then the one after, then never', () => {
+      const lot = withPapers(sellable(), [disinfectionCertificate({ number: 'DS-002', issuedAt: iso(9), validUntil: iso(20 * DAY) })], 10).state;
+      expect(eligibilityHoldsUntil(lot, new Date(iso(10)))).toBe(Date.parse(iso(14 * DAY)));
+      expect(eligibilityHoldsUntil(lot, new Date(iso(14 * DAY)))).toBe(Date.parse(iso(20 * DAY)));
+      expect(eligibilityHoldsUntil(registered().state, new Date(iso(10)))).toBe(Infinity);
+    });
+
+    it('the verdict is the same at every instant before it, and changes at it', () => {
+      const lot = sellable().state;
+      const now = new Date(iso(10));
+      const until = eligibilityHoldsUntil(lot, now);
+      expect(saleEligibility(lot, new Date(until - 1))).toEqual(saleEligibility(lot, now));
+      expect(saleEligibility(lot, new Date(until))).not.toEqual(saleEligibility(lot, now));
     });
   });
 });

@@ -188,9 +188,22 @@ export const saleEligibility = (judged: Judgeable, now: Date, sale?: SalePoint):
   return { allowed: reasons.length === 0, reasons };
 };
 
-/** When a currently allowed answer stops being true by the clock alone (the earliest expiry), if ever. */
-export const eligibilityLapsesAt = (lot: Judgeable): string | null =>
+/** The validity ends of the documents that count, the only instants at which the clock alone changes a verdict. */
+const expiries = (lot: Judgeable): string[] =>
   factsOf(lot).paperLines
     .flatMap((line) => REQUIRED_DOCUMENTS.map((type) => currentDocument(line.documents, type)?.validUntil ?? null))
-    .filter((v): v is string => v !== null)
-    .sort()[0] ?? null;
+    .filter((v): v is string => v !== null);
+
+/** When a currently allowed answer stops being true by the clock alone (the earliest expiry), if ever. */
+export const eligibilityLapsesAt = (lot: Judgeable): string | null => expiries(lot).sort()[0] ?? null;
+
+/**
+ * Until when (epoch ms, exclusive) saleEligibility(lot, t) gives the same
+ * answer as at `now` for every t from `now` on: the next expiry after `now`;
+ * Infinity when no expiry is ahead.
+ */
+export const eligibilityHoldsUntil = (lot: Judgeable, now: Date): number =>
+  expiries(lot)
+    .map((v) => Date.parse(v))
+    .filter((t) => t > now.getTime())
+    .reduce((a, b) => Math.min(a, b), Infinity);

@@ -9,14 +9,14 @@
 import { deepStrictEqual, fail, strictEqual } from 'node:assert/strict';
 import { DomainError } from '../shared/domain-error';
 import { LotEvent } from '../lot/lot.events';
-import { decideLots, LotsCommand, LotsDecision, LotsOutcome, lotsRead } from '../lot/lots.decider';
+import { decideLots, LotFamilyCommand, LotFamilyDecision, LotFamilyOutcome, lotsRead } from '../lot/lot-family.decider';
 import { LotState } from '../lot/lot.state';
 import { deepFreeze } from './given-when-then';
 import { LotHistory } from './lot-fixtures';
 
 export const givenLots = (histories: Readonly<Record<string, LotHistory>>) => ({
-  when: <C extends LotsCommand>(command: C, now: Date) => {
-    const decide = (): LotsDecision<LotsOutcome<C>> => {
+  when: <C extends LotFamilyCommand>(command: C, now: Date) => {
+    const decide = (): LotFamilyDecision<LotFamilyOutcome<C>> => {
       const lots = new Map<string, LotState>(Object.entries(histories).map(([tc, h]) => [tc, deepFreeze(h.state)]));
       // The decider reads only what lotsRead names: nothing else is handed to it.
       const read = new Map([...lots].filter(([tc]) => lotsRead(command).includes(tc)));
@@ -24,7 +24,7 @@ export const givenLots = (histories: Readonly<Record<string, LotHistory>>) => ({
     };
     return {
       /** Every lot named gets exactly these events (a lot given [] is read and left as it is); returns the decision. */
-      then: (expected: Readonly<Record<string, readonly LotEvent[]>>, outcome?: LotsOutcome<C>): LotsDecision<LotsOutcome<C>> => {
+      then: (expected: Readonly<Record<string, readonly LotEvent[]>>, outcome?: LotFamilyOutcome<C>): LotFamilyDecision<LotFamilyOutcome<C>> => {
         const decision = decide();
         deepStrictEqual(Object.fromEntries(decision.lots.map((l) => [l.traceCode, [...l.events]])), Object.fromEntries(Object.entries(expected).map(([k, v]) => [k, [...v]])));
         if (outcome !== undefined) deepStrictEqual(decision.outcome, outcome);

@@ -9,7 +9,7 @@ import {
   AttachDocument,
   DestroyLot,
   LockLot,
-  LotCommand,
+  SingleLotCommand,
   RecallLot,
   RecordScan,
   RegisterLot,
@@ -186,7 +186,7 @@ export const fullPapers = (): LotDocument[] => [
 
 // ---------------------------------------------------------------- histories (built through lotDecider)
 
-export type LotHistory = History<LotCommand, LotEvent, LotState>;
+export type LotHistory = History<SingleLotCommand, LotEvent, LotState>;
 
 export const lotHistory = (events: readonly LotEvent[] = []): LotHistory => history(lotDecider, events);
 

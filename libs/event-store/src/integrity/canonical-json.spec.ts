@@ -39,4 +39,11 @@ describe('canonicalJson', () => {
     expect(() => canonicalJson({ n: BigInt(1) })).toThrow(TypeError);
     expect(() => canonicalJson(undefined)).toThrow(TypeError);
   });
+
+  it('sorts keys that look like array indexes as text too, and treats __proto__ and boxed values as plain JSON does', () => {
+    expect(canonicalJson({ 10: 'a', 9: 'b', ' ': 'c', x: { 2: 1, 1: 2 } })).toBe('{" ":"c","10":"a","9":"b","x":{"1":2,"2":1}}');
+    expect(canonicalJson(JSON.parse('{"b":1,"__proto__":{"y":1,"x":2}}'))).toBe('{"__proto__":{"x":2,"y":1},"b":1}');
+    expect(canonicalJson({ n: new Number(2), s: new String('x'), b: new Boolean(false), d: [new Number(NaN)] })).toBe('{"b":false,"d":[null],"n":2,"s":"x"}');
+    expect(canonicalJson({ t: { toJSON: (key: string) => ({ key, b: 1, a: 2 }) } })).toBe('{"t":{"a":2,"b":1,"key":"t"}}');
+  });
 });

@@ -45,6 +45,7 @@ const requireEd25519 = (key: KeyObject, what: string): KeyObject => {
 
 /** Below this many hashes, signing inline costs less than the hops to the thread pool. */
 const SIGN_ON_THREAD_POOL_FROM = 64;
+export const signsOnThreadPool = (hashes: number): boolean => hashes >= SIGN_ON_THREAD_POOL_FROM;
 
 /** One public key as published (GET /api/audit/keys). */
 export interface PublishedSigningKey {
@@ -75,23 +76,24 @@ export class EventSigner {
     return { signingKeyId: this.signingKeyId, signature: sign(null, Buffer.from(hash, 'hex'), this.privateKey).toString('hex') };
   }
 
+  /** One hash on libuv's thread pool: the event loop goes on (hashing the next events, say) while it is signed. */
+  signOnPool(hash: string): Promise<EventSignature> {
+    if (!HASH_HEX.test(hash)) return Promise.reject(new Error(`signOnPool: not a hash: "${hash}"`));
+    return new Promise<EventSignature>((resolve, reject) =>
+      sign(null, Buffer.from(hash, 'hex'), this.privateKey, (e, signature) =>
+        e ? reject(e) : resolve({ signingKeyId: this.signingKeyId, signature: signature.toString('hex') }),
+      ),
+    );
+  }
+
   /**
    * Many hashes at once (an append of a recall reaching thousands of lots): past a
    * few, on the thread pool, so a large append neither blocks the event loop
    * (~26 µs an event) nor uses one core only; a scan's one event stays inline.
    */
   async signHashes(hashes: readonly string[]): Promise<EventSignature[]> {
-    if (hashes.length < SIGN_ON_THREAD_POOL_FROM) return hashes.map((h) => this.signHash(h));
-    return Promise.all(
-      hashes.map((hash) => {
-        if (!HASH_HEX.test(hash)) throw new Error(`signHashes: not a hash: "${hash}"`);
-        return new Promise<EventSignature>((resolve, reject) =>
-          sign(null, Buffer.from(hash, 'hex'), this.privateKey, (e, signature) =>
-            e ? reject(e) : resolve({ signingKeyId: this.signingKeyId, signature: signature.toString('hex') }),
-          ),
-        );
-      }),
-    );
+    if (!signsOnThreadPool(hashes.length)) return hashes.map((h) => this.signHash(h));
+    return Promise.all(hashes.map((hash) => this.signOnPool(hash)));
   }
 
   signMessage(message: string): EventSignature {

@@ -12,14 +12,24 @@ const MIGRATION_LOCK = 7_305_001;
  * rights (UPDATE, DELETE, TRUNCATE, DDL on events).
  */
 export const runMigrationsLocked = async (dataSource: DataSource, migrationsUrl: string | null = null): Promise<string[]> => {
-  if (!migrationsUrl) return migrateLocked(dataSource);
+  const owner = await openOwnerConnection(dataSource, migrationsUrl);
+  try {
+    return await migrateLocked(owner.dataSource);
+  } finally {
+    await owner.close();
+  }
+};
+
+/**
+ * A connection as the schema owner, for work that changes tables (migrations,
+ * rebuilds): a small pool of its own on `migrationsUrl`, else `dataSource`
+ * itself (already the owner), left open on close.
+ */
+export const openOwnerConnection = async (dataSource: DataSource, migrationsUrl: string | null): Promise<{ dataSource: DataSource; close(): Promise<void> }> => {
+  if (!migrationsUrl) return { dataSource, close: async () => undefined };
   const owner = new DataSource({ ...dataSource.options, url: migrationsUrl, extra: { ...dataSource.options.extra, max: 2 } } as DataSourceOptions);
   await owner.initialize();
-  try {
-    return await migrateLocked(owner);
-  } finally {
-    await owner.destroy();
-  }
+  return { dataSource: owner, close: () => owner.destroy() };
 };
 
 const migrateLocked = async (dataSource: DataSource): Promise<string[]> => {

@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { EligibilityFacts, eligibilityFacts, evolveLot, initialLotState, isLotStreamId, lotFacilityIds, LotState, toLotEvent, traceCodeOfStream } from '@app/domain';
-import { FoldedStates, StoredEvent } from '@app/event-store';
+import { Folded, FoldedStates, StateCache, StoredEvent } from '@app/event-store';
 import { announceChanged } from '../read-model-changes';
 import { upsertRows } from './upsert-rows';
 
@@ -15,68 +15,70 @@ export interface FoldedLot {
 }
 
 /**
- * Lots folded by one projection, kept between batches. A state with a long
- * timeline weighs 10 kB or more: a rebuild (a lot's events come together)
- * needs few, and a live projection keeps the lots moving now.
- */
-const CACHE_SIZE = 5_000;
-
-/**
- * The domain's lot state, as a projection needs it to build its rows: folded
- * from the event log (never stored in a read model, whose rows have shapes of
- * their own), the recent ones kept in memory by version.
+ * The domain's lot state, as the lot projections need it to build their
+ * rows: folded from the event log (never stored in a read model, whose rows
+ * have shapes of their own) through the process's one StateCache, so a lot
+ * the command side just folded, or another projection of the same batch,
+ * is not folded again.
  */
 export class LotStates {
-  private readonly states = new FoldedStates<LotState>(
-    { initial: initialLotState, evolve: (s, e) => evolveLot(s, toLotEvent(e.type, e.schemaVersion, e.data)) },
-    CACHE_SIZE,
-  );
+  private readonly states: FoldedStates<LotState>;
+
+  constructor(cache: StateCache) {
+    this.states = cache.of<LotState>({ initial: initialLotState, evolve: (s, e) => evolveLot(s, toLotEvent(e.type, e.schemaVersion, e.data)) });
+  }
 
   /**
-   * Each lot these events touch, folded through the ones `table` has not
-   * applied yet (its rows' versions say which it has, and are locked until
-   * the caller's transaction ends): redelivered events change nothing.
+   * Each lot these events touch, folded to the last of its events here. Rows
+   * are written only over older versions (see writeLotRows), so redelivered
+   * events change nothing and need not be told apart here.
    */
-  async fold(manager: EntityManager, table: string, events: readonly StoredEvent[]): Promise<FoldedLot[]> {
-    const lotEvents = events.filter(isLotEvent);
-    if (lotEvents.length === 0) return [];
-    const streamIds = [...new Set(lotEvents.map((e) => e.streamId))];
-    const rows: { stream_id: string; version: number }[] = await manager.query(
-      `SELECT stream_id, version FROM ${table} WHERE stream_id = ANY($1) ORDER BY stream_id FOR UPDATE`,
-      [streamIds],
-    );
-    const applied = new Map(rows.map((r) => [r.stream_id, r.version]));
-    const fresh = new Map<string, StoredEvent[]>();
-    for (const e of lotEvents) {
-      const list = fresh.get(e.streamId) ?? [];
-      const last = list.length ? list[list.length - 1].version : (applied.get(e.streamId) ?? 0);
-      if (e.version <= last) continue;
-      if (list.length === 0) fresh.set(e.streamId, list);
+  async fold(manager: EntityManager, events: readonly StoredEvent[]): Promise<FoldedLot[]> {
+    const byLot = new Map<string, StoredEvent[]>();
+    for (const e of events) {
+      if (!isLotEvent(e)) continue;
+      const list = byLot.get(e.streamId) ?? [];
+      if (list.length === 0) byLot.set(e.streamId, list);
       list.push(e);
     }
-    const contiguous = (list: readonly StoredEvent[]) => list.every((e, i) => i === 0 || e.version === list[i - 1].version + 1);
-    // From the state just before each lot's first new event; a batch with a hole in it is folded from the log instead.
+    const folded = new Map<string, Folded<LotState>>();
+    const unknown: [string, StoredEvent[]][] = [];
+    for (const [streamId, unsorted] of byLot) {
+      const list = [...new Map(unsorted.map((e) => [e.version, e])).values()].sort((a, b) => a.version - b.version);
+      byLot.set(streamId, list);
+      const last = list[list.length - 1].version;
+      // Folded already at that version (by a command, or a projection before this one), or from a fold these events follow.
+      const from = this.states.at(streamId, last) ?? this.states.before(streamId, last);
+      if (from && follows(list, from.version)) folded.set(streamId, this.advance(streamId, from, list));
+      else unknown.push([streamId, list]);
+    }
+    // From the state just before each lot's first event here; a batch with a hole in it is folded from the log instead.
     const starts = await this.states.load(
       manager,
-      [...fresh].map(([streamId, list]) => ({
-        streamId,
-        upTo: contiguous(list) ? list[0].version - 1 : list[list.length - 1].version,
-      })),
+      unknown.map(([streamId, list]) => ({ streamId, upTo: follows(list, list[0].version - 1) ? list[0].version - 1 : list[list.length - 1].version })),
     );
-    return [...fresh].map(([streamId, list]) => {
-      const start = starts.get(streamId)!;
-      const last = list[list.length - 1];
-      const folded = start.version === last.version ? start : this.states.advance(streamId, start, list);
+    for (const [streamId, list] of unknown) folded.set(streamId, this.advance(streamId, starts.get(streamId)!, list));
+    return [...byLot].map(([streamId, list]) => {
+      const lot = folded.get(streamId)!;
       return {
         streamId,
-        traceCode: folded.state.traceCode ?? traceCodeOfStream(streamId),
-        state: folded.state,
-        version: folded.version,
-        position: last.globalPosition,
+        traceCode: lot.state.traceCode ?? traceCodeOfStream(streamId),
+        state: lot.state,
+        version: lot.version,
+        position: list[list.length - 1].globalPosition,
       };
     });
   }
+
+  private advance(streamId: string, from: Folded<LotState>, list: readonly StoredEvent[]): Folded<LotState> {
+    const after = list.filter((e) => e.version > from.version);
+    return after.length === 0 ? from : this.states.advance(streamId, from, after);
+  }
 }
+
+/** Do these events (sorted) carry every version after `version` up to their last? */
+const follows = (list: readonly StoredEvent[], version: number): boolean =>
+  list[0].version <= version + 1 && list.every((e, i) => i === 0 || e.version === list[i - 1].version + 1);
 
 /** Columns every lot table has: its key, where it is and whose it is (for filters and lot scope). */
 const LOT_COLUMNS = {
@@ -92,8 +94,10 @@ const LOT_COLUMNS = {
 };
 
 /**
- * Writes one row per folded lot (set-based) with the shared lot columns and
- * the table's own, then announces the changed rows to readers that keep them.
+ * Writes one row per folded lot (set-based, in stream order so concurrent
+ * writers lock rows in one order) with the shared lot columns and the
+ * table's own, over older versions only, then announces the rows to readers
+ * that keep them.
  */
 export const writeLotRows = async (
   manager: EntityManager,
@@ -107,7 +111,7 @@ export const writeLotRows = async (
     table,
     'stream_id',
     { ...LOT_COLUMNS, ...columns },
-    folded.map((lot) => {
+    [...folded].sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0)).map((lot) => {
       const s = lot.state;
       return {
         stream_id: lot.streamId,
@@ -122,6 +126,7 @@ export const writeLotRows = async (
         ...own(lot, eligibilityFacts(s)),
       };
     }),
+    'version',
   );
   await announceChanged(manager, table, folded.map((l) => l.traceCode));
 };

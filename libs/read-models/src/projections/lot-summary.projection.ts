@@ -13,10 +13,11 @@ import { LotStates, writeLotRows } from './lot-states';
 export class LotSummaryProjection implements Projection {
   readonly name = 'lot-summary';
   readonly tables = ['lot_summary'] as const;
-  private readonly lots = new LotStates();
+
+  constructor(private readonly lots: LotStates) {}
 
   async apply(events: readonly StoredEvent[], manager: EntityManager): Promise<void> {
-    const folded = await this.lots.fold(manager, 'lot_summary', events);
+    const folded = await this.lots.fold(manager, events);
     await writeLotRows(manager, 'lot_summary', { lot: 'jsonb', facts: 'jsonb', status: 'text' }, folded, ({ state }, facts) => ({
       lot: lotRecord(state),
       facts,

@@ -23,11 +23,12 @@ const COLUMNS = {
 export class SaleEligibilityProjection implements Projection {
   readonly name = 'sale-eligibility';
   readonly tables = ['sale_eligibility'] as const;
-  private readonly lots = new LotStates();
+
+  constructor(private readonly lots: LotStates) {}
 
   async apply(events: readonly StoredEvent[], manager: EntityManager): Promise<void> {
     const now = new Date();
-    const folded = await this.lots.fold(manager, 'sale_eligibility', events);
+    const folded = await this.lots.fold(manager, events);
     await writeLotRows(manager, 'sale_eligibility', COLUMNS, folded, ({ state: s }, facts) => {
       const verdict = saleEligibility(facts, now);
       return {

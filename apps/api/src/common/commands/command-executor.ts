@@ -13,13 +13,13 @@ import {
   NewEvent,
   PostgresEventStore,
   RecordedResult,
+  StateCache,
   StoredEvent,
   WrongExpectedVersionError,
 } from '@app/event-store';
-import { commitFailure, connectionBroken, ConnectionLost, DEFAULT_COMMAND_DEADLINE_MS, DEFAULT_DATABASE_TIMEOUTS, Deadline } from '@app/platform';
-import { concurrencyConflict } from '../http/api-errors';
+import { commitFailure, connectionBroken, ConnectionLost, DatabaseDeadlineExceeded, DEFAULT_COMMAND_DEADLINE_MS, DEFAULT_DATABASE_TIMEOUTS, Deadline } from '@app/platform';
+import { ApiError, concurrencyConflict } from '../http/api-errors';
 import { Aggregate } from './aggregates';
-import { KeyedMutex } from './keyed-mutex';
 
 /** Loads the states of these keys and locks their streams until the command's transaction ends. */
 export type Loader<S> = (keys: readonly string[]) => Promise<ReadonlyMap<string, S>>;
@@ -43,6 +43,12 @@ export interface CommandRun<S, E extends DomainEvent, O> {
   readonly idempotency?: { readonly key: string; readonly requestHash: string };
   /** Keys it will read, when known before deciding: locked up front, with the rest of a batch, in one order. */
   readonly reads?: readonly string[];
+  /**
+   * Keys that are not streams (a document it attaches) which no other command
+   * of its transaction, nor of one in flight beside it, may hold: what it
+   * reads about them is written only when that transaction appends.
+   */
+  readonly exclusive?: readonly string[];
 }
 
 /** A command's result in the domain's terms; also what a retry of it gets back. */
@@ -82,11 +88,28 @@ const STATEMENT_SLACK_MS = 1000;
 /** What TypeORM's runner holds: pg's pooled client (its `error` event, and `end` to close it). */
 type PooledConnection = EventEmitter & { end(): Promise<void> };
 
-/** Folded states kept per kind of aggregate: the hot lots of a day, at a few kB each. */
+/** Folded states kept when no process-wide StateCache is given (a CLI): the hot lots of a day, at a few kB each. */
 const STATE_CACHE_SIZE = 20_000;
 
 /** Optimistic retries when another process created a stream first or two commands locked in crossed order. */
 const MAX_ATTEMPTS = 12;
+/** A group that keeps conflicting is settled again one command at a time after these, so only what really conflicts ends in a 409. */
+const GROUP_ATTEMPTS = 3;
+
+/**
+ * Group commit: commands that arrive while a group is in flight wait and
+ * share the next transaction. The cap bounds a transaction's locks and
+ * statement sizes; a few groups in flight keep the pool and the disk busy
+ * while one waits on its COMMIT.
+ */
+export interface GroupCommitLimits {
+  readonly maxCommands: number;
+  readonly maxInFlight: number;
+}
+
+export const GROUP_COMMIT_LIMITS = Symbol('GROUP_COMMIT_LIMITS');
+
+export const DEFAULT_GROUP_COMMIT_LIMITS: GroupCommitLimits = { maxCommands: 64, maxInFlight: 2 };
 const backoffMs = (attempt: number): number => Math.random() * Math.min(250, 5 * 2 ** attempt);
 const DEADLOCK = '40P01';
 const codeOf = (e: unknown): string | undefined => {
@@ -125,11 +148,35 @@ export interface CommandObserver {
   /** The command could not be settled (a conflict retried to the end, a database failure). */
   failed(type: string, error: unknown): void;
   appended(streamType: string, events: number): void;
+  /** A transaction of commands committed, settling `commands` of them (group commit: usually more than one under load). */
+  committed(commands: number): void;
 }
 
 export const COMMAND_OBSERVER = Symbol('COMMAND_OBSERVER');
 
-const NO_OBSERVER: CommandObserver = { settled: () => undefined, failed: () => undefined, appended: () => undefined };
+const NO_OBSERVER: CommandObserver = { settled: () => undefined, failed: () => undefined, appended: () => undefined, committed: () => undefined };
+
+/** Commands that came in together (one, or a batch's), waiting for a group; answered together. */
+interface Waiting {
+  readonly runs: readonly CommandRun<unknown, DomainEvent, unknown>[];
+  /** The keys they decide on: no group in flight may hold one of them. */
+  readonly keys: readonly string[];
+  /** Of those, the ones no other command of the same group may hold either. */
+  readonly exclusive: readonly string[];
+  readonly deadline: Deadline;
+  readonly resolve: (settled: Settled<unknown>[]) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** The commands of one kind of aggregate: those waiting in arrival order, the keys of the groups in flight. */
+interface Lane {
+  readonly aggregate: Aggregate<unknown, DomainEvent>;
+  readonly waiting: Waiting[];
+  readonly busy: Map<string, number>;
+  inFlight: number;
+}
+
+const isConflictExhausted = (e: unknown): boolean => e instanceof ApiError && e.code === 'CONCURRENCY_CONFLICT';
 
 /** One stream as the commands of a transaction leave it: where it started, where it is, what they added. */
 interface Working<S> {
@@ -163,34 +210,36 @@ interface Accepted<O> {
 @Injectable()
 export class CommandExecutor {
   private readonly states = new Map<string, FoldedStates<unknown>>();
+  private readonly lanes = new Map<string, Lane>();
 
   constructor(
     @Inject(PostgresEventStore) private readonly store: PostgresEventStore,
-    @Inject(KeyedMutex) private readonly mutex: KeyedMutex,
     @InjectDataSource() @Inject(DataSource) private readonly dataSource: DataSource,
     @Optional() @Inject(COMMAND_OBSERVER) private readonly observer: CommandObserver = NO_OBSERVER,
     @Optional() @Inject(COMMAND_LIMITS) private readonly limits: CommandLimits = DEFAULT_COMMAND_LIMITS,
+    @Optional() @Inject(GROUP_COMMIT_LIMITS) private readonly groups: GroupCommitLimits = DEFAULT_GROUP_COMMIT_LIMITS,
+    @Optional() @Inject(StateCache) private readonly stateCache: StateCache = new StateCache(STATE_CACHE_SIZE),
   ) {}
 
-  /** One command; the domain's refusal is thrown. Queued in-process behind others on the same primary key. */
+  /** One command; the domain's refusal is thrown. Settled after the commands before it on the same key. */
   async execute<S, E extends DomainEvent, O>(run: CommandRun<S, E, O>): Promise<Executed<O>> {
     const deadline = Deadline.in(this.limits.deadlineMs);
     const key = run.aggregate.streamId(run.primary);
     // Its turn on the key counts against the deadline too: once past it, the turn does nothing.
-    const queued = this.mutex.run(key, () => this.settleAll(run.aggregate, [run], deadline));
-    const [settled] = await this.observed([run], deadline.race(queued, `its turn on ${key} or the database`));
+    const [settled] = await this.observed([run], deadline.race(this.enqueue(run.aggregate, [run], deadline), `its turn on ${key} or the database`));
     if (settled.kind === 'refused') throw settled.error;
     return settled;
   }
 
   /**
-   * Many commands in few transactions, each settled on its own: a refused
-   * one does not stop the rest, commands on one stream apply in array order.
-   * Every run names what it reads (`reads`), so all are locked up front.
+   * Many commands settled each on its own, in one transaction (with whatever
+   * else is waiting): a refused one does not stop the rest, commands on one
+   * stream apply in array order. Every run names what it reads (`reads`), so
+   * all are locked up front.
    */
   executeAll<S, E extends DomainEvent, O>(aggregate: Aggregate<S, E>, runs: readonly CommandRun<S, E, O>[]): Promise<Settled<O>[]> {
     const deadline = Deadline.in(this.limits.deadlineMs);
-    return this.observed(runs, deadline.race(this.settleAll(aggregate, runs, deadline), 'the database'));
+    return this.observed(runs, deadline.race(this.enqueue(aggregate, runs, deadline), 'the database'));
   }
 
   /** The one place every command settles: each is counted here, once, whichever way it went. */
@@ -206,7 +255,110 @@ export class CommandExecutor {
     return settled;
   }
 
-  private async settleAll<S, E extends DomainEvent, O>(aggregate: Aggregate<S, E>, runs: readonly CommandRun<S, E, O>[], deadline: Deadline): Promise<Settled<O>[]> {
+  private enqueue<S, E extends DomainEvent, O>(aggregate: Aggregate<S, E>, runs: readonly CommandRun<S, E, O>[], deadline: Deadline): Promise<Settled<O>[]> {
+    let lane = this.lanes.get(aggregate.streamType);
+    if (!lane) {
+      lane = { aggregate: aggregate as unknown as Aggregate<unknown, DomainEvent>, waiting: [], busy: new Map(), inFlight: 0 };
+      this.lanes.set(aggregate.streamType, lane);
+    }
+    const exclusive = runs.flatMap((r) => (r.exclusive ?? []).map((k) => `\0${k}`));
+    const keys = [...new Set([...runs.flatMap((r) => [r.primary, ...(r.reads ?? [])]), ...exclusive])];
+    const settling = new Promise<Settled<unknown>[]>((resolve, reject) =>
+      lane.waiting.push({ runs: runs as unknown as readonly CommandRun<unknown, DomainEvent, unknown>[], keys, exclusive, deadline, resolve, reject }),
+    );
+    this.pump(lane);
+    return settling as Promise<Settled<O>[]>;
+  }
+
+  /** Starts groups while fewer than the limit are in flight: a lone command under no load starts at once. */
+  private pump(lane: Lane): void {
+    while (lane.inFlight < this.groups.maxInFlight) {
+      const group = this.takeGroup(lane);
+      if (group.length === 0) return;
+      const keys = group.flatMap((w) => w.keys);
+      for (const k of keys) lane.busy.set(k, (lane.busy.get(k) ?? 0) + 1);
+      lane.inFlight++;
+      void this.settleGroup(lane.aggregate, group).finally(() => {
+        for (const k of keys) {
+          const n = lane.busy.get(k)! - 1;
+          if (n === 0) lane.busy.delete(k);
+          else lane.busy.set(k, n);
+        }
+        lane.inFlight--;
+        this.pump(lane);
+      });
+    }
+  }
+
+  /**
+   * The next group, in arrival order, up to the cap: commands on a key a
+   * group in flight holds wait for a later group, and so does every later
+   * command on the keys of one left waiting, so each key keeps its order.
+   * Commands whose caller was already answered (deadline) are dropped.
+   */
+  private takeGroup(lane: Lane): Waiting[] {
+    const group: Waiting[] = [];
+    const held = new Set(lane.busy.keys());
+    const taken = new Set<string>();
+    let size = 0;
+    for (let i = 0; i < lane.waiting.length; ) {
+      const w = lane.waiting[i];
+      if (w.deadline.remainingMs() === 0) {
+        lane.waiting.splice(i, 1);
+        w.reject(new DatabaseDeadlineExceeded('its turn', w.deadline.budgetMs));
+        continue;
+      }
+      if (size > 0 && size + w.runs.length > this.groups.maxCommands) break;
+      if (w.keys.some((k) => held.has(k)) || w.exclusive.some((k) => taken.has(k))) {
+        for (const k of w.keys) held.add(k);
+        i++;
+        continue;
+      }
+      lane.waiting.splice(i, 1);
+      for (const k of w.exclusive) taken.add(k);
+      group.push(w);
+      size += w.runs.length;
+    }
+    return group;
+  }
+
+  /**
+   * One transaction for the whole group; each caller gets its own commands'
+   * answers. A group that keeps conflicting, or whose earliest deadline
+   * passed, is settled again one caller at a time (in arrival order): only
+   * what really conflicted, or really ran out of time, fails.
+   */
+  private async settleGroup(aggregate: Aggregate<unknown, DomainEvent>, group: readonly Waiting[]): Promise<void> {
+    const live = group.filter((w) => {
+      if (w.deadline.remainingMs() > 0) return true;
+      w.reject(new DatabaseDeadlineExceeded('its turn', w.deadline.budgetMs));
+      return false;
+    });
+    if (live.length === 0) return;
+    const runs = live.flatMap((w) => w.runs);
+    const earliest = live.reduce((a, w) => (w.deadline.remainingMs() < a.remainingMs() ? w.deadline : a), live[0].deadline);
+    try {
+      const settled = await this.settleAll(aggregate, runs, earliest, live.length > 1 ? GROUP_ATTEMPTS : MAX_ATTEMPTS);
+      let at = 0;
+      for (const w of live) {
+        w.resolve(settled.slice(at, at + w.runs.length));
+        at += w.runs.length;
+      }
+    } catch (e) {
+      if (live.length > 1 && (isConflictExhausted(e) || e instanceof DatabaseDeadlineExceeded)) {
+        for (const w of live) await this.settleGroup(aggregate, [w]);
+        return;
+      }
+      for (const w of live) w.reject(e);
+    }
+  }
+
+  private async settleAll<S, E extends DomainEvent, O>(
+    aggregate: Aggregate<S, E>,
+    runs: readonly CommandRun<S, E, O>[],
+    deadline: Deadline,
+    maxAttempts: number,
+  ): Promise<Settled<O>[]> {
     const settled: (Settled<O> | undefined)[] = new Array(runs.length);
     const keys = runs.flatMap((r) => (r.idempotency ? [r.idempotency.key] : []));
     const replay = (i: number, recorded: Map<string, { requestHash: string; result: unknown }>): boolean => {
@@ -226,6 +378,7 @@ export class CommandExecutor {
       if (pending.length === 0) return settled as Settled<O>[];
       try {
         const done = await this.inTransaction(deadline, (tx) => this.decideAndAppend(aggregate, runs, pending, tx));
+        this.observer.committed(pending.length);
         if (done.appended.events.length > 0) {
           this.store.appended.notify();
           this.observer.appended(aggregate.streamType, done.appended.events.length);
@@ -247,7 +400,7 @@ export class CommandExecutor {
           continue;
         }
         if (!(e instanceof WrongExpectedVersionError) && codeOf(e) !== DEADLOCK) throw e;
-        if (attempt >= MAX_ATTEMPTS) throw concurrencyConflict(e instanceof WrongExpectedVersionError ? e.streamId : runs[pending[0]].primary, attempt);
+        if (attempt >= maxAttempts) throw concurrencyConflict(e instanceof WrongExpectedVersionError ? e.streamId : runs[pending[0]].primary, attempt);
         await new Promise((r) => setTimeout(r, backoffMs(attempt)));
       }
     }
@@ -404,7 +557,7 @@ export class CommandExecutor {
     let states = this.states.get(aggregate.streamType);
     if (!states) {
       const fold = { initial: aggregate.initialState, evolve: (s: S, e: StoredEvent) => aggregate.evolve(s, aggregate.toEvent(e)) };
-      states = new FoldedStates<S>(fold, STATE_CACHE_SIZE) as FoldedStates<unknown>;
+      states = this.stateCache.of<S>(fold) as FoldedStates<unknown>;
       this.states.set(aggregate.streamType, states);
     }
     return states as FoldedStates<S>;

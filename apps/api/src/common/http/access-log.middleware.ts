@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Level } from 'pino';
-import { withRequestLog, type RootLogger } from '@app/platform';
+import type { RootLogger } from '@app/platform';
 import type { AuthenticatedRequest } from '../../access/access.guard';
-import { REQUEST_ID_HEADER, requestIdFor } from './request-id';
+import { REQUEST_ID_HEADER } from './request-id';
 
 /**
  * 5xx are ours; 503 says something we depend on is away (the database, a
@@ -14,29 +14,28 @@ const levelOf = (status: number, path: string): Level =>
   status === 503 ? 'warn' : status >= 500 ? 'error' : status < 400 && path.startsWith('/api/health') ? 'debug' : 'info';
 
 /**
- * Gives every request its id (echoed in `x-request-id`, bound to `req.log`)
- * and writes one access line when the answer is finished. Installed as the
- * first middleware, so answers given before routing (404, 415, 413) carry the
- * id and are logged too; nestjs-pino's own request logging is module
- * middleware and would only ever see routed requests.
+ * Gives every request its id (Fastify's request id, made by requestIdFor;
+ * echoed in `x-request-id`, bound to `req.log`) and writes one access line
+ * when the answer is finished or the client went away. Run first, before
+ * routing, so answers given before any handler (404, 415, 413) carry the id
+ * and are logged too. On the Node response: a streamed download (CSV)
+ * finishes there as well.
  */
 export const accessLog =
   (log: RootLogger) =>
-  (req: Request, res: Response, next: NextFunction): void => {
+  (req: FastifyRequest, reply: FastifyReply, fullPath: string): void => {
     const started = performance.now();
-    // As the caller sent it (no query string); routers rewrite req.url on the way.
-    const path = req.path.slice(0, 200);
-    const requestId = requestIdFor(req);
-    req.id = requestId;
-    req.log = log.child({ requestId });
-    res.setHeader(REQUEST_ID_HEADER, requestId);
+    const path = fullPath.slice(0, 200);
+    const res = reply.raw;
+    req.log = log.child({ requestId: req.id });
+    res.setHeader(REQUEST_ID_HEADER, req.id);
     let logged = false;
     const done = () => {
       if (logged) return;
       logged = true;
       const status = res.statusCode;
-      // The route's pattern (express sets it once routing matched), which groups requests; null when nothing matched.
-      const route = (req.route as { path?: unknown } | undefined)?.path;
+      // The route's pattern (set once routing matched), which groups requests; null when nothing matched.
+      const route = req.is404 ? undefined : req.routeOptions.url;
       const line = {
         method: req.method,
         route: typeof route === 'string' ? route : null,
@@ -45,10 +44,8 @@ export const accessLog =
         keyId: (req as AuthenticatedRequest).principal?.keyId ?? null,
         ...(res.writableFinished ? {} : { aborted: true }),
       };
-      req.log[levelOf(status, path)](line, `${req.method} ${line.route ?? path} ${status}`);
+      (req.log as RootLogger)[levelOf(status, path)](line, `${req.method} ${line.route ?? path} ${status}`);
     };
     res.once('finish', done);
     res.once('close', done);
-    // Nest `Logger` calls made while serving the request log through req.log: they carry its id.
-    withRequestLog(req.log, next);
   };

@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { CommandResult, Executed } from '../commands/command-executor';
 
 /** An HTTP answer: its status and body. */
@@ -12,7 +12,7 @@ export interface HttpAnswer {
  * retry's, so both read alike); an answer recorded before results were is
  * sent as it was recorded.
  */
-export const answer = <O>(res: Response, executed: Executed<O>, map: (result: CommandResult<O>) => HttpAnswer): unknown => {
+export const answer = <O>(res: FastifyReply, executed: Executed<O>, map: (result: CommandResult<O>) => HttpAnswer): unknown => {
   const { status, body } = executed.kind === 'legacy' ? executed : map(executed.result);
   res.status(status);
   return body;

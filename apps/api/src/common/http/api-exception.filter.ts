@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { DomainError, DomainErrorKind } from '@app/domain';
 import { IdempotencyKeyReusedError } from '@app/event-store';
 import { CommitOutcomeUnknown, DatabaseDeadlineExceeded, databaseUnavailableReason } from '@app/platform';
@@ -22,28 +22,25 @@ const HTTP_CODES: Record<number, string> = {
 };
 
 /**
- * Failures raised below Nest (the JSON body parser, Express decoding a path)
- * carry a 4xx `status` and often a `type`; they are the client's, never a 500.
+ * Failures Fastify raises itself, below Nest (a body over the largest limit
+ * or without a parser, a URL the router cannot decode), carry a 4xx
+ * `statusCode` and a `code`; they are the client's, never a 500.
  */
 const lowerLayerError = (e: unknown): { status: number; type: string } | null => {
-  const err = e as { type?: unknown; status?: unknown; statusCode?: unknown };
+  const err = e as { code?: unknown; status?: unknown; statusCode?: unknown };
   const status = typeof err?.status === 'number' ? err.status : typeof err?.statusCode === 'number' ? err.statusCode : null;
   if (status === null || status < 400 || status > 499 || e instanceof HttpException) return null;
-  return { status, type: typeof err.type === 'string' ? err.type : 'request.invalid' };
+  return { status, type: typeof err.code === 'string' ? err.code : 'request.invalid' };
 };
 
 const LOWER_LAYER_CODES: Record<string, { status: number; code: string; message: string }> = {
-  'entity.parse.failed': { status: 400, code: 'MALFORMED_JSON', message: 'the request body is not valid JSON' },
-  'entity.too.large': { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'the request body is too large' },
-  'charset.unsupported': { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'the request body\'s charset is not supported' },
-  'encoding.unsupported': { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'the request body\'s content encoding is not supported' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'the request body is too large' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'request bodies must be application/json' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'BAD_REQUEST', message: 'the request body is not as long as its Content-Length says' },
+  FST_ERR_BAD_URL: { status: 400, code: 'BAD_REQUEST', message: 'the URL could not be decoded' },
 };
 
-/**
- * Our own error thrown inside a lower layer (the JSON parser's `verify` hook)
- * comes back dressed as an http-error, which Nest's adapter wraps in an
- * HttpException: answered as ours, code, message and details.
- */
+/** Our own error wrapped by Nest in an HttpException: answered as ours, code, message and details. */
 const unwrapOwn = (exception: unknown): unknown =>
   exception instanceof HttpException && exception.cause instanceof ApiError ? exception.cause : exception;
 
@@ -111,7 +108,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
   private unavailableSinceWarning = 0;
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    this.send(host.switchToHttp().getResponse<FastifyReply>(), exception);
+  }
+
+  /** Also for what fails before Nest routes anything (configureApp's checks, a URL the router cannot decode). */
+  send(reply: FastifyReply, exception: unknown): void {
     const { status, body, headers } = toErrorResponse(exception);
     if (body.code === 'DATABASE_UNAVAILABLE') {
       this.warnUnavailable(databaseUnavailableReason(exception) ?? 'unknown');
@@ -119,8 +120,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
       const err = exception as Error;
       this.logger.error(err?.message ?? String(exception), err?.stack);
     }
-    for (const [name, value] of Object.entries(headers ?? {})) response.setHeader(name, value);
-    response.status(status).json(body);
+    for (const [name, value] of Object.entries(headers ?? {})) reply.header(name, value);
+    // A handler may have named another type (a page, a file) before it failed: the error is JSON.
+    reply.status(status).type('application/json; charset=utf-8').send(body);
   }
 
   private warnUnavailable(reason: string): void {

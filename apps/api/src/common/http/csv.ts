@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
+import type { FastifyReply } from 'fastify';
 
 /**
  * Spreadsheets as RFC 4180 text: every line ends CRLF; a field holding a
@@ -86,7 +87,7 @@ export async function* csvPages<P extends { readonly lots: readonly { readonly t
 export const csvFileName = (...parts: readonly string[]): string => `${parts.map((p) => p.replace(/[^A-Za-z0-9._-]/g, '_')).join('-')}.csv`;
 
 /** Resolves when the socket takes more, or is gone (a client that hung up never drains). */
-const drained = (res: Response): Promise<void> =>
+const drained = (res: ServerResponse): Promise<void> =>
   new Promise((resolve) => {
     const done = () => {
       res.off('drain', done);
@@ -106,8 +107,11 @@ const log = new Logger('CsvExport');
  * caller's to throw; one after the headers went out can only cut the download
  * short (logged: the client sees a truncated file, never a complete-looking one).
  */
-export const sendCsv = async (res: Response, fileName: string, chunks: AsyncIterable<string>): Promise<void> => {
-  res.status(200);
+export const sendCsv = async (reply: FastifyReply, fileName: string, chunks: AsyncIterable<string>): Promise<void> => {
+  // Written to the Node response as it comes: Fastify leaves this answer to us.
+  reply.hijack();
+  const res = reply.raw;
+  res.statusCode = 200;
   res.setHeader('Content-Type', CSV_CONTENT_TYPE);
   res.setHeader('Content-Disposition', `attachment; filename="${fileName}"`);
   try {

@@ -1,5 +1,4 @@
 import { isUtf8 } from 'node:buffer';
-import type { IncomingMessage } from 'node:http';
 import { validationFailed } from './api-errors';
 
 /** Deeper than this is not a cold-chain record: refused before any validator recurses into it. */
@@ -57,11 +56,11 @@ export const invalidUtf8At = (bytes: Uint8Array): number | null => {
 const hex = (byte: number): string => `0x${byte.toString(16).toUpperCase().padStart(2, '0')}`;
 
 /**
- * The JSON parser's `verify` hook: sees the body's bytes before they are
- * decoded, and refuses a UTF-8 body holding a byte sequence UTF-8 does not
+ * Sees a body's bytes before they are decoded (parseJsonBody; the shape of
+ * body-parser's `verify` hook), and refuses a UTF-8 body holding a byte sequence UTF-8 does not
  * allow (400 VALIDATION_FAILED) instead of letting it become U+FFFD.
  */
-export const refuseInvalidUtf8Body = (_req: IncomingMessage, _res: unknown, body: Buffer, encoding: string): void => {
+export const refuseInvalidUtf8Body = (_req: unknown, _res: unknown, body: Buffer, encoding: string): void => {
   if (encoding !== 'utf-8' && encoding !== 'utf8') return;
   const at = invalidUtf8At(body);
   if (at !== null) throw refuse('body', `is not valid UTF-8 (byte ${hex(body[at])} at offset ${at})`);

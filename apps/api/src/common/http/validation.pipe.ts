@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe, type ValidationPipeOptions } from '@nestjs/common';
 import { validationFailed } from './api-errors';
 
 interface FieldError {
@@ -13,9 +13,32 @@ const flatten = (errors: ValidationError[], parent = ''): FieldError[] =>
     return [...own, ...flatten(e.children ?? [], field)];
   });
 
+/**
+ * A GET without a query string (the retailer's eligibility read) is the
+ * common case: whether `{}` validates against a query class never changes,
+ * so once it has, it is answered with a fresh instance without running
+ * class-transformer and class-validator again (a good part of a read's CPU).
+ */
+class ApiValidationPipe extends ValidationPipe {
+  private readonly emptyQueryValid = new WeakSet<object>();
+
+  constructor(options: ValidationPipeOptions) {
+    super(options);
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const type = metadata.metatype as (new () => object) | undefined;
+    const empty = metadata.type === 'query' && type !== undefined && value !== null && typeof value === 'object' && Object.keys(value).length === 0;
+    if (empty && this.emptyQueryValid.has(type)) return new type();
+    const result = await super.transform(value, metadata);
+    if (empty) this.emptyQueryValid.add(type);
+    return result;
+  }
+}
+
 /** Whitelist + forbid unknown fields; every failure is a 400 VALIDATION_FAILED naming each field. */
 export const apiValidationPipe = (): ValidationPipe =>
-  new ValidationPipe({
+  new ApiValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

@@ -4,12 +4,11 @@ import type { AppConfig } from '../../config/app-config';
 import { projectionLagging } from '../http/api-errors';
 import { READ_PROGRESS, type ReadProgress } from './read-progress';
 
-const POLL_MS = 20;
-
 /**
  * Read-your-writes: a command answers with the global position it reached;
  * a query given `?atLeast=<position>` waits (bounded) until its read model has
- * processed that event, then reads.
+ * processed that event, then reads. The wait is woken by the projections'
+ * progress (see ProgressWaits).
  */
 @Injectable()
 export class ReadModelGate {
@@ -21,11 +20,7 @@ export class ReadModelGate {
   async reach(projection: string, atLeast: number | undefined): Promise<void> {
     if (atLeast === undefined || atLeast <= 0) return;
     const started = Date.now();
-    for (;;) {
-      if (await this.progress.hasProcessed(projection, atLeast)) return;
-      const waited = Date.now() - started;
-      if (waited >= this.config.readWaitTimeoutMs) throw projectionLagging(projection, atLeast, waited);
-      await new Promise((r) => setTimeout(r, POLL_MS));
-    }
+    if (await this.progress.waitFor(projection, atLeast, this.config.readWaitTimeoutMs)) return;
+    throw projectionLagging(projection, atLeast, Date.now() - started);
   }
 }

@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import { ApiError } from '../../common/http/api-errors';
 
 /**
@@ -139,12 +138,12 @@ export const eventListLength = (json: Uint8Array): number | null => {
 };
 
 /**
- * The capture route's body parser hook (express.json `verify`): a document
+ * The capture route's look at the raw body (parseJsonBody): a document
  * of more than MAX_CAPTURE_EVENTS events is refused (413) before it is
  * parsed. Only UTF-8 bodies are read here; refuseTooManyParsedEvents counts
  * again after parsing, whatever the charset.
  */
-export const refuseTooManyEvents = (_req: IncomingMessage, _res: unknown, body: Buffer, encoding: string): void => {
+export const refuseTooManyEvents = (_req: unknown, _res: unknown, body: Buffer, encoding: string): void => {
   if (encoding !== 'utf-8') return;
   const count = eventListLength(body);
   if (count !== null && count > MAX_CAPTURE_EVENTS) throw tooManyEvents(count);

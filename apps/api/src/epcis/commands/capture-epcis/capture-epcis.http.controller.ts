@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Post, Res, UseInterceptors } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Allow } from '../../../access/route-policy';
 import { Ctx, type RequestContext } from '../../../common/http/request-context';
 import { CaptureJobDto } from '../../capture/capture-job';
@@ -45,9 +45,9 @@ export class CaptureEpcisHttpController {
     description: 'Captured; the finished job, also at Location',
     headers: { Location: { description: '/api/epcis/capture/<captureID>', schema: { type: 'string' } } },
   })
-  async capture(@Body(EpcisDocumentPipe) document: EpcisDocument, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response): Promise<CaptureJobDto> {
+  async capture(@Body(EpcisDocumentPipe) document: EpcisDocument, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: FastifyReply): Promise<CaptureJobDto> {
     const job = await this.commandBus.execute(new CaptureEpcisCommand(document, ctx));
-    res.setHeader('Location', `${CAPTURE_PATH}/${job.captureID}`);
+    res.header('Location', `${CAPTURE_PATH}/${job.captureID}`);
     return job;
   }
 }

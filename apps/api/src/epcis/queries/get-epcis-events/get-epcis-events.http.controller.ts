@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { preferredType } from '../../../common/http/accept';
 import { Allow } from '../../../access/route-policy';
 import { Ctx, type RequestContext } from '../../../common/http/request-context';
 import { validationFailed } from '../../../common/http/api-errors';
@@ -21,7 +22,8 @@ const isEventKey = (v: unknown): v is EventKey => {
 };
 
 /** JSON-LD unless the caller asks for plain JSON only (EPCIS 2.0 serves both). */
-const contentType = (req: Request): string => (req.accepts(['application/ld+json', 'application/json']) === 'application/json' ? 'application/json' : 'application/ld+json');
+const contentType = (req: FastifyRequest): string =>
+  `${preferredType(req.headers.accept, ['application/ld+json', 'application/json']) === 'application/json' ? 'application/json' : 'application/ld+json'}; charset=utf-8`;
 
 /** The EPCIS 2.0 query interface (REST binding): events, as an EPCISQueryDocument a page at a time. */
 @ApiTags('epcis')
@@ -52,7 +54,7 @@ export class GetEpcisEventsHttpController {
   })
   @ApiExtraModels(EpcisQueryDocumentResponse)
   @ApiErrors({ 400: ['VALIDATION_FAILED'], 503: ['DATABASE_UNAVAILABLE'] })
-  async events(@Query() q: GetEpcisEventsRequestDto, @Ctx() ctx: RequestContext, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<EpcisQueryDocument> {
+  async events(@Query() q: GetEpcisEventsRequestDto, @Ctx() ctx: RequestContext, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply): Promise<EpcisQueryDocument> {
     if (q.GE_eventTime !== undefined && q.LT_eventTime !== undefined && Date.parse(q.GE_eventTime) >= Date.parse(q.LT_eventTime)) {
       throw validationFailed('LT_eventTime must be after GE_eventTime', { field: 'LT_eventTime' });
     }
@@ -69,12 +71,12 @@ export class GetEpcisEventsHttpController {
     };
     const { document, nextPageToken } = await this.queryBus.execute(new GetEpcisEventsQuery(filters, ctx.principal, page));
     res.type(contentType(req));
-    res.setHeader('GS1-EPCIS-Version', '2.0.0');
-    res.setHeader('GS1-CBV-Version', '2.0.0');
+    res.header('GS1-EPCIS-Version', '2.0.0');
+    res.header('GS1-CBV-Version', '2.0.0');
     if (nextPageToken !== null) {
-      const next = new URL(req.originalUrl, `${req.protocol}://${req.get('host') ?? 'localhost'}`);
+      const next = new URL(req.url, `${req.protocol}://${req.headers.host ?? 'localhost'}`);
       next.searchParams.set('nextPageToken', nextPageToken);
-      res.setHeader('Link', `<${next.toString()}>; rel="next"`);
+      res.header('Link', `<${next.toString()}>; rel="next"`);
     }
     return document;
   }

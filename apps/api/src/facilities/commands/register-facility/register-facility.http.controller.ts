@@ -1,6 +1,6 @@
 import { Body, Controller, Inject, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Allow } from '../../../access/route-policy';
 import { answer, streamOf } from '../../../common/http/answer';
 import { Ctx, type RequestContext } from '../../../common/http/request-context';
@@ -20,7 +20,7 @@ export class RegisterFacilityHttpController {
   @ApiOperation({ summary: 'Register a facility', description: 'A port of entry, central warehouse, wholesale market or retail store, with its zones.' })
   @ApiCreatedResponse({ type: RegisterFacilityResponse })
   @ApiErrors(BODY_ERRORS, COMMAND_ERRORS, { 409: ['FACILITY_EXISTS'] })
-  async register(@Body() body: RegisterFacilityRequestDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
+  async register(@Body() body: RegisterFacilityRequestDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: FastifyReply) {
     return answer(res, await this.commandBus.execute(new RegisterFacilityCommand(body, ctx)), (r) => {
       const result: RegisterFacilityResult = { id: body.id, version: streamOf(r, body.id).version, position: r.position };
       return { status: 201, body: result };

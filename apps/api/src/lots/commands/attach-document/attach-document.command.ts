@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { LotsOutcomes } from '@app/domain';
+import type { LotFamilyOutcomes } from '@app/domain';
 import type { Executed } from '../../../common/commands/command-executor';
 import type { RequestContext } from '../../../common/http/request-context';
 import type { LotCommandResult } from '../../lot-command.result';
@@ -15,7 +15,7 @@ export interface AttachDocumentResult extends LotCommandResult {
   lotsRecalled?: number;
 }
 
-export class AttachDocumentCommand extends Command<Executed<LotsOutcomes['AttachDocument']>> {
+export class AttachDocumentCommand extends Command<Executed<LotFamilyOutcomes['AttachDocument']>> {
   constructor(
     readonly traceCode: string,
     readonly request: AttachDocumentRequestDto,

@@ -1,6 +1,6 @@
 import { Body, Controller, Inject, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Allow } from '../../../access/route-policy';
 import { answer } from '../../../common/http/answer';
 import { Ctx, type RequestContext } from '../../../common/http/request-context';
@@ -31,7 +31,7 @@ export class AttachDocumentHttpController {
     @Param('traceCode') traceCode: string,
     @Body() body: AttachDocumentRequestDto,
     @Ctx() ctx: RequestContext,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ) {
     return answer(res, await this.commandBus.execute(new AttachDocumentCommand(traceCode, body, ctx)), (r) => {
       const { outcome } = r;

@@ -10,6 +10,6 @@ export class DestroyLotHandler implements ICommandHandler<DestroyLotCommand> {
   constructor(@Inject(LotCommands) private readonly lots: LotCommands) {}
 
   execute({ traceCode, reason, context }: DestroyLotCommand) {
-    return this.lots.run({ type: 'DestroyLot', primary: traceCode, metadata: eventMetadata(context), command: () => ({ type: 'DestroyLot' as const, traceCode, reason }) });
+    return this.lots.run({ type: 'DestroyLot', traceCode, reason }, { metadata: eventMetadata(context) });
   }
 }

@@ -1,9 +1,9 @@
 import { Command } from '@nestjs/cqrs';
-import type { LotsOutcomes } from '@app/domain';
+import type { LotFamilyOutcomes } from '@app/domain';
 import type { Executed } from '../../../common/commands/command-executor';
 import type { RequestContext } from '../../../common/http/request-context';
 
-export class LockLotCommand extends Command<Executed<LotsOutcomes['LockLot']>> {
+export class LockLotCommand extends Command<Executed<LotFamilyOutcomes['LockLot']>> {
   constructor(
     readonly traceCode: string,
     readonly reason: string,

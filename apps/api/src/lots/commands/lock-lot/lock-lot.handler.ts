@@ -10,11 +10,6 @@ export class LockLotHandler implements ICommandHandler<LockLotCommand> {
   constructor(@Inject(LotCommands) private readonly lots: LotCommands) {}
 
   execute({ traceCode, reason, context }: LockLotCommand) {
-    return this.lots.run({
-      type: 'LockLot',
-      primary: traceCode,
-      metadata: eventMetadata(context),
-      command: async (family) => ({ type: 'LockLot' as const, traceCode, reason, descendants: await family.descendants(traceCode) }),
-    });
+    return this.lots.run({ type: 'LockLot', traceCode, reason }, { metadata: eventMetadata(context) });
   }
 }

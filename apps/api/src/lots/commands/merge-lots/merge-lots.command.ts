@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { LotsOutcomes } from '@app/domain';
+import type { LotFamilyOutcomes } from '@app/domain';
 import type { Executed } from '../../../common/commands/command-executor';
 import type { RequestContext } from '../../../common/http/request-context';
 import { MergeLotsRequestDto } from './merge-lots.request.dto';
@@ -12,7 +12,7 @@ export interface MergeLotsResult {
   position: number;
 }
 
-export class MergeLotsCommand extends Command<Executed<LotsOutcomes['MergeLots']>> {
+export class MergeLotsCommand extends Command<Executed<LotFamilyOutcomes['MergeLots']>> {
   constructor(
     readonly request: MergeLotsRequestDto,
     readonly context: RequestContext,

@@ -16,13 +16,9 @@ export class MergeLotsHandler implements ICommandHandler<MergeLotsCommand> {
 
   async execute({ request, context }: MergeLotsCommand) {
     const facility = await this.facilities.get(request.facilityId, 'facilityId');
-    return this.lots.run({
-      type: 'MergeLots',
-      primary: request.traceCode,
-      metadata: eventMetadata(context, { causationId: request.mergeId, facilityId: facility.id }),
-      idempotency: { key: idempotencyKey(context, `merge:${request.mergeId}`), requestHash: requestHash(request) },
-      command: () => ({
-        type: 'MergeLots' as const,
+    return this.lots.run(
+      {
+        type: 'MergeLots',
         by: context.principal,
         data: {
           mergeId: request.mergeId,
@@ -31,7 +27,11 @@ export class MergeLotsHandler implements ICommandHandler<MergeLotsCommand> {
           occurredAt: request.occurredAt ?? new Date().toISOString(),
           parents: request.parents.map((p) => ({ traceCode: p.traceCode, quantity: p.quantity })),
         },
-      }),
-    });
+      },
+      {
+        metadata: eventMetadata(context, { causationId: request.mergeId, facilityId: facility.id }),
+        idempotency: { key: idempotencyKey(context, `merge:${request.mergeId}`), requestHash: requestHash(request) },
+      },
+    );
   }
 }

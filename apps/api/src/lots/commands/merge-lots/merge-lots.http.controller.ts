@@ -1,6 +1,6 @@
 import { Body, Controller, Inject, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Allow } from '../../../access/route-policy';
 import { answer } from '../../../common/http/answer';
 import { Ctx, type RequestContext } from '../../../common/http/request-context';
@@ -25,7 +25,7 @@ export class MergeLotsHttpController {
     409: ['LOT_EXISTS', 'IDEMPOTENCY_KEY_REUSED'],
     422: ['LOT_NOT_AT_FACILITY', 'UNIT_MISMATCH', 'PRODUCT_MISMATCH', 'QUANTITY_EXCEEDS_REMAINING', 'LOT_DESTROYED', 'OCCURRED_BEFORE_ENTRY'],
   })
-  async merge(@Body() body: MergeLotsRequestDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
+  async merge(@Body() body: MergeLotsRequestDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: FastifyReply) {
     return answer(res, await this.commandBus.execute(new MergeLotsCommand(body, ctx)), (r) => {
       const result: MergeLotsResult = { mergeId: body.mergeId, traceCode: body.traceCode, quantity: r.outcome.quantity, parents: r.outcome.parents, position: r.position };
       return { status: 201, body: result };

@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { LotsOutcomes } from '@app/domain';
+import type { LotFamilyOutcomes } from '@app/domain';
 import type { Executed } from '../../../common/commands/command-executor';
 import type { RequestContext } from '../../../common/http/request-context';
 import type { RegulatorActionResult } from '../../lot-command.result';
@@ -7,7 +7,7 @@ import { RecallLotRequestDto } from './recall-lot.request.dto';
 
 export type RecallLotResult = RegulatorActionResult & { recallId: string };
 
-export class RecallLotCommand extends Command<Executed<LotsOutcomes['RecallLot']>> {
+export class RecallLotCommand extends Command<Executed<LotFamilyOutcomes['RecallLot']>> {
   constructor(
     readonly traceCode: string,
     readonly request: RecallLotRequestDto,

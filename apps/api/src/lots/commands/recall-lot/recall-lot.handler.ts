@@ -13,12 +13,12 @@ export class RecallLotHandler implements ICommandHandler<RecallLotCommand> {
 
   async execute({ traceCode, request, context }: RecallLotCommand) {
     const recallId = request.recallId ?? randomUUID();
-    return this.lots.run({
-      type: 'RecallLot',
-      primary: traceCode,
-      metadata: eventMetadata(context, { causationId: recallId }),
-      idempotency: request.recallId ? { key: idempotencyKey(context, `recall:${recallId}`), requestHash: requestHash({ traceCode, ...request }) } : undefined,
-      command: async (family) => ({ type: 'RecallLot' as const, traceCode, recallId, reason: request.reason, descendants: await family.descendants(traceCode) }),
-    });
+    return this.lots.run(
+      { type: 'RecallLot', traceCode, recallId, reason: request.reason },
+      {
+        metadata: eventMetadata(context, { causationId: recallId }),
+        idempotency: request.recallId ? { key: idempotencyKey(context, `recall:${recallId}`), requestHash: requestHash({ traceCode, ...request }) } : undefined,
+      },
+    );
   }
 }

@@ -14,12 +14,9 @@ export class RegisterLotHandler implements ICommandHandler<RegisterLotCommand> {
 
   async execute({ request: r, context }: RegisterLotCommand) {
     const portOfEntry = await this.facilities.get(r.portOfEntryId, 'portOfEntryId');
-    return this.lots.run({
-      type: 'RegisterLot',
-      primary: r.traceCode,
-      metadata: eventMetadata(context, { facilityId: r.portOfEntryId }),
-      command: () => ({
-        type: 'RegisterLot' as const,
+    return this.lots.run(
+      {
+        type: 'RegisterLot',
         data: {
           traceCode: r.traceCode,
           product: { name: r.product.name, category: r.product.category },
@@ -29,7 +26,8 @@ export class RegisterLotHandler implements ICommandHandler<RegisterLotCommand> {
           portOfEntry,
           enteredAt: r.enteredAt,
         },
-      }),
-    });
+      },
+      { metadata: eventMetadata(context, { facilityId: r.portOfEntryId }) },
+    );
   }
 }

@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { LotsOutcomes } from '@app/domain';
+import type { LotFamilyOutcomes } from '@app/domain';
 import type { Executed } from '../../../common/commands/command-executor';
 import type { RequestContext } from '../../../common/http/request-context';
 import type { RegulatorActionResult } from '../../lot-command.result';
@@ -7,7 +7,7 @@ import { ResolveViolationRequestDto } from './resolve-violation.request.dto';
 
 export type ResolveViolationResult = RegulatorActionResult & { violationId: string; correctionId: string | null };
 
-export class ResolveViolationCommand extends Command<Executed<LotsOutcomes['ResolveViolation']>> {
+export class ResolveViolationCommand extends Command<Executed<LotFamilyOutcomes['ResolveViolation']>> {
   constructor(
     readonly traceCode: string,
     readonly violationId: string,

@@ -23,16 +23,9 @@ export class ResolveViolationHandler implements ICommandHandler<ResolveViolation
     const correction = c
       ? { correctionId: randomUUID(), facility: await this.facilities.get(c.facilityId, 'correction.facilityId'), zoneId: c.zoneId ?? null, occurredAt: c.occurredAt ?? null }
       : null;
-    return this.lots.run({
-      type: 'ResolveViolation',
-      primary: traceCode,
-      metadata: eventMetadata(context, { causationId: violationId }),
-      command: async (family) => ({
-        type: 'ResolveViolation' as const,
-        traceCode,
-        data: { violationId, reason: request.reason, correction },
-        descendants: await family.descendants(traceCode),
-      }),
-    });
+    return this.lots.run(
+      { type: 'ResolveViolation', traceCode, data: { violationId, reason: request.reason, correction } },
+      { metadata: eventMetadata(context, { causationId: violationId }) },
+    );
   }
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Inject, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Allow } from '../../../access/route-policy';
 import { answer } from '../../../common/http/answer';
 import { Ctx, type RequestContext } from '../../../common/http/request-context';
@@ -34,7 +34,7 @@ export class ResolveViolationHttpController {
     @Param('violationId') violationId: string,
     @Body() body: ResolveViolationRequestDto,
     @Ctx() ctx: RequestContext,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ) {
     return answer(res, await this.commandBus.execute(new ResolveViolationCommand(traceCode, violationId, body, ctx)), (r) => {
       const result: ResolveViolationResult = { ...regulatorActionResult(traceCode, r), violationId, correctionId: r.outcome.correctionId };

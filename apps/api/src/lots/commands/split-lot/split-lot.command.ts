@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { LotsOutcomes } from '@app/domain';
+import type { LotFamilyOutcomes } from '@app/domain';
 import type { Executed } from '../../../common/commands/command-executor';
 import type { RequestContext } from '../../../common/http/request-context';
 import { SplitLotRequestDto } from './split-lot.request.dto';
@@ -13,7 +13,7 @@ export interface SplitLotResult {
   position: number;
 }
 
-export class SplitLotCommand extends Command<Executed<LotsOutcomes['SplitLot']>> {
+export class SplitLotCommand extends Command<Executed<LotFamilyOutcomes['SplitLot']>> {
   constructor(
     readonly traceCode: string,
     readonly request: SplitLotRequestDto,

@@ -16,13 +16,9 @@ export class SplitLotHandler implements ICommandHandler<SplitLotCommand> {
   ) {}
 
   async execute({ traceCode, request, context }: SplitLotCommand) {
-    return this.lots.run({
-      type: 'SplitLot',
-      primary: traceCode,
-      metadata: eventMetadata(context, { causationId: request.splitId }),
-      idempotency: { key: idempotencyKey(context, `split:${request.splitId}`), requestHash: requestHash({ traceCode, ...request }) },
-      command: () => ({
-        type: 'SplitLot' as const,
+    return this.lots.run(
+      {
+        type: 'SplitLot',
         traceCode,
         by: context.principal,
         data: {
@@ -31,7 +27,11 @@ export class SplitLotHandler implements ICommandHandler<SplitLotCommand> {
           occurredAt: request.occurredAt ?? new Date().toISOString(),
           timePolicy: this.config.timePolicy,
         },
-      }),
-    });
+      },
+      {
+        metadata: eventMetadata(context, { causationId: request.splitId }),
+        idempotency: { key: idempotencyKey(context, `split:${request.splitId}`), requestHash: requestHash({ traceCode, ...request }) },
+      },
+    );
   }
 }

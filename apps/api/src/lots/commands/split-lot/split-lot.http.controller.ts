@@ -1,6 +1,6 @@
 import { Body, Controller, Inject, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Allow } from '../../../access/route-policy';
 import { answer, streamOf } from '../../../common/http/answer';
 import { Ctx, type RequestContext } from '../../../common/http/request-context';
@@ -25,7 +25,7 @@ export class SplitLotHttpController {
     409: ['LOT_EXISTS', 'IDEMPOTENCY_KEY_REUSED'],
     422: ['QUANTITY_EXCEEDS_REMAINING', 'LOT_IN_TRANSIT', 'LOT_DESTROYED', 'OCCURRED_BEFORE_ENTRY'],
   })
-  async split(@Param('traceCode') traceCode: string, @Body() body: SplitLotRequestDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
+  async split(@Param('traceCode') traceCode: string, @Body() body: SplitLotRequestDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: FastifyReply) {
     return answer(res, await this.commandBus.execute(new SplitLotCommand(traceCode, body, ctx)), (r) => {
       const result: SplitLotResult = {
         splitId: body.splitId,

@@ -1,9 +1,9 @@
 import { Command } from '@nestjs/cqrs';
-import type { LotsOutcomes } from '@app/domain';
+import type { LotFamilyOutcomes } from '@app/domain';
 import type { Executed } from '../../../common/commands/command-executor';
 import type { RequestContext } from '../../../common/http/request-context';
 
-export class UnlockLotCommand extends Command<Executed<LotsOutcomes['UnlockLot']>> {
+export class UnlockLotCommand extends Command<Executed<LotFamilyOutcomes['UnlockLot']>> {
   constructor(
     readonly traceCode: string,
     readonly reason: string,

@@ -10,11 +10,6 @@ export class UnlockLotHandler implements ICommandHandler<UnlockLotCommand> {
   constructor(@Inject(LotCommands) private readonly lots: LotCommands) {}
 
   execute({ traceCode, reason, context }: UnlockLotCommand) {
-    return this.lots.run({
-      type: 'UnlockLot',
-      primary: traceCode,
-      metadata: eventMetadata(context),
-      command: async (family) => ({ type: 'UnlockLot' as const, traceCode, reason, descendants: await family.descendants(traceCode) }),
-    });
+    return this.lots.run({ type: 'UnlockLot', traceCode, reason }, { metadata: eventMetadata(context) });
   }
 }

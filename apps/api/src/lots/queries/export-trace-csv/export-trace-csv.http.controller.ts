@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Ctx, type RequestContext } from '../../../common/http/request-context';
 import { sendCsv } from '../../../common/http/csv';
 import { atLeastOf } from '../../../common/queries/read-query.dto';
@@ -29,7 +29,7 @@ export class ExportTraceCsvHttpController {
     headers: { 'Content-Disposition': { description: 'attachment; filename="trace-<traceCode>-<direction>.csv"', schema: { type: 'string' } } },
   })
   @ApiErrors(READ_ERRORS, { 404: ['LOT_NOT_FOUND'] })
-  async traceCsv(@Param('traceCode') traceCode: string, @Query() q: ExportTraceCsvRequestDto, @Ctx() ctx: RequestContext, @Res() res: Response): Promise<void> {
+  async traceCsv(@Param('traceCode') traceCode: string, @Query() q: ExportTraceCsvRequestDto, @Ctx() ctx: RequestContext, @Res() res: FastifyReply): Promise<void> {
     const { fileName, chunks } = await this.queryBus.execute(new ExportTraceCsvQuery(traceCode, q.direction, atLeastOf(q), ctx.principal));
     await sendCsv(res, fileName, chunks);
   }

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ApiErrors, READ_ERRORS } from '../../../common/http/api-error.response';
 import { Ctx, type RequestContext } from '../../../common/http/request-context';
 import { atLeastOf, ReadQueryDto } from '../../../common/queries/read-query.dto';
@@ -24,7 +24,7 @@ export class GetLotQrCodeHttpController {
   @ApiProduces('image/svg+xml')
   @ApiOkResponse({ description: 'The QR code as SVG', content: { 'image/svg+xml': { schema: { type: 'string' } } } })
   @ApiErrors(READ_ERRORS, { 404: ['LOT_NOT_FOUND'] })
-  svg(@Param('traceCode') traceCode: string, @Query() q: ReadQueryDto, @Ctx() ctx: RequestContext, @Res() res: Response): Promise<void> {
+  svg(@Param('traceCode') traceCode: string, @Query() q: ReadQueryDto, @Ctx() ctx: RequestContext, @Res() res: FastifyReply): Promise<void> {
     return this.send('svg', traceCode, q, ctx, res);
   }
 
@@ -34,11 +34,11 @@ export class GetLotQrCodeHttpController {
   @ApiProduces('image/png')
   @ApiOkResponse({ description: 'The QR code as a 512-pixel PNG', content: { 'image/png': { schema: { type: 'string', format: 'binary' } } } })
   @ApiErrors(READ_ERRORS, { 404: ['LOT_NOT_FOUND'] })
-  png(@Param('traceCode') traceCode: string, @Query() q: ReadQueryDto, @Ctx() ctx: RequestContext, @Res() res: Response): Promise<void> {
+  png(@Param('traceCode') traceCode: string, @Query() q: ReadQueryDto, @Ctx() ctx: RequestContext, @Res() res: FastifyReply): Promise<void> {
     return this.send('png', traceCode, q, ctx, res);
   }
 
-  private async send(format: QrFormat, traceCode: string, q: ReadQueryDto, ctx: RequestContext, res: Response): Promise<void> {
+  private async send(format: QrFormat, traceCode: string, q: ReadQueryDto, ctx: RequestContext, res: FastifyReply): Promise<void> {
     const code: LotQrCode = await this.queryBus.execute(new GetLotQrCodeQuery(traceCode, format, atLeastOf(q), ctx.principal));
     res.type(code.contentType).send(code.body);
   }

@@ -12,7 +12,8 @@ export interface SaleEligibilityView {
   evaluatedAt: string;
 }
 
-export class GetSaleEligibilityQuery extends Query<SaleEligibilityView> {
+/** Answers the SaleEligibilityView as its JSON text (sale-eligibility.json.ts), ready to send. */
+export class GetSaleEligibilityQuery extends Query<string> {
   constructor(
     readonly traceCode: string,
     readonly atLeast: number | undefined,

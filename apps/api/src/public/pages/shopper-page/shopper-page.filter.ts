@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Inject, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { toErrorResponse } from '../../../common/http/api-exception.filter';
 import { APP_CONFIG } from '../../../config/config.tokens';
 import type { AppConfig } from '../../../config/app-config';
@@ -27,17 +27,17 @@ export class ShopperPageExceptionFilter implements ExceptionFilter {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const req = host.switchToHttp().getRequest<Request>();
-    const res = host.switchToHttp().getResponse<Response>();
+    const req = host.switchToHttp().getRequest<FastifyRequest>();
+    const res = host.switchToHttp().getResponse<FastifyReply>();
     const { status, headers } = toErrorResponse(exception);
     // Our own faults are logged as the API's are; the shopper only learns that it failed.
     if (status >= 500 && status !== 503) {
       const err = exception as Error;
       this.logger.error(err?.message ?? String(exception), err?.stack);
     }
-    if (headers?.['Retry-After']) res.setHeader('Retry-After', headers['Retry-After']);
+    if (headers?.['Retry-After']) res.header('Retry-After', headers['Retry-After']);
     const language = requestedLanguage(req);
-    const traceCode = typeof req.params?.traceCode === 'string' ? req.params.traceCode : null;
+    const traceCode = typeof (req.params as Record<string, unknown> | null)?.traceCode === 'string' ? (req.params as Record<string, string>).traceCode : null;
     const page = renderNoticePage(noticeFor(status), { language, timeZoneOffset: this.config.epcisTimeZoneOffset }, traceCode);
     sendPage(res, status, language, page);
   }

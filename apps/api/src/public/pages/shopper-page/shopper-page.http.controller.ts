@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Req, Res, UseFilters } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../../../access/route-policy';
 import { APP_CONFIG } from '../../../config/config.tokens';
 import type { AppConfig } from '../../../config/app-config';
@@ -45,7 +45,7 @@ export class ShopperPageHttpController {
   @ApiResponse({ status: 503, description: 'A page: not available right now', content: { 'text/html': { schema: { type: 'string' } } } })
   @ApiResponse({ status: 500, description: 'A page: something went wrong on our side (logged)', content: { 'text/html': { schema: { type: 'string' } } } })
   @Public({ rateLimited: true })
-  async page(@Param('traceCode') traceCode: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async page(@Param('traceCode') traceCode: string, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     const view = await this.queryBus.execute(new GetPublicLotQuery(traceCode, undefined));
     const language = requestedLanguage(req);
     sendPage(res, 200, language, renderLotPage(view, { language, timeZoneOffset: this.config.epcisTimeZoneOffset }));

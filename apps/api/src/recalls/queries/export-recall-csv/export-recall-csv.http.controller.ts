@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Allow } from '../../../access/route-policy';
 import { sendCsv } from '../../../common/http/csv';
 import { atLeastOf, ReadQueryDto } from '../../../common/queries/read-query.dto';
@@ -27,7 +27,7 @@ export class ExportRecallCsvHttpController {
     headers: { 'Content-Disposition': { description: 'attachment; filename="recall-<id>.csv"', schema: { type: 'string' } } },
   })
   @ApiErrors(READ_ERRORS, { 404: ['RECALL_NOT_FOUND'] })
-  async exportCsv(@Param('id') id: string, @Query() q: ReadQueryDto, @Res() res: Response): Promise<void> {
+  async exportCsv(@Param('id') id: string, @Query() q: ReadQueryDto, @Res() res: FastifyReply): Promise<void> {
     const { fileName, chunks } = await this.queryBus.execute(new ExportRecallCsvQuery(id, atLeastOf(q)));
     await sendCsv(res, fileName, chunks);
   }

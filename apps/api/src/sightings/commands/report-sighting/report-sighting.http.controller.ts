@@ -1,6 +1,6 @@
 import { Body, Controller, Inject, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../../../access/route-policy';
 import { answer } from '../../../common/http/answer';
@@ -24,7 +24,7 @@ export class ReportSightingHttpController {
   })
   @ApiCreatedResponse({ type: ReportSightingResponse })
   @ApiErrors(BODY_ERRORS, COMMAND_ERRORS, { 404: ['FACILITY_NOT_FOUND'], 409: ['IDEMPOTENCY_KEY_REUSED'] })
-  async report(@Body() body: ReportSightingRequestDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
+  async report(@Body() body: ReportSightingRequestDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: FastifyReply) {
     return answer(res, await this.commandBus.execute(new ReportSightingCommand(body, ctx)), (r) => ({ status: 201, body: { ...r.outcome, position: r.position } }));
   }
 }

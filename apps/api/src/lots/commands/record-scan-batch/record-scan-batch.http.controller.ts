@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { Allow } from '../../../access/route-policy';
 import { toErrorResponse } from '../../../common/http/api-exception.filter';
 import { Ctx, type RequestContext } from '../../../common/http/request-context';
-import { recordScanResult, type RecordScanResult } from '../../scan-command';
+import { recordScanResult, type RecordScanResult } from '../record-scan/record-scan.mapping';
 import { RecordScanBatchCommand, type SettledScan } from './record-scan-batch.command';
 import { RecordScanBatchRequestDto } from './record-scan-batch.request.dto';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';

@@ -24,7 +24,7 @@ import {
 } from '../testing/lot-fixtures';
 import { LotEvent } from './lot.events';
 import { DEFAULT_TEMPERATURE_LIMITS, ScanAction } from './lot.types';
-import { lotsRead } from './lots.decider';
+import { lotsRead } from './lot-family.decider';
 import { lotDecider } from './lot.decider';
 import { decideMerge, deriveSplitChildren } from './lot.genealogy';
 import { initialLotState } from './lot.state';

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { COMPLIANCE_FLAGS, SCAN_ACTIONS, TRACE_VIOLATIONS, type ComplianceFlagKind, type TraceViolationKind } from '@app/domain';
-import { LotCommandResponse } from '../../../lots/lot-command.response';
-import type { RecordScanResult } from '../../scan-command';
+import { LotCommandResponse } from '../../lot-command.response';
+import type { RecordScanResult } from './record-scan.mapping';
 
 export class ScanViolationResponse {
   @ApiProperty({ enum: TRACE_VIOLATIONS })

@@ -1,10 +1,10 @@
 import { Body, Controller, Inject, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Allow } from '../../../access/route-policy';
 import { answer } from '../../../common/http/answer';
 import { Ctx, type RequestContext } from '../../../common/http/request-context';
-import { recordScanResult } from '../../scan-command';
+import { recordScanResult } from './record-scan.mapping';
 import { RecordScanCommand } from './record-scan.command';
 import { RecordScanRequestDto } from './record-scan.request.dto';
 import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -44,7 +44,7 @@ export class RecordScanHttpController {
       'UNIT_MISMATCH',
     ],
   })
-  async record(@Body() body: RecordScanRequestDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
+  async record(@Body() body: RecordScanRequestDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: FastifyReply) {
     return answer(res, await this.commandBus.execute(new RecordScanCommand(body, ctx)), (r) => ({ status: 201, body: recordScanResult(body, r) }));
   }
 }

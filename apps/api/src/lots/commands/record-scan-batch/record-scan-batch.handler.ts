@@ -7,8 +7,8 @@ import { apiValidationPipe } from '../../../common/http/validation.pipe';
 import type { AppConfig } from '../../../config/app-config';
 import { APP_CONFIG } from '../../../config/config.tokens';
 import { FacilityRepository } from '../../../facilities/facility.repository';
-import { LotCommands } from '../../../lots/lot-commands';
-import { recordScanArgs, type ScanFacilities } from '../../scan-command';
+import { LotCommands } from '../../lot-commands';
+import { recordScan, type ScanFacilities } from '../record-scan/record-scan.mapping';
 import { RecordScanRequestDto } from '../record-scan/record-scan.request.dto';
 import { RecordScanBatchCommand, SettledScan } from './record-scan-batch.command';
 
@@ -52,7 +52,7 @@ export class RecordScanBatchHandler implements ICommandHandler<RecordScanBatchCo
         return { scanId: c.scanId, request: null, settled: { kind: 'refused', error } };
       }
     });
-    const settled = await this.lots.runAll(ready.map((r) => recordScanArgs(r.request, context, r.at, this.config)));
+    const settled = await this.lots.runAll(ready.map((r) => recordScan(r.request, context, r.at, this.config)));
     ready.forEach((r, k) => (out[r.index] = { scanId: r.request.scanId, request: r.request, settled: settled[k] }));
     return out as SettledScan[];
   }

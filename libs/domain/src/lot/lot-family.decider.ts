@@ -3,12 +3,12 @@ import { lotNotFound, mayActOnLot, requireActsOnLot } from '../access/lot-scope'
 import { FacilityRef } from '../facility/facility.types';
 import { conflict } from '../shared/domain-error';
 import { decideDocumentAttachment } from './document-attachment';
-import { AttachDocument, LockLot, RecallLot, RecordScan, RegisterLot, ResolveViolation, SplitLot, UnlockLot } from './lot.commands';
+import { AttachDocument, DocumentAlsoOn, LockLot, RecallLot, RecordScan, RegisterLot, ResolveViolation, SplitLot, UnlockLot } from './lot.commands';
 import { lotDecider } from './lot.decider';
 import { LotEvent } from './lot.events';
 import { decideMerge, deriveSplitChildren } from './lot.genealogy';
 import { evolveLot, initialLotState, isLocked, LotState } from './lot.state';
-import { ComplianceFlagKind, LotPortion, TraceViolationKind } from './lot.types';
+import { ComplianceFlagKind, LotDocument, LotPortion, TraceViolationKind } from './lot.types';
 import { iso } from './time';
 
 /**
@@ -17,7 +17,7 @@ import { iso } from './time';
  * caller found in the genealogy; the caller loads and locks exactly
  * `lotsRead(command)` and hands their states to `decideLots`.
  */
-export type LotsCommand =
+export type LotFamilyCommand =
   | { readonly type: 'RegisterLot'; readonly data: RegisterLot['data'] }
   | {
       readonly type: 'RecordScan';
@@ -55,7 +55,7 @@ export type LotsCommand =
   | { readonly type: 'ResolveViolation'; readonly traceCode: string; readonly data: ResolveViolation['data']; readonly descendants: readonly string[] };
 
 /** What a command tells its caller beyond its events. */
-export interface LotsOutcomes {
+export interface LotFamilyOutcomes {
   RegisterLot: null;
   RecordScan: { readonly violations: { kind: TraceViolationKind; message: string }[]; readonly flags: { flag: ComplianceFlagKind; message: string }[] };
   AttachDocument: { readonly locked: boolean; readonly documentReached: number; readonly recall: { recallId: string; lotsRecalled: number } | null };
@@ -68,16 +68,16 @@ export interface LotsOutcomes {
   ResolveViolation: { readonly correctionId: string | null };
 }
 
-export type LotsOutcome<C extends LotsCommand> = LotsOutcomes[C['type']];
+export type LotFamilyOutcome<C extends LotFamilyCommand> = LotFamilyOutcomes[C['type']];
 
 /** The lots a command decides about, with their events (none: left as they are, their versions still checked), and its outcome. */
-export interface LotsDecision<O> {
+export interface LotFamilyDecision<O> {
   readonly lots: readonly { readonly traceCode: string; readonly events: readonly LotEvent[] }[];
   readonly outcome: O;
 }
 
 /** Every lot the command reads: what the caller loads and locks before deciding. */
-export const lotsRead = (command: LotsCommand): string[] => {
+export const lotsRead = (command: LotFamilyCommand): string[] => {
   switch (command.type) {
     case 'RegisterLot':
       return [command.data.traceCode];
@@ -95,6 +95,72 @@ export const lotsRead = (command: LotsCommand): string[] => {
     case 'RecallLot':
     case 'ResolveViolation':
       return [...new Set([command.traceCode, ...command.descendants])];
+  }
+};
+
+type Without<C, K extends PropertyKey> = C extends unknown ? Omit<C, K> : never;
+
+/**
+ * A lot command as its caller states it, before anything is read: what it
+ * reaches through the genealogy (descendants, the batch) and the document
+ * index (other lots carrying a document) is for `familyReadsOf` to name and
+ * the caller to read inside the command's transaction.
+ */
+export type LotFamilyRequest = Without<LotFamilyCommand, 'descendants' | 'batch'>;
+
+/** What a command reads beyond the lots it names, inside its transaction. */
+export interface FamilyReadPlan {
+  /** Its descendants, transitively (with the parent each came through, for a document). */
+  readonly descendantsOf: { readonly traceCode: string; readonly withParents: boolean } | null;
+  /** Its whole batch: every import lot it descends from and all their descendants. */
+  readonly batchOf: string | null;
+  /** The other lots carrying this document (the document-reuse rule). */
+  readonly documentOf: { readonly traceCode: string; readonly document: LotDocument } | null;
+}
+
+/** What was read, as the plan asked. */
+export interface FamilyReads {
+  readonly descendants: readonly { readonly traceCode: string; readonly viaParent: string | null }[];
+  readonly batch: readonly string[];
+  readonly alsoOn: readonly DocumentAlsoOn[];
+}
+
+const NOTHING_MORE: FamilyReadPlan = { descendantsOf: null, batchOf: null, documentOf: null };
+
+/** The reads a command needs beyond the lots it names. */
+export const familyReadsOf = (request: LotFamilyRequest): FamilyReadPlan => {
+  switch (request.type) {
+    case 'AttachDocument': {
+      const document = request.data.document;
+      return {
+        descendantsOf: { traceCode: request.traceCode, withParents: true },
+        // A POSITIVE test recalls its whole batch.
+        batchOf: document.result === 'POSITIVE' ? request.traceCode : null,
+        documentOf: { traceCode: request.traceCode, document },
+      };
+    }
+    case 'LockLot':
+    case 'UnlockLot':
+    case 'RecallLot':
+    case 'ResolveViolation':
+      return { ...NOTHING_MORE, descendantsOf: { traceCode: request.traceCode, withParents: false } };
+    default:
+      return NOTHING_MORE;
+  }
+};
+
+/** The command with what was read. */
+export const withFamily = (request: LotFamilyRequest, reads: FamilyReads): LotFamilyCommand => {
+  switch (request.type) {
+    case 'AttachDocument':
+      return { ...request, data: { ...request.data, alsoOn: reads.alsoOn }, descendants: reads.descendants, batch: reads.batch };
+    case 'LockLot':
+    case 'UnlockLot':
+    case 'RecallLot':
+    case 'ResolveViolation':
+      return { ...request, descendants: reads.descendants.map((d) => d.traceCode) } as LotFamilyCommand;
+    default:
+      return request as LotFamilyCommand;
   }
 };
 
@@ -124,10 +190,10 @@ const overFamily = <C extends Parameters<typeof lotDecider.decide>[0]>(
  * positive test recalling its batch are all decided (and tested) here, and
  * the application only loads, calls this, and appends.
  */
-export const decideLots = <C extends LotsCommand>(command: C, lots: States, now: Date): LotsDecision<LotsOutcome<C>> =>
-  decide(command, lots, now) as LotsDecision<LotsOutcome<C>>;
+export const decideLots = <C extends LotFamilyCommand>(command: C, lots: States, now: Date): LotFamilyDecision<LotFamilyOutcome<C>> =>
+  decide(command, lots, now) as LotFamilyDecision<LotFamilyOutcome<C>>;
 
-const decide = (command: LotsCommand, lots: States, now: Date): LotsDecision<LotsOutcomes[LotsCommand['type']]> => {
+const decide = (command: LotFamilyCommand, lots: States, now: Date): LotFamilyDecision<LotFamilyOutcomes[LotFamilyCommand['type']]> => {
   switch (command.type) {
     case 'RegisterLot': {
       const tc = command.data.traceCode;

@@ -1,10 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { FacilityRepository } from '../../../facilities/facility.repository';
-import { LotCommands } from '../../../lots/lot-commands';
+import { LotCommands } from '../../lot-commands';
 import { APP_CONFIG } from '../../../config/config.tokens';
 import type { AppConfig } from '../../../config/app-config';
-import { recordScanArgs } from '../../scan-command';
+import { recordScan } from './record-scan.mapping';
 import { RecordScanCommand } from './record-scan.command';
 
 @CommandHandler(RecordScanCommand)
@@ -18,6 +18,7 @@ export class RecordScanHandler implements ICommandHandler<RecordScanCommand> {
   async execute({ request: r, context }: RecordScanCommand) {
     const facility = await this.facilities.get(r.facilityId, 'facilityId');
     const toFacility = r.toFacilityId ? await this.facilities.get(r.toFacilityId, 'toFacilityId') : null;
-    return this.lots.run(recordScanArgs(r, context, { facility, toFacility }, this.config));
+    const { command, context: recorded } = recordScan(r, context, { facility, toFacility }, this.config);
+    return this.lots.run(command, recorded);
   }
 }
