@@ -16,6 +16,13 @@
  *     GET pathTemplate with `:traceCode` replaced, the lots taken in turn (no body)
  * Prints autocannon's result as JSON.
  */
+// Registered first: a stop asked for while autocannon is still loading ends the load as soon as it starts.
+let instance = null;
+let stopping = false;
+process.on('SIGTERM', () => {
+  stopping = true;
+  instance?.stop();
+});
 const { readFileSync } = require('node:fs');
 const autocannon = require('autocannon');
 
@@ -43,7 +50,7 @@ const body =
       }
     : scan;
 
-const instance = autocannon(
+instance = autocannon(
   {
     url: config.url,
     connections: config.connections,
@@ -64,4 +71,4 @@ const instance = autocannon(
     process.stdout.write(JSON.stringify(result));
   },
 );
-process.on('SIGTERM', () => instance.stop());
+if (stopping) instance.stop();

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,7 +82,15 @@ export interface ScanGenerator {
 export const generated = async (
   url: string,
   path: string,
-  o: { connections: number; seconds: number; timeoutSeconds?: number; headers?: Record<string, string>; generator: ScanGenerator | ReadGenerator },
+  o: {
+    connections: number;
+    seconds: number;
+    timeoutSeconds?: number;
+    headers?: Record<string, string>;
+    generator: ScanGenerator | ReadGenerator;
+    /** Ends the load early (SIGTERM: autocannon stops and reports what it did so far) once this settles. */
+    stopWhen?: Promise<unknown>;
+  },
 ): Promise<Load> => {
   const dir = mkdtempSync(join(tmpdir(), 'coldtrace-bench-load-'));
   try {
@@ -91,7 +99,18 @@ export const generated = async (
       file,
       JSON.stringify({ url, path, headers: o.headers ?? {}, connections: o.connections, duration: o.seconds, timeout: o.timeoutSeconds ?? 10, generator: o.generator }),
     );
-    const { stdout } = await run(process.execPath, [LOAD_SCRIPT, file], { env: childEnv({}), maxBuffer: 64 * 1024 * 1024 });
+    const child = spawn(process.execPath, [LOAD_SCRIPT, file], { env: childEnv({}), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const stop = () => child.exitCode === null && child.kill('SIGTERM');
+    o.stopWhen?.then(stop, stop);
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', resolve);
+    });
+    if (code !== 0) throw new Error(`generate-load.js exited ${code}: ${stderr.slice(-2000)}`);
     return toLoad(stdout);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -21,25 +21,21 @@ export const childEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => {
   return { ...env, ...extra };
 };
 
-/** `VmHWM`, the process's peak resident set (bytes), from /proc; null once it has gone. */
-export const peakRss = (pid: number): number | null => {
+/** A `Vm...:  N kB` line of /proc/<pid>/status, in bytes; null once the process has gone. */
+const statusBytes = (pid: number, field: 'VmHWM' | 'VmRSS'): number | null => {
   try {
-    const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) * 1024 : null;
   } catch {
     return null;
   }
 };
 
-/** `VmRSS`, the process's resident set now (bytes), from /proc; null once it has gone. */
-export const currentRss = (pid: number): number | null => {
-  try {
-    const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : null;
-  } catch {
-    return null;
-  }
-};
+/** `VmHWM`, the process's peak resident set (bytes). */
+export const peakRss = (pid: number): number | null => statusBytes(pid, 'VmHWM');
+
+/** `VmRSS`, the process's resident set now (bytes). */
+export const currentRss = (pid: number): number | null => statusBytes(pid, 'VmRSS');
 
 /** Resets the peak to the current RSS (Linux >= 4.0, `clear_refs` 5), so a later VmHWM covers one workload only. */
 export const resetPeakRss = (pid: number): boolean => {
@@ -125,6 +121,9 @@ const until = async (service: Service, what: string, ready: () => Promise<boolea
   }
 };
 
+/** Each database's event-signing key (PEM), as its deployment would keep it. */
+const signingKeys = new Map<string, string>();
+
 export interface ApiProcess extends Service {
   readonly url: string;
 }
@@ -137,9 +136,11 @@ export interface ApiProcess extends Service {
 export const startApi = async (databaseUrl: string, adminToken: string, extraEnv: Record<string, string> = {}): Promise<ApiProcess> => {
   const port = await freePort();
   const dataDir = await mkdtemp(join(tmpdir(), 'coldtrace-bench-data-'));
-  // With DATABASE_URL the api needs a provisioned event-signing key, as a deployment does.
+  // With DATABASE_URL the api needs a provisioned event-signing key, as a deployment does: the same one for every
+  // api started on a database (credentials are trusted only when their events are signed by an accepted key).
   const signingKeyFile = join(dataDir, 'event-signing.key');
-  await writeFile(signingKeyFile, newSigningKeyPem(), { mode: 0o600 });
+  if (!signingKeys.has(databaseUrl)) signingKeys.set(databaseUrl, newSigningKeyPem());
+  await writeFile(signingKeyFile, signingKeys.get(databaseUrl)!, { mode: 0o600 });
   const nodeArgs = (process.env.BENCH_API_NODE_ARGS || '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, API_MAIN], {
     cwd: ROOT,
