@@ -75,9 +75,15 @@ export class LotFamilyReads implements CommandDecider<LotState, LotEvent, unknow
   private async descendants(traceCode: string, withParents: boolean, tx: EntityManager): Promise<FamilyReads['descendants']> {
     const codes = (await this.family([traceCode], tx)).filter((c) => c !== traceCode);
     if (!withParents) return codes.map((c) => ({ traceCode: c, viaParent: null }));
-    const links = await this.genealogy.linksAmong([traceCode, ...codes], tx);
+    // Grouped by child once: a recall reaches 10,000 lots, and a scan of the links per lot was quadratic.
+    const parentsOf = new Map<string, string[]>();
+    for (const l of await this.genealogy.linksAmong([traceCode, ...codes], tx)) {
+      const parents = parentsOf.get(l.child);
+      if (parents) parents.push(l.parent);
+      else parentsOf.set(l.child, [l.parent]);
+    }
     return codes.map((c) => {
-      const parents = links.filter((l) => l.child === c).map((l) => l.parent);
+      const parents = parentsOf.get(c) ?? [];
       return { traceCode: c, viaParent: parents.length === 1 ? parents[0] : null };
     });
   }
