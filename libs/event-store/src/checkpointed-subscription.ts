@@ -176,6 +176,8 @@ export class SubscriptionGroup {
     readonly batchSize = 500,
     /** Runs after the members, in the same transaction (e.g. telling waiters in other processes). */
     private readonly afterBatch?: BatchHandler,
+    /** false: the events come without their signatures (not joined), for members that store none. */
+    private readonly signed = true,
   ) {
     this.ids = [...members.map((m) => m.id)].sort();
   }
@@ -185,7 +187,7 @@ export class SubscriptionGroup {
     return this.dataSource.transaction(async (manager) => {
       const at = await this.lock(manager);
       const from = [...at.values()].reduce((min, c) => (isAfter(min, c) ? c : min));
-      const events = await this.store.readAfter(from, this.batchSize, manager);
+      const events = await this.store.readAfter(from, this.batchSize, manager, this.signed);
       if (events.length === 0) return events;
       for (const m of this.members) {
         const mine = events.filter((e) => isAfter(e, at.get(m.id)!));

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { APPENDS_CHANNEL } from './appends-channel';
 import { WrongExpectedVersionError } from './event-store.errors';
 import { AppendManyResult, AppendResult, Checkpoint, InlineProjection, StreamAppend, RecordedResult, StoredEvent, StreamSlice } from './event-store.types';
 import { AppendSignal } from './append-signal';
@@ -115,6 +116,8 @@ interface EventToWrite extends HashedEvent {
  * 1 does in statements. The events go in only when every stream row did: a
  * stream another transaction created since the caller's check (the only way
  * a locked version can be wrong) inserts nothing, and the caller sees no row back.
+ * It also notifies APPENDS_CHANNEL with the transaction's id (delivered at
+ * commit): a one-time filter, no statement of its own.
  */
 const APPEND_SQL = `
   WITH s AS (
@@ -140,7 +143,50 @@ const APPEND_SQL = `
     INSERT INTO event_signatures (global_position, signing_key_id, signature)
     SELECT i.global_position, t.key_id, decode(t.signature, 'hex') FROM inserted i JOIN t ON t.id = i.event_id
   )
-  SELECT event_id, global_position, transaction_id::text AS transaction_id, recorded_at FROM inserted`;
+  SELECT event_id, global_position, transaction_id::text AS transaction_id, recorded_at FROM inserted
+   WHERE (SELECT pg_notify($17, pg_current_xact_id()::text) IS NOT NULL)`;
+
+/**
+ * Appends up to this many events go as a named statement, parsed and planned
+ * once per connection (the append and its lock were a third of PostgreSQL's
+ * CPU per group commit of single scans in planning and parsing). Larger ones
+ * stay unnamed: a plan made for the arrays at hand (a generic plan assumes a
+ * few rows, and a 10,000-event recall would join with nested loops).
+ */
+const NAMED_UP_TO = 128;
+
+interface PgClient {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+}
+
+/**
+ * `sql` as a named (prepared) statement on the connection of the caller's
+ * transaction, else as manager.query does; a failure is TypeORM's, as from manager.query.
+ */
+const queryNamed = async <T>(manager: EntityManager, name: string, sql: string, values: unknown[]): Promise<T[]> => {
+  const runner = manager.queryRunner as (EntityManager['queryRunner'] & { databaseConnection?: PgClient }) | undefined;
+  const client = runner && !runner.isReleased ? runner.databaseConnection : undefined;
+  if (!client) return manager.query(sql, values);
+  try {
+    return (await client.query({ name, text: sql, values })).rows as T[];
+  } catch (e) {
+    throw new QueryFailedError(sql, values, e as Error);
+  }
+};
+
+/**
+ * Locks stream rows (see lockStreams). APPEND_LOCK first, as in every append: the same order everywhere, so an
+ * audit waiting for the exclusive lock never sits between a stream lock and the append that follows it. In the
+ * same statement (no round trip of its own): a condition on nothing of the rows is a one-time filter, evaluated
+ * once before the scan, whether any row matches or not. The stream's last event by (stream_id, stream_version),
+ * an index lookup; max(global_position) here made PostgreSQL walk the whole events table backwards once per stream.
+ */
+const LOCK_SQL = `SELECT s.stream_id, s.version, encode(s.head_hash, 'hex') AS head_hash,
+         (SELECT e.global_position FROM events e WHERE e.stream_id = s.stream_id
+           ORDER BY e.stream_version DESC LIMIT 1) AS position
+    FROM event_streams s
+   WHERE (SELECT pg_advisory_xact_lock_shared($2) IS NOT NULL) AND s.stream_id = ANY($1)
+   ORDER BY s.stream_id FOR UPDATE OF s`;
 
 /**
  * Append-only event store on PostgreSQL. One transaction writes the events
@@ -284,7 +330,7 @@ export class PostgresEventStore {
     const heads = new Map(rows.map((r) => [r.streamId, r.hash]));
     const column = <K extends keyof EventToWrite>(k: K) => rows.map((r) => r[k]);
     // Only what the database assigns comes back: the rest is in hand (parsing each event's JSON back cost more than writing it).
-    const assigned: { event_id: string; global_position: string; transaction_id: string; recorded_at: Date }[] = await manager.query(APPEND_SQL, [
+    const params = [
       writing.map((a) => a.streamId),
       writing.map((a) => a.streamType),
       writing.map((a) => a.expectedVersion),
@@ -301,7 +347,11 @@ export class PostgresEventStore {
       column('hash'),
       rows.map((r) => r.signature.signingKeyId),
       rows.map((r) => r.signature.signature),
-    ]);
+      APPENDS_CHANNEL,
+    ];
+    type Assigned = { event_id: string; global_position: string; transaction_id: string; recorded_at: Date };
+    const assigned: Assigned[] =
+      rows.length <= NAMED_UP_TO && writing.length <= NAMED_UP_TO ? await queryNamed<Assigned>(manager, 'coldtrace_append', APPEND_SQL, params) : await manager.query(APPEND_SQL, params);
     if (assigned.length !== rows.length) {
       // Nothing was written: a stream this append creates was created by a transaction that committed since the check.
       const first = writing.find((a) => a.expectedVersion === 0) ?? writing[0];
@@ -341,21 +391,9 @@ export class PostgresEventStore {
   async lockStreams(streamIds: readonly string[], manager: EntityManager): Promise<Map<string, LockedStream>> {
     const locked = new Map<string, LockedStream>(streamIds.map((id) => [id, { version: 0, position: 0, headHash: GENESIS_HASH, exists: false }]));
     if (streamIds.length === 0) return locked;
-    const rows: { stream_id: string; version: number; position: string | null; head_hash: string }[] = await manager.query(
-      // APPEND_LOCK first, as in every append: the same order everywhere, so an audit waiting for the
-      // exclusive lock never sits between a stream lock and the append that follows it. In the same
-      // statement (no round trip of its own): a condition on nothing of the rows is a one-time filter,
-      // evaluated once before the scan, whether any row matches or not.
-      // The stream's last event by (stream_id, stream_version), an index lookup; max(global_position)
-      // here made PostgreSQL walk the whole events table backwards once per stream.
-      `SELECT s.stream_id, s.version, encode(s.head_hash, 'hex') AS head_hash,
-              (SELECT e.global_position FROM events e WHERE e.stream_id = s.stream_id
-                ORDER BY e.stream_version DESC LIMIT 1) AS position
-         FROM event_streams s
-        WHERE (SELECT pg_advisory_xact_lock_shared($2) IS NOT NULL) AND s.stream_id = ANY($1)
-        ORDER BY s.stream_id FOR UPDATE OF s`,
-      [streamIds, APPEND_LOCK],
-    );
+    type Row = { stream_id: string; version: number; position: string | null; head_hash: string };
+    const params = [streamIds, APPEND_LOCK];
+    const rows: Row[] = streamIds.length <= NAMED_UP_TO ? await queryNamed<Row>(manager, 'coldtrace_lock_streams', LOCK_SQL, params) : await manager.query(LOCK_SQL, params);
     for (const r of rows) locked.set(r.stream_id, { version: Number(r.version), position: Number(r.position ?? 0), headHash: r.head_hash, exists: true });
     return locked;
   }

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { AppendSignal, CheckpointedSubscription, InlineProjection, notifyAppended, PostgresEventStore, StateCache, WorkerLogger } from '@app/event-store';
+import { AppendSignal, CheckpointedSubscription, InlineProjection, PostgresEventStore, StateCache, WorkerLogger } from '@app/event-store';
 import { Projection, subscriptionIdOf } from './projection';
 import { AppendWakes, ProjectionRunner, RunnerOptions } from './projection-runner';
 import { LotHistoryProjection } from './projections/lot-history.projection';
@@ -30,12 +30,11 @@ export const createInlineProjections = (): Projection[] => [new GenealogyProject
 
 /**
  * What an appending store runs in each append's transaction: the inline
- * projections, then the notification that wakes every projection runner.
+ * projections (the notification that wakes every projection runner is sent
+ * by the append statement itself).
  */
-export const createInlineHandlers = (): InlineProjection[] => [
-  ...createInlineProjections().map((p): InlineProjection => (events, manager) => p.apply(events, manager)),
-  notifyAppended,
-];
+export const createInlineHandlers = (): InlineProjection[] =>
+  createInlineProjections().map((p): InlineProjection => (events, manager) => p.apply(events, manager));
 
 /**
  * The embedded (in-process) transport: one runner reads the log once for

@@ -65,6 +65,7 @@ export class ProjectionRunner {
     private readonly wakes: AppendWakes | null,
   ) {
     // The batch's announcements (each projection's rows, and the progress) go in one statement at its end.
+    // Read without signatures: no projection stores them (history joins them at read time).
     const members = projections.map((p) => ({
       id: subscriptionIdOf(p),
       handler: (events: StoredEvent[], manager: EntityManager) => {
@@ -75,7 +76,7 @@ export class ProjectionRunner {
     this.group = new SubscriptionGroup(members, store, dataSource, BATCH, async (_events, manager) => {
       await announceProgress(manager);
       await sendAnnouncements(manager);
-    });
+    }, false);
   }
 
   start(signal: AppendSignal, options: RunnerOptions, logger: WorkerLogger): void {
