@@ -37,6 +37,7 @@ import { ProjectorParkedLots1764400013000 } from './migrations/1764400013000-pro
 import { MergedOrigins1764400014000 } from './migrations/1764400014000-merged-origins';
 import { CreateEpcisCaptureJobs1764400015000 } from './migrations/1764400015000-create-epcis-capture-jobs';
 import { CreateSightings1764400016000 } from './migrations/1764400016000-create-sightings';
+import { LotRowsRoomToUpdate1764400019200 } from './migrations/1764400019200-lot-rows-room-to-update';
 
 export const READ_MODEL_ENTITIES = [LotSummaryEntity, LotHistoryEntity, SaleEligibilityEntity];
 export const READ_MODEL_MIGRATIONS = [
@@ -53,4 +54,5 @@ export const READ_MODEL_MIGRATIONS = [
   MergedOrigins1764400014000,
   CreateEpcisCaptureJobs1764400015000,
   CreateSightings1764400016000,
+  LotRowsRoomToUpdate1764400019200,
 ];

@@ -41,6 +41,9 @@ export class ShadowTables {
         `CREATE TABLE ${NEXT_SCHEMA}.${ident(table)} (LIKE ${shadow.qualified(table)}
            INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED INCLUDING STORAGE INCLUDING COMMENTS)`,
       );
+      // LIKE copies no storage parameters (a fillfactor leaving rows room to be updated in place).
+      const options = await shadow.options(table);
+      if (options) await runner.query(`ALTER TABLE ${NEXT_SCHEMA}.${ident(table)} SET (${options})`);
       // Keys now: the projections' ON CONFLICT needs them while the rows go in.
       for (const key of await shadow.keys(table)) {
         await runner.query(`ALTER TABLE ${NEXT_SCHEMA}.${ident(table)} ADD CONSTRAINT ${ident(key.name)} ${key.definition}`);
@@ -99,6 +102,15 @@ export class ShadowTables {
         ORDER BY c.relname`,
       [this.qualified(table)],
     );
+  }
+
+  /** The live table's storage parameters, as SET takes them ('fillfactor=50'), or null. */
+  private async options(table: string): Promise<string | null> {
+    const [{ options }]: { options: string | null }[] = await this.runner.query(
+      `SELECT array_to_string(reloptions, ', ') AS options FROM pg_class WHERE oid = $1::regclass`,
+      [this.qualified(table)],
+    );
+    return options || null;
   }
 
   private grants(table: string): Promise<{ privilege: string; grantee: string }[]> {
