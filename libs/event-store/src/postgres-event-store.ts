@@ -188,6 +188,9 @@ const LOCK_SQL = `SELECT s.stream_id, s.version, encode(s.head_hash, 'hex') AS h
    WHERE (SELECT pg_advisory_xact_lock_shared($2) IS NOT NULL) AND s.stream_id = ANY($1)
    ORDER BY s.stream_id FOR UPDATE OF s`;
 
+const RECORD_SQL = `INSERT INTO idempotency_keys (key, request_hash, stream_id, result)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])`;
+
 /**
  * Append-only event store on PostgreSQL. One transaction writes the events
  * with their hash chain and signatures, moves the stream's version
@@ -228,11 +231,10 @@ export class PostgresEventStore {
    */
   async recordResults(manager: EntityManager, records: readonly RecordedResult[]): Promise<void> {
     if (records.length === 0) return;
-    await manager.query(
-      `INSERT INTO idempotency_keys (key, request_hash, stream_id, result)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])`,
-      [records.map((r) => r.key), records.map((r) => r.requestHash), records.map((r) => r.streamId), records.map((r) => JSON.stringify(r.result))],
-    );
+    const params = [records.map((r) => r.key), records.map((r) => r.requestHash), records.map((r) => r.streamId), records.map((r) => JSON.stringify(r.result))];
+    // Named (planned once per connection) but for a large batch's, as the append.
+    if (records.length <= NAMED_UP_TO) await queryNamed(manager, 'coldtrace_record_results', RECORD_SQL, params);
+    else await manager.query(RECORD_SQL, params);
   }
 
   /**
