@@ -16,6 +16,10 @@ import { ApiMetrics } from './metrics/api-metrics';
 import { httpMetrics } from './metrics/http-metrics.middleware';
 import { OpenApiDocument } from './openapi/openapi.document';
 import { DOCS_PATH } from './openapi/swagger-ui.http.controller';
+import { saleEligibilityFastLane } from './lots/queries/get-sale-eligibility/sale-eligibility.fast-lane';
+
+/** Every route but the metrics and the pages is under /api. */
+const API_PREFIX = 'api';
 
 /** Prometheus scrapes it at the usual place, not under /api (MetricsHttpController). */
 const METRICS_PATH = '/metrics';
@@ -180,7 +184,9 @@ export const configureApp = (app: NestFastifyApplication, config: AppConfig): Ne
       done(e as FastifyError, undefined);
     }
   });
-  app.setGlobalPrefix('api', { exclude: [METRICS_PATH, ...PAGE_PATHS] });
+  // After the onRequest hooks (id, access line, headers, CORS), before Nest's pipeline.
+  server.addHook('preHandler', saleEligibilityFastLane(app, API_PREFIX));
+  app.setGlobalPrefix(API_PREFIX, { exclude: [METRICS_PATH, ...PAGE_PATHS] });
   app.useGlobalPipes(new RejectNulPipe(), apiValidationPipe());
   app.useGlobalFilters(filter);
   // After the global prefix: the document names the paths as served.
