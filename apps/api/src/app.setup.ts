@@ -16,7 +16,7 @@ import { ApiMetrics } from './metrics/api-metrics';
 import { httpMetrics } from './metrics/http-metrics.middleware';
 import { OpenApiDocument } from './openapi/openapi.document';
 import { DOCS_PATH } from './openapi/swagger-ui.http.controller';
-import { saleEligibilityFastLane } from './lots/queries/get-sale-eligibility/sale-eligibility.fast-lane';
+import { installSaleEligibilityFastLane } from './lots/queries/get-sale-eligibility/sale-eligibility.fast-lane';
 
 /** Every route but the metrics and the pages is under /api. */
 const API_PREFIX = 'api';
@@ -184,7 +184,7 @@ export const configureApp = (app: NestFastifyApplication, config: AppConfig): Ne
     }
   });
   // After the onRequest hooks (id, access line, headers, CORS), before Nest's pipeline.
-  server.addHook('preHandler', saleEligibilityFastLane(app, API_PREFIX));
+  installSaleEligibilityFastLane(app, server, API_PREFIX);
   app.setGlobalPrefix(API_PREFIX, { exclude: [METRICS_PATH, ...PAGE_PATHS] });
   app.useGlobalPipes(new RejectNulPipe(), apiValidationPipe());
   app.useGlobalFilters(filter);

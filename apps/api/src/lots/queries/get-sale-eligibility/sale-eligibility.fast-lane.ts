@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants';
-import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { AccessGuard, type AuthenticatedRequest } from '../../../access/access.guard';
 import { bearerToken } from '../../../access/access-token';
 import { CredentialStore } from '../../../access/credential-store';
@@ -18,10 +18,11 @@ import { ELIGIBILITY_CONTENT_TYPE } from './sale-eligibility.json';
  * route (LotQueriesHttpController.eligibility), which answers it the one way
  * it answers everything: this lane decides no answer of its own. Nest's guard,
  * pipes, interceptors and query bus cost more CPU than the read itself (about
- * 45 of 80 us per request); this is a Fastify preHandler hook, so the id,
- * access line, security headers and metrics of the onRequest hooks still apply.
+ * 45 of 80 us per request); this is the route's first Fastify preHandler, so
+ * the id, access line, security headers, CORS and metrics of the onRequest
+ * hooks still apply. Installed before Nest registers its routes (configureApp).
  */
-export const saleEligibilityFastLane = (app: INestApplication, prefix: string) => {
+export const installSaleEligibilityFastLane = (app: INestApplication, server: FastifyInstance, prefix: string): void => {
   const guard = app.get(AccessGuard);
   const credentials = app.get(CredentialStore);
   const answers = app.get(SaleEligibilityAnswers);
@@ -48,10 +49,20 @@ export const saleEligibilityFastLane = (app: INestApplication, prefix: string) =
     }
   };
 
-  return (req: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
-    if (req.routeOptions.url !== route || req.method !== 'GET') return done();
+  const lane = (req: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+    // Fastify gives the GET route's HEAD twin the same hooks.
+    if (req.method !== 'GET') return done();
     const body = inMemory(req);
     if (body === undefined) return done();
     reply.header('content-type', ELIGIBILITY_CONTENT_TYPE).send(body);
   };
+  // On this route only, as its first preHandler: no other request pays for a look at its path.
+  let installed = false;
+  server.addHook('onRoute', (options) => {
+    if (options.url !== route || options.method !== 'GET') return;
+    const others = options.preHandler === undefined ? [] : [options.preHandler].flat();
+    options.preHandler = [lane, ...others];
+    installed = true;
+  });
+  server.addHook('onReady', (done) => done(installed ? undefined : new Error(`no route ${route} to answer the eligibility read from memory on`)));
 };
