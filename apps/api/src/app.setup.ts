@@ -16,6 +16,10 @@ import { ApiMetrics } from './metrics/api-metrics';
 import { httpMetrics } from './metrics/http-metrics.middleware';
 import { OpenApiDocument } from './openapi/openapi.document';
 import { DOCS_PATH } from './openapi/swagger-ui.http.controller';
+import { installSaleEligibilityFastLane } from './lots/queries/get-sale-eligibility/sale-eligibility.fast-lane';
+
+/** Every route but the metrics and the pages is under /api. */
+const API_PREFIX = 'api';
 
 /** Prometheus scrapes it at the usual place, not under /api (MetricsHttpController). */
 const METRICS_PATH = '/metrics';
@@ -88,11 +92,9 @@ const assertJsonBody = (path: string, req: FastifyRequest): void => {
  * True when it answered itself (the shopper's page for a torn code).
  */
 const beforeRouting = (config: AppConfig, log: RootLogger, metrics: ApiMetrics) => {
-  const logAccess = accessLog(log);
-  const timeRequest = httpMetrics(metrics);
+  const logAccess = accessLog(log, httpMetrics(metrics));
   return (req: FastifyRequest, reply: FastifyReply, path: string): boolean => {
     logAccess(req, reply, path);
-    timeRequest(req, reply);
     setSecurityHeaders(path, reply);
     // Everything lives under /api (and /metrics, where scrapers look, and the pages).
     if (!(path === '/api' || path.startsWith('/api/') || path === METRICS_PATH || isPagePath(path))) {
@@ -142,7 +144,8 @@ export const httpAdapter = (config: AppConfig): FastifyAdapter =>
 /** Everything about the HTTP surface that main.ts and the e2e tests must share. */
 export const configureApp = (app: NestFastifyApplication, config: AppConfig): NestFastifyApplication => {
   const server = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
-  const before = beforeRouting(config, app.get<RootLogger>(ROOT_LOGGER), app.get(ApiMetrics));
+  const log = app.get<RootLogger>(ROOT_LOGGER);
+  const before = beforeRouting(config, log, app.get(ApiMetrics));
   const filter = new ApiExceptionFilter();
   // First: every answer, even a 404, 413 or 415 given before routing, gets a request id and an access line.
   server.addHook('onRequest', (req, reply, done) => {
@@ -152,7 +155,7 @@ export const configureApp = (app: NestFastifyApplication, config: AppConfig): Ne
       return done(e as FastifyError);
     }
     // Nest `Logger` calls made while serving the request log through its logger: they carry its id.
-    withRequestLog(req.log as RootLogger, done);
+    withRequestLog(log, req.id, done);
   });
   // A URL whose escapes the router cannot decode never reaches a hook: the same steps, then its answer.
   frameworkErrorHandlers.set(server, (error, req, reply) => {
@@ -180,7 +183,9 @@ export const configureApp = (app: NestFastifyApplication, config: AppConfig): Ne
       done(e as FastifyError, undefined);
     }
   });
-  app.setGlobalPrefix('api', { exclude: [METRICS_PATH, ...PAGE_PATHS] });
+  // After the onRequest hooks (id, access line, headers, CORS), before Nest's pipeline.
+  installSaleEligibilityFastLane(app, server, API_PREFIX);
+  app.setGlobalPrefix(API_PREFIX, { exclude: [METRICS_PATH, ...PAGE_PATHS] });
   app.useGlobalPipes(new RejectNulPipe(), apiValidationPipe());
   app.useGlobalFilters(filter);
   // After the global prefix: the document names the paths as served.

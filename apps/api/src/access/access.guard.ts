@@ -60,10 +60,16 @@ export class AccessGuard implements CanActivate {
     }
   }
 
-  private async admit(context: ExecutionContext): Promise<boolean> {
-    const policy = this.reflector.getAllAndOverride<RoutePolicy | undefined>(ROUTE_POLICY, [context.getHandler(), context.getClass()]);
+  /** The access policy a route's handler declares (Allow / Public). */
+  policyOf(handler: Function, controller: Function): RoutePolicy {
+    const policy = this.reflector.getAllAndOverride<RoutePolicy | undefined>(ROUTE_POLICY, [handler, controller]);
     // RoutePolicyCheck refuses to start without one; deny rather than guess if that ever slips.
-    if (!policy) throw new Error(`route ${context.getClass().name}.${context.getHandler().name} declares no access policy`);
+    if (!policy) throw new Error(`route ${controller.name}.${handler.name} declares no access policy`);
+    return policy;
+  }
+
+  private async admit(context: ExecutionContext): Promise<boolean> {
+    const policy = this.policyOf(context.getHandler(), context.getClass());
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
 
     if (policy.kind === 'public') {
@@ -79,6 +85,18 @@ export class AccessGuard implements CanActivate {
     if (header === undefined) throw unauthenticated('this route needs an Authorization: Bearer <token> header');
     const token = bearerToken(header);
     const principal = token ? await this.credentials.resolve(token) : null;
+    this.admitResolved(policy, req, token, principal);
+    return true;
+  }
+
+  /**
+   * Everything after the bearer token was resolved to `principal` (null: it
+   * proved none): its address's failed authentications, the key's role, a
+   * write's probe budget, an operator's facility; then the request carries
+   * it. Synchronous, so a route served before Nest's pipeline applies the
+   * same checks (sale-eligibility.fast-lane.ts).
+   */
+  admitResolved(policy: Extract<RoutePolicy, { kind: 'roles' }>, req: AuthenticatedRequest, token: string | null, principal: Principal | null): void {
     const retryAfter = this.failedAuth.judge(clientAddress(req), principal?.keyId ?? null);
     if (retryAfter !== null) throw rateLimited(retryAfter, 'failed authentications');
     if (!principal) throw unauthenticated(token ? 'the token is unknown or has been revoked' : 'this route needs an Authorization: Bearer <token> header');
@@ -101,6 +119,5 @@ export class AccessGuard implements CanActivate {
       if (typeof facilityId === 'string') requireOperatorFacility(principal, facilityId, scope.field);
     }
     req.principal = principal;
-    return true;
   }
 }

@@ -19,8 +19,10 @@ import { RoutePolicyCheck } from './route-policy.check';
     FailedAuthLimit,
     LotProbeBudget,
     RoutePolicyCheck,
-    { provide: APP_GUARD, useClass: AccessGuard },
+    AccessGuard,
+    // The same instance: the eligibility read's fast lane applies its checks too.
+    { provide: APP_GUARD, useExisting: AccessGuard },
   ],
-  exports: [CredentialStore, FailedAuthLimit, LotProbeBudget, RoutePolicyCheck],
+  exports: [AccessGuard, CredentialStore, FailedAuthLimit, LotProbeBudget, RoutePolicyCheck],
 })
 export class AccessModule {}

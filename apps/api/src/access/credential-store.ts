@@ -68,9 +68,9 @@ export class CredentialStore implements OnApplicationBootstrap, OnApplicationShu
 
   /** The principal a bearer token stands for, or null (unknown, revoked, malformed). */
   async resolve(token: string): Promise<Principal | null> {
-    if (this.config.adminToken && sameSecret(token, this.config.adminToken)) return ENV_ADMIN;
-    const seen = this.recent.get(token);
+    const seen = this.recentlyResolved(token);
     if (seen) return seen;
+    if (this.config.adminToken && sameSecret(token, this.config.adminToken)) return ENV_ADMIN;
     if (!TOKEN_PATTERN.test(token)) return null;
     const digest = tokenDigest(token);
     await this.ready();
@@ -80,6 +80,16 @@ export class CredentialStore implements OnApplicationBootstrap, OnApplicationShu
     if (this.recent.size >= RECENT_TOKENS) this.recent.clear();
     this.recent.set(token, known);
     return known;
+  }
+
+  /**
+   * A key's token resolved lately, answered without hashing or waiting (the
+   * retailer's read asks this first); undefined for any other token, the
+   * admin's included: resolve() answers those. Only tokens of key rows are
+   * kept, so looking here first decides nothing resolve() would not.
+   */
+  recentlyResolved(token: string): Principal | undefined {
+    return this.recent.get(token);
   }
 
   /** Resolves once the first load is done (requests wait for it instead of being refused). */

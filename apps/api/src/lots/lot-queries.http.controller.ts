@@ -17,6 +17,7 @@ import { ApiErrors, READ_ERRORS } from '../common/http/api-error.response';
 import { LotHistoryResponse } from './queries/get-lot-history/get-lot-history.response';
 import { LotResponse } from './queries/get-lot/get-lot.response';
 import { SaleEligibilityResponse } from './queries/get-sale-eligibility/get-sale-eligibility.response';
+import { ELIGIBILITY_CONTENT_TYPE } from './queries/get-sale-eligibility/sale-eligibility.json';
 import { LotListResponse } from './queries/list-lots/list-lots.response';
 import { TraceResponse } from './queries/trace-lot/trace-lot.response';
 
@@ -79,7 +80,8 @@ export class LotQueriesHttpController {
   @ApiOkResponse({ type: SaleEligibilityResponse })
   @ApiErrors(READ_ERRORS, { 404: ['LOT_NOT_FOUND'], 503: ['PROJECTION_STALE'] })
   // The query answers the JSON text itself (serialised once per lot version): sent as it is.
-  @Header('Content-Type', 'application/json; charset=utf-8')
+  // From memory, sale-eligibility.fast-lane.ts answers it before this pipeline with the same checks.
+  @Header('Content-Type', ELIGIBILITY_CONTENT_TYPE)
   eligibility(@Param('traceCode') traceCode: string, @Query() q: ReadQueryDto, @Ctx() ctx: RequestContext) {
     return this.queryBus.execute(new GetSaleEligibilityQuery(traceCode, atLeastOf(q), ctx.principal));
   }

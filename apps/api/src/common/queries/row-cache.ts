@@ -23,11 +23,16 @@ export class RowCache<T> {
     });
   }
 
+  /** The row from memory when unchanged since it was read (and the listener is live), else undefined. */
+  peek(key: string): T | undefined {
+    return this.changes.live ? this.rows.get(key) : undefined;
+  }
+
   /** The row, from memory when unchanged since it was read, else by `load`; `fresh` always loads (read-your-writes). */
   async get(key: string, load: (key: string) => Promise<T | null>, fresh = false): Promise<T | null> {
     const live = this.changes.live;
-    if (live && !fresh) {
-      const hit = this.rows.get(key);
+    if (!fresh) {
+      const hit = this.peek(key);
       if (hit !== undefined) return hit;
     }
     const epoch = this.epoch;

@@ -36,7 +36,16 @@ export class SaleEligibilityAnswers {
 
   /** The answer's JSON for `viewer` at `now`; `fresh` (after ?atLeast=) reads the table (read-your-writes). */
   async body(traceCode: string, viewer: Principal, fresh: boolean, now: Date): Promise<string> {
-    const cached = await this.answers.get(traceCode, (tc) => this.load(tc, now), fresh);
+    return this.answerOf(traceCode, await this.answers.get(traceCode, (tc) => this.load(tc, now), fresh), viewer, now);
+  }
+
+  /** The answer from memory alone, or undefined when it is not there (body() then reads the table). */
+  bodyInMemory(traceCode: string, viewer: Principal, now: Date): string | undefined {
+    const cached = this.answers.peek(traceCode);
+    return cached && this.answerOf(traceCode, cached, viewer, now);
+  }
+
+  private answerOf(traceCode: string, cached: CachedAnswer | null, viewer: Principal, now: Date): string {
     const row = this.lots.visibleTo(traceCode, cached?.row ?? null, viewer);
     // visibleTo refused a lot that is not there.
     const entry = cached as CachedAnswer;

@@ -1,6 +1,9 @@
 import { eligibilityHoldsUntil, saleEligibility } from '@app/domain';
 import type { EligibilityRow } from '../../lot-read.repository';
 
+/** The answer's media type: the text is sent as it is, so the route names it. */
+export const ELIGIBILITY_CONTENT_TYPE = 'application/json; charset=utf-8';
+
 /**
  * A lot's eligibility answer serialised once: the JSON of everything but
  * `evaluatedAt` (left open after `version`), and until when the clock alone
