@@ -38,6 +38,9 @@ const variants: Record<string, unknown>[] = [
   { ...base, action: 'DISPATCH', toFacilityId: 'm:2', vehicle: { plate: 'AB-123', disinfectedAt: '2026-11-20T07:00:00+08:00' } },
   { ...base, vehicle: { plate: 'AB-123' } },
   { ...base, action: 'SELL', quantity: 12.125, unit: 'KG' },
+  // As EPCIS capture builds them in code: optional fields left undefined.
+  { ...base, zoneId: undefined, toFacilityId: undefined, vehicle: undefined, quantity: undefined, unit: undefined, temperatureC: undefined },
+  { ...base, vehicle: { plate: 'AB-123', disinfectedAt: undefined } },
 ];
 const bad: [string, unknown][] = [
   ['scanId', ''], ['scanId', '-x'], ['scanId', 'a'.repeat(129)], ['scanId', 12], ['scanId', null],
@@ -50,7 +53,8 @@ const bad: [string, unknown][] = [
   ['vehicle', null], ['vehicle', []], ['vehicle', 'AB'], ['vehicle', {}], ['vehicle', { plate: '' }], ['vehicle', { plate: 'x'.repeat(20) }], ['vehicle', { plate: 'x'.repeat(21) }],
   ['vehicle', { plate: '\u{1F69A}'.repeat(20) }], ['vehicle', { plate: 'A\uFE0F' }], ['vehicle', { plate: '\uFE0F' }], ['vehicle', { plate: 5 }],
   ['vehicle', { plate: 'AB', disinfectedAt: null }], ['vehicle', { plate: 'AB', disinfectedAt: 'yesterday' }], ['vehicle', { plate: 'AB', color: 'red' }],
-  ['extra', 1], ['constructor', 'x'], ['toString', 'x'],
+  ['extra', 1], ['constructor', 'x'], ['toString', 'x'], ['extra', undefined],
+  ['scanId', undefined], ['action', undefined], ['occurredAt', undefined], ['vehicle', { plate: undefined }],
 ];
 
 describe('RecordScanRequestDto.precheck', () => {

@@ -112,7 +112,7 @@ const isTimestamp = (v: unknown): boolean => typeof v === 'string' && isFullTime
 const isDecimal = (v: unknown, places: number, min: number, max: number, exclusiveMin: boolean): boolean =>
   typeof v === 'number' && Number.isFinite(v) && (exclusiveMin ? v > min : v >= min) && v <= max && decimalPlaces(v) <= places;
 
-/** The optional fields as the decorators take them when present (a null is the pipe's to judge). */
+/** The optional fields as the decorators take them when given (a null is the pipe's to judge). */
 const OPTIONAL: Record<string, (v: unknown) => boolean> = {
   zoneId: isId,
   toFacilityId: isId,
@@ -125,7 +125,7 @@ const vehicleOf = (v: unknown): VehicleRequestDto | null => {
   if (!isRecord(v)) return null;
   for (const k in v) if (!VEHICLE_FIELDS.has(k)) return null;
   if (typeof v.plate !== 'string' || !PLATE.test(v.plate)) return null;
-  if ('disinfectedAt' in v && !isTimestamp(v.disinfectedAt)) return null;
+  if (v.disinfectedAt !== undefined && !isTimestamp(v.disinfectedAt)) return null;
   return Object.assign(new VehicleRequestDto(), v);
 };
 
@@ -135,10 +135,11 @@ export const precheckedScan = (raw: unknown): RecordScanRequestDto | null => {
   for (const k in raw) {
     if (!FIELDS.has(k)) return null;
     const optional = OPTIONAL[k];
-    if (optional !== undefined && !optional(raw[k])) return null;
+    // Left undefined (a scan built in code: EPCIS capture), an optional field is absent, as IsOptional takes it.
+    if (optional !== undefined && raw[k] !== undefined && !optional(raw[k])) return null;
   }
   if (!isId(raw.scanId) || !isId(raw.traceCode) || !isId(raw.facilityId) || !ACTIONS.has(raw.action) || !isTimestamp(raw.occurredAt)) return null;
-  if (!('vehicle' in raw)) return Object.assign(new RecordScanRequestDto(), raw);
+  if (raw.vehicle === undefined) return Object.assign(new RecordScanRequestDto(), raw);
   const vehicle = vehicleOf(raw.vehicle);
   return vehicle && Object.assign(new RecordScanRequestDto(), raw, { vehicle });
 };
