@@ -19,6 +19,8 @@ import { PostgresEventStore } from '@app/event-store';
 import { DocumentIndexReader, GenealogyReader } from '@app/read-models';
 import { CommandDecider, Decision, Widened } from '../common/commands/command-executor';
 
+const NOTHING_MORE: FamilyReads = { descendants: [], batch: [], alsoOn: [] };
+
 /** The in-process key of a document: commands attaching it never share a transaction or run side by side. */
 export const documentKey = (document: LotDocument): string => `document:${document.type}:${document.issuer}:${document.number}`;
 
@@ -36,10 +38,16 @@ export class LotFamilyReads implements CommandDecider<LotState, LotEvent, unknow
     @Inject(PostgresEventStore) private readonly store: PostgresEventStore,
   ) {}
 
-  async widen(command: unknown, named: ReadonlyMap<string, LotState>, tx: EntityManager): Promise<Widened> {
+  widen(command: unknown, named: ReadonlyMap<string, LotState>, tx: EntityManager): Widened | Promise<Widened> {
     const request = command as LotFamilyRequest;
-    const full = withFamily(request, await this.read(familyReadsOf(request), named, tx));
-    return { command: full, reads: lotsRead(full) };
+    const plan = familyReadsOf(request);
+    const widened = (reads: FamilyReads): Widened => {
+      const full = withFamily(request, reads);
+      return { command: full, reads: lotsRead(full) };
+    };
+    // Most commands (a scan) read nothing beyond the lots they name: answered without a promise.
+    if (plan.descendantsOf === null && plan.batchOf === null && plan.documentOf === null) return widened(NOTHING_MORE);
+    return this.read(plan, named, tx).then(widened);
   }
 
   decide(command: unknown, lots: ReadonlyMap<string, LotState>, now: Date): Decision<LotEvent, unknown> {

@@ -42,7 +42,8 @@ export interface Widened {
  * decides on the states the executor loaded for what it read.
  */
 export interface CommandDecider<S, E, O> {
-  widen(command: unknown, named: ReadonlyMap<string, S>, tx: EntityManager): Promise<Widened>;
+  /** Answered at once (not a promise) when the command reads nothing beyond the keys it names: a batch of 1000 scans awaits nothing per scan. */
+  widen(command: unknown, named: ReadonlyMap<string, S>, tx: EntityManager): Widened | Promise<Widened>;
   decide(command: unknown, states: ReadonlyMap<string, S>, now: Date): Decision<E, O>;
 }
 
@@ -518,6 +519,16 @@ export class CommandExecutor {
   ) {
     const working = new Map<string, Working<S>>();
     const locked = new Map<string, LockedStream>();
+    /** The states of these keys when every one is loaded already (most commands of a batch): no look-up, no await. */
+    const loaded = (keys: readonly string[]): Map<string, S> | null => {
+      const states = new Map<string, S>();
+      for (const k of keys) {
+        const w = working.get(k);
+        if (w === undefined) return null;
+        states.set(k, w.state);
+      }
+      return states;
+    };
     const load: Loader<S> = async (keys) => {
       const missing = [...new Set(keys)].filter((k) => !working.has(k)).sort();
       const ids = missing.map(aggregate.streamId);
@@ -544,8 +555,10 @@ export class CommandExecutor {
       let decision: Decision<E, O>;
       try {
         if (run.decider) {
-          const widened = await run.decider.widen(run.command, await load(run.reads ?? []), tx);
-          decision = run.decider.decide(widened.command, await load(widened.reads), now);
+          const reads = run.reads ?? [];
+          const widening = run.decider.widen(run.command, loaded(reads) ?? (await load(reads)), tx);
+          const widened = widening instanceof Promise ? await widening : widening;
+          decision = run.decider.decide(widened.command, loaded(widened.reads) ?? (await load(widened.reads)), now);
         } else decision = await run.decide!(load, tx, now);
       } catch (e) {
         if (!isRefusal(e)) throw e;

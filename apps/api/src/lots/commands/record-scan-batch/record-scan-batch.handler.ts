@@ -33,7 +33,11 @@ export class RecordScanBatchHandler implements ICommandHandler<RecordScanBatchCo
   ) {}
 
   async execute({ request, context }: RecordScanBatchCommand): Promise<SettledScan[]> {
-    const checked = await Promise.all(request.scans.map((raw) => this.check(raw, context.principal)));
+    const checked: Checked[] = [];
+    for (const raw of request.scans) {
+      const c = this.check(raw, context.principal);
+      checked.push(c instanceof Promise ? await c : c);
+    }
     const named = checked.flatMap((c) => (c.request ? [c.request.facilityId, c.request.toFacilityId ?? c.request.facilityId] : []));
     const known = await this.facilities.findMany(named);
     const facilityOf = (id: string, field: string) => {
@@ -57,11 +61,24 @@ export class RecordScanBatchHandler implements ICommandHandler<RecordScanBatchCo
     return out as SettledScan[];
   }
 
-  /** The key's facility first (as the guard does for a lone scan), then the shape (as the validation pipe does). */
-  private async check(raw: Record<string, unknown>, principal: Principal): Promise<Checked> {
+  /**
+   * The key's facility first (as the guard does for a lone scan), then the
+   * shape (as the validation pipe does; the common valid scan without it).
+   */
+  private check(raw: Record<string, unknown>, principal: Principal): Checked | Promise<Checked> {
     const scanId = typeof raw.scanId === 'string' ? raw.scanId : null;
     try {
       if (typeof raw.facilityId === 'string') requireOperatorFacility(principal, raw.facilityId, 'facilityId');
+      const prechecked = RecordScanRequestDto.precheck(raw);
+      return prechecked ? { scanId, request: prechecked } : this.validated(scanId, raw);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      return { scanId, request: null, refused: error };
+    }
+  }
+
+  private async validated(scanId: string | null, raw: Record<string, unknown>): Promise<Checked> {
+    try {
       return { scanId, request: (await this.validation.transform(raw, AS_SCAN)) as RecordScanRequestDto };
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
