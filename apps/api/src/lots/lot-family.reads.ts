@@ -15,7 +15,7 @@ import {
   lotStreamId,
   withFamily,
 } from '@app/domain';
-import { PostgresEventStore } from '@app/event-store';
+import { LockedStream, PostgresEventStore } from '@app/event-store';
 import { DocumentIndexReader, GenealogyReader } from '@app/read-models';
 import { CommandDecider, Decision, Widened } from '../common/commands/command-executor';
 
@@ -38,8 +38,9 @@ export class LotFamilyReads implements CommandDecider<LotState, LotEvent, unknow
 
   async widen(command: unknown, named: ReadonlyMap<string, LotState>, tx: EntityManager): Promise<Widened> {
     const request = command as LotFamilyRequest;
-    const full = withFamily(request, await this.read(familyReadsOf(request), named, tx));
-    return { command: full, reads: lotsRead(full) };
+    const { locked, ...reads } = await this.read(familyReadsOf(request), named, tx);
+    const full = withFamily(request, reads);
+    return { command: full, reads: lotsRead(full), locked };
   }
 
   decide(command: unknown, lots: ReadonlyMap<string, LotState>, now: Date): Decision<LotEvent, unknown> {
@@ -47,37 +48,76 @@ export class LotFamilyReads implements CommandDecider<LotState, LotEvent, unknow
     return { streams: decision.lots.map((l) => ({ key: l.traceCode, events: l.events })), outcome: decision.outcome };
   }
 
-  /** What the plan names, read inside the command's transaction. */
-  private async read(plan: FamilyReadPlan, named: ReadonlyMap<string, LotState>, tx: EntityManager): Promise<FamilyReads> {
-    const descendants = plan.descendantsOf === null ? [] : await this.descendants(plan.descendantsOf.traceCode, plan.descendantsOf.withParents, tx);
-    const batch = plan.batchOf === null ? [] : await this.family(await this.genealogy.roots(plan.batchOf, tx), tx);
+  /**
+   * What the plan names, read inside the command's transaction. The family is
+   * walked and locked once: from the batch's import lots when the plan asks
+   * for the batch (the lot's descendants are part of it), else from the lot.
+   */
+  private async read(plan: FamilyReadPlan, named: ReadonlyMap<string, LotState>, tx: EntityManager): Promise<FamilyReads & { locked: ReadonlyMap<string, LockedStream> }> {
+    const of = plan.descendantsOf;
+    const from = plan.batchOf !== null ? await this.genealogy.roots(plan.batchOf, tx) : of !== null ? [of.traceCode] : [];
+    const { codes, locked } = await this.family(from, tx);
+    const batch = plan.batchOf === null ? [] : codes;
+    const descendants = of === null ? [] : await this.descendants(of.traceCode, of.withParents, codes, plan.batchOf !== null, tx);
     const alsoOn = plan.documentOf === null ? [] : await this.alsoOn(plan.documentOf.document, plan.documentOf.traceCode, named, tx);
-    return { descendants, batch, alsoOn };
+    return { descendants, batch, alsoOn, locked };
   }
 
   /**
    * The lots reached from these through the genealogy, locking each as it is
    * found and reading again until nothing new appears: a split that committed
    * meanwhile is seen, and one that comes later waits for this command and
-   * its child inherits what it decides.
+   * its child inherits what it decides. Answers where each locked stream
+   * stands, so the executor locks none of them again.
    */
-  private async family(from: readonly string[], tx: EntityManager): Promise<string[]> {
+  private async family(from: readonly string[], tx: EntityManager): Promise<{ codes: string[]; locked: Map<string, LockedStream> }> {
+    const locked = new Map<string, LockedStream>();
+    if (from.length === 0) return { codes: [], locked };
     const codes = new Set(await this.genealogy.descendants(from, tx));
-    for (;;) {
-      await this.store.lockStreams([...codes].sort().map(lotStreamId), tx);
-      const fresh = (await this.genealogy.descendants(from, tx)).filter((c) => !codes.has(c));
-      if (fresh.length === 0) return [...codes];
-      for (const c of fresh) codes.add(c);
+    for (let lock = [...codes]; lock.length > 0; ) {
+      for (const [id, stream] of await this.store.lockStreams(lock.sort().map(lotStreamId), tx)) locked.set(id, stream);
+      lock = (await this.genealogy.descendants(from, tx)).filter((c) => !codes.has(c));
+      for (const c of lock) codes.add(c);
     }
+    return { codes: [...codes], locked };
   }
 
-  /** Every descendant (not the lot itself) and the parent it came through (null: every one of its parents descends from the lot). */
-  private async descendants(traceCode: string, withParents: boolean, tx: EntityManager): Promise<FamilyReads['descendants']> {
-    const codes = (await this.family([traceCode], tx)).filter((c) => c !== traceCode);
+  /**
+   * Every descendant of the lot (not the lot itself), in the family's order,
+   * and the parent it came through (null: every one of its parents descends
+   * from the lot). `family` holds the lot and its descendants, or the whole
+   * batch when `widerFamily` (then the lot's part is found through the links).
+   */
+  private async descendants(
+    traceCode: string,
+    withParents: boolean,
+    family: readonly string[],
+    widerFamily: boolean,
+    tx: EntityManager,
+  ): Promise<FamilyReads['descendants']> {
+    if (!withParents && !widerFamily) return family.filter((c) => c !== traceCode).map((c) => ({ traceCode: c, viaParent: null }));
+    // Grouped once: a recall reaches 10,000 lots, and a scan of the links per lot was quadratic.
+    const links = await this.genealogy.linksAmong(family, tx);
+    const childrenOf = new Map<string, string[]>();
+    for (const l of links) {
+      const children = childrenOf.get(l.parent);
+      if (children) children.push(l.child);
+      else childrenOf.set(l.parent, [l.child]);
+    }
+    const mine = new Set<string>([traceCode]);
+    for (const queue = [traceCode]; queue.length > 0; ) {
+      for (const c of childrenOf.get(queue.pop()!) ?? []) {
+        if (mine.has(c)) continue;
+        mine.add(c);
+        queue.push(c);
+      }
+    }
+    const codes = family.filter((c) => c !== traceCode && mine.has(c));
     if (!withParents) return codes.map((c) => ({ traceCode: c, viaParent: null }));
-    // Grouped by child once: a recall reaches 10,000 lots, and a scan of the links per lot was quadratic.
+    // Only parents within the lot's own part count: a merge's other parent lies outside it.
     const parentsOf = new Map<string, string[]>();
-    for (const l of await this.genealogy.linksAmong([traceCode, ...codes], tx)) {
+    for (const l of links) {
+      if (!mine.has(l.parent)) continue;
       const parents = parentsOf.get(l.child);
       if (parents) parents.push(l.parent);
       else parentsOf.set(l.child, [l.parent]);

@@ -34,6 +34,8 @@ export interface Decision<E, O> {
 export interface Widened {
   readonly command: unknown;
   readonly reads: readonly string[];
+  /** Streams (by id) the decider locked itself while reading, and where each stands: not locked again. */
+  readonly locked?: ReadonlyMap<string, LockedStream>;
 }
 
 /**
@@ -485,11 +487,12 @@ export class CommandExecutor {
   ) {
     const working = new Map<string, Working<S>>();
     const locked = new Map<string, LockedStream>();
-    const load: Loader<S> = async (keys) => {
+    const load = async (keys: readonly string[], lockedBy?: ReadonlyMap<string, LockedStream>): Promise<ReadonlyMap<string, S>> => {
       const missing = [...new Set(keys)].filter((k) => !working.has(k)).sort();
       const ids = missing.map(aggregate.streamId);
       // The lock answers each stream's version: a cached state at that version is read from no table.
-      for (const [id, stream] of await this.store.lockStreams(ids, tx)) locked.set(id, stream);
+      for (const [id, stream] of await this.store.lockStreams(lockedBy ? ids.filter((id) => !lockedBy.has(id)) : ids, tx)) locked.set(id, stream);
+      if (lockedBy) for (const id of ids) if (lockedBy.has(id)) locked.set(id, lockedBy.get(id)!);
       const folded = await this.statesOf(aggregate).load(tx, ids.map((id) => ({ streamId: id, upTo: locked.get(id)!.version })));
       missing.forEach((key, i) => {
         const from = folded.get(ids[i])!;
@@ -512,7 +515,7 @@ export class CommandExecutor {
       try {
         if (run.decider) {
           const widened = await run.decider.widen(run.command, await load(run.reads ?? []), tx);
-          decision = run.decider.decide(widened.command, await load(widened.reads), now);
+          decision = run.decider.decide(widened.command, await load(widened.reads, widened.locked), now);
         } else decision = await run.decide!(load, tx, now);
       } catch (e) {
         if (!isRefusal(e)) throw e;
