@@ -4,7 +4,7 @@ import { WrongExpectedVersionError } from './event-store.errors';
 import { StoredEvent, StreamAppend } from './event-store.types';
 import { canonicalJson } from './integrity/canonical-json';
 import { canonicalEvent, canonicalEventOf, eventHashOfText, GENESIS_HASH } from './integrity/event-hash';
-import { EventSignature, EventSigner } from './integrity/event-signature';
+import { EventSigner } from './integrity/event-signature';
 
 /**
  * Events from which an append takes this path (a recall of a family of
@@ -79,7 +79,6 @@ export const appendLarge = async (
   const metadataJson: string[] = [];
   const metadataParsed: unknown[] = [];
   const metadataOf = new Map<unknown, number>();
-  const signing: Promise<EventSignature>[] = new Array(size);
   const streamHeads: string[] = [];
   let i = 0;
   for (const a of writing) {
@@ -110,12 +109,13 @@ export const appendLarge = async (
       metaIndex[i] = m + 1;
       occurred[i] = occurredAtIso;
       hashes[i] = previous;
-      signing[i] = signer.signOnPool(previous);
     }
     streamHeads.push(previous);
   }
-  // Settled whatever happens to the insert: a rejection left unobserved would end the process.
-  const signed = Promise.all(signing).then(
+  // Signed on the thread pool once every hash is known, while PostgreSQL inserts the events (started in
+  // the loop, the signing threads took the cores from the hashing). Settled whatever happens to the insert:
+  // a rejection left unobserved would end the process.
+  const signed = signer.signHashes(hashes).then(
     (s) => ({ ok: true as const, s }),
     (e: unknown) => ({ ok: false as const, e }),
   );
