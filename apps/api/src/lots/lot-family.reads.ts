@@ -56,9 +56,10 @@ export class LotFamilyReads implements CommandDecider<LotState, LotEvent, unknow
   private async read(plan: FamilyReadPlan, named: ReadonlyMap<string, LotState>, tx: EntityManager): Promise<FamilyReads & { locked: ReadonlyMap<string, LockedStream> }> {
     const of = plan.descendantsOf;
     const from = plan.batchOf !== null ? await this.genealogy.roots(plan.batchOf, tx) : of !== null ? [of.traceCode] : [];
-    const { codes, locked } = await this.family(from, tx);
+    // The links are needed to find the lot's own descendants in its batch, or the parent each came through.
+    const { codes, locked, links } = await this.family(from, plan.batchOf !== null || of?.withParents === true, tx);
     const batch = plan.batchOf === null ? [] : codes;
-    const descendants = of === null ? [] : await this.descendants(of.traceCode, of.withParents, codes, plan.batchOf !== null, tx);
+    const descendants = of === null ? [] : this.descendants(of.traceCode, of.withParents, codes, links);
     const alsoOn = plan.documentOf === null ? [] : await this.alsoOn(plan.documentOf.document, plan.documentOf.traceCode, named, tx);
     return { descendants, batch, alsoOn, locked };
   }
@@ -68,36 +69,41 @@ export class LotFamilyReads implements CommandDecider<LotState, LotEvent, unknow
    * found and reading again until nothing new appears: a split that committed
    * meanwhile is seen, and one that comes later waits for this command and
    * its child inherits what it decides. Answers where each locked stream
-   * stands, so the executor locks none of them again.
+   * stands, so the executor locks none of them again, and (`withLinks`) the
+   * links among them as the last reading, after the locks, found them.
    */
-  private async family(from: readonly string[], tx: EntityManager): Promise<{ codes: string[]; locked: Map<string, LockedStream> }> {
+  private async family(
+    from: readonly string[],
+    withLinks: boolean,
+    tx: EntityManager,
+  ): Promise<{ codes: string[]; locked: Map<string, LockedStream>; links: readonly { parent: string; child: string }[] | null }> {
     const locked = new Map<string, LockedStream>();
-    if (from.length === 0) return { codes: [], locked };
+    if (from.length === 0) return { codes: [], locked, links: withLinks ? [] : null };
     const codes = new Set(await this.genealogy.descendants(from, tx));
-    for (let lock = [...codes]; lock.length > 0; ) {
+    for (let lock = [...codes]; ; ) {
       for (const [id, stream] of await this.store.lockStreams(lock.sort().map(lotStreamId), tx)) locked.set(id, stream);
-      lock = (await this.genealogy.descendants(from, tx)).filter((c) => !codes.has(c));
+      const again = withLinks ? await this.genealogy.descendantsAndLinks(from, tx) : { codes: await this.genealogy.descendants(from, tx), links: null };
+      lock = again.codes.filter((c) => !codes.has(c));
+      if (lock.length === 0) return { codes: [...codes], locked, links: again.links };
       for (const c of lock) codes.add(c);
     }
-    return { codes: [...codes], locked };
   }
 
   /**
    * Every descendant of the lot (not the lot itself), in the family's order,
    * and the parent it came through (null: every one of its parents descends
-   * from the lot). `family` holds the lot and its descendants, or the whole
-   * batch when `widerFamily` (then the lot's part is found through the links).
+   * from the lot). `family` holds the lot and its descendants, or its whole
+   * batch (the lot's part is then found through the links among them); no
+   * links (null) when it is the lot's own and no parents are asked for.
    */
-  private async descendants(
+  private descendants(
     traceCode: string,
     withParents: boolean,
     family: readonly string[],
-    widerFamily: boolean,
-    tx: EntityManager,
-  ): Promise<FamilyReads['descendants']> {
-    if (!withParents && !widerFamily) return family.filter((c) => c !== traceCode).map((c) => ({ traceCode: c, viaParent: null }));
+    links: readonly { parent: string; child: string }[] | null,
+  ): FamilyReads['descendants'] {
+    if (links === null) return family.filter((c) => c !== traceCode).map((c) => ({ traceCode: c, viaParent: null }));
     // Grouped once: a recall reaches 10,000 lots, and a scan of the links per lot was quadratic.
-    const links = await this.genealogy.linksAmong(family, tx);
     const childrenOf = new Map<string, string[]>();
     for (const l of links) {
       const children = childrenOf.get(l.parent);
