@@ -14,11 +14,10 @@ import { EventSigner } from './integrity/event-signature';
 export const LARGE_APPEND = 2_000;
 
 /**
- * The streams and events of a large append, without their signatures (those
- * follow in the same transaction, see appendLarge). The metadata is sent once
- * per distinct value (a command's events share theirs) and indexed: PostgreSQL
- * parses each once. As in APPEND_SQL, the events go in only when every stream
- * row did.
+ * The streams, events and signatures of a large append, one statement as
+ * APPEND_SQL. The metadata is sent once per distinct value (a command's
+ * events share theirs) and indexed: PostgreSQL parses each once. The events
+ * go in only when every stream row did.
  */
 const LARGE_EVENTS_SQL = `
   WITH s AS (
@@ -42,22 +41,22 @@ const LARGE_EVENTS_SQL = `
      WHERE (SELECT count(*) FROM created) + (SELECT count(*) FROM moved) = cardinality($1::text[])
      ORDER BY n
     RETURNING event_id, global_position, transaction_id, recorded_at
+  ), g AS (
+    SELECT * FROM unnest($6::uuid[], $17::text[]) AS g(id, signature)
+  ), signed AS (
+    INSERT INTO event_signatures (global_position, signing_key_id, signature)
+    SELECT i.global_position, $16, decode(g.signature, 'hex') FROM inserted i JOIN g ON g.id = i.event_id
   )
   SELECT event_id, global_position, transaction_id::text AS transaction_id, recorded_at FROM inserted`;
-
-const SIGNATURES_SQL = `
-  INSERT INTO event_signatures (global_position, signing_key_id, signature)
-  SELECT position, $2, decode(signature, 'hex') FROM unnest($1::bigint[], $3::text[]) AS g(position, signature)`;
 
 /**
  * A large append's write, in the caller's transaction: each event's chain
  * hash computed once over its canonical text (the data's canonical JSON is
  * also what is stored: jsonb keeps no key order; one metadata text per
- * distinct metadata object), the events inserted in one statement while the
- * thread pool signs their hashes, then the signatures in a second statement
- * before the caller commits: no other transaction ever sees an event
- * unsigned, and signing no longer adds its time to the insert's. Answers the
- * events as stored, in position order.
+ * distinct metadata object), the hashes signed on the thread pool, then one
+ * statement. Signing beside the insert was tried: its four pool threads took
+ * the cores from PostgreSQL's insert, and the command took longer on a busy
+ * machine for less CPU. Answers the events as stored, in position order.
  */
 export const appendLarge = async (
   manager: EntityManager,
@@ -112,13 +111,7 @@ export const appendLarge = async (
     }
     streamHeads.push(previous);
   }
-  // Signed on the thread pool once every hash is known, while PostgreSQL inserts the events (started in
-  // the loop, the signing threads took the cores from the hashing). Settled whatever happens to the insert:
-  // a rejection left unobserved would end the process.
-  const signed = signer.signHashes(hashes).then(
-    (s) => ({ ok: true as const, s }),
-    (e: unknown) => ({ ok: false as const, e }),
-  );
+  const signatures = await signer.signHashes(hashes);
   const assigned: { event_id: string; global_position: string; transaction_id: string; recorded_at: Date }[] = await manager.query(LARGE_EVENTS_SQL, [
     writing.map((a) => a.streamId),
     writing.map((a) => a.streamType),
@@ -135,21 +128,19 @@ export const appendLarge = async (
     occurred,
     hashes,
     metadataJson,
+    signer.signingKeyId,
+    signatures.map((g) => g.signature),
   ]);
   if (assigned.length !== size) {
     // Nothing was written: a stream this append creates was created by a transaction that committed since the check.
     const first = writing.find((a) => a.expectedVersion === 0) ?? writing[0];
     throw new WrongExpectedVersionError(first.streamId, first.expectedVersion, null);
   }
-  const signatures = await signed;
-  if (!signatures.ok) throw signatures.e;
   const at = new Map<string, number>();
   for (let n = 0; n < size; n++) at.set(ids[n], n);
-  const positions: number[] = new Array(size);
   const stored: StoredEvent[] = new Array(size);
   for (const r of assigned) {
     const n = at.get(r.event_id)!;
-    positions[n] = Number(r.global_position);
     const dataJson = data[n];
     let parsed: unknown;
     stored[n] = {
@@ -166,12 +157,11 @@ export const appendLarge = async (
       metadata: metadataParsed[metaIndex[n] - 1] as StoredEvent['metadata'],
       occurredAt: occurred[n],
       recordedAt: r.recorded_at.toISOString(),
-      globalPosition: positions[n],
+      globalPosition: Number(r.global_position),
       transactionId: r.transaction_id,
       hash: hashes[n],
-      signature: signatures.s[n],
+      signature: signatures[n],
     };
   }
-  await manager.query(SIGNATURES_SQL, [positions, signer.signingKeyId, signatures.s.map((s) => s.signature)]);
   return stored.sort((a, b) => a.globalPosition - b.globalPosition);
 };
