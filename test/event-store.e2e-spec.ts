@@ -283,6 +283,46 @@ describe('PostgreSQL event store (integration, real PostgreSQL)', () => {
     }
   });
 
+  it('a large append (a recall of thousands of lots) writes events, streams and signatures that read back and verify as the one-statement append writes them', async () => {
+    const existing = Array.from({ length: 1_200 }, (_, i) => `lot-LARGE-OLD-${i}`);
+    await store.appendMany(existing.map((streamId) => ({ streamId, streamType: 'lot', expectedVersion: 0, events: [event(0)] })));
+    const metadata = { actor: { role: 'REGULATOR', name: 'inspector', keyId: 'k-9' }, requestId: 'r-1', causationId: 'c-1' };
+    const recalled = (i: number): NewEvent => ({
+      type: 'LotRecalled',
+      schemaVersion: 1,
+      data: { recallId: 'R-LARGE', origin: 'LARGE-OLD-0', reason: `test ${i}`, nested: { z: 1, a: [i, null] } },
+      metadata,
+      occurredAt: '2026-11-20T08:00:00.123456Z',
+    });
+    // Existing streams get one or two events, new ones one each; one event carries metadata of its own.
+    const appends: StreamAppend[] = [
+      ...existing.map((streamId, i) => ({ streamId, streamType: 'lot', expectedVersion: 1, events: i % 2 ? [recalled(i), recalled(i + 1)] : [recalled(i)] })),
+      ...Array.from({ length: 500 }, (_, i) => ({ streamId: `lot-LARGE-NEW-${i}`, streamType: 'lot', expectedVersion: 0, events: [i === 7 ? { ...event(i), metadata: { requestId: 'own' } } : recalled(i)] })),
+    ];
+    const size = appends.reduce((n, a) => n + a.events.length, 0);
+    expect(size).toBeGreaterThanOrEqual(2_000);
+    const { result } = await store.appendMany(appends);
+    expect(result.events).toHaveLength(size);
+    expect(result.events.map((e) => e.globalPosition)).toEqual([...result.events.map((e) => e.globalPosition)].sort((a, b) => a - b));
+    // What the append answers is what a reader gets back, signature and all.
+    for (const id of ['lot-LARGE-OLD-0', 'lot-LARGE-OLD-1', 'lot-LARGE-NEW-7', 'lot-LARGE-NEW-499']) {
+      const read = await store.readStream(id);
+      const answered = result.events.filter((e) => e.streamId === id);
+      expect(read.events.slice(-answered.length)).toEqual(answered);
+      expect(result.streams.find((s) => s.streamId === id)?.nextVersion).toBe(read.version);
+    }
+    expect((await store.readStream('lot-LARGE-NEW-7')).events[0].metadata).toEqual({ requestId: 'own' });
+    expect((await store.readStream('lot-LARGE-OLD-3')).events[2].metadata).toEqual(metadata);
+    expect(Number((await dataSource.query(`SELECT count(*) AS n FROM event_signatures g JOIN events e USING (global_position) WHERE e.stream_id LIKE 'lot-LARGE-%'`))[0].n)).toBe(size + existing.length);
+    // Every chain and signature verifies, and the stream rows hold each chain's head.
+    const audit = new EventLogAudit(dataSource, keys.ring);
+    for (const id of ['lot-LARGE-OLD-0', 'lot-LARGE-OLD-1', 'lot-LARGE-OLD-1199', 'lot-LARGE-NEW-0', 'lot-LARGE-NEW-7', 'lot-LARGE-NEW-499']) {
+      expect(await audit.verifyStream(id)).toMatchObject({ streamId: id, valid: true });
+    }
+    // A stale expected version writes nothing.
+    await expect(store.appendMany(appends)).rejects.toBeInstanceOf(WrongExpectedVersionError);
+  });
+
   it('is append-only: UPDATE, DELETE and TRUNCATE of events are refused by the database', async () => {
     await expect(dataSource.query(`UPDATE events SET type = 'Tampered'`)).rejects.toThrow(/append-only/);
     await expect(dataSource.query(`DELETE FROM events`)).rejects.toThrow(/append-only/);

@@ -6,6 +6,7 @@ import { AppendManyResult, AppendResult, Checkpoint, InlineProjection, StreamApp
 import { AppendSignal } from './append-signal';
 import { eventHash, GENESIS_HASH, HashedEvent } from './integrity/event-hash';
 import { EventSignature, EventSigner, signsOnThreadPool } from './integrity/event-signature';
+import { appendLarge, LARGE_APPEND } from './large-append';
 
 /**
  * Every append holds this advisory lock shared until it commits; taking it
@@ -267,8 +268,7 @@ export class PostgresEventStore {
       if (found !== a.expectedVersion) throw new WrongExpectedVersionError(a.streamId, a.expectedVersion, actual.get(a.streamId)?.exists ? found : null);
     }
     const writing = appends.filter((a) => a.events.length > 0);
-    const rows = await this.hashAndSign(signer, writing, actual);
-    const stored = rows.length > 0 ? await this.write(manager, writing, rows) : [];
+    const stored = await this.writeAll(manager, signer, writing, actual);
     const byStream = new Map<string, StoredEvent[]>();
     for (const e of stored) {
       const list = byStream.get(e.streamId);
@@ -290,6 +290,13 @@ export class PostgresEventStore {
       streams,
       events: stored,
     };
+  }
+
+  /** Hashed, signed and written: a large append (a recall of a family) on its own path (large-append.ts). */
+  private async writeAll(manager: EntityManager, signer: EventSigner | null, writing: readonly StreamAppend[], heads: ReadonlyMap<string, LockedStream>): Promise<StoredEvent[]> {
+    if (writing.reduce((n, a) => n + a.events.length, 0) >= LARGE_APPEND) return appendLarge(manager, signer!, writing, heads);
+    const rows = await this.hashAndSign(signer, writing, heads);
+    return rows.length > 0 ? this.write(manager, writing, rows) : [];
   }
 
   /**

@@ -33,6 +33,29 @@ export class GenealogyReader {
     return rows.map((r) => r.trace_code);
   }
 
+  /**
+   * The lots themselves and all their descendants (as `descendants`), with
+   * the links from each to its children: every link among them, since the
+   * set holds every child of its lots. One statement for both.
+   */
+  async descendantsAndLinks(traceCodes: readonly string[], manager: EntityManager = this.dataSource.manager): Promise<{ codes: string[]; links: { parent: string; child: string }[] }> {
+    const rows: { trace_code: string; child: string | null }[] = await manager.query(
+      `WITH RECURSIVE down(trace_code) AS (
+         SELECT unnest($1::text[])
+         UNION
+         SELECT l.child_trace_code FROM lot_links l JOIN down d ON l.parent_trace_code = d.trace_code
+       ) SELECT d.trace_code, l.child_trace_code AS child FROM down d LEFT JOIN lot_links l ON l.parent_trace_code = d.trace_code`,
+      [traceCodes],
+    );
+    const codes = new Set<string>();
+    const links: { parent: string; child: string }[] = [];
+    for (const r of rows) {
+      codes.add(r.trace_code);
+      if (r.child !== null) links.push({ parent: r.trace_code, child: r.child });
+    }
+    return { codes: [...codes], links };
+  }
+
   /** The lot and all its ancestors, transitively. */
   async ancestors(traceCode: string, manager: EntityManager = this.dataSource.manager): Promise<string[]> {
     const rows: { trace_code: string }[] = await manager.query(`${UP} SELECT trace_code FROM up`, [traceCode]);

@@ -15,7 +15,7 @@ import {
   lotStreamId,
   withFamily,
 } from '@app/domain';
-import { PostgresEventStore } from '@app/event-store';
+import { LockedStream, PostgresEventStore } from '@app/event-store';
 import { DocumentIndexReader, GenealogyReader } from '@app/read-models';
 import { CommandDecider, Decision, Widened } from '../common/commands/command-executor';
 
@@ -47,7 +47,7 @@ export class LotFamilyReads implements CommandDecider<LotState, LotEvent, unknow
     };
     // Most commands (a scan) read nothing beyond the lots they name: answered without a promise.
     if (plan.descendantsOf === null && plan.batchOf === null && plan.documentOf === null) return widened(NOTHING_MORE);
-    return this.read(plan, named, tx).then(widened);
+    return this.read(plan, named, tx).then(({ locked, ...reads }) => ({ ...widened(reads), locked }));
   }
 
   decide(command: unknown, lots: ReadonlyMap<string, LotState>, now: Date): Decision<LotEvent, unknown> {
@@ -55,37 +55,82 @@ export class LotFamilyReads implements CommandDecider<LotState, LotEvent, unknow
     return { streams: decision.lots.map((l) => ({ key: l.traceCode, events: l.events })), outcome: decision.outcome };
   }
 
-  /** What the plan names, read inside the command's transaction. */
-  private async read(plan: FamilyReadPlan, named: ReadonlyMap<string, LotState>, tx: EntityManager): Promise<FamilyReads> {
-    const descendants = plan.descendantsOf === null ? [] : await this.descendants(plan.descendantsOf.traceCode, plan.descendantsOf.withParents, tx);
-    const batch = plan.batchOf === null ? [] : await this.family(await this.genealogy.roots(plan.batchOf, tx), tx);
+  /**
+   * What the plan names, read inside the command's transaction. The family is
+   * walked and locked once: from the batch's import lots when the plan asks
+   * for the batch (the lot's descendants are part of it), else from the lot.
+   */
+  private async read(plan: FamilyReadPlan, named: ReadonlyMap<string, LotState>, tx: EntityManager): Promise<FamilyReads & { locked: ReadonlyMap<string, LockedStream> }> {
+    const of = plan.descendantsOf;
+    const from = plan.batchOf !== null ? await this.genealogy.roots(plan.batchOf, tx) : of !== null ? [of.traceCode] : [];
+    // The links are needed to find the lot's own descendants in its batch, or the parent each came through.
+    const { codes, locked, links } = await this.family(from, plan.batchOf !== null || of?.withParents === true, tx);
+    const batch = plan.batchOf === null ? [] : codes;
+    const descendants = of === null ? [] : this.descendants(of.traceCode, of.withParents, codes, links);
     const alsoOn = plan.documentOf === null ? [] : await this.alsoOn(plan.documentOf.document, plan.documentOf.traceCode, named, tx);
-    return { descendants, batch, alsoOn };
+    return { descendants, batch, alsoOn, locked };
   }
 
   /**
    * The lots reached from these through the genealogy, locking each as it is
    * found and reading again until nothing new appears: a split that committed
    * meanwhile is seen, and one that comes later waits for this command and
-   * its child inherits what it decides.
+   * its child inherits what it decides. Answers where each locked stream
+   * stands, so the executor locks none of them again, and (`withLinks`) the
+   * links among them as the last reading, after the locks, found them.
    */
-  private async family(from: readonly string[], tx: EntityManager): Promise<string[]> {
+  private async family(
+    from: readonly string[],
+    withLinks: boolean,
+    tx: EntityManager,
+  ): Promise<{ codes: string[]; locked: Map<string, LockedStream>; links: readonly { parent: string; child: string }[] | null }> {
+    const locked = new Map<string, LockedStream>();
+    if (from.length === 0) return { codes: [], locked, links: withLinks ? [] : null };
     const codes = new Set(await this.genealogy.descendants(from, tx));
-    for (;;) {
-      await this.store.lockStreams([...codes].sort().map(lotStreamId), tx);
-      const fresh = (await this.genealogy.descendants(from, tx)).filter((c) => !codes.has(c));
-      if (fresh.length === 0) return [...codes];
-      for (const c of fresh) codes.add(c);
+    for (let lock = [...codes]; ; ) {
+      for (const [id, stream] of await this.store.lockStreams(lock.sort().map(lotStreamId), tx)) locked.set(id, stream);
+      const again = withLinks ? await this.genealogy.descendantsAndLinks(from, tx) : { codes: await this.genealogy.descendants(from, tx), links: null };
+      lock = again.codes.filter((c) => !codes.has(c));
+      if (lock.length === 0) return { codes: [...codes], locked, links: again.links };
+      for (const c of lock) codes.add(c);
     }
   }
 
-  /** Every descendant (not the lot itself) and the parent it came through (null: every one of its parents descends from the lot). */
-  private async descendants(traceCode: string, withParents: boolean, tx: EntityManager): Promise<FamilyReads['descendants']> {
-    const codes = (await this.family([traceCode], tx)).filter((c) => c !== traceCode);
+  /**
+   * Every descendant of the lot (not the lot itself), in the family's order,
+   * and the parent it came through (null: every one of its parents descends
+   * from the lot). `family` holds the lot and its descendants, or its whole
+   * batch (the lot's part is then found through the links among them); no
+   * links (null) when it is the lot's own and no parents are asked for.
+   */
+  private descendants(
+    traceCode: string,
+    withParents: boolean,
+    family: readonly string[],
+    links: readonly { parent: string; child: string }[] | null,
+  ): FamilyReads['descendants'] {
+    if (links === null) return family.filter((c) => c !== traceCode).map((c) => ({ traceCode: c, viaParent: null }));
+    // Grouped once: a recall reaches 10,000 lots, and a scan of the links per lot was quadratic.
+    const childrenOf = new Map<string, string[]>();
+    for (const l of links) {
+      const children = childrenOf.get(l.parent);
+      if (children) children.push(l.child);
+      else childrenOf.set(l.parent, [l.child]);
+    }
+    const mine = new Set<string>([traceCode]);
+    for (const queue = [traceCode]; queue.length > 0; ) {
+      for (const c of childrenOf.get(queue.pop()!) ?? []) {
+        if (mine.has(c)) continue;
+        mine.add(c);
+        queue.push(c);
+      }
+    }
+    const codes = family.filter((c) => c !== traceCode && mine.has(c));
     if (!withParents) return codes.map((c) => ({ traceCode: c, viaParent: null }));
-    // Grouped by child once: a recall reaches 10,000 lots, and a scan of the links per lot was quadratic.
+    // Only parents within the lot's own part count: a merge's other parent lies outside it.
     const parentsOf = new Map<string, string[]>();
-    for (const l of await this.genealogy.linksAmong([traceCode, ...codes], tx)) {
+    for (const l of links) {
+      if (!mine.has(l.parent)) continue;
       const parents = parentsOf.get(l.child);
       if (parents) parents.push(l.parent);
       else parentsOf.set(l.child, [l.parent]);

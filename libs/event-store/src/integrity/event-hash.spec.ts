@@ -1,4 +1,5 @@
-import { canonicalEvent, chainHashes, eventHash, GENESIS_HASH, HashedEvent } from './event-hash';
+import { canonicalJson } from './canonical-json';
+import { canonicalEvent, canonicalEventOf, chainHashes, eventHash, eventHashOfText, GENESIS_HASH, HashedEvent } from './event-hash';
 
 const first: HashedEvent = {
   streamId: 'lot-BEEF-1',
@@ -65,5 +66,23 @@ describe('event hash chain', () => {
   it('refuses a previous hash that is not 64 lowercase hex digits', () => {
     expect(() => eventHash('00', first)).toThrow(/previous hash/);
     expect(() => eventHash(FIRST_HASH.toUpperCase(), first)).toThrow(/previous hash/);
+  });
+});
+
+describe('canonical event from its parts', () => {
+  const parts = (e: HashedEvent) => ({ ...e, occurredAtIso: new Date(e.occurredAt).toISOString() });
+
+  it('writes the bytes canonicalEvent writes, so the chain is the same', () => {
+    for (const e of [first, second, { ...first, data: { b: [1, { z: null, a: undefined }], a: 'x' }, metadata: Object.assign(Object.create(null), { k: 1 }) }]) {
+      const text = canonicalEventOf(parts(e), canonicalJson(e.data), canonicalJson(e.metadata));
+      expect(text).toBe(canonicalEvent(e));
+      expect(eventHashOfText(GENESIS_HASH, text!)).toBe(eventHash(GENESIS_HASH, e));
+    }
+  });
+
+  it('declines what is not a plain object (canonicalEvent writes it)', () => {
+    expect(canonicalEventOf(parts({ ...first, data: undefined }), 'null', '{}')).toBeNull();
+    expect(canonicalEventOf(parts({ ...first, data: [1] }), '[1]', '{}')).toBeNull();
+    expect(canonicalEventOf(parts({ ...first, data: new Date(0) }), '"x"', '{}')).toBeNull();
   });
 });

@@ -73,3 +73,32 @@ export const chainHashes = (previousHash: string, events: readonly HashedEvent[]
   }
   return hashes;
 };
+
+/** An object canonicalJson writes as a member exactly as on its own: plain, no toJSON of its own. */
+const isPlainObject = (v: unknown): v is object => {
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || typeof (v as { toJSON?: unknown }).toJSON === 'function') return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+};
+
+/**
+ * canonicalEvent's text from its parts, with the data's and metadata's
+ * canonical JSON given (a large append writes each once and shares one
+ * metadata text across its events): the same bytes, the members in their
+ * sorted order. Null when a part is not a plain object (then canonicalEvent).
+ */
+export const canonicalEventOf = (
+  e: { readonly streamId: string; readonly version: number; readonly type: string; readonly schemaVersion: number; readonly data: unknown; readonly metadata: unknown; readonly occurredAtIso: string },
+  dataJson: string,
+  metadataJson: string,
+): string | null => {
+  if (!isPlainObject(e.data) || !isPlainObject(e.metadata) || !Number.isFinite(e.version) || !Number.isFinite(e.schemaVersion)) return null;
+  return (
+    `{"data":${dataJson},"metadata":${metadataJson},"occurredAt":${JSON.stringify(e.occurredAtIso)},"schemaVersion":${JSON.stringify(e.schemaVersion)},` +
+    `"streamId":${JSON.stringify(e.streamId)},"type":${JSON.stringify(e.type)},"version":${JSON.stringify(e.version)}}`
+  );
+};
+
+/** eventHash over an event's canonical text already written (canonicalEvent or canonicalEventOf). */
+export const eventHashOfText = (previousHash: string, canonical: string): string =>
+  createHash('sha256').update(Buffer.from(previousHash, 'hex')).update(canonical, 'utf8').digest('hex');

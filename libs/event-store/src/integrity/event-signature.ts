@@ -93,7 +93,25 @@ export class EventSigner {
    */
   async signHashes(hashes: readonly string[]): Promise<EventSignature[]> {
     if (!signsOnThreadPool(hashes.length)) return hashes.map((h) => this.signHash(h));
-    return Promise.all(hashes.map((hash) => this.signOnPool(hash)));
+    const bad = hashes.find((h) => !HASH_HEX.test(h));
+    if (bad !== undefined) throw new Error(`signHashes: not a hash: "${bad}"`);
+    // One promise for all, not one each: a recall's 10,000 signatures left 10,000 promises to collect.
+    return new Promise<EventSignature[]>((resolve, reject) => {
+      const signatures: EventSignature[] = new Array(hashes.length);
+      let left = hashes.length;
+      let failed = false;
+      hashes.forEach((hash, i) =>
+        sign(null, Buffer.from(hash, 'hex'), this.privateKey, (e, signature) => {
+          if (failed) return;
+          if (e) {
+            failed = true;
+            return reject(e);
+          }
+          signatures[i] = { signingKeyId: this.signingKeyId, signature: signature.toString('hex') };
+          if (--left === 0) resolve(signatures);
+        }),
+      );
+    });
   }
 
   signMessage(message: string): EventSignature {

@@ -34,6 +34,8 @@ export interface Decision<E, O> {
 export interface Widened {
   readonly command: unknown;
   readonly reads: readonly string[];
+  /** Streams (by id) the decider locked itself while reading, and where each stands: not locked again. */
+  readonly locked?: ReadonlyMap<string, LockedStream>;
 }
 
 /**
@@ -529,11 +531,12 @@ export class CommandExecutor {
       }
       return states;
     };
-    const load: Loader<S> = async (keys) => {
+    const load = async (keys: readonly string[], lockedBy?: ReadonlyMap<string, LockedStream>): Promise<ReadonlyMap<string, S>> => {
       const missing = [...new Set(keys)].filter((k) => !working.has(k)).sort();
       const ids = missing.map(aggregate.streamId);
       // The lock answers each stream's version: a cached state at that version is read from no table.
-      for (const [id, stream] of await this.store.lockStreams(ids, tx)) locked.set(id, stream);
+      for (const [id, stream] of await this.store.lockStreams(lockedBy ? ids.filter((id) => !lockedBy.has(id)) : ids, tx)) locked.set(id, stream);
+      if (lockedBy) for (const id of ids) if (lockedBy.has(id)) locked.set(id, lockedBy.get(id)!);
       const folded = await this.statesOf(aggregate).load(tx, ids.map((id) => ({ streamId: id, upTo: locked.get(id)!.version })));
       missing.forEach((key, i) => {
         const from = folded.get(ids[i])!;
@@ -558,7 +561,7 @@ export class CommandExecutor {
           const reads = run.reads ?? [];
           const widening = run.decider.widen(run.command, loaded(reads) ?? (await load(reads)), tx);
           const widened = widening instanceof Promise ? await widening : widening;
-          decision = run.decider.decide(widened.command, loaded(widened.reads) ?? (await load(widened.reads)), now);
+          decision = run.decider.decide(widened.command, loaded(widened.reads) ?? (await load(widened.reads, widened.locked)), now);
         } else decision = await run.decide!(load, tx, now);
       } catch (e) {
         if (!isRefusal(e)) throw e;
