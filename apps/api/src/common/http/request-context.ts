@@ -14,8 +14,8 @@ export interface RequestContext {
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext): RequestContext => {
-  const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
+/** The context of a request AccessGuard admitted: for @Ctx() and a route served before Nest's pipeline (record-scan.fast-lane.ts). */
+export const requestContextOf = (req: AuthenticatedRequest): RequestContext => {
   // Only AccessGuard sets it; a route using @Ctx() on a public route is our bug, not the caller's.
   if (!req.principal) throw new Error('@Ctx() used on a route without an authenticated caller');
   const given = req.headers['x-correlation-id'];
@@ -26,7 +26,9 @@ export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext):
     correlationId: typeof given === 'string' && CORRELATION_ID.test(given) ? given : (requestId ?? randomUUID()),
     requestId,
   };
-});
+};
+
+export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext): RequestContext => requestContextOf(context.switchToHttp().getRequest<AuthenticatedRequest>()));
 
 /**
  * What every event a request writes records: the key that wrote it (any
