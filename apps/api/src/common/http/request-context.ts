@@ -35,12 +35,11 @@ export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext):
  * `x-actor` header is ignored: the history is signed by credentials only), and
  * the request's id, which its access log line carries too.
  */
-export const eventMetadata = (ctx: RequestContext, extra: EventMetadata = {}): EventMetadata => ({
-  ...extra,
-  actor: actorOf(ctx.principal),
-  correlationId: ctx.correlationId,
-  ...(ctx.requestId ? { requestId: ctx.requestId } : {}),
-});
+export const eventMetadata = (ctx: RequestContext, extra: EventMetadata = {}): EventMetadata => {
+  const metadata: Record<string, unknown> = { ...extra, actor: actorOf(ctx.principal), correlationId: ctx.correlationId };
+  if (ctx.requestId) metadata.requestId = ctx.requestId;
+  return metadata;
+};
 
 /**
  * Idempotency keys belong to the credential that used them: another key
