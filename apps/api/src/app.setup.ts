@@ -17,6 +17,7 @@ import { httpMetrics } from './metrics/http-metrics.middleware';
 import { OpenApiDocument } from './openapi/openapi.document';
 import { DOCS_PATH } from './openapi/swagger-ui.http.controller';
 import { installSaleEligibilityFastLane } from './lots/queries/get-sale-eligibility/sale-eligibility.fast-lane';
+import { installRecordScanFastLane } from './lots/commands/record-scan/record-scan.fast-lane';
 
 /** Every route but the metrics and the pages is under /api. */
 const API_PREFIX = 'api';
@@ -185,6 +186,7 @@ export const configureApp = (app: NestFastifyApplication, config: AppConfig): Ne
   });
   // After the onRequest hooks (id, access line, headers, CORS), before Nest's pipeline.
   installSaleEligibilityFastLane(app, server, API_PREFIX);
+  installRecordScanFastLane(app, server, API_PREFIX, filter);
   app.setGlobalPrefix(API_PREFIX, { exclude: [METRICS_PATH, ...PAGE_PATHS] });
   app.useGlobalPipes(new RejectNulPipe(), apiValidationPipe());
   app.useGlobalFilters(filter);

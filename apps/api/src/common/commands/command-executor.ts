@@ -428,7 +428,8 @@ export class CommandExecutor {
     for (let attempt = 1; ; attempt++) {
       deadline.check(attempt === 1 ? 'its turn' : `attempt ${attempt}`);
       const recorded = lookUp ? await this.store.findRecordedMany(keys) : new Map<string, { requestHash: string; result: unknown }>();
-      const pending = runs.map((_, i) => i).filter((i) => !replay(i, recorded));
+      const pending: number[] = [];
+      for (let i = 0; i < runs.length; i++) if (recorded.size === 0 || !replay(i, recorded)) pending.push(i);
       if (pending.length === 0) return settled as Settled<O>[];
       try {
         const done = await this.inTransaction(deadline, (tx) => this.decideAndAppend(aggregate, runs, pending, tx), committing);

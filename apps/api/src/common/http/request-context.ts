@@ -14,8 +14,8 @@ export interface RequestContext {
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext): RequestContext => {
-  const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
+/** The context of a request AccessGuard admitted: for @Ctx() and a route served before Nest's pipeline (record-scan.fast-lane.ts). */
+export const requestContextOf = (req: AuthenticatedRequest): RequestContext => {
   // Only AccessGuard sets it; a route using @Ctx() on a public route is our bug, not the caller's.
   if (!req.principal) throw new Error('@Ctx() used on a route without an authenticated caller');
   const given = req.headers['x-correlation-id'];
@@ -26,19 +26,20 @@ export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext):
     correlationId: typeof given === 'string' && CORRELATION_ID.test(given) ? given : (requestId ?? randomUUID()),
     requestId,
   };
-});
+};
+
+export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext): RequestContext => requestContextOf(context.switchToHttp().getRequest<AuthenticatedRequest>()));
 
 /**
  * What every event a request writes records: the key that wrote it (any
  * `x-actor` header is ignored: the history is signed by credentials only), and
  * the request's id, which its access log line carries too.
  */
-export const eventMetadata = (ctx: RequestContext, extra: EventMetadata = {}): EventMetadata => ({
-  ...extra,
-  actor: actorOf(ctx.principal),
-  correlationId: ctx.correlationId,
-  ...(ctx.requestId ? { requestId: ctx.requestId } : {}),
-});
+export const eventMetadata = (ctx: RequestContext, extra: EventMetadata = {}): EventMetadata => {
+  const metadata: Record<string, unknown> = { ...extra, actor: actorOf(ctx.principal), correlationId: ctx.correlationId };
+  if (ctx.requestId) metadata.requestId = ctx.requestId;
+  return metadata;
+};
 
 /**
  * Idempotency keys belong to the credential that used them: another key

@@ -23,8 +23,9 @@ interface Prechecked {
   precheck(value: unknown): object | null;
 }
 
-const precheckOf = (type: unknown): Prechecked['precheck'] | null =>
-  typeof (type as Partial<Prechecked> | undefined)?.precheck === 'function' ? (type as Prechecked).precheck.bind(type) : null;
+/** The body `type`'s own precheck of `value` (see Prechecked): the instance, or null when the pipe must judge it. */
+export const prechecked = (type: unknown, value: unknown): object | null =>
+  typeof (type as Partial<Prechecked> | undefined)?.precheck === 'function' ? (type as Prechecked).precheck(value) : null;
 
 /**
  * A GET without a query string (the retailer's eligibility read) is the
@@ -43,9 +44,8 @@ class ApiValidationPipe extends ValidationPipe {
     const type = metadata.metatype as (new () => object) | undefined;
     const empty = metadata.type === 'query' && type !== undefined && value !== null && typeof value === 'object' && Object.keys(value).length === 0;
     if (empty && this.emptyQueryValid.has(type)) return new type();
-    const precheck = metadata.type === 'body' ? precheckOf(type) : null;
-    const prechecked = precheck && precheck(value);
-    if (prechecked) return prechecked;
+    const checked = metadata.type === 'body' ? prechecked(type, value) : null;
+    if (checked) return checked;
     const result = await super.transform(value, metadata);
     if (empty) this.emptyQueryValid.add(type);
     return result;

@@ -1,0 +1,75 @@
+import type { INestApplication } from '@nestjs/common';
+import { PATH_METADATA } from '@nestjs/common/constants';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import { AccessGuard, type AuthenticatedRequest } from '../../../access/access.guard';
+import { bearerToken } from '../../../access/access-token';
+import { CredentialStore } from '../../../access/credential-store';
+import type { ApiExceptionFilter } from '../../../common/http/api-exception.filter';
+import { requestContextOf } from '../../../common/http/request-context';
+import { prechecked } from '../../../common/http/validation.pipe';
+import { RecordScanHttpController } from './record-scan.http.controller';
+import { RecordScanRequestDto } from './record-scan.request.dto';
+
+/**
+ * A single scan, served by its controller before Nest's pipeline when the
+ * request passes every step of it as it stands: a token resolved lately
+ * admitted by the guard's own admitResolved, a body the DTO's own precheck
+ * answers (what the validation pipe returns for it), the request context
+ * @Ctx() would give. Anything else (a refusal, an unknown token, a body the
+ * pipe must judge) goes on to the route, which answers it the one way it
+ * answers everything: this lane refuses nothing itself. What the controller
+ * throws is answered by the app's exception filter, as Nest would. Nest's
+ * guard, pipes, param factories and response handling cost a scan about as
+ * much CPU as the route's own HTTP work; this is the route's first Fastify
+ * preHandler, so the id, access line, security headers, CORS and metrics of
+ * the onRequest hooks still apply. Installed before Nest registers its routes
+ * (configureApp).
+ */
+export const installRecordScanFastLane = (app: INestApplication, server: FastifyInstance, prefix: string, filter: ApiExceptionFilter): void => {
+  const guard = app.get(AccessGuard);
+  const credentials = app.get(CredentialStore);
+  const controller = app.get(RecordScanHttpController);
+  const handler = RecordScanHttpController.prototype.record;
+  const policy = guard.policyOf(handler, RecordScanHttpController);
+  if (policy.kind !== 'roles') throw new Error('scans are not a keyed route: their fast lane would skip its policy');
+  // The pattern Fastify matched, as the controller declares it.
+  const route = `/${[prefix, Reflect.getMetadata(PATH_METADATA, RecordScanHttpController), Reflect.getMetadata(PATH_METADATA, handler)]
+    .map((p: string) => p.replace(/^\/+|\/+$/g, ''))
+    .filter((p) => p !== '')
+    .join('/')}`;
+
+  /** The body as the validation pipe would give it, once the guard admitted the caller; null: Nest's pipeline judges the request. */
+  const admitted = (req: AuthenticatedRequest): RecordScanRequestDto | null => {
+    const token = bearerToken(req.headers.authorization);
+    const principal = token === null ? undefined : credentials.recentlyResolved(token);
+    if (principal === undefined) return null;
+    try {
+      guard.admitResolved(policy, req, token, principal);
+    } catch {
+      return null;
+    }
+    return prechecked(RecordScanRequestDto, req.body) as RecordScanRequestDto | null;
+  };
+
+  const serve = async (req: AuthenticatedRequest, reply: FastifyReply, body: RecordScanRequestDto): Promise<void> => {
+    // Nest's status for a POST, set before its handler runs (the handler's answer() sets its own).
+    reply.status(201);
+    const answered = await controller.record(body, requestContextOf(req), reply);
+    reply.send(answered);
+  };
+
+  const lane = (req: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+    const body = req.method === 'POST' ? admitted(req) : null;
+    if (body === null) return done();
+    serve(req, reply, body).catch((e: unknown) => filter.send(reply, e));
+  };
+  // On this route only, as its first preHandler: no other request pays for a look at its path.
+  let installed = false;
+  server.addHook('onRoute', (options) => {
+    if (options.url !== route || options.method !== 'POST') return;
+    const others = options.preHandler === undefined ? [] : [options.preHandler].flat();
+    options.preHandler = [lane, ...others];
+    installed = true;
+  });
+  server.addHook('onReady', (done) => done(installed ? undefined : new Error(`no route ${route} to serve scans on before Nest's pipeline`)));
+};
