@@ -148,14 +148,19 @@ const withMovement = (state: LotState, m: Movement): LotState => {
   const movements = state.movements.with(m);
   const inOrder = m.occurredAt >= (state.lastMovementAt ?? state.origin!.at);
   const judged = inOrder && state.judged ? step(state.judged, m, bypassInherited(state)) : judge(state.origin!, movements.toArray(), bypassInherited(state));
-  const next = {
+  return {
     ...state,
     movements,
     judged,
     lastMovementAt: state.lastMovementAt === null || m.occurredAt > state.lastMovementAt ? m.occurredAt : state.lastMovementAt,
     lastActivityAt: state.lastActivityAt === null || m.occurredAt > state.lastActivityAt ? m.occurredAt : state.lastActivityAt,
+    custody: judged.custody,
+    inTransit: judged.inTransit,
+    route: judged.route,
+    passedCentralWarehouse: judged.passedCentralWarehouse,
+    // What violationList reads is unchanged when the step found nothing new: the same list (most scans).
+    violations: judged.found === state.judged?.found ? state.violations : violationList({ ...state, judged }),
   };
-  return withJudgement(next);
 };
 
 /** Copies what the timeline says into the fields every reader uses. */
