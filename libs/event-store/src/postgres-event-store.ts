@@ -121,7 +121,10 @@ interface EventToWrite extends HashedEvent {
  * stream another transaction created since the caller's check (the only way
  * a locked version can be wrong) inserts nothing, and the caller sees no row back.
  * It also notifies APPENDS_CHANNEL with the transaction's id (delivered at
- * commit): a one-time filter, no statement of its own.
+ * commit): a one-time filter, no statement of its own. What the database
+ * assigned comes back as one row, one JSON array (id, position, recordedAt
+ * as toISOString writes it: milliseconds, truncated as a parsed Date's are):
+ * parsing a row and a timestamp per event cost more than the rest of the answer.
  */
 const APPEND_SQL = `
   WITH s AS (
@@ -148,7 +151,9 @@ const APPEND_SQL = `
     INSERT INTO event_signatures (global_position, signing_key_id, signature)
     SELECT i.global_position, t.key_id, decode(t.signature, 'hex') FROM inserted i JOIN t ON t.id = i.event_id
   )
-  SELECT event_id, global_position, transaction_id::text AS transaction_id, recorded_at FROM inserted
+  SELECT pg_current_xact_id()::text AS transaction_id,
+         json_agg(json_build_array(event_id, global_position::text, to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))) AS assigned
+    FROM inserted
    WHERE (SELECT pg_notify($7, pg_current_xact_id()::text) IS NOT NULL)`;
 
 /**
@@ -393,15 +398,16 @@ export class PostgresEventStore {
       eventsJson(rows),
       APPENDS_CHANNEL,
     ];
-    type Assigned = { event_id: string; global_position: string; transaction_id: string; recorded_at: Date };
-    const assigned: Assigned[] =
-      rows.length <= NAMED_UP_TO && writing.length <= NAMED_UP_TO ? await queryNamed<Assigned>(manager, 'coldtrace_append', APPEND_SQL, params) : await manager.query(APPEND_SQL, params);
+    type Answer = { transaction_id: string; assigned: [eventId: string, position: string, recordedAt: string][] | null };
+    const [answer]: Answer[] =
+      rows.length <= NAMED_UP_TO && writing.length <= NAMED_UP_TO ? await queryNamed<Answer>(manager, 'coldtrace_append', APPEND_SQL, params) : await manager.query(APPEND_SQL, params);
+    const assigned = answer?.assigned ?? [];
     if (assigned.length !== rows.length) {
       // Nothing was written: a stream this append creates was created by a transaction that committed since the check.
       const first = writing.find((a) => a.expectedVersion === 0) ?? writing[0];
       throw new WrongExpectedVersionError(first.streamId, first.expectedVersion, null);
     }
-    const byId = new Map(assigned.map((r) => [r.event_id, r]));
+    const byId = new Map(assigned.map((r) => [r[0], r]));
     return rows
       .map((c): StoredEvent => {
         const r = byId.get(c.eventId)!;
@@ -415,9 +421,9 @@ export class PostgresEventStore {
           data: JSON.parse(c.dataJson),
           metadata: JSON.parse(c.metadataJson),
           occurredAt: c.occurredAt,
-          recordedAt: r.recorded_at.toISOString(),
-          globalPosition: Number(r.global_position),
-          transactionId: r.transaction_id,
+          recordedAt: r[2],
+          globalPosition: Number(r[1]),
+          transactionId: answer.transaction_id,
           hash: c.hash,
           signature: c.signature,
         };
