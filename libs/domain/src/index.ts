@@ -7,6 +7,7 @@ export * from './lot/lot.events';
 // Not the single-lot SingleLotCommand: every lot command goes through decideLots (LotFamilyCommand).
 export type { AttachDocument, DestroyLot, DocumentAlsoOn, LockLot, RecallLot, ReceiveDocument, RecordScan, RegisterLot, ResolveViolation, SplitLot, UnlockLot } from './lot/lot.commands';
 export * from './lot/lot.state';
+export * from './lot/movement-log';
 export * from './lot/lot.decider';
 export * from './lot/quantity';
 export * from './lot/eligibility-facts';

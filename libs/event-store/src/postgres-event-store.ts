@@ -4,7 +4,8 @@ import { APPENDS_CHANNEL } from './appends-channel';
 import { WrongExpectedVersionError } from './event-store.errors';
 import { AppendManyResult, AppendResult, Checkpoint, InlineProjection, StreamAppend, RecordedResult, StoredEvent, StreamSlice } from './event-store.types';
 import { AppendSignal } from './append-signal';
-import { eventHash, GENESIS_HASH, HashedEvent } from './integrity/event-hash';
+import { canonicalJson } from './integrity/canonical-json';
+import { eventHashOfCanonical, GENESIS_HASH, HashedEvent } from './integrity/event-hash';
 import { EventSignature, EventSigner, signsOnThreadPool } from './integrity/event-signature';
 import { appendLarge, LARGE_APPEND } from './large-append';
 
@@ -114,11 +115,17 @@ interface EventToWrite extends HashedEvent {
  * The whole write of an append, one statement whatever its size: every
  * stream's row created or moved (with its new head hash), every event, every
  * signature. Arrays, not one parameter per value, so 10,000 events cost what
- * 1 does in statements. The events go in only when every stream row did: a
+ * 1 does in statements. The events go as one JSON array text (eventsJson),
+ * not a text[] per column: the pg driver escapes each element of an array
+ * parameter, and each event's JSON in a jsonb[] was a sixth of all the bytes a
+ * batch allocated. The events go in only when every stream row did: a
  * stream another transaction created since the caller's check (the only way
  * a locked version can be wrong) inserts nothing, and the caller sees no row back.
  * It also notifies APPENDS_CHANNEL with the transaction's id (delivered at
- * commit): a one-time filter, no statement of its own.
+ * commit): a one-time filter, no statement of its own. What the database
+ * assigned comes back as one row, one JSON array (id, position, recordedAt
+ * as toISOString writes it: milliseconds, truncated as a parsed Date's are):
+ * parsing a row and a timestamp per event cost more than the rest of the answer.
  */
 const APPEND_SQL = `
   WITH s AS (
@@ -132,7 +139,8 @@ const APPEND_SQL = `
       FROM s WHERE s.expected > 0 AND st.stream_id = s.stream_id AND st.version = s.expected
     RETURNING st.stream_id
   ), t AS (
-    SELECT * FROM unnest($6::uuid[], $7::text[], $8::int[], $9::text[], $10::int[], $11::jsonb[], $12::jsonb[], $13::timestamptz[], $14::text[], $15::text[], $16::text[])
+    SELECT * FROM ROWS FROM (jsonb_to_recordset($6::jsonb)
+      AS (i uuid, s text, v int, t text, sv int, d jsonb, m jsonb, o timestamptz, h text, k text, g text))
       WITH ORDINALITY AS t(id, stream, version, type, schema_version, data, metadata, occurred, hash, key_id, signature, n)
   ), inserted AS (
     INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at, hash)
@@ -144,8 +152,28 @@ const APPEND_SQL = `
     INSERT INTO event_signatures (global_position, signing_key_id, signature)
     SELECT i.global_position, t.key_id, decode(t.signature, 'hex') FROM inserted i JOIN t ON t.id = i.event_id
   )
-  SELECT event_id, global_position, transaction_id::text AS transaction_id, recorded_at FROM inserted
-   WHERE (SELECT pg_notify($17, pg_current_xact_id()::text) IS NOT NULL)`;
+  SELECT pg_current_xact_id()::text AS transaction_id,
+         json_agg(json_build_array(event_id, global_position::text, to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))) AS assigned
+    FROM inserted
+   WHERE (SELECT pg_notify($7, pg_current_xact_id()::text) IS NOT NULL)`;
+
+/**
+ * The events as APPEND_SQL's $6: one JSON array, written by hand around the
+ * JSON each event's data and metadata already have (not parsed and stringified
+ * again). Ids, hashes, signatures and times are hex, UUIDs or ISO text, with
+ * nothing to escape; the stream id and type go through JSON.stringify.
+ */
+const eventsJson = (rows: readonly EventToWrite[]): string => {
+  let out = '[';
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    out +=
+      (i === 0 ? '{"i":"' : ',{"i":"') + r.eventId + '","s":' + JSON.stringify(r.streamId) + ',"v":' + r.version + ',"t":' + JSON.stringify(r.type) +
+      ',"sv":' + r.schemaVersion + ',"d":' + r.dataJson + ',"m":' + r.metadataJson + ',"o":"' + r.occurredAt + '","h":"' + r.hash +
+      '","k":"' + r.signature.signingKeyId + '","g":"' + r.signature.signature + '"}';
+  }
+  return out + ']';
+};
 
 /**
  * Appends up to this many events go as a named statement, parsed and planned
@@ -155,6 +183,9 @@ const APPEND_SQL = `
  * few rows, and a 10,000-event recall would join with nested loops).
  */
 const NAMED_UP_TO = 128;
+
+/** Hashes handed to the signing thread at a time: it signs the first while the rest are hashed. */
+const SIGNING_CHUNK = 256;
 
 interface PgClient {
   query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
@@ -189,8 +220,9 @@ const LOCK_SQL = `SELECT s.stream_id, s.version, encode(s.head_hash, 'hex') AS h
    WHERE (SELECT pg_advisory_xact_lock_shared($2) IS NOT NULL) AND s.stream_id = ANY($1)
    ORDER BY s.stream_id FOR UPDATE OF s`;
 
+/** The records as one JSON array (not arrays the pg driver escapes element by element, as the append's events). */
 const RECORD_SQL = `INSERT INTO idempotency_keys (key, request_hash, stream_id, result)
-  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])`;
+  SELECT k, h, s, r FROM jsonb_to_recordset($1::jsonb) AS (k text, h text, s text, r jsonb)`;
 
 /**
  * Append-only event store on PostgreSQL. One transaction writes the events
@@ -232,7 +264,7 @@ export class PostgresEventStore {
    */
   async recordResults(manager: EntityManager, records: readonly RecordedResult[]): Promise<void> {
     if (records.length === 0) return;
-    const params = [records.map((r) => r.key), records.map((r) => r.requestHash), records.map((r) => r.streamId), records.map((r) => JSON.stringify(r.result))];
+    const params = [JSON.stringify(records.map((r) => ({ k: r.key, h: r.requestHash, s: r.streamId, r: r.result })))];
     // Named (planned once per connection) but for a large batch's, as the append.
     if (records.length <= NAMED_UP_TO) await queryNamed(manager, 'coldtrace_record_results', RECORD_SQL, params);
     else await manager.query(RECORD_SQL, params);
@@ -304,40 +336,65 @@ export class PostgresEventStore {
    * written: the hash covers nothing the database assigns, and the stream rows
    * locked hold each chain's head, so no other append can chain from the same
    * one. Signed here, so each signature goes in with its event: no moment where
-   * one stands unsigned. A large append hands each hash to the thread pool as
-   * soon as it is computed, so signing runs beside the hashing of the rest.
+   * one stands unsigned. A large append hands its hashes to the signing thread
+   * a chunk at a time as they are computed, so signing runs beside the hashing
+   * of the rest. Data and metadata are written as canonical JSON once, for the
+   * hash and the row both (jsonb keeps no key order of its own anyway); events
+   * of one request share their metadata object, written once.
    */
   private async hashAndSign(signer: EventSigner | null, writing: readonly StreamAppend[], heads: ReadonlyMap<string, LockedStream>): Promise<EventToWrite[]> {
     const pooled = signsOnThreadPool(writing.reduce((n, a) => n + a.events.length, 0));
     const now = new Date().toISOString();
-    const events: Omit<EventToWrite, 'signature'>[] = [];
-    const signing: (EventSignature | Promise<EventSignature>)[] = [];
+    const events: { -readonly [K in keyof EventToWrite]: EventToWrite[K] }[] = [];
+    const chunks: Promise<EventSignature[]>[] = [];
+    let chunk: string[] = [];
+    let lastMetadata: unknown = undefined;
+    let lastMetadataJson = '';
     for (const a of writing) {
       let previous = heads.get(a.streamId)?.headHash ?? GENESIS_HASH;
-      a.events.forEach((event, i) => {
-        const hashed = {
+      for (let i = 0; i < a.events.length; i++) {
+        const event = a.events[i];
+        const metadata = event.metadata ?? {};
+        if (metadata !== lastMetadata || events.length === 0) {
+          lastMetadata = metadata;
+          lastMetadataJson = canonicalJson(metadata);
+        }
+        const e = {
           streamId: a.streamId,
           version: a.expectedVersion + i + 1,
           type: event.type,
           schemaVersion: event.schemaVersion,
           data: event.data,
-          metadata: event.metadata ?? {},
+          metadata,
           // Milliseconds, computed here: what is stored must re-hash identically when read back as a Date.
           occurredAt: new Date(event.occurredAt ?? now).toISOString(),
+          dataJson: canonicalJson(event.data),
+          metadataJson: lastMetadataJson,
+          hash: '',
+          eventId: randomUUID(),
+          signature: null as unknown as EventSignature,
         };
-        previous = eventHash(previous, hashed);
-        signing.push(pooled ? signer!.signOnPool(previous) : signer!.signHash(previous));
-        events.push({ ...hashed, hash: previous, eventId: randomUUID(), dataJson: JSON.stringify(hashed.data), metadataJson: JSON.stringify(hashed.metadata) });
-      });
+        previous = eventHashOfCanonical(previous, e);
+        e.hash = previous;
+        events.push(e);
+        if (!pooled) e.signature = signer!.signHash(previous);
+        else if (chunk.push(previous) === SIGNING_CHUNK) {
+          chunks.push(signer!.signHashes(chunk));
+          chunk = [];
+        }
+      }
     }
-    const signatures = await Promise.all(signing);
-    return events.map((e, i) => ({ ...e, signature: signatures[i] }));
+    if (pooled) {
+      if (chunk.length > 0) chunks.push(signer!.signHashes(chunk));
+      let k = 0;
+      for (const signatures of await Promise.all(chunks)) for (const signature of signatures) events[k++].signature = signature;
+    }
+    return events;
   }
 
   /** APPEND_SQL with these streams and events; answers the events as stored, in position order. */
   private async write(manager: EntityManager, writing: readonly StreamAppend[], rows: readonly EventToWrite[]): Promise<StoredEvent[]> {
     const heads = new Map(rows.map((r) => [r.streamId, r.hash]));
-    const column = <K extends keyof EventToWrite>(k: K) => rows.map((r) => r[k]);
     // Only what the database assigns comes back: the rest is in hand (parsing each event's JSON back cost more than writing it).
     const params = [
       writing.map((a) => a.streamId),
@@ -345,28 +402,19 @@ export class PostgresEventStore {
       writing.map((a) => a.expectedVersion),
       writing.map((a) => a.expectedVersion + a.events.length),
       writing.map((a) => heads.get(a.streamId)!),
-      column('eventId'),
-      column('streamId'),
-      column('version'),
-      column('type'),
-      column('schemaVersion'),
-      column('dataJson'),
-      column('metadataJson'),
-      column('occurredAt'),
-      column('hash'),
-      rows.map((r) => r.signature.signingKeyId),
-      rows.map((r) => r.signature.signature),
+      eventsJson(rows),
       APPENDS_CHANNEL,
     ];
-    type Assigned = { event_id: string; global_position: string; transaction_id: string; recorded_at: Date };
-    const assigned: Assigned[] =
-      rows.length <= NAMED_UP_TO && writing.length <= NAMED_UP_TO ? await queryNamed<Assigned>(manager, 'coldtrace_append', APPEND_SQL, params) : await manager.query(APPEND_SQL, params);
+    type Answer = { transaction_id: string; assigned: [eventId: string, position: string, recordedAt: string][] | null };
+    const [answer]: Answer[] =
+      rows.length <= NAMED_UP_TO && writing.length <= NAMED_UP_TO ? await queryNamed<Answer>(manager, 'coldtrace_append', APPEND_SQL, params) : await manager.query(APPEND_SQL, params);
+    const assigned = answer?.assigned ?? [];
     if (assigned.length !== rows.length) {
       // Nothing was written: a stream this append creates was created by a transaction that committed since the check.
       const first = writing.find((a) => a.expectedVersion === 0) ?? writing[0];
       throw new WrongExpectedVersionError(first.streamId, first.expectedVersion, null);
     }
-    const byId = new Map(assigned.map((r) => [r.event_id, r]));
+    const byId = new Map(assigned.map((r) => [r[0], r]));
     return rows
       .map((c): StoredEvent => {
         const r = byId.get(c.eventId)!;
@@ -380,9 +428,9 @@ export class PostgresEventStore {
           data: JSON.parse(c.dataJson),
           metadata: JSON.parse(c.metadataJson),
           occurredAt: c.occurredAt,
-          recordedAt: r.recorded_at.toISOString(),
-          globalPosition: Number(r.global_position),
-          transactionId: r.transaction_id,
+          recordedAt: r[2],
+          globalPosition: Number(r[1]),
+          transactionId: answer.transaction_id,
           hash: c.hash,
           signature: c.signature,
         };

@@ -119,11 +119,20 @@ export const judge = (origin: TimelineOrigin, movements: readonly Movement[], by
   [...movements].sort(byTime).reduce((j, m) => step(j, m, bypassKnown), startOf(origin));
 
 /** Was the lot at this facility at or before `at` (registered there, or any scan there)? And after it? */
-export const presenceAt = (origin: TimelineOrigin, movements: readonly Movement[], facilityId: string, at: string): { before: boolean; after: boolean } => {
-  const times = [
-    ...origin.route.filter((s) => s.facilityId === facilityId).map((s) => s.arrivedAt),
-    ...(origin.custody.facilityId === facilityId ? [origin.custody.since] : []),
-    ...movements.filter((m) => m.facilityId === facilityId).map((m) => m.occurredAt),
-  ];
-  return { before: times.some((t) => t <= at), after: times.some((t) => t > at) };
+export const presenceAt = (
+  origin: TimelineOrigin,
+  movements: { forEach(visit: (m: Movement) => void): void },
+  facilityId: string,
+  at: string,
+): { before: boolean; after: boolean } => {
+  let before = false;
+  let after = false;
+  const seen = (t: string) => (t <= at ? (before = true) : (after = true));
+  for (const s of origin.route) if (s.facilityId === facilityId) seen(s.arrivedAt);
+  if (origin.custody.facilityId === facilityId) seen(origin.custody.since);
+  // No list of times built: a lot's dispatch or sale looks through its whole history here.
+  movements.forEach((m) => {
+    if (m.facilityId === facilityId) seen(m.occurredAt);
+  });
+  return { before, after };
 };

@@ -60,7 +60,7 @@ const revealedByAdding = (state: LotState, m: Movement, after: Judged): TraceVio
 const judgedWith = (state: LotState, m: Movement): Judged => {
   const bypassKnown = state.inheritedViolations.some((v) => v.kind === 'CENTRAL_WAREHOUSE_BYPASSED');
   const inOrder = m.occurredAt >= (state.lastMovementAt ?? state.origin!.at);
-  return inOrder && state.judged ? step(state.judged, m, bypassKnown) : judge(state.origin!, [...state.movements, m], bypassKnown);
+  return inOrder && state.judged ? step(state.judged, m, bypassKnown) : judge(state.origin!, [...state.movements.toArray(), m], bypassKnown);
 };
 
 /**

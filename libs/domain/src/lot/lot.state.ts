@@ -25,6 +25,7 @@ import {
   ViolationResolution,
 } from './lot.types';
 import { subtractQuantity } from './quantity';
+import { MovementLog } from './movement-log';
 
 /** Everything the rules need to judge a lot, folded from its own events only. Plain JSON. */
 export interface LotState {
@@ -62,7 +63,7 @@ export interface LotState {
   /** Where the lot's own timeline starts (registration, or its making by a split or merge). */
   readonly origin: TimelineOrigin | null;
   /** Scans and corrections in recorded order; custody and violations are judged from them in time order. */
-  readonly movements: readonly Movement[];
+  readonly movements: MovementLog;
   /** The latest time of a scan or correction: one dated before it arrived out of order. */
   readonly lastMovementAt: string | null;
   /** What the timeline shows now (custody, route and the violations it reveals). */
@@ -99,7 +100,7 @@ export const initialLotState = (): LotState => ({
   flags: [],
   lastActivityAt: null,
   origin: null,
-  movements: [],
+  movements: MovementLog.EMPTY,
   lastMovementAt: null,
   judged: null,
   inheritedViolations: [],
@@ -144,17 +145,22 @@ const bypassInherited = (s: Pick<LotState, 'inheritedViolations'>): boolean => s
 
 /** Re-judges the timeline with one more movement: a step when it is the latest, a replay when it arrived out of order. */
 const withMovement = (state: LotState, m: Movement): LotState => {
-  const movements = [...state.movements, m];
+  const movements = state.movements.with(m);
   const inOrder = m.occurredAt >= (state.lastMovementAt ?? state.origin!.at);
-  const judged = inOrder && state.judged ? step(state.judged, m, bypassInherited(state)) : judge(state.origin!, movements, bypassInherited(state));
-  const next = {
+  const judged = inOrder && state.judged ? step(state.judged, m, bypassInherited(state)) : judge(state.origin!, movements.toArray(), bypassInherited(state));
+  return {
     ...state,
     movements,
     judged,
     lastMovementAt: state.lastMovementAt === null || m.occurredAt > state.lastMovementAt ? m.occurredAt : state.lastMovementAt,
     lastActivityAt: state.lastActivityAt === null || m.occurredAt > state.lastActivityAt ? m.occurredAt : state.lastActivityAt,
+    custody: judged.custody,
+    inTransit: judged.inTransit,
+    route: judged.route,
+    passedCentralWarehouse: judged.passedCentralWarehouse,
+    // What violationList reads is unchanged when the step found nothing new: the same list (most scans).
+    violations: judged.found === state.judged?.found ? state.violations : violationList({ ...state, judged }),
   };
-  return withJudgement(next);
 };
 
 /** Copies what the timeline says into the fields every reader uses. */
@@ -171,7 +177,7 @@ const withJudgement = (state: LotState): LotState => ({
 export const judgedAs = (state: LotState, judged: Judged): LotState => withJudgement({ ...state, judged });
 
 const startTimeline = (state: LotState, origin: TimelineOrigin): LotState =>
-  withJudgement({ ...state, origin, movements: [], lastMovementAt: null, judged: startOf(origin) });
+  withJudgement({ ...state, origin, movements: MovementLog.EMPTY, lastMovementAt: null, judged: startOf(origin) });
 
 /** The movement a scan event puts on the timeline. */
 export const movementOf = (e: ScanFacts & { toFacilityId?: string; toFacilityType?: FacilityType; vehicle?: Vehicle | null }, action: ScanAction, seq: number): Movement => ({

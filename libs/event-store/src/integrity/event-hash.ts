@@ -63,6 +63,23 @@ export const eventHash = (previousHash: string, e: HashedEvent): string => {
   return createHash('sha256').update(Buffer.from(previousHash, 'hex')).update(canonicalEvent(e), 'utf8').digest('hex');
 };
 
+/**
+ * eventHash of an event whose data and metadata are already canonical JSON
+ * (canonicalJson of each): the same text, composed around them (members in
+ * sorted order), so an append writes each event's data JSON once, for both
+ * the hash and the row.
+ */
+export const eventHashOfCanonical = (
+  previousHash: string,
+  e: { readonly streamId: string; readonly version: number; readonly type: string; readonly schemaVersion: number; readonly dataJson: string; readonly metadataJson: string; readonly occurredAt: string },
+): string => {
+  if (!HASH_HEX.test(previousHash)) throw new Error(`eventHash: previous hash is not 64 lowercase hex digits: "${previousHash}"`);
+  const text =
+    '{"data":' + e.dataJson + ',"metadata":' + e.metadataJson + ',"occurredAt":' + JSON.stringify(e.occurredAt) + ',"schemaVersion":' + JSON.stringify(e.schemaVersion) +
+    ',"streamId":' + JSON.stringify(e.streamId) + ',"type":' + JSON.stringify(e.type) + ',"version":' + JSON.stringify(e.version) + '}';
+  return createHash('sha256').update(Buffer.from(previousHash, 'hex')).update(text, 'utf8').digest('hex');
+};
+
 /** Hashes a stream's next events in version order, chained from `previousHash` (GENESIS_HASH for a new stream). */
 export const chainHashes = (previousHash: string, events: readonly HashedEvent[]): string[] => {
   const hashes: string[] = [];

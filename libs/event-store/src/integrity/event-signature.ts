@@ -1,4 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, KeyObject, sign, verify } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 import { HASH_HEX } from './event-hash';
 
 /**
@@ -59,6 +60,54 @@ export interface PublishedSigningKey {
   readonly publicKeyPem: string;
 }
 
+/**
+ * A worker thread holding a copy of the private key: each message is many
+ * 32-byte hashes end to end, each answer their 64-byte Ed25519 signatures in
+ * the same order. Unreferenced while idle, so it never keeps a process alive.
+ */
+class SigningThread {
+  private readonly worker: Worker;
+  private readonly waiting = new Map<number, { resolve: (signatures: Buffer) => void; reject: (e: Error) => void }>();
+  private next = 0;
+  /** Once it has failed or exited it takes no more work: the signer starts another. */
+  gone = false;
+
+  constructor(privateKey: KeyObject) {
+    this.worker = new Worker(
+      `const { parentPort, workerData } = require('node:worker_threads');
+       const { sign } = require('node:crypto');
+       parentPort.on('message', ({ id, hashes }) => {
+         const n = hashes.length / 32, out = Buffer.alloc(n * 64);
+         for (let i = 0; i < n; i++) sign(null, hashes.subarray(i * 32, i * 32 + 32), workerData.key).copy(out, i * 64);
+         parentPort.postMessage({ id, signatures: out });
+       });`,
+      { eval: true, workerData: { key: privateKey } },
+    );
+    this.worker.unref();
+    this.worker.on('message', ({ id, signatures }: { id: number; signatures: Uint8Array }) => {
+      this.waiting.get(id)?.resolve(Buffer.from(signatures.buffer, signatures.byteOffset, signatures.byteLength));
+      this.waiting.delete(id);
+      if (this.waiting.size === 0) this.worker.unref();
+    });
+    const fail = (e: Error) => {
+      this.gone = true;
+      for (const w of this.waiting.values()) w.reject(e);
+      this.waiting.clear();
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`the signing thread exited (${code})`)));
+  }
+
+  sign(hashes: Buffer): Promise<Buffer> {
+    const id = this.next++;
+    return new Promise<Buffer>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.worker.ref();
+      this.worker.postMessage({ id, hashes });
+    });
+  }
+}
+
 /** Signs event hashes and digests with the current private key. */
 export class EventSigner {
   readonly signingKeyId: string;
@@ -87,31 +136,25 @@ export class EventSigner {
   }
 
   /**
-   * Many hashes at once (an append of a recall reaching thousands of lots): past a
-   * few, on the thread pool, so a large append neither blocks the event loop
-   * (~26 µs an event) nor uses one core only; a scan's one event stays inline.
+   * Many hashes at once (a batch of scans, a recall reaching thousands of
+   * lots): past a few, in one message to a signing thread of this signer's,
+   * so a large append neither blocks the event loop (~26 µs an event) nor
+   * uses one core only; a scan's one event stays inline. One message for the
+   * lot: a call per hash to libuv's pool still cost 13-23 µs of the event
+   * loop's time each (a job, a promise and a callback per signature).
    */
   async signHashes(hashes: readonly string[]): Promise<EventSignature[]> {
     if (!signsOnThreadPool(hashes.length)) return hashes.map((h) => this.signHash(h));
-    const bad = hashes.find((h) => !HASH_HEX.test(h));
-    if (bad !== undefined) throw new Error(`signHashes: not a hash: "${bad}"`);
-    // One promise for all, not one each: a recall's 10,000 signatures left 10,000 promises to collect.
-    return new Promise<EventSignature[]>((resolve, reject) => {
-      const signatures: EventSignature[] = new Array(hashes.length);
-      let left = hashes.length;
-      let failed = false;
-      hashes.forEach((hash, i) =>
-        sign(null, Buffer.from(hash, 'hex'), this.privateKey, (e, signature) => {
-          if (failed) return;
-          if (e) {
-            failed = true;
-            return reject(e);
-          }
-          signatures[i] = { signingKeyId: this.signingKeyId, signature: signature.toString('hex') };
-          if (--left === 0) resolve(signatures);
-        }),
-      );
-    });
+    for (const hash of hashes) if (!HASH_HEX.test(hash)) throw new Error(`signHashes: not a hash: "${hash}"`);
+    const signatures = (await this.signingThread().sign(Buffer.from(hashes.join(''), 'hex'))).toString('hex');
+    return hashes.map((_, i) => ({ signingKeyId: this.signingKeyId, signature: signatures.slice(i * 128, i * 128 + 128) }));
+  }
+
+  private thread: SigningThread | undefined;
+
+  private signingThread(): SigningThread {
+    if (this.thread === undefined || this.thread.gone) this.thread = new SigningThread(this.privateKey);
+    return this.thread;
   }
 
   signMessage(message: string): EventSignature {
