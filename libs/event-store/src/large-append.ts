@@ -5,6 +5,7 @@ import { StoredEvent, StreamAppend } from './event-store.types';
 import { canonicalJson } from './integrity/canonical-json';
 import { canonicalEvent, canonicalEventOf, eventHashOfText, GENESIS_HASH } from './integrity/event-hash';
 import { EventSigner } from './integrity/event-signature';
+import { STREAM_ROWS } from './stream-rows.sql';
 
 /**
  * Events from which an append takes this path (a recall of a family of
@@ -20,17 +21,7 @@ export const LARGE_APPEND = 2_000;
  * go in only when every stream row did.
  */
 const LARGE_EVENTS_SQL = `
-  WITH s AS (
-    SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[]) AS s(stream_id, stream_type, expected, next, head)
-  ), created AS (
-    INSERT INTO event_streams (stream_id, stream_type, version, head_hash)
-    SELECT stream_id, stream_type, next, decode(head, 'hex') FROM s WHERE expected = 0
-    ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id
-  ), moved AS (
-    UPDATE event_streams st SET version = s.next, head_hash = decode(s.head, 'hex'), updated_at = now()
-      FROM s WHERE s.expected > 0 AND st.stream_id = s.stream_id AND st.version = s.expected
-    RETURNING st.stream_id
-  ), m AS (
+${STREAM_ROWS}, m AS (
     SELECT $15::jsonb[] AS metadata
   ), t AS (
     SELECT * FROM unnest($6::uuid[], $7::text[], $8::int[], $9::text[], $10::int[], $11::jsonb[], $12::int[], $13::timestamptz[], $14::text[])

@@ -8,6 +8,7 @@ import { canonicalJson } from './integrity/canonical-json';
 import { eventHashOfCanonical, GENESIS_HASH, HashedEvent } from './integrity/event-hash';
 import { EventSignature, EventSigner, signsOnThreadPool } from './integrity/event-signature';
 import { appendLarge, LARGE_APPEND } from './large-append';
+import { STREAM_ROWS } from './stream-rows.sql';
 
 /**
  * Every append holds this advisory lock shared until it commits; taking it
@@ -128,17 +129,7 @@ interface EventToWrite extends HashedEvent {
  * parsing a row and a timestamp per event cost more than the rest of the answer.
  */
 const APPEND_SQL = `
-  WITH s AS (
-    SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[]) AS s(stream_id, stream_type, expected, next, head)
-  ), created AS (
-    INSERT INTO event_streams (stream_id, stream_type, version, head_hash)
-    SELECT stream_id, stream_type, next, decode(head, 'hex') FROM s WHERE expected = 0
-    ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id
-  ), moved AS (
-    UPDATE event_streams st SET version = s.next, head_hash = decode(s.head, 'hex'), updated_at = now()
-      FROM s WHERE s.expected > 0 AND st.stream_id = s.stream_id AND st.version = s.expected
-    RETURNING st.stream_id
-  ), t AS (
+${STREAM_ROWS}, t AS (
     SELECT * FROM ROWS FROM (jsonb_to_recordset($6::jsonb)
       AS (i uuid, s text, v int, t text, sv int, d jsonb, m jsonb, o timestamptz, h text, k text, g text))
       WITH ORDINALITY AS t(id, stream, version, type, schema_version, data, metadata, occurred, hash, key_id, signature, n)
