@@ -9,6 +9,7 @@ import { requestContextOf } from '../../../common/http/request-context';
 import { prechecked } from '../../../common/http/validation.pipe';
 import { RecordScanHttpController } from './record-scan.http.controller';
 import { RecordScanRequestDto } from './record-scan.request.dto';
+import { asFirstPreHandler } from '../../../common/http/fast-lane';
 
 /**
  * A single scan, served by its controller before Nest's pipeline when the
@@ -63,13 +64,5 @@ export const installRecordScanFastLane = (app: INestApplication, server: Fastify
     if (body === null) return done();
     serve(req, reply, body).catch((e: unknown) => filter.send(reply, e));
   };
-  // On this route only, as its first preHandler: no other request pays for a look at its path.
-  let installed = false;
-  server.addHook('onRoute', (options) => {
-    if (options.url !== route || options.method !== 'POST') return;
-    const others = options.preHandler === undefined ? [] : [options.preHandler].flat();
-    options.preHandler = [lane, ...others];
-    installed = true;
-  });
-  server.addHook('onReady', (done) => done(installed ? undefined : new Error(`no route ${route} to serve scans on before Nest's pipeline`)));
+  asFirstPreHandler(server, 'POST', route, lane, "serve scans on before Nest's pipeline");
 };

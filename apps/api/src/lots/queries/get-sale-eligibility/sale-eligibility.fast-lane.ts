@@ -8,6 +8,7 @@ import { unstorableText } from '../../../common/http/input-shape';
 import { LotQueriesHttpController } from '../../lot-queries.http.controller';
 import { SaleEligibilityAnswers } from './sale-eligibility.answers';
 import { ELIGIBILITY_CONTENT_TYPE } from './sale-eligibility.json';
+import { asFirstPreHandler } from '../../../common/http/fast-lane';
 
 /**
  * The retailer's read, answered from memory before Nest's pipeline when
@@ -56,13 +57,5 @@ export const installSaleEligibilityFastLane = (app: INestApplication, server: Fa
     if (body === undefined) return done();
     reply.header('content-type', ELIGIBILITY_CONTENT_TYPE).send(body);
   };
-  // On this route only, as its first preHandler: no other request pays for a look at its path.
-  let installed = false;
-  server.addHook('onRoute', (options) => {
-    if (options.url !== route || options.method !== 'GET') return;
-    const others = options.preHandler === undefined ? [] : [options.preHandler].flat();
-    options.preHandler = [lane, ...others];
-    installed = true;
-  });
-  server.addHook('onReady', (done) => done(installed ? undefined : new Error(`no route ${route} to answer the eligibility read from memory on`)));
+  asFirstPreHandler(server, 'GET', route, lane, 'answer the eligibility read from memory');
 };
