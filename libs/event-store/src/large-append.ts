@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { WrongExpectedVersionError } from './event-store.errors';
 import { StoredEvent, StreamAppend } from './event-store.types';
 import { canonicalJson } from './integrity/canonical-json';
-import { canonicalEvent, canonicalEventOf, eventHashOfText, GENESIS_HASH } from './integrity/event-hash';
+import { eventHashOfParts, GENESIS_HASH } from './integrity/event-hash';
 import { EventSigner } from './integrity/event-signature';
 import { STREAM_ROWS } from './stream-rows.sql';
 
@@ -87,9 +87,8 @@ export const appendLarge = async (
       // Milliseconds, computed here: what is stored must re-hash identically when read back as a Date.
       const occurredAtIso = new Date(event.occurredAt ?? now).toISOString();
       const dataJson = canonicalJson(event.data);
-      const parts = { streamId: a.streamId, version, type: event.type, schemaVersion: event.schemaVersion, data: event.data, metadata, occurredAtIso };
-      const text = canonicalEventOf(parts, dataJson, metadataJson[m]) ?? canonicalEvent({ ...parts, occurredAt: occurredAtIso });
-      previous = eventHashOfText(previous, text);
+      const parts = { streamId: a.streamId, version, type: event.type, schemaVersion: event.schemaVersion, data: event.data, metadata, occurredAt: occurredAtIso };
+      previous = eventHashOfParts(previous, parts, dataJson, metadataJson[m]);
       ids[i] = randomUUID();
       streams[i] = a.streamId;
       versions[i] = version;

@@ -5,7 +5,7 @@ import { WrongExpectedVersionError } from './event-store.errors';
 import { AppendManyResult, AppendResult, Checkpoint, InlineProjection, StreamAppend, RecordedResult, StoredEvent, StreamSlice } from './event-store.types';
 import { AppendSignal } from './append-signal';
 import { canonicalJson } from './integrity/canonical-json';
-import { eventHashOfCanonical, GENESIS_HASH, HashedEvent } from './integrity/event-hash';
+import { eventHashOfParts, GENESIS_HASH, HashedEvent } from './integrity/event-hash';
 import { EventSignature, EventSigner, signsOnThreadPool } from './integrity/event-signature';
 import { appendLarge, LARGE_APPEND } from './large-append';
 import { STREAM_ROWS } from './stream-rows.sql';
@@ -365,7 +365,7 @@ export class PostgresEventStore {
           eventId: randomUUID(),
           signature: null as unknown as EventSignature,
         };
-        previous = eventHashOfCanonical(previous, e);
+        previous = eventHashOfParts(previous, e, e.dataJson, e.metadataJson);
         e.hash = previous;
         events.push(e);
         if (!pooled) e.signature = signer!.signHash(previous);

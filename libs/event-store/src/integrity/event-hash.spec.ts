@@ -70,7 +70,7 @@ describe('event hash chain', () => {
 });
 
 describe('canonical event from its parts', () => {
-  const parts = (e: HashedEvent) => ({ ...e, occurredAtIso: new Date(e.occurredAt).toISOString() });
+  const parts = (e: HashedEvent) => ({ ...e, occurredAt: new Date(e.occurredAt).toISOString() });
 
   it('writes the bytes canonicalEvent writes, so the chain is the same', () => {
     for (const e of [first, second, { ...first, data: { b: [1, { z: null, a: undefined }], a: 'x' }, metadata: Object.assign(Object.create(null), { k: 1 }) }]) {

@@ -58,27 +58,7 @@ export const canonicalEvent = (e: HashedEvent): string =>
   });
 
 /** SHA-256(previous hash bytes || UTF-8 of canonicalEvent(e)), lowercase hex. */
-export const eventHash = (previousHash: string, e: HashedEvent): string => {
-  if (!HASH_HEX.test(previousHash)) throw new Error(`eventHash: previous hash is not 64 lowercase hex digits: "${previousHash}"`);
-  return createHash('sha256').update(Buffer.from(previousHash, 'hex')).update(canonicalEvent(e), 'utf8').digest('hex');
-};
-
-/**
- * eventHash of an event whose data and metadata are already canonical JSON
- * (canonicalJson of each): the same text, composed around them (members in
- * sorted order), so an append writes each event's data JSON once, for both
- * the hash and the row.
- */
-export const eventHashOfCanonical = (
-  previousHash: string,
-  e: { readonly streamId: string; readonly version: number; readonly type: string; readonly schemaVersion: number; readonly dataJson: string; readonly metadataJson: string; readonly occurredAt: string },
-): string => {
-  if (!HASH_HEX.test(previousHash)) throw new Error(`eventHash: previous hash is not 64 lowercase hex digits: "${previousHash}"`);
-  const text =
-    '{"data":' + e.dataJson + ',"metadata":' + e.metadataJson + ',"occurredAt":' + JSON.stringify(e.occurredAt) + ',"schemaVersion":' + JSON.stringify(e.schemaVersion) +
-    ',"streamId":' + JSON.stringify(e.streamId) + ',"type":' + JSON.stringify(e.type) + ',"version":' + JSON.stringify(e.version) + '}';
-  return createHash('sha256').update(Buffer.from(previousHash, 'hex')).update(text, 'utf8').digest('hex');
-};
+export const eventHash = (previousHash: string, e: HashedEvent): string => eventHashOfText(previousHash, canonicalEvent(e));
 
 /** Hashes a stream's next events in version order, chained from `previousHash` (GENESIS_HASH for a new stream). */
 export const chainHashes = (previousHash: string, events: readonly HashedEvent[]): string[] => {
@@ -104,18 +84,29 @@ const isPlainObject = (v: unknown): v is object => {
  * metadata text across its events): the same bytes, the members in their
  * sorted order. Null when a part is not a plain object (then canonicalEvent).
  */
-export const canonicalEventOf = (
-  e: { readonly streamId: string; readonly version: number; readonly type: string; readonly schemaVersion: number; readonly data: unknown; readonly metadata: unknown; readonly occurredAtIso: string },
-  dataJson: string,
-  metadataJson: string,
-): string | null => {
+/** An event's hashed fields, its time already as toISOString writes it (what canonicalEvent would make of it). */
+export interface EventParts extends HashedEvent {
+  readonly occurredAt: string;
+}
+
+export const canonicalEventOf = (e: EventParts, dataJson: string, metadataJson: string): string | null => {
   if (!isPlainObject(e.data) || !isPlainObject(e.metadata) || !Number.isFinite(e.version) || !Number.isFinite(e.schemaVersion)) return null;
   return (
-    `{"data":${dataJson},"metadata":${metadataJson},"occurredAt":${JSON.stringify(e.occurredAtIso)},"schemaVersion":${JSON.stringify(e.schemaVersion)},` +
+    `{"data":${dataJson},"metadata":${metadataJson},"occurredAt":${JSON.stringify(e.occurredAt)},"schemaVersion":${JSON.stringify(e.schemaVersion)},` +
     `"streamId":${JSON.stringify(e.streamId)},"type":${JSON.stringify(e.type)},"version":${JSON.stringify(e.version)}}`
   );
 };
 
-/** eventHash over an event's canonical text already written (canonicalEvent or canonicalEventOf). */
-export const eventHashOfText = (previousHash: string, canonical: string): string =>
-  createHash('sha256').update(Buffer.from(previousHash, 'hex')).update(canonical, 'utf8').digest('hex');
+/** SHA-256(previous hash bytes || UTF-8 of an event's canonical text already written: canonicalEvent or canonicalEventOf), lowercase hex. */
+export const eventHashOfText = (previousHash: string, canonical: string): string => {
+  if (!HASH_HEX.test(previousHash)) throw new Error(`eventHash: previous hash is not 64 lowercase hex digits: "${previousHash}"`);
+  return createHash('sha256').update(Buffer.from(previousHash, 'hex')).update(canonical, 'utf8').digest('hex');
+};
+
+/**
+ * eventHash of an event whose data's and metadata's canonical JSON are
+ * written already (an append writes each once, for the hash and the row):
+ * canonicalEventOf's text, canonicalEvent's when a part is not a plain object.
+ */
+export const eventHashOfParts = (previousHash: string, e: EventParts, dataJson: string, metadataJson: string): string =>
+  eventHashOfText(previousHash, canonicalEventOf(e, dataJson, metadataJson) ?? canonicalEvent(e));
