@@ -167,7 +167,8 @@ const eventsJson = (rows: readonly EventToWrite[]): string => {
 };
 
 /**
- * Appends up to this many events go as a named statement, parsed and planned
+ * Statements for up to this many rows (an append's events and streams, a
+ * lock's streams, idempotency records) go as named statements, parsed and planned
  * once per connection (the append and its lock were a third of PostgreSQL's
  * CPU per group commit of single scans in planning and parsing). Larger ones
  * stay unnamed: a plan made for the arrays at hand (a generic plan assumes a
@@ -184,11 +185,12 @@ interface PgClient {
 
 /**
  * `sql` as a named (prepared) statement on the connection of the caller's
- * transaction, else as manager.query does; a failure is TypeORM's, as from manager.query.
+ * transaction when it carries at most NAMED_UP_TO rows' worth (`size`), else
+ * as manager.query does; a failure is TypeORM's, as from manager.query.
  */
-const queryNamed = async <T>(manager: EntityManager, name: string, sql: string, values: unknown[]): Promise<T[]> => {
+const queryNamed = async <T>(manager: EntityManager, name: string, sql: string, values: unknown[], size: number): Promise<T[]> => {
   const runner = manager.queryRunner as (EntityManager['queryRunner'] & { databaseConnection?: PgClient }) | undefined;
-  const client = runner && !runner.isReleased ? runner.databaseConnection : undefined;
+  const client = runner && !runner.isReleased && size <= NAMED_UP_TO ? runner.databaseConnection : undefined;
   if (!client) return manager.query(sql, values);
   try {
     return (await client.query({ name, text: sql, values })).rows as T[];
@@ -257,8 +259,7 @@ export class PostgresEventStore {
     if (records.length === 0) return;
     const params = [JSON.stringify(records.map((r) => ({ k: r.key, h: r.requestHash, s: r.streamId, r: r.result })))];
     // Named (planned once per connection) but for a large batch's, as the append.
-    if (records.length <= NAMED_UP_TO) await queryNamed(manager, 'coldtrace_record_results', RECORD_SQL, params);
-    else await manager.query(RECORD_SQL, params);
+    await queryNamed(manager, 'coldtrace_record_results', RECORD_SQL, params, records.length);
   }
 
   /**
@@ -397,8 +398,7 @@ export class PostgresEventStore {
       APPENDS_CHANNEL,
     ];
     type Answer = { transaction_id: string; assigned: [eventId: string, position: string, recordedAt: string][] | null };
-    const [answer]: Answer[] =
-      rows.length <= NAMED_UP_TO && writing.length <= NAMED_UP_TO ? await queryNamed<Answer>(manager, 'coldtrace_append', APPEND_SQL, params) : await manager.query(APPEND_SQL, params);
+    const [answer]: Answer[] = await queryNamed<Answer>(manager, 'coldtrace_append', APPEND_SQL, params, Math.max(rows.length, writing.length));
     const assigned = answer?.assigned ?? [];
     if (assigned.length !== rows.length) {
       // Nothing was written: a stream this append creates was created by a transaction that committed since the check.
@@ -441,7 +441,7 @@ export class PostgresEventStore {
     if (streamIds.length === 0) return locked;
     type Row = { stream_id: string; version: number; position: string | null; head_hash: string };
     const params = [streamIds, APPEND_LOCK];
-    const rows: Row[] = streamIds.length <= NAMED_UP_TO ? await queryNamed<Row>(manager, 'coldtrace_lock_streams', LOCK_SQL, params) : await manager.query(LOCK_SQL, params);
+    const rows: Row[] = await queryNamed<Row>(manager, 'coldtrace_lock_streams', LOCK_SQL, params, streamIds.length);
     for (const r of rows) locked.set(r.stream_id, { version: Number(r.version), position: Number(r.position ?? 0), headHash: r.head_hash, exists: true });
     return locked;
   }
