@@ -1,15 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
-import { PATH_METADATA } from '@nestjs/common/constants';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import { AccessGuard, type AuthenticatedRequest } from '../../../access/access.guard';
-import { bearerToken } from '../../../access/access-token';
-import { CredentialStore } from '../../../access/credential-store';
+import type { AuthenticatedRequest } from '../../../access/access.guard';
 import type { ApiExceptionFilter } from '../../../common/http/api-exception.filter';
 import { requestContextOf } from '../../../common/http/request-context';
 import { prechecked } from '../../../common/http/validation.pipe';
 import { RecordScanHttpController } from './record-scan.http.controller';
 import { RecordScanRequestDto } from './record-scan.request.dto';
-import { asFirstPreHandler } from '../../../common/http/fast-lane';
+import { asFirstPreHandler, laneAccess } from '../../../common/http/fast-lane';
 
 /**
  * A single scan, served by its controller before Nest's pipeline when the
@@ -27,30 +24,12 @@ import { asFirstPreHandler } from '../../../common/http/fast-lane';
  * (configureApp).
  */
 export const installRecordScanFastLane = (app: INestApplication, server: FastifyInstance, prefix: string, filter: ApiExceptionFilter): void => {
-  const guard = app.get(AccessGuard);
-  const credentials = app.get(CredentialStore);
   const controller = app.get(RecordScanHttpController);
-  const handler = RecordScanHttpController.prototype.record;
-  const policy = guard.policyOf(handler, RecordScanHttpController);
-  if (policy.kind !== 'roles') throw new Error('scans are not a keyed route: their fast lane would skip its policy');
-  // The pattern Fastify matched, as the controller declares it.
-  const route = `/${[prefix, Reflect.getMetadata(PATH_METADATA, RecordScanHttpController), Reflect.getMetadata(PATH_METADATA, handler)]
-    .map((p: string) => p.replace(/^\/+|\/+$/g, ''))
-    .filter((p) => p !== '')
-    .join('/')}`;
+  const access = laneAccess(app, prefix, RecordScanHttpController, RecordScanHttpController.prototype.record);
 
   /** The body as the validation pipe would give it, once the guard admitted the caller; null: Nest's pipeline judges the request. */
-  const admitted = (req: AuthenticatedRequest): RecordScanRequestDto | null => {
-    const token = bearerToken(req.headers.authorization);
-    const principal = token === null ? undefined : credentials.recentlyResolved(token);
-    if (principal === undefined) return null;
-    try {
-      guard.admitResolved(policy, req, token, principal);
-    } catch {
-      return null;
-    }
-    return prechecked(RecordScanRequestDto, req.body) as RecordScanRequestDto | null;
-  };
+  const admitted = (req: AuthenticatedRequest): RecordScanRequestDto | null =>
+    access.admit(req) === undefined ? null : (prechecked(RecordScanRequestDto, req.body) as RecordScanRequestDto | null);
 
   const serve = async (req: AuthenticatedRequest, reply: FastifyReply, body: RecordScanRequestDto): Promise<void> => {
     // Nest's status for a POST, set before its handler runs (the handler's answer() sets its own).
@@ -64,5 +43,5 @@ export const installRecordScanFastLane = (app: INestApplication, server: Fastify
     if (body === null) return done();
     serve(req, reply, body).catch((e: unknown) => filter.send(reply, e));
   };
-  asFirstPreHandler(server, 'POST', route, lane, "serve scans on before Nest's pipeline");
+  asFirstPreHandler(server, 'POST', access.route, lane, "serve scans on before Nest's pipeline");
 };

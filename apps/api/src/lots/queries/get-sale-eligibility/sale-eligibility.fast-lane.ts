@@ -1,14 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
-import { PATH_METADATA } from '@nestjs/common/constants';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import { AccessGuard, type AuthenticatedRequest } from '../../../access/access.guard';
-import { bearerToken } from '../../../access/access-token';
-import { CredentialStore } from '../../../access/credential-store';
+import type { AuthenticatedRequest } from '../../../access/access.guard';
 import { unstorableText } from '../../../common/http/input-shape';
 import { LotQueriesHttpController } from '../../lot-queries.http.controller';
 import { SaleEligibilityAnswers } from './sale-eligibility.answers';
 import { ELIGIBILITY_CONTENT_TYPE } from './sale-eligibility.json';
-import { asFirstPreHandler } from '../../../common/http/fast-lane';
+import { asFirstPreHandler, laneAccess } from '../../../common/http/fast-lane';
 
 /**
  * The retailer's read, answered from memory before Nest's pipeline when
@@ -24,26 +21,17 @@ import { asFirstPreHandler } from '../../../common/http/fast-lane';
  * hooks still apply. Installed before Nest registers its routes (configureApp).
  */
 export const installSaleEligibilityFastLane = (app: INestApplication, server: FastifyInstance, prefix: string): void => {
-  const guard = app.get(AccessGuard);
-  const credentials = app.get(CredentialStore);
   const answers = app.get(SaleEligibilityAnswers);
-  const controller = LotQueriesHttpController;
-  const handler = LotQueriesHttpController.prototype.eligibility;
-  const policy = guard.policyOf(handler, controller);
-  if (policy.kind !== 'roles') throw new Error('the eligibility read is not a keyed route: its fast lane would skip its policy');
-  // The pattern Fastify matched, as the controller declares it.
-  const route = `/${prefix}/${Reflect.getMetadata(PATH_METADATA, controller)}/${Reflect.getMetadata(PATH_METADATA, handler)}`;
+  const access = laneAccess(app, prefix, LotQueriesHttpController, LotQueriesHttpController.prototype.eligibility);
 
   const inMemory = (req: AuthenticatedRequest): string | undefined => {
     if (req.url.includes('?')) return undefined;
-    const token = bearerToken(req.headers.authorization);
-    const principal = token === null ? undefined : credentials.recentlyResolved(token);
-    if (principal === undefined) return undefined;
     const { traceCode } = req.params as { traceCode: string };
     // RejectNulPipe's refusal is the route's to give.
     if (unstorableText(traceCode) !== null) return undefined;
+    const principal = access.admit(req);
+    if (principal === undefined) return undefined;
     try {
-      guard.admitResolved(policy, req, token, principal);
       return answers.bodyInMemory(traceCode, principal, new Date());
     } catch {
       return undefined;
@@ -57,5 +45,5 @@ export const installSaleEligibilityFastLane = (app: INestApplication, server: Fa
     if (body === undefined) return done();
     reply.header('content-type', ELIGIBILITY_CONTENT_TYPE).send(body);
   };
-  asFirstPreHandler(server, 'GET', route, lane, 'answer the eligibility read from memory');
+  asFirstPreHandler(server, 'GET', access.route, lane, 'answer the eligibility read from memory');
 };
