@@ -23,4 +23,5 @@ export * from './lot/document-reuse';
 export * from './lot/custody-timeline';
 export * from './lot/time';
 export * from './lot/lot-family.decider';
+export * from './lot/lot-notifications';
 export * from './sighting/sighting.decider';
