@@ -19,6 +19,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { EpcisModule } from './epcis/epcis.module';
 import { OpenApiModule } from './openapi/openapi.module';
 import { ConsoleModule } from './console/console.module';
+import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 
 @Module({})
 class ConfigModule {}
@@ -49,6 +50,7 @@ export class AppModule {
         LotsModule,
         SightingsModule,
         RecallsModule,
+        SubscriptionsModule,
         AuditModule,
         EpcisModule,
         MetricsModule,

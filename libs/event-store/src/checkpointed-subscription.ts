@@ -25,13 +25,15 @@ export class CheckpointedSubscription {
     private readonly dataSource: DataSource,
     private readonly handler: BatchHandler,
     private readonly batchSize = 500,
+    /** false: the events come without their signatures (not joined), for a handler that keeps none. */
+    private readonly signed = true,
   ) {}
 
   /** Processes at most one batch; resolves to the number of events handled. */
   async processBatch(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       const checkpoint = await this.lock(manager);
-      const events = await this.store.readAfter(checkpoint, this.batchSize, manager);
+      const events = await this.store.readAfter(checkpoint, this.batchSize, manager, this.signed);
       if (events.length === 0) return 0;
       await this.handler(events, manager);
       await this.advance(manager, events[events.length - 1]);

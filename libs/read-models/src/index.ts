@@ -38,6 +38,7 @@ import { MergedOrigins1764400014000 } from './migrations/1764400014000-merged-or
 import { CreateEpcisCaptureJobs1764400015000 } from './migrations/1764400015000-create-epcis-capture-jobs';
 import { CreateSightings1764400016000 } from './migrations/1764400016000-create-sightings';
 import { LotRowsRoomToUpdate1764400019200 } from './migrations/1764400019200-lot-rows-room-to-update';
+import { CreateWebhookSubscriptions1764400020000 } from './migrations/1764400020000-create-webhook-subscriptions';
 
 export const READ_MODEL_ENTITIES = [LotSummaryEntity, LotHistoryEntity, SaleEligibilityEntity];
 export const READ_MODEL_MIGRATIONS = [
@@ -55,4 +56,5 @@ export const READ_MODEL_MIGRATIONS = [
   CreateEpcisCaptureJobs1764400015000,
   CreateSightings1764400016000,
   LotRowsRoomToUpdate1764400019200,
+  CreateWebhookSubscriptions1764400020000,
 ];

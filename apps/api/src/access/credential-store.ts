@@ -32,6 +32,8 @@ export class CredentialStore implements OnApplicationBootstrap, OnApplicationShu
   private readonly active = new Map<string, Principal>();
   /** Each key's token digest in `active`, so a row whose digest changed leaves no stale entry behind. */
   private readonly digestOf = new Map<string, string>();
+  /** The same principals by key id: what work done for a key later (a webhook delivery) is judged by. */
+  private readonly byKeyId = new Map<string, Principal>();
   private readonly audit: EventLogAudit;
   /** Tokens resolved lately, to their principal: a hot retailer token costs no SHA-256 per request. */
   private readonly recent = new Map<string, Principal>();
@@ -92,6 +94,15 @@ export class CredentialStore implements OnApplicationBootstrap, OnApplicationShu
     return this.recent.get(token);
   }
 
+  /**
+   * The principal of an active key by its id, as of the last refresh (at most
+   * AUTH_REFRESH_MS old); null once the key is revoked or was never valid.
+   */
+  async principalOf(keyId: string): Promise<Principal | null> {
+    await this.ready();
+    return this.byKeyId.get(keyId) ?? null;
+  }
+
   /** Resolves once the first load is done (requests wait for it instead of being refused). */
   async ready(): Promise<void> {
     if (!this.loaded) this.loaded = this.refresh();
@@ -132,9 +143,11 @@ export class CredentialStore implements OnApplicationBootstrap, OnApplicationShu
       const before = this.digestOf.get(r.key_id);
       if (before !== undefined) this.active.delete(before);
       this.digestOf.delete(r.key_id);
+      this.byKeyId.delete(r.key_id);
       if (principal) {
         this.active.set(r.token_sha256, principal);
         this.digestOf.set(r.key_id, r.token_sha256);
+        this.byKeyId.set(r.key_id, principal);
       }
       // Said once per change of the row (the next pull starts after it).
       if (problem) this.logger.warn(`api_keys row ${r.key_id} is not a credential: ${problem} (npm run audit:verify names it too)`);

@@ -17,6 +17,8 @@ import {
   LogLevel,
   SigningKeySettings,
 } from '@app/platform';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../subscriptions/webhook-retry';
+import { parseCidr, type TargetPolicy } from '../subscriptions/webhook-target';
 
 /** Everything the api reads from its environment, parsed once at start-up. */
 export interface AppConfig extends DatabaseSettings {
@@ -73,9 +75,40 @@ export interface AppConfig extends DatabaseSettings {
   readonly eventSigningKey: SigningKeySettings;
   /** `SHUTDOWN_GRACE_MS`: after SIGTERM the process exits within this, whatever is still in flight. */
   readonly shutdownGraceMs: number;
+  /** Where webhooks may go and how they are retried (WEBHOOK_*). */
+  readonly webhooks: WebhookSettings;
   /** Set by main.ts when it runs on the embedded PostgreSQL (a development setup, its superuser). */
   readonly embeddedDatabase?: boolean;
 }
+
+export interface WebhookSettings extends TargetPolicy {
+  readonly retry: RetryPolicy;
+  /** How long one delivery attempt may take, connection to the answer's end. */
+  readonly timeoutMs: number;
+}
+
+/** `WEBHOOK_ALLOW_HTTP` is true or false (unset: false); anything else stops the start rather than being read as one of them. */
+const envFlag = (env: NodeJS.ProcessEnv, name: string): boolean => {
+  const raw = (env[name] ?? '').trim().toLowerCase();
+  if (raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  throw new ConfigError(`${name} must be true or false (got ${JSON.stringify(env[name])})`);
+};
+
+const webhookSettings = (env: NodeJS.ProcessEnv): WebhookSettings => {
+  const allowPrivate = list(env.WEBHOOK_ALLOW_PRIVATE);
+  for (const entry of allowPrivate) {
+    const cidr = parseCidr(entry);
+    if (typeof cidr === 'string') throw new ConfigError(`WEBHOOK_ALLOW_PRIVATE must be comma-separated CIDR ranges; ${cidr}`);
+  }
+  const retry = {
+    minMs: envInt(env, 'WEBHOOK_RETRY_MIN_MS', DEFAULT_RETRY_POLICY.minMs, 1),
+    maxMs: envInt(env, 'WEBHOOK_RETRY_MAX_MS', DEFAULT_RETRY_POLICY.maxMs, 1),
+    forMs: envInt(env, 'WEBHOOK_RETRY_FOR_MS', DEFAULT_RETRY_POLICY.forMs, 0),
+  };
+  if (retry.maxMs < retry.minMs) throw new ConfigError(`WEBHOOK_RETRY_MAX_MS (${retry.maxMs}) must be at least WEBHOOK_RETRY_MIN_MS (${retry.minMs})`);
+  return { allowHttp: envFlag(env, 'WEBHOOK_ALLOW_HTTP'), allowPrivate, retry, timeoutMs: 5_000 };
+};
 
 /** A hop count (>= 1), or the addresses and subnets of the proxies. */
 export type TrustProxy = number | readonly string[];
@@ -188,5 +221,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
     publicBaseUrl: publicBaseUrl(env.PUBLIC_BASE_URL || `http://localhost:${port}`),
     eventSigningKey: envEventSigningKey(env),
     shutdownGraceMs: envShutdownGraceMs(env),
+    webhooks: webhookSettings(env),
   };
 };

@@ -1,7 +1,7 @@
 import { atMarket, atWarehouse, iso, MARKET, PORT, registered, scan, STORE, truck, WAREHOUSE, at, papered } from '../testing/lot-fixtures';
 import { initialLotState } from '../lot/lot.state';
 import { Principal } from './access.types';
-import { lotFacilityIds, lotNotFound, mayActOnLot, maySeeLot, whereaboutsAt } from './lot-scope';
+import { lotFacilityIds, lotNotFound, mayActOnLot, mayBeTold, maySeeLot, whereaboutsAt } from './lot-scope';
 
 const operator = (...facilityIds: string[]): Principal => ({ keyId: 'k', name: 'scanner', role: 'OPERATOR', facilityIds });
 const role = (r: Principal['role']): Principal => ({ keyId: 'k', name: r.toLowerCase(), role: r, facilityIds: [] });
@@ -28,6 +28,19 @@ describe('lot scope', () => {
     expect(maySeeLot(role('REGULATOR'), lotFacilityIds(atCw.state))).toBe(true);
     expect(maySeeLot(role('INSPECTOR'), lotFacilityIds(atCw.state))).toBe(true);
     expect(maySeeLot(role('ADMIN'), lotFacilityIds(atCw.state))).toBe(false);
+  });
+
+  it('an operator is told only of what concerns its own facility; a regulator of any lot; an admin of none', () => {
+    const lot = lotFacilityIds(toMarket.state);
+    expect(mayBeTold(operator(MARKET.id), MARKET.id, lot)).toBe(true);
+    // The warehouse handled the lot, but the news is the market's.
+    expect(mayBeTold(operator(WAREHOUSE.id), MARKET.id, lot)).toBe(false);
+    // A facility of the key's that the lot never reached tells it nothing of the lot.
+    expect(mayBeTold(operator(STORE.id), STORE.id, lot)).toBe(false);
+    expect(mayBeTold(operator(MARKET.id), null, lot)).toBe(false);
+    expect(mayBeTold(role('REGULATOR'), MARKET.id, lot)).toBe(true);
+    expect(mayBeTold(role('INSPECTOR'), null, lot)).toBe(true);
+    expect(mayBeTold(role('ADMIN'), MARKET.id, lot)).toBe(false);
   });
 
   it('where the lot stood at any moment of its timeline', () => {

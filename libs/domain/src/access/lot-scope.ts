@@ -81,3 +81,13 @@ export const mayActOnLot = (principal: Principal, state: LotState, at: string): 
 export const requireActsOnLot = (principal: Principal, state: LotState, at: string, traceCode?: string): void => {
   if (state.registered && !mayActOnLot(principal, state, at)) throw lotNotFound(traceCode);
 };
+
+/**
+ * May this credential be told of something that happened to a lot and
+ * concerns `facilityId` (its holder, a dispatch's destination, where a
+ * violation was scanned)? Only what it may read (maySeeLot); an operator
+ * only of what concerns one of its own facilities: a store hears of the lots
+ * it holds, not of every lot that once passed through it.
+ */
+export const mayBeTold = (principal: Principal, facilityId: string | null, lotFacilities: readonly string[]): boolean =>
+  maySeeLot(principal, lotFacilities) && (principal.role !== 'OPERATOR' || (facilityId !== null && principal.facilityIds.includes(facilityId)));

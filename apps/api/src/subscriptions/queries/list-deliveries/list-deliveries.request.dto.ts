@@ -1,0 +1,12 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import { PageQueryDto } from '../../../common/queries/page';
+
+export const DELIVERY_STATES = ['pending', 'sending', 'delivered', 'failed', 'dead', 'dropped'] as const;
+
+export class ListDeliveriesRequestDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: DELIVERY_STATES })
+  @IsOptional()
+  @IsIn(DELIVERY_STATES)
+  state?: (typeof DELIVERY_STATES)[number];
+}

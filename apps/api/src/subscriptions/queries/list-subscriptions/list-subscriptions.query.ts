@@ -1,0 +1,5 @@
+import type { Principal } from '@app/domain';
+
+export class ListSubscriptionsQuery {
+  constructor(readonly principal: Principal) {}
+}

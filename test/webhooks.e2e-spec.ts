@@ -1,0 +1,234 @@
+import { createTestApp, TestApp } from './support/test-app';
+import { attachAllPapers, attachDocument, minutesAgo, Network, registerLot, registerNetwork, scanOk, uid } from './support/fixtures';
+import { verifySignature, WebhookReceiver } from './support/webhook-receiver';
+import { waitFor } from './support/wait-for';
+
+/** Loopback receivers, retries shortened: what the tests need of WEBHOOK_*. */
+const WEBHOOKS = { allowHttp: true, allowPrivate: ['127.0.0.0/8'], retry: { minMs: 100, maxMs: 1_000, forMs: 60_000 }, timeoutMs: 5_000 };
+
+interface Created {
+  id: string;
+  secret: string;
+}
+
+const STORES = 5;
+const PER_STORE = 10;
+
+/** A retail store with a general zone to receive into. */
+const registerStore = async (t: TestApp, id: string) =>
+  t.http().post('/api/facilities').send({ id, name: `Store ${id}`, type: 'RETAIL_STORE', zones: [{ id: 'BACK-1', kind: 'GENERAL' }, { id: 'SALES-1', kind: 'DEDICATED_SALES' }] }).expect(201);
+
+/** An import lot at the wholesale market, split there into children, `PER_STORE` of them received by each store. */
+const familyAtStores = async (t: TestApp, n: Network, stores: string[]) => {
+  const { traceCode: parent } = await registerLot(t, n, `P-${uid()}`, 1000);
+  await attachAllPapers(t, parent);
+  await scanOk(t, { traceCode: parent, facilityId: n.port, action: 'DISPATCH', toFacilityId: n.warehouse, vehicle: { plate: 'TRUCK-1' }, occurredAt: minutesAgo(300) });
+  await scanOk(t, { traceCode: parent, facilityId: n.warehouse, action: 'RECEIVE', zoneId: n.zones.warehouseIntake, occurredAt: minutesAgo(290) });
+  await scanOk(t, { traceCode: parent, facilityId: n.warehouse, action: 'DISINFECT', occurredAt: minutesAgo(280) });
+  await scanOk(t, { traceCode: parent, facilityId: n.warehouse, action: 'DISPATCH', toFacilityId: n.market, occurredAt: minutesAgo(270) });
+  await scanOk(t, { traceCode: parent, facilityId: n.market, action: 'RECEIVE', zoneId: n.zones.marketStorage, occurredAt: minutesAgo(260) });
+  const children = stores.flatMap((store, s) => Array.from({ length: PER_STORE }, (_, i) => ({ traceCode: `${parent}-${s}-${i}`, store })));
+  await t
+    .http()
+    .post(`/api/lots/${parent}/splits`)
+    .send({ splitId: `SPLIT-${uid()}`, children: children.map((c) => ({ traceCode: c.traceCode, quantity: 5 })), occurredAt: minutesAgo(250) })
+    .expect(201);
+  const scans = [
+    ...children.map((c) => ({ scanId: `D-${c.traceCode}`, traceCode: c.traceCode, facilityId: n.market, action: 'DISPATCH', toFacilityId: c.store, occurredAt: minutesAgo(240) })),
+    ...children.map((c) => ({ scanId: `R-${c.traceCode}`, traceCode: c.traceCode, facilityId: c.store, action: 'RECEIVE', zoneId: 'BACK-1', occurredAt: minutesAgo(230) })),
+  ];
+  const res = await t.http().post('/api/scans/batch').send({ scans }).expect(200);
+  expect((res.body.results as { code?: string }[]).filter((r) => r.code)).toEqual([]);
+  return { parent, children };
+};
+
+describe('webhooks (e2e, real PostgreSQL, real HTTP receivers on loopback)', () => {
+  let t: TestApp;
+  let n: Network;
+  const receivers: WebhookReceiver[] = [];
+  const receiver = async () => {
+    const r = await WebhookReceiver.start();
+    receivers.push(r);
+    return r;
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp({ webhooks: WEBHOOKS });
+    n = await registerNetwork(t);
+  });
+  afterAll(async () => {
+    await t.close();
+    for (const r of receivers) await r.down();
+  });
+
+  const subscribe = async (token: string, body: Record<string, unknown>): Promise<Created> => {
+    const res = await t.as(token).post('/api/subscriptions').send(body);
+    if (res.status !== 201) throw new Error(`subscribing answered ${res.status}: ${JSON.stringify(res.body)}`);
+    return res.body as Created;
+  };
+
+  it('a positive test on the parent of a 50-lot family held by 5 stores: each store is told of exactly its own lots, signed with its own secret', async () => {
+    const stores = [n.store, ...Array.from({ length: STORES - 1 }, (_, i) => `RS-${uid()}-${i}`)];
+    for (const s of stores.slice(1)) await registerStore(t, s);
+    const subscribers: { store: string; r: WebhookReceiver; sub: Created }[] = [];
+    for (const store of stores) {
+      const key = await t.issueKey('OPERATOR', [store]);
+      const r = await receiver();
+      subscribers.push({ store, r, sub: await subscribe(key.token, { url: r.url, events: ['lot.recalled', 'lot.locked'] }) });
+    }
+    const regulator = await receiver();
+    const watching = await subscribe(t.tokens.regulator, { url: regulator.url, events: ['lot.recalled'] });
+    const { parent, children } = await familyAtStores(t, n, stores);
+
+    const test = await attachDocument(t, parent, 'NUCLEIC_ACID_TEST', { result: 'POSITIVE', issuedAt: minutesAgo(1) });
+    const answered = performance.now();
+    expect(test.locked).toBe(true);
+    const recallId = (test as unknown as { recallId: string }).recallId;
+
+    await waitFor('every store told of its lots', async () => subscribers.every((s) => s.r.distinct().filter((d) => d.body.type === 'lot.recalled').length >= PER_STORE), 30_000, 50);
+    for (const { store, r, sub } of subscribers) {
+      const recalls = r.distinct().filter((d) => d.body.type === 'lot.recalled');
+      expect(recalls.map((d) => d.body.data.traceCode).sort()).toEqual(children.filter((c) => c.store === store).map((c) => c.traceCode).sort());
+      for (const d of recalls) {
+        expect(d.body.data).toMatchObject({ facilityId: store, recallId, unsoldQuantity: 5, unit: 'KG' });
+        expect(verifySignature(sub.secret, d)).toBe(true);
+        // Another subscription's secret does not verify it.
+        expect(verifySignature(watching.secret, d)).toBe(false);
+      }
+      // A lot recalled is a lot locked too, told apart by its type; never another store's lot.
+      expect(r.distinct().every((d) => d.body.data.facilityId === store)).toBe(true);
+    }
+    // The regulator hears of every lot of the family: the parent at the market too.
+    await waitFor('the regulator told of the whole family', async () => regulator.distinct().length >= children.length + 1, 30_000, 50);
+    expect(regulator.distinct().map((d) => d.body.data.traceCode).sort()).toEqual([parent, ...children.map((c) => c.traceCode)].sort());
+    if (process.env.REPORT_WEBHOOK_LATENCY) {
+      const late = subscribers.flatMap((s) => s.r.distinct().map((d) => d.at - answered)).sort((a, b) => a - b);
+      process.stdout.write(`webhook latency after the command's answer: p50 ${Math.round(late[Math.floor(late.length / 2)])} ms, p99 ${Math.round(late[Math.ceil(late.length * 0.99) - 1])} ms, max ${Math.round(late[late.length - 1])} ms (${late.length} deliveries)\n`);
+    }
+    // The subscription shows what it delivered.
+    const shown = await t.as(t.tokens.regulator).get(`/api/subscriptions/${watching.id}`).expect(200);
+    expect(shown.body.deliveries).toMatchObject({ delivered: children.length + 1, dead: 0, pending: 0 });
+    expect(shown.body).not.toHaveProperty('secret');
+  });
+
+  it('refuses targets in the operator\'s own network, and subscriptions to facilities not the key\'s', async () => {
+    const strict = await createTestApp({ webhooks: { ...WEBHOOKS, allowHttp: false, allowPrivate: [] } }, t);
+    try {
+      for (const url of ['https://127.0.0.1/hooks', 'https://169.254.169.254/latest/meta-data', 'https://10.1.2.3/x', 'https://[::1]/x', 'https://localhost/x', 'https://192.168.0.10/x']) {
+        const res = await strict.as(t.tokens.regulator).post('/api/subscriptions').send({ url, events: ['lot.recalled'] });
+        expect({ url, status: res.status, code: res.body.code }).toEqual({ url, status: 422, code: 'WEBHOOK_URL_NOT_ALLOWED' });
+      }
+      const plain = await strict.as(t.tokens.regulator).post('/api/subscriptions').send({ url: 'http://example.com/hooks', events: ['lot.recalled'] });
+      expect({ status: plain.status, code: plain.body.code }).toEqual({ status: 422, code: 'WEBHOOK_URL_NOT_ALLOWED' });
+    } finally {
+      await strict.close();
+    }
+    // Even with WEBHOOK_ALLOW_PRIVATE naming loopback, the metadata service stays out of reach.
+    const metadata = await t.as(t.tokens.regulator).post('/api/subscriptions').send({ url: 'http://169.254.169.254/latest', events: ['lot.recalled'] });
+    expect({ status: metadata.status, code: metadata.body.code }).toEqual({ status: 422, code: 'WEBHOOK_URL_NOT_ALLOWED' });
+    const key = await t.issueKey('OPERATOR', [n.store]);
+    const foreign = await t.as(key.token).post('/api/subscriptions').send({ url: 'http://127.0.0.1:9/x', events: ['lot.recalled'], facilityIds: [n.market] });
+    expect({ status: foreign.status, code: foreign.body.code }).toEqual({ status: 403, code: 'FORBIDDEN' });
+    const bad = await t.as(key.token).post('/api/subscriptions').send({ url: 'http://127.0.0.1:9/x', events: ['lot.exploded'], extra: 1 });
+    expect({ status: bad.status, code: bad.body.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
+    const admin = await t.as(t.tokens.admin).post('/api/subscriptions').send({ url: 'http://127.0.0.1:9/x', events: ['lot.recalled'] });
+    expect(admin.status).toBe(403);
+    // Another key's subscription is not found, as an unknown one.
+    const mine = await subscribe(key.token, { url: 'http://127.0.0.1:9/x', events: ['lot.recalled'] });
+    for (const path of [`/api/subscriptions/${mine.id}`, `/api/subscriptions/${mine.id}/deliveries`, '/api/subscriptions/not-a-uuid']) {
+      const res = await t.as(t.tokens.regulator).get(path);
+      expect({ path, status: res.status, code: res.body.code }).toEqual({ path, status: 404, code: 'SUBSCRIPTION_NOT_FOUND' });
+    }
+    expect((await t.as(key.token).get('/api/subscriptions').expect(200)).body.items.map((s: { id: string }) => s.id)).toEqual([mine.id]);
+    await t.as(key.token).delete(`/api/subscriptions/${mine.id}`).expect(200);
+    expect((await t.as(key.token).get('/api/subscriptions').expect(200)).body.items).toEqual([]);
+  });
+
+  it('a receiver down for 30 s, then up: every delivery arrives, none twice by webhook-id', async () => {
+    const r = await receiver();
+    await r.down();
+    const key = await t.issueKey('OPERATOR', [n.market]);
+    const sub = await subscribe(key.token, { url: r.url, events: ['lot.dispatched_to_you'] });
+    const lots: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const { traceCode } = await registerLot(t, n);
+      await scanOk(t, { traceCode, facilityId: n.port, action: 'DISPATCH', toFacilityId: n.market, vehicle: { plate: 'TRUCK-2' } });
+      lots.push(traceCode);
+    }
+    await waitFor('attempts made while it is down', async () => {
+      const res = await t.as(key.token).get(`/api/subscriptions/${sub.id}/deliveries`).expect(200);
+      return res.body.items.length === lots.length && res.body.items.every((d: { attempts: unknown[] }) => d.attempts.length >= 2);
+    }, 20_000, 100);
+    await new Promise((resolve) => setTimeout(resolve, 30_000));
+    await r.up();
+    await waitFor('every delivery arrived', async () => r.distinct().length === lots.length, 20_000, 100);
+    // Quiet for longer than the longest backoff: nothing comes twice.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(r.received.length).toBe(lots.length);
+    expect(r.distinct().map((d) => d.body.data.traceCode).sort()).toEqual([...lots].sort());
+    for (const d of r.received) expect(verifySignature(sub.secret, d)).toBe(true);
+  }, 90_000);
+
+  it('a receiver answering 500 forever is dead-lettered after the retry window, visible, and `retry` delivers it once it recovers', async () => {
+    // A database of its own: every process sharing one would judge the window by its own setting.
+    const short = await createTestApp({ webhooks: { ...WEBHOOKS, retry: { minMs: 100, maxMs: 400, forMs: 2_000 } } });
+    try {
+      const net = await registerNetwork(short);
+      const r = await receiver();
+      r.mode = 500;
+      const key = await short.issueKey('OPERATOR', [net.warehouse]);
+      const created = await short.as(key.token).post('/api/subscriptions').send({ url: r.url, events: ['lot.dispatched_to_you'] }).expect(201);
+      const sub = created.body as Created;
+      const { traceCode } = await registerLot(short, net);
+      await scanOk(short, { traceCode, facilityId: net.port, action: 'DISPATCH', toFacilityId: net.warehouse, vehicle: { plate: 'TRUCK-3' } });
+      const dead = await waitFor('dead-lettered', async () => {
+        const res = await short.as(key.token).get(`/api/subscriptions/${sub.id}/deliveries?state=dead`).expect(200);
+        return res.body.items.length === 1 ? res.body.items[0] : undefined;
+      }, 30_000, 100);
+      expect(dead.attempts.length).toBeGreaterThan(3);
+      expect(dead.attempts.every((a: { status: number }) => a.status === 500)).toBe(true);
+      expect(dead.attempts[0].responseBody).toBe('not now');
+      expect(r.received).toEqual([]);
+      const notDead = await short.as(key.token).post(`/api/subscriptions/${sub.id}/deliveries/${dead.id}/retry`);
+      expect(notDead.status).toBe(202);
+      const again = await short.as(key.token).post(`/api/subscriptions/${sub.id}/deliveries/${dead.id}/retry`);
+      expect({ status: again.status, code: again.body.code }).toEqual({ status: 409, code: 'DELIVERY_NOT_RETRYABLE' });
+      r.mode = 'ok';
+      await waitFor('delivered after the retry', async () => r.received.length === 1, 20_000, 50);
+      expect(r.received[0].id).toBe(dead.webhookId);
+      const stats = await short.as(key.token).get(`/api/subscriptions/${sub.id}`).expect(200);
+      expect(stats.body.deliveries).toMatchObject({ delivered: 1, dead: 0 });
+    } finally {
+      await short.close();
+    }
+  }, 60_000);
+
+  it('a revoked key\'s subscription stops; an OPERATOR never hears of another firm\'s lot', async () => {
+    const r = await receiver();
+    const other = await receiver();
+    const tag = uid();
+    const elsewhere = await registerNetwork(t, tag);
+    const mine = await t.issueKey('OPERATOR', [n.market]);
+    const theirs = await t.issueKey('OPERATOR', [elsewhere.market]);
+    await subscribe(mine.token, { url: r.url, events: ['lot.dispatched_to_you'] });
+    const theirSub = await subscribe(theirs.token, { url: other.url, events: ['lot.dispatched_to_you'] });
+    const ours = await registerLot(t, n);
+    const foreign = await registerLot(t, elsewhere);
+    await scanOk(t, { traceCode: ours.traceCode, facilityId: n.port, action: 'DISPATCH', toFacilityId: n.market, vehicle: { plate: 'TRUCK-4' } });
+    await scanOk(t, { traceCode: foreign.traceCode, facilityId: elsewhere.port, action: 'DISPATCH', toFacilityId: elsewhere.market, vehicle: { plate: 'TRUCK-5' } });
+    await waitFor('both told', async () => r.received.length >= 1 && other.received.length >= 1, 10_000, 50);
+    expect(r.received.map((d) => d.body.data.traceCode)).toEqual([ours.traceCode]);
+    expect(other.received.map((d) => d.body.data.traceCode)).toEqual([foreign.traceCode]);
+    await t.as(t.tokens.admin).delete(`/api/keys/${theirs.id}`).expect(200);
+    // Revoked everywhere within AUTH_REFRESH_MS: its token is refused from then on.
+    await waitFor('the key refused', async () => (await t.as(theirs.token).get('/api/subscriptions')).status === 401, 5_000, 20);
+    const later = await registerLot(t, elsewhere);
+    await scanOk(t, { traceCode: later.traceCode, facilityId: elsewhere.port, action: 'DISPATCH', toFacilityId: elsewhere.market, vehicle: { plate: 'TRUCK-6' } });
+    const ourLater = await registerLot(t, n);
+    await scanOk(t, { traceCode: ourLater.traceCode, facilityId: n.port, action: 'DISPATCH', toFacilityId: n.market, vehicle: { plate: 'TRUCK-7' } });
+    await waitFor('ours told of the later lot', async () => r.received.length >= 2, 10_000, 50);
+    expect(other.received.map((d) => d.body.data.traceCode)).toEqual([foreign.traceCode]);
+    const rows: { n: number }[] = await t.dataSource.query(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE subscription_id = $1 AND state = 'delivered'`, [theirSub.id]);
+    expect(rows[0].n).toBe(1);
+  });
+});
