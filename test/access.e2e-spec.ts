@@ -16,7 +16,7 @@ import { attachAllPapers, minutesAgo, scanOk, uid } from './support/fixtures';
  * entry here fails the first test.
  */
 
-type OperatorScope = 'facility' | 'each-item' | 'lot-visible' | 'lot-filtered' | 'lot-held' | 'unrestricted' | 'each-event' | 'own-job';
+type OperatorScope = 'facility' | 'each-item' | 'lot-visible' | 'lot-filtered' | 'lot-held' | 'unrestricted' | 'each-event' | 'own-job' | 'subscribes' | 'own-subscription';
 
 interface World {
   /** Network A: the operator under test works at its port and central warehouse. */
@@ -38,10 +38,12 @@ interface World {
   violationId: string;
   /** An EPCIS capture job of the operator under test. */
   captureId: string;
+  /** A webhook subscription of the operator under test. */
+  subscriptionId: string;
 }
 
 /** What another firm's operator gets on firm A's lot, naming its own facility (so the facility check passes). */
-type AnotherFirm = 'lot-not-found' | 'item-lot-not-found' | 'event-lot-not-found' | 'recorded-not-on-the-lot' | 'no-existing-lot';
+type AnotherFirm = 'lot-not-found' | 'item-lot-not-found' | 'event-lot-not-found' | 'recorded-not-on-the-lot' | 'no-existing-lot' | 'facility-refused' | 'subscription-not-found';
 
 interface RouteSpec {
   /** No token needed. */
@@ -79,6 +81,9 @@ const captureDocument = (traceCode: string, facilityId: string, fresh: string) =
   },
 });
 const LOT_READERS: readonly Role[] = ['REGULATOR', 'INSPECTOR', 'OPERATOR'];
+/** A public address (TEST-NET-3, nothing answers there): allowed as a webhook target without DNS. */
+const HOOK_URL = 'https://203.0.113.10/hooks';
+const NO_DELIVERY = '00000000-0000-4000-8000-000000000000';
 
 const SPEC: Record<string, RouteSpec> = {
   'GET /api/health': { public: true, request: (c) => c.get('/api/health') },
@@ -243,6 +248,23 @@ const SPEC: Record<string, RouteSpec> = {
     roles: ['REGULATOR'],
     request: (c) => c.post('/api/audit/digest/verify').send({ position: 1, digest: '0'.repeat(64) }),
   },
+  // Webhooks (test/webhooks.e2e-spec.ts): every role that reads lots subscribes; a subscription is its key's alone.
+  'POST /api/subscriptions': {
+    roles: LOT_READERS,
+    operator: 'subscribes',
+    request: (c) => c.post('/api/subscriptions').send({ url: HOOK_URL, events: ['lot.recalled'] }),
+    anotherFirm: { request: (c, w) => c.post('/api/subscriptions').send({ url: HOOK_URL, events: ['lot.recalled'], facilityIds: [w.warehouse] }), expect: 'facility-refused' },
+  },
+  'GET /api/subscriptions': { roles: LOT_READERS, operator: 'unrestricted', request: (c) => c.get('/api/subscriptions') },
+  'GET /api/subscriptions/:id': { roles: LOT_READERS, operator: 'own-subscription', request: (c, w) => c.get(`/api/subscriptions/${w.subscriptionId}`) },
+  'GET /api/subscriptions/:id/deliveries': { roles: LOT_READERS, operator: 'own-subscription', request: (c, w) => c.get(`/api/subscriptions/${w.subscriptionId}/deliveries`) },
+  'POST /api/subscriptions/:id/deliveries/:deliveryId/retry': {
+    roles: LOT_READERS,
+    operator: 'own-subscription',
+    request: (c, w) => c.post(`/api/subscriptions/${w.subscriptionId}/deliveries/${NO_DELIVERY}/retry`),
+    anotherFirm: { request: (c, w) => c.post(`/api/subscriptions/${w.subscriptionId}/deliveries/${NO_DELIVERY}/retry`), expect: 'subscription-not-found' },
+  },
+  'DELETE /api/subscriptions/:id': { roles: LOT_READERS, operator: 'own-subscription', request: (c, w) => c.delete(`/api/subscriptions/${w.subscriptionId}`) },
   // Public keys, to anyone: whoever holds an event (a Kafka consumer, a copy of a history, a backup) checks its signature without a key of ours.
   'GET /api/audit/keys': { public: true, request: (c) => c.get('/api/audit/keys') },
 };
@@ -320,6 +342,7 @@ describe('access: every route x every role (e2e, real PostgreSQL)', () => {
       throwawayKeyId: (await t.issueKey('INSPECTOR', undefined, 'throwaway')).id,
       violationId: `${strayScan.scanId}.${strayScan.kind}`,
       captureId: capture.body.captureID as string,
+      subscriptionId: (await t.as(tokens.OPERATOR).post('/api/subscriptions').send({ url: HOOK_URL, events: ['lot.recalled'] }).expect(201)).body.id as string,
     };
   });
 
@@ -384,6 +407,13 @@ describe('access: every route x every role (e2e, real PostgreSQL)', () => {
           // The capture is answered; its event at a facility not the key's is refused on its own.
           expect({ ...seen, errors: res.body.errors?.map((e: { code: string }) => e.code) }).toEqual({ route, status: 202, code: undefined, errors: ['FORBIDDEN'] });
           break;
+        case 'subscribes':
+          expect(seen.status).toBe(201);
+          break;
+        case 'own-subscription':
+          // Subscriptions are their key's: another's is as unknown as none.
+          expect(seen).toEqual({ route, status: 404, code: 'SUBSCRIPTION_NOT_FOUND' });
+          break;
         case 'own-job':
           // Jobs are the capturing key's: another's is as unknown as none.
           expect(seen).toEqual({ route, status: 404, code: 'CAPTURE_JOB_NOT_FOUND' });
@@ -431,6 +461,14 @@ describe('access: every route x every role (e2e, real PostgreSQL)', () => {
         expect(await head()).toBe(before + 1);
         break;
       case 'no-existing-lot':
+        break;
+      case 'facility-refused':
+        expect(seen).toEqual({ route, status: 403, code: 'FORBIDDEN' });
+        expect(await head()).toBe(before);
+        break;
+      case 'subscription-not-found':
+        expect(seen).toEqual({ route, status: 404, code: 'SUBSCRIPTION_NOT_FOUND' });
+        expect(await head()).toBe(before);
         break;
     }
     expect(await lotVersions()).toEqual(versionsBefore);

@@ -102,7 +102,9 @@ describe('OpenAPI document and Swagger UI (e2e)', () => {
       const ref = (op?.requestBody as { content: Record<string, { schema: ReferenceObject }> } | undefined)?.content['application/json']?.schema.$ref;
       return doc.components!.schemas![ref!.split('/').pop()!] as SchemaObject;
     };
-    for (const { route, op } of operations(doc).filter((o) => o.route.startsWith('POST ') && o.route !== 'POST /api/epcis/capture')) {
+    // A capture's body is GS1's document; sending a delivery again reads no body at all.
+    const bodiless = ['POST /api/epcis/capture', 'POST /api/subscriptions/{id}/deliveries/{deliveryId}/retry'];
+    for (const { route, op } of operations(doc).filter((o) => o.route.startsWith('POST ') && !bodiless.includes(o.route))) {
       expect({ route, body: op.requestBody !== undefined }).toEqual({ route, body: true });
     }
     const scan = body('POST /api/scans');

@@ -1,4 +1,4 @@
 import type { Role } from '@app/domain';
 
 /** Who may subscribe: every role that reads lots (an ADMIN manages keys and reads none). */
-export const SUBSCRIBERS: readonly Role[] = ['OPERATOR', 'INSPECTOR', 'REGULATOR'];
+export const SUBSCRIBERS: readonly Role[] = ['REGULATOR', 'INSPECTOR', 'OPERATOR'];

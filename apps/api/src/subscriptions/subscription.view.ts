@@ -53,3 +53,8 @@ export const subscriptionNotFound = (id: string) => new ApiError(404, 'SUBSCRIPT
 
 /** A uuid, as Postgres takes it: anything else is no subscription of anyone's. */
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export class SubscriptionListResponse {
+  @ApiProperty({ type: [SubscriptionResponse] })
+  items: SubscriptionResponse[];
+}

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { NOTIFICATION_KINDS, type NotificationKind } from '@app/domain';
 import { apiId, ID_PATTERN, ID_RULE } from '../../../common/http/identifiers';
 
@@ -18,9 +18,10 @@ export class SubscriptionQueryDto {
 
 export class CreateSubscriptionRequestDto {
   /** Where deliveries are POSTed: https (http only with WEBHOOK_ALLOW_HTTP), never this host or a private network unless WEBHOOK_ALLOW_PRIVATE lists it. */
-  @ApiProperty({ maxLength: 2000, example: 'https://store.example.com/coldtrace/webhooks' })
+  @ApiProperty({ maxLength: 2000, format: 'uri', example: 'https://store.example.com/coldtrace/webhooks' })
   @IsString()
   @MaxLength(2000)
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false, allow_underscores: true }, { message: 'url must be an absolute http(s) URL' })
   url: string;
 
   @ApiProperty({ type: [String], enum: NOTIFICATION_KINDS, minItems: 1 })
@@ -42,14 +43,16 @@ export class CreateSubscriptionRequestDto {
 
   @ApiPropertyOptional({ type: SubscriptionQueryDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => SubscriptionQueryDto)
   query?: SubscriptionQueryDto;
 
   /** Replay: also send what happened after this global position (an event's `position`), before the subscription was made. */
-  @ApiPropertyOptional({ type: 'integer', minimum: 0 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER })
   @IsOptional()
   @IsInt()
   @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
   since?: number;
 }

@@ -5,7 +5,7 @@ import { Allow } from '../../../access/route-policy';
 import { ApiErrors } from '../../../common/http/api-error.response';
 import { Ctx, type RequestContext } from '../../../common/http/request-context';
 import { SUBSCRIBERS } from '../../subscription-access';
-import { SubscriptionResponse } from '../../subscription.view';
+import { SubscriptionListResponse, SubscriptionResponse } from '../../subscription.view';
 import { ListSubscriptionsQuery } from './list-subscriptions.query';
 
 @ApiTags('subscriptions')
@@ -16,7 +16,7 @@ export class ListSubscriptionsHttpController {
   @Get()
   @Allow(SUBSCRIBERS, { operatorScope: 'unrestricted' })
   @ApiOperation({ summary: "This key's subscriptions" })
-  @ApiOkResponse({ schema: { type: 'object', properties: { items: { type: 'array', items: { $ref: '#/components/schemas/SubscriptionResponse' } } } } })
+  @ApiOkResponse({ type: SubscriptionListResponse })
   @ApiErrors({ 503: ['DATABASE_UNAVAILABLE'] })
   list(@Ctx() ctx: RequestContext): Promise<{ items: SubscriptionResponse[] }> {
     return this.queryBus.execute(new ListSubscriptionsQuery(ctx.principal));
