@@ -23,6 +23,8 @@ export interface ApiProcess {
   readonly base: string;
   readonly databaseUrl: string;
   readonly adminToken: string;
+  /** Its EVENT_SIGNING_KEY_FILE: a second process of the same deployment signs with the same key. */
+  readonly signingKeyFile: string;
   /** Every line it wrote (stdout and stderr), as written. */
   readonly lines: string[];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -39,14 +41,15 @@ export interface ApiProcess {
  * signals, and how long it takes to answer while busy (no test client
  * sharing its event loop).
  */
-export const startApiProcess = async (env: NodeJS.ProcessEnv = {}): Promise<ApiProcess> => {
-  const database = await createTestDatabase();
+export const startApiProcess = async (env: NodeJS.ProcessEnv = {}, shareDatabaseOf?: ApiProcess): Promise<ApiProcess> => {
+  // Another process of the same deployment: its database, admin token and signing key; the database stays when it goes.
+  const database = shareDatabaseOf ? { url: shareDatabaseOf.databaseUrl, drop: async () => undefined } : await createTestDatabase();
   const dataDir = await mkdtemp(join(tmpdir(), 'coldtrace-test-data-'));
   const port = await freePort();
-  const adminToken = `test-admin-${randomBytes(24).toString('hex')}`;
+  const adminToken = shareDatabaseOf?.adminToken ?? `test-admin-${randomBytes(24).toString('hex')}`;
   // With DATABASE_URL the api needs a provisioned event-signing key, as a deployment does.
-  const signingKeyFile = join(dataDir, 'event-signing.key');
-  await writeFile(signingKeyFile, newSigningKeyPem(), { mode: 0o600 });
+  const signingKeyFile = shareDatabaseOf?.signingKeyFile ?? join(dataDir, 'event-signing.key');
+  if (!shareDatabaseOf) await writeFile(signingKeyFile, newSigningKeyPem(), { mode: 0o600 });
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: database.url,
@@ -91,5 +94,5 @@ export const startApiProcess = async (env: NodeJS.ProcessEnv = {}): Promise<ApiP
     await dispose();
     throw e;
   }
-  return { child, port, base, databaseUrl: database.url, adminToken, lines, exited, call, dispose };
+  return { child, port, base, databaseUrl: database.url, adminToken, signingKeyFile, lines, exited, call, dispose };
 };

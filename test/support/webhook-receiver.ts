@@ -22,6 +22,12 @@ export type Mode = 'ok' | 'down' | number;
 export class WebhookReceiver {
   readonly received: Received[] = [];
   mode: Mode = 'ok';
+  /** Answers this long after reading a request (what it read is recorded at once). */
+  delayMs = 0;
+  /** Requests read, answered or not. */
+  started = 0;
+  /** Requests answered. */
+  answered = 0;
   private server: Server | null = null;
   private port = 0;
 
@@ -39,7 +45,8 @@ export class WebhookReceiver {
     const server = createServer((req: IncomingMessage, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
+      req.on('end', async () => {
+        this.started++;
         const raw = Buffer.concat(chunks).toString('utf8');
         const status = this.mode === 'ok' ? 200 : typeof this.mode === 'number' ? this.mode : 200;
         if (status >= 200 && status < 300) {
@@ -52,7 +59,10 @@ export class WebhookReceiver {
             at: performance.now(),
           });
         }
+        if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+        if (res.destroyed) return;
         res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : 'not now');
+        this.answered++;
       });
     });
     await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));

@@ -8,8 +8,12 @@ import { webhookHeaders } from './webhook-signature';
 const MAX_IN_FLIGHT = 32;
 /** Attempts in flight to one subscription: a slow receiver holds this many, never the others' turns. */
 const PER_SUBSCRIPTION = 4;
-/** How long an attempt's claim holds: past it (the process died mid-send), the attempt is made again, under a new number. */
-const LEASE_SECONDS = 60;
+/**
+ * How long an attempt's claim holds: past it (the process died mid-send), the
+ * attempt is made again, under a new number. Three times the send timeout, so
+ * a live process always records its outcome first.
+ */
+const LEASE_SECONDS = 15;
 
 interface Claimed {
   id: string;
@@ -127,9 +131,9 @@ export class WebhookDispatcher {
          HAVING $3 - COALESCE(max(busy.n), 0) > 0
           LIMIT $1
        ), picked AS (
-         SELECT x.id FROM due
+         SELECT x.id, x.state AS was, x.attempts AS was_attempt, x.last_attempt_at AS was_at FROM due
           CROSS JOIN LATERAL (
-            SELECT d.id FROM webhook_deliveries d
+            SELECT d.id, d.state, d.attempts, d.last_attempt_at FROM webhook_deliveries d
              WHERE d.subscription_id = due.subscription_id
                AND ((d.state = 'pending' AND d.next_attempt_at <= now()) OR (d.state = 'sending' AND d.lease_until < now()))
              ORDER BY d.next_attempt_at
@@ -137,6 +141,11 @@ export class WebhookDispatcher {
              FOR UPDATE SKIP LOCKED
           ) x
           LIMIT $1
+       ), lost AS (
+         -- An attempt whose claim ran out: the process making it stopped before it knew the outcome. On record as such.
+         INSERT INTO webhook_attempts (delivery_id, attempt, started_at, duration_ms, status, error)
+         SELECT id, was_attempt, was_at, 0, NULL, 'no outcome: the process sending it stopped first' FROM picked WHERE was = 'sending'
+         ON CONFLICT DO NOTHING
        )
        UPDATE webhook_deliveries d
           SET state = 'sending', attempts = d.attempts + 1, lease_until = now() + make_interval(secs => $4), last_attempt_at = now()
