@@ -2,6 +2,8 @@ import { createTestApp, TestApp } from './support/test-app';
 import { attachAllPapers, attachDocument, minutesAgo, Network, registerLot, registerNetwork, scanOk, uid } from './support/fixtures';
 import { verifySignature, WebhookReceiver } from './support/webhook-receiver';
 import { waitFor } from './support/wait-for';
+import { scrape, valueOf } from './support/metrics';
+import type { App } from 'supertest/types';
 
 /** Loopback receivers, retries shortened: what the tests need of WEBHOOK_*. */
 const WEBHOOKS = { allowHttp: true, allowPrivate: ['127.0.0.0/8'], retry: { minMs: 100, maxMs: 1_000, forMs: 60_000 }, timeoutMs: 5_000 };
@@ -109,6 +111,30 @@ describe('webhooks (e2e, real PostgreSQL, real HTTP receivers on loopback)', () 
     const shown = await t.as(t.tokens.regulator).get(`/api/subscriptions/${watching.id}`).expect(200);
     expect(shown.body.deliveries).toMatchObject({ delivered: children.length + 1, dead: 0, pending: 0 });
     expect(shown.body).not.toHaveProperty('secret');
+    // And so does /metrics, every state of it.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const metrics = await scrape(t.app.getHttpServer() as App);
+    expect(valueOf(metrics, 'coldtrace_webhook_deliveries', { subscription: watching.id, state: 'delivered' })).toBe(children.length + 1);
+    expect(valueOf(metrics, 'coldtrace_webhook_deliveries', { subscription: watching.id, state: 'dead' })).toBe(0);
+  });
+
+  it('replays what happened since a position when asked (`since`), and only then', async () => {
+    const key = await t.issueKey('REGULATOR');
+    const { traceCode, position } = await registerLot(t, n);
+    await attachAllPapers(t, traceCode);
+    await scanOk(t, { traceCode, facilityId: n.port, action: 'DISPATCH', toFacilityId: n.warehouse, vehicle: { plate: 'TRUCK-R' } });
+    const replaying = await receiver();
+    const fresh = await receiver();
+    await subscribe(key.token, { url: replaying.url, events: ['lot.dispatched_to_you'], since: position, query: { traceCodes: [traceCode] } });
+    await subscribe(key.token, { url: fresh.url, events: ['lot.dispatched_to_you'], query: { traceCodes: [traceCode] } });
+    await waitFor('the replay delivered', async () => replaying.received.length === 1, 10_000, 50);
+    expect(replaying.received[0].body).toMatchObject({ type: 'lot.dispatched_to_you', data: { traceCode, facilityId: n.warehouse, fromFacilityId: n.port } });
+    // From now on, both hear of it.
+    await scanOk(t, { traceCode, facilityId: n.warehouse, action: 'RECEIVE', zoneId: n.zones.warehouseIntake });
+    await scanOk(t, { traceCode, facilityId: n.warehouse, action: 'DISINFECT' });
+    await scanOk(t, { traceCode, facilityId: n.warehouse, action: 'DISPATCH', toFacilityId: n.market });
+    await waitFor('both told of the next dispatch', async () => replaying.received.length === 2 && fresh.received.length === 1, 10_000, 50);
+    expect(fresh.received.map((d) => d.body.data.facilityId)).toEqual([n.market]);
   });
 
   it('refuses targets in the operator\'s own network, and subscriptions to facilities not the key\'s', async () => {

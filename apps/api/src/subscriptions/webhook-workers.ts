@@ -5,7 +5,9 @@ import { CheckpointedSubscription, FailureLog, PostgresEventStore, StateCache, S
 import { CredentialStore } from '../access/credential-store';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
+import { ApiMetrics } from '../metrics/api-metrics';
 import { WebhookDispatcher } from './webhook-dispatcher';
+import { registerWebhookMetrics } from './webhook-metrics';
 import { Listener, listenerOf, ListenerRow, WebhookFanOut, WEBHOOKS_SUBSCRIPTION } from './webhook-fan-out';
 import { WebhookSender } from './webhook-sender';
 import { WebhookTargets } from './webhook-target';
@@ -53,7 +55,9 @@ export class WebhookWorkers implements OnApplicationBootstrap, BeforeApplication
     @InjectDataSource() @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(StateCache) cache: StateCache,
     @Inject(CredentialStore) credentials: CredentialStore,
+    @Inject(ApiMetrics) metrics: ApiMetrics,
   ) {
+    registerWebhookMetrics(metrics.registry, dataSource);
     this.targets = new WebhookTargets(config.webhooks);
     this.sender = new WebhookSender(this.targets, config.webhooks.timeoutMs);
     const principalOf = (keyId: string) => credentials.principalOf(keyId);
