@@ -265,6 +265,18 @@ const SPEC: Record<string, RouteSpec> = {
     anotherFirm: { request: (c, w) => c.post(`/api/subscriptions/${w.subscriptionId}/deliveries/${NO_DELIVERY}/retry`), expect: 'subscription-not-found' },
   },
   'DELETE /api/subscriptions/:id': { roles: LOT_READERS, operator: 'own-subscription', request: (c, w) => c.delete(`/api/subscriptions/${w.subscriptionId}`) },
+  'POST /api/epcis/queries/SimpleEventQuery/subscriptions': {
+    roles: LOT_READERS,
+    operator: 'subscribes',
+    request: (c) => c.post('/api/epcis/queries/SimpleEventQuery/subscriptions').send({ dest: HOOK_URL, signatureToken: 'access-test-signature-token', stream: true }),
+    // Nothing of firm A's to name: what it is sent is judged by its scope at each delivery (test/epcis-subscriptions.e2e-spec.ts).
+    anotherFirm: { request: (c) => c.get('/api/health/live'), expect: 'no-existing-lot' },
+  },
+  'DELETE /api/epcis/queries/SimpleEventQuery/subscriptions/:subscriptionID': {
+    roles: LOT_READERS,
+    operator: 'own-subscription',
+    request: (c, w) => c.delete(`/api/epcis/queries/SimpleEventQuery/subscriptions/${w.subscriptionId}`),
+  },
   // Public keys, to anyone: whoever holds an event (a Kafka consumer, a copy of a history, a backup) checks its signature without a key of ours.
   'GET /api/audit/keys': { public: true, request: (c) => c.get('/api/audit/keys') },
 };

@@ -88,7 +88,7 @@ const renamed = (base: JsonObject, path: Path, name: string): JsonObject => {
   return c;
 };
 
-type Kind = 'string' | 'number' | 'object' | 'array';
+type Kind = 'string' | 'number' | 'boolean' | 'object' | 'array';
 interface Field {
   readonly path: Path;
   readonly kind: Kind;
@@ -135,6 +135,7 @@ interface Mutation {
 const WRONG_TYPES: Record<Kind, Json[]> = {
   string: [42, -1.5, true, false, {}, [], ['x'], { value: 'x' }, raw('1e309')],
   number: ['1', '', 'NaN', true, {}, [], [1], { value: 1 }],
+  boolean: ['true', 'false', '', 1, 0, {}, [], [true]],
   object: ['x', 1, true, [], [{}]],
   array: ['x', 1, true, {}, { 0: 'x' }],
 };
@@ -302,8 +303,9 @@ interface World {
   readonly violation: string;
   /** A live key the DELETE route is fuzzed against (and finally revokes). */
   readonly keyId: string;
-  /** A webhook subscription (of the regulator's key the harness uses) the subscription routes are fuzzed against. */
+  /** Webhook subscriptions (of the regulator's key the harness uses) the subscription routes are fuzzed against (and finally end). */
   readonly subscriptionId: string;
+  readonly epcisSubscriptionId: string;
 }
 
 /** A public address (TEST-NET-3): a webhook target allowed without DNS. */
@@ -493,6 +495,17 @@ const WRITE_ROUTES: WriteRoute[] = [
   },
   { route: 'DELETE /api/subscriptions/:id', url: (id) => `/api/subscriptions/${id}`, target: (w) => w.subscriptionId },
   {
+    route: 'POST /api/epcis/queries/SimpleEventQuery/subscriptions',
+    url: () => '/api/epcis/queries/SimpleEventQuery/subscriptions',
+    base: () => ({ dest: HOOK_URL, signatureToken: 'fuzz-signature-token-0001', reportIfEmpty: false, stream: true, initialRecordTime: minutesAgo(5) }),
+    optional: ['reportIfEmpty', 'initialRecordTime'],
+  },
+  {
+    route: 'DELETE /api/epcis/queries/SimpleEventQuery/subscriptions/:subscriptionID',
+    url: (id) => `/api/epcis/queries/SimpleEventQuery/subscriptions/${id}`,
+    target: (w) => w.epcisSubscriptionId,
+  },
+  {
     route: 'POST /api/subscriptions/:id/deliveries/:deliveryId/retry',
     url: (id) => `/api/subscriptions/${id}/deliveries/00000000-0000-4000-8000-000000000000/retry`,
     target: (w) => w.subscriptionId,
@@ -606,7 +619,8 @@ describe('fuzz: malformed requests at every write route (e2e, real PostgreSQL)',
       .expect(201);
     const violation = `${stray.body.scanId}.CUSTODY_GAP`;
     const subscriptionId = (await t.http().post('/api/subscriptions').send({ url: HOOK_URL, events: ['lot.recalled'] }).expect(201)).body.id as string;
-    w = { port, warehouse, lots, keyId, violation, subscriptionId };
+    const epcisSubscriptionId = (await t.http().post('/api/subscriptions').send({ url: HOOK_URL, events: ['lot.locked'] }).expect(201)).body.id as string;
+    w = { port, warehouse, lots, keyId, violation, subscriptionId, epcisSubscriptionId };
     const served = new Set(registeredRoutes());
     routes = WRITE_ROUTES.filter((r) => served.has(r.route));
   });

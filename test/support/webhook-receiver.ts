@@ -7,6 +7,7 @@ export interface Received {
   readonly timestamp: string;
   readonly signature: string;
   readonly raw: string;
+  /** A webhook's `{type, timestamp, data}` (an EPCIS subscription's is an EPCISQueryDocument instead). */
   readonly body: { type: string; timestamp: string; data: Record<string, unknown> };
   readonly at: number;
 }
@@ -85,9 +86,13 @@ export class WebhookReceiver {
   }
 }
 
-/** Verifies a delivery as a receiver would (Standard Webhooks): HMAC-SHA256 of `id.timestamp.body` under the secret's bytes. */
+/**
+ * Verifies a delivery as a receiver would (Standard Webhooks): HMAC-SHA256 of
+ * `id.timestamp.body` under the secret's bytes (a `whsec_` secret's base64;
+ * an EPCIS signatureToken's UTF-8).
+ */
 export const verifySignature = (secret: string, r: Pick<Received, 'id' | 'timestamp' | 'signature' | 'raw'>): boolean => {
-  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
+  const key = secret.startsWith('whsec_') ? Buffer.from(secret.slice('whsec_'.length), 'base64') : Buffer.from(secret, 'utf8');
   const expected = createHmac('sha256', key).update(`${r.id}.${r.timestamp}.${r.raw}`).digest();
   return r.signature.split(' ').some((s) => {
     const [version, sig] = s.split(',');

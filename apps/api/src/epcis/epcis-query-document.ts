@@ -11,14 +11,23 @@ export interface EpcisQueryDocument {
   readonly type: 'EPCISQueryDocument';
   readonly schemaVersion: '2.0';
   readonly creationDate: string;
-  readonly epcisBody: { readonly queryResults: { readonly queryName: string; readonly resultsBody: { readonly eventList: readonly EpcisEvent[] } } };
+  readonly epcisBody: {
+    readonly queryResults: { readonly queryName: string; readonly subscriptionID?: string; readonly resultsBody: { readonly eventList: readonly EpcisEvent[] } };
+  };
 }
 
-/** One page of query results as an EPCISQueryDocument; `coldtrace:` terms expand to our namespace. */
-export const epcisQueryDocument = (eventList: readonly EpcisEvent[], creationDate: Date): EpcisQueryDocument => ({
+/**
+ * One page of query results as an EPCISQueryDocument; `coldtrace:` terms
+ * expand to our namespace. A subscription's delivery names it (`subscriptionID`).
+ */
+export const epcisQueryDocument = (
+  eventList: readonly EpcisEvent[],
+  creationDate: Date,
+  query: { readonly queryName: string; readonly subscriptionID?: string } = { queryName: SIMPLE_EVENT_QUERY },
+): EpcisQueryDocument => ({
   '@context': [EPCIS_CONTEXT_URL, { coldtrace: COLDTRACE_EPCIS_NAMESPACE }],
   type: 'EPCISQueryDocument',
   schemaVersion: '2.0',
   creationDate: creationDate.toISOString(),
-  epcisBody: { queryResults: { queryName: SIMPLE_EVENT_QUERY, resultsBody: { eventList } } },
+  epcisBody: { queryResults: { ...query, resultsBody: { eventList } } },
 });

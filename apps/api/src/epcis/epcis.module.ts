@@ -9,11 +9,14 @@ import { GetCaptureJobHttpController } from './queries/get-capture-job/get-captu
 import { EpcisEventReader } from './epcis-event.reader';
 import { GetEpcisEventsHandler } from './queries/get-epcis-events/get-epcis-events.handler';
 import { GetEpcisEventsHttpController } from './queries/get-epcis-events/get-epcis-events.http.controller';
+import { SubscribeToQueryHandler } from './commands/subscribe-to-query/subscribe-to-query.handler';
+import { SubscribeToQueryHttpController } from './commands/subscribe-to-query/subscribe-to-query.http.controller';
+import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 
-/** GS1 EPCIS 2.0: the query interface (export) and the capture interface (scans in). */
+/** GS1 EPCIS 2.0: the query interface (export, and streaming subscriptions to it) and the capture interface (scans in). */
 @Module({
-  imports: [FacilitiesModule, LotsModule],
-  controllers: [CaptureEpcisHttpController, GetCaptureJobHttpController, GetEpcisEventsHttpController],
-  providers: [CaptureJobRepository, CaptureEpcisHandler, GetCaptureJobHandler, EpcisEventReader, GetEpcisEventsHandler],
+  imports: [FacilitiesModule, LotsModule, SubscriptionsModule],
+  controllers: [CaptureEpcisHttpController, GetCaptureJobHttpController, GetEpcisEventsHttpController, SubscribeToQueryHttpController],
+  providers: [CaptureJobRepository, CaptureEpcisHandler, GetCaptureJobHandler, EpcisEventReader, GetEpcisEventsHandler, SubscribeToQueryHandler],
 })
 export class EpcisModule {}

@@ -11,6 +11,7 @@ import { ListDeliveriesHandler } from './queries/list-deliveries/list-deliveries
 import { ListDeliveriesHttpController } from './queries/list-deliveries/list-deliveries.http.controller';
 import { ListSubscriptionsHandler } from './queries/list-subscriptions/list-subscriptions.handler';
 import { ListSubscriptionsHttpController } from './queries/list-subscriptions/list-subscriptions.http.controller';
+import { SubscriptionMaker } from './subscription-maker';
 import { WebhookWorkers } from './webhook-workers';
 
 /** Webhook subscriptions (issue 18): what partners are told, and the workers that tell them. */
@@ -23,7 +24,7 @@ import { WebhookWorkers } from './webhook-workers';
     ListDeliveriesHttpController,
     RetryDeliveryHttpController,
   ],
-  providers: [WebhookWorkers, CreateSubscriptionHandler, DeleteSubscriptionHandler, RetryDeliveryHandler, GetSubscriptionHandler, ListSubscriptionsHandler, ListDeliveriesHandler],
-  exports: [WebhookWorkers],
+  providers: [WebhookWorkers, SubscriptionMaker, CreateSubscriptionHandler, DeleteSubscriptionHandler, RetryDeliveryHandler, GetSubscriptionHandler, ListSubscriptionsHandler, ListDeliveriesHandler],
+  exports: [WebhookWorkers, SubscriptionMaker],
 })
 export class SubscriptionsModule {}

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
-import { mayBeTold, Principal } from '@app/domain';
+import type { Principal } from '@app/domain';
+import { mayReceive } from './delivery-scope';
 import { afterFailure, RetryPolicy, verdictOf } from './webhook-retry';
 import { Sent, WebhookSender } from './webhook-sender';
 import { webhookHeaders } from './webhook-signature';
@@ -19,6 +20,7 @@ interface Claimed {
   id: string;
   subscription_id: string;
   webhook_id: string;
+  type: string;
   body: unknown;
   facility_id: string | null;
   lot_facility_ids: string[];
@@ -151,7 +153,7 @@ export class WebhookDispatcher {
           SET state = 'sending', attempts = d.attempts + 1, lease_until = now() + make_interval(secs => $4), last_attempt_at = now()
          FROM picked, webhook_subscriptions s
         WHERE d.id = picked.id AND s.id = d.subscription_id
-       RETURNING d.id, d.subscription_id, d.webhook_id, d.body, d.facility_id, d.lot_facility_ids, d.attempts, d.retry_from, d.attempts_at_retry,
+       RETURNING d.id, d.subscription_id, d.webhook_id, d.type, d.body, d.facility_id, d.lot_facility_ids, d.attempts, d.retry_from, d.attempts_at_retry,
                  s.url, s.secret, s.key_id, s.deleted_at IS NOT NULL AS deleted`,
       [room, busy.map(([id]) => id), PER_SUBSCRIPTION, LEASE_SECONDS, busy.map(([, n]) => n)],
     );
@@ -186,7 +188,7 @@ export class WebhookDispatcher {
     if (row.deleted) return { state: 'dropped', sent: null, error: 'the subscription was deleted' };
     const principal = await this.principalOf(row.key_id);
     if (!principal) return { state: 'dropped', sent: null, error: "the subscription's key was revoked" };
-    if (row.lot_facility_ids.length > 0 && !mayBeTold(principal, row.facility_id, row.lot_facility_ids)) {
+    if (row.lot_facility_ids.length > 0 && !mayReceive(principal, row.type, row.facility_id, row.lot_facility_ids)) {
       return { state: 'dropped', sent: null, error: "the subscription's key may no longer be told of this lot" };
     }
     const body = JSON.stringify(row.body);

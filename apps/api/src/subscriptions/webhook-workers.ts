@@ -8,7 +8,7 @@ import { APP_CONFIG } from '../config/config.tokens';
 import { ApiMetrics } from '../metrics/api-metrics';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { registerWebhookMetrics } from './webhook-metrics';
-import { Listener, listenerOf, ListenerRow, WebhookFanOut, WEBHOOKS_SUBSCRIPTION } from './webhook-fan-out';
+import { LISTENER_COLUMNS, listenerOf, ListenerRow, WebhookFanOut, WEBHOOKS_SUBSCRIPTION } from './webhook-fan-out';
 import { WebhookSender } from './webhook-sender';
 import { WebhookTargets } from './webhook-target';
 
@@ -22,8 +22,6 @@ interface ReplayRow extends ListenerRow {
   replay_cursor_tx: string;
   replay_cursor_pos: string;
 }
-
-const LISTENER_COLUMNS = `id, key_id, events, facility_ids, query`;
 
 /**
  * Runs the webhooks of this process: the fan-out (a checkpointed
@@ -61,7 +59,7 @@ export class WebhookWorkers implements OnApplicationBootstrap, BeforeApplication
     this.targets = new WebhookTargets(config.webhooks);
     this.sender = new WebhookSender(this.targets, config.webhooks.timeoutMs);
     const principalOf = (keyId: string) => credentials.principalOf(keyId);
-    this.fanOut = new WebhookFanOut(cache, principalOf);
+    this.fanOut = new WebhookFanOut(cache, principalOf, config.epcisTimeZoneOffset);
     this.dispatcher = new WebhookDispatcher(dataSource, this.sender, config.webhooks.retry, principalOf, Math.min(config.projectionPollMs, 500), (m) =>
       this.logger.error(m),
     );
@@ -101,7 +99,7 @@ export class WebhookWorkers implements OnApplicationBootstrap, BeforeApplication
         if (Date.now() - lastLook >= this.config.projectionPollMs) {
           lastLook = Date.now();
           const [{ listening, replays }] = await this.dataSource.query(
-            `SELECT EXISTS (SELECT 1 FROM webhook_subscriptions WHERE deleted_at IS NULL AND kind = 'webhook') AS listening,
+            `SELECT EXISTS (SELECT 1 FROM webhook_subscriptions WHERE deleted_at IS NULL) AS listening,
                     EXISTS (SELECT 1 FROM webhook_subscriptions WHERE deleted_at IS NULL AND NOT replay_done) AS replays`,
           );
           this.listening = listening;
@@ -121,7 +119,7 @@ export class WebhookWorkers implements OnApplicationBootstrap, BeforeApplication
   }
 
   private async fanOutBatch(events: StoredEvent[], manager: EntityManager): Promise<void> {
-    const rows: ListenerRow[] = await manager.query(`SELECT ${LISTENER_COLUMNS} FROM webhook_subscriptions WHERE deleted_at IS NULL AND kind = 'webhook'`);
+    const rows: ListenerRow[] = await manager.query(`SELECT ${LISTENER_COLUMNS} FROM webhook_subscriptions WHERE deleted_at IS NULL`);
     if ((await this.fanOut.fanOut(events, rows.map((r) => listenerOf(r)), manager)) > 0) this.wrote = true;
   }
 

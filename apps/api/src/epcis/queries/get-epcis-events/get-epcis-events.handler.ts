@@ -5,11 +5,10 @@ import { APP_CONFIG } from '../../../config/config.tokens';
 import type { AppConfig } from '../../../config/app-config';
 import { encodeCursor } from '../../../common/queries/page';
 import { EpcisEventReader, EventKey, LotEventRow } from '../../epcis-event.reader';
-import { lotClassUrn, parseLocationUrn } from '../../epcis-identifiers';
-import { EPCIS_TYPES_OF, EpcisEvent, epcClassesOf, toEpcisEvents } from '../../epcis-mapping';
+import { epcisEventMatcher } from '../../epcis-filters';
+import { EPCIS_TYPES_OF, EpcisEvent, toEpcisEvents } from '../../epcis-mapping';
 import { epcisQueryDocument } from '../../epcis-query-document';
-import { bareBizStep } from './get-epcis-events.request.dto';
-import { EpcisEventFilters, EpcisEventsPage, GetEpcisEventsQuery } from './get-epcis-events.query';
+import { EpcisEventsPage, GetEpcisEventsQuery } from './get-epcis-events.query';
 
 /** Events read from the store per round trip. */
 const CHUNK = 500;
@@ -20,18 +19,6 @@ const CHUNK = 500;
  * the whole log.
  */
 const SCAN_LIMIT = 5_000;
-
-const matches = (e: EpcisEvent, f: EpcisEventFilters, classes: ReadonlySet<string>): boolean => {
-  if (f.eventTypes.length > 0 && !f.eventTypes.includes(e.type)) return false;
-  if (f.bizSteps.length > 0 && (e.bizStep === undefined || !f.bizSteps.includes(e.bizStep))) return false;
-  const location = e.bizLocation?.id;
-  if (f.bizLocations.length > 0 && (location === undefined || !f.bizLocations.includes(location))) return false;
-  if (f.withinLocations.length > 0) {
-    const at = location === undefined ? null : parseLocationUrn(location);
-    if (at === null || !f.withinLocations.some((w) => w.facilityId === at.facilityId && (w.zoneId === null || w.zoneId === at.zoneId))) return false;
-  }
-  return classes.size === 0 || epcClassesOf(e).some((c) => classes.has(c));
-};
 
 /** GET /api/epcis/events: lot events as EPCIS 2.0, one page of an EPCISQueryDocument. */
 @QueryHandler(GetEpcisEventsQuery)
@@ -49,8 +36,7 @@ export class GetEpcisEventsHandler implements IQueryHandler<GetEpcisEventsQuery>
     // A lot's class is also named by its parents' splits and its children's merges: read those streams too, keep what names it.
     const streamIds =
       filters.traceCodes.length === 0 ? null : [...new Set([...filters.traceCodes, ...(await this.reader.neighbours(filters.traceCodes))])].map(lotStreamId);
-    const classes = new Set(filters.traceCodes.map(lotClassUrn));
-    const wanted = { ...filters, bizSteps: filters.bizSteps.map(bareBizStep) };
+    const matches = epcisEventMatcher(filters);
 
     const found: { key: EventKey; events: EpcisEvent[] }[] = [];
     let after = page.after;
@@ -65,7 +51,7 @@ export class GetEpcisEventsHandler implements IQueryHandler<GetEpcisEventsQuery>
       scanned += rows.length;
       for (const { row, events } of await this.exported(rows, viewer)) {
         after = row.key;
-        const kept = events.filter((e) => matches(e, wanted, classes));
+        const kept = events.filter(matches);
         if (kept.length > 0) found.push({ key: row.key, events: kept });
         if (found.length > page.limit) break;
       }

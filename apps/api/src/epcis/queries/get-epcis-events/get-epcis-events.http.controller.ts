@@ -4,10 +4,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { preferredType } from '../../../common/http/accept';
 import { Allow } from '../../../access/route-policy';
 import { Ctx, type RequestContext } from '../../../common/http/request-context';
-import { validationFailed } from '../../../common/http/api-errors';
 import { pageRequest } from '../../../common/queries/page';
 import type { EventKey } from '../../epcis-event.reader';
-import { locationUrn, parseLocationUrn, parseLotClassUrn } from '../../epcis-identifiers';
+import { epcisFiltersOf } from '../../epcis-filters';
 import type { EpcisQueryDocument } from '../../epcis-query-document';
 import { GetEpcisEventsQuery } from './get-epcis-events.query';
 import { GetEpcisEventsRequestDto } from './get-epcis-events.request.dto';
@@ -55,20 +54,8 @@ export class GetEpcisEventsHttpController {
   @ApiExtraModels(EpcisQueryDocumentResponse)
   @ApiErrors({ 400: ['VALIDATION_FAILED'], 503: ['DATABASE_UNAVAILABLE'] })
   async events(@Query() q: GetEpcisEventsRequestDto, @Ctx() ctx: RequestContext, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply): Promise<EpcisQueryDocument> {
-    if (q.GE_eventTime !== undefined && q.LT_eventTime !== undefined && Date.parse(q.GE_eventTime) >= Date.parse(q.LT_eventTime)) {
-      throw validationFailed('LT_eventTime must be after GE_eventTime', { field: 'LT_eventTime' });
-    }
     const page = pageRequest({ limit: q.perPage, cursor: q.nextPageToken }, 100, isEventKey, 'nextPageToken');
-    const filters = {
-      traceCodes: (q.MATCH_anyEPCClass ?? []).map((u) => parseLotClassUrn(u)!),
-      eventTypes: q.eventType ?? [],
-      from: q.GE_eventTime === undefined ? null : new Date(q.GE_eventTime).toISOString(),
-      before: q.LT_eventTime === undefined ? null : new Date(q.LT_eventTime).toISOString(),
-      bizSteps: q.EQ_bizStep ?? [],
-      // Compared as we write them (a caller's %3a reads as ours, %3A).
-      bizLocations: (q.EQ_bizLocation ?? []).map((u) => parseLocationUrn(u)!).map((l) => locationUrn(l.facilityId, l.zoneId)),
-      withinLocations: (q.WD_bizLocation ?? []).map((u) => parseLocationUrn(u)!),
-    };
+    const filters = epcisFiltersOf(q);
     const { document, nextPageToken } = await this.queryBus.execute(new GetEpcisEventsQuery(filters, ctx.principal, page));
     res.type(contentType(req));
     res.header('GS1-EPCIS-Version', '2.0.0');

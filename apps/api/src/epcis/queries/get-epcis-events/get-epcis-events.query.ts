@@ -3,17 +3,7 @@ import type { Principal } from '@app/domain';
 import type { PageRequest } from '../../../common/queries/page';
 import type { EpcisQueryDocument } from '../../epcis-query-document';
 import type { EventKey } from '../../epcis-event.reader';
-
-/** The filters, checked and in the shapes the handler compares (empty list = no filter). */
-export interface EpcisEventFilters {
-  readonly traceCodes: readonly string[];
-  readonly eventTypes: readonly string[];
-  readonly from: string | null;
-  readonly before: string | null;
-  readonly bizSteps: readonly string[];
-  readonly bizLocations: readonly string[];
-  readonly withinLocations: readonly { readonly facilityId: string; readonly zoneId: string | null }[];
-}
+import type { EpcisEventFilters } from '../../epcis-filters';
 
 export interface EpcisEventsPage {
   readonly document: EpcisQueryDocument;
