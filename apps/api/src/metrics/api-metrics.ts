@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Registry } from 'prom-client';
 import { DomainError } from '@app/domain';
 import { IdempotencyKeyReusedError } from '@app/event-store';
-import { createMetricsRegistry, ReaderProgress, registerReaderProgress } from '@app/platform';
+import { createMetricsRegistry, HotHistogram, ReaderProgress, registerReaderProgress } from '@app/platform';
 import { ProjectionEngine } from '@app/read-models';
 import type { CommandObserver, Settled } from '../common/commands/command-executor';
 import { ApiError } from '../common/http/api-errors';
@@ -37,13 +37,14 @@ const saleBlockersOf = (error: DomainError): string[] => {
 export class ApiMetrics implements CommandObserver {
   readonly registry: Registry = createMetricsRegistry();
 
-  private readonly httpDuration = new Histogram({
-    name: 'coldtrace_http_request_duration_seconds',
-    help: 'HTTP requests by route pattern, method and status: seconds from the first middleware to the last byte sent',
-    labelNames: ['method', 'route', 'status'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [this.registry],
-  });
+  // Observed once per request: a HotHistogram (prom-client's own observe was ~1.3 us of the retailer's read).
+  private readonly httpDuration = new HotHistogram(
+    'coldtrace_http_request_duration_seconds',
+    'HTTP requests by route pattern, method and status: seconds from the first middleware to the last byte sent',
+    ['method', 'route', 'status'],
+    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    [this.registry],
+  );
 
   private readonly commands = new Counter({
     name: 'coldtrace_commands_total',
@@ -131,6 +132,6 @@ export class ApiMetrics implements CommandObserver {
   }
 
   httpRequest(method: string, route: string | null, status: number, seconds: number): void {
-    this.httpDuration.observe({ method, route: route ?? UNMATCHED_ROUTE, status: String(status) }, seconds);
+    this.httpDuration.observe([method, route ?? UNMATCHED_ROUTE, String(status)], seconds);
   }
 }

@@ -1,2 +1,3 @@
 export * from './metrics-registry';
 export * from './metrics-token';
+export * from './hot-histogram';

@@ -14,6 +14,7 @@ describe('the eligibility answer serialised once', () => {
     expect(body).toBe(JSON.stringify({ traceCode: 'LOT-1', allowed: verdict.allowed, reasons: verdict.reasons, position: 42, version: 7, evaluatedAt: now.toISOString() }));
     const later = new Date(iso(11));
     expect(JSON.parse(eligibilityBody(serialiseEligibility(row, now), later)).evaluatedAt).toBe(later.toISOString());
+    expect(JSON.parse(eligibilityBody(serialiseEligibility(row, now), now)).evaluatedAt).toBe(now.toISOString());
   });
 
   it('holds until the next expiry: the serialised verdict is the one the clock gives until then', () => {

@@ -21,5 +21,16 @@ export const serialiseEligibility = (row: EligibilityRow, now: Date): Serialised
   return { head: json.slice(0, -1), holdsUntil: eligibilityHoldsUntil(row.facts, now) };
 };
 
+/** The millisecond last answered and the body's tail for it: reads in the same millisecond share it (toISOString was ~1.5 us of the read). */
+let tailAt = NaN;
+let tail = '';
+
 /** The answer's body at `now`: the cached JSON and the time of this request. */
-export const eligibilityBody = (answer: SerialisedEligibility, now: Date): string => `${answer.head},"evaluatedAt":"${now.toISOString()}"}`;
+export const eligibilityBody = (answer: SerialisedEligibility, now: Date): string => {
+  const ms = now.getTime();
+  if (ms !== tailAt) {
+    tail = `,"evaluatedAt":"${now.toISOString()}"}`;
+    tailAt = ms;
+  }
+  return answer.head + tail;
+};
