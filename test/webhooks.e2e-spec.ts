@@ -195,6 +195,25 @@ describe('webhooks (e2e, real PostgreSQL, real HTTP receivers on loopback)', () 
     for (const d of r.received) expect(verifySignature(sub.secret, d)).toBe(true);
   }, 90_000);
 
+  it('a receiver too slow to answer holds up no other receiver', async () => {
+    const slow = await receiver();
+    slow.delayMs = 7_000;
+    const quick = await receiver();
+    const key = await t.issueKey('REGULATOR');
+    const tag = uid();
+    await subscribe(key.token, { url: slow.url, events: ['lot.dispatched_to_you'], facilityIds: [n.market], query: { traceCodes: Array.from({ length: 8 }, (_, i) => `SLOW-${tag}-${i}`) } });
+    await subscribe(key.token, { url: quick.url, events: ['lot.dispatched_to_you'], facilityIds: [n.market], query: { traceCodes: Array.from({ length: 8 }, (_, i) => `SLOW-${tag}-${i}`) } });
+    for (let i = 0; i < 8; i++) {
+      const { traceCode } = await registerLot(t, n, `SLOW-${tag}-${i}`);
+      await scanOk(t, { traceCode, facilityId: n.port, action: 'DISPATCH', toFacilityId: n.market, vehicle: { plate: 'TRUCK-S' } });
+    }
+    // Every one reached the quick receiver while the slow one had not answered a single attempt (each times out at 5 s).
+    await waitFor('the quick receiver told of all 8', async () => quick.received.length === 8, 20_000, 20);
+    expect(slow.answered).toBe(0);
+    expect(slow.started).toBeGreaterThan(0);
+    expect(slow.started).toBeLessThanOrEqual(4);
+  });
+
   it('a receiver answering 500 forever is dead-lettered after the retry window, visible, and `retry` delivers it once it recovers', async () => {
     // A database of its own: every process sharing one would judge the window by its own setting.
     const short = await createTestApp({ webhooks: { ...WEBHOOKS, retry: { minMs: 100, maxMs: 400, forMs: 2_000 } } });
