@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Equals, IsBoolean, IsOptional, IsString, IsUrl, Length, MaxLength } from 'class-validator';
+import { Equals, IsBoolean, IsOptional, IsString, Length } from 'class-validator';
 import { apiTimestamp, IsTimestamp } from '../../../common/http/timestamp.validator';
+import { IsTargetUrl } from '../../../subscriptions/webhook-url.validator';
 
 /**
  * EPCIS 2.0's QuerySubscriptionRequest (REST binding), for a streaming
@@ -9,10 +10,7 @@ import { apiTimestamp, IsTimestamp } from '../../../common/http/timestamp.valida
  */
 export class SubscribeToQueryRequestDto {
   /** Where each EPCISQueryDocument is POSTed (the same target rules as a webhook's url). */
-  @ApiProperty({ maxLength: 2000, format: 'uri', example: 'https://partner.example.com/epcis/callback' })
-  @IsString()
-  @MaxLength(2000)
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false, allow_underscores: true }, { message: 'dest must be an absolute http(s) URL' })
+  @IsTargetUrl('dest', 'https://partner.example.com/epcis/callback')
   dest: string;
 
   /** The secret each delivery's `webhook-signature` is made with (HMAC-SHA256 over `webhook-id.webhook-timestamp.body`). */

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsObject, IsOptional, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { NOTIFICATION_KINDS, type NotificationKind } from '@app/domain';
 import { apiId, ID_PATTERN, ID_RULE } from '../../../common/http/identifiers';
+import { IsTargetUrl } from '../../webhook-url.validator';
 
 /** Narrows a webhook subscription beyond its kinds and facilities. */
 export class SubscriptionQueryDto {
@@ -18,10 +19,7 @@ export class SubscriptionQueryDto {
 
 export class CreateSubscriptionRequestDto {
   /** Where deliveries are POSTed: https (http only with WEBHOOK_ALLOW_HTTP), never this host or a private network unless WEBHOOK_ALLOW_PRIVATE lists it. */
-  @ApiProperty({ maxLength: 2000, format: 'uri', example: 'https://store.example.com/coldtrace/webhooks' })
-  @IsString()
-  @MaxLength(2000)
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false, allow_underscores: true }, { message: 'url must be an absolute http(s) URL' })
+  @IsTargetUrl('url', 'https://store.example.com/coldtrace/webhooks')
   url: string;
 
   @ApiProperty({ type: [String], enum: NOTIFICATION_KINDS, minItems: 1 })
