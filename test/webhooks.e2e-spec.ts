@@ -118,6 +118,75 @@ describe('webhooks (e2e, real PostgreSQL, real HTTP receivers on loopback)', () 
     expect(valueOf(metrics, 'coldtrace_webhook_deliveries', { subscription: watching.id, state: 'dead' })).toBe(0);
   });
 
+  it("a recall's page says, per lot, whether its holder's own subscribers were told: delivered with when, failed, or none (a regulator's subscription does not count)", async () => {
+    interface Told {
+      subscribers: number;
+      delivered: number;
+      firstDeliveredAt: string | null;
+      pending: number;
+      failed: number;
+    }
+    interface Lot {
+      traceCode: string;
+      holderWhenRecalled: string | null;
+      told: Told | null;
+    }
+    const listening = `RS-${uid()}-OK`;
+    const refusing = `RS-${uid()}-GONE`;
+    for (const s of [listening, refusing]) await registerStore(t, s);
+    const ok = await receiver();
+    const gone = await receiver();
+    gone.mode = 410;
+    await subscribe((await t.issueKey('OPERATOR', [listening])).token, { url: ok.url, events: ['lot.recalled'] });
+    await subscribe((await t.issueKey('OPERATOR', [refusing])).token, { url: gone.url, events: ['lot.recalled'] });
+    const { parent, children } = await familyAtStores(t, n, [listening, refusing]);
+    // The regulator hears of the parent at the market, which has no subscription of its own.
+    const regulator = await receiver();
+    await subscribe((await t.issueKey('REGULATOR')).token, { url: regulator.url, events: ['lot.recalled'], query: { traceCodes: [parent] } });
+
+    const before = new Date();
+    const recalled = await t.http().post(`/api/lots/${parent}/recall`).send({ reason: 'Listeria in the cutting room' }).expect(201);
+    const recallId = recalled.body.recallId as string;
+    await waitFor('the regulator told of the parent', async () => regulator.distinct().length === 1, 30_000, 50);
+
+    // Page after page (8 a page): each page's lots carry their own `told`.
+    const lots = async (): Promise<Lot[]> => {
+      const all: Lot[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await t.http().get(`/api/recalls/${recallId}?limit=8${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
+        all.push(...(page.body.lots as Lot[]));
+        cursor = page.body.nextCursor as string | null;
+      } while (cursor);
+      return all;
+    };
+    const settled = await waitFor(
+      'every delivery settled',
+      async () => {
+        const all = await lots();
+        const stores = all.filter((l) => l.traceCode !== parent);
+        return all.length === children.length + 1 && stores.every((l) => l.told !== null && l.told.pending === 0) ? all : undefined;
+      },
+      30_000,
+      100,
+    );
+    const byCode = new Map(settled.map((l) => [l.traceCode, l]));
+    expect(byCode.get(parent)).toMatchObject({ holderWhenRecalled: n.market, told: null });
+    for (const c of children) {
+      const lot = byCode.get(c.traceCode)!;
+      expect(lot.holderWhenRecalled).toBe(c.store);
+      if (c.store === listening) {
+        expect(lot.told).toEqual({ subscribers: 1, delivered: 1, firstDeliveredAt: expect.any(String), pending: 0, failed: 0 });
+        const at = new Date(lot.told!.firstDeliveredAt!);
+        expect(at.getTime()).toBeGreaterThanOrEqual(before.getTime() - 1_000);
+        expect(at.getTime()).toBeLessThanOrEqual(Date.now());
+      } else {
+        expect(lot.told).toEqual({ subscribers: 1, delivered: 0, firstDeliveredAt: null, pending: 0, failed: 1 });
+      }
+    }
+    expect(ok.distinct().map((d) => d.body.data.traceCode).sort()).toEqual(children.filter((c) => c.store === listening).map((c) => c.traceCode).sort());
+  });
+
   it('replays what happened since a position when asked (`since`), and only then', async () => {
     const key = await t.issueKey('REGULATOR');
     const { traceCode, position } = await registerLot(t, n);

@@ -5,13 +5,14 @@ import { launchBrowser, screenshot, seriousAccessibilityViolations } from '../su
 import { registerLot, registerNetwork, scanOk, uid, type Network } from '../support/fixtures';
 import { createTestApp, TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
+import { WebhookReceiver } from '../support/webhook-receiver';
 
 /**
  * The regulator's console (/console) in a real Chromium against the real API
  * on a real port and PostgreSQL: signing in (a wrong token, another role's
  * key), the lot list filtered to recalled lots, a lot's genealogy graph, lock
  * and unlock, a recall through the button and its page listing every
- * descendant; each page checked with axe-core and saved as a screenshot
+ * descendant and whether its holder was told by webhook; each page checked with axe-core and saved as a screenshot
  * (test-output/screenshots/console-*.png).
  */
 
@@ -27,6 +28,8 @@ describe("regulator's console (e2e, real PostgreSQL, real Chromium)", () => {
   let context: BrowserContext;
   let page: Page;
   let n: Network;
+  /** The central warehouse's webhook endpoint on loopback: the recall page says its lots were told. */
+  let warehouseHooks: WebhookReceiver;
   /** Problems the page reported: script errors, CSP refusals (not the API's 4xx answers, which the console shows). */
   let pageProblems: string[];
   /** First genealogy: a container split into A and B, A split into A1 and A2; A recalled. */
@@ -69,7 +72,8 @@ describe("regulator's console (e2e, real PostgreSQL, real Chromium)", () => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // Loopback receivers allowed, as test/webhooks.e2e-spec.ts does.
+    t = await createTestApp({ webhooks: { allowHttp: true, allowPrivate: ['127.0.0.0/8'], retry: { minMs: 100, maxMs: 1_000, forMs: 60_000 }, timeoutMs: 5_000 } });
     await t.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
 
@@ -121,6 +125,7 @@ describe("regulator's console (e2e, real PostgreSQL, real Chromium)", () => {
   afterAll(async () => {
     await browser?.close();
     await t?.close();
+    await warehouseHooks?.down();
   });
 
   it('is served at /console: the page and its files with their types and its own CSP, nothing else from the folder', async () => {
@@ -283,7 +288,11 @@ describe("regulator's console (e2e, real PostgreSQL, real Chromium)", () => {
     expect(await page.locator('#action-result').textContent()).toContain('The API refused');
   });
 
-  it('a recall through the button opens its page: every descendant, grouped by the facility holding it, with what is unsold', async () => {
+  it('a recall through the button opens its page: every descendant, grouped by the facility holding it, with what is unsold and whether its holder was told', async () => {
+    // The warehouse subscribes to recalls; the port does not.
+    warehouseHooks = await WebhookReceiver.start();
+    const warehouseKey = await t.issueKey('OPERATOR', [n.warehouse]);
+    await t.as(warehouseKey.token).post('/api/subscriptions').send({ url: warehouseHooks.url, events: ['lot.recalled'] }).expect(201);
     await signIn(t.tokens.regulator);
     await page.getByRole('heading', { name: 'Lots', level: 1 }).waitFor();
     await page.goto(`${base}/console#/lots/${d.d}`);
@@ -306,6 +315,27 @@ describe("regulator's console (e2e, real PostgreSQL, real Chromium)", () => {
     );
     expect(await page.locator('#recall-status').textContent()).toContain(`${descendants.length} of ${descendants.length} lots shown`);
     expect(await page.locator('main').textContent()).toContain('Cold chain broken on the quay');
+    // Told: the warehouse's lots once delivered (with the time, to the second), the port's have no subscriber; in words, not colour alone.
+    expect(await page.locator('#recall-lots thead').first().textContent()).toContain('Told');
+    const toldOf = async (): Promise<Record<string, string>> =>
+      Object.fromEntries(
+        await page
+          .locator('#recall-lots tbody tr')
+          .evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-trace-code') ?? '', (r.querySelector('td.told')?.textContent ?? '').replace(/\s+/g, ' ').trim()])),
+      );
+    const told = await waitFor('the warehouse told, on the page', async () => {
+      const shown = await toldOf();
+      return shown[d.d1]?.includes('told') && shown[d.d11]?.includes('told') ? shown : undefined;
+    }, 15_000, 200);
+    expect(told).toEqual({
+      [d.d]: '– no subscriber',
+      [d.d2]: '– no subscriber',
+      [d.d1]: expect.stringMatching(/^✓ told \d{2}:\d{2}:\d{2}$/),
+      [d.d11]: expect.stringMatching(/^✓ told \d{2}:\d{2}:\d{2}$/),
+    });
+    expect(warehouseHooks.distinct().map((w) => w.body.data.traceCode).sort()).toEqual([d.d1, d.d11].sort());
+    const toldAt = await page.locator(`#recall-lots tr[data-trace-code="${d.d1}"] td.told time`).getAttribute('datetime');
+    expect(Number.isNaN(Date.parse(toldAt ?? ''))).toBe(false);
     await expectAccessible('recall page');
     await screenshot(page, 'console-recall');
 

@@ -1,8 +1,8 @@
 import { allPages, get } from './api.js';
-import { facts, h, hashLink, time } from './dom.js';
+import { facts, h, hashLink, time, when } from './dom.js';
 import { problem } from './flash.js';
 import { badge } from './status.js';
-import type { Recall, RecalledLot } from './types.js';
+import type { Recall, RecalledLot, RecallTold } from './types.js';
 
 /** How often the page asks again while projections catch up. */
 const POLL_MS = 3000;
@@ -15,6 +15,28 @@ const groups = (lots: RecalledLot[]): [string, RecalledLot[]][] => {
   const byPlace = new Map<string, RecalledLot[]>();
   for (const lot of lots) byPlace.set(placeOf(lot), [...(byPlace.get(placeOf(lot)) ?? []), lot]);
   return [...byPlace.entries()].sort(([a], [b]) => a.localeCompare(b));
+};
+
+/** The time of day to the second: a recall is told within moments, so minutes would hide the order. */
+const clock = (iso: string): string => new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+/**
+ * Whether the holder when recalled was told by its webhook subscription, in
+ * words with a symbol (the colour only adds to them): told and when, still
+ * being tried, refused or given up on, or no subscription to tell.
+ */
+const toldBadge = (told: RecallTold | null): HTMLElement => {
+  const badgeOf = (kind: string, symbol: string, ...text: (Node | string)[]) =>
+    h('span', { class: `badge told-${kind}`, 'data-told': kind }, h('span', { class: 'badge-symbol', 'aria-hidden': 'true' }, symbol), ' ', ...text);
+  if (told === null) return badgeOf('none', '–', 'no subscriber');
+  const of = told.subscribers > 1 ? ` (${told.delivered} of ${told.subscribers})` : '';
+  if (told.delivered > 0 && told.firstDeliveredAt) {
+    return badgeOf('delivered', '✓', 'told ', h('time', { datetime: told.firstDeliveredAt, title: when(told.firstDeliveredAt) }, clock(told.firstDeliveredAt)), of);
+  }
+  if (told.pending > 0) return badgeOf('pending', '…', 'pending');
+  if (told.failed > 0) return badgeOf('failed', '✕', 'failed');
+  // Every delivery dropped: the subscription ended or its key was revoked before it went.
+  return badgeOf('failed', '✕', 'not sent');
 };
 
 const unsold = (lots: RecalledLot[]): number => Math.round(lots.reduce((sum, l) => sum + (l.remaining ?? 0), 0) * 1000) / 1000;
@@ -30,7 +52,7 @@ const groupSection = ([place, lots]: [string, RecalledLot[]], index: number): HT
       h(
         'table',
         { class: 'recall-lots' },
-        h('thead', {}, h('tr', {}, ...['Trace code', 'Status', 'Still unsold', 'Held when recalled', 'Recalled at'].map((c) => h('th', { scope: 'col' }, c)))),
+        h('thead', {}, h('tr', {}, ...['Trace code', 'Status', 'Still unsold', 'Held when recalled', 'Recalled at', 'Told'].map((c) => h('th', { scope: 'col' }, c)))),
         h(
           'tbody',
           {},
@@ -43,6 +65,7 @@ const groupSection = ([place, lots]: [string, RecalledLot[]], index: number): HT
               h('td', { class: 'num' }, l.remaining === null ? '—' : String(l.remaining)),
               h('td', {}, l.holderWhenRecalled ?? '—'),
               h('td', {}, time(l.recalledAt)),
+              h('td', { class: 'told' }, toldBadge(l.told)),
             ),
           ),
         ),
@@ -52,8 +75,9 @@ const groupSection = ([place, lots]: [string, RecalledLot[]], index: number): HT
 
 /**
  * A recall: its source, every lot it reached grouped by the facility holding
- * it now, what is still unsold; asked again every few seconds, so lots appear
- * as the projections record them.
+ * it now, what is still unsold, whether each holder was told by webhook;
+ * asked again every few seconds, so lots appear as the projections record
+ * them and deliveries show as they settle.
  */
 export const renderRecall = async (main: HTMLElement, recallId: string, query: URLSearchParams): Promise<() => void> => {
   const path = `/api/recalls/${encodeURIComponent(recallId)}`;

@@ -115,6 +115,15 @@ export interface Trace {
   nextCursor: string | null;
 }
 
+/** Whether the holder when recalled was told by its own webhook subscriptions (lot.recalled). */
+export interface RecallTold {
+  subscribers: number;
+  delivered: number;
+  firstDeliveredAt: string | null;
+  pending: number;
+  failed: number;
+}
+
 export interface RecalledLot {
   traceCode: string;
   recalledAt: string;
@@ -123,6 +132,7 @@ export interface RecalledLot {
   inTransit: Transit | null;
   remaining: number | null;
   status: LotStatus | null;
+  told: RecallTold | null;
 }
 
 export interface Recall {

@@ -5,13 +5,22 @@ import { DataSource } from 'typeorm';
 import { EligibilityFacts, lotStatus, notFound, RecallSource } from '@app/domain';
 import { pageOf } from '../../../common/queries/page';
 import { ReadModelGate } from '../../../common/queries/read-model-gate';
-import { GetRecallQuery, RecallView } from './get-recall.query';
+import { GetRecallQuery, RecallTold, RecallView } from './get-recall.query';
 
 interface Row {
   trace_code: string;
   holder_facility_id: string | null;
   recalled_at: Date;
   facts: EligibilityFacts | null;
+}
+
+interface ToldRow {
+  trace_code: string;
+  subscribers: number;
+  delivered: number;
+  first_delivered_at: Date | null;
+  pending: number;
+  failed: number;
 }
 
 /** A recall, every lot it reached, and where each one is now. */
@@ -40,6 +49,7 @@ export class GetRecallHandler implements IQueryHandler<GetRecallQuery> {
       [recallId, page.limit + 1, ...(page.after === null ? [] : [page.after])],
     );
     const { items, nextCursor } = pageOf(rows, page, (r) => r.trace_code);
+    const told = await this.told(recallId, items);
     return {
       recallId,
       origin: head.origin,
@@ -55,8 +65,42 @@ export class GetRecallHandler implements IQueryHandler<GetRecallQuery> {
         inTransit: r.facts?.inTransit ?? null,
         remaining: r.facts?.quantity?.remaining ?? null,
         status: r.facts ? lotStatus(r.facts) : null,
+        told: told.get(r.trace_code) ?? null,
       })),
       nextCursor,
     };
+  }
+
+  /**
+   * The `lot.recalled` webhooks of this recall to the holder's own
+   * subscribers, for a page of lots in one query. The holder's own: keys
+   * that work at that facility (only OPERATOR keys name facilities); a
+   * regulator's subscription told of every lot says nothing of whether the
+   * store knows.
+   */
+  private async told(recallId: string, lots: Row[]): Promise<Map<string, RecallTold>> {
+    const held = lots.filter((l) => l.holder_facility_id !== null);
+    if (held.length === 0) return new Map();
+    const rows: ToldRow[] = await this.dataSource.query(
+      `SELECT d.trace_code,
+              count(*)::int AS subscribers,
+              count(*) FILTER (WHERE d.state = 'delivered')::int AS delivered,
+              min(d.settled_at) FILTER (WHERE d.state = 'delivered') AS first_delivered_at,
+              count(*) FILTER (WHERE d.state IN ('pending', 'sending'))::int AS pending,
+              count(*) FILTER (WHERE d.state IN ('failed', 'dead'))::int AS failed
+         FROM unnest($1::text[], $2::text[]) AS l (trace_code, holder)
+         JOIN webhook_deliveries d ON d.trace_code = l.trace_code AND d.type = 'lot.recalled' AND d.facility_id = l.holder
+         JOIN webhook_subscriptions s ON s.id = d.subscription_id
+         JOIN api_keys k ON k.key_id = s.key_id
+        WHERE d.body->'data'->>'recallId' = $3 AND d.facility_id = ANY (k.facility_ids)
+        GROUP BY d.trace_code`,
+      [held.map((l) => l.trace_code), held.map((l) => l.holder_facility_id), recallId],
+    );
+    return new Map(
+      rows.map((r) => [
+        r.trace_code,
+        { subscribers: r.subscribers, delivered: r.delivered, firstDeliveredAt: r.first_delivered_at?.toISOString() ?? null, pending: r.pending, failed: r.failed },
+      ]),
+    );
   }
 }

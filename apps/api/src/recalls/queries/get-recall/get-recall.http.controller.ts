@@ -15,7 +15,7 @@ export class GetRecallHttpController {
 
   @Get(':id')
   @Allow(['REGULATOR'])
-  @ApiOperation({ summary: 'A recall and the lots it reached', description: 'Where each lot was when recalled and where it is now; `lotCount` counts them all, `lots` come 500 a page in trace-code order.' })
+  @ApiOperation({ summary: 'A recall and the lots it reached', description: 'Where each lot was when recalled, whether that holder was told by webhook (`told`), and where it is now; `lotCount` counts them all, `lots` come 500 a page in trace-code order.' })
   @ApiOkResponse({ type: RecallResponse })
   @ApiErrors(READ_ERRORS, { 404: ['RECALL_NOT_FOUND'] })
   recall(@Param('id') id: string, @Query() q: PageQueryDto) {

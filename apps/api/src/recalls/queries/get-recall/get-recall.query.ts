@@ -2,6 +2,19 @@ import { Query } from '@nestjs/cqrs';
 import type { PageRequest } from '../../../common/queries/page';
 import type { Custody, LotStatus, RecallSource, Transit } from '@app/domain';
 
+/** Whether the holder's own subscribers were told of this recall of a lot: its `lot.recalled` webhooks and where they stand. */
+export interface RecallTold {
+  /** Deliveries made: one per subscription of the holder's keys that wants `lot.recalled`. */
+  subscribers: number;
+  delivered: number;
+  /** When the first of them was delivered. */
+  firstDeliveredAt: string | null;
+  /** Still being tried. */
+  pending: number;
+  /** Refused by the receiver, or given up on (dead-lettered). */
+  failed: number;
+}
+
 export interface RecallView {
   recallId: string;
   origin: string;
@@ -20,6 +33,8 @@ export interface RecallView {
     inTransit: Transit | null;
     remaining: number | null;
     status: LotStatus | null;
+    /** Whether the holder when recalled was told by webhook; null: none of its subscriptions was to be told. */
+    told: RecallTold | null;
   }[];
   /** In trace-code order; pass as `cursor` for the next page, null on the last. */
   nextCursor: string | null;
