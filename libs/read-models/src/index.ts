@@ -39,7 +39,6 @@ import { CreateEpcisCaptureJobs1764400015000 } from './migrations/1764400015000-
 import { CreateSightings1764400016000 } from './migrations/1764400016000-create-sightings';
 import { LotRowsRoomToUpdate1764400019200 } from './migrations/1764400019200-lot-rows-room-to-update';
 import { CreateWebhookSubscriptions1764400020000 } from './migrations/1764400020000-create-webhook-subscriptions';
-import { WebhookDeliveriesByLot1764400021000 } from './migrations/1764400021000-webhook-deliveries-by-lot';
 
 export const READ_MODEL_ENTITIES = [LotSummaryEntity, LotHistoryEntity, SaleEligibilityEntity];
 export const READ_MODEL_MIGRATIONS = [
@@ -58,5 +57,4 @@ export const READ_MODEL_MIGRATIONS = [
   CreateSightings1764400016000,
   LotRowsRoomToUpdate1764400019200,
   CreateWebhookSubscriptions1764400020000,
-  WebhookDeliveriesByLot1764400021000,
 ];

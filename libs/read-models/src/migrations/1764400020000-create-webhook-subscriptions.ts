@@ -65,6 +65,8 @@ export class CreateWebhookSubscriptions1764400020000 implements MigrationInterfa
     await q.query(`CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE state = 'pending'`);
     await q.query(`CREATE INDEX webhook_deliveries_leased ON webhook_deliveries (lease_until) WHERE state = 'sending'`);
     await q.query(`CREATE INDEX webhook_deliveries_of ON webhook_deliveries (subscription_id, created_at, id)`);
+    // A recall's page asks, per lot, whether its holder was told (GET /api/recalls/:id `told`).
+    await q.query(`CREATE INDEX webhook_deliveries_lot ON webhook_deliveries (trace_code, type)`);
     await q.query(`
       CREATE TABLE webhook_attempts (
         delivery_id     uuid NOT NULL REFERENCES webhook_deliveries (id),
