@@ -15,10 +15,10 @@ import { STREAM_ROWS } from './stream-rows.sql';
 export const LARGE_APPEND = 2_000;
 
 /**
- * The streams, events and signatures of a large append, one statement as
- * APPEND_SQL. The metadata is sent once per distinct value (a command's
- * events share theirs) and indexed: PostgreSQL parses each once. The events
- * go in only when every stream row did.
+ * The streams and events of a large append, one statement as APPEND_SQL
+ * (the signatures follow in SIGNATURES_SQL). The metadata is sent once per
+ * distinct value (a command's events share theirs) and indexed: PostgreSQL
+ * parses each once. The events go in only when every stream row did.
  */
 const LARGE_EVENTS_SQL = `
 ${STREAM_ROWS}, m AS (
@@ -26,28 +26,34 @@ ${STREAM_ROWS}, m AS (
   ), t AS (
     SELECT * FROM unnest($6::uuid[], $7::text[], $8::int[], $9::text[], $10::int[], $11::jsonb[], $12::int[], $13::timestamptz[], $14::text[])
       WITH ORDINALITY AS t(id, stream, version, type, schema_version, data, meta, occurred, hash, n)
-  ), inserted AS (
-    INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at, hash)
-    SELECT id, stream, version, type, schema_version, data, m.metadata[meta], occurred, decode(hash, 'hex') FROM t, m
-     WHERE (SELECT count(*) FROM created) + (SELECT count(*) FROM moved) = cardinality($1::text[])
-     ORDER BY n
-    RETURNING event_id, global_position, transaction_id, recorded_at
-  ), g AS (
-    SELECT * FROM unnest($6::uuid[], $17::text[]) AS g(id, signature)
-  ), signed AS (
-    INSERT INTO event_signatures (global_position, signing_key_id, signature)
-    SELECT i.global_position, $16, decode(g.signature, 'hex') FROM inserted i JOIN g ON g.id = i.event_id
   )
-  SELECT event_id, global_position, transaction_id::text AS transaction_id, recorded_at FROM inserted`;
+  INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at, hash)
+  SELECT id, stream, version, type, schema_version, data, m.metadata[meta], occurred, decode(hash, 'hex') FROM t, m
+   WHERE (SELECT count(*) FROM created) + (SELECT count(*) FROM moved) = cardinality($1::text[])
+   ORDER BY n
+  RETURNING event_id, global_position, transaction_id::text AS transaction_id, recorded_at`;
+
+/** The events' signatures: $1 their positions, $3 the signatures end to end in the same order, 64 bytes each. */
+const SIGNATURES_SQL = `
+  INSERT INTO event_signatures (global_position, signing_key_id, signature)
+  SELECT p, $2, substring($3::bytea FROM n::int * 64 - 63 FOR 64) FROM unnest($1::bigint[]) WITH ORDINALITY AS t(p, n)`;
+
+/** Hashes handed to the signing thread at a time: it signs each while the rest are hashed. */
+const SIGNING_CHUNK = 1_000;
 
 /**
  * A large append's write, in the caller's transaction: each event's chain
  * hash computed once over its canonical text (the data's canonical JSON is
  * also what is stored: jsonb keeps no key order; one metadata text per
- * distinct metadata object), the hashes signed on the thread pool, then one
- * statement. Signing beside the insert was tried: its four pool threads took
- * the cores from PostgreSQL's insert, and the command took longer on a busy
- * machine for less CPU. Answers the events as stored, in position order.
+ * distinct metadata object), then the events in one statement, then their
+ * signatures in another. The hashes are signed on the signing thread a chunk
+ * at a time as they are computed, so signing (the append's largest cost)
+ * runs on the other core beside the hashing and the events' insert, not
+ * before it; the signatures go in within the same transaction, so no other
+ * transaction ever sees an event without its signature. (Signing beside the
+ * insert on libuv's four pool threads took the cores from PostgreSQL's
+ * insert; the one signing thread leaves it one.) Answers the events as
+ * stored, in position order.
  */
 export const appendLarge = async (
   manager: EntityManager,
@@ -70,6 +76,8 @@ export const appendLarge = async (
   const metadataParsed: unknown[] = [];
   const metadataOf = new Map<unknown, number>();
   const streamHeads: string[] = [];
+  const signing: Promise<Buffer>[] = [];
+  let signedUpTo = 0;
   let i = 0;
   for (const a of writing) {
     let previous = heads.get(a.streamId)?.headHash ?? GENESIS_HASH;
@@ -98,10 +106,17 @@ export const appendLarge = async (
       metaIndex[i] = m + 1;
       occurred[i] = occurredAtIso;
       hashes[i] = previous;
+      if (i + 1 - signedUpTo === SIGNING_CHUNK) {
+        signing.push(signer.signatureBytes(hashes.slice(signedUpTo, i + 1)));
+        signedUpTo = i + 1;
+      }
     }
     streamHeads.push(previous);
   }
-  const signatures = await signer.signHashes(hashes);
+  if (signedUpTo < size) signing.push(signer.signatureBytes(hashes.slice(signedUpTo)));
+  const signed = Promise.all(signing);
+  // Awaited once the events are in: a signing failure meanwhile must not go unhandled.
+  signed.catch(() => undefined);
   const assigned: { event_id: string; global_position: string; transaction_id: string; recorded_at: Date }[] = await manager.query(LARGE_EVENTS_SQL, [
     writing.map((a) => a.streamId),
     writing.map((a) => a.streamType),
@@ -118,8 +133,6 @@ export const appendLarge = async (
     occurred,
     hashes,
     metadataJson,
-    signer.signingKeyId,
-    signatures.map((g) => g.signature),
   ]);
   if (assigned.length !== size) {
     // Nothing was written: a stream this append creates was created by a transaction that committed since the check.
@@ -128,6 +141,12 @@ export const appendLarge = async (
   }
   const at = new Map<string, number>();
   for (let n = 0; n < size; n++) at.set(ids[n], n);
+  const positions: string[] = new Array(size);
+  for (const r of assigned) positions[at.get(r.event_id)!] = r.global_position;
+  const signatures = Buffer.concat(await signed);
+  // The positions as one array literal (digits only): the driver would escape each element of an array.
+  await manager.query(SIGNATURES_SQL, [`{${positions.join(',')}}`, signer.signingKeyId, signatures]);
+  const signaturesHex = signatures.toString('hex');
   const stored: StoredEvent[] = new Array(size);
   for (const r of assigned) {
     const n = at.get(r.event_id)!;
@@ -150,7 +169,7 @@ export const appendLarge = async (
       globalPosition: Number(r.global_position),
       transactionId: r.transaction_id,
       hash: hashes[n],
-      signature: signatures[n],
+      signature: { signingKeyId: signer.signingKeyId, signature: signaturesHex.slice(n * 128, n * 128 + 128) },
     };
   }
   return stored.sort((a, b) => a.globalPosition - b.globalPosition);

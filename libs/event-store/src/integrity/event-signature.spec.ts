@@ -24,6 +24,7 @@ describe('event signatures', () => {
       const many = await signer.signHashes(hashes);
       // Ed25519 is deterministic: the same signature either way.
       expect(many).toEqual(hashes.map((h) => signer.signHash(h)));
+      expect((await signer.signatureBytes(hashes)).toString('hex')).toBe(many.map((s) => s.signature).join(''));
       expect(new Set(await ring.verifyMany(hashes.map((h, i) => ({ hash: h, signature: many[i] }))))).toEqual(new Set([null]));
     }
   });

@@ -145,9 +145,14 @@ export class EventSigner {
    */
   async signHashes(hashes: readonly string[]): Promise<EventSignature[]> {
     if (!signsOnThreadPool(hashes.length)) return hashes.map((h) => this.signHash(h));
-    for (const hash of hashes) if (!HASH_HEX.test(hash)) throw new Error(`signHashes: not a hash: "${hash}"`);
-    const signatures = (await this.signingThread().sign(Buffer.from(hashes.join(''), 'hex'))).toString('hex');
+    const signatures = (await this.signatureBytes(hashes)).toString('hex');
     return hashes.map((_, i) => ({ signingKeyId: this.signingKeyId, signature: signatures.slice(i * 128, i * 128 + 128) }));
+  }
+
+  /** The hashes' signatures signed on the signing thread whatever their number, as raw bytes: 64 a hash, end to end. */
+  signatureBytes(hashes: readonly string[]): Promise<Buffer> {
+    for (const hash of hashes) if (!HASH_HEX.test(hash)) return Promise.reject(new Error(`signatureBytes: not a hash: "${hash}"`));
+    return this.signingThread().sign(Buffer.from(hashes.join(''), 'hex'));
   }
 
   private thread: SigningThread | undefined;
