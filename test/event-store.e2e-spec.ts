@@ -290,14 +290,15 @@ describe('PostgreSQL event store (integration, real PostgreSQL)', () => {
     const recalled = (i: number): NewEvent => ({
       type: 'LotRecalled',
       schemaVersion: 1,
-      data: { recallId: 'R-LARGE', origin: 'LARGE-OLD-0', reason: `test ${i}`, nested: { z: 1, a: [i, null] } },
+      // A newline, quotes and backslashes in the data and in a stream id: each column travels as one text.
+      data: { recallId: 'R-LARGE', origin: 'LARGE-OLD-0', reason: i === 5 ? 'a line\nand "another", \\ {x}' : `test ${i}`, nested: { z: 1, a: [i, null] } },
       metadata,
       occurredAt: '2026-11-20T08:00:00.123456Z',
     });
     // Existing streams get one or two events, new ones one each; one event carries metadata of its own.
     const appends: StreamAppend[] = [
       ...existing.map((streamId, i) => ({ streamId, streamType: 'lot', expectedVersion: 1, events: i % 2 ? [recalled(i), recalled(i + 1)] : [recalled(i)] })),
-      ...Array.from({ length: 500 }, (_, i) => ({ streamId: `lot-LARGE-NEW-${i}`, streamType: 'lot', expectedVersion: 0, events: [i === 7 ? { ...event(i), metadata: { requestId: 'own' } } : recalled(i)] })),
+      ...Array.from({ length: 500 }, (_, i) => ({ streamId: i === 9 ? 'lot-LARGE-NEW-"9", \\ {x}' : `lot-LARGE-NEW-${i}`, streamType: 'lot', expectedVersion: 0, events: [i === 7 ? { ...event(i), metadata: { requestId: 'own' } } : recalled(i)] })),
     ];
     const size = appends.reduce((n, a) => n + a.events.length, 0);
     expect(size).toBeGreaterThanOrEqual(2_000);
@@ -305,7 +306,7 @@ describe('PostgreSQL event store (integration, real PostgreSQL)', () => {
     expect(result.events).toHaveLength(size);
     expect(result.events.map((e) => e.globalPosition)).toEqual([...result.events.map((e) => e.globalPosition)].sort((a, b) => a - b));
     // What the append answers is what a reader gets back, signature and all.
-    for (const id of ['lot-LARGE-OLD-0', 'lot-LARGE-OLD-1', 'lot-LARGE-NEW-7', 'lot-LARGE-NEW-499']) {
+    for (const id of ['lot-LARGE-OLD-0', 'lot-LARGE-OLD-1', 'lot-LARGE-OLD-5', 'lot-LARGE-NEW-5', 'lot-LARGE-NEW-7', 'lot-LARGE-NEW-"9", \\ {x}', 'lot-LARGE-NEW-499']) {
       const read = await store.readStream(id);
       const answered = result.events.filter((e) => e.streamId === id);
       expect(read.events.slice(-answered.length)).toEqual(answered);
@@ -313,10 +314,11 @@ describe('PostgreSQL event store (integration, real PostgreSQL)', () => {
     }
     expect((await store.readStream('lot-LARGE-NEW-7')).events[0].metadata).toEqual({ requestId: 'own' });
     expect((await store.readStream('lot-LARGE-OLD-3')).events[2].metadata).toEqual(metadata);
+    expect((await store.readStream('lot-LARGE-NEW-5')).events[0].data).toMatchObject({ reason: 'a line\nand "another", \\ {x}' });
     expect(Number((await dataSource.query(`SELECT count(*) AS n FROM event_signatures g JOIN events e USING (global_position) WHERE e.stream_id LIKE 'lot-LARGE-%'`))[0].n)).toBe(size + existing.length);
     // Every chain and signature verifies, and the stream rows hold each chain's head.
     const audit = new EventLogAudit(dataSource, keys.ring);
-    for (const id of ['lot-LARGE-OLD-0', 'lot-LARGE-OLD-1', 'lot-LARGE-OLD-1199', 'lot-LARGE-NEW-0', 'lot-LARGE-NEW-7', 'lot-LARGE-NEW-499']) {
+    for (const id of ['lot-LARGE-OLD-0', 'lot-LARGE-OLD-1', 'lot-LARGE-OLD-5', 'lot-LARGE-OLD-1199', 'lot-LARGE-NEW-0', 'lot-LARGE-NEW-5', 'lot-LARGE-NEW-"9", \\ {x}', 'lot-LARGE-NEW-499']) {
       expect(await audit.verifyStream(id)).toMatchObject({ streamId: id, valid: true });
     }
     // A stale expected version writes nothing.
