@@ -34,3 +34,4 @@ import { SignEvents1764400017000 } from './migrations/1764400017000-sign-events'
 
 export const EVENT_STORE_ENTITIES = [EventEntity, StreamEntity, IdempotencyKeyEntity, SubscriptionCheckpointEntity];
 export const EVENT_STORE_MIGRATIONS = [CreateEventStore1764400000000, ChainEventHashes1764400006000, IdempotencyResult1764400011000, SignEvents1764400017000];
+export * from './sql-arrays';

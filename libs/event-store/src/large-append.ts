@@ -5,6 +5,7 @@ import { StoredEvent, StreamAppend } from './event-store.types';
 import { canonicalJson } from './integrity/canonical-json';
 import { eventHashOfParts, GENESIS_HASH } from './integrity/event-hash';
 import { EventSigner } from './integrity/event-signature';
+import { arrayLiteral, bareArrayLiteral } from './sql-arrays';
 import { STREAM_ROWS } from './stream-rows.sql';
 
 /**
@@ -17,14 +18,13 @@ export const LARGE_APPEND = 2_000;
 /**
  * The streams and events of a large append, one statement as APPEND_SQL
  * (the signatures follow in SIGNATURES_SQL). Each column is one text: an
- * array literal written by arrayOf/bareArrayOf, the data one canonical JSON a
- * line (JSON text has no raw newline): the driver's own encoding of
- * fourteen arrays of 10,000 values (each element escaped, each literal
- * concatenated piece by piece, then flattened to be sent) took ~150 ms of
- * the api's time in a recall's command. The metadata is sent once per distinct value
- * (a command's events share theirs) and indexed: PostgreSQL parses each once.
- * The events go in only when every stream row did. What the database
- * assigned comes back as one JSON array, as APPEND_SQL's.
+ * array literal (sql-arrays.ts), the data one canonical JSON a line (JSON
+ * text has no raw newline); the driver's own encoding of fourteen arrays of
+ * 10,000 values took ~150 ms of the api's time in a recall's command. The
+ * metadata is sent once per distinct value (a command's events share
+ * theirs) and indexed: PostgreSQL parses each once. The events go in only
+ * when every stream row did. What the database assigned comes back as one
+ * JSON array, as APPEND_SQL's.
  */
 const LARGE_EVENTS_SQL = `
 ${STREAM_ROWS}, m AS (
@@ -42,14 +42,6 @@ ${STREAM_ROWS}, m AS (
   SELECT pg_current_xact_id()::text AS transaction_id,
          json_agg(json_build_array(event_id, global_position::text, to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))) AS assigned
     FROM inserted`;
-
-/** Strings as one PostgreSQL array literal, each quoted (a backslash or double quote in one escaped). */
-const arrayOf = (values: readonly string[]): string =>
-  `{${values.map((v) => (NOTHING_TO_ESCAPE.test(v) ? `"${v}"` : `"${v.replace(/[\\"]/g, '\\$&')}"`)).join(',')}}`;
-const NOTHING_TO_ESCAPE = /^[^\\"]*$/;
-
-/** Numbers, UUIDs, hex and ISO times as one array literal: nothing in them to quote. */
-const bareArrayOf = (values: readonly (string | number)[]): string => `{${values.join(',')}}`;
 
 /** The events' signatures: $1 their positions, $3 the signatures end to end in the same order, 64 bytes each. */
 const SIGNATURES_SQL = `
@@ -137,20 +129,20 @@ export const appendLarge = async (
   signed.catch(() => undefined);
   type Answer = { transaction_id: string; assigned: [eventId: string, position: string, recordedAt: string][] | null };
   const [answer]: Answer[] = await manager.query(LARGE_EVENTS_SQL, [
-    arrayOf(writing.map((a) => a.streamId)),
-    arrayOf(writing.map((a) => a.streamType)),
-    bareArrayOf(writing.map((a) => a.expectedVersion)),
-    bareArrayOf(writing.map((a) => a.expectedVersion + a.events.length)),
-    bareArrayOf(streamHeads),
-    bareArrayOf(ids),
-    arrayOf(streams),
-    bareArrayOf(versions),
-    arrayOf(types),
-    bareArrayOf(schemaVersions),
+    arrayLiteral(writing.map((a) => a.streamId)),
+    arrayLiteral(writing.map((a) => a.streamType)),
+    bareArrayLiteral(writing.map((a) => a.expectedVersion)),
+    bareArrayLiteral(writing.map((a) => a.expectedVersion + a.events.length)),
+    bareArrayLiteral(streamHeads),
+    bareArrayLiteral(ids),
+    arrayLiteral(streams),
+    bareArrayLiteral(versions),
+    arrayLiteral(types),
+    bareArrayLiteral(schemaVersions),
     data.join('\n'),
-    bareArrayOf(metaIndex),
-    bareArrayOf(occurred),
-    bareArrayOf(hashes),
+    bareArrayLiteral(metaIndex),
+    bareArrayLiteral(occurred),
+    bareArrayLiteral(hashes),
     metadataJson,
   ]);
   const assigned = answer?.assigned ?? [];
@@ -164,7 +156,7 @@ export const appendLarge = async (
   const positions: string[] = new Array(size);
   for (const r of assigned) positions[at.get(r[0])!] = r[1];
   const signatures = Buffer.concat(await signed);
-  await manager.query(SIGNATURES_SQL, [bareArrayOf(positions), signer.signingKeyId, signatures]);
+  await manager.query(SIGNATURES_SQL, [bareArrayLiteral(positions), signer.signingKeyId, signatures]);
   const signaturesHex = signatures.toString('hex');
   const stored: StoredEvent[] = new Array(size);
   for (const r of assigned) {
