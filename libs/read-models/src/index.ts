@@ -39,6 +39,7 @@ import { CreateEpcisCaptureJobs1764400015000 } from './migrations/1764400015000-
 import { CreateSightings1764400016000 } from './migrations/1764400016000-create-sightings';
 import { LotRowsRoomToUpdate1764400019200 } from './migrations/1764400019200-lot-rows-room-to-update';
 import { CreateWebhookSubscriptions1764400020000 } from './migrations/1764400020000-create-webhook-subscriptions';
+import { LotRowsFastCompression1764400021000 } from './migrations/1764400021000-lot-rows-fast-compression';
 
 export const READ_MODEL_ENTITIES = [LotSummaryEntity, LotHistoryEntity, SaleEligibilityEntity];
 export const READ_MODEL_MIGRATIONS = [
@@ -57,4 +58,5 @@ export const READ_MODEL_MIGRATIONS = [
   CreateSightings1764400016000,
   LotRowsRoomToUpdate1764400019200,
   CreateWebhookSubscriptions1764400020000,
+  LotRowsFastCompression1764400021000,
 ];

@@ -39,7 +39,7 @@ export class ShadowTables {
     for (const table of tables) {
       await runner.query(
         `CREATE TABLE ${NEXT_SCHEMA}.${ident(table)} (LIKE ${shadow.qualified(table)}
-           INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED INCLUDING STORAGE INCLUDING COMMENTS)`,
+           INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED INCLUDING STORAGE INCLUDING COMPRESSION INCLUDING COMMENTS)`,
       );
       // LIKE copies no storage parameters (a fillfactor leaving rows room to be updated in place).
       const options = await shadow.options(table);
