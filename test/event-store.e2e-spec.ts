@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { APPEND_LOCK, CheckpointedSubscription, EventLogAudit, NewEvent, PostgresEventStore, StoredEvent, StreamAppend, WrongExpectedVersionError } from '@app/event-store';
+import { APPEND_LOCK, APPENDS_CHANNEL, CheckpointedSubscription, EventLogAudit, NewEvent, PostgresEventStore, StoredEvent, StreamAppend, WrongExpectedVersionError } from '@app/event-store';
 import { EventKeys } from '@app/platform';
 import { createInlineProjections } from '@app/read-models';
 import { throwawayKeys } from './support/signing';
@@ -302,7 +302,16 @@ describe('PostgreSQL event store (integration, real PostgreSQL)', () => {
     ];
     const size = appends.reduce((n, a) => n + a.events.length, 0);
     expect(size).toBeGreaterThanOrEqual(2_000);
+    // Runners in other processes hear of it as of any append: its transaction's id on APPENDS_CHANNEL.
+    const listener = dataSource.createQueryRunner();
+    const heard: string[] = [];
+    const client = (await listener.connect()) as { on(event: 'notification', f: (n: { channel: string; payload?: string }) => void): void };
+    client.on('notification', (n) => n.channel === APPENDS_CHANNEL && heard.push(n.payload ?? ''));
+    await listener.query(`LISTEN ${APPENDS_CHANNEL}`);
     const { result } = await store.appendMany(appends);
+    for (let i = 0; i < 100 && heard.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await listener.release();
+    expect(heard).toEqual([result.events[0].transactionId]);
     expect(result.events).toHaveLength(size);
     expect(result.events.map((e) => e.globalPosition)).toEqual([...result.events.map((e) => e.globalPosition)].sort((a, b) => a - b));
     // What the append answers is what a reader gets back, signature and all.

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
+import { APPENDS_CHANNEL } from './appends-channel';
 import { WrongExpectedVersionError } from './event-store.errors';
 import { StoredEvent, StreamAppend } from './event-store.types';
 import { canonicalJson } from './integrity/canonical-json';
@@ -24,7 +25,8 @@ export const LARGE_APPEND = 2_000;
  * metadata is sent once per distinct value (a command's events share
  * theirs) and indexed: PostgreSQL parses each once. The events go in only
  * when every stream row did. What the database assigned comes back as one
- * JSON array, as APPEND_SQL's.
+ * JSON array, and APPENDS_CHANNEL is notified, as by APPEND_SQL (without it,
+ * runners in other processes saw a recall only at their next safety poll).
  */
 const LARGE_EVENTS_SQL = `
 ${STREAM_ROWS}, m AS (
@@ -41,7 +43,8 @@ ${STREAM_ROWS}, m AS (
   )
   SELECT pg_current_xact_id()::text AS transaction_id,
          json_agg(json_build_array(event_id, global_position::text, to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))) AS assigned
-    FROM inserted`;
+    FROM inserted
+   WHERE (SELECT pg_notify($16, pg_current_xact_id()::text) IS NOT NULL)`;
 
 /** The events' signatures: $1 their positions, $3 the signatures end to end in the same order, 64 bytes each. */
 const SIGNATURES_SQL = `
@@ -144,6 +147,7 @@ export const appendLarge = async (
     bareArrayLiteral(occurred),
     bareArrayLiteral(hashes),
     metadataJson,
+    APPENDS_CHANNEL,
   ]);
   const assigned = answer?.assigned ?? [];
   if (assigned.length !== size) {
