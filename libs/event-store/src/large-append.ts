@@ -160,7 +160,9 @@ export const appendLarge = async (
   const positions: string[] = new Array(size);
   for (const r of assigned) positions[at.get(r[0])!] = r[1];
   const signatures = Buffer.concat(await signed);
-  await manager.query(SIGNATURES_SQL, [bareArrayLiteral(positions), signer.signingKeyId, signatures]);
+  // Written while the events are made ready below; awaited before they are answered.
+  const writingSignatures: Promise<unknown> = manager.query(SIGNATURES_SQL, [bareArrayLiteral(positions), signer.signingKeyId, signatures]);
+  writingSignatures.catch(() => undefined);
   const signaturesHex = signatures.toString('hex');
   const stored: StoredEvent[] = new Array(size);
   for (const r of assigned) {
@@ -187,5 +189,7 @@ export const appendLarge = async (
       signature: { signingKeyId: signer.signingKeyId, signature: signaturesHex.slice(n * 128, n * 128 + 128) },
     };
   }
-  return stored.sort((a, b) => a.globalPosition - b.globalPosition);
+  stored.sort((a, b) => a.globalPosition - b.globalPosition);
+  await writingSignatures;
+  return stored;
 };
