@@ -110,6 +110,7 @@ const SPEC: Record<string, RouteSpec> = {
     roles: ['ADMIN'],
     request: (c, _w, f) => c.post('/api/facilities').send({ id: `F-${f}`, name: 'Store', type: 'RETAIL_STORE', zones: [] }),
   },
+  'GET /api/facilities': { roles: EVERY, operator: 'unrestricted', request: (c) => c.get('/api/facilities') },
   'GET /api/facilities/:id': { roles: EVERY, operator: 'unrestricted', request: (c, w) => c.get(`/api/facilities/${w.warehouse}`) },
   'GET /api/facilities/:id/inventory': {
     roles: ['REGULATOR', 'OPERATOR'],

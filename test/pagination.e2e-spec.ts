@@ -16,7 +16,7 @@ const fieldsOf = (body: { details?: { field?: string; errors?: { field: string }
  * the previous page's `nextCursor`): walking the pages gives exactly what one
  * big page gives, each item once, and a cursor is only good where it came from.
  */
-describe('pagination of history, trace, inventory and recall (e2e, real PostgreSQL)', () => {
+describe('pagination of history, trace, inventory, facilities and recall (e2e, real PostgreSQL)', () => {
   let t: TestApp;
   let n: Network;
   let parent: string;
@@ -140,6 +140,28 @@ describe('pagination of history, trace, inventory and recall (e2e, real PostgreS
     });
   });
 
+  describe('the facilities', () => {
+    type Facilities = Paged & { items: { id: string; name: string; type: string; zones: { id: string; kind: string }[] }[] };
+
+    it('pages of 3 list every registered facility once, in id order, each with its zones', async () => {
+      const all = await whole<Facilities>('/api/facilities');
+      const ids = all.items.map((f) => f.id);
+      expect(ids).toEqual([...ids].sort());
+      expect(ids).toEqual(expect.arrayContaining([n.port, n.warehouse, n.market, n.store]));
+      expect(all.items.find((f) => f.id === n.store)).toEqual({
+        id: n.store,
+        name: 'Retail store',
+        type: 'RETAIL_STORE',
+        zones: [
+          { id: n.zones.storeSales, kind: 'DEDICATED_SALES' },
+          { id: n.zones.storeGeneral, kind: 'GENERAL' },
+        ],
+      });
+      const { items } = await walk<Facilities, string>('/api/facilities', 3, (p) => p.items.map((f) => f.id));
+      expect(items).toEqual(ids);
+    });
+  });
+
   describe('a recall', () => {
     type Recall = Paged & { recallId: string; origin: string; lotCount: number; lots: { traceCode: string }[] };
 
@@ -172,6 +194,7 @@ describe('pagination of history, trace, inventory and recall (e2e, real PostgreS
       `/api/facilities/${n.store}/inventory`,
       `/api/recalls/${recallId}`,
       '/api/lots',
+      '/api/facilities',
     ]) {
       const res = await t.http().get(`${url}${url.includes('?') ? '&' : '?'}${query}`);
       expect({ url, status: res.status, code: res.body.code, fields: fieldsOf(res.body) }).toEqual({ url, status: 400, code: 'VALIDATION_FAILED', fields: [field] });

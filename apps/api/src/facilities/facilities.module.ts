@@ -6,10 +6,12 @@ import { GetFacilityHttpController } from './queries/get-facility/get-facility.h
 import { FacilityRepository } from './facility.repository';
 import { GetInventoryHandler } from './queries/get-inventory/get-inventory.handler';
 import { GetInventoryHttpController } from './queries/get-inventory/get-inventory.http.controller';
+import { ListFacilitiesHandler } from './queries/list-facilities/list-facilities.handler';
+import { ListFacilitiesHttpController } from './queries/list-facilities/list-facilities.http.controller';
 
 @Module({
-  controllers: [RegisterFacilityHttpController, GetFacilityHttpController, GetInventoryHttpController],
-  providers: [FacilityRepository, RegisterFacilityHandler, GetFacilityHandler, GetInventoryHandler],
+  controllers: [RegisterFacilityHttpController, GetFacilityHttpController, GetInventoryHttpController, ListFacilitiesHttpController],
+  providers: [FacilityRepository, RegisterFacilityHandler, GetFacilityHandler, GetInventoryHandler, ListFacilitiesHandler],
   exports: [FacilityRepository],
 })
 export class FacilitiesModule {}
