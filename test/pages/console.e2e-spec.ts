@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CONSOLE_CSP } from '../../apps/api/src/console/console-files';
-import { launchBrowser, screenshot, seriousAccessibilityViolations } from '../support/browser';
+import { expectAccessibleConsole, launchBrowser, screenshot, watchPageProblems } from '../support/browser';
 import { registerLot, registerNetwork, scanOk, uid, type Network } from '../support/fixtures';
 import { createTestApp, TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
@@ -57,17 +57,11 @@ describe("regulator's console (e2e, real PostgreSQL, real Chromium)", () => {
     return codes;
   };
 
-  const expectAccessible = async (what: string) => {
-    const violations = await seriousAccessibilityViolations(page);
-    expect({ what, violations }).toEqual({ what, violations: [] });
-    // Every form field has a label of its own.
-    const unlabelled = await page.evaluate(`[...document.querySelectorAll('input, select, textarea')].filter((el) => el.labels.length === 0).map((el) => el.outerHTML)`);
-    expect({ what, unlabelled }).toEqual({ what, unlabelled: [] });
-  };
+  const expectAccessible = (what: string) => expectAccessibleConsole(page, what);
 
   const signIn = async (token: string) => {
     await page.goto(`${base}/console`);
-    await page.getByLabel('Regulator token').fill(token);
+    await page.getByLabel('Token (regulator or administrator)').fill(token);
     await page.getByRole('button', { name: 'Sign in' }).click();
   };
 
@@ -109,12 +103,7 @@ describe("regulator's console (e2e, real PostgreSQL, real Chromium)", () => {
   beforeEach(async () => {
     context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
     page = await context.newPage();
-    pageProblems = [];
-    page.on('pageerror', (e) => pageProblems.push(`page error: ${e.message}`));
-    page.on('console', (m) => {
-      // The browser logs each 4xx the API answers; the console shows those itself.
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageProblems.push(m.text());
-    });
+    pageProblems = watchPageProblems(page);
   });
 
   afterEach(async () => {
@@ -162,13 +151,13 @@ describe("regulator's console (e2e, real PostgreSQL, real Chromium)", () => {
     await expectAccessible('sign-in page with the error');
     await screenshot(page, 'console-signin');
 
-    await page.getByLabel('Regulator token').fill(t.tokens.inspector);
+    await page.getByLabel('Token (regulator or administrator)').fill(t.tokens.inspector);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByText('the console needs a REGULATOR key').waitFor();
     expect(await alert.textContent()).toContain('INSPECTOR key');
     expect(await page.evaluate('sessionStorage.length')).toBe(0);
 
-    await page.getByLabel('Regulator token').fill(t.tokens.regulator);
+    await page.getByLabel('Token (regulator or administrator)').fill(t.tokens.regulator);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Lots', level: 1 }).waitFor();
     expect(page.url()).not.toContain(t.tokens.regulator);
@@ -177,7 +166,7 @@ describe("regulator's console (e2e, real PostgreSQL, real Chromium)", () => {
     expect(await page.evaluate('localStorage.length')).toBe(0);
 
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByLabel('Regulator token').waitFor();
+    await page.getByLabel('Token (regulator or administrator)').waitFor();
     expect(await page.evaluate('sessionStorage.length')).toBe(0);
   });
 
@@ -190,7 +179,7 @@ describe("regulator's console (e2e, real PostgreSQL, real Chromium)", () => {
     await waitFor('the revocation to take effect', async () => (await t.as(key.token).get('/api/lots?limit=1')).status === 401);
     await page.goto(`${base}/console#/lots/${g.a}`);
     await page.getByText('Your token is no longer accepted').waitFor();
-    await page.getByLabel('Regulator token').waitFor();
+    await page.getByLabel('Token (regulator or administrator)').waitFor();
     expect(await page.evaluate('sessionStorage.length')).toBe(0);
   });
 

@@ -63,3 +63,21 @@ export const seriousAccessibilityViolations = async (page: Page): Promise<AxeVio
   })()`)) as AxeViolation[];
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 };
+
+/** A console page with no serious axe-core violation and a label on every form field (`what` names it in a failure). */
+export const expectAccessibleConsole = async (page: Page, what: string): Promise<void> => {
+  const violations = await seriousAccessibilityViolations(page);
+  expect({ what, violations }).toEqual({ what, violations: [] });
+  const unlabelled = await page.evaluate(`[...document.querySelectorAll('input, select, textarea')].filter((el) => el.labels.length === 0).map((el) => el.outerHTML)`);
+  expect({ what, unlabelled }).toEqual({ what, unlabelled: [] });
+};
+
+/** What the page reports going wrong from now on: script errors, CSP refusals (not the API's 4xx answers, which a page shows itself). */
+export const watchPageProblems = (page: Page): string[] => {
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text());
+  });
+  return problems;
+};

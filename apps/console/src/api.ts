@@ -34,7 +34,7 @@ interface ErrorBody {
   details?: unknown;
 }
 
-export const call = async <T>(method: 'GET' | 'POST', path: string, body?: unknown, token: string | null = storedToken()): Promise<T> => {
+export const call = async <T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, token: string | null = storedToken()): Promise<T> => {
   let res: Response;
   try {
     res = await fetch(path, {
@@ -75,6 +75,8 @@ export const get = <T>(path: string, query: Record<string, string | number | nul
 };
 
 export const post = <T>(path: string, body: unknown): Promise<T> => call<T>('POST', path, body);
+
+export const del = <T>(path: string): Promise<T> => call<T>('DELETE', path);
 
 export const lotPath = (traceCode: string): string => `/api/lots/${encodeURIComponent(traceCode)}`;
 

@@ -1,19 +1,24 @@
-import { ApiFailure, call, forgetToken, keepToken, storedToken, whenUnauthenticated } from './api.js';
+import { ApiFailure, forgetToken, keepToken, storedToken, whenUnauthenticated } from './api.js';
 import { h } from './dom.js';
 import { renderLot } from './lot-page.js';
 import { renderLots } from './lots-page.js';
 import { renderRecall } from './recall-page.js';
 import { problem, takeFlash } from './flash.js';
+import { consoleRoleOf, renderAdminPage, showNav, type ConsoleRole } from './admin.js';
 
 /**
  * The regulator's console: one page, hash routes (#/lots, #/lots/<code>,
  * #/recalls/<id>), every fact read from the documented API with the
- * REGULATOR key the user signed in with.
+ * REGULATOR key the user signed in with; with an ADMIN key, the
+ * administrator's pages instead (#/keys, #/facilities: see admin.ts).
  */
 
 const app = document.getElementById('app') as HTMLElement;
 const signedInAs = document.getElementById('signed-in') as HTMLElement;
 const nav = document.getElementById('nav') as HTMLElement;
+const regulatorLinks = [...nav.childNodes];
+/** Which pages the stored token gets; null until asked (after a reload). */
+let role: ConsoleRole | null = null;
 
 /** Stops what the page on screen runs (the recall page polls). */
 let leavePage: () => void = () => undefined;
@@ -44,6 +49,14 @@ const render = async (): Promise<void> => {
     showSignIn();
     return;
   }
+  try {
+    role ??= await consoleRoleOf(storedToken()!);
+  } catch (e) {
+    // A refused token has signed out already (whenUnauthenticated).
+    if (!(e instanceof ApiFailure && e.status === 401)) app.replaceChildren(h('h1', {}, 'Could not load this page'), problem(e));
+    return;
+  }
+  showNav(nav, regulatorLinks, document.getElementById('signed-in-role') as HTMLElement, role);
   signedInAs.hidden = false;
   nav.hidden = false;
   const route = currentRoute();
@@ -51,7 +64,8 @@ const render = async (): Promise<void> => {
   const flash = takeFlash();
   app.replaceChildren(...(flash ? [flash] : []), main);
   try {
-    if (route.path[0] === 'lots' && route.path[1]) leavePage = await renderLot(main, route.path[1], route.query);
+    if (role === 'ADMIN') leavePage = await renderAdminPage(main, route.path);
+    else if (route.path[0] === 'lots' && route.path[1]) leavePage = await renderLot(main, route.path[1], route.query);
     else if (route.path[0] === 'recalls' && route.path[1]) leavePage = await renderRecall(main, route.path[1], route.query);
     else leavePage = await renderLots(main, route.query);
   } catch (e) {
@@ -64,11 +78,11 @@ const render = async (): Promise<void> => {
 /** What the sign-in form says when the API refuses the token. */
 const signInRefusal = (e: unknown): string => {
   if (e instanceof ApiFailure && e.status === 401) {
-    return 'This token was not accepted: it is wrong, incomplete or its key has been revoked. Paste the whole REGULATOR token and try again.';
+    return 'This token was not accepted: it is wrong, incomplete or its key has been revoked. Paste the whole REGULATOR or ADMIN token and try again.';
   }
   if (e instanceof ApiFailure && e.status === 403) {
     const role = (e.details as { role?: string } | undefined)?.role;
-    return `This key is valid but it is ${role ? `a ${role} key` : 'not a regulator\'s key'}: the console needs a REGULATOR key.`;
+    return `This key is valid but it is ${role ? `${/^[AEIOU]/.test(role) ? 'an' : 'a'} ${role} key` : 'not a regulator\'s key'}: the console needs a REGULATOR key (or an ADMIN key, for keys and facilities).`;
   }
   if (e instanceof ApiFailure) return `Signing in failed: ${e.message}`;
   return 'Signing in failed: the API could not be reached.';
@@ -91,12 +105,12 @@ const showSignIn = (message?: string): void => {
   const form = h(
     'form',
     { class: 'signin', novalidate: true },
-    h('label', { for: 'token' }, 'Regulator token'),
+    h('label', { for: 'token' }, 'Token (regulator or administrator)'),
     input,
     h(
       'p',
       { id: 'token-help', class: 'help' },
-      'The token of a REGULATOR key (it starts with ct_). It is kept in this tab only and forgotten when the tab closes or you sign out.',
+      'The token of a REGULATOR or ADMIN key (it starts with ct_). It is kept in this tab only and forgotten when the tab closes or you sign out.',
     ),
     error,
     button,
@@ -105,19 +119,20 @@ const showSignIn = (message?: string): void => {
     event.preventDefault();
     const token = input.value.trim();
     if (!token) {
-      error.textContent = 'Enter your regulator token.';
+      error.textContent = 'Enter your token.';
       error.hidden = false;
       input.focus();
       return;
     }
     button.disabled = true;
     error.hidden = true;
-    // The list is the regulator's own route: 401 for a wrong token, 403 for another role's key.
-    call('GET', '/api/lots?limit=1', undefined, token)
-      .then(() => {
+    consoleRoleOf(token)
+      .then((given) => {
+        role = given;
         keepToken(token);
         input.value = '';
-        if (!location.hash || location.hash === '#') location.hash = '#/lots';
+        const home = given === 'ADMIN' ? '#/keys' : '#/lots';
+        if (!location.hash || location.hash === '#') location.hash = home;
         else void render();
       })
       .catch((e: unknown) => {
@@ -130,7 +145,7 @@ const showSignIn = (message?: string): void => {
         button.disabled = false;
       });
   });
-  app.replaceChildren(h('h1', {}, 'Sign in'), h('p', {}, 'The regulator\'s console shows every lot, its genealogy and the recalls, and locks, unlocks and recalls lots.'), form);
+  app.replaceChildren(h('h1', {}, 'Sign in'), h('p', {}, 'The regulator\'s console shows every lot, its genealogy and the recalls, and locks, unlocks and recalls lots. With an administrator\'s key it manages keys and facilities.'), form);
   document.title = 'Sign in · Coldtrace console';
   input.focus();
 };
@@ -139,6 +154,7 @@ const signOut = (message?: string): void => {
   leavePage();
   leavePage = () => undefined;
   forgetToken();
+  role = null;
   showSignIn(message);
 };
 
