@@ -29,3 +29,12 @@ export const assetType = (file: string): string | null => (ASSET_NAME.test(file)
  */
 export const CONSOLE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+const OFFSET_META = /<meta name="coldtrace-time-zone-offset" content="[^"]*">/;
+
+/**
+ * The page with the offset its times are shown in (EPCIS_TIME_ZONE_OFFSET)
+ * in its meta tag: the console reads it there, no inline script needed.
+ */
+export const withTimeZoneOffset = (html: string, offset: string): string =>
+  html.replace(OFFSET_META, `<meta name="coldtrace-time-zone-offset" content="${offset}">`);

@@ -1,12 +1,15 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Controller, Get, Param, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../access/route-policy';
 import { ApiError } from '../common/http/api-errors';
 import { ApiErrors } from '../common/http/api-error.response';
 import { sendFile } from '../common/http/files';
-import { assetType, CONSOLE_CSP, consoleDir } from './console-files';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.tokens';
+import { assetType, CONSOLE_CSP, consoleDir, withTimeZoneOffset } from './console-files';
 
 /** Every file of the console carries the console's own policy. */
 const send = (res: FastifyReply, dir: string, file: string, type: string): Promise<void> => sendFile(res.header('Content-Security-Policy', CONSOLE_CSP), dir, file, type);
@@ -22,18 +25,24 @@ const send = (res: FastifyReply, dir: string, file: string, type: string): Promi
 export class ConsoleHttpController {
   private readonly dir = consoleDir();
 
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
   @Get()
   @Public({ rateLimited: false })
-  @ApiOperation({ summary: "The regulator's console", description: 'An HTML page (apps/console, built by `npm run build`) that signs in with a REGULATOR token and reads the API.' })
+  @ApiOperation({ summary: "The regulator's console", description: 'An HTML page (apps/console, built by `npm run build`) that signs in with a REGULATOR token and reads the API; its times are shown at EPCIS_TIME_ZONE_OFFSET, written into the page as a meta tag.' })
   @ApiProduces('text/html')
   @ApiOkResponse({ description: 'The page', content: { 'text/html': { schema: { type: 'string' } } } })
   @ApiErrors({ 404: ['ROUTE_NOT_FOUND'] })
   async page(@Res() res: FastifyReply): Promise<void> {
-    await send(res, this.dir, 'index.html', 'text/html; charset=utf-8').catch((e: unknown) => {
+    let html: string;
+    try {
+      html = await readFile(join(this.dir, 'index.html'), 'utf8');
+    } catch (e) {
       // Not built: say how to build it rather than a bare 404.
-      if (e instanceof ApiError) throw new ApiError(404, 'ROUTE_NOT_FOUND', `the console is not built (${join(this.dir, 'index.html')} is missing): run npm run build`);
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new ApiError(404, 'ROUTE_NOT_FOUND', `the console is not built (${join(this.dir, 'index.html')} is missing): run npm run build`);
       throw e;
-    });
+    }
+    await res.header('Content-Security-Policy', CONSOLE_CSP).type('text/html; charset=utf-8').send(withTimeZoneOffset(html, this.config.epcisTimeZoneOffset));
   }
 
   @Get(':file')
