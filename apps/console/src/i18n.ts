@@ -1,5 +1,5 @@
-import { en, type MessageKey, type Messages } from './messages.en.js';
-import { zhCN } from './messages.zh-CN.js';
+import { en, type MessageKey, type Messages } from './messages-en.js';
+import { zhCN } from './messages-zh-cn.js';
 
 /**
  * The console's languages: Chinese first (its users are market regulators),

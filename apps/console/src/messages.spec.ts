@@ -1,7 +1,7 @@
 import { COMPLIANCE_FLAGS, DOCUMENT_TYPES, FACILITY_TYPES, PRODUCT_CATEGORIES, QUANTITY_UNITS, REASON_CODES, ROLES, SCAN_ACTIONS, TEST_RESULTS, TRACE_VIOLATIONS } from '@app/domain';
 import type { LotEventType } from '@app/domain';
-import { en } from './messages.en';
-import { zhCN } from './messages.zh-CN';
+import { en } from './messages-en';
+import { zhCN } from './messages-zh-cn';
 
 /** Every event type a lot's history can hold (a Record, so a new type is a compile error here). */
 const EVENT_TYPES: Record<LotEventType, true> = {

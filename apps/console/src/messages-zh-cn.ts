@@ -1,6 +1,6 @@
-import type { Messages } from './messages.en.js';
+import type { Messages } from './messages-en.js';
 
-/** The console's Chinese text (the default): exactly the keys of messages.en.ts, by its type and by a test. */
+/** The console's Chinese text (the default): exactly the keys of messages-en.ts, by its type and by a test. */
 export const zhCN: Messages = {
   'app.title': 'Coldtrace 控制台',
   'app.brandSub': '市场监管控制台',

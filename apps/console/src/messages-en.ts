@@ -1,5 +1,5 @@
 /**
- * The console's English text: the source of the message keys (messages.zh-CN.ts
+ * The console's English text: the source of the message keys (messages-zh-cn.ts
  * must have exactly these). `{name}` is a parameter; a key ending in `.one` /
  * `.other` is chosen by the `count` parameter (Intl.PluralRules).
  * Codes of the API (statuses, reasons, event and document types, roles, error
