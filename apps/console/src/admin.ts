@@ -1,5 +1,6 @@
 import { ApiFailure, call } from './api.js';
 import { h } from './dom.js';
+import { t } from './i18n.js';
 import { renderFacilities } from './facilities-page.js';
 import { renderKeys } from './keys-page.js';
 
@@ -7,7 +8,7 @@ import { renderKeys } from './keys-page.js';
 const TEXT = {
   keys: 'Keys',
   facilities: 'Facilities',
-  signedInAs: (role: ConsoleRole) => (role === 'ADMIN' ? 'Signed in with an ADMIN key' : 'Signed in with a REGULATOR key'),
+  signedInAs: (role: ConsoleRole) => t(`nav.signedInAs.${role}`),
 };
 
 /** The two kinds of key the console serves: a regulator's pages, or an administrator's. */

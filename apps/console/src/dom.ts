@@ -1,3 +1,5 @@
+import { formatTime, timeZoneOffset } from './i18n.js';
+
 /**
  * Elements built with the DOM API only: text goes in as text nodes, never as
  * HTML, so nothing an API answer holds (a product name, a reason) can become
@@ -21,15 +23,11 @@ export const h = <K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Att
   return el;
 };
 
-/** A date and time as the regulator reads it (local time, to the minute). */
-export const when = (iso: string | null | undefined): string => {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
-};
+/** A date and time as the regulator reads it: `2026-12-07 17:21` at EPCIS_TIME_ZONE_OFFSET. */
+export const when = (iso: string | null | undefined): string => (iso ? formatTime(iso) : '—');
 
-/** A `<time>` element: readable text, machine-readable datetime. */
-export const time = (iso: string | null | undefined): HTMLElement => (iso ? h('time', { datetime: iso }, when(iso)) : h('span', {}, '—'));
+/** A `<time>` element: readable text, machine-readable datetime, the offset on hover. */
+export const time = (iso: string | null | undefined): HTMLElement => (iso ? h('time', { datetime: iso, title: `UTC${timeZoneOffset()}` }, when(iso)) : h('span', {}, '—'));
 
 /** A definition list of facts; empty values shown as a dash. */
 export const facts = (rows: [string, Child | Child[]][]): HTMLDListElement =>

@@ -1,5 +1,7 @@
 import { h, hashLink } from './dom.js';
-import { badge, lookOf, LOT_STATUSES } from './status.js';
+import { badge, lookOf, LOT_STATUSES, statusText } from './status.js';
+import { facilityText } from './facilities.js';
+import { codeText, t, tn } from './i18n.js';
 import type { TraceLink, TraceLot } from './types.js';
 
 declare global {
@@ -35,22 +37,22 @@ export const mergeTraces = (traces: { lots: TraceLot[]; links: TraceLink[]; hidd
 };
 
 const relation = (g: Genealogy, focus: string, code: string): string => {
-  if (code === focus) return 'this lot';
-  const kind = (l: TraceLink) => l.kind.toLowerCase();
+  if (code === focus) return t('genealogy.thisLot');
+  const kind = (l: TraceLink) => codeText('linkKind', l.kind);
   const parentOf = g.links.filter((l) => l.parent === code).map((l) => `${l.child} (${kind(l)})`);
   const childOf = g.links.filter((l) => l.child === code).map((l) => `${l.parent} (${kind(l)})`);
-  return [childOf.length ? `from ${childOf.join(', ')}` : '', parentOf.length ? `into ${parentOf.join(', ')}` : ''].filter(Boolean).join('; ');
+  return [childOf.length ? t('genealogy.from', { lots: childOf.join(', ') }) : '', parentOf.length ? t('genealogy.into', { lots: parentOf.join(', ') }) : ''].filter(Boolean).join('; ');
 };
 
 const legend = (): HTMLElement =>
   h(
     'ul',
-    { class: 'legend', 'aria-label': 'Legend: each status has its own shape and colour, and is written under the node' },
+    { class: 'legend', 'aria-label': t('genealogy.legend') },
     ...LOT_STATUSES.map((s) => {
       const look = lookOf(s);
-      return h('li', {}, h('span', { class: `swatch shape-${look.shape}`, 'aria-hidden': 'true' }), `${look.shapeName}: `, badge(s));
+      return h('li', {}, h('span', { class: `swatch shape-${look.shape}`, 'aria-hidden': 'true' }), `${t(`shape.${look.shape}`)}: `, badge(s));
     }),
-    h('li', {}, h('span', { class: 'swatch focus-swatch', 'aria-hidden': 'true' }), 'thick black ring: the lot this page is about'),
+    h('li', {}, h('span', { class: 'swatch focus-swatch', 'aria-hidden': 'true' }), t('genealogy.legendFocus')),
   );
 
 /**
@@ -64,12 +66,12 @@ export const genealogySection = (g: Genealogy, focus: string): { section: HTMLEl
     id: 'genealogy-graph',
     class: 'graph',
     role: 'img',
-    'aria-label': `Genealogy graph of ${g.lots.length} lots; the same lots are listed beside it`,
+    'aria-label': t('genealogy.graphLabel', { count: g.lots.length }),
     'data-node-count': g.lots.length,
   });
   const list = h(
     'ol',
-    { class: 'genealogy-list', id: 'genealogy-list', 'aria-label': 'Lots of the genealogy' },
+    { class: 'genealogy-list', id: 'genealogy-list', 'aria-label': t('genealogy.listLabel') },
     ...g.lots.map((lot) =>
       h(
         'li',
@@ -78,17 +80,17 @@ export const genealogySection = (g: Genealogy, focus: string): { section: HTMLEl
         ' ',
         badge(lot.status),
         h('span', { class: 'relation' }, ` ${relation(g, focus, lot.traceCode)}`),
-        lot.holder ? h('span', { class: 'muted' }, ` · at ${lot.holder.facilityId}`) : lot.inTransit ? h('span', { class: 'muted' }, ` · on its way to ${lot.inTransit.toFacilityId}`) : null,
+        lot.holder ? h('span', { class: 'muted' }, t('genealogy.at', { facility: facilityText(lot.holder.facilityId) })) : lot.inTransit ? h('span', { class: 'muted' }, t('genealogy.onItsWay', { facility: facilityText(lot.inTransit.toFacilityId) })) : null,
       ),
     ),
   );
   const section = h(
     'section',
     { 'aria-labelledby': 'genealogy-heading' },
-    h('h2', { id: 'genealogy-heading' }, `Genealogy (${g.lots.length} lots)`),
-    h('p', { class: 'help' }, 'Its ancestors up to the import lot and every descendant, parents above children. Select a lot to open it.'),
-    g.complete ? null : h('p', { class: 'problem' }, 'The genealogy is larger than the console draws; the list shows the first pages only.'),
-    g.hiddenLots > 0 ? h('p', { class: 'muted' }, `${g.hiddenLots} lots are outside what this key may see.`) : null,
+    h('h2', { id: 'genealogy-heading' }, tn('genealogy.title', g.lots.length)),
+    h('p', { class: 'help' }, t('genealogy.help')),
+    g.complete ? null : h('p', { class: 'problem' }, t('genealogy.incomplete')),
+    g.hiddenLots > 0 ? h('p', { class: 'muted' }, t('genealogy.hidden', { count: g.hiddenLots })) : null,
     h('div', { class: 'genealogy' }, h('div', { class: 'graph-column' }, container, legend()), list),
   );
 
@@ -101,7 +103,7 @@ export const genealogySection = (g: Genealogy, focus: string): { section: HTMLEl
           const look = lookOf(lot.status);
           return {
             group: 'nodes' as const,
-            data: { id: lot.traceCode, label: `${lot.traceCode}\n${lot.status}`, colour: look.colour, shape: look.shape },
+            data: { id: lot.traceCode, label: `${lot.traceCode}\n${statusText(lot.status)}`, colour: look.colour, shape: look.shape },
             classes: lot.traceCode === focus ? 'focus' : '',
           };
         }),

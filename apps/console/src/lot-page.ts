@@ -1,40 +1,64 @@
 import { allPages, ApiFailure, get, lotPath, post } from './api.js';
-import { facts, h, hashLink, time } from './dom.js';
+import { facts, h, hashLink, time, when } from './dom.js';
+import { facility, facilityText, loadFacilityNames } from './facilities.js';
+import { codeText, country, num, t, tn } from './i18n.js';
 import { flash, problem } from './flash.js';
 import { genealogySection, mergeTraces } from './genealogy-graph.js';
-import { badge } from './status.js';
+import { badge, reasonText, verdictBadge } from './status.js';
 import type { Eligibility, History, HistoryEvent, LockAnswer, Lot, RecallAnswer, Trace } from './types.js';
 
 const HISTORY_PAGE = 50;
 
-/** A line of what an event says, beyond its type: the reason, quantity, place or document it names. */
-const eventDetail = (e: HistoryEvent): string => {
-  const d = e.data;
-  const parts: string[] = [];
-  for (const key of ['action', 'reason', 'documentType', 'type', 'result', 'toFacilityId', 'zoneId', 'quantity', 'ancestor', 'recallId', 'message']) {
-    const v = d[key];
-    if (typeof v === 'string' || typeof v === 'number') parts.push(`${key}: ${v}`);
-  }
-  return parts.join(' · ');
-};
+/** Fields of an event's data worth a line, and how each value is said: a code in words, a facility by name. */
+const DETAIL_FIELDS: [key: string, say: (v: string | number) => string][] = [
+  ['action', (v) => codeText('action', String(v))],
+  ['reason', String],
+  ['documentType', (v) => codeText('document', String(v))],
+  ['type', (v) => codeText('document', String(v))],
+  ['kind', (v) => codeText('violation', String(v))],
+  ['flag', (v) => codeText('flag', String(v))],
+  ['result', (v) => codeText('testResult', String(v))],
+  ['toFacilityId', (v) => facilityText(String(v))],
+  ['zoneId', String],
+  ['quantity', (v) => (typeof v === 'number' ? num(v) : v)],
+  ['ancestor', String],
+  ['recallId', String],
+  ['message', String],
+];
 
+/** A line of what an event says, beyond its type: the reason, quantity, place or document it names. */
+const eventDetail = (e: HistoryEvent): string =>
+  DETAIL_FIELDS.flatMap(([key, say]) => {
+    const v = e.data[key];
+    return typeof v === 'string' || typeof v === 'number' ? [`${codeText('detail', key)}: ${say(v)}`] : [];
+  }).join(' · ');
+
+/** An event where and when it happened; when it was recorded too, where that reads differently (a late upload, a correction). */
 const historyItem = (e: HistoryEvent): HTMLElement =>
   h(
     'li',
-    {},
-    h('div', { class: 'when' }, time(e.occurredAt)),
+    { 'data-event-type': e.type, 'data-occurred-at': e.occurredAt },
+    h('div', { class: 'when' }, time(e.occurredAt), when(e.recordedAt) !== when(e.occurredAt) ? h('span', { class: 'recorded muted' }, t('lot.recordedAt', { time: when(e.recordedAt) })) : null),
     h(
       'div',
       { class: 'what' },
-      h('strong', {}, e.type),
-      e.facilityId ? ` at ${e.facilityId}` : '',
-      e.actor ? h('span', { class: 'muted' }, ` — by ${e.actor.name}${e.actor.role ? ` (${e.actor.role})` : ''}`) : '',
+      h('strong', {}, codeText('event', e.type)),
+      e.facilityId ? t('lot.historyAt', { facility: facilityText(e.facilityId) }) : '',
+      e.actor ? h('span', { class: 'muted' }, e.actor.role ? t('lot.historyBy', { name: e.actor.name, role: codeText('role', e.actor.role) }) : t('lot.historyByNoRole', { name: e.actor.name })) : '',
       eventDetail(e) ? h('div', { class: 'detail' }, eventDetail(e)) : null,
     ),
   );
 
-const where = (lot: Lot): string =>
-  lot.holder ? `${lot.holder.facilityId} (${lot.holder.facilityType}${lot.holder.zoneId ? `, zone ${lot.holder.zoneId}` : ''})` : lot.inTransit ? `in transit from ${lot.inTransit.fromFacilityId} to ${lot.inTransit.toFacilityId}` : '—';
+const where = (lot: Lot): string => {
+  if (lot.holder) {
+    const held = { facility: facilityText(lot.holder.facilityId), type: codeText('facilityType', lot.holder.facilityType) };
+    return lot.holder.zoneId ? t('lot.whereHeldZone', { ...held, zone: lot.holder.zoneId }) : t('lot.whereHeld', held);
+  }
+  return lot.inTransit ? t('lot.inTransit', { from: facilityText(lot.inTransit.fromFacilityId), to: facilityText(lot.inTransit.toFacilityId) }) : '—';
+};
+
+/** The facilities a page of history names, so they show by name. */
+const facilitiesOf = (events: HistoryEvent[]): (string | null)[] => events.flatMap((e) => [e.facilityId, typeof e.data.toFacilityId === 'string' ? e.data.toFacilityId : null]);
 
 /** Lock, unlock and recall: the same API routes a script would call, with the reason the API requires. */
 const actions = (lot: Lot): HTMLElement => {
@@ -45,42 +69,38 @@ const actions = (lot: Lot): HTMLElement => {
     const text = reason.value.trim();
     if (!text) {
       reason.setAttribute('aria-invalid', 'true');
-      result.replaceChildren(h('p', { class: 'problem', role: 'alert' }, 'Enter a reason first: it is recorded with the command.'));
+      result.replaceChildren(h('p', { class: 'problem', role: 'alert' }, t('actions.needReason')));
       reason.focus();
       return;
     }
     reason.removeAttribute('aria-invalid');
     for (const b of buttons) b.disabled = true;
-    result.replaceChildren(h('p', { role: 'status' }, `Sending ${action}…`));
+    result.replaceChildren(h('p', { role: 'status' }, t('actions.sending')));
     try {
       if (action === 'recall') {
         const answer = await post<RecallAnswer>(`${lotPath(lot.traceCode)}/recall`, { reason: text });
-        flash(`Recall ${answer.recallId} recorded: ${answer.lotsAffected} lot${answer.lotsAffected === 1 ? '' : 's'} recalled (${lot.traceCode} and its descendants).`);
+        flash(tn('actions.recalled', answer.lotsAffected, { recallId: answer.recallId, traceCode: lot.traceCode }));
         location.hash = `#/recalls/${encodeURIComponent(answer.recallId)}?atLeast=${answer.position}`;
         return;
       }
       const answer = await post<LockAnswer>(`${lotPath(lot.traceCode)}/${action}`, { reason: text });
-      flash(`${action === 'lock' ? 'Locked' : 'Unlocked'}: ${answer.lotsAffected} lot${answer.lotsAffected === 1 ? '' : 's'} affected (${lot.traceCode} and its descendants).`);
+      flash(tn(action === 'lock' ? 'actions.locked' : 'actions.unlocked', answer.lotsAffected, { traceCode: lot.traceCode }));
       location.hash = `#/lots/${encodeURIComponent(lot.traceCode)}?atLeast=${answer.position}`;
     } catch (e) {
       result.replaceChildren(problem(e));
       for (const b of buttons) b.disabled = false;
     }
   };
-  for (const [action, label] of [
-    ['lock', 'Lock'],
-    ['unlock', 'Unlock'],
-    ['recall', 'Recall'],
-  ] as const) {
-    buttons.push(h('button', { type: 'button', id: `action-${action}`, class: action === 'recall' ? 'danger' : null, onclick: () => void run(action) }, label));
+  for (const action of ['lock', 'unlock', 'recall'] as const) {
+    buttons.push(h('button', { type: 'button', id: `action-${action}`, class: action === 'recall' ? 'danger' : null, onclick: () => void run(action) }, t(`actions.${action}`)));
   }
   return h(
     'section',
     { class: 'panel', 'aria-labelledby': 'actions-heading' },
-    h('h2', { id: 'actions-heading' }, 'Regulator actions'),
-    h('label', { for: 'action-reason' }, 'Reason (required)'),
+    h('h2', { id: 'actions-heading' }, t('actions.title')),
+    h('label', { for: 'action-reason' }, t('actions.reason')),
     reason,
-    h('p', { id: 'action-reason-help', class: 'help' }, 'Lock, unlock and recall reach this lot and every descendant. A recall is permanent.'),
+    h('p', { id: 'action-reason-help', class: 'help' }, t('actions.help')),
     h('div', { class: 'actions' }, ...buttons.flatMap((b) => [b, ' '])),
     result,
   );
@@ -94,23 +114,34 @@ export const renderLot = async (main: HTMLElement, traceCode: string, query: URL
   const [lot, eligibility, history, backward, forward] = await Promise.all([
     get<Lot>(path, read),
     get<Eligibility>(`${path}/sale-eligibility`, read),
-    get<History>(`${path}/history`, { limit: HISTORY_PAGE, ...read }),
+    get<History>(`${path}/history`, { limit: HISTORY_PAGE, order: 'occurred', ...read }),
     traceOf('backward'),
     traceOf('forward'),
   ]).catch((e: unknown) => {
-    if (e instanceof ApiFailure && e.status === 404) throw new ApiFailure(404, e.code, `No lot ${traceCode} (or not yet projected).`);
+    if (e instanceof ApiFailure && e.status === 404) throw new ApiFailure(404, e.code, t('lot.notFound', { traceCode }));
     throw e;
   });
+  await loadFacilityNames([
+    lot.holder?.facilityId,
+    lot.inTransit?.fromFacilityId,
+    lot.inTransit?.toFacilityId,
+    lot.portOfEntryId,
+    ...lot.violations.map((v) => v.facilityId),
+    ...lot.flags.map((f) => f.facilityId),
+    ...facilitiesOf(history.events),
+    ...[...backward.pages, ...forward.pages].flatMap((p) => p.lots.flatMap((l) => [l.holder?.facilityId, l.inTransit?.toFacilityId])),
+  ]);
   const genealogy = mergeTraces([...backward.pages, ...forward.pages], backward.complete && forward.complete);
   const graph = genealogySection(genealogy, lot.traceCode);
 
   const timeline = h('ol', { class: 'timeline', id: 'history' }, ...history.events.map(historyItem));
   let cursor = history.nextCursor;
-  const more = h('button', { type: 'button', hidden: cursor === null }, 'Show more events');
+  const more = h('button', { type: 'button', hidden: cursor === null }, t('lot.moreEvents'));
   more.addEventListener('click', () => {
     more.disabled = true;
-    get<History>(`${path}/history`, { limit: HISTORY_PAGE, cursor })
-      .then((page) => {
+    get<History>(`${path}/history`, { limit: HISTORY_PAGE, order: 'occurred', cursor })
+      .then(async (page) => {
+        await loadFacilityNames(facilitiesOf(page.events));
         timeline.append(...page.events.map(historyItem));
         cursor = page.nextCursor;
         more.hidden = cursor === null;
@@ -120,43 +151,47 @@ export const renderLot = async (main: HTMLElement, traceCode: string, query: URL
   });
 
   const locks = [
-    ...(lot.lock ? [h('li', {}, `Locked (${lot.lock.source}) since `, time(lot.lock.lockedAt), `: ${lot.lock.reason}`)] : []),
-    ...lot.ancestorLocks.map((l) => h('li', {}, 'Locked through ancestor ', hashLink(`#/lots/${encodeURIComponent(l.ancestor)}`, l.ancestor), ' since ', time(l.lockedAt), `: ${l.reason}`)),
+    ...(lot.lock ? [h('li', {}, t('lot.lockedSince', { source: codeText('lockSource', lot.lock.source), time: when(lot.lock.lockedAt), reason: lot.lock.reason }))] : []),
+    ...lot.ancestorLocks.map((l) => h('li', {}, t('lot.lockedThrough', { ancestor: l.ancestor, time: when(l.lockedAt), reason: l.reason }), ' ', hashLink(`#/lots/${encodeURIComponent(l.ancestor)}`, l.ancestor))),
   ];
 
   const sections: (HTMLElement | null)[] = [
-    h('p', { class: 'crumbs' }, hashLink('#/lots', '« All lots')),
-    h('h1', {}, `Lot ${lot.traceCode} `, badge(lot.status)),
+    h('p', { class: 'crumbs' }, hashLink('#/lots', t('lot.allLots'))),
+    h('h1', {}, t('lot.title', { traceCode: lot.traceCode })),
+    // Whether it may be sold, then where it is: two badges, never one for both.
+    h('p', { class: 'lot-badges', id: 'lot-badges' }, verdictBadge(eligibility.allowed, eligibility.reasons), ' ', badge(lot.status)),
     h(
       'div',
       { class: 'columns' },
       h(
         'section',
         { 'aria-labelledby': 'facts-heading' },
-        h('h2', { id: 'facts-heading' }, 'Facts'),
+        h('h2', { id: 'facts-heading' }, t('lot.facts')),
         facts([
-          ['Product', lot.product ? `${lot.product.name} (${lot.product.category})` : null],
-          ['Status', badge(lot.status)],
-          ['Origin', lot.originCountries.join(', ')],
-          ['Importer', lot.importers.join('; ')],
-          ['Quantity', lot.quantity ? `${lot.quantity.remaining} of ${lot.quantity.initial} ${lot.quantity.unit} left` : null],
-          ['Port of entry', lot.portOfEntryId],
-          ['Entered', time(lot.enteredAt)],
-          ['Where', where(lot)],
-          ['Parents', lot.parents.length ? lot.parents.flatMap((p, i) => [i ? ', ' : '', hashLink(`#/lots/${encodeURIComponent(p.traceCode)}`, p.traceCode)]) : null],
-          ['Children', lot.children.length ? lot.children.flatMap((c, i) => [i ? ', ' : '', hashLink(`#/lots/${encodeURIComponent(c.traceCode)}`, c.traceCode)]) : null],
-          ['Recalls', lot.recalls.length ? lot.recalls.flatMap((r, i) => [i ? ', ' : '', hashLink(`#/recalls/${encodeURIComponent(r.recallId)}`, `${r.recallId} (${r.reason})`)]) : null],
-          ['Destroyed', lot.destroyed ? `${lot.destroyed.reason}` : null],
+          [t('lot.product'), lot.product ? `${lot.product.name} (${codeText('category', lot.product.category)})` : null],
+          [t('lot.status'), badge(lot.status)],
+          [t('lot.origin'), lot.originCountries.map(country).join(', ')],
+          [t('lot.importer'), lot.importers.join('; ')],
+          [t('lot.quantity'), lot.quantity ? t('lot.quantityLeft', { remaining: lot.quantity.remaining, initial: lot.quantity.initial, unit: codeText('unit', lot.quantity.unit) }) : null],
+          [t('lot.portOfEntry'), lot.portOfEntryId ? facility(lot.portOfEntryId) : null],
+          [t('lot.entered'), time(lot.enteredAt)],
+          [t('lot.where'), where(lot)],
+          [t('lot.parents'), lot.parents.length ? lot.parents.flatMap((p, i) => [i ? ', ' : '', hashLink(`#/lots/${encodeURIComponent(p.traceCode)}`, p.traceCode)]) : null],
+          [t('lot.children'), lot.children.length ? lot.children.flatMap((c, i) => [i ? ', ' : '', hashLink(`#/lots/${encodeURIComponent(c.traceCode)}`, c.traceCode)]) : null],
+          [t('lot.recalls'), lot.recalls.length ? lot.recalls.flatMap((r, i) => [i ? ', ' : '', hashLink(`#/recalls/${encodeURIComponent(r.recallId)}`, `${r.recallId} (${r.reason})`)]) : null],
+          [t('lot.destroyed'), lot.destroyed ? [time(lot.destroyed.destroyedAt), `: ${lot.destroyed.reason}`] : null],
         ]),
       ),
       h(
         'section',
         { 'aria-labelledby': 'sale-heading' },
-        h('h2', { id: 'sale-heading' }, 'May it be sold?'),
-        h('p', { class: eligibility.allowed ? 'verdict ok' : 'verdict blocked', id: 'sale-verdict' }, eligibility.allowed ? '✓ Yes: nothing blocks a sale.' : `⊘ No: blocked for ${eligibility.reasons.length} reason${eligibility.reasons.length === 1 ? '' : 's'}.`),
-        eligibility.reasons.length ? h('ul', { id: 'blocking-reasons' }, ...eligibility.reasons.map((r) => h('li', {}, h('code', {}, r.code), ` ${r.message}`))) : null,
-        h('p', { class: 'muted' }, 'Judged at ', time(eligibility.evaluatedAt), '.'),
-        locks.length ? h('div', {}, h('h3', {}, 'Locks'), h('ul', {}, ...locks)) : null,
+        h('h2', { id: 'sale-heading' }, t('lot.sale')),
+        h('p', { class: eligibility.allowed ? 'verdict ok' : 'verdict blocked', id: 'sale-verdict' }, eligibility.allowed ? `✓ ${t('lot.saleYes')}` : `⊘ ${tn('lot.saleNo', eligibility.reasons.length)}`),
+        eligibility.reasons.length
+          ? h('ul', { id: 'blocking-reasons' }, ...eligibility.reasons.map((r) => h('li', { 'data-code': r.code, title: r.message }, reasonText(r))))
+          : null,
+        h('p', { class: 'muted' }, t('lot.judgedAt', { time: when(eligibility.evaluatedAt) })),
+        locks.length ? h('div', {}, h('h3', {}, t('lot.locks')), h('ul', {}, ...locks)) : null,
         actions(lot),
       ),
     ),
@@ -165,22 +200,49 @@ export const renderLot = async (main: HTMLElement, traceCode: string, query: URL
       ? h(
           'section',
           { 'aria-labelledby': 'violations-heading' },
-          h('h2', { id: 'violations-heading' }, 'Trace violations'),
-          h('ul', {}, ...lot.violations.map((v) => h('li', {}, h('code', {}, v.kind), ` ${v.status}: ${v.message} at ${v.facilityId}, `, time(v.occurredAt)))),
+          h('h2', { id: 'violations-heading' }, t('lot.violations')),
+          h(
+            'ul',
+            {},
+            ...lot.violations.map((v) =>
+              h(
+                'li',
+                { 'data-code': v.kind },
+                t('lot.violation', { kind: codeText('violation', v.kind), status: codeText('violationStatus', v.status), message: v.message, facility: facilityText(v.facilityId), time: when(v.occurredAt) }),
+              ),
+            ),
+          ),
         )
       : null,
     h(
       'section',
       { 'aria-labelledby': 'documents-heading' },
-      h('h2', { id: 'documents-heading' }, 'Papers'),
+      h('h2', { id: 'documents-heading' }, t('lot.papers')),
       lot.documents.length
-        ? h('ul', {}, ...lot.documents.map((d) => h('li', {}, h('strong', {}, d.type), ` ${d.number}, ${d.issuer}, issued `, time(d.issuedAt), d.result ? `, result ${d.result}` : '', d.validUntil ? [', valid until ', time(d.validUntil)] : '')))
-        : h('p', {}, 'No papers attached.'),
+        ? h(
+            'ul',
+            {},
+            ...lot.documents.map((d) =>
+              h(
+                'li',
+                { 'data-code': d.type },
+                t('lot.paper', { type: codeText('document', d.type), number: d.number, issuer: d.issuer, issued: when(d.issuedAt) }),
+                d.result ? t('lot.paperResult', { result: codeText('testResult', d.result) }) : '',
+                d.validUntil ? t('lot.paperValidUntil', { time: when(d.validUntil) }) : '',
+              ),
+            ),
+          )
+        : h('p', {}, t('lot.noPapers')),
     ),
     lot.flags.length
-      ? h('section', { 'aria-labelledby': 'flags-heading' }, h('h2', { id: 'flags-heading' }, 'Compliance flags'), h('ul', {}, ...lot.flags.map((f) => h('li', {}, h('code', {}, f.flag), ` ${f.message}`))))
+      ? h(
+          'section',
+          { 'aria-labelledby': 'flags-heading' },
+          h('h2', { id: 'flags-heading' }, t('lot.flags')),
+          h('ul', {}, ...lot.flags.map((f) => h('li', { 'data-code': f.flag, title: f.message }, codeText('flag', f.flag), f.facilityId ? t('lot.historyAt', { facility: facilityText(f.facilityId) }) : '', ', ', time(f.occurredAt)))),
+        )
       : null,
-    h('section', { 'aria-labelledby': 'history-heading' }, h('h2', { id: 'history-heading' }, 'History'), timeline, more),
+    h('section', { 'aria-labelledby': 'history-heading' }, h('h2', { id: 'history-heading' }, t('lot.history')), h('p', { class: 'help' }, t('lot.historyHelp')), timeline, more),
   ];
   main.replaceChildren(...sections.filter((s): s is HTMLElement => s !== null));
   graph.mount();

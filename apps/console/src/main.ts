@@ -5,6 +5,8 @@ import { renderLots } from './lots-page.js';
 import { renderRecall } from './recall-page.js';
 import { problem, takeFlash } from './flash.js';
 import { consoleRoleOf, renderAdminPage, showNav, type ConsoleRole } from './admin.js';
+import { codeText, language, setLanguage, t, type Language } from './i18n.js';
+import type { MessageKey } from './messages-en.js';
 
 /**
  * The regulator's console: one page, hash routes (#/lots, #/lots/<code>,
@@ -16,6 +18,17 @@ import { consoleRoleOf, renderAdminPage, showNav, type ConsoleRole } from './adm
 const app = document.getElementById('app') as HTMLElement;
 const signedInAs = document.getElementById('signed-in') as HTMLElement;
 const nav = document.getElementById('nav') as HTMLElement;
+/**
+ * The page's own text (header, skip link, title) in the current language:
+ * elements name their key in data-i18n (text) or data-i18n-label (aria-label).
+ */
+const translateFrame = (): void => {
+  for (const el of document.querySelectorAll<HTMLElement>('[data-i18n]')) el.textContent = t(el.dataset.i18n as MessageKey);
+  for (const el of document.querySelectorAll<HTMLElement>('[data-i18n-label]')) el.setAttribute('aria-label', t(el.dataset.i18nLabel as MessageKey));
+  for (const b of document.querySelectorAll<HTMLButtonElement>('button[data-language]')) b.setAttribute('aria-pressed', String(b.dataset.language === language()));
+};
+translateFrame();
+
 const regulatorLinks = [...nav.childNodes];
 /** Which pages the stored token gets; null until asked (after a reload). */
 let role: ConsoleRole | null = null;
@@ -53,7 +66,7 @@ const render = async (): Promise<void> => {
     role ??= await consoleRoleOf(storedToken()!);
   } catch (e) {
     // A refused token has signed out already (whenUnauthenticated).
-    if (!(e instanceof ApiFailure && e.status === 401)) app.replaceChildren(h('h1', {}, 'Could not load this page'), problem(e));
+    if (!(e instanceof ApiFailure && e.status === 401)) app.replaceChildren(h('h1', {}, t('app.couldNotLoad')), problem(e));
     return;
   }
   showNav(nav, regulatorLinks, document.getElementById('signed-in-role') as HTMLElement, role);
@@ -69,23 +82,21 @@ const render = async (): Promise<void> => {
     else if (route.path[0] === 'recalls' && route.path[1]) leavePage = await renderRecall(main, route.path[1], route.query);
     else leavePage = await renderLots(main, route.query);
   } catch (e) {
-    main.replaceChildren(h('h1', {}, 'Could not load this page'), problem(e));
+    main.replaceChildren(h('h1', {}, t('app.couldNotLoad')), problem(e));
   }
-  document.title = `${app.querySelector('h1')?.textContent ?? 'Console'} · Coldtrace console`;
+  document.title = t('app.pageTitle', { page: app.querySelector('h1')?.textContent ?? t('nav.label') });
   focusHeading();
 };
 
 /** What the sign-in form says when the API refuses the token. */
 const signInRefusal = (e: unknown): string => {
-  if (e instanceof ApiFailure && e.status === 401) {
-    return 'This token was not accepted: it is wrong, incomplete or its key has been revoked. Paste the whole REGULATOR or ADMIN token and try again.';
-  }
+  if (e instanceof ApiFailure && e.status === 401) return t('signIn.refused');
   if (e instanceof ApiFailure && e.status === 403) {
     const role = (e.details as { role?: string } | undefined)?.role;
-    return `This key is valid but it is ${role ? `${/^[AEIOU]/.test(role) ? 'an' : 'a'} ${role} key` : 'not a regulator\'s key'}: the console needs a REGULATOR key (or an ADMIN key, for keys and facilities).`;
+    return role ? t('signIn.wrongRole', { role: codeText('roleArticle', role) }) : t('signIn.wrongRoleUnknown');
   }
-  if (e instanceof ApiFailure) return `Signing in failed: ${e.message}`;
-  return 'Signing in failed: the API could not be reached.';
+  if (e instanceof ApiFailure) return t('signIn.failed', { problem: codeText('error', e.code) === e.code ? e.message : codeText('error', e.code) });
+  return t('signIn.unreachable');
 };
 
 const showSignIn = (message?: string): void => {
@@ -101,17 +112,13 @@ const showSignIn = (message?: string): void => {
     required: true,
     'aria-describedby': 'token-help signin-error',
   });
-  const button = h('button', { type: 'submit' }, 'Sign in');
+  const button = h('button', { type: 'submit' }, t('signIn.button'));
   const form = h(
     'form',
     { class: 'signin', novalidate: true },
-    h('label', { for: 'token' }, 'Token (regulator or administrator)'),
+    h('label', { for: 'token' }, t('signIn.tokenLabel')),
     input,
-    h(
-      'p',
-      { id: 'token-help', class: 'help' },
-      'The token of a REGULATOR or ADMIN key (it starts with ct_). It is kept in this tab only and forgotten when the tab closes or you sign out.',
-    ),
+    h('p', { id: 'token-help', class: 'help' }, t('signIn.tokenHelp')),
     error,
     button,
   );
@@ -119,7 +126,7 @@ const showSignIn = (message?: string): void => {
     event.preventDefault();
     const token = input.value.trim();
     if (!token) {
-      error.textContent = 'Enter your token.';
+      error.textContent = t('signIn.enterToken');
       error.hidden = false;
       input.focus();
       return;
@@ -145,8 +152,8 @@ const showSignIn = (message?: string): void => {
         button.disabled = false;
       });
   });
-  app.replaceChildren(h('h1', {}, 'Sign in'), h('p', {}, 'The regulator\'s console shows every lot, its genealogy and the recalls, and locks, unlocks and recalls lots. With an administrator\'s key it manages keys and facilities.'), form);
-  document.title = 'Sign in · Coldtrace console';
+  app.replaceChildren(h('h1', {}, t('signIn.title')), h('p', {}, t('signIn.intro')), form);
+  document.title = t('app.pageTitle', { page: t('signIn.title') });
   input.focus();
 };
 
@@ -158,7 +165,16 @@ const signOut = (message?: string): void => {
   showSignIn(message);
 };
 
-whenUnauthenticated(() => signOut('Your token is no longer accepted (the key may have been revoked). Sign in again.'));
+whenUnauthenticated(() => signOut(t('signIn.revoked')));
+/** The language switch: the frame and the page on screen drawn again in the other language (a sign-in form keeps what it says by starting afresh). */
+for (const b of document.querySelectorAll<HTMLButtonElement>('button[data-language]')) {
+  b.addEventListener('click', () => {
+    setLanguage(b.dataset.language as Language);
+    translateFrame();
+    if (role) showNav(nav, regulatorLinks, document.getElementById('signed-in-role') as HTMLElement, role);
+    void render();
+  });
+}
 document.getElementById('sign-out')?.addEventListener('click', () => signOut());
 window.addEventListener('hashchange', () => void render());
 void render();

@@ -1,5 +1,7 @@
 import { allPages, get } from './api.js';
 import { facts, h, hashLink, time, when } from './dom.js';
+import { facility, facilityText, loadFacilityNames } from './facilities.js';
+import { codeText, formatClock, num, t, tn } from './i18n.js';
 import { problem } from './flash.js';
 import { badge } from './status.js';
 import type { Recall, RecalledLot, RecallTold } from './types.js';
@@ -9,16 +11,13 @@ const POLL_MS = 3000;
 
 /** Where a recalled lot is now: the facility holding it, or the road it is on. */
 const placeOf = (lot: RecalledLot): string =>
-  lot.holder ? lot.holder.facilityId : lot.inTransit ? `In transit to ${lot.inTransit.toFacilityId}` : 'Held nowhere (sold out or destroyed)';
+  lot.holder ? facilityText(lot.holder.facilityId) : lot.inTransit ? t('recall.inTransitTo', { facility: facilityText(lot.inTransit.toFacilityId) }) : t('recall.nowhere');
 
 const groups = (lots: RecalledLot[]): [string, RecalledLot[]][] => {
   const byPlace = new Map<string, RecalledLot[]>();
   for (const lot of lots) byPlace.set(placeOf(lot), [...(byPlace.get(placeOf(lot)) ?? []), lot]);
   return [...byPlace.entries()].sort(([a], [b]) => a.localeCompare(b));
 };
-
-/** The time of day to the second: a recall is told within moments, so minutes would hide the order. */
-const clock = (iso: string): string => new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 /**
  * Whether the holder when recalled was told by its webhook subscription, in
@@ -28,15 +27,17 @@ const clock = (iso: string): string => new Date(iso).toLocaleTimeString('en-GB',
 const toldBadge = (told: RecallTold | null): HTMLElement => {
   const badgeOf = (kind: string, symbol: string, ...text: (Node | string)[]) =>
     h('span', { class: `badge told-${kind}`, 'data-told': kind }, h('span', { class: 'badge-symbol', 'aria-hidden': 'true' }, symbol), ' ', ...text);
-  if (told === null) return badgeOf('none', '–', 'no subscriber');
-  const of = told.subscribers > 1 ? ` (${told.delivered} of ${told.subscribers})` : '';
+  if (told === null) return badgeOf('none', '–', t('told.none'));
+  const of = told.subscribers > 1 ? t('told.of', { delivered: told.delivered, subscribers: told.subscribers }) : '';
   if (told.delivered > 0 && told.firstDeliveredAt) {
-    return badgeOf('delivered', '✓', 'told ', h('time', { datetime: told.firstDeliveredAt, title: when(told.firstDeliveredAt) }, clock(told.firstDeliveredAt)), of);
+    // The time of day to the second: a recall is told within moments, so minutes would hide the order.
+    const [before, after] = t('told.delivered').split('{time}');
+    return badgeOf('delivered', '✓', before, h('time', { datetime: told.firstDeliveredAt, title: when(told.firstDeliveredAt) }, formatClock(told.firstDeliveredAt)), after, of);
   }
-  if (told.pending > 0) return badgeOf('pending', '…', 'pending');
-  if (told.failed > 0) return badgeOf('failed', '✕', 'failed');
+  if (told.pending > 0) return badgeOf('pending', '…', t('told.pending'));
+  if (told.failed > 0) return badgeOf('failed', '✕', t('told.failed'));
   // Every delivery dropped: the subscription ended or its key was revoked before it went.
-  return badgeOf('failed', '✕', 'not sent');
+  return badgeOf('failed', '✕', t('told.notSent'));
 };
 
 const unsold = (lots: RecalledLot[]): number => Math.round(lots.reduce((sum, l) => sum + (l.remaining ?? 0), 0) * 1000) / 1000;
@@ -45,14 +46,14 @@ const groupSection = ([place, lots]: [string, RecalledLot[]], index: number): HT
   h(
     'section',
     { class: 'facility-group', 'aria-labelledby': `group-${index}` },
-    h('h3', { id: `group-${index}` }, place, h('span', { class: 'muted' }, ` — ${lots.length} lot${lots.length === 1 ? '' : 's'}, ${unsold(lots)} unsold`)),
+    h('h3', { id: `group-${index}` }, place, h('span', { class: 'muted' }, tn('recall.group', lots.length, { unsold: unsold(lots) }))),
     h(
       'div',
       { class: 'table-wrap' },
       h(
         'table',
         { class: 'recall-lots' },
-        h('thead', {}, h('tr', {}, ...['Trace code', 'Status', 'Still unsold', 'Held when recalled', 'Recalled at', 'Told'].map((c) => h('th', { scope: 'col' }, c)))),
+        h('thead', {}, h('tr', {}, ...(['traceCode', 'status', 'unsold', 'heldWhenRecalled', 'recalledAt', 'told'] as const).map((c) => h('th', { scope: 'col' }, t(`recall.col.${c}`))))),
         h(
           'tbody',
           {},
@@ -61,9 +62,9 @@ const groupSection = ([place, lots]: [string, RecalledLot[]], index: number): HT
               'tr',
               { 'data-trace-code': l.traceCode },
               h('th', { scope: 'row' }, hashLink(`#/lots/${encodeURIComponent(l.traceCode)}`, l.traceCode)),
-              h('td', {}, l.status ? badge(l.status) : 'not yet projected'),
-              h('td', { class: 'num' }, l.remaining === null ? '—' : String(l.remaining)),
-              h('td', {}, l.holderWhenRecalled ?? '—'),
+              h('td', {}, l.status ? badge(l.status) : t('recall.notProjected')),
+              h('td', { class: 'num' }, l.remaining === null ? '—' : num(l.remaining)),
+              h('td', {}, facility(l.holderWhenRecalled)),
               h('td', {}, time(l.recalledAt)),
               h('td', { class: 'told' }, toldBadge(l.told)),
             ),
@@ -89,47 +90,46 @@ export const renderRecall = async (main: HTMLElement, recallId: string, query: U
   const problems = h('div', {});
   const head = first.pages[0];
 
-  const show = (pages: Recall[], complete: boolean): void => {
+  const show = async (pages: Recall[], complete: boolean): Promise<void> => {
+    await loadFacilityNames(pages.flatMap((p) => p.lots.flatMap((l) => [l.holder?.facilityId, l.inTransit?.toFacilityId, l.holderWhenRecalled])));
     const lots = pages.flatMap((p) => p.lots);
     const recall = pages[0];
     const catchingUp = lots.length < recall.lotCount;
     status.replaceChildren(
-      `${lots.length} of ${recall.lotCount} lot${recall.lotCount === 1 ? '' : 's'} shown, ${unsold(lots)} still unsold`,
-      catchingUp ? ' — still catching up' : '',
-      complete ? '' : ' (first pages only)',
-      '. Updated ',
-      time(new Date().toISOString()),
-      `; refreshed every ${POLL_MS / 1000} s.`,
+      tn('recall.shown', recall.lotCount, { shown: lots.length, unsold: unsold(lots) }),
+      catchingUp ? t('recall.catchingUp') : '',
+      complete ? '' : t('recall.firstPagesOnly'),
+      t('recall.updated', { time: when(new Date().toISOString()), seconds: POLL_MS / 1000 }),
     );
     body.replaceChildren(...groups(lots).map(groupSection));
   };
 
   main.replaceChildren(
-    h('p', { class: 'crumbs' }, hashLink('#/lots', '« All lots')),
-    h('h1', {}, `Recall ${head.recallId}`),
+    h('p', { class: 'crumbs' }, hashLink('#/lots', t('lot.allLots'))),
+    h('h1', {}, t('recall.title', { recallId: head.recallId })),
     facts([
-      ['Started from', hashLink(`#/lots/${encodeURIComponent(head.origin)}`, head.origin)],
-      ['Source', head.source === 'POSITIVE_TEST' ? 'A positive nucleic-acid test (POSITIVE_TEST)' : 'A regulator (REGULATOR)'],
-      ['Reason', head.reason],
-      ['Recalled at', time(head.recalledAt)],
-      ['Lots reached', String(head.lotCount)],
+      [t('recall.startedFrom'), hashLink(`#/lots/${encodeURIComponent(head.origin)}`, head.origin)],
+      [t('recall.source'), codeText('recall.source', head.source)],
+      [t('recall.reason'), head.reason],
+      [t('recall.recalledAt'), time(head.recalledAt)],
+      [t('recall.lotsReached'), num(head.lotCount)],
     ]),
-    h('h2', {}, 'Affected lots by the facility holding them'),
+    h('h2', {}, t('recall.byFacility')),
     status,
     problems,
     body,
   );
-  show(first.pages, first.complete);
+  await show(first.pages, first.complete);
 
   let stopped = false;
   let timer: number | undefined;
   const poll = (): void => {
     timer = window.setTimeout(() => {
       load(null)
-        .then((next) => {
+        .then(async (next) => {
           if (stopped) return;
           problems.replaceChildren();
-          show(next.pages, next.complete);
+          await show(next.pages, next.complete);
         })
         .catch((e: unknown) => {
           if (!stopped) problems.replaceChildren(problem(e));
