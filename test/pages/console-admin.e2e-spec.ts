@@ -155,14 +155,14 @@ describe("administrator's console (e2e, real PostgreSQL, real Chromium)", () => 
     const operator = await t.issueKey('OPERATOR', [await firstFacility()], 'till 1');
     await page.getByLabel('Token (regulator or administrator)').fill(operator.token);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByText('the console needs a REGULATOR key (or an ADMIN key').waitFor();
-    expect(await page.locator('#signin-error').textContent()).toContain('an OPERATOR key');
+    await page.getByText("the console needs a regulator's key (or an administrator's").waitFor();
+    expect(await page.locator('#signin-error').textContent()).toContain('it is an operator key');
 
     await page.getByLabel('Token (regulator or administrator)').fill(t.tokens.regulator);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Lots', level: 1 }).waitFor();
     expect(await page.locator('#nav a').allTextContents()).toEqual(['Lots']);
-    expect(await page.locator('#signed-in-role').textContent()).toBe('Signed in with a REGULATOR key');
+    expect(await page.locator('#signed-in-role').textContent()).toBe('Signed in with a regulator key');
     // The administrator's addresses show a regulator the lots, nothing of keys.
     await page.goto(`${base}/console#/keys`);
     await page.getByRole('heading', { name: 'Lots', level: 1 }).waitFor();
