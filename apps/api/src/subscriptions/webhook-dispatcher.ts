@@ -188,7 +188,7 @@ export class WebhookDispatcher {
     if (row.deleted) return { state: 'dropped', sent: null, error: 'the subscription was deleted' };
     const principal = await this.principalOf(row.key_id);
     if (!principal) return { state: 'dropped', sent: null, error: "the subscription's key was revoked" };
-    if (row.lot_facility_ids.length > 0 && !mayReceive(principal, row.type, row.facility_id, row.lot_facility_ids)) {
+    if (!mayReceive(principal, row.type, row.facility_id, row.lot_facility_ids)) {
       return { state: 'dropped', sent: null, error: "the subscription's key may no longer be told of this lot" };
     }
     const body = JSON.stringify(row.body);
