@@ -2,6 +2,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { NOTIFICATION_KINDS } from '@app/domain';
 import { ApiError } from '../common/http/api-errors';
 
+/** Where a delivery stands (webhook_deliveries.state). */
+export const DELIVERY_STATES = ['pending', 'sending', 'delivered', 'failed', 'dead', 'dropped'] as const;
+
 /** A subscription as its key sees it; its secret never again after the answer that made it. */
 export class SubscriptionResponse {
   @ApiProperty({ format: 'uuid' })

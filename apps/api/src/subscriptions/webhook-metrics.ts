@@ -1,8 +1,8 @@
 import { Gauge, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { sharedScrape } from '@app/platform';
+import { DELIVERY_STATES } from './subscription.view';
 
-const STATES = ['pending', 'sending', 'delivered', 'failed', 'dead', 'dropped'] as const;
 
 /**
  * `coldtrace_webhook_deliveries{subscription, state}`: each live
@@ -30,7 +30,7 @@ export const registerWebhookMetrics = (registry: Registry, dataSource: DataSourc
       this.reset();
       const subscriptions = new Set((rows ?? []).map((r) => r.subscription_id));
       // Every state of every subscription, zeros included: an alert on dead > 0 needs the series to exist.
-      for (const s of subscriptions) for (const state of STATES) this.set({ subscription: s, state }, 0);
+      for (const s of subscriptions) for (const state of DELIVERY_STATES) this.set({ subscription: s, state }, 0);
       for (const r of rows ?? []) if (r.state !== null) this.set({ subscription: r.subscription_id, state: r.state }, r.n);
     },
   });

@@ -3,11 +3,10 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ownSubscription } from '../../subscription-params';
-import { SUBSCRIPTION_COLUMNS, SubscriptionRow, subscriptionView } from '../../subscription.view';
+import { DELIVERY_STATES, SUBSCRIPTION_COLUMNS, SubscriptionRow, subscriptionView } from '../../subscription.view';
 import { GetSubscriptionQuery } from './get-subscription.query';
 import { SubscriptionWithStatsResponse } from './get-subscription.response';
 
-const STATES = ['pending', 'sending', 'delivered', 'failed', 'dead', 'dropped'] as const;
 
 @QueryHandler(GetSubscriptionQuery)
 export class GetSubscriptionHandler implements IQueryHandler<GetSubscriptionQuery> {
@@ -23,7 +22,7 @@ export class GetSubscriptionHandler implements IQueryHandler<GetSubscriptionQuer
       `SELECT state, count(*)::int AS n, max(settled_at) FILTER (WHERE state = 'delivered') AS last FROM webhook_deliveries WHERE subscription_id = $1 GROUP BY state`,
       [id],
     );
-    const stats = Object.fromEntries(STATES.map((s) => [s, counts.find((c) => c.state === s)?.n ?? 0])) as Record<(typeof STATES)[number], number>;
+    const stats = Object.fromEntries(DELIVERY_STATES.map((s) => [s, counts.find((c) => c.state === s)?.n ?? 0])) as Record<(typeof DELIVERY_STATES)[number], number>;
     const last = counts.find((c) => c.state === 'delivered')?.last ?? null;
     return { ...subscriptionView(row), deliveries: { ...stats, lastDeliveredAt: last?.toISOString() ?? null }, replayDone: row.replay_done };
   }

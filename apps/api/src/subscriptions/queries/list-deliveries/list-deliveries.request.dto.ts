@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { PageQueryDto } from '../../../common/queries/page';
+import { DELIVERY_STATES } from '../../subscription.view';
 
-export const DELIVERY_STATES = ['pending', 'sending', 'delivered', 'failed', 'dead', 'dropped'] as const;
 
 export class ListDeliveriesRequestDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: DELIVERY_STATES })

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { DELIVERY_STATES } from './list-deliveries.request.dto';
+import { DELIVERY_STATES } from '../../subscription.view';
 
 export class DeliveryAttemptResponse {
   @ApiProperty() attempt: number;
