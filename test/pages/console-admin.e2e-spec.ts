@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { LANGS, RAW_CODES_SHOWN, say, type Lang } from '../support/console-text';
 import { expectAccessibleConsole, launchBrowser, screenshot, watchPageProblems } from '../support/browser';
 import { minutesAgo, uid } from '../support/fixtures';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -10,9 +11,10 @@ import { waitFor } from '../support/wait-for';
  * Chromium against the real API and PostgreSQL: it registers a facility with
  * a zone, creates an OPERATOR key for it (facilities chosen from the list),
  * reads the token shown once, and that token registers a lot through the API;
- * then it revokes the key (after confirming) and the token is refused. Each
- * page checked with axe-core at desktop width and 390 px, and saved as a
- * screenshot (test-output/screenshots/console-admin-*.png).
+ * then it revokes the key (after confirming) and the token is refused. In
+ * Chinese (the default) and English, chosen by the browser's language; each
+ * page checked with axe-core at desktop width and 390 px, shows no raw code,
+ * and is saved as a screenshot (test-output/screenshots/console-admin-*.png).
  */
 describe("administrator's console (e2e, real PostgreSQL, real Chromium)", () => {
   let t: TestApp;
@@ -25,6 +27,7 @@ describe("administrator's console (e2e, real PostgreSQL, real Chromium)", () => 
 
   /** Checked and saved at desktop width and on a 390 px phone, where nothing may be wider than the screen. */
   const atBothWidths = async (name: string) => {
+    expect({ name, shown: await page.evaluate(RAW_CODES_SHOWN) }).toEqual({ name, shown: [] });
     await expectAccessibleConsole(page, `${name} (desktop)`);
     await screenshot(page, `console-admin-${name}`);
     await page.setViewportSize({ width: 390, height: 844 });
@@ -56,13 +59,13 @@ describe("administrator's console (e2e, real PostgreSQL, real Chromium)", () => 
     browser = await launchBrowser();
   });
 
-  beforeEach(async () => {
-    // In English: the administrator's pages are not in the message catalogues yet (issue 19), the frame around them is.
-    context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-US' });
+  /** A fresh browser whose language is `lang`, as an administrator's browser would be set. */
+  const openBrowser = async (lang: Lang) => {
+    context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: lang === 'en' ? 'en-US' : 'zh-CN' });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
     page = await context.newPage();
     pageProblems = watchPageProblems(page);
-  });
+  };
 
   afterEach(async () => {
     await context?.close();
@@ -74,52 +77,57 @@ describe("administrator's console (e2e, real PostgreSQL, real Chromium)", () => 
     await t?.close();
   });
 
-  it('an ADMIN registers a facility, creates an OPERATOR key for it whose token then works, and revokes it after confirming', async () => {
+  it.each(LANGS)('%s: an ADMIN registers a facility, creates an OPERATOR key for it whose token then works, and revokes it after confirming', async (lang) => {
+    const m = (key: Parameters<typeof say>[1], params: Record<string, string | number> = {}) => say(lang, key, params);
+    await openBrowser(lang);
     const tag = uid().toUpperCase();
     const port = `PORT-ADM-${tag}`;
     const keyName = `scanner ${tag}`;
+    const shot = (name: string) => atBothWidths(lang === 'en' ? `${name}-en` : name);
 
     await page.goto(`${base}/console`);
-    await page.getByLabel('Token (regulator or administrator)').fill(t.tokens.admin);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Keys', level: 1 }).waitFor();
+    await page.getByLabel(m('signIn.tokenLabel')).fill(t.tokens.admin);
+    await page.getByRole('button', { name: m('signIn.button') }).click();
+    await page.getByRole('heading', { name: m('keys.title'), level: 1 }).waitFor();
     // The administrator's pages, not the regulator's; the tab keeps the token only.
-    expect(await page.locator('#nav a').allTextContents()).toEqual(['Keys', 'Facilities']);
-    expect(await page.locator('#signed-in-role').textContent()).toBe('Signed in with an administrator key');
+    expect(await page.locator('#nav a').allTextContents()).toEqual([m('admin.nav.keys'), m('admin.nav.facilities')]);
+    expect(await page.locator('#signed-in-role').textContent()).toBe(m('nav.signedInAs.ADMIN'));
     expect(await page.evaluate('Object.values(sessionStorage)')).toEqual([t.tokens.admin]);
 
     // Register a port of entry with one zone, by keyboard-reachable form fields.
-    await page.getByRole('link', { name: 'Facilities' }).click();
-    await page.getByRole('heading', { name: 'Facilities', level: 1 }).waitFor();
-    await page.getByLabel('Facility id').fill(port);
-    await page.getByLabel('Name', { exact: true }).fill('Yangshan deep-water port');
-    await page.getByLabel('Type').selectOption('PORT_OF_ENTRY');
-    await page.getByRole('button', { name: 'Add a zone' }).click();
-    await page.getByLabel('Zone 1 id').fill('INSPECT-1');
-    await page.getByLabel('Zone 1 kind').selectOption('DEDICATED_INTAKE');
-    await page.getByRole('button', { name: 'Register facility' }).click();
-    await page.getByText(`Facility ${port} is registered.`).waitFor();
+    await page.getByRole('link', { name: m('admin.nav.facilities') }).click();
+    await page.getByRole('heading', { name: m('facilities.title'), level: 1 }).waitFor();
+    await page.getByLabel(m('facilities.id')).fill(port);
+    await page.getByLabel(m('facilities.name'), { exact: true }).fill('Yangshan deep-water port');
+    await page.getByLabel(m('facilities.type')).selectOption('PORT_OF_ENTRY');
+    await page.getByRole('button', { name: m('facilities.addZone') }).click();
+    await page.getByLabel(m('facilities.zoneId', { n: 1 })).fill('INSPECT-1');
+    await page.getByLabel(m('facilities.zoneKind', { n: 1 })).selectOption('DEDICATED_INTAKE');
+    await page.getByRole('button', { name: m('facilities.submit') }).click();
+    await page.getByText(m('facilities.registered', { id: port })).waitFor();
     const card = page.locator(`[data-facility-id="${port}"]`);
     await card.waitFor();
     expect(await card.textContent()).toContain('INSPECT-1');
+    expect(await card.textContent()).toContain(m('zoneKind.DEDICATED_INTAKE'));
+    expect(await card.textContent()).toContain(m('facilityType.PORT_OF_ENTRY'));
     const registered = (await t.as(t.tokens.admin).get(`/api/facilities/${port}`).expect(200)).body as { type: string; zones: unknown[] };
     expect(registered).toMatchObject({ type: 'PORT_OF_ENTRY', zones: [{ id: 'INSPECT-1', kind: 'DEDICATED_INTAKE' }] });
-    await atBothWidths('facilities');
+    await shot('facilities');
 
     // Create an OPERATOR key for it: the facility is chosen from the list.
-    await page.getByRole('link', { name: 'Keys' }).click();
-    await page.getByRole('heading', { name: 'Keys', level: 1 }).waitFor();
-    await page.getByLabel('Name', { exact: true }).fill(keyName);
-    await page.getByLabel('Role').selectOption('OPERATOR');
+    await page.getByRole('link', { name: m('admin.nav.keys') }).click();
+    await page.getByRole('heading', { name: m('keys.title'), level: 1 }).waitFor();
+    await page.getByLabel(m('keys.name'), { exact: true }).fill(keyName);
+    await page.getByLabel(m('keys.role'), { exact: true }).selectOption('OPERATOR');
     await page.getByRole('checkbox', { name: `Yangshan deep-water port ${port}` }).check();
-    await page.getByRole('button', { name: 'Create key' }).click();
-    const tokenField = page.getByLabel('Token', { exact: true });
+    await page.getByRole('button', { name: m('keys.submit') }).click();
+    const tokenField = page.getByLabel(m('keys.tokenLabel'), { exact: true });
     await tokenField.waitFor();
-    await page.getByText('Shown only now.').waitFor();
+    await page.getByText(m('keys.tokenWarning')).waitFor();
     const token = await tokenField.inputValue();
     expect(token).toMatch(/^ct_/);
-    await page.getByRole('button', { name: 'Copy token' }).click();
-    await page.getByText('Token copied.').waitFor();
+    await page.getByRole('button', { name: m('keys.copy') }).click();
+    await page.getByText(m('keys.copied')).waitFor();
     expect(await page.evaluate('navigator.clipboard.readText()')).toBe(token);
 
     const keys = ((await t.as(t.tokens.admin).get('/api/keys').expect(200)).body as { keys: { id: string; name: string; role: string; facilityIds: string[] }[] }).keys;
@@ -128,21 +136,22 @@ describe("administrator's console (e2e, real PostgreSQL, real Chromium)", () => 
     const item = page.locator(`[data-key-id="${key.id}"]`);
     await item.waitFor();
     expect(await item.textContent()).toContain(port);
-    await atBothWidths('keys-token');
+    expect(await item.textContent()).toContain(m('role.OPERATOR'));
+    await shot('keys-token');
 
     // The token works: it registers a lot at its port.
     await registerLot(token, `SHRIMP-${tag}`, port).expect(201);
 
     // Revoking asks first; cancelling changes nothing.
-    await item.getByRole('button', { name: `Revoke key ${keyName}` }).click();
-    await item.getByText('This cannot be undone.').waitFor();
-    await atBothWidths('keys-revoke-confirm');
-    await item.getByRole('button', { name: 'Cancel' }).click();
+    await item.getByRole('button', { name: m('keys.revokeLabel', { name: keyName }) }).click();
+    await item.getByText(m('keys.confirm', { name: keyName })).waitFor();
+    await shot('keys-revoke-confirm');
+    await item.getByRole('button', { name: m('keys.cancel') }).click();
     await registerLot(token, `SHRIMP-${tag}-2`, port).expect(201);
-    await item.getByRole('button', { name: `Revoke key ${keyName}` }).click();
-    await item.getByRole('button', { name: 'Yes, revoke it' }).click();
-    await page.getByText(`Key “${keyName}” is revoked.`).waitFor();
-    await page.locator(`[data-key-id="${key.id}"]`).getByText('Revoked', { exact: false }).first().waitFor();
+    await item.getByRole('button', { name: m('keys.revokeLabel', { name: keyName }) }).click();
+    await item.getByRole('button', { name: m('keys.confirmYes') }).click();
+    await page.getByText(m('keys.revokedNotice', { name: keyName })).waitFor();
+    await page.locator(`[data-key-id="${key.id}"]`).getByText(m('keys.revoked'), { exact: false }).first().waitFor();
 
     // Each api process re-reads changed keys within AUTH_REFRESH_MS.
     await waitFor('the revocation to take effect', async () => (await registerLot(token, `SHRIMP-${tag}-3`, port)).status === 401);
@@ -151,6 +160,7 @@ describe("administrator's console (e2e, real PostgreSQL, real Chromium)", () => 
   });
 
   it('a REGULATOR key keeps the regulator\'s pages; an OPERATOR key is told which keys the console takes', async () => {
+    await openBrowser('en');
     await page.goto(`${base}/console`);
     const operator = await t.issueKey('OPERATOR', [await firstFacility()], 'till 1');
     await page.getByLabel('Token (regulator or administrator)').fill(operator.token);
@@ -161,7 +171,9 @@ describe("administrator's console (e2e, real PostgreSQL, real Chromium)", () => 
     await page.getByLabel('Token (regulator or administrator)').fill(t.tokens.regulator);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Lots', level: 1 }).waitFor();
-    expect(await page.locator('#nav a').allTextContents()).toEqual(['Lots']);
+    const links = await page.locator('#nav a').allTextContents();
+    expect(links).toContain('Lots');
+    expect(links).not.toContain('Keys');
     expect(await page.locator('#signed-in-role').textContent()).toBe('Signed in with a regulator key');
     // The administrator's addresses show a regulator the lots, nothing of keys.
     await page.goto(`${base}/console#/keys`);

@@ -4,13 +4,6 @@ import { t } from './i18n.js';
 import { renderFacilities } from './facilities-page.js';
 import { renderKeys } from './keys-page.js';
 
-/** Every string the administrator's frame shows (English for now; they move to the message catalogue with the rest). */
-const TEXT = {
-  keys: 'Keys',
-  facilities: 'Facilities',
-  signedInAs: (role: ConsoleRole) => t(`nav.signedInAs.${role}`),
-};
-
 /** The two kinds of key the console serves: a regulator's pages, or an administrator's. */
 export type ConsoleRole = 'REGULATOR' | 'ADMIN';
 
@@ -33,8 +26,8 @@ export const consoleRoleOf = async (token: string): Promise<ConsoleRole> => {
 
 /** The header's links for this role: the regulator's from the page itself, the administrator's built here. */
 export const showNav = (nav: HTMLElement, regulatorLinks: Node[], signedInAs: HTMLElement, role: ConsoleRole): void => {
-  nav.replaceChildren(...(role === 'ADMIN' ? [h('a', { href: '#/keys' }, TEXT.keys), ' ', h('a', { href: '#/facilities' }, TEXT.facilities)] : regulatorLinks));
-  signedInAs.textContent = TEXT.signedInAs(role);
+  nav.replaceChildren(...(role === 'ADMIN' ? [h('a', { href: '#/keys' }, t('admin.nav.keys')), ' ', h('a', { href: '#/facilities' }, t('admin.nav.facilities'))] : regulatorLinks));
+  signedInAs.textContent = t(`nav.signedInAs.${role}`);
 };
 
 /** The administrator's pages: #/keys (the default) and #/facilities. */
