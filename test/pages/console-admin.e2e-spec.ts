@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { LANGS, RAW_CODES_SHOWN, say, type Lang } from '../support/console-text';
-import { expectAccessibleConsole, launchBrowser, screenshot, watchPageProblems } from '../support/browser';
+import { LANGS, say, type Lang } from '../support/console-text';
+import { expectConsolePageAtBothWidths, launchBrowser, watchPageProblems } from '../support/browser';
 import { minutesAgo, uid } from '../support/fixtures';
 import { createTestApp, TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
@@ -24,19 +24,6 @@ describe("administrator's console (e2e, real PostgreSQL, real Chromium)", () => 
   let page: Page;
   /** Problems the page reported: script errors, CSP refusals (not the API's 4xx answers, which the console shows). */
   let pageProblems: string[];
-
-  /** Checked and saved at desktop width and on a 390 px phone, where nothing may be wider than the screen. */
-  const atBothWidths = async (name: string) => {
-    expect({ name, shown: await page.evaluate(RAW_CODES_SHOWN) }).toEqual({ name, shown: [] });
-    await expectAccessibleConsole(page, `${name} (desktop)`);
-    await screenshot(page, `console-admin-${name}`);
-    await page.setViewportSize({ width: 390, height: 844 });
-    await expectAccessibleConsole(page, `${name} (390 px)`);
-    const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
-    expect({ name, overflow }).toEqual({ name, overflow: 0 });
-    await screenshot(page, `console-admin-${name}-390`);
-    await page.setViewportSize({ width: 1366, height: 900 });
-  };
 
   const registerLot = (token: string, traceCode: string, portOfEntryId: string) =>
     t
@@ -83,7 +70,7 @@ describe("administrator's console (e2e, real PostgreSQL, real Chromium)", () => 
     const tag = uid().toUpperCase();
     const port = `PORT-ADM-${tag}`;
     const keyName = `scanner ${tag}`;
-    const shot = (name: string) => atBothWidths(lang === 'en' ? `${name}-en` : name);
+    const shot = (name: string) => expectConsolePageAtBothWidths(page, `console-admin-${name}${lang === 'en' ? '-en' : ''}`);
 
     await page.goto(`${base}/console`);
     await page.getByLabel(m('signIn.tokenLabel')).fill(t.tokens.admin);

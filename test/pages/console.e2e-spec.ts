@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CONSOLE_CSP } from '../../apps/api/src/console/console-files';
 import type { MessageKey } from '../../apps/console/src/messages-en';
 import { atOffset, LANGS, RAW_CODES_SHOWN, say, type Lang } from '../support/console-text';
-import { expectAccessibleConsole, launchBrowser, screenshot, watchPageProblems } from '../support/browser';
+import { expectAccessibleConsole, expectConsolePageAtBothWidths, launchBrowser, screenshot, watchPageProblems } from '../support/browser';
 import { registerLot, registerNetwork, scanOk, uid, type Network } from '../support/fixtures';
 import { createTestApp, TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
@@ -19,6 +19,9 @@ import { WebhookReceiver } from '../support/webhook-receiver';
  * default) and in English, chosen by the browser's language as a regulator's
  * browser would; no page shows a raw code.
  */
+
+/** A screenshot's name ends in `-en` for the English page (the Chinese one is the README's). */
+const suffix = (lang: Lang): string => (lang === 'en' ? '-en' : '');
 
 interface TraceAnswer {
   lots: { traceCode: string }[];
@@ -177,9 +180,7 @@ describe("regulator's console (e2e, real PostgreSQL, real Chromium)", () => {
     await alert.waitFor({ state: 'visible' });
     expect(await page.locator('html').getAttribute('lang')).toBe(language);
     expect(await alert.textContent()).toBe(m('signIn.refused'));
-    await expectAccessible(`sign-in page with the error (${language})`);
-    await expectNoRawCode(`sign-in page (${language})`);
-    await screenshot(page, `console-signin-${language}`);
+    await expectConsolePageAtBothWidths(page, `console-signin${suffix(language)}`);
 
     await page.getByLabel(m('signIn.tokenLabel')).fill(t.tokens.inspector);
     await page.getByRole('button', { name: m('signIn.button') }).click();
@@ -259,9 +260,7 @@ describe("regulator's console (e2e, real PostgreSQL, real Chromium)", () => {
     const brazil = language === 'en' ? 'Brazil (BR)' : '巴西 (BR)';
     expect(cells).toEqual(expect.arrayContaining([`Port of entry (${n.port})`, brazil, m('category.FROZEN'), atOffset(items[0].enteredAt)]));
     expect(await page.locator(`table.lots a:text-is("${g.a}")`).getAttribute('href')).toBe(`#/lots/${g.a}`);
-    await expectNoRawCode(`lot list (${language})`);
-    await expectAccessible(`lot list (${language})`);
-    await screenshot(page, `console-lots-${language}`);
+    await expectConsolePageAtBothWidths(page, `console-lots${suffix(language)}`);
   });
 
   it.each(LANGS)('%s: a lot page: the facts, why it may not be sold, its history, and its genealogy as a graph with every ancestor and descendant, clickable through', async (language) => {
@@ -313,9 +312,7 @@ describe("regulator's console (e2e, real PostgreSQL, real Chromium)", () => {
     expect(times.filter((text) => !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(text))).toEqual([]);
     expect(times).toContain(atOffset(lot.enteredAt));
 
-    await expectNoRawCode(`lot page (${language})`);
-    await expectAccessible(`lot page (${language})`);
-    await screenshot(page, `console-lot-graph-${language}`);
+    await expectConsolePageAtBothWidths(page, `console-lot${suffix(language)}`);
 
     // A node of the graph opens its lot.
     // `void`: the collection emit() answers is no value to send back.

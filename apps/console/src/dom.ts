@@ -37,4 +37,15 @@ export const facts = (rows: [string, Child | Child[]][]): HTMLDListElement =>
     rows.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, ...(value === null || value === undefined || value === '' ? ['—'] : Array.isArray(value) ? value : [value]))]),
   );
 
+/**
+ * A table that becomes a list of cards on a narrow screen (console.css):
+ * each body cell carries its column's heading, shown beside it there.
+ */
+export const stacking = (table: HTMLTableElement): HTMLTableElement => {
+  const headings = [...(table.tHead?.rows[0]?.cells ?? [])].map((c) => c.textContent ?? '');
+  for (const body of table.tBodies) for (const row of body.rows) [...row.cells].forEach((cell, i) => (cell.dataset.label = headings[i] ?? ''));
+  table.classList.add('stacking');
+  return table;
+};
+
 export const hashLink = (hash: string, text: string, attributes: Attributes = {}): HTMLAnchorElement => h('a', { href: hash, ...attributes }, text);

@@ -1,25 +1,8 @@
-import { allPages, get, post } from './api.js';
+import { post } from './api.js';
+import { allFacilities, type Facility } from './facilities.js';
 import { h } from './dom.js';
 import { problem } from './flash.js';
 import { codeText, codesOf, t } from './i18n.js';
-
-export interface Facility {
-  id: string;
-  name: string;
-  type: string;
-  zones: { id: string; kind: string }[];
-}
-
-interface FacilityList {
-  items: Facility[];
-  nextCursor: string | null;
-}
-
-/** Every registered facility (GET /api/facilities, page by page). */
-export const allFacilities = async (): Promise<{ facilities: Facility[]; complete: boolean }> => {
-  const { pages, complete } = await allPages((cursor) => get<FacilityList>('/api/facilities', { limit: 1000, cursor }));
-  return { facilities: pages.flatMap((p) => p.items), complete };
-};
 
 /** A select's options: every code the catalogue names under `prefix`, in its words. */
 const options = (prefix: string): HTMLOptionElement[] => codesOf(prefix).map((value) => h('option', { value }, codeText(prefix, value)));

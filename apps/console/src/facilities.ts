@@ -1,4 +1,4 @@
-import { get } from './api.js';
+import { allPages, get } from './api.js';
 import { h } from './dom.js';
 
 /**
@@ -24,6 +24,29 @@ export const loadFacilityNames = async (ids: Iterable<string | null | undefined>
     }
   }
   await Promise.all(wanted.map(async (id) => known.set(id, await names.get(id)!)));
+};
+
+export interface Facility {
+  id: string;
+  name: string;
+  type: string;
+  zones: { id: string; kind: string }[];
+}
+
+interface FacilityList {
+  items: Facility[];
+  nextCursor: string | null;
+}
+
+/** Every registered facility (GET /api/facilities, page by page); their names are known from then on. */
+export const allFacilities = async (): Promise<{ facilities: Facility[]; complete: boolean }> => {
+  const { pages, complete } = await allPages((cursor) => get<FacilityList>('/api/facilities', { limit: 1000, cursor }));
+  const facilities = pages.flatMap((p) => p.items);
+  for (const f of facilities) {
+    known.set(f.id, f.name);
+    names.set(f.id, Promise.resolve(f.name));
+  }
+  return { facilities, complete };
 };
 
 /** `name (id)` when the name is known, else the id. */

@@ -146,6 +146,8 @@ export const genealogySection = (g: Genealogy, focus: string): { section: HTMLEl
       const code = event.target.id() as string;
       if (code !== focus) location.hash = `#/lots/${encodeURIComponent(code)}`;
     });
+    // A narrower window (a phone turned, a tablet) keeps the whole genealogy in view.
+    cy.on('resize', () => cy.fit(undefined, 24));
     cy.on('mouseover', 'node', () => container.classList.add('pointing'));
     cy.on('mouseout', 'node', () => container.classList.remove('pointing'));
     window.coldtraceGraph = cy;

@@ -82,6 +82,29 @@ export const countryName = (code: string): string => {
   }
 };
 
+/** Region codes that name no country (the EU, the UN, private-use and unknown). */
+const NOT_COUNTRIES = new Set(['EU', 'EZ', 'UN', 'QO', 'ZZ']);
+
+/** Every ISO 3166 alpha-2 country the browser can name, sorted by name in the current language: a select's choices. */
+export const countries = (): { code: string; name: string }[] => {
+  const names = new Intl.DisplayNames([current], { type: 'region', fallback: 'none' });
+  const letters = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'];
+  const found: { code: string; name: string }[] = [];
+  for (const a of letters)
+    for (const b of letters) {
+      const code = a + b;
+      if (NOT_COUNTRIES.has(code) || code.startsWith('X')) continue;
+      let name: string | undefined;
+      try {
+        name = names.of(code);
+      } catch {
+        name = undefined;
+      }
+      if (name && name !== code) found.push({ code, name });
+    }
+  return found.sort((x, y) => x.name.localeCompare(y.name, current));
+};
+
 /** `Brazil (BR)`, `巴西 (BR)`: the name with the code beside it, as recorded. */
 export const country = (code: string): string => {
   const name = countryName(code);

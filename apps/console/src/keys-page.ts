@@ -1,6 +1,6 @@
 import { del, get, post } from './api.js';
 import { facts, h, time } from './dom.js';
-import { allFacilities, type Facility } from './facilities-page.js';
+import { allFacilities, type Facility } from './facilities.js';
 import { problem } from './flash.js';
 import { codeText, t } from './i18n.js';
 

@@ -1,7 +1,7 @@
 import { get } from './api.js';
-import { h, hashLink, time } from './dom.js';
-import { facility, loadFacilityNames } from './facilities.js';
-import { codeText, codesOf, country, language, num, t, tn } from './i18n.js';
+import { h, hashLink, stacking, time } from './dom.js';
+import { allFacilities, facility, facilityText, loadFacilityNames } from './facilities.js';
+import { codeText, codesOf, countries, country, language, num, t, tn } from './i18n.js';
 import type { MessageKey } from './messages-en.js';
 import { badge, statusText, verdictBadge } from './status.js';
 import type { LotList } from './types.js';
@@ -25,6 +25,7 @@ const filterValue = (filter: (typeof FILTERS)[number], v: string): string => {
   if (filter === 'category') return codeText('category', v);
   if (filter === 'reason') return codeText('reason', v);
   if (filter === 'originCountry') return country(v);
+  if (filter === 'facilityId') return facilityText(v);
   return v;
 };
 
@@ -33,9 +34,9 @@ const select = (id: string, label: string, value: string, options: [string, stri
   h('select', { id, name: id }, ...options.map(([v, text]) => h('option', { value: v, selected: v === value }, text))),
 ];
 
-const textField = (id: string, label: string, value: string, extra: Record<string, string> = {}): HTMLElement[] => [
+const textField = (id: string, label: string, value: string): HTMLElement[] => [
   h('label', { for: id }, label),
-  h('input', { id, name: id, type: 'text', value, autocomplete: 'off', ...extra }),
+  h('input', { id, name: id, type: 'text', value, autocomplete: 'off' }),
 ];
 
 const listHash = (query: URLSearchParams): string => {
@@ -45,7 +46,10 @@ const listHash = (query: URLSearchParams): string => {
 
 export const renderLots = async (main: HTMLElement, query: URLSearchParams): Promise<() => void> => {
   const value = (k: string) => query.get(k) ?? '';
-  const example = (e: string) => ({ placeholder: t('lots.filter.example', { example: e }) });
+  // Facilities and countries are chosen from lists, by name: nobody should have to know an id.
+  const { facilities } = await allFacilities();
+  const facilityChoices = [...facilities].sort((a, b) => a.name.localeCompare(b.name, language())).map((f): [string, string] => [f.id, `${f.name} (${f.id})`]);
+  const countryChoices = countries().map((c): [string, string] => [c.code, `${c.name} (${c.code})`]);
   const form = h(
     'form',
     { class: 'filters', 'aria-label': t('lots.filters') },
@@ -63,9 +67,9 @@ export const renderLots = async (main: HTMLElement, query: URLSearchParams): Pro
           ['RECALLED', statusText('RECALLED')],
         ]),
       ),
-      h('div', {}, ...textField('facilityId', t('lots.filter.facilityId'), value('facilityId'), example('CW-01'))),
+      h('div', {}, ...select('facilityId', t('lots.filter.facilityId'), value('facilityId'), [['', t('lots.filter.anyFacility')], ...facilityChoices])),
       h('div', {}, ...textField('importer', t('lots.filter.importer'), value('importer'))),
-      h('div', {}, ...textField('originCountry', t('lots.filter.originCountry'), value('originCountry'), { ...example('BR'), maxlength: '2' })),
+      h('div', {}, ...select('originCountry', t('lots.filter.originCountry'), value('originCountry'), [['', t('lots.filter.anyCountry')], ...countryChoices])),
       h('div', {}, ...select('category', t('lots.filter.category'), value('category'), [['', t('lots.filter.anyCategory')], ...codesOf('category').map((c): [string, string] => [c, codeText('category', c)])])),
       h('div', {}, ...select('reason', t('lots.filter.reason'), value('reason'), [['', t('lots.filter.anyReason')], ...codesOf('reason').map((r): [string, string] => [r, codeText('reason', r)])])),
     ),
@@ -77,7 +81,7 @@ export const renderLots = async (main: HTMLElement, query: URLSearchParams): Pro
     for (const name of FILTERS) {
       const field = form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement | null;
       const v = field?.value.trim() ?? '';
-      if (v) next.set(name, name === 'originCountry' ? v.toUpperCase() : v);
+      if (v) next.set(name, v);
     }
     location.hash = listHash(next);
   });
@@ -117,16 +121,14 @@ export const renderLots = async (main: HTMLElement, query: URLSearchParams): Pro
       : h(
           'div',
           { class: 'table-wrap' },
-          h(
-            'table',
-            { class: 'lots' },
-            h('caption', {}, t('lots.caption')),
+          stacking(
             h(
-              'thead',
-              {},
-              h('tr', {}, ...COLUMNS.map((c) => h('th', { scope: 'col' }, t(c)))),
+              'table',
+              { class: 'lots' },
+              h('caption', {}, t('lots.caption')),
+              h('thead', {}, h('tr', {}, ...COLUMNS.map((c) => h('th', { scope: 'col' }, t(c))))),
+              h('tbody', {}, ...rows),
             ),
-            h('tbody', {}, ...rows),
           ),
         ),
     h(

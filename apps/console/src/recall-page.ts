@@ -1,5 +1,5 @@
 import { allPages, get } from './api.js';
-import { facts, h, hashLink, time, when } from './dom.js';
+import { facts, h, hashLink, stacking, time, when } from './dom.js';
 import { facility, facilityText, loadFacilityNames } from './facilities.js';
 import { codeText, formatClock, num, t, tn } from './i18n.js';
 import { problem } from './flash.js';
@@ -50,7 +50,7 @@ const groupSection = ([place, lots]: [string, RecalledLot[]], index: number): HT
     h(
       'div',
       { class: 'table-wrap' },
-      h(
+      stacking(h(
         'table',
         { class: 'recall-lots' },
         h('thead', {}, h('tr', {}, ...(['traceCode', 'status', 'unsold', 'heldWhenRecalled', 'recalledAt', 'told'] as const).map((c) => h('th', { scope: 'col' }, t(`recall.col.${c}`))))),
@@ -70,7 +70,7 @@ const groupSection = ([place, lots]: [string, RecalledLot[]], index: number): HT
             ),
           ),
         ),
-      ),
+      )),
     ),
   );
 
