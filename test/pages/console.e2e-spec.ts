@@ -447,4 +447,36 @@ describe("regulator's console (e2e, real PostgreSQL, real Chromium)", () => {
     expect(await page.locator('#recall-status').textContent()).toContain(m('recall.updated', { seconds: 3 }).split('{time}')[1]);
     await page.waitForRequest((r) => r.url().includes(`/api/recalls/`), { timeout: 8000 });
   });
+
+  it('keyboard only: the skip link, signing in with Enter, a lot reached from the list by Tab and opened with Enter', async () => {
+    await openBrowser('zh-CN');
+    await page.goto(`${base}/console#/lots?status=RECALLED`);
+    const token = page.getByLabel(m('signIn.tokenLabel'));
+    await token.waitFor();
+    // The form takes the focus: type and press Enter, no pointer.
+    expect(await page.evaluate('document.activeElement?.id')).toBe('token');
+    await page.keyboard.type(t.tokens.regulator);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: m('lots.title'), level: 1 }).waitFor();
+    // The page's heading has the focus after it is drawn, so a screen reader starts there.
+    expect(await page.evaluate('document.activeElement?.tagName')).toBe('H1');
+
+    // Tab from the heading reaches the lot's link; Enter opens it.
+    const focusedText = () => page.evaluate('document.activeElement?.textContent ?? ""') as Promise<string>;
+    let presses = 0;
+    while ((await focusedText()) !== g.a && presses < 60) {
+      await page.keyboard.press('Tab');
+      presses += 1;
+    }
+    expect(await focusedText()).toBe(g.a);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: m('lot.title', { traceCode: g.a }), level: 1 }).waitFor();
+
+    // The skip link comes first on the page and moves the focus to the content.
+    expect(await page.evaluate(`document.querySelector('body a, body button, body input')?.className`)).toBe('skip');
+    await page.locator('a.skip').focus();
+    expect(await focusedText()).toBe(m('app.skip'));
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate('document.activeElement?.id')).toBe('app');
+  });
 });
