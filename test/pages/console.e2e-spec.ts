@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CONSOLE_CSP } from '../../apps/api/src/console/console-files';
-import { en, type MessageKey } from '../../apps/console/src/messages-en';
-import { zhCN } from '../../apps/console/src/messages-zh-cn';
+import type { MessageKey } from '../../apps/console/src/messages-en';
 import { expectAccessibleConsole, launchBrowser, screenshot, watchPageProblems } from '../support/browser';
+import { atOffset, LANGS, RAW_CODES_SHOWN, say, traceCodes, type Lang } from '../support/console-page';
 import { registerLot, registerNetwork, scanOk, uid, type Network } from '../support/fixtures';
 import { createTestApp, TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
@@ -19,33 +19,6 @@ import { WebhookReceiver } from '../support/webhook-receiver';
  * default) and in English, chosen by the browser's language as a regulator's
  * browser would; no page shows a raw code.
  */
-
-type Lang = 'zh-CN' | 'en';
-const LANGS: Lang[] = ['zh-CN', 'en'];
-const CATALOGUES = { 'zh-CN': zhCN, en };
-
-/** A message as the console says it in `lang`, `{name}` filled (the tests use no number above 999, so no grouping). */
-const say = (lang: Lang, key: MessageKey, params: Record<string, string | number> = {}): string =>
-  CATALOGUES[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) => (params[name] === undefined ? whole : String(params[name])));
-
-/** A time as the console shows every time: `2026-12-07 17:21` at EPCIS_TIME_ZONE_OFFSET (+08:00 in tests). */
-const atOffset = (iso: string): string => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
-
-/** Every visible text node on the page that is a bare code (`NOT_AT_RETAIL_STORE`): none should be. */
-const RAW_CODES_SHOWN = `(() => {
-  const found = [];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const text = (node.textContent || '').trim();
-    if (/^[A-Z_]{6,}$/.test(text) && node.parentElement && node.parentElement.checkVisibility()) found.push(text);
-  }
-  return found;
-})()`;
-
-interface TraceAnswer {
-  lots: { traceCode: string }[];
-  nextCursor: string | null;
-}
 
 describe("regulator's console (e2e, real PostgreSQL, real Chromium)", () => {
   let t: TestApp;
@@ -69,20 +42,6 @@ describe("regulator's console (e2e, real PostgreSQL, real Chromium)", () => {
     const res = await t.http().post(`/api/lots/${parent}/splits`).send({ splitId: `SPLIT-${uid()}`, children });
     if (res.status !== 201) throw new Error(`split of ${parent} failed: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body as { position: number };
-  };
-
-  /** Every lot of a trace, page by page, as the API answers the regulator. */
-  const traceCodes = async (traceCode: string, direction: 'forward' | 'backward'): Promise<string[]> => {
-    const codes: string[] = [];
-    let cursor: string | null = null;
-    do {
-      const query: string = `direction=${direction}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-      const res = await t.as(t.tokens.regulator).get(`/api/lots/${traceCode}/trace?${query}`).expect(200);
-      const body = res.body as TraceAnswer;
-      codes.push(...body.lots.map((l) => l.traceCode));
-      cursor = body.nextCursor;
-    } while (cursor);
-    return codes;
   };
 
   const expectAccessible = (what: string) => expectAccessibleConsole(page, what);
@@ -294,7 +253,7 @@ describe("regulator's console (e2e, real PostgreSQL, real Chromium)", () => {
     await page.locator(`table.lots a:text-is("${g.a}")`).click();
     await page.getByRole('heading', { name: m('lot.title', { traceCode: g.a }), level: 1 }).waitFor();
 
-    const genealogy = [...new Set([...(await traceCodes(g.a, 'backward')), ...(await traceCodes(g.a, 'forward'))])].sort();
+    const genealogy = [...new Set([...(await traceCodes(t, g.a, 'backward')), ...(await traceCodes(t, g.a, 'forward'))])].sort();
     expect(genealogy).toEqual([g.container, g.a, g.a1, g.a2].sort());
     // The graph on screen, read from cytoscape itself (the console exposes its instance).
     await page.waitForFunction('window.coldtraceGraph !== undefined');
@@ -426,9 +385,11 @@ describe("regulator's console (e2e, real PostgreSQL, real Chromium)", () => {
     await page.getByRole('heading', { name: m('lot.title', { traceCode: d.d }), level: 1 }).waitFor();
     await page.getByLabel(m('actions.reason')).fill('Cold chain broken on the quay');
     await page.getByRole('button', { name: m('actions.recall'), exact: true }).click();
+    // Asked first (test/pages/console-actions.e2e-spec.ts tries the question and its cancel in full).
+    await page.getByRole('dialog').getByRole('button', { name: m('confirm.recallYes.other', { count: 4 }) }).click();
     await page.getByRole('heading', { name: new RegExp(`^${m('recall.title').replace('{recallId}', '')}`) }).waitFor();
 
-    const descendants = (await traceCodes(d.d, 'forward')).sort();
+    const descendants = (await traceCodes(t, d.d, 'forward')).sort();
     expect(descendants).toEqual([d.d, d.d1, d.d2, d.d11].sort());
     await waitFor('every descendant on the recall page', async () => (await page.locator('#recall-lots tbody tr').count()) === descendants.length);
     const listed = await page.locator('#recall-lots tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-trace-code')));
