@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { MessageKey } from '../../apps/console/src/messages-en';
 import { expectAccessibleConsole, launchBrowser, screenshot, watchPageProblems } from '../support/browser';
-import { atOffset, LANGS, RAW_CODES_SHOWN, say, traceCodes, type Lang } from '../support/console-page';
+import { atOffset, expectFitsPhone, LANGS, RAW_CODES_SHOWN, say, traceCodes, type Lang } from '../support/console-page';
 import { registerLot, registerNetwork, scanOk, uid, walkToStore, type Network } from '../support/fixtures';
 import { createTestApp, TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
@@ -86,6 +86,29 @@ describe("regulator's console: recall, destroy and resolve a violation (e2e, rea
   const focusedId = () => page.evaluate('document.activeElement && document.activeElement.id');
   const expectNoRawCode = async (what: string) => expect({ what, shown: await page.evaluate(RAW_CODES_SHOWN) }).toEqual({ what, shown: [] });
 
+  /** Walked to the store's sales zone, then a SAMPLE scanned by mistake at another store: a lot with an open CUSTODY_GAP, projected. */
+  const openViolation = async () => {
+    const { traceCode } = await registerLot(t, n, `VIO-${uid().toUpperCase()}`);
+    await walkToStore(t, n, traceCode);
+    const elsewhere = `RS2-${uid().toUpperCase()}`;
+    await t.http().post('/api/facilities').send({ id: elsewhere, name: 'Another store', type: 'RETAIL_STORE', zones: [{ id: 'SALES-9', kind: 'DEDICATED_SALES' }] }).expect(201);
+    const stray = await scanOk(t, { traceCode, facilityId: elsewhere, action: 'SAMPLE' });
+    expect(stray.violations.map((v) => v.kind)).toEqual(['CUSTODY_GAP']);
+    await projected(stray.position);
+    const [violation] = (await lotOf(traceCode)).violations;
+    expect(violation).toMatchObject({ kind: 'CUSTODY_GAP', status: 'OPEN' });
+    return { traceCode, violation };
+  };
+
+  /** Opens the violation's resolve form on the lot page shown. */
+  const openResolveForm = async (violationId: string) => {
+    const item = page.locator(`#violations > li[data-violation-id="${violationId}"]`);
+    await item.getByRole('button', { name: m('resolve.open'), exact: true }).click();
+    const form = item.locator('form');
+    await form.waitFor();
+    return form;
+  };
+
   beforeAll(async () => {
     t = await createTestApp();
     await t.app.listen(0, '127.0.0.1');
@@ -135,6 +158,7 @@ describe("regulator's console: recall, destroy and resolve a violation (e2e, rea
     await expectAccessibleConsole(page, `recall confirmation (${language})`);
     await expectNoRawCode(`recall confirmation (${language})`);
     await screenshot(page, `console-recall-confirm-${language}`);
+    await expectFitsPhone(page, `recall confirmation (${language})`, 'dialog[open]', `console-recall-confirm-${language}`);
 
     // Escape: closed, focus back on the button, nothing recorded.
     await page.keyboard.press('Escape');
@@ -203,25 +227,13 @@ describe("regulator's console: recall, destroy and resolve a violation (e2e, rea
   });
 
   it.each(LANGS)('%s: an open violation resolved with a custody correction chosen from lists: a time before entry is refused in words, then the lot is corrected as the API reports', async (language) => {
-    // Walked to the store's sales zone, then a SAMPLE scanned by mistake at another store: an open CUSTODY_GAP.
-    const { traceCode } = await registerLot(t, n, `VIO-${uid().toUpperCase()}`);
-    await walkToStore(t, n, traceCode);
-    const elsewhere = `RS2-${uid().toUpperCase()}`;
-    await t.http().post('/api/facilities').send({ id: elsewhere, name: 'Another store', type: 'RETAIL_STORE', zones: [{ id: 'SALES-9', kind: 'DEDICATED_SALES' }] }).expect(201);
-    const stray = await scanOk(t, { traceCode, facilityId: elsewhere, action: 'SAMPLE' });
-    expect(stray.violations.map((v) => v.kind)).toEqual(['CUSTODY_GAP']);
-    await projected(stray.position);
-    const [violation] = (await lotOf(traceCode)).violations;
-    expect(violation).toMatchObject({ kind: 'CUSTODY_GAP', status: 'OPEN' });
-
+    const { traceCode, violation } = await openViolation();
     await openBrowser(language);
     await openLot(traceCode);
     const item = page.locator(`#violations > li[data-violation-id="${violation.id}"]`);
     expect(await item.textContent()).toContain(m('violation.CUSTODY_GAP'));
     const open = item.getByRole('button', { name: m('resolve.open'), exact: true });
-    await open.click();
-    const form = item.locator('form');
-    await form.waitFor();
+    const form = await openResolveForm(violation.id);
     expect(await open.getAttribute('aria-expanded')).toBe('true');
     const reason = form.getByLabel(m('resolve.reason'));
     expect(await page.evaluate('document.activeElement && document.activeElement.tagName')).toBe('TEXTAREA');
@@ -254,6 +266,7 @@ describe("regulator's console: recall, destroy and resolve a violation (e2e, rea
     await expectAccessibleConsole(page, `resolve form (${language})`);
     await expectNoRawCode(`resolve form (${language})`);
     await screenshot(page, `console-resolve-${language}`);
+    await expectFitsPhone(page, `resolve form (${language})`, '#violations', `console-resolve-${language}`);
 
     // This minute at +08:00: after every scan so far, not in the future.
     const local = atOffset(new Date().toISOString()).replace(' ', 'T');
@@ -273,5 +286,21 @@ describe("regulator's console: recall, destroy and resolve a violation (e2e, rea
     expect(await page.locator('#history > li[data-event-type="CustodyCorrected"]').count()).toBe(1);
     expect(await page.locator('dl.facts').first().textContent()).toContain(`Retail store (${n.store})`);
     await expectNoRawCode(`a resolved violation (${language})`);
+  });
+
+  it('a violation resolved meanwhile (by another regulator): the form says so in words and records nothing', async () => {
+    const { traceCode, violation } = await openViolation();
+    await openBrowser('zh-CN');
+    await openLot(traceCode);
+    const form = await openResolveForm(violation.id);
+    await t.as(t.tokens.regulator).post(`/api/lots/${traceCode}/violations/${violation.id}/resolve`).send({ reason: 'Resolved at the desk' }).expect(200);
+    const before = await recorded([traceCode]);
+    await form.getByLabel(m('resolve.reason')).fill('Resolved in the console too');
+    await form.getByRole('button', { name: m('resolve.submit') }).click();
+    const refused = form.locator('.problem[data-code="VIOLATION_ALREADY_RESOLVED"]');
+    await refused.waitFor();
+    expect(await refused.textContent()).toContain(m('error.VIOLATION_ALREADY_RESOLVED'));
+    await expectNoRawCode('a violation resolved meanwhile');
+    expect(await recorded([traceCode])).toEqual(before);
   });
 });

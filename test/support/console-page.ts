@@ -1,5 +1,7 @@
 import { en, type MessageKey } from '../../apps/console/src/messages-en';
 import { zhCN } from '../../apps/console/src/messages-zh-cn';
+import type { Page } from 'playwright-core';
+import { expectAccessibleConsole, screenshot } from './browser';
 import type { TestApp } from './test-app';
 
 /** What the console's browser tests share: its languages, its messages as it says them, its one time format, the raw-code check. */
@@ -38,4 +40,24 @@ export const traceCodes = async (t: TestApp, traceCode: string, direction: 'forw
     cursor = body.nextCursor;
   } while (cursor);
   return codes;
+};
+
+/**
+ * At a 390 px phone's width: what `selector` names (a dialog, a form) lies
+ * within the screen, nothing inside it wider, no serious axe-core violation;
+ * a screenshot; then back to the desktop width.
+ */
+export const expectFitsPhone = async (page: Page, what: string, selector: string, shot: string): Promise<void> => {
+  const desktop = page.viewportSize();
+  await page.setViewportSize({ width: 390, height: 844 });
+  const sticksOut = await page.evaluate(`(() => {
+    const width = document.documentElement.clientWidth;
+    return [...document.querySelectorAll(${JSON.stringify(selector)})].flatMap((root) => [root, ...root.querySelectorAll('*')])
+      .filter((el) => el.getBoundingClientRect().left < -1 || el.getBoundingClientRect().right > width + 1)
+      .map((el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : ''));
+  })()`);
+  expect({ what, sticksOut }).toEqual({ what, sticksOut: [] });
+  await expectAccessibleConsole(page, `${what} (390 px)`);
+  await screenshot(page, `${shot}-390`);
+  if (desktop) await page.setViewportSize(desktop);
 };
