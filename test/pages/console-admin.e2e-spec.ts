@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { LANGS, say, type Lang } from '../support/console-text';
-import { expectConsolePageAtBothWidths, launchBrowser, watchPageProblems } from '../support/browser';
+import { expectConsolePageAtBothWidths, LANGS, say, type Lang } from '../support/console-page';
+import { launchBrowser, watchPageProblems } from '../support/browser';
 import { minutesAgo, uid } from '../support/fixtures';
 import { createTestApp, TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';

@@ -2,8 +2,8 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CONSOLE_CSP } from '../../apps/api/src/console/console-files';
 import type { MessageKey } from '../../apps/console/src/messages-en';
-import { atOffset, LANGS, RAW_CODES_SHOWN, say, type Lang } from '../support/console-text';
-import { expectAccessibleConsole, expectConsolePageAtBothWidths, launchBrowser, screenshot, watchPageProblems } from '../support/browser';
+import { expectAccessibleConsole, launchBrowser, screenshot, watchPageProblems } from '../support/browser';
+import { atOffset, expectConsolePageAtBothWidths, LANGS, RAW_CODES_SHOWN, say, traceCodes, type Lang } from '../support/console-page';
 import { registerLot, registerNetwork, scanOk, uid, type Network } from '../support/fixtures';
 import { createTestApp, TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
@@ -22,11 +22,6 @@ import { WebhookReceiver } from '../support/webhook-receiver';
 
 /** A screenshot's name ends in `-en` for the English page (the Chinese one is the README's). */
 const suffix = (lang: Lang): string => (lang === 'en' ? '-en' : '');
-
-interface TraceAnswer {
-  lots: { traceCode: string }[];
-  nextCursor: string | null;
-}
 
 describe("regulator's console (e2e, real PostgreSQL, real Chromium)", () => {
   let t: TestApp;
@@ -50,20 +45,6 @@ describe("regulator's console (e2e, real PostgreSQL, real Chromium)", () => {
     const res = await t.http().post(`/api/lots/${parent}/splits`).send({ splitId: `SPLIT-${uid()}`, children });
     if (res.status !== 201) throw new Error(`split of ${parent} failed: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body as { position: number };
-  };
-
-  /** Every lot of a trace, page by page, as the API answers the regulator. */
-  const traceCodes = async (traceCode: string, direction: 'forward' | 'backward'): Promise<string[]> => {
-    const codes: string[] = [];
-    let cursor: string | null = null;
-    do {
-      const query: string = `direction=${direction}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-      const res = await t.as(t.tokens.regulator).get(`/api/lots/${traceCode}/trace?${query}`).expect(200);
-      const body = res.body as TraceAnswer;
-      codes.push(...body.lots.map((l) => l.traceCode));
-      cursor = body.nextCursor;
-    } while (cursor);
-    return codes;
   };
 
   const expectAccessible = (what: string) => expectAccessibleConsole(page, what);
@@ -271,7 +252,7 @@ describe("regulator's console (e2e, real PostgreSQL, real Chromium)", () => {
     await page.locator(`table.lots a:text-is("${g.a}")`).click();
     await page.getByRole('heading', { name: m('lot.title', { traceCode: g.a }), level: 1 }).waitFor();
 
-    const genealogy = [...new Set([...(await traceCodes(g.a, 'backward')), ...(await traceCodes(g.a, 'forward'))])].sort();
+    const genealogy = [...new Set([...(await traceCodes(t, g.a, 'backward')), ...(await traceCodes(t, g.a, 'forward'))])].sort();
     expect(genealogy).toEqual([g.container, g.a, g.a1, g.a2].sort());
     // The graph on screen, read from cytoscape itself (the console exposes its instance).
     await page.waitForFunction('window.coldtraceGraph !== undefined');
@@ -401,9 +382,11 @@ describe("regulator's console (e2e, real PostgreSQL, real Chromium)", () => {
     await page.getByRole('heading', { name: m('lot.title', { traceCode: d.d }), level: 1 }).waitFor();
     await page.getByLabel(m('actions.reason')).fill('Cold chain broken on the quay');
     await page.getByRole('button', { name: m('actions.recall'), exact: true }).click();
+    // Asked first (test/pages/console-actions.e2e-spec.ts tries the question and its cancel in full).
+    await page.getByRole('dialog').getByRole('button', { name: m('confirm.recallYes.other', { count: 4 }) }).click();
     await page.getByRole('heading', { name: new RegExp(`^${m('recall.title').replace('{recallId}', '')}`) }).waitFor();
 
-    const descendants = (await traceCodes(d.d, 'forward')).sort();
+    const descendants = (await traceCodes(t, d.d, 'forward')).sort();
     expect(descendants).toEqual([d.d, d.d1, d.d2, d.d11].sort());
     await waitFor('every descendant on the recall page', async () => (await page.locator('#recall-lots tbody tr').count()) === descendants.length);
     const listed = await page.locator('#recall-lots tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-trace-code')));

@@ -1,13 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { RAW_CODES_SHOWN } from './console-text';
 
 /** Where browser tests leave their screenshots (CI keeps the folder; git ignores it). */
 export const SCREENSHOT_DIR = join(__dirname, '..', '..', 'test-output', 'screenshots');
-/** The screenshots the README shows. */
-export const DOCS_SCREENSHOT_DIR = join(__dirname, '..', '..', 'docs', 'screenshots');
 
 /**
  * The system's Chromium (Debian's `chromium`, installed by .ci/run when
@@ -73,48 +70,6 @@ export const expectAccessibleConsole = async (page: Page, what: string): Promise
   expect({ what, violations }).toEqual({ what, violations: [] });
   const unlabelled = await page.evaluate(`[...document.querySelectorAll('input, select, textarea')].filter((el) => el.labels.length === 0).map((el) => el.outerHTML)`);
   expect({ what, unlabelled }).toEqual({ what, unlabelled: [] });
-};
-
-/** The innermost visible elements reaching past the screen's right edge (tag#id.class and width), when the page scrolls sideways. */
-const WIDER_THAN_THE_SCREEN = `(() => {
-  const width = document.documentElement.clientWidth;
-  if (document.documentElement.scrollWidth <= width) return [];
-  const wide = [...document.body.querySelectorAll('*')].filter((el) => el.getBoundingClientRect().right > width + 1 && el.checkVisibility());
-  return wide
-    .filter((el) => !wide.some((other) => other !== el && el.contains(other)))
-    .slice(0, 5)
-    .map((el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '') + ' ' + Math.round(el.getBoundingClientRect().width) + 'px');
-})()`;
-
-/**
- * One console page as the issue asks of every page: no visible raw code, no
- * serious axe-core violation and nothing wider than the screen, at desktop
- * width and on a 390 px phone; saved as `<name>.png` and `<name>-390.png`.
- * With UPDATE_DOCS_SCREENSHOTS=1, the Chinese ones (names without `-en`) are
- * also written to docs/screenshots/ for the README (`npm run docs:screenshots`).
- */
-export const expectConsolePageAtBothWidths = async (page: Page, name: string): Promise<void> => {
-  const desktop = page.viewportSize() ?? { width: 1366, height: 900 };
-  const save = async (file: string) => {
-    const path = await screenshot(page, file);
-    if (process.env.UPDATE_DOCS_SCREENSHOTS === '1' && !/-en(-|$)/.test(file)) {
-      mkdirSync(DOCS_SCREENSHOT_DIR, { recursive: true });
-      copyFileSync(path, join(DOCS_SCREENSHOT_DIR, `${file}.png`));
-    }
-  };
-  expect({ name, rawCodes: await page.evaluate(RAW_CODES_SHOWN) }).toEqual({ name, rawCodes: [] });
-  await expectAccessibleConsole(page, `${name} (desktop)`);
-  await save(name);
-  await page.setViewportSize({ width: 390, height: 844 });
-  try {
-    await expectAccessibleConsole(page, `${name} (390 px)`);
-    // Let what lays itself out on a resize (the genealogy graph's canvas) settle first.
-    await page.waitForFunction('document.documentElement.scrollWidth <= document.documentElement.clientWidth', undefined, { timeout: 3000 }).catch(() => undefined);
-    expect({ name, tooWide: await page.evaluate(WIDER_THAN_THE_SCREEN) }).toEqual({ name, tooWide: [] });
-    await save(`${name}-390`);
-  } finally {
-    await page.setViewportSize(desktop);
-  }
 };
 
 /** What the page reports going wrong from now on: script errors, CSP refusals (not the API's 4xx answers, which a page shows itself). */

@@ -26,6 +26,17 @@ export const h = <K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Att
 /** A date and time as the regulator reads it: `2026-12-07 17:21` at EPCIS_TIME_ZONE_OFFSET. */
 export const when = (iso: string | null | undefined): string => (iso ? formatTime(iso) : '—');
 
+/**
+ * A `datetime-local` value (`2026-12-07T17:21`) read as a wall clock at
+ * EPCIS_TIME_ZONE_OFFSET, the time the console shows every time in: the
+ * instant as ISO 8601, null when the value is no such time.
+ */
+export const fromLocalInput = (value: string): string | null => {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/.test(value)) return null;
+  const d = new Date(`${value}${timeZoneOffset()}`);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+};
+
 /** A `<time>` element: readable text, machine-readable datetime, the offset on hover. */
 export const time = (iso: string | null | undefined): HTMLElement => (iso ? h('time', { datetime: iso, title: `UTC${timeZoneOffset()}` }, when(iso)) : h('span', {}, '—'));
 

@@ -1,11 +1,13 @@
-import { allPages, ApiFailure, get, lotPath, post } from './api.js';
+import { allPages, ApiFailure, get, lotPath } from './api.js';
 import { facts, h, hashLink, time, when } from './dom.js';
 import { facility, facilityText, loadFacilityNames } from './facilities.js';
 import { codeText, country, num, t, tn } from './i18n.js';
-import { flash, problem } from './flash.js';
+import { problem } from './flash.js';
+import { lotActions } from './lot-actions.js';
+import { violationsSection } from './resolve-violation.js';
 import { genealogySection, mergeTraces } from './genealogy-graph.js';
 import { badge, reasonText, verdictBadge } from './status.js';
-import type { Eligibility, History, HistoryEvent, LockAnswer, Lot, RecallAnswer, Trace } from './types.js';
+import type { Eligibility, History, HistoryEvent, Lot, Trace } from './types.js';
 
 const HISTORY_PAGE = 50;
 
@@ -59,52 +61,6 @@ const where = (lot: Lot): string => {
 
 /** The facilities a page of history names, so they show by name. */
 const facilitiesOf = (events: HistoryEvent[]): (string | null)[] => events.flatMap((e) => [e.facilityId, typeof e.data.toFacilityId === 'string' ? e.data.toFacilityId : null]);
-
-/** Lock, unlock and recall: the same API routes a script would call, with the reason the API requires. */
-const actions = (lot: Lot): HTMLElement => {
-  const result = h('div', { id: 'action-result', 'aria-live': 'polite' });
-  const reason = h('textarea', { id: 'action-reason', name: 'reason', required: true, rows: 2, maxlength: 500, 'aria-describedby': 'action-reason-help' });
-  const buttons: HTMLButtonElement[] = [];
-  const run = async (action: 'lock' | 'unlock' | 'recall'): Promise<void> => {
-    const text = reason.value.trim();
-    if (!text) {
-      reason.setAttribute('aria-invalid', 'true');
-      result.replaceChildren(h('p', { class: 'problem', role: 'alert' }, t('actions.needReason')));
-      reason.focus();
-      return;
-    }
-    reason.removeAttribute('aria-invalid');
-    for (const b of buttons) b.disabled = true;
-    result.replaceChildren(h('p', { role: 'status' }, t('actions.sending')));
-    try {
-      if (action === 'recall') {
-        const answer = await post<RecallAnswer>(`${lotPath(lot.traceCode)}/recall`, { reason: text });
-        flash(tn('actions.recalled', answer.lotsAffected, { recallId: answer.recallId, traceCode: lot.traceCode }));
-        location.hash = `#/recalls/${encodeURIComponent(answer.recallId)}?atLeast=${answer.position}`;
-        return;
-      }
-      const answer = await post<LockAnswer>(`${lotPath(lot.traceCode)}/${action}`, { reason: text });
-      flash(tn(action === 'lock' ? 'actions.locked' : 'actions.unlocked', answer.lotsAffected, { traceCode: lot.traceCode }));
-      location.hash = `#/lots/${encodeURIComponent(lot.traceCode)}?atLeast=${answer.position}`;
-    } catch (e) {
-      result.replaceChildren(problem(e));
-      for (const b of buttons) b.disabled = false;
-    }
-  };
-  for (const action of ['lock', 'unlock', 'recall'] as const) {
-    buttons.push(h('button', { type: 'button', id: `action-${action}`, class: action === 'recall' ? 'danger' : null, onclick: () => void run(action) }, t(`actions.${action}`)));
-  }
-  return h(
-    'section',
-    { class: 'panel', 'aria-labelledby': 'actions-heading' },
-    h('h2', { id: 'actions-heading' }, t('actions.title')),
-    h('label', { for: 'action-reason' }, t('actions.reason')),
-    reason,
-    h('p', { id: 'action-reason-help', class: 'help' }, t('actions.help')),
-    h('div', { class: 'actions' }, ...buttons.flatMap((b) => [b, ' '])),
-    result,
-  );
-};
 
 export const renderLot = async (main: HTMLElement, traceCode: string, query: URLSearchParams): Promise<() => void> => {
   const atLeast = query.get('atLeast');
@@ -192,28 +148,11 @@ export const renderLot = async (main: HTMLElement, traceCode: string, query: URL
           : null,
         h('p', { class: 'muted' }, t('lot.judgedAt', { time: when(eligibility.evaluatedAt) })),
         locks.length ? h('div', {}, h('h3', {}, t('lot.locks')), h('ul', {}, ...locks)) : null,
-        actions(lot),
+        lotActions(lot),
       ),
     ),
     graph.section,
-    lot.violations.length
-      ? h(
-          'section',
-          { 'aria-labelledby': 'violations-heading' },
-          h('h2', { id: 'violations-heading' }, t('lot.violations')),
-          h(
-            'ul',
-            {},
-            ...lot.violations.map((v) =>
-              h(
-                'li',
-                { 'data-code': v.kind },
-                t('lot.violation', { kind: codeText('violation', v.kind), status: codeText('violationStatus', v.status), message: v.message, facility: facilityText(v.facilityId), time: when(v.occurredAt) }),
-              ),
-            ),
-          ),
-        )
-      : null,
+    violationsSection(lot),
     h(
       'section',
       { 'aria-labelledby': 'documents-heading' },

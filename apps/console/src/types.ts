@@ -112,6 +112,8 @@ export interface Trace {
   lots: TraceLot[];
   links: TraceLink[];
   hiddenLots: number;
+  /** Lots the genealogy names that the read model does not show yet (a regulator's trace). */
+  pending: string[];
   nextCursor: string | null;
 }
 
@@ -157,6 +159,22 @@ export interface LockAnswer {
 export interface RecallAnswer {
   traceCode: string;
   recallId: string;
+  version: number;
+  position: number;
+  lotsAffected: number;
+}
+
+/** What destroying a lot answers (that lot only). */
+export interface DestroyAnswer {
+  traceCode: string;
+  version: number;
+  position: number;
+}
+
+export interface ResolveAnswer {
+  traceCode: string;
+  violationId: string;
+  correctionId: string | null;
   version: number;
   position: number;
   lotsAffected: number;
