@@ -3,6 +3,7 @@ import { facts, h, hashLink, time, when } from './dom.js';
 import { facility, facilityText, loadFacilityNames } from './facilities.js';
 import { codeText, country, num, t, tn } from './i18n.js';
 import { flash, problem } from './flash.js';
+import { lotDownloads } from './downloads.js';
 import { genealogySection, mergeTraces } from './genealogy-graph.js';
 import { badge, reasonText, verdictBadge } from './status.js';
 import type { Eligibility, History, HistoryEvent, LockAnswer, Lot, RecallAnswer, Trace } from './types.js';
@@ -196,6 +197,7 @@ export const renderLot = async (main: HTMLElement, traceCode: string, query: URL
       ),
     ),
     graph.section,
+    lotDownloads(lot.traceCode, atLeast),
     lot.violations.length
       ? h(
           'section',
