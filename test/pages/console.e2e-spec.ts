@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CONSOLE_CSP } from '../../apps/api/src/console/console-files';
-import { en, type MessageKey } from '../../apps/console/src/messages-en';
-import { zhCN } from '../../apps/console/src/messages-zh-cn';
+import type { MessageKey } from '../../apps/console/src/messages-en';
 import { expectAccessibleConsole, launchBrowser, screenshot, watchPageProblems } from '../support/browser';
+import { atOffset, LANGS, RAW_CODES_SHOWN, say, type Lang } from '../support/console-page';
 import { registerLot, registerNetwork, scanOk, uid, type Network } from '../support/fixtures';
 import { createTestApp, TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
@@ -19,28 +19,6 @@ import { WebhookReceiver } from '../support/webhook-receiver';
  * default) and in English, chosen by the browser's language as a regulator's
  * browser would; no page shows a raw code.
  */
-
-type Lang = 'zh-CN' | 'en';
-const LANGS: Lang[] = ['zh-CN', 'en'];
-const CATALOGUES = { 'zh-CN': zhCN, en };
-
-/** A message as the console says it in `lang`, `{name}` filled (the tests use no number above 999, so no grouping). */
-const say = (lang: Lang, key: MessageKey, params: Record<string, string | number> = {}): string =>
-  CATALOGUES[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) => (params[name] === undefined ? whole : String(params[name])));
-
-/** A time as the console shows every time: `2026-12-07 17:21` at EPCIS_TIME_ZONE_OFFSET (+08:00 in tests). */
-const atOffset = (iso: string): string => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
-
-/** Every visible text node on the page that is a bare code (`NOT_AT_RETAIL_STORE`): none should be. */
-const RAW_CODES_SHOWN = `(() => {
-  const found = [];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const text = (node.textContent || '').trim();
-    if (/^[A-Z_]{6,}$/.test(text) && node.parentElement && node.parentElement.checkVisibility()) found.push(text);
-  }
-  return found;
-})()`;
 
 interface TraceAnswer {
   lots: { traceCode: string }[];
