@@ -161,7 +161,7 @@ describe("administrator's console (e2e, real PostgreSQL, real Chromium)", () => 
     await page.getByLabel('Token (regulator or administrator)').fill(t.tokens.regulator);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Lots', level: 1 }).waitFor();
-    expect(await page.locator('#nav a').allTextContents()).toEqual(['Lots']);
+    expect(await page.locator('#nav a').allTextContents()).toEqual(['Lots', 'Audit']);
     expect(await page.locator('#signed-in-role').textContent()).toBe('Signed in with a regulator key');
     // The administrator's addresses show a regulator the lots, nothing of keys.
     await page.goto(`${base}/console#/keys`);
