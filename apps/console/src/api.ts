@@ -34,13 +34,18 @@ interface ErrorBody {
   details?: unknown;
 }
 
-export const call = async <T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, token: string | null = storedToken()): Promise<T> => {
+/**
+ * One request with the token: the answer when it is a success; a failure to
+ * reach the API, or its error answer (`{code, message, details}`), thrown as
+ * an ApiFailure.
+ */
+const request = async (method: 'GET' | 'POST' | 'DELETE', path: string, body: unknown, token: string | null, accept: string): Promise<Response> => {
   let res: Response;
   try {
     res = await fetch(path, {
       method,
       headers: {
-        accept: 'application/json',
+        accept,
         ...(token ? { authorization: `Bearer ${token}` } : {}),
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },
@@ -51,28 +56,41 @@ export const call = async <T>(method: 'GET' | 'POST' | 'DELETE', path: string, b
   } catch {
     throw new ApiFailure(0, 'NETWORK_ERROR', 'The API could not be reached. Check the connection and try again.');
   }
-  const text = await res.text();
-  let parsed: unknown = null;
+  if (res.ok) return res;
+  let e: ErrorBody = {};
   try {
-    parsed = text ? JSON.parse(text) : null;
+    e = ((await res.json()) as ErrorBody | null) ?? {};
   } catch {
-    parsed = null;
+    // Not JSON: the status says what there is to say.
   }
-  if (!res.ok) {
-    const e = (parsed ?? {}) as ErrorBody;
-    const failure = new ApiFailure(res.status, e.code ?? `HTTP_${res.status}`, e.message ?? res.statusText, e.details);
-    if (res.status === 401 && token === storedToken()) onUnauthenticated(failure);
-    throw failure;
-  }
-  return parsed as T;
+  const failure = new ApiFailure(res.status, e.code ?? `HTTP_${res.status}`, e.message ?? res.statusText, e.details);
+  if (res.status === 401 && token === storedToken()) onUnauthenticated(failure);
+  throw failure;
 };
 
-export const get = <T>(path: string, query: Record<string, string | number | null | undefined> = {}): Promise<T> => {
+export const call = async <T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, token: string | null = storedToken()): Promise<T> => {
+  const text = await (await request(method, path, body, token, 'application/json')).text();
+  try {
+    return (text ? JSON.parse(text) : null) as T;
+  } catch {
+    return null as T;
+  }
+};
+
+/** A GET answered as it is (a file: its bytes and headers), the token in the header as for every call. */
+export const fetchAnswer = (path: string, accept: string): Promise<Response> => request('GET', path, undefined, storedToken(), accept);
+
+export type Query = Record<string, string | number | null | undefined>;
+
+/** The path with the query's given parameters (null, undefined and empty ones left out). */
+export const withQuery = (path: string, query: Query): string => {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) if (v !== null && v !== undefined && v !== '') params.set(k, String(v));
   const qs = params.toString();
-  return call<T>('GET', qs ? `${path}?${qs}` : path);
+  return qs ? `${path}?${qs}` : path;
 };
+
+export const get = <T>(path: string, query: Query = {}): Promise<T> => call<T>('GET', withQuery(path, query));
 
 export const post = <T>(path: string, body: unknown): Promise<T> => call<T>('POST', path, body);
 

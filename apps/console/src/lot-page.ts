@@ -5,6 +5,7 @@ import { codeText, country, num, t, tn } from './i18n.js';
 import { problem } from './flash.js';
 import { lotActions } from './lot-actions.js';
 import { violationsSection } from './resolve-violation.js';
+import { lotDownloads } from './downloads.js';
 import { genealogySection, mergeTraces } from './genealogy-graph.js';
 import { badge, reasonText, verdictBadge } from './status.js';
 import type { Eligibility, History, HistoryEvent, Lot, Trace } from './types.js';
@@ -152,6 +153,7 @@ export const renderLot = async (main: HTMLElement, traceCode: string, query: URL
       ),
     ),
     graph.section,
+    lotDownloads(lot.traceCode, atLeast),
     violationsSection(lot),
     h(
       'section',

@@ -1,5 +1,6 @@
 import { COMPLIANCE_FLAGS, DOCUMENT_TYPES, FACILITY_TYPES, PRODUCT_CATEGORIES, QUANTITY_UNITS, REASON_CODES, ROLES, SCAN_ACTIONS, TEST_RESULTS, TRACE_VIOLATIONS } from '@app/domain';
 import type { LotEventType } from '@app/domain';
+import { CHAIN_FAILURES } from '../../api/src/audit/queries/verify-lot-chain/verify-lot-chain.response';
 import { en } from './messages-en';
 import { zhCN } from './messages-zh-cn';
 
@@ -56,6 +57,7 @@ describe("the console's message catalogues", () => {
       ...SCAN_ACTIONS.map((c) => `action.${c}`),
       ...TEST_RESULTS.map((c) => `testResult.${c}`),
       ...Object.keys(EVENT_TYPES).map((c) => `event.${c}`),
+      ...CHAIN_FAILURES.map((c) => `chainFailure.${c}`),
     ];
     expect(expected.filter((k) => !(k in en))).toEqual([]);
   });

@@ -3,6 +3,7 @@ import { facts, h, hashLink, stacking, time, when } from './dom.js';
 import { facility, facilityText, loadFacilityNames } from './facilities.js';
 import { codeText, formatClock, num, t, tn } from './i18n.js';
 import { problem } from './flash.js';
+import { recallDownloads } from './downloads.js';
 import { badge } from './status.js';
 import type { Recall, RecalledLot, RecallTold } from './types.js';
 
@@ -114,6 +115,7 @@ export const renderRecall = async (main: HTMLElement, recallId: string, query: U
       [t('recall.recalledAt'), time(head.recalledAt)],
       [t('recall.lotsReached'), num(head.lotCount)],
     ]),
+    recallDownloads(head.recallId, query.get('atLeast')),
     h('h2', {}, t('recall.byFacility')),
     status,
     problems,
