@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { en, type MessageKey } from '../../apps/console/src/messages-en';
 import { zhCN } from '../../apps/console/src/messages-zh-cn';
-import { expectAccessibleConsole, launchBrowser, screenshot, watchPageProblems } from '../support/browser';
+import { expectAccessibleConsole, launchBrowser, RAW_CODES_SHOWN, screenshot, watchPageProblems } from '../support/browser';
 import { registerLot, registerNetwork, scanBody, scanOk, type Network } from '../support/fixtures';
 import { createTestApp, TestApp } from '../support/test-app';
 
@@ -17,16 +17,6 @@ type Lang = 'zh-CN' | 'en';
 const CATALOGUES = { 'zh-CN': zhCN, en };
 const say = (lang: Lang, key: MessageKey): string => CATALOGUES[lang][key];
 
-/** Every visible text node on the page that is a bare code (`NOT_AT_RETAIL_STORE`): none should be. */
-const RAW_CODES_SHOWN = `(() => {
-  const found = [];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const text = (node.textContent || '').trim();
-    if (/^[A-Z_]{6,}$/.test(text) && node.parentElement && node.parentElement.checkVisibility()) found.push(text);
-  }
-  return found;
-})()`;
 
 describe("regulator's dashboard (e2e, real PostgreSQL, real Chromium)", () => {
   let t: TestApp;

@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CONSOLE_CSP } from '../../apps/api/src/console/console-files';
 import { en, type MessageKey } from '../../apps/console/src/messages-en';
 import { zhCN } from '../../apps/console/src/messages-zh-cn';
-import { expectAccessibleConsole, launchBrowser, screenshot, watchPageProblems } from '../support/browser';
+import { expectAccessibleConsole, launchBrowser, RAW_CODES_SHOWN, screenshot, watchPageProblems } from '../support/browser';
 import { registerLot, registerNetwork, scanOk, uid, type Network } from '../support/fixtures';
 import { createTestApp, TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
@@ -31,16 +31,6 @@ const say = (lang: Lang, key: MessageKey, params: Record<string, string | number
 /** A time as the console shows every time: `2026-12-07 17:21` at EPCIS_TIME_ZONE_OFFSET (+08:00 in tests). */
 const atOffset = (iso: string): string => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
 
-/** Every visible text node on the page that is a bare code (`NOT_AT_RETAIL_STORE`): none should be. */
-const RAW_CODES_SHOWN = `(() => {
-  const found = [];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const text = (node.textContent || '').trim();
-    if (/^[A-Z_]{6,}$/.test(text) && node.parentElement && node.parentElement.checkVisibility()) found.push(text);
-  }
-  return found;
-})()`;
 
 interface TraceAnswer {
   lots: { traceCode: string }[];

@@ -81,3 +81,14 @@ export const watchPageProblems = (page: Page): string[] => {
   });
   return problems;
 };
+
+/** Every visible text node on the page that is a bare code (`NOT_AT_RETAIL_STORE`): none should be. */
+export const RAW_CODES_SHOWN = `(() => {
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = (node.textContent || '').trim();
+    if (/^[A-Z_]{6,}$/.test(text) && node.parentElement && node.parentElement.checkVisibility()) found.push(text);
+  }
+  return found;
+})()`;
