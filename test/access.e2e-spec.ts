@@ -224,6 +224,12 @@ const SPEC: Record<string, RouteSpec> = {
     },
   },
   'GET /api/sightings': { roles: ['REGULATOR'], request: (c, w) => c.get(`/api/sightings?traceCode=${w.lot}`) },
+  // The regulator's dashboard and the lists it counts (issue 19).
+  'GET /api/dashboard': { roles: ['REGULATOR'], request: (c) => c.get('/api/dashboard') },
+  'GET /api/violations': { roles: ['REGULATOR'], request: (c) => c.get('/api/violations?status=OPEN') },
+  'GET /api/recalls': { roles: ['REGULATOR'], request: (c) => c.get('/api/recalls?inProgress=true') },
+  'GET /api/scans': { roles: ['REGULATOR'], request: (c, w) => c.get(`/api/scans?traceCode=${w.lot}`) },
+  'GET /api/refusals': { roles: ['REGULATOR'], request: (c, w) => c.get(`/api/refusals?traceCode=${w.lot}`) },
 
   'POST /api/scans/batch': {
     roles: ['OPERATOR'],

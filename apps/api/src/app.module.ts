@@ -9,6 +9,7 @@ import { FacilitiesModule } from './facilities/facilities.module';
 import { HealthHttpController } from './health/health.http.controller';
 import { InfrastructureModule } from './infrastructure.module';
 import { LotsModule } from './lots/lots.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { RecallsModule } from './recalls/recalls.module';
 import { SightingsModule } from './sightings/sightings.module';
 import { AccessModule } from './access/access.module';
@@ -50,6 +51,7 @@ export class AppModule {
         LotsModule,
         SightingsModule,
         RecallsModule,
+        DashboardModule,
         SubscriptionsModule,
         AuditModule,
         EpcisModule,

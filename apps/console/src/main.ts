@@ -1,6 +1,7 @@
 import { ApiFailure, forgetToken, keepToken, storedToken, whenUnauthenticated } from './api.js';
 import { h } from './dom.js';
 import { renderAudit } from './audit-page.js';
+import { renderDashboard } from './dashboard-page.js';
 import { renderLot } from './lot-page.js';
 import { renderLots } from './lots-page.js';
 import { renderRecall } from './recall-page.js';
@@ -11,7 +12,7 @@ import type { MessageKey } from './messages-en.js';
 
 /**
  * The regulator's console: one page, hash routes (#/lots, #/lots/<code>,
- * #/recalls/<id>, #/audit), every fact read from the documented API with the
+ * #/recalls/<id>, #/dashboard, #/audit), every fact read from the documented API with the
  * REGULATOR key the user signed in with; with an ADMIN key, the
  * administrator's pages instead (#/keys, #/facilities: see admin.ts).
  */
@@ -82,6 +83,7 @@ const render = async (): Promise<void> => {
     else if (route.path[0] === 'lots' && route.path[1]) leavePage = await renderLot(main, route.path[1], route.query);
     else if (route.path[0] === 'recalls' && route.path[1]) leavePage = await renderRecall(main, route.path[1], route.query);
     else if (route.path[0] === 'audit') leavePage = await renderAudit(main);
+    else if (route.path[0] === 'dashboard') leavePage = await renderDashboard(main);
     else leavePage = await renderLots(main, route.query);
   } catch (e) {
     main.replaceChildren(h('h1', {}, t('app.couldNotLoad')), problem(e));

@@ -484,6 +484,27 @@ export const en = {
   'downloads.fetching': 'Preparing the file…',
   'downloads.done': 'Downloaded {file}.',
   'downloads.partial': 'Downloaded {file}: its first {count} events only (there are more; use the API for all of them).',
+  // The regulator's dashboard (#/dashboard; GET /api/dashboard).
+  'nav.dashboard': 'Dashboard',
+  'dashboard.title': 'Dashboard',
+  'dashboard.countedAt': 'Counted at',
+  'dashboard.lots': 'Lots',
+  'dashboard.lotsNotSellable': 'Lots that may not be sold',
+  'dashboard.openViolations': 'Open custody violations',
+  'dashboard.byReason': 'Lots that may not be sold, by reason',
+  'dashboard.noneBlocked': 'Every lot may be sold.',
+  'dashboard.recalls': 'Recalls',
+  'dashboard.recallsInProgress': 'Recalls in progress',
+  'dashboard.unsold': 'Still unsold: {goods}',
+  'dashboard.noGoods': 'nothing',
+  'dashboard.listSeparator': ', ',
+  'dashboard.holdersTold.one': '{told} of {holders} holder told by webhook',
+  'dashboard.holdersTold.other': '{told} of {holders} holders told by webhook',
+  'dashboard.recallLots.one': '{count} lot, {goods} unsold',
+  'dashboard.recallLots.other': '{count} lots, {goods} unsold',
+  'dashboard.lastHour': 'Last hour',
+  'dashboard.scans': 'Scans recorded',
+  'dashboard.refusals': 'Scans refused',
 } as const;
 
 /** Every message key of the console. */

@@ -40,6 +40,7 @@ import { CreateSightings1764400016000 } from './migrations/1764400016000-create-
 import { LotRowsRoomToUpdate1764400019200 } from './migrations/1764400019200-lot-rows-room-to-update';
 import { CreateWebhookSubscriptions1764400020000 } from './migrations/1764400020000-create-webhook-subscriptions';
 import { LotRowsFastCompression1764400021000 } from './migrations/1764400021000-lot-rows-fast-compression';
+import { DashboardLists1764400022000 } from './migrations/1764400022000-dashboard-lists';
 
 export const READ_MODEL_ENTITIES = [LotSummaryEntity, LotHistoryEntity, SaleEligibilityEntity];
 export const READ_MODEL_MIGRATIONS = [
@@ -59,4 +60,5 @@ export const READ_MODEL_MIGRATIONS = [
   LotRowsRoomToUpdate1764400019200,
   CreateWebhookSubscriptions1764400020000,
   LotRowsFastCompression1764400021000,
+  DashboardLists1764400022000,
 ];

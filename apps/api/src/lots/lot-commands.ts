@@ -5,6 +5,7 @@ import { LOT } from '../common/commands/aggregates';
 import { CommandDecider, CommandExecutor, CommandRun, Executed, Settled } from '../common/commands/command-executor';
 import { LotProbeBudget } from '../access/lot-probe-budget';
 import { documentKey, LotFamilyReads } from './lot-family.reads';
+import { ScanRefusals } from './scan-refusals';
 
 /** How a lot command is recorded: who asked (the events' metadata) and, for a retryable one, its idempotency key. */
 export interface LotCommandContext {
@@ -28,7 +29,9 @@ const isLotNotFound = (e: unknown): boolean => e instanceof DomainError && e.cod
  * Every lot command runs here, as data: the lots it names locked up front,
  * then the executor has LotFamilyReads read what it needs beyond them and
  * decide, one append. Each LOT_NOT_FOUND answer (an unknown lot, or one
- * out of the key's reach) is spent from the key's LotProbeBudget.
+ * out of the key's reach) is spent from the key's LotProbeBudget; each scan
+ * the domain refused is written down for regulators (ScanRefusals), once its
+ * transaction is over.
  */
 @Injectable()
 export class LotCommands {
@@ -36,6 +39,7 @@ export class LotCommands {
     @Inject(CommandExecutor) private readonly executor: CommandExecutor,
     @Inject(LotFamilyReads) private readonly family: LotFamilyReads,
     @Inject(LotProbeBudget) private readonly probes: LotProbeBudget,
+    @Inject(ScanRefusals) private readonly refusals: ScanRefusals,
   ) {}
 
   async run<C extends LotFamilyRequest>(command: C, context: LotCommandContext): Promise<Executed<LotCommandOutcome<C>>> {
@@ -43,6 +47,7 @@ export class LotCommands {
       return await this.executor.execute(this.toRun(command, context));
     } catch (e) {
       if (isLotNotFound(e)) this.spend(context);
+      if (e instanceof DomainError) await this.refusals.record([{ command, context, error: e }]);
       throw e;
     }
   }
@@ -53,6 +58,9 @@ export class LotCommands {
     settled.forEach((s, i) => {
       if (s.kind === 'refused' && isLotNotFound(s.error)) this.spend(batch[i].context);
     });
+    await this.refusals.record(
+      settled.flatMap((s, i) => (s.kind === 'refused' && s.error instanceof DomainError ? [{ ...batch[i], error: s.error }] : [])),
+    );
     return settled;
   }
 

@@ -21,12 +21,19 @@ import { RecordScanBatchHttpController } from './commands/record-scan-batch/reco
 import { ResolveViolationHandler } from './commands/resolve-violation/resolve-violation.handler';
 import { ResolveViolationHttpController } from './commands/resolve-violation/resolve-violation.http.controller';
 import { ListLotsHandler } from './queries/list-lots/list-lots.handler';
+import { ListRefusalsHandler } from './queries/list-refusals/list-refusals.handler';
+import { ListRefusalsHttpController } from './queries/list-refusals/list-refusals.http.controller';
+import { ListScansHandler } from './queries/list-scans/list-scans.handler';
+import { ListScansHttpController } from './queries/list-scans/list-scans.http.controller';
+import { ListViolationsHandler } from './queries/list-violations/list-violations.handler';
+import { ListViolationsHttpController } from './queries/list-violations/list-violations.http.controller';
 import { TraceLotHandler } from './queries/trace-lot/trace-lot.handler';
 import { RegulatorActionsHttpController } from './regulator-actions.http.controller';
 import { LotCommands } from './lot-commands';
 import { LotFamilyReads } from './lot-family.reads';
 import { LotQueriesHttpController } from './lot-queries.http.controller';
 import { LotReadRepository } from './lot-read.repository';
+import { ScanRefusals } from './scan-refusals';
 import { GetLotHistoryHandler } from './queries/get-lot-history/get-lot-history.handler';
 import { GetLotHandler } from './queries/get-lot/get-lot.handler';
 import { GetLotQrCodeHandler } from './queries/get-lot-qr-code/get-lot-qr-code.handler';
@@ -44,6 +51,9 @@ import { SaleEligibilityAnswers } from './queries/get-sale-eligibility/sale-elig
     RegulatorActionsHttpController,
     ResolveViolationHttpController,
     LotQueriesHttpController,
+    ListViolationsHttpController,
+    ListScansHttpController,
+    ListRefusalsHttpController,
     ExportTraceCsvHttpController,
     GetLotQrCodeHttpController,
     RecordScanBatchHttpController,
@@ -51,6 +61,7 @@ import { SaleEligibilityAnswers } from './queries/get-sale-eligibility/sale-elig
   ],
   providers: [
     LotCommands,
+    ScanRefusals,
     LotFamilyReads,
     LotReadRepository,
     SaleEligibilityAnswers,
@@ -60,6 +71,9 @@ import { SaleEligibilityAnswers } from './queries/get-sale-eligibility/sale-elig
     DestroyLotHandler,
     ResolveViolationHandler,
     ListLotsHandler,
+    ListViolationsHandler,
+    ListScansHandler,
+    ListRefusalsHandler,
     TraceLotHandler,
     RegisterLotHandler,
     AttachDocumentHandler,

@@ -192,7 +192,8 @@ export const movementOf = (e: ScanFacts & { toFacilityId?: string; toFacilityTyp
   to: action === 'DISPATCH' && e.toFacilityId && e.toFacilityType ? { facilityId: e.toFacilityId, facilityType: e.toFacilityType, vehicle: e.vehicle ?? null } : null,
 });
 
-const SCAN_EVENT_ACTION = {
+/** The lot events a scan records, and the scan action each records. */
+export const SCAN_EVENT_ACTION = {
   LotReceived: 'RECEIVE',
   LotStored: 'STORE',
   LotDisinfected: 'DISINFECT',

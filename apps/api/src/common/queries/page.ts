@@ -66,3 +66,6 @@ export const pageOf = <T, K>(rows: readonly T[], page: PageRequest<K>, keyOf: (r
 
 /** Most lists page by trace code. */
 export const isTraceCodeKey = (v: unknown): v is string => typeof v === 'string' && ID_PATTERN.test(v);
+
+/** Lists newest first page by a position or id (the next page is below it). */
+export const isPositionKey = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v > 0;

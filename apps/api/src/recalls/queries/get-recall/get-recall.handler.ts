@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { EligibilityFacts, lotStatus, notFound, RecallSource } from '@app/domain';
 import { pageOf } from '../../../common/queries/page';
 import { ReadModelGate } from '../../../common/queries/read-model-gate';
+import { toldOf } from '../recall-lots.sql';
 import { GetRecallQuery, RecallTold, RecallView } from './get-recall.query';
 
 interface Row {
@@ -71,29 +72,12 @@ export class GetRecallHandler implements IQueryHandler<GetRecallQuery> {
     };
   }
 
-  /**
-   * The `lot.recalled` webhooks of this recall to the holder's own
-   * subscribers, for a page of lots in one query. The holder's own: keys
-   * that work at that facility (only OPERATOR keys name facilities); a
-   * regulator's subscription told of every lot says nothing of whether the
-   * store knows.
-   */
+  /** Whether each holder was told, for a page of lots in one query (toldOf). */
   private async told(recallId: string, lots: Row[]): Promise<Map<string, RecallTold>> {
     const held = lots.filter((l) => l.holder_facility_id !== null);
     if (held.length === 0) return new Map();
     const rows: ToldRow[] = await this.dataSource.query(
-      `SELECT d.trace_code,
-              count(*)::int AS subscribers,
-              count(*) FILTER (WHERE d.state = 'delivered')::int AS delivered,
-              min(d.settled_at) FILTER (WHERE d.state = 'delivered') AS first_delivered_at,
-              count(*) FILTER (WHERE d.state IN ('pending', 'sending'))::int AS pending,
-              count(*) FILTER (WHERE d.state IN ('failed', 'dead'))::int AS failed
-         FROM unnest($1::text[], $2::text[]) AS l (trace_code, holder)
-         JOIN webhook_deliveries d ON d.trace_code = l.trace_code AND d.type = 'lot.recalled' AND d.facility_id = l.holder
-         JOIN webhook_subscriptions s ON s.id = d.subscription_id
-         JOIN api_keys k ON k.key_id = s.key_id
-        WHERE d.body->'data'->>'recallId' = $3 AND d.facility_id = ANY (k.facility_ids)
-        GROUP BY d.trace_code`,
+      toldOf(`SELECT $3::text AS recall_id, trace_code, holder FROM unnest($1::text[], $2::text[]) AS u (trace_code, holder)`),
       [held.map((l) => l.trace_code), held.map((l) => l.holder_facility_id), recallId],
     );
     return new Map(

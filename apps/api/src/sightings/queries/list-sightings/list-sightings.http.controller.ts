@@ -3,13 +3,10 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../../../access/route-policy';
 import { ApiErrors, READ_ERRORS } from '../../../common/http/api-error.response';
-import { pageRequest } from '../../../common/queries/page';
+import { isPositionKey, pageRequest } from '../../../common/queries/page';
 import { ListSightingsQuery } from './list-sightings.query';
 import { ListSightingsRequestDto } from './list-sightings.request.dto';
 import { ListSightingsResponse } from './list-sightings.response';
-
-/** A position is a cursor of this list: newest first, so the next page is below it. */
-const isPositionKey = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
 
 @ApiTags('sightings')
 @Controller('sightings')
