@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
 import type { MessageKey } from '../../apps/console/src/messages-en';
-import { expectAccessibleConsole, launchBrowser, screenshot, watchPageProblems } from '../support/browser';
-import { atOffset, LANGS, RAW_CODES_SHOWN, say, type Lang } from '../support/console-page';
+import { expectAccessibleConsole, launchBrowser, watchPageProblems } from '../support/browser';
+import { atOffset, expectConsolePageAtBothWidths, LANGS, RAW_CODES_SHOWN, say, type Lang } from '../support/console-page';
 import { registerLot, registerNetwork, uid } from '../support/fixtures';
 import { createTestApp, TestApp } from '../support/test-app';
 
@@ -69,26 +69,8 @@ describe("regulator's console: audit and downloads (e2e, real PostgreSQL, real C
     await page.getByRole('heading', { name: m('lots.title'), level: 1 }).waitFor();
   };
 
-  /**
-   * No raw code shown, no serious axe violation, at desktop width and on a 390 px
-   * phone (nothing wider than the screen); `reload` loads the page afresh there,
-   * as a phone would (the lot page's graph is sized when it is drawn).
-   */
-  const checkPage = async (name: string, reload = false) => {
-    expect({ name, shown: await page.evaluate(RAW_CODES_SHOWN) }).toEqual({ name, shown: [] });
-    await expectAccessibleConsole(page, `${name} (${lang}, desktop)`);
-    await screenshot(page, `console-${name}-${lang}`);
-    await page.setViewportSize({ width: 390, height: 844 });
-    if (reload) {
-      await page.reload();
-      await page.locator('h1').waitFor();
-    }
-    await expectAccessibleConsole(page, `${name} (${lang}, 390 px)`);
-    const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
-    expect({ name, overflow }).toEqual({ name, overflow: 0 });
-    await screenshot(page, `console-${name}-${lang}-390`);
-    await page.setViewportSize({ width: 1366, height: 900 });
-  };
+  /** No raw code, no serious axe violation, nothing wider than the screen, at desktop width and 390 px; the Chinese page's screenshots are the README's. */
+  const checkPage = (name: string, inReadme = true) => expectConsolePageAtBothWidths(page, `console-${name}${lang === 'en' ? '-en' : ''}`, inReadme);
 
   /** The API's own answer, byte for byte. */
   const apiBytes = async (path: string): Promise<{ bytes: Buffer; disposition: string }> => {
@@ -167,7 +149,7 @@ describe("regulator's console: audit and downloads (e2e, real PostgreSQL, real C
       await page.getByText(m('audit.copyFailed')).waitFor();
       expect(await kept.evaluate((el) => { const area = el as unknown as { value: string; selectionStart: number; selectionEnd: number }; return area.value.slice(area.selectionStart, area.selectionEnd); })).toBe(await kept.inputValue());
     }
-    await checkPage('audit-digest');
+    await checkPage('audit-digest', false);
 
     // Pasted back as copied: consistent, and valid as the API says.
     const api = (await t.as(t.tokens.regulator).post('/api/audit/digest/verify').send({ position: taken.position, digest: taken.digest }).expect(200)).body as DigestCheck;
@@ -238,7 +220,7 @@ describe("regulator's console: audit and downloads (e2e, real PostgreSQL, real C
     expect(ids).toEqual(api.epcisBody.queryResults.resultsBody.eventList.map((e) => e.eventID));
     // Its registration (as the container's split), its own split, its recall: the lot's events, and only those the API names.
     expect(ids.length).toBeGreaterThanOrEqual(3);
-    await checkPage('lot-downloads', true);
+    await checkPage('lot-downloads', false);
 
     await page.goto(`${base}/console#/recalls/${encodeURIComponent(recallId)}`);
     await page.getByRole('heading', { name: m('downloads.heading'), level: 2 }).waitFor();

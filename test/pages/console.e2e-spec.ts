@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CONSOLE_CSP } from '../../apps/api/src/console/console-files';
 import type { MessageKey } from '../../apps/console/src/messages-en';
-import { expectAccessibleConsole, launchBrowser, screenshot, watchPageProblems } from '../support/browser';
+import { expectAccessibleConsole, launchBrowser, watchPageProblems } from '../support/browser';
 import { atOffset, expectConsolePageAtBothWidths, LANGS, RAW_CODES_SHOWN, say, traceCodes, type Lang } from '../support/console-page';
 import { registerLot, registerNetwork, scanOk, uid, type Network } from '../support/fixtures';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -422,9 +422,7 @@ describe("regulator's console (e2e, real PostgreSQL, real Chromium)", () => {
     expect(warehouseHooks.distinct().map((w) => w.body.data.traceCode).sort()).toEqual([d.d1, d.d11].sort());
     const toldAt = await page.locator(`#recall-lots tr[data-trace-code="${d.d1}"] td.told time`).getAttribute('datetime');
     expect(Number.isNaN(Date.parse(toldAt ?? ''))).toBe(false);
-    await expectNoRawCode('recall page');
-    await expectAccessible('recall page');
-    await screenshot(page, 'console-recall');
+    await expectConsolePageAtBothWidths(page, `console-recall${suffix(lang)}`);
 
     // It keeps asking: the next refresh comes within a few seconds.
     expect(await page.locator('#recall-status').textContent()).toContain(m('recall.updated', { seconds: 3 }).split('{time}')[1]);

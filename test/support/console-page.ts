@@ -49,13 +49,14 @@ const WIDER_THAN_THE_SCREEN = `(() => {
  * serious axe-core violation and nothing wider than the screen, at desktop
  * width and on a 390 px phone; saved as `<name>.png` and `<name>-390.png`.
  * With UPDATE_DOCS_SCREENSHOTS=1, the Chinese ones (names without `-en`) are
- * also written to docs/screenshots/ for the README (`npm run docs:screenshots`).
+ * also written to docs/screenshots/ for the README (`npm run docs:screenshots`),
+ * unless `inReadme` is false (a page the README shows already, in another state).
  */
-export const expectConsolePageAtBothWidths = async (page: Page, name: string): Promise<void> => {
+export const expectConsolePageAtBothWidths = async (page: Page, name: string, inReadme = true): Promise<void> => {
   const desktop = page.viewportSize() ?? { width: 1366, height: 900 };
   const save = async (file: string) => {
     const path = await screenshot(page, file);
-    if (process.env.UPDATE_DOCS_SCREENSHOTS === '1' && !/-en(-|$)/.test(file)) {
+    if (inReadme && process.env.UPDATE_DOCS_SCREENSHOTS === '1' && !/-en(-|$)/.test(file)) {
       mkdirSync(DOCS_SCREENSHOT_DIR, { recursive: true });
       copyFileSync(path, join(DOCS_SCREENSHOT_DIR, `${file}.png`));
     }
@@ -90,11 +91,11 @@ export const traceCodes = async (t: TestApp, traceCode: string, direction: 'forw
 };
 
 /**
- * At a 390 px phone's width: what `selector` names (a dialog, a form) lies
- * within the screen, nothing inside it wider, no serious axe-core violation;
- * a screenshot; then back to the desktop width.
+ * At a 390 px phone's width: what `selector` names (a dialog in the top
+ * layer, a form) lies within the screen, nothing inside it wider, no serious
+ * axe-core violation; then back to the desktop width.
  */
-export const expectFitsPhone = async (page: Page, what: string, selector: string, shot: string): Promise<void> => {
+export const expectFitsPhone = async (page: Page, what: string, selector: string): Promise<void> => {
   const desktop = page.viewportSize();
   await page.setViewportSize({ width: 390, height: 844 });
   const sticksOut = await page.evaluate(`(() => {
@@ -105,6 +106,5 @@ export const expectFitsPhone = async (page: Page, what: string, selector: string
   })()`);
   expect({ what, sticksOut }).toEqual({ what, sticksOut: [] });
   await expectAccessibleConsole(page, `${what} (390 px)`);
-  await screenshot(page, `${shot}-390`);
   if (desktop) await page.setViewportSize(desktop);
 };
