@@ -1,6 +1,7 @@
 import { Query } from '@nestjs/cqrs';
 import type { PageRequest } from '../../../common/queries/page';
-import type { Custody, LotStatus, RecallSource, Transit } from '@app/domain';
+import type { RecallHead } from '../recall-head.response';
+import type { Custody, LotStatus, Transit } from '@app/domain';
 
 /** Whether the holder's own subscribers were told of this recall of a lot: its `lot.recalled` webhooks and where they stand. */
 export interface RecallTold {
@@ -15,14 +16,7 @@ export interface RecallTold {
   failed: number;
 }
 
-export interface RecallView {
-  recallId: string;
-  origin: string;
-  reason: string;
-  source: RecallSource;
-  recalledAt: string;
-  /** Every lot the recall reached; `lots` is one page of them. */
-  lotCount: number;
+export interface RecallView extends RecallHead {
   lots: {
     traceCode: string;
     /** Where it was when recalled. */

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { LotStatus, RecallSource } from '@app/domain';
+import { RecallHeadResponse } from '../recall-head.response';
+import type { LotStatus } from '@app/domain';
 import { CustodyResponse, LOT_STATUSES, TransitResponse } from '../../../lots/lot-parts.response';
 import type { RecallTold, RecallView } from './get-recall.query';
 
@@ -52,25 +53,7 @@ export class RecalledLotResponse implements RecalledLot {
   told: RecallToldResponse | null;
 }
 
-export class RecallResponse implements RecallView {
-  @ApiProperty()
-  recallId: string;
-
-  @ApiProperty({ description: 'The lot the recall started from' })
-  origin: string;
-
-  @ApiProperty()
-  reason: string;
-
-  @ApiProperty({ enum: ['REGULATOR', 'POSITIVE_TEST'] })
-  source: RecallSource;
-
-  @ApiProperty({ format: 'date-time' })
-  recalledAt: string;
-
-  @ApiProperty({ description: 'Every lot the recall reached; `lots` is one page of them' })
-  lotCount: number;
-
+export class RecallResponse extends RecallHeadResponse implements RecallView {
   @ApiProperty({ type: () => [RecalledLotResponse], description: 'In trace-code order' })
   lots: RecalledLotResponse[];
 

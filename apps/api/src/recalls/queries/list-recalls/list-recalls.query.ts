@@ -1,19 +1,14 @@
 import { Query } from '@nestjs/cqrs';
-import type { QuantityUnit, RecallSource } from '@app/domain';
+import type { QuantityUnit } from '@app/domain';
 import type { Page, PageRequest } from '../../../common/queries/page';
+import type { RecallHead } from '../recall-head.response';
 
 export interface UnsoldQuantity {
   unit: QuantityUnit;
   quantity: number;
 }
 
-export interface RecallSummaryView {
-  recallId: string;
-  origin: string;
-  reason: string;
-  source: RecallSource;
-  recalledAt: string;
-  lotCount: number;
+export interface RecallSummaryView extends RecallHead {
   /** Lots it reached that still hold goods not sold (not destroyed, some remaining). */
   unsoldLots: number;
   /** What they hold, per unit. */

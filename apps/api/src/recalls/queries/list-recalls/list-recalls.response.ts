@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { QUANTITY_UNITS, type QuantityUnit, type RecallSource } from '@app/domain';
+import { RecallHeadResponse } from '../recall-head.response';
+import { QUANTITY_UNITS, type QuantityUnit } from '@app/domain';
 import type { Page } from '../../../common/queries/page';
 import type { RecallSummaryView, UnsoldQuantity } from './list-recalls.query';
 
@@ -11,25 +12,7 @@ export class UnsoldQuantityResponse implements UnsoldQuantity {
   quantity: number;
 }
 
-export class RecallSummaryResponse implements RecallSummaryView {
-  @ApiProperty()
-  recallId: string;
-
-  @ApiProperty({ description: 'The lot the recall started from' })
-  origin: string;
-
-  @ApiProperty()
-  reason: string;
-
-  @ApiProperty({ enum: ['REGULATOR', 'POSITIVE_TEST'] })
-  source: RecallSource;
-
-  @ApiProperty({ format: 'date-time' })
-  recalledAt: string;
-
-  @ApiProperty({ description: 'Every lot it reached' })
-  lotCount: number;
-
+export class RecallSummaryResponse extends RecallHeadResponse implements RecallSummaryView {
   @ApiProperty({ description: 'Lots it reached that still hold goods not sold (not destroyed, some remaining)' })
   unsoldLots: number;
 
