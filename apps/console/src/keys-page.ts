@@ -1,4 +1,5 @@
 import { del, get, post } from './api.js';
+import { copyButton } from './copy.js';
 import { facts, h, time } from './dom.js';
 import { allFacilities, type Facility } from './facilities.js';
 import { problem } from './flash.js';
@@ -31,16 +32,7 @@ interface IssuedKey {
 
 /** The token of the key just created, once: with a copy button and a warning that it is never shown again. */
 const tokenPanel = (key: IssuedKey): HTMLElement => {
-  const said = h('p', { role: 'status', class: 'live' });
   const input = h('input', { id: 'new-token', type: 'text', readonly: true, value: key.token, spellcheck: 'false', autocomplete: 'off', 'aria-describedby': 'new-token-warning', class: 'token' });
-  const copy = h('button', { type: 'button' }, t('keys.copy'));
-  copy.addEventListener('click', () => {
-    input.select();
-    navigator.clipboard
-      .writeText(key.token)
-      .then(() => said.replaceChildren(t('keys.copied')))
-      .catch(() => said.replaceChildren(t('keys.copyFailed')));
-  });
   return h(
     'section',
     { class: 'panel token-panel', 'aria-labelledby': 'new-token-heading' },
@@ -48,7 +40,7 @@ const tokenPanel = (key: IssuedKey): HTMLElement => {
     h('p', { id: 'new-token-warning', class: 'warning' }, h('strong', {}, t('keys.tokenWarning'))),
     h('label', { for: 'new-token' }, t('keys.tokenLabel')),
     input,
-    h('div', { class: 'actions' }, copy, said),
+    copyButton(input, { copy: t('keys.copy'), copied: t('keys.copied'), failed: t('keys.copyFailed') }),
   );
 };
 

@@ -342,7 +342,7 @@ export const en = {
   'keys.tokenLabel': 'Token',
   'keys.copy': 'Copy token',
   'keys.copied': 'Token copied.',
-  'keys.copyFailed': 'Could not copy: select the token and copy it yourself.',
+  'keys.copyFailed': 'Could not copy: the token is selected, copy it with Ctrl+C (⌘C on a Mac).',
   'keys.listHeading': 'All keys',
   'keys.none': 'No key yet.',
   'keys.keyId': 'Key id',

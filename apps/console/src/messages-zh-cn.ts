@@ -373,7 +373,7 @@ export const zhCN: Messages = {
   'keys.tokenLabel': '令牌',
   'keys.copy': '复制令牌',
   'keys.copied': '令牌已复制。',
-  'keys.copyFailed': '无法复制：请选中令牌后自行复制。',
+  'keys.copyFailed': '无法复制：令牌已选中，请按 Ctrl+C（Mac 上为 ⌘C）复制。',
   'keys.listHeading': '全部密钥',
   'keys.none': '尚无密钥。',
   'keys.keyId': '密钥编号',
