@@ -62,13 +62,14 @@ describe("regulator's console: recall, destroy and resolve a violation (e2e, rea
   };
 
   const lotOf = async (traceCode: string) => (await t.as(t.tokens.regulator).get(`/api/lots/${traceCode}`).expect(200)).body as LotAnswer;
-  const historyOf = async (traceCode: string) => ((await t.as(t.tokens.regulator).get(`/api/lots/${traceCode}/history?order=occurred&limit=500`).expect(200)).body as HistoryAnswer).events;
+  const historyOf = async (traceCode: string, atLeast = 0) =>
+    ((await t.as(t.tokens.regulator).get(`/api/lots/${traceCode}/history?order=occurred&limit=500&atLeast=${atLeast}`).expect(200)).body as HistoryAnswer).events;
 
-  /** What "nothing changed" is measured by: the log's head (the audit digest's position) and every lot's history length. */
-  const recorded = async (traceCodes: string[]) => ({
-    position: ((await t.as(t.tokens.regulator).get('/api/audit/digest').expect(200)).body as { position: number }).position,
-    histories: Object.fromEntries(await Promise.all(traceCodes.map(async (c) => [c, (await historyOf(c)).length]))),
-  });
+  /** What "nothing changed" is measured by: the log's head (the audit digest's position) and every lot's history length, projected up to that head. */
+  const recorded = async (traceCodes: string[]) => {
+    const position = ((await t.as(t.tokens.regulator).get('/api/audit/digest').expect(200)).body as { position: number }).position;
+    return { position, histories: Object.fromEntries(await Promise.all(traceCodes.map(async (c) => [c, (await historyOf(c, position)).length]))) };
+  };
 
   const split = async (parent: string, children: string[]) => {
     const res = await t
