@@ -30,6 +30,14 @@ export interface Product {
   readonly gtin?: string;
 }
 
+/** A product as the API shows it: `gtin` null when it has none (older lots included). */
+export interface ProductView {
+  readonly name: string;
+  readonly category: ProductCategory;
+  readonly gtin: string | null;
+}
+export const productView = (p: Product): ProductView => ({ name: p.name, category: p.category, gtin: p.gtin ?? null });
+
 /** Two lots hold the same product: name, category and GTIN (none on both counts as the same). */
 export const sameProduct = (a: Product, b: Product): boolean => a.name === b.name && a.category === b.category && (a.gtin ?? null) === (b.gtin ?? null);
 
