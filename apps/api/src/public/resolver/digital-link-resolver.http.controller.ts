@@ -4,6 +4,7 @@ import { ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nest
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { digitalLinkPath, gtin14, notFound } from '@app/domain';
 import { Public } from '../../access/route-policy';
+import { ApiErrors } from '../../common/http/api-error.response';
 import { validationFailed } from '../../common/http/api-errors';
 import { APP_CONFIG } from '../../config/config.tokens';
 import type { AppConfig } from '../../config/app-config';
@@ -58,8 +59,8 @@ export class DigitalLinkResolverHttpController {
   @ApiProduces(LINKSET_TYPE)
   @ApiResponse({ status: 200, description: "The lot's linkset (RFC 9264)", content: { [LINKSET_TYPE]: { schema: LINKSET_SCHEMA } } })
   @ApiResponse({ status: 307, description: 'Sent on to the link asked for (the shopper\'s page by default)', headers: { Location: { schema: { type: 'string' } } } })
-  @ApiResponse({ status: 400, description: 'VALIDATION_FAILED: not a GTIN (8, 12, 13 or 14 digits, valid check digit)' })
-  @ApiResponse({ status: 404, description: 'LOT_NOT_FOUND: no lot with this code and GTIN' })
+  // As JSON to a program; a browser gets the shopper's page for it (no such code, too many look-ups).
+  @ApiErrors({ 400: ['VALIDATION_FAILED'], 404: ['LOT_NOT_FOUND'] })
   @Public({ rateLimited: true })
   async resolve(@Param('gtin') rawGtin: string, @Param('lot') traceCode: string, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     const gtin = gtin14(rawGtin);
