@@ -92,6 +92,9 @@ const SPEC: Record<string, RouteSpec> = {
   'GET /api/public/lots/:traceCode': { public: true, request: (c, w) => c.get(`/api/public/lots/${w.lot}`) },
   // The shopper's page behind the code on the pack (test/pages/shopper-page.e2e-spec.ts): outside /api, HTML, rate limited like the view.
   'GET /t/:traceCode': { public: true, request: (c, w) => c.get(`/t/${w.lot}`) },
+  // The GS1 Digital Link resolver and its description (test/digital-link.e2e-spec.ts): outside /api, where GS1 tools look; rate limited like the view.
+  'GET /01/:gtin/10/:lot': { public: true, request: (c, w) => c.get(`/01/09506000134352/10/${w.lot}`).set('accept', 'application/linkset+json') },
+  'GET /.well-known/gs1resolver': { public: true, request: (c) => c.get('/.well-known/gs1resolver') },
   // Outside /api: no API key, its own METRICS_TOKEN (test/metrics.e2e-spec.ts).
   'GET /metrics': { public: true, request: (c) => c.get('/metrics') },
   // The API's own description and Swagger UI (test/openapi.e2e-spec.ts): a client generator needs them before it holds a key.

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import type { Response, Test } from 'supertest';
 import { Client, createTestApp, TestApp } from './support/test-app';
-import { attachAllPapers, minutesAgo, scanOk, uid } from './support/fixtures';
+import { attachAllPapers, attachDocument, minutesAgo, scanOk, uid } from './support/fixtures';
 
 /*
  * Spreadsheets, end to end: a journey (receipts, shipments, a split, a sale,
@@ -36,7 +36,7 @@ const CTE_HEADER = [
 const RECALL_HEADER = [...CTE_HEADER, 'recall_id', 'recalled_at', 'holder_at_recall_id', 'holder_at_recall_name'];
 
 /** The lot event types that are critical tracking events. */
-const CTE_TYPES = ['LotReceived', 'LotDispatched', 'LotSplit', 'LotMerged', 'LotDerived', 'LotSold', 'LotDestroyed'];
+const CTE_TYPES = ['LotRegistered', 'LotReceived', 'LotDispatched', 'LotSplit', 'LotMerged', 'LotDerived', 'LotSold', 'LotDestroyed'];
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+08:00$/;
@@ -168,8 +168,8 @@ describe('CSV exports: trace and recall spreadsheets (e2e, real PostgreSQL)', ()
     // One row per CTE of each lot's history, lots in trace-code order, each lot's in time order.
     const expected: { lot: string; type: string; at: number }[] = [];
     for (const lot of [parent, childA, childB]) for (const e of await ctesInHistory(lot)) expected.push({ lot, type: e.type, at: Date.parse(e.occurredAt) });
-    // Parent: shipped, received, split; A: derived, shipped, received, shipped, received, sold; B: derived, destroyed.
-    expect(expected.length).toBe(3 + 6 + 2);
+    // Parent: entered at the port, shipped, received, split; A: derived, shipped, received, shipped, received, sold; B: derived, destroyed.
+    expect(expected.length).toBe(4 + 6 + 2);
     expect(rows.map((r) => ({ lot: r.traceability_lot_code, type: r.event_type, at: Date.parse(r.event_time) }))).toEqual(expected);
 
     for (const r of rows) {
@@ -178,6 +178,20 @@ describe('CSV exports: trace and recall spreadsheets (e2e, real PostgreSQL)', ()
       expect(r.event_time).toMatch(LOCAL_TIME);
     }
     const find = (lot: string, type: string) => rows.filter((r) => r.traceability_lot_code === lot && r.event_type === type);
+    // Its entry at the port: what was registered, its customs declaration as the reference.
+    const declaration = (await t.http().get(`/api/lots/${parent}?atLeast=${position}`).expect(200)).body.documents.find((d: { type: string }) => d.type === 'CUSTOMS_DECLARATION').number;
+    expect(find(parent, 'LotRegistered')).toEqual([
+      expect.objectContaining({
+        cte: 'RECEIVING',
+        quantity: '1200',
+        location_id: f.port,
+        location_name: '洋山港',
+        location_type: 'PORT_OF_ENTRY',
+        previous_location_id: '',
+        reference_type: 'CUSTOMS_DECLARATION',
+        reference: declaration,
+      }),
+    ]);
     expect(find(parent, 'LotDispatched')[0]).toMatchObject({
       cte: 'SHIPPING',
       location_id: f.port,
@@ -272,8 +286,8 @@ describe('CSV exports: trace and recall spreadsheets (e2e, real PostgreSQL)', ()
     const neutralised = (x: Csv) => x.rows.flatMap((r) => Object.values(r)).filter((cell) => names.has(cell.slice(1)));
     for (const url of [`/api/lots/${lot}/trace.csv?direction=forward&atLeast=${recalled}`, `/api/recalls/${recall}/export.csv?atLeast=${recalled}`]) {
       const x = await csv(t.http(), url);
-      // Three shipments and three receipts: the product on each row, two or three facility names, the recall's holder.
-      expect({ url, rows: x.rows.length }).toEqual({ url, rows: 6 });
+      // The entry at the port, three shipments and three receipts: the product on each row, one to three facility names, the recall's holder.
+      expect({ url, rows: x.rows.length }).toEqual({ url, rows: 7 });
       const cells = x.rows.flatMap((r) => Object.values(r));
       expect({ url, runnable: cells.filter((c) => /^[=+\-@\t\r]/.test(c)) }).toEqual({ url, runnable: [] });
       // The probe counted 16 such cells in the trace and 23 in the recall export: each now starts with '.
@@ -284,6 +298,7 @@ describe('CSV exports: trace and recall spreadsheets (e2e, real PostgreSQL)', ()
       expect(x.rows.every((r) => r.product_name === `'${evil.product}`)).toBe(true);
       expect(x.rows.find((r) => r.event_type === 'LotDispatched')).toMatchObject({ location_name: `'${evil.port}`, next_location_name: `'${evil.warehouse}` });
       expect(x.rows.filter((r) => r.event_type === 'LotReceived').map((r) => r.location_name.slice(1))).toEqual([evil.warehouse, evil.market, evil.store]);
+      expect(x.rows.find((r) => r.event_type === 'LotRegistered')).toMatchObject({ location_name: `'${evil.port}` });
       if (url.includes('recall')) expect(x.rows.every((r) => r.holder_at_recall_name === `'${evil.store}`)).toBe(true);
     }
   });
@@ -299,6 +314,29 @@ describe('CSV exports: trace and recall spreadsheets (e2e, real PostgreSQL)', ()
     const jsonTrace = await far.get(`/api/lots/${childA}/trace?direction=backward`);
     expect(jsonTrace.status).toBe(404);
     expect(await json(far, `/api/lots/${childA}/trace.csv?direction=backward`)).toEqual({ status: 404, body: expect.objectContaining({ code: 'LOT_NOT_FOUND' }) });
+  });
+
+  it('a lot recalled at the port, before it went anywhere: its entry row in the trace and the recall spreadsheets', async () => {
+    const atPort = `PORT-LOT-${tag}`;
+    await t
+      .http()
+      .post('/api/lots')
+      .send({ traceCode: atPort, product: { name: product, category: 'FROZEN' }, originCountry: 'BR', importer: 'Acme', quantity: { amount: 40, unit: 'CARTON' }, portOfEntryId: f.port, enteredAt: minutesAgo(300) })
+      .expect(201);
+    const { position: noPapers } = (await t.http().post(`/api/lots/${atPort}/recall`).send({ reason: 'seized at the port', recallId: `RP-${tag}` }).expect(201)).body;
+    const entry = { traceability_lot_code: atPort, cte: 'RECEIVING', event_type: 'LotRegistered', quantity: '40', unit: 'CARTON', location_id: f.port, location_name: '洋山港' };
+    // No customs declaration yet: the row, with no reference.
+    const before = await csv(t.http(), `/api/recalls/RP-${tag}/export.csv?atLeast=${noPapers}`);
+    expect(before.rows).toEqual([expect.objectContaining({ ...entry, reference_type: '', reference: '', recall_id: `RP-${tag}`, holder_at_recall_id: f.port })]);
+    // Its declaration filed afterwards names the entry.
+    const { position: filed } = await attachDocument(t, atPort, 'CUSTOMS_DECLARATION', { number: `CD-${tag}` });
+    const withDeclaration = { ...entry, reference_type: 'CUSTOMS_DECLARATION', reference: `CD-${tag}` };
+    const recall = await csv(t.http(), `/api/recalls/RP-${tag}/export.csv?atLeast=${filed}`);
+    expect(recall.rows).toEqual([expect.objectContaining({ ...withDeclaration, recall_id: `RP-${tag}`, holder_at_recall_id: f.port, holder_at_recall_name: '洋山港' })]);
+    for (const direction of ['forward', 'backward']) {
+      const trace = await csv(t.http(), `/api/lots/${atPort}/trace.csv?direction=${direction}`);
+      expect(trace.rows).toEqual([expect.objectContaining(withDeclaration)]);
+    }
   });
 
   it('refuses what it cannot answer: an unknown recall or lot (404), no direction (400)', async () => {
@@ -318,8 +356,8 @@ describe('CSV exports: trace and recall spreadsheets (e2e, real PostgreSQL)', ()
     await t.http().post(`/api/lots/${big}/splits`).send({ splitId: `SPB-${tag}`, children }).expect(201);
     const recalled = await t.http().post(`/api/lots/${big}/recall`).send({ reason: 'big', recallId: `RB-${tag}` }).expect(201);
     const { rows } = await csv(t.http(), `/api/recalls/RB-${tag}/export.csv?atLeast=${recalled.body.position}`);
-    // The parent's split, then each child's derivation: 451 rows, one lot after another.
-    expect(rows.map((r) => r.traceability_lot_code)).toEqual([big, ...children.map((c) => c.traceCode)]);
-    expect(rows.slice(1).every((r) => r.event_type === 'LotDerived' && r.quantity === '2' && r.unit === 'CARTON')).toBe(true);
+    // The parent's entry and split, then each child's derivation: 452 rows, one lot after another.
+    expect(rows.map((r) => r.traceability_lot_code)).toEqual([big, big, ...children.map((c) => c.traceCode)]);
+    expect(rows.slice(2).every((r) => r.event_type === 'LotDerived' && r.quantity === '2' && r.unit === 'CARTON')).toBe(true);
   });
 });

@@ -12,6 +12,7 @@ import { REQUEST_ID_HEADER, requestIdFor } from './common/http/request-id';
 import { apiValidationPipe } from './common/http/validation.pipe';
 import type { AppConfig } from './config/app-config';
 import { shopperPageBadPath } from './public/pages/shopper-page/shopper-page.path-check';
+import { isResolverPath, RESOLVER_PATHS } from './public/resolver/resolver.routes';
 import { ApiMetrics } from './metrics/api-metrics';
 import { httpMetrics } from './metrics/http-metrics.middleware';
 import { OpenApiDocument } from './openapi/openapi.document';
@@ -97,8 +98,8 @@ const beforeRouting = (config: AppConfig, log: RootLogger, metrics: ApiMetrics) 
   return (req: FastifyRequest, reply: FastifyReply, path: string): boolean => {
     logAccess(req, reply, path);
     setSecurityHeaders(path, reply);
-    // Everything lives under /api (and /metrics, where scrapers look, and the pages).
-    if (!(path === '/api' || path.startsWith('/api/') || path === METRICS_PATH || isPagePath(path))) {
+    // Everything lives under /api (and /metrics, where scrapers look, the pages, and the GS1 resolver where GS1 tools look).
+    if (!(path === '/api' || path.startsWith('/api/') || path === METRICS_PATH || isPagePath(path) || isResolverPath(path))) {
       throw new ApiError(404, 'ROUTE_NOT_FOUND', 'no such route');
     }
     if (shopperPageBadPath(path, req, reply, config.epcisTimeZoneOffset)) return true;
@@ -187,7 +188,7 @@ export const configureApp = (app: NestFastifyApplication, config: AppConfig): Ne
   // After the onRequest hooks (id, access line, headers, CORS), before Nest's pipeline.
   installSaleEligibilityFastLane(app, server, API_PREFIX);
   installRecordScanFastLane(app, server, API_PREFIX, filter);
-  app.setGlobalPrefix(API_PREFIX, { exclude: [METRICS_PATH, ...PAGE_PATHS] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: [METRICS_PATH, ...PAGE_PATHS, ...RESOLVER_PATHS] });
   app.useGlobalPipes(new RejectNulPipe(), apiValidationPipe());
   app.useGlobalFilters(filter);
   // After the global prefix: the document names the paths as served.

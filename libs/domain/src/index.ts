@@ -10,6 +10,7 @@ export * from './lot/lot.state';
 export * from './lot/movement-log';
 export * from './lot/lot.decider';
 export * from './lot/quantity';
+export * from './lot/gtin';
 export * from './lot/eligibility-facts';
 export * from './lot/sale-eligibility.policy';
 export * from './lot/lot.upcast';

@@ -18,3 +18,16 @@ describe('PUBLIC_BASE_URL', () => {
     }
   });
 });
+
+describe('DIGITAL_LINK_BASE', () => {
+  it("defaults to GS1's resolver, takes another http(s) base", () => {
+    expect(loadConfig({}).digitalLinkBase).toBe('https://id.gs1.org');
+    expect(loadConfig({ DIGITAL_LINK_BASE: 'https://trace.example.com' }).digitalLinkBase).toBe('https://trace.example.com');
+  });
+
+  it('refuses to start with one that is not an http(s) base', () => {
+    for (const url of ['id.gs1.org', 'https://id.gs1.org/', 'https://id.gs1.org/?x=1']) {
+      expect(() => loadConfig({ DIGITAL_LINK_BASE: url })).toThrow('DIGITAL_LINK_BASE must be an http(s) URL');
+    }
+  });
+});

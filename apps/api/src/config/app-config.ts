@@ -69,6 +69,11 @@ export interface AppConfig extends DatabaseSettings {
   /** `PUBLIC_BASE_URL`: where shoppers reach this service (`https://trace.example.com`); the code on a pack points at `<it>/t/<traceCode>`. */
   readonly publicBaseUrl: string;
   /**
+   * `DIGITAL_LINK_BASE` (default `https://id.gs1.org`): the resolver an EPCIS export names a lot
+   * with a GTIN at when asked for GS1 Digital Links (`<it>/01/<gtin>/10/<traceCode>`).
+   */
+  readonly digitalLinkBase: string;
+  /**
    * `EVENT_SIGNING_KEY_FILE`: the Ed25519 key every event is signed with, kept outside the database
    * (required with DATABASE_URL; the embedded database's default DATA_DIR/event-signing.key is made on first start).
    */
@@ -173,18 +178,21 @@ const trustProxy = (raw: string | undefined): TrustProxy | null => {
  * An http(s) origin, optionally with a path, without a trailing slash, query or
  * fragment: printed codes are forever, so a malformed one must stop the start.
  */
-const publicBaseUrl = (raw: string): string => {
+const baseUrl = (name: string, raw: string): string => {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(`PUBLIC_BASE_URL must be an http(s) URL (got ${JSON.stringify(raw)})`);
+    throw new ConfigError(`${name} must be an http(s) URL (got ${JSON.stringify(raw)})`);
   }
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash || url.username || url.password || raw.endsWith('/')) {
-    throw new ConfigError(`PUBLIC_BASE_URL must be an http(s) URL with no trailing slash, query, fragment or credentials (got ${JSON.stringify(raw)})`);
+    throw new ConfigError(`${name} must be an http(s) URL with no trailing slash, query, fragment or credentials (got ${JSON.stringify(raw)})`);
   }
   return raw;
 };
+
+/** GS1's global resolver: a GS1 Digital Link there is understood by every GS1 tool. */
+export const DEFAULT_DIGITAL_LINK_BASE = 'https://id.gs1.org';
 
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
   const adminToken = env.ADMIN_TOKEN || null;
@@ -218,7 +226,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
     corsOrigins: list(env.CORS_ORIGINS),
     trustProxy: trustProxy(env.TRUST_PROXY),
     epcisTimeZoneOffset: timeZoneOffset(env.EPCIS_TIME_ZONE_OFFSET || '+08:00'),
-    publicBaseUrl: publicBaseUrl(env.PUBLIC_BASE_URL || `http://localhost:${port}`),
+    publicBaseUrl: baseUrl('PUBLIC_BASE_URL', env.PUBLIC_BASE_URL || `http://localhost:${port}`),
+    digitalLinkBase: baseUrl('DIGITAL_LINK_BASE', env.DIGITAL_LINK_BASE || DEFAULT_DIGITAL_LINK_BASE),
     eventSigningKey: envEventSigningKey(env),
     shutdownGraceMs: envShutdownGraceMs(env),
     webhooks: webhookSettings(env),

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { QuantityUnit } from '@app/domain';
+import { lotStreamId, QuantityUnit, traceCodeOfStream } from '@app/domain';
 import { PostgresEventStore } from '@app/event-store';
 
 /** Where an export page ends: the subscriptions' order, (transaction id, global position). */
@@ -92,6 +92,15 @@ export class EpcisEventReader {
       [streamIds],
     );
     return new Map(rows.map((r) => [r.stream_id, r.unit]));
+  }
+
+  /** The GTIN of each lot that has one, from its first event (registration or derivation), by trace code. */
+  async gtinsOf(traceCodes: readonly string[]): Promise<Map<string, string>> {
+    const rows: { stream_id: string; gtin: string }[] = await this.dataSource.query(
+      `SELECT stream_id, data->'product'->>'gtin' AS gtin FROM events WHERE stream_id = ANY($1::text[]) AND stream_version = 1 AND data->'product'->>'gtin' IS NOT NULL`,
+      [traceCodes.map(lotStreamId)],
+    );
+    return new Map(rows.map((r) => [traceCodeOfStream(r.stream_id), r.gtin]));
   }
 
   /** Every facility each lot is at, was at or is heading to (`lot_summary`): who may see it. Unprojected lots are absent. */

@@ -15,7 +15,7 @@ import {
   type FacilityType,
   type LotDocument,
   type LotStatus,
-  type Product,
+  type ProductView,
   type ProductCategory,
   type ReasonCode,
   type RouteStop,
@@ -34,12 +34,15 @@ import {
 /** Every LotStatus, for the schema's enum (the type has no list of its own). */
 export const LOT_STATUSES = ['HELD', 'IN_TRANSIT', 'SOLD_OUT', 'LOCKED', 'RECALLED', 'DESTROYED'] as const satisfies readonly LotStatus[];
 
-export class ProductResponse implements Product {
+export class ProductResponse implements ProductView {
   @ApiProperty()
   name: string;
 
   @ApiProperty({ enum: PRODUCT_CATEGORIES })
   category: ProductCategory;
+
+  @ApiProperty({ type: 'string', nullable: true, pattern: '^\\d{14}$', example: '09506000134352', description: 'GS1 GTIN-14, when the lot was registered with one' })
+  gtin: string | null;
 }
 
 export class LotQuantityResponse {

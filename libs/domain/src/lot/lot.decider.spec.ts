@@ -89,6 +89,27 @@ describe('lotDecider', () => {
         ]);
     });
 
+    it('records a GTIN as GTIN-14, whatever length the label printed, and keeps it on the lot', () => {
+      for (const gtin of ['09506000134352', '9506000134352']) {
+        const [event] = lotDecider.decide(registerLot({ product: { name: 'Frozen beef brisket', category: 'FROZEN', gtin } }), lotDecider.initialState(), at(0));
+        expect(event.type === 'LotRegistered' && event.data.product).toEqual({ name: 'Frozen beef brisket', category: 'FROZEN', gtin: '09506000134352' });
+      }
+      expect(registered().state.product).toEqual({ name: 'Frozen beef brisket', category: 'FROZEN' });
+    });
+
+    it.each(['09506000134353', '950600013435', '1234567', 'ABCDEFGH'])('refuses the GTIN %s (check digit or length): VALIDATION_FAILED', (gtin) => {
+      const error = given(lotDecider)
+        .when(registerLot({ product: { name: 'Frozen beef brisket', category: 'FROZEN', gtin } }), at(0))
+        .thenThrows('VALIDATION_FAILED', { field: 'product.gtin' });
+      expect(error.kind).toBe('invalid');
+    });
+
+    it('refuses a GTIN on a lot whose code cannot be its GS1 batch/lot (over 20 characters)', () => {
+      given(lotDecider)
+        .when(registerLot({ traceCode: 'A'.repeat(21), product: { name: 'Frozen beef brisket', category: 'FROZEN', gtin: '09506000134352' } }), at(0))
+        .thenThrows('VALIDATION_FAILED', { field: 'traceCode' });
+    });
+
     it('puts the newly registered lot in custody of the port', () => {
       const state = registered().state;
       expect(state.registered).toBe(true);

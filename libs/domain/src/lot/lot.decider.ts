@@ -6,6 +6,7 @@ import { byTime, judge, Judged, presenceAt, revealedBy, step } from './custody-t
 import { AttachDocument, DocumentAlsoOn, SingleLotCommand, ReceiveDocument, RecordScan, ResolveViolation, SplitLot } from './lot.commands';
 import { ComplianceFlagRaised, CustodyCorrected, LotEvent, ScanFacts, TraceViolationRecorded } from './lot.events';
 import { evolveLot, initialLotState, judgedAs, LotState, movementOf, paperLines } from './lot.state';
+import { BATCH_LOT_MAX_LENGTH, isBatchLot, normaliseGtin } from './gtin';
 import { isValidAmount } from './quantity';
 import { CLOCK_SKEW_MS, DEFAULT_TIME_POLICY, iso, notBeforeEntry, notInFuture, TimePolicy } from './time';
 import { currentDocument, documentDefects, lockReasons, saleEligibility, tradeBlockers } from './sale-eligibility.policy';
@@ -423,13 +424,19 @@ export const lotDecider: Decider<SingleLotCommand, LotEvent, LotState> = {
         if (!isValidAmount(d.quantity.amount, d.quantity.unit)) {
           throw invalid('INVALID_QUANTITY', `${d.quantity.amount} is not a valid amount of ${d.quantity.unit}`, { field: 'quantity.amount' });
         }
+        // A GTIN makes the trace code the product's GS1 batch/lot (AI 10): the code on the pack is then a GS1 Digital Link.
+        const gtin = d.product.gtin === undefined ? undefined : normaliseGtin(d.product.gtin);
+        if (gtin !== undefined && !isBatchLot(d.traceCode)) {
+          throw invalid('VALIDATION_FAILED', `a lot with a GTIN is its GS1 batch/lot: traceCode must be at most ${BATCH_LOT_MAX_LENGTH} characters`, { field: 'traceCode' });
+        }
         return [
           {
             type: 'LotRegistered',
+            // Still 1: product.gtin is optional, absent on older events and on lots without one.
             schemaVersion: 1,
             data: {
               traceCode: d.traceCode,
-              product: { name: d.product.name, category: d.product.category },
+              product: { name: d.product.name, category: d.product.category, ...(gtin === undefined ? {} : { gtin }) },
               originCountry: d.originCountry.toUpperCase(),
               importer: d.importer,
               quantity: { amount: d.quantity.amount, unit: d.quantity.unit },

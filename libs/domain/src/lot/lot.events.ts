@@ -35,6 +35,11 @@ export interface ScanFacts {
   readonly temperatureC: number | null;
 }
 
+/**
+ * `product.gtin` (GTIN-14) came later as an optional field, so the schema
+ * version stays 1: events before it, and lots registered without one, have
+ * none, and nothing an older reader decides depends on it.
+ */
 export type LotRegistered = DomainEvent<
   'LotRegistered',
   {

@@ -631,6 +631,7 @@ describe('decideMerge', () => {
     it.each([
       ['another product', { name: 'Frozen pork belly', category: 'FROZEN' as const }],
       ['the same name in another category', { name: 'Frozen beef brisket', category: 'CHILLED' as const }],
+      ['the same name and category under a GTIN (the other has none)', { name: 'Frozen beef brisket', category: 'FROZEN' as const, gtin: '09506000134352' }],
     ])('a parent holding %s: PRODUCT_MISMATCH', (_what, product) => {
       const error = refusal([
         [sellable(), 10],

@@ -3,9 +3,11 @@ import { lotNotFound } from '../access/lot-scope';
 import { FacilityRef } from '../facility/facility.types';
 import { LotDerived, LotEvent, LotMerged, LotSplit } from './lot.events';
 import { LotState, paperLines } from './lot.state';
-import { AncestorLock, LotPortion, PaperLine, RecallRecord, TraceViolation } from './lot.types';
+import { AncestorLock, LotPortion, PaperLine, RecallRecord, sameProduct, TraceViolation } from './lot.types';
 import { isValidAmount } from './quantity';
 import { DEFAULT_TIME_POLICY, iso, notBeforeEntry, notInFuture } from './time';
+
+const productLabel = (p: { name: string; category: string; gtin?: string }): string => `${p.name} (${p.category}${p.gtin ? `, GTIN ${p.gtin}` : ''})`;
 
 /** Locks a child carries: its parent's own lock (as an ancestor lock) and every lock the parent inherited. */
 const inheritedLocks = (parent: LotState): AncestorLock[] => [
@@ -99,8 +101,8 @@ export const decideMerge = (input: MergeInput, into: LotState, now: Date): Merge
     if (q.unit !== first.quantity!.unit) {
       throw ruleViolated('UNIT_MISMATCH', `lot ${portion.traceCode} is counted in ${q.unit}, not ${first.quantity!.unit}`);
     }
-    if (state.product!.name !== first.product!.name || state.product!.category !== first.product!.category) {
-      throw ruleViolated('PRODUCT_MISMATCH', `lot ${portion.traceCode} holds ${state.product!.name} (${state.product!.category}), not ${first.product!.name}`);
+    if (!sameProduct(state.product!, first.product!)) {
+      throw ruleViolated('PRODUCT_MISMATCH', `lot ${portion.traceCode} holds ${productLabel(state.product!)}, not ${productLabel(first.product!)}`);
     }
     if (!isValidAmount(portion.quantity, q.unit)) {
       throw invalid('INVALID_QUANTITY', `${portion.quantity} is not a valid amount of ${q.unit}`, { field: 'parents.quantity' });

@@ -23,7 +23,23 @@ export type ScanAction = (typeof SCAN_ACTIONS)[number];
 export interface Product {
   readonly name: string;
   readonly category: ProductCategory;
+  /**
+   * The GS1 GTIN-14 of the product, when the importer gave one (a later
+   * addition: events written before, and lots registered without, have none).
+   */
+  readonly gtin?: string;
 }
+
+/** A product as the API shows it: `gtin` null when it has none (older lots included). */
+export interface ProductView {
+  readonly name: string;
+  readonly category: ProductCategory;
+  readonly gtin: string | null;
+}
+export const productView = (p: Product): ProductView => ({ name: p.name, category: p.category, gtin: p.gtin ?? null });
+
+/** Two lots hold the same product: name, category and GTIN (none on both counts as the same). */
+export const sameProduct = (a: Product, b: Product): boolean => a.name === b.name && a.category === b.category && (a.gtin ?? null) === (b.gtin ?? null);
 
 export interface Quantity {
   readonly amount: number;

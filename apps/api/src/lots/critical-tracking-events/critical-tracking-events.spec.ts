@@ -21,7 +21,7 @@ const product = { name: '冷冻牛腩', category: 'FROZEN' };
 
 describe('critical tracking events of one lot', () => {
   const history = deepFreeze([
-    ev(1, 'LotRegistered', '2026-11-20T08:00:00Z', { product, quantity: { amount: 1200, unit: 'KG' } }),
+    ev(1, 'LotRegistered', '2026-11-20T08:00:00Z', { product, quantity: { amount: 1200, unit: 'KG' }, portOfEntryId: 'PORT' }),
     ev(2, 'LotDispatched', '2026-11-21T06:00:00Z', { facilityId: 'PORT', toFacilityId: 'CW', quantity: 1200 }, 'S-1'),
     ev(3, 'LotReceived', '2026-11-21T07:00:00Z', { facilityId: 'CW', fromFacilityId: 'PORT' }, 'S-2'),
     ev(4, 'LotStored', '2026-11-21T07:30:00Z', { facilityId: 'CW', zoneId: 'COLD-1' }, 'S-3'),
@@ -31,11 +31,15 @@ describe('critical tracking events of one lot', () => {
     ev(7, 'LotSold', '2026-11-21T07:45:00Z', { facilityId: 'CW', quantity: 2.5 }, 'S-4'),
     ev(8, 'LotRecalled', '2026-11-22T00:00:00Z', { recallId: 'R-1' }),
     ev(9, 'LotDestroyed', '2026-11-22T01:00:00Z', { holderFacilityId: 'CW', reason: 'burnt' }),
+    ev(10, 'DocumentAttached', '2026-11-22T02:00:00Z', { document: { type: 'CUSTOMS_DECLARATION', number: '220120261000001' }, source: null }),
+    // An ancestor's declaration that came down the genealogy is not this lot's entry.
+    ev(11, 'DocumentAttached', '2026-11-22T03:00:00Z', { document: { type: 'CUSTOMS_DECLARATION', number: 'OTHER' }, source: { traceCode: 'X', viaParent: null } }),
   ]);
 
   it('lists receiving, shipping, transformations, sales and destruction, in time order', () => {
     const ctes = criticalTrackingEvents(history);
     expect(ctes.map((e) => [e.kind, e.eventType, e.version])).toEqual([
+      ['RECEIVING', 'LotRegistered', 1],
       ['SHIPPING', 'LotDispatched', 2],
       ['RECEIVING', 'LotReceived', 3],
       ['SALE', 'LotSold', 7],
@@ -47,7 +51,9 @@ describe('critical tracking events of one lot', () => {
   });
 
   it('names where goods came from and went to, and the reference of each', () => {
-    const [ship, receive, sale, split, merge] = criticalTrackingEvents(history);
+    const [entry, ship, receive, sale, split, merge] = criticalTrackingEvents(history);
+    // The entry at the port: all that was registered, the customs declaration as its reference.
+    expect(entry).toMatchObject({ locationId: 'PORT', previousLocationId: null, nextLocationId: null, quantity: 1200, referenceType: 'CUSTOMS_DECLARATION', reference: '220120261000001' });
     expect(ship).toMatchObject({ locationId: 'PORT', nextLocationId: 'CW', previousLocationId: null, quantity: 1200, referenceType: 'SCAN', reference: 'S-1' });
     expect(receive).toMatchObject({ locationId: 'CW', previousLocationId: 'PORT', nextLocationId: null, quantity: 1200, reference: 'S-2' });
     expect(sale).toMatchObject({ locationId: 'CW', quantity: 2.5, reference: 'S-4' });
@@ -94,7 +100,13 @@ describe('critical tracking events of one lot', () => {
     ]);
   });
 
-  it('a lot with no CTE yet has none', () => {
-    expect(criticalTrackingEvents(deepFreeze([history[0], history[3]]))).toEqual([]);
+  it('a lot only registered (recalled at the port, say) has its entry row; no reference before its customs declaration', () => {
+    expect(criticalTrackingEvents(deepFreeze([history[0], history[3], history[7]]))).toEqual([
+      expect.objectContaining({ kind: 'RECEIVING', eventType: 'LotRegistered', locationId: 'PORT', quantity: 1200, referenceType: null, reference: null }),
+    ]);
+  });
+
+  it('events that are no CTE make no row', () => {
+    expect(criticalTrackingEvents(deepFreeze([history[3]]))).toEqual([]);
   });
 });

@@ -2,14 +2,17 @@ import { subtractQuantity } from '@app/domain';
 
 /**
  * The critical tracking events (CTEs) of FDA FSMA 204, as Coldtrace records
- * them: what a recall spreadsheet lists, one per event. Registration, storing,
- * sampling, documents, locks and recalls are not CTEs (they move no goods
- * between hands and make no new lot).
+ * them: what a recall spreadsheet lists, one per event. Registration is the
+ * lot's receiving at the port of entry (the importer takes the goods in from
+ * abroad), so every import lot has a row, a lot recalled at the port too.
+ * Storing, sampling, documents, locks and recalls are not CTEs (they move no
+ * goods between hands and make no new lot).
  */
 export type CteKind = 'RECEIVING' | 'SHIPPING' | 'TRANSFORMATION' | 'SALE' | 'DESTRUCTION';
 
 /** The lot event types a CTE comes from, and those that only tell a lot's product and quantity. */
 const CTE_OF: Readonly<Record<string, CteKind>> = {
+  LotRegistered: 'RECEIVING',
   LotReceived: 'RECEIVING',
   LotDispatched: 'SHIPPING',
   LotSplit: 'TRANSFORMATION',
@@ -18,8 +21,12 @@ const CTE_OF: Readonly<Record<string, CteKind>> = {
   LotSold: 'SALE',
   LotDestroyed: 'DESTRUCTION',
 };
-/** What the CTE reader fetches of each lot's history: the CTEs, and the first events that state product and quantity. */
-export const CTE_SOURCE_TYPES: readonly string[] = ['LotRegistered', ...Object.keys(CTE_OF)];
+/**
+ * What the CTE reader fetches of each lot's history: the CTEs (a lot's first
+ * event, registration or derivation, also states its product and quantity),
+ * and its documents, for the customs declaration of its entry.
+ */
+export const CTE_SOURCE_TYPES: readonly string[] = [...Object.keys(CTE_OF), 'DocumentAttached'];
 
 /** One row of lot_history, as far as CTEs need it. */
 export interface CteSourceEvent {
@@ -47,7 +54,7 @@ export interface CriticalTrackingEvent {
   /** Shipping: where it goes. */
   readonly nextLocationId: string | null;
   readonly occurredAt: Date;
-  readonly referenceType: 'SCAN' | 'SPLIT' | 'MERGE' | null;
+  readonly referenceType: 'SCAN' | 'SPLIT' | 'MERGE' | 'CUSTOMS_DECLARATION' | null;
   readonly reference: string | null;
   /** Transformation: the lots that went in, and the lots that came out. */
   readonly sourceLots: readonly string[];
@@ -61,6 +68,19 @@ const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFi
 const portions = (v: unknown): { traceCode: string; quantity: number }[] =>
   Array.isArray(v) ? v.filter((p): p is { traceCode: string; quantity: number } => typeof p?.traceCode === 'string' && typeof p?.quantity === 'number') : [];
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => subtractQuantity(a, -b), 0);
+
+/** The number of the customs declaration attached to the lot itself (the latest, if replaced), or null. */
+const customsDeclaration = (history: readonly CteSourceEvent[]): string | null => {
+  let number: string | null = null;
+  for (const e of history) {
+    if (e.type !== 'DocumentAttached') continue;
+    const d = (e.data ?? {}) as Data;
+    const document = (d.document ?? {}) as Data;
+    // One that came down the genealogy is an ancestor's entry, not this lot's.
+    if (document.type === 'CUSTOMS_DECLARATION' && (d.source ?? null) === null) number = str(document.number) ?? number;
+  }
+  return number;
+};
 
 /**
  * One lot's CTEs from its history (given in version order, the order the
@@ -108,6 +128,17 @@ export const criticalTrackingEvents = (history: readonly CteSourceEvent[]): Crit
       return q;
     };
     switch (e.type) {
+      case 'LotRegistered': {
+        const declaration = customsDeclaration(history);
+        out.push({
+          ...base,
+          quantity: held,
+          locationId: str(d.portOfEntryId),
+          referenceType: declaration === null ? null : 'CUSTOMS_DECLARATION',
+          reference: declaration,
+        });
+        break;
+      }
       case 'LotReceived':
         out.push({ ...base, quantity: held, locationId: str(d.facilityId), previousLocationId: str(d.fromFacilityId), referenceType: 'SCAN', reference: e.scanId });
         break;

@@ -5,6 +5,7 @@ import { APP_CONFIG } from '../../../config/config.tokens';
 import type { AppConfig } from '../../../config/app-config';
 import { encodeCursor } from '../../../common/queries/page';
 import { EpcisEventReader, EventKey, LotEventRow } from '../../epcis-event.reader';
+import { lotsNamedIn, withDigitalLinkClasses } from '../../epcis-digital-link';
 import { epcisEventMatcher } from '../../epcis-filters';
 import { EPCIS_TYPES_OF, EpcisEvent, toEpcisEvents } from '../../epcis-mapping';
 import { epcisQueryDocument } from '../../epcis-query-document';
@@ -28,7 +29,7 @@ export class GetEpcisEventsHandler implements IQueryHandler<GetEpcisEventsQuery>
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async execute({ filters, viewer, page }: GetEpcisEventsQuery): Promise<EpcisEventsPage> {
+  async execute({ filters, viewer, page, digitalLinks }: GetEpcisEventsQuery): Promise<EpcisEventsPage> {
     // Only the stored types that can become a wanted EPCIS type are read at all.
     const types = (Object.entries(EPCIS_TYPES_OF) as [LotEventType, readonly string[]][])
       .filter(([, out]) => out.some((t) => filters.eventTypes.length === 0 || filters.eventTypes.includes(t)))
@@ -59,8 +60,10 @@ export class GetEpcisEventsHandler implements IQueryHandler<GetEpcisEventsQuery>
     // More than a page found: the next starts after the page's last event; a scan cut short: after the last event read.
     const items = found.slice(0, page.limit);
     const next = found.length > page.limit ? items[items.length - 1].key : exhausted ? null : after;
+    let events = items.flatMap((i) => i.events);
+    if (digitalLinks) events = withDigitalLinkClasses(events, await this.reader.gtinsOf(lotsNamedIn(events)), this.config.digitalLinkBase);
     return {
-      document: epcisQueryDocument(items.flatMap((i) => i.events), new Date()),
+      document: epcisQueryDocument(events, new Date()),
       nextPageToken: next === null ? null : encodeCursor(next),
     };
   }

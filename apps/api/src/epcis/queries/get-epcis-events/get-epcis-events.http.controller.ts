@@ -6,11 +6,12 @@ import { Allow } from '../../../access/route-policy';
 import { Ctx, type RequestContext } from '../../../common/http/request-context';
 import { pageRequest } from '../../../common/queries/page';
 import type { EventKey } from '../../epcis-event.reader';
+import { ALWAYS_DIGITAL_LINK, EPC_FORMAT_HEADER } from '../../epcis-digital-link';
 import { epcisFiltersOf } from '../../epcis-filters';
 import type { EpcisQueryDocument } from '../../epcis-query-document';
 import { GetEpcisEventsQuery } from './get-epcis-events.query';
 import { GetEpcisEventsRequestDto } from './get-epcis-events.request.dto';
-import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { ApiErrors } from '../../../common/http/api-error.response';
 import { EpcisQueryDocumentResponse } from './get-epcis-events.response';
 
@@ -36,8 +37,9 @@ export class GetEpcisEventsHttpController {
   @ApiOperation({
     summary: 'Lot events as GS1 EPCIS 2.0 (query interface)',
     description:
-      "An EPCISQueryDocument (JSON-LD; `application/json` when asked) of the lot events as EPCIS events, 100 a page; filters combine with AND, a list's values with OR. An operator sees the events of the lots it may see, the others left out.",
+      "An EPCISQueryDocument (JSON-LD; `application/json` when asked) of the lot events as EPCIS events, 100 a page; filters combine with AND, a list's values with OR. An operator sees the events of the lots it may see, the others left out. With the header `GS1-EPC-Format: Always_GS1_Digital_Link`, a lot with a GTIN is named by its GS1 Digital Link class (`DIGITAL_LINK_BASE/01/<gtin>/10/<traceCode>`) instead of `urn:coldtrace:lot:<traceCode>`.",
   })
+  @ApiHeader({ name: EPC_FORMAT_HEADER, required: false, description: '`Always_GS1_Digital_Link`: lots with a GTIN named by their GS1 Digital Link; any other value (or none): URNs', schema: { type: 'string' } })
   @ApiProduces('application/ld+json', 'application/json')
   @ApiOkResponse({
     description: 'One page of events',
@@ -56,7 +58,9 @@ export class GetEpcisEventsHttpController {
   async events(@Query() q: GetEpcisEventsRequestDto, @Ctx() ctx: RequestContext, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply): Promise<EpcisQueryDocument> {
     const page = pageRequest({ limit: q.perPage, cursor: q.nextPageToken }, 100, isEventKey, 'nextPageToken');
     const filters = epcisFiltersOf(q);
-    const { document, nextPageToken } = await this.queryBus.execute(new GetEpcisEventsQuery(filters, ctx.principal, page));
+    const digitalLinks = req.headers[EPC_FORMAT_HEADER.toLowerCase()] === ALWAYS_DIGITAL_LINK;
+    const { document, nextPageToken } = await this.queryBus.execute(new GetEpcisEventsQuery(filters, ctx.principal, page, digitalLinks));
+    if (digitalLinks) res.header(EPC_FORMAT_HEADER, ALWAYS_DIGITAL_LINK);
     res.type(contentType(req));
     res.header('GS1-EPCIS-Version', '2.0.0');
     res.header('GS1-CBV-Version', '2.0.0');

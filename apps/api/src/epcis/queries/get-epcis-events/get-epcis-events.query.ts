@@ -17,6 +17,8 @@ export class GetEpcisEventsQuery extends Query<EpcisEventsPage> {
     /** Who asks: an operator sees only the events of lots that came near its facilities. */
     readonly viewer: Principal,
     readonly page: PageRequest<EventKey>,
+    /** `GS1-EPC-Format: Always_GS1_Digital_Link`: lots with a GTIN named by their Digital Link class. */
+    readonly digitalLinks = false,
   ) {
     super();
   }

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { lotStatus, notFound, saleEligibility } from '@app/domain';
+import { lotStatus, notFound, productView, saleEligibility } from '@app/domain';
 import { LotSummaryEntity } from '@app/read-models';
 import { pageOf } from '../../../common/queries/page';
 import { ReadModelGate } from '../../../common/queries/read-model-gate';
@@ -39,7 +39,7 @@ export class GetInventoryHandler implements IQueryHandler<GetInventoryQuery> {
           const verdict = saleEligibility(r.facts, now);
           return {
             traceCode: r.traceCode,
-            product: r.lot.product,
+            product: r.lot.product && productView(r.lot.product),
             quantity: r.lot.quantity,
             holder: r.lot.holder,
             status: lotStatus(r.facts),

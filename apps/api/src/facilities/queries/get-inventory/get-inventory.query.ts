@@ -1,10 +1,10 @@
 import { Query } from '@nestjs/cqrs';
 import type { PageRequest } from '../../../common/queries/page';
-import type { BlockingReason, Custody, LotStatus, Product } from '@app/domain';
+import type { BlockingReason, Custody, LotStatus, ProductView } from '@app/domain';
 
 export interface InventoryItem {
   traceCode: string;
-  product: Product | null;
+  product: ProductView | null;
   quantity: { initial: number; remaining: number; unit: string } | null;
   holder: Custody | null;
   status: LotStatus;

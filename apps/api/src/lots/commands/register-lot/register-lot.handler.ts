@@ -19,7 +19,7 @@ export class RegisterLotHandler implements ICommandHandler<RegisterLotCommand> {
         type: 'RegisterLot',
         data: {
           traceCode: r.traceCode,
-          product: { name: r.product.name, category: r.product.category },
+          product: { name: r.product.name, category: r.product.category, ...(r.product.gtin === undefined ? {} : { gtin: r.product.gtin }) },
           originCountry: r.originCountry,
           importer: r.importer,
           quantity: { amount: r.quantity.amount, unit: r.quantity.unit },

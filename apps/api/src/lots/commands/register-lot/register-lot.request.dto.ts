@@ -1,6 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsISO31661Alpha2, IsObject, IsPositive, Max, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { IsIn, IsISO31661Alpha2, IsObject, IsOptional, IsPositive, Max, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { apiTimestamp, IsTimestamp } from '../../../common/http/timestamp.validator';
 import { PRODUCT_CATEGORIES, ProductCategory, QUANTITY_UNITS, QuantityUnit } from '@app/domain';
 import { apiDecimal, IsDecimalNumber } from '../../../common/http/decimal-number.validator';
@@ -15,6 +15,17 @@ export class ProductRequestDto {
   @ApiProperty({ enum: PRODUCT_CATEGORIES })
   @IsIn(PRODUCT_CATEGORIES)
   category: ProductCategory;
+
+  @ApiPropertyOptional({
+    pattern: '^(\\d{8}|\\d{12,14})$',
+    example: '09506000134352',
+    description:
+      "The product's GS1 GTIN (8, 12, 13 or 14 digits, valid check digit), stored as GTIN-14. The lot's trace code is then its batch/lot (at most 20 characters) and the code on the pack a GS1 Digital Link",
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^(\d{8}|\d{12,14})$/, { message: 'product.gtin must be 8, 12, 13 or 14 digits' })
+  gtin?: string;
 }
 
 export class QuantityRequestDto {

@@ -3,7 +3,7 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { ReadModelGate } from '../../../common/queries/read-model-gate';
 import { APP_CONFIG } from '../../../config/config.tokens';
 import type { AppConfig } from '../../../config/app-config';
-import { shopperPageUrl } from '../../../public/pages/shopper-page/shopper-page.url';
+import { packCodeUrl } from '../../../public/pages/shopper-page/shopper-page.url';
 import { LotReadRepository } from '../../lot-read.repository';
 import { GetLotQrCodeQuery, LotQrCode } from './get-lot-qr-code.query';
 import { QR_CONTENT_TYPES, renderQrCode } from './get-lot-qr-code.render';
@@ -20,7 +20,7 @@ export class GetLotQrCodeHandler implements IQueryHandler<GetLotQrCodeQuery> {
   async execute({ traceCode, format, atLeast, viewer }: GetLotQrCodeQuery): Promise<LotQrCode> {
     await this.gate.reach('lot-summary', atLeast);
     const row = await this.lots.summary(traceCode, viewer);
-    const url = shopperPageUrl(this.config.publicBaseUrl, row.traceCode);
+    const url = packCodeUrl(this.config.publicBaseUrl, row.traceCode, row.lot.product?.gtin);
     return { url, contentType: QR_CONTENT_TYPES[format], body: await renderQrCode(url, format) };
   }
 }

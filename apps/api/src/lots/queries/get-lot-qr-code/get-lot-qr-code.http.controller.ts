@@ -10,7 +10,7 @@ import { GetLotQrCodeQuery, LotQrCode } from './get-lot-qr-code.query';
 import { QrFormat } from './get-lot-qr-code.render';
 
 const DESCRIPTION =
-  "Encodes the shopper's page address, `PUBLIC_BASE_URL/t/<traceCode>`, for printing on the lot's packs. Same readers and scope as GET /api/lots/:traceCode.";
+  "Encodes, for printing on the lot's packs, the lot's GS1 Digital Link `PUBLIC_BASE_URL/01/<gtin>/10/<traceCode>` when it has a GTIN (our resolver: a phone goes on to the shopper's page), else the shopper's page address `PUBLIC_BASE_URL/t/<traceCode>`. Same readers and scope as GET /api/lots/:traceCode.";
 
 /** The code on the pack, for whoever may read the lot (LOT_READERS: an operator only a lot that came near its facilities). */
 @ApiTags('lots')

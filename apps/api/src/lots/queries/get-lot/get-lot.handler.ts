@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { lotStatus } from '@app/domain';
+import { lotStatus, productView } from '@app/domain';
 import { ReadModelGate } from '../../../common/queries/read-model-gate';
 import { LotReadRepository } from '../../lot-read.repository';
 import { GetLotQuery, LotView } from './get-lot.query';
@@ -18,7 +18,7 @@ export class GetLotHandler implements IQueryHandler<GetLotQuery> {
     const l = row.lot;
     return {
       traceCode: row.traceCode,
-      product: l.product,
+      product: l.product && productView(l.product),
       originCountries: [...l.originCountries],
       importers: [...l.importers],
       quantity: l.quantity,

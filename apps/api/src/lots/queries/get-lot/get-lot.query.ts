@@ -1,10 +1,10 @@
 import { Query } from '@nestjs/cqrs';
 import type { Principal } from '@app/domain';
-import type { AncestorLock, ComplianceFlag, Custody, Destruction, LotDocument, LotLock, LotPortion, LotStatus, Product, RecallRecord, RouteStop, Transit, TraceViolation } from '@app/domain';
+import type { AncestorLock, ComplianceFlag, Custody, Destruction, LotDocument, LotLock, LotPortion, LotStatus, ProductView, RecallRecord, RouteStop, Transit, TraceViolation } from '@app/domain';
 
 export interface LotView {
   traceCode: string;
-  product: Product | null;
+  product: ProductView | null;
   /** Every origin of the goods: several for a lot merged from lots of different origins. */
   originCountries: string[];
   importers: string[];

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
-import { lotStatus, maySeeLot, notFound, saleEligibility } from '@app/domain';
+import { lotStatus, maySeeLot, notFound, productView, saleEligibility } from '@app/domain';
 import { GenealogyReader, LotSummaryEntity } from '@app/read-models';
 import { pageOf } from '../../../common/queries/page';
 import { ReadModelGate } from '../../../common/queries/read-model-gate';
@@ -44,7 +44,7 @@ export class TraceLotHandler implements IQueryHandler<TraceLotQuery> {
       return [
         {
           traceCode: r.traceCode,
-          product: l.product,
+          product: l.product && productView(l.product),
           importers: [...l.importers],
           originCountries: [...l.originCountries],
           portOfEntryId: l.portOfEntryId,

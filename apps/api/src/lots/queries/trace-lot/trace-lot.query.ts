@@ -1,12 +1,12 @@
 import { Query } from '@nestjs/cqrs';
 import type { Principal } from '@app/domain';
-import type { Custody, LotStatus, Product, RouteStop, Transit } from '@app/domain';
+import type { Custody, LotStatus, ProductView, RouteStop, Transit } from '@app/domain';
 import type { LotLink } from '@app/read-models';
 import type { PageRequest } from '../../../common/queries/page';
 
 export interface TraceNode {
   traceCode: string;
-  product: Product | null;
+  product: ProductView | null;
   importers: string[];
   /** Every origin of the goods: several for a lot merged from lots of different origins. */
   originCountries: string[];

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 
 const view = (over: Partial<PublicLotView> = {}): PublicLotView => ({
   traceCode: 'BEEF-2026-0001',
-  product: { name: 'Frozen beef brisket', category: 'FROZEN' },
+  product: { name: 'Frozen beef brisket', category: 'FROZEN', gtin: null },
   originCountries: ['BR'],
   path: [
     { facilityName: 'Shanghai Yangshan port', facilityType: 'PORT_OF_ENTRY', arrivedAt: '2026-11-20T08:00:00.000Z', departedAt: '2026-11-21T06:00:00.000Z' },
@@ -38,7 +38,7 @@ describe('the shopper page (HTML)', () => {
     const page = renderLotPage(
       view({
         traceCode: evil,
-        product: { name: evil, category: 'FROZEN' },
+        product: { name: evil, category: 'FROZEN', gtin: null },
         path: [{ facilityName: evil, facilityType: 'PORT_OF_ENTRY', arrivedAt: '2026-11-20T08:00:00.000Z', departedAt: null }],
         certificates: [{ type: 'DISINFECTION', present: true, valid: true, issuer: evil, issuedAt: '2026-11-20T08:00:00.000Z' }],
       }),

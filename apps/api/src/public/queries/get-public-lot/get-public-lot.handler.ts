@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { certificateSummary, consumerStatus, notFound } from '@app/domain';
+import { certificateSummary, consumerStatus, notFound, productView } from '@app/domain';
 import { LotSummaryEntity } from '@app/read-models';
 import { ReadModelGate } from '../../../common/queries/read-model-gate';
 import { FacilityRepository } from '../../../facilities/facility.repository';
@@ -27,7 +27,7 @@ export class GetPublicLotHandler implements IQueryHandler<GetPublicLotQuery> {
     const now = new Date();
     return {
       traceCode: row.traceCode,
-      product: { name: s.product!.name, category: s.product!.category },
+      product: productView(s.product!),
       originCountries: [...s.originCountries],
       path: s.route.map((stop) => ({
         facilityName: names.get(stop.facilityId)?.name ?? stop.facilityId,

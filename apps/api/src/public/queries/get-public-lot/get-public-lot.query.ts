@@ -1,5 +1,5 @@
 import { Query } from '@nestjs/cqrs';
-import type { CertificateSummary, ConsumerStatus, FacilityType, ProductCategory } from '@app/domain';
+import type { CertificateSummary, ConsumerStatus, FacilityType, ProductView } from '@app/domain';
 
 /**
  * What a shopper sees behind the QR code: what it is, where it came from, the
@@ -9,7 +9,8 @@ import type { CertificateSummary, ConsumerStatus, FacilityType, ProductCategory 
  */
 export interface PublicLotView {
   traceCode: string;
-  product: { name: string; category: ProductCategory };
+  /** The GTIN is printed on the pack's barcode anyway: nothing private. */
+  product: ProductView;
   /** One country; several for a lot repacked from lots of different origins. */
   originCountries: string[];
   path: { facilityName: string; facilityType: FacilityType; arrivedAt: string; departedAt: string | null }[];
