@@ -114,8 +114,9 @@ describe('EPCIS capture (e2e, real PostgreSQL)', () => {
   const count = async (table: 'events' | 'epcis_capture_jobs'): Promise<number> =>
     Number(((await t.dataSource.query(`SELECT count(*)::int AS n FROM ${table}`)) as { n: number }[])[0].n);
 
+  // proceed: these tests show how each event is judged (rollback, the default, is test/epcis-capture-jobs.e2e-spec.ts's).
   const capture = async (token: string, body: unknown, contentType = 'application/json') => {
-    const res = await t.as(token).post('/api/epcis/capture').set('content-type', contentType).send(JSON.stringify(body));
+    const res = await t.as(token).post('/api/epcis/capture').set('content-type', contentType).set('gs1-capture-error-behaviour', 'proceed').send(JSON.stringify(body));
     return res;
   };
 
@@ -334,7 +335,7 @@ describe('EPCIS capture (e2e, real PostgreSQL)', () => {
       // A query document is not a capture document: its events go in an EPCISDocument.
       const asQueryDocument = await fresh.as(system).post('/api/epcis/capture').send({ ...documentOf(exported), type: 'EPCISQueryDocument' });
       expect(asQueryDocument.body.code).toBe('EPCIS_INVALID');
-      const res = await fresh.as(system).post('/api/epcis/capture').set('content-type', 'application/ld+json').send(JSON.stringify(documentOf(exported)));
+      const res = await fresh.as(system).post('/api/epcis/capture').set('content-type', 'application/ld+json').set('gs1-capture-error-behaviour', 'proceed').send(JSON.stringify(documentOf(exported)));
       expect(res.status).toBe(202);
       const job = res.body as Job;
       // The registration (commissioning) and the papers (inspecting) are not scans: registered and attached above instead.
