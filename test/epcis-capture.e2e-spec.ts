@@ -356,7 +356,7 @@ describe('EPCIS capture (e2e, real PostgreSQL)', () => {
     }
   });
 
-  it('takes JSON and JSON-LD, nothing else; at most 1 MB', async () => {
+  it('takes JSON and JSON-LD, nothing else; at most 10 MB', async () => {
     const document = documentOf([]);
     expect((await capture(operator, document, 'application/ld+json; charset=utf-8')).status).toBe(202);
     const text = await capture(operator, document, 'text/plain');
@@ -364,7 +364,7 @@ describe('EPCIS capture (e2e, real PostgreSQL)', () => {
     // JSON-LD stays the capture route's: other routes take JSON only.
     const scan = await t.as(operator).post('/api/scans').set('content-type', 'application/ld+json').send('{}');
     expect({ status: scan.status, code: scan.body.code }).toEqual({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
-    const large = documentOf([{ padding: 'x'.repeat(1024 * 1024) }]);
+    const large = documentOf([{ padding: 'x'.repeat(10 * 1024 * 1024) }]);
     const tooLarge = await capture(operator, large);
     expect({ status: tooLarge.status, code: tooLarge.body.code }).toEqual({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
     const roomy = await capture(operator, documentOf([{ type: 'ObjectEvent', padding: 'x'.repeat(300 * 1024) }]));
