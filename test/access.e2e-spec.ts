@@ -250,6 +250,8 @@ const SPEC: Record<string, RouteSpec> = {
     request: (c, w, f) => c.post('/api/epcis/capture').send(captureDocument(w.lot, w.warehouse, f)),
     anotherFirm: { request: (c, w, f) => c.post('/api/epcis/capture').send(captureDocument(w.lot, w.elsewhere, f)), expect: 'event-lot-not-found' },
   },
+  // GS1's capture limits, asked before sending (test/epcis-capture-jobs.e2e-spec.ts): no secret, so no key needed.
+  'OPTIONS /api/epcis/capture': { public: true, request: (c) => c.options('/api/epcis/capture') },
   'GET /api/epcis/capture/:captureId': { roles: ['OPERATOR'], operator: 'own-job', request: (c, w) => c.get(`/api/epcis/capture/${w.captureId}`) },
 
   'GET /api/audit/lots/:traceCode/verify': { roles: ['REGULATOR'], request: (c, w) => c.get(`/api/audit/lots/${w.lot}/verify`) },

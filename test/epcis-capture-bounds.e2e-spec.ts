@@ -133,11 +133,11 @@ describe('EPCIS capture: bounded work per request (e2e, the api as a process, re
     const elapsedMs = performance.now() - started;
     expect({ status: res.status, body: res.body }).toEqual({
       status: 413,
-      body: { code: 'PAYLOAD_TOO_LARGE', message: expect.stringContaining('at most 1000 events'), details: { maxEvents: 1000, events: 100_000 } },
+      body: { code: 'PAYLOAD_TOO_LARGE', message: expect.stringContaining('at most 10000 events'), details: { maxEvents: 10_000, events: 100_000 } },
     });
     // GS1's headers for the capture limits (EPCIS 2.0, capture interface).
-    expect(res.headers.get('gs1-epcis-capture-limit')).toBe('1000');
-    expect(res.headers.get('gs1-epcis-capture-file-size-limit')).toBe(String(1024 * 1024));
+    expect(res.headers.get('gs1-epcis-capture-limit')).toBe('10000');
+    expect(res.headers.get('gs1-epcis-capture-file-size-limit')).toBe(String(10 * 1024 * 1024));
     console.log(`100,000 empty events (${(text.length / 1024).toFixed(0)} kB): ${res.status} in ${elapsedMs.toFixed(0)} ms`);
     expect(elapsedMs).toBeLessThan(REFUSED_WITHIN_MS);
     expect(await stored()).toEqual(before);
@@ -161,7 +161,8 @@ describe('EPCIS capture: bounded work per request (e2e, the api as a process, re
     expect(await stored()).toEqual(before);
   });
 
-  it('10 documents at the limit, validated to their last event at once: each refused with at most 100 faults (live probe measured)', async () => {
+  // 1000 events, not the 10,000 limit: what is measured is that validation hands the loop back, which a tenth of the work shows as well.
+  it('10 documents of 1000 events, validated to their last event at once: each refused with at most 100 faults (live probe measured)', async () => {
     const traceCode = await registerLot();
     const valid = Array.from({ length: 999 }, (_, i) => sampleAt(traceCode, i));
     // Every event but the last passes: each document is read to its end.
@@ -234,7 +235,7 @@ describe('EPCIS capture: bounded work per request (e2e, the api as a process, re
     const query = (eventList: unknown[]) =>
       JSON.stringify({ '@context': CONTEXT, type: 'EPCISQueryDocument', schemaVersion: '2.0', creationDate: new Date().toISOString(), epcisBody: { queryResults: { queryName: 'SimpleEventQuery', resultsBody: { eventList } } } });
     const cases: [string, string][] = [
-      ['1001 events', documentText(emptyEvents(1001))],
+      ['10,001 events', documentText(emptyEvents(10_001))],
       ['100,000 empty events, the list key written with escapes', documentText(emptyEvents(100_000)).replace('"eventList"', '"event\\u004cist"')],
       ['1000 empty events', documentText(emptyEvents(1000))],
       // Each just short enough to have every fault listed.

@@ -114,8 +114,9 @@ describe('EPCIS capture (e2e, real PostgreSQL)', () => {
   const count = async (table: 'events' | 'epcis_capture_jobs'): Promise<number> =>
     Number(((await t.dataSource.query(`SELECT count(*)::int AS n FROM ${table}`)) as { n: number }[])[0].n);
 
+  // proceed: these tests show how each event is judged (rollback, the default, is test/epcis-capture-jobs.e2e-spec.ts's).
   const capture = async (token: string, body: unknown, contentType = 'application/json') => {
-    const res = await t.as(token).post('/api/epcis/capture').set('content-type', contentType).send(JSON.stringify(body));
+    const res = await t.as(token).post('/api/epcis/capture').set('content-type', contentType).set('gs1-capture-error-behaviour', 'proceed').send(JSON.stringify(body));
     return res;
   };
 
@@ -334,7 +335,7 @@ describe('EPCIS capture (e2e, real PostgreSQL)', () => {
       // A query document is not a capture document: its events go in an EPCISDocument.
       const asQueryDocument = await fresh.as(system).post('/api/epcis/capture').send({ ...documentOf(exported), type: 'EPCISQueryDocument' });
       expect(asQueryDocument.body.code).toBe('EPCIS_INVALID');
-      const res = await fresh.as(system).post('/api/epcis/capture').set('content-type', 'application/ld+json').send(JSON.stringify(documentOf(exported)));
+      const res = await fresh.as(system).post('/api/epcis/capture').set('content-type', 'application/ld+json').set('gs1-capture-error-behaviour', 'proceed').send(JSON.stringify(documentOf(exported)));
       expect(res.status).toBe(202);
       const job = res.body as Job;
       // The registration (commissioning) and the papers (inspecting) are not scans: registered and attached above instead.
@@ -355,7 +356,7 @@ describe('EPCIS capture (e2e, real PostgreSQL)', () => {
     }
   });
 
-  it('takes JSON and JSON-LD, nothing else; at most 1 MB', async () => {
+  it('takes JSON and JSON-LD, nothing else; at most 10 MB', async () => {
     const document = documentOf([]);
     expect((await capture(operator, document, 'application/ld+json; charset=utf-8')).status).toBe(202);
     const text = await capture(operator, document, 'text/plain');
@@ -363,7 +364,7 @@ describe('EPCIS capture (e2e, real PostgreSQL)', () => {
     // JSON-LD stays the capture route's: other routes take JSON only.
     const scan = await t.as(operator).post('/api/scans').set('content-type', 'application/ld+json').send('{}');
     expect({ status: scan.status, code: scan.body.code }).toEqual({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
-    const large = documentOf([{ padding: 'x'.repeat(1024 * 1024) }]);
+    const large = documentOf([{ padding: 'x'.repeat(10 * 1024 * 1024) }]);
     const tooLarge = await capture(operator, large);
     expect({ status: tooLarge.status, code: tooLarge.body.code }).toEqual({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
     const roomy = await capture(operator, documentOf([{ type: 'ObjectEvent', padding: 'x'.repeat(300 * 1024) }]));

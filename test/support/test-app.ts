@@ -22,7 +22,7 @@ import { testRootLogger } from './logs';
 import { recordRoutes } from './routes';
 import { createTestDatabase } from './test-database';
 
-type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'options';
 
 /** Like supertest's `request(server)`: one method per HTTP verb, each returning a supertest Test. */
 export type Client = Record<Method, (url: string) => Test>;
@@ -62,7 +62,7 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-const METHODS: Method[] = ['get', 'post', 'put', 'patch', 'delete'];
+const METHODS: Method[] = ['get', 'post', 'put', 'patch', 'delete', 'options'];
 
 /** Which role the auto-authenticating client uses for a route (null: send no token). */
 const roleFor = (method: Method, url: string): Role | null => {

@@ -41,6 +41,7 @@ import { LotRowsRoomToUpdate1764400019200 } from './migrations/1764400019200-lot
 import { CreateWebhookSubscriptions1764400020000 } from './migrations/1764400020000-create-webhook-subscriptions';
 import { LotRowsFastCompression1764400021000 } from './migrations/1764400021000-lot-rows-fast-compression';
 import { DashboardLists1764400022000 } from './migrations/1764400022000-dashboard-lists';
+import { CaptureJobsInTheBackground1764400023000 } from './migrations/1764400023000-capture-jobs-in-the-background';
 
 export const READ_MODEL_ENTITIES = [LotSummaryEntity, LotHistoryEntity, SaleEligibilityEntity];
 export const READ_MODEL_MIGRATIONS = [
@@ -61,4 +62,5 @@ export const READ_MODEL_MIGRATIONS = [
   CreateWebhookSubscriptions1764400020000,
   LotRowsFastCompression1764400021000,
   DashboardLists1764400022000,
+  CaptureJobsInTheBackground1764400023000,
 ];

@@ -82,8 +82,17 @@ export interface AppConfig extends DatabaseSettings {
   readonly shutdownGraceMs: number;
   /** Where webhooks may go and how they are retried (WEBHOOK_*). */
   readonly webhooks: WebhookSettings;
+  /** EPCIS capture jobs (EPCIS_CAPTURE_*). */
+  readonly epcisCapture: EpcisCaptureSettings;
   /** Set by main.ts when it runs on the embedded PostgreSQL (a development setup, its superuser). */
   readonly embeddedDatabase?: boolean;
+}
+
+export interface EpcisCaptureSettings {
+  /** `EPCIS_CAPTURE_INLINE_EVENTS` (default 1000): a document of more events is answered at once and captured in the background. */
+  readonly inlineEvents: number;
+  /** `EPCIS_CAPTURE_LEASE_MS` (default 30 s): a background job whose process stopped renewing it this long is resumed by another. */
+  readonly leaseMs: number;
 }
 
 export interface WebhookSettings extends TargetPolicy {
@@ -231,5 +240,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
     eventSigningKey: envEventSigningKey(env),
     shutdownGraceMs: envShutdownGraceMs(env),
     webhooks: webhookSettings(env),
+    epcisCapture: { inlineEvents: envInt(env, 'EPCIS_CAPTURE_INLINE_EVENTS', 1000, 0), leaseMs: envInt(env, 'EPCIS_CAPTURE_LEASE_MS', 30_000, 1000) },
   };
 };

@@ -1,13 +1,19 @@
 import { ApiError } from '../../common/http/api-errors';
 
 /**
- * Events one capture takes: a scan batch's worth (a capture is recorded as
- * one batch, inside the request), about what the 1 MB body holds of ours.
- * GS1's name for it: GS1-EPCIS-Capture-Limit.
+ * Events one capture takes: a warehouse system's day, about what the 10 MB
+ * body holds of ours. A document of more than EPCIS_CAPTURE_INLINE_EVENTS is
+ * captured in the background (a job). GS1's name for it: GS1-EPCIS-Capture-Limit.
  */
-export const MAX_CAPTURE_EVENTS = 1000;
+export const MAX_CAPTURE_EVENTS = 10_000;
 /** The capture route's body limit (app.setup.ts): GS1-EPCIS-Capture-File-Size-Limit. */
-export const MAX_CAPTURE_BYTES = 1024 * 1024;
+export const MAX_CAPTURE_BYTES = 10 * 1024 * 1024;
+
+/** GS1's headers naming the capture limits: on the capture route's OPTIONS answer, its 202 and its 413. */
+export const CAPTURE_LIMIT_HEADERS: Readonly<Record<string, string>> = {
+  'GS1-EPCIS-Capture-Limit': String(MAX_CAPTURE_EVENTS),
+  'GS1-EPCIS-Capture-File-Size-Limit': String(MAX_CAPTURE_BYTES),
+};
 
 export const tooManyEvents = (count: number) =>
   new ApiError(
@@ -15,7 +21,7 @@ export const tooManyEvents = (count: number) =>
     'PAYLOAD_TOO_LARGE',
     `a capture takes at most ${MAX_CAPTURE_EVENTS} events; this document has ${count}: send it as several`,
     { maxEvents: MAX_CAPTURE_EVENTS, events: count },
-    { 'GS1-EPCIS-Capture-Limit': String(MAX_CAPTURE_EVENTS), 'GS1-EPCIS-Capture-File-Size-Limit': String(MAX_CAPTURE_BYTES) },
+    CAPTURE_LIMIT_HEADERS,
   );
 
 const QUOTE = 0x22;

@@ -3,7 +3,7 @@ import { finalize, type Observable } from 'rxjs';
 import type { AuthenticatedRequest } from '../../access/access.guard';
 import { ApiError } from '../../common/http/api-errors';
 
-/** A capture of up to 1000 events is recorded within about a second: worth one retry later. */
+/** A capture inside its request (up to EPCIS_CAPTURE_INLINE_EVENTS, 1000 by default) is recorded within about a second, a larger one answered at once: worth one retry later. */
 export const CAPTURE_RETRY_AFTER_SECONDS = 1;
 
 export const captureInProgress = () =>
@@ -21,8 +21,10 @@ export const captureInProgress = () =>
  * is counted or validated. Interceptors run before pipes, so the slot covers
  * the schema validation (the CPU-heavy part) as well as the recording.
  * Refused rather than queued: a waiting capture would hold its parsed body
- * (up to 1 MB of JSON, several times that in memory) for as long as the
+ * (up to 10 MB of JSON, several times that in memory) for as long as the
  * queue is, and an EPCIS client sends its documents one after another anyway.
+ * The slot ends with the answer: a job captured in the background holds
+ * only a slice of its events in memory (the rest are in the database).
  */
 @Injectable()
 export class OneCapturePerKeyInterceptor implements NestInterceptor {
