@@ -13,7 +13,7 @@ import { createTestApp, TestApp } from './support/test-app';
  * answers in the one error shape. Swagger UI loads from this origin.
  */
 
-const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
+const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'options'] as const;
 const ERROR_SCHEMA = '#/components/schemas/ApiErrorResponse';
 
 /** `GET /api/lots/:traceCode` -> `GET /api/lots/{traceCode}`, as OpenAPI names paths. */

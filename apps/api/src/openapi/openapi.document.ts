@@ -36,7 +36,7 @@ const DESCRIPTION = [
 /** Any route can fail on our side (ApiExceptionFilter answers 500 INTERNAL_ERROR and logs it): said once here, not on every route. */
 const withInternalError = (document: OpenAPIObject): OpenAPIObject => {
   for (const item of Object.values(document.paths)) {
-    for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
+    for (const method of ['get', 'put', 'post', 'delete', 'patch', 'options'] as const) {
       const operation = item[method];
       if (operation) {
         operation.responses['500'] ??= { description: '`INTERNAL_ERROR`', content: { 'application/json': { schema: { $ref: getSchemaPath(ApiErrorResponse) } } } };
