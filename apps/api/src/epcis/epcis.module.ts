@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { FacilitiesModule } from '../facilities/facilities.module';
 import { LotsModule } from '../lots/lots.module';
 import { CaptureJobRepository } from './capture/capture-job.repository';
+import { CaptureRecorder } from './capture/capture-recorder';
 import { CaptureEpcisHandler } from './commands/capture-epcis/capture-epcis.handler';
 import { CaptureEpcisHttpController } from './commands/capture-epcis/capture-epcis.http.controller';
 import { GetCaptureJobHandler } from './queries/get-capture-job/get-capture-job.handler';
@@ -17,6 +18,6 @@ import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 @Module({
   imports: [FacilitiesModule, LotsModule, SubscriptionsModule],
   controllers: [CaptureEpcisHttpController, GetCaptureJobHttpController, GetEpcisEventsHttpController, SubscribeToQueryHttpController],
-  providers: [CaptureJobRepository, CaptureEpcisHandler, GetCaptureJobHandler, EpcisEventReader, GetEpcisEventsHandler, SubscribeToQueryHandler],
+  providers: [CaptureJobRepository, CaptureRecorder, CaptureEpcisHandler, GetCaptureJobHandler, EpcisEventReader, GetEpcisEventsHandler, SubscribeToQueryHandler],
 })
 export class EpcisModule {}

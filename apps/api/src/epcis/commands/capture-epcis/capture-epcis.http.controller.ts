@@ -31,7 +31,7 @@ export class CaptureEpcisHttpController {
    */
   @Post()
   @HttpCode(202)
-  @Allow(['OPERATOR'], { operatorScope: 'each-item' })
+  @Allow(['OPERATOR', 'INSPECTOR', 'REGULATOR'], { operatorScope: 'each-item' })
   @UseInterceptors(OneCapturePerKeyInterceptor)
   @ApiOperation({
     summary: 'Capture an EPCIS 2.0 document: its ObjectEvents become scans',
