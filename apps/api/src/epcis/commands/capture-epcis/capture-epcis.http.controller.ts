@@ -25,17 +25,17 @@ export class CaptureEpcisHttpController {
    * events are counted (413 over MAX_CAPTURE_EVENTS), the document checked
    * against GS1's schema (400 EPCIS_INVALID, nothing recorded), then captured
    * inside the request: the 202 comes with the finished job (and its
-   * Location). Events at a facility not the key's are refused on their own
-   * (FORBIDDEN in `errors`), as in a scan batch. Sent again, it records
-   * nothing new.
+   * Location). An event whose route the key's role may not call, or at a
+   * facility not the key's, is refused on its own (FORBIDDEN in `errors`),
+   * as in a scan batch. Sent again, it records nothing new.
    */
   @Post()
   @HttpCode(202)
   @Allow(['OPERATOR', 'INSPECTOR', 'REGULATOR'], { operatorScope: 'each-item' })
   @UseInterceptors(OneCapturePerKeyInterceptor)
   @ApiOperation({
-    summary: 'Capture an EPCIS 2.0 document: its ObjectEvents become scans',
-    description: `At most ${MAX_CAPTURE_EVENTS} events (413 PAYLOAD_TOO_LARGE), one capture at a time per key (429 CAPTURE_IN_PROGRESS, Retry-After). Checked against GS1's schema (400 EPCIS_INVALID, at most ${MAX_SCHEMA_FAULTS} faults, nothing recorded), then each event judged as POST /api/scans judges one: an event that maps to no scan, or that the rules or the key's facilities refuse, is reported in the job's \`errors\` and the others still apply. Sent again, it records nothing new.`,
+    summary: "Capture an EPCIS 2.0 document: its events become registrations, documents, scans, splits, merges, recalls, locks and destructions",
+    description: `At most ${MAX_CAPTURE_EVENTS} events (413 PAYLOAD_TOO_LARGE), one capture at a time per key (429 CAPTURE_IN_PROGRESS, Retry-After). Checked against GS1's schema (400 EPCIS_INVALID, at most ${MAX_SCHEMA_FAULTS} faults, nothing recorded), then each event judged as the JSON route it maps to judges its request (the key's role for it, its facilities, validation, the domain): an event that maps to no Coldtrace command, or that the key's role or facilities or the rules refuse, is reported in the job's \`errors\` and the others still apply. Sent again, it records nothing new.`,
   })
   @ApiErrors(BODY_ERRORS, COMMAND_ERRORS, { 400: ['EPCIS_INVALID'], 429: ['CAPTURE_IN_PROGRESS'] })
   @ApiConsumes('application/json', 'application/ld+json')
