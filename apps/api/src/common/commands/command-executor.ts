@@ -304,7 +304,12 @@ export class CommandExecutor {
     try {
       settled = await settling;
     } catch (e) {
-      for (const run of runs) this.observer.failed(run.type, e);
+      // A rolled-back batch: its refused commands count as refused, the others as not recorded.
+      runs.forEach((run, i) => {
+        const refused = e instanceof BatchRolledBack ? e.refused.get(i) : undefined;
+        if (refused) this.observer.settled(run.type, refused);
+        else this.observer.failed(run.type, e);
+      });
       throw e;
     }
     runs.forEach((run, i) => this.observer.settled(run.type, settled[i]));
