@@ -291,7 +291,9 @@ export class CommandExecutor {
    * Many commands settled each on its own, in one transaction (with whatever
    * else is waiting): a refused one does not stop the rest, commands on one
    * stream apply in array order. Every run names what it reads (`reads`), so
-   * all are locked up front.
+   * all are locked up front. `allOrNothing`: in a transaction shared with no
+   * other caller's commands, committed only when none is refused; otherwise
+   * nothing is recorded and BatchRolledBack names the refused ones.
    */
   executeAll<S, E extends DomainEvent, O>(aggregate: Aggregate<S, E>, runs: readonly CommandRun<S, E, O>[], options: { allOrNothing?: boolean } = {}): Promise<Settled<O>[]> {
     const deadline = Deadline.in(this.limits.deadlineMs);
