@@ -103,6 +103,11 @@ describe('EPCIS capture mapping: the lifecycle beyond scans', () => {
       });
     });
 
+    it("a document that reached the lot from an ancestor (the export's coldtrace:documentSource) is that ancestor's to capture", () => {
+      given(inspection({ 'coldtrace:documentSource': lotClassUrn('PARENT') })).thenRefused(/documentSource names PARENT/);
+      given(inspection({ disposition: 'conformant', 'coldtrace:documentSource': lotClassUrn(LOT) })).thenRequest(expect.objectContaining({ kind: 'attach' }));
+    });
+
     it('names one Coldtrace document', () => {
       given(inspection({ certificationInfo: 'https://example.org/cert/1' })).thenRefused(/names no Coldtrace document/);
       given(inspection({ certificationInfo: [documentUrn('A', '1'), documentUrn('B', '2')] })).thenRefused(/names 2 documents/);
@@ -161,6 +166,12 @@ describe('EPCIS capture mapping: the lifecycle beyond scans', () => {
     it('non_sellable_other set is a lock, unset an unlock', () => {
       given(holding({ set: ['non_sellable_other'] })).thenRequest({ kind: 'lock', traceCode: LOT, body: { reason: 'Positive test upstream' } });
       given(holding({ unset: ['https://ref.gs1.org/cbv/Disp-non_sellable_other'] })).thenRequest({ kind: 'unlock', traceCode: LOT, body: { reason: 'Positive test upstream' } });
+    });
+
+    it("a hold through an ancestor (the export's coldtrace:heldThrough, a recall from another origin) is the ancestor's to capture", () => {
+      given({ ...holding({ set: ['non_sellable_other'] }), 'coldtrace:heldThrough': lotClassUrn('PARENT') }).thenRefused(/heldThrough names PARENT/);
+      given({ ...holding({ set: ['recalled'] }), 'coldtrace:recallOrigin': lotClassUrn('PARENT') }).thenRefused(/recallOrigin names PARENT/);
+      given({ ...holding({ set: ['recalled'] }), 'coldtrace:recallOrigin': lotClassUrn(LOT) }).thenRequest(expect.objectContaining({ kind: 'recall' }));
     });
 
     it('one thing per event, and something to do', () => {

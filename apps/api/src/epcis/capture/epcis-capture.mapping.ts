@@ -306,6 +306,8 @@ export const RESULT_OF_DISPOSITION: ReadonlyMap<string, 'NEGATIVE' | 'POSITIVE'>
 const documentOf = (event: Json): CaptureRequest | CaptureRefusal => {
   const lot = oneLot(event, 'a document');
   if (isRefusal(lot)) return lot;
+  const source = consequenceOf(event, 'coldtrace:documentSource', lot.traceCode);
+  if (source) return source;
   const infos = (Array.isArray(event.certificationInfo) ? event.certificationInfo : [event.certificationInfo]).filter((v): v is string => typeof v === 'string');
   const named = infos.map(parseDocumentUrn).filter((d) => d !== null);
   if (named.length !== 1) {
@@ -383,6 +385,17 @@ const transformationOf = (event: Json): CaptureRequest | CaptureRefusal => {
 const terms = (v: unknown): string[] => (Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string').map((t) => cbvTerm(t, 'Disp')) : []);
 
 /**
+ * An event the export writes for a descendant as the consequence of an act
+ * on its ancestor (a document reaching it, a lock or recall through it),
+ * named by our extension: not an act of its own. Captured, the ancestor's
+ * event does it again for every descendant; this one would act twice.
+ */
+const consequenceOf = (event: Json, field: string, traceCode: string): CaptureRefusal | null => {
+  const ancestor = typeof event[field] === 'string' ? parseLotClassUrn(event[field]) : null;
+  return ancestor === null || ancestor === traceCode ? null : notMapped(`${field} names ${ancestor}: this is what an act on that lot did here, captured with that lot's event`);
+};
+
+/**
  * holding: a hold set or lifted (persistentDisposition): `recalled` set is a
  * recall (its id the event's key), `non_sellable_other` set a lock, unset an
  * unlock; the reason is `coldtrace:reason`, as the export writes it.
@@ -390,6 +403,8 @@ const terms = (v: unknown): string[] => (Array.isArray(v) ? v.filter((t): t is s
 const holdOf = (event: Json): CaptureRequest | CaptureRefusal => {
   const lot = oneLot(event, 'a hold');
   if (isRefusal(lot)) return lot;
+  const through = consequenceOf(event, 'coldtrace:heldThrough', lot.traceCode) ?? consequenceOf(event, 'coldtrace:recallOrigin', lot.traceCode);
+  if (through) return through;
   const persistent = isObject(event.persistentDisposition) ? event.persistentDisposition : {};
   const [set, unset] = [terms(persistent.set), terms(persistent.unset)];
   const asks = [
