@@ -244,15 +244,16 @@ const SPEC: Record<string, RouteSpec> = {
     },
   },
 
+  // Each event is judged against the role its own route needs (FORBIDDEN in the job's errors): test/epcis-lifecycle.e2e-spec.ts.
   'POST /api/epcis/capture': {
-    roles: ['OPERATOR'],
+    roles: ['OPERATOR', 'INSPECTOR', 'REGULATOR'],
     operator: 'each-event',
     request: (c, w, f) => c.post('/api/epcis/capture').send(captureDocument(w.lot, w.warehouse, f)),
     anotherFirm: { request: (c, w, f) => c.post('/api/epcis/capture').send(captureDocument(w.lot, w.elsewhere, f)), expect: 'event-lot-not-found' },
   },
   // GS1's capture limits, asked before sending (test/epcis-capture-jobs.e2e-spec.ts): no secret, so no key needed.
   'OPTIONS /api/epcis/capture': { public: true, request: (c) => c.options('/api/epcis/capture') },
-  'GET /api/epcis/capture/:captureId': { roles: ['OPERATOR'], operator: 'own-job', request: (c, w) => c.get(`/api/epcis/capture/${w.captureId}`) },
+  'GET /api/epcis/capture/:captureId': { roles: ['OPERATOR', 'INSPECTOR', 'REGULATOR'], operator: 'own-job', request: (c, w) => c.get(`/api/epcis/capture/${w.captureId}`) },
 
   'GET /api/audit/lots/:traceCode/verify': { roles: ['REGULATOR'], request: (c, w) => c.get(`/api/audit/lots/${w.lot}/verify`) },
   'GET /api/audit/digest': { roles: ['REGULATOR'], request: (c) => c.get('/api/audit/digest') },

@@ -338,10 +338,10 @@ describe('EPCIS capture (e2e, real PostgreSQL)', () => {
       const res = await fresh.as(system).post('/api/epcis/capture').set('content-type', 'application/ld+json').set('gs1-capture-error-behaviour', 'proceed').send(JSON.stringify(documentOf(exported)));
       expect(res.status).toBe(202);
       const job = res.body as Job;
-      // The registration (commissioning) and the papers (inspecting) are not scans: registered and attached above instead.
+      // The registration (commissioning) was made above (LOT_EXISTS); the papers (inspecting) are an inspector's to send, not this operator's (FORBIDDEN).
       const notScans = (exported as { eventID: string; bizStep: string }[]).filter((e) => ['commissioning', 'inspecting'].includes(e.bizStep));
       expect(notScans).toHaveLength(5);
-      expect(job.errors.map((e) => [e.eventID, e.code])).toEqual(notScans.map((e) => [e.eventID, 'EPCIS_NOT_MAPPED']));
+      expect(job.errors.map((e) => [e.eventID, e.code])).toEqual(notScans.map((e) => [e.eventID, e.bizStep === 'commissioning' ? 'LOT_EXISTS' : 'FORBIDDEN']));
 
       const target = await historyOf(fresh, traceCode, job.position);
       expect(target.types).toEqual(source.types);

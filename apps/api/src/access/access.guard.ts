@@ -33,6 +33,12 @@ export const requireOperatorFacility = (principal: Principal, facilityId: string
   });
 };
 
+/** The key's role must be one the policy allows (403 otherwise); `what` names the act refused. Also applied to each event of an EPCIS capture. */
+export const requireRole = (policy: Extract<RoutePolicy, { kind: 'roles' }>, principal: Principal, what = 'call this route'): void => {
+  if (policy.roles.includes(principal.role)) return;
+  throw forbiddenRoute(`a ${principal.role} key may not ${what}; it needs ${policy.roles.join(' or ')}`, { role: principal.role, required: [...policy.roles] });
+};
+
 /**
  * Applies each route's declared policy (see route-policy.ts): public routes
  * pass (rate limited where declared); every other route needs a known bearer
@@ -101,12 +107,7 @@ export class AccessGuard implements CanActivate {
     if (retryAfter !== null) throw rateLimited(retryAfter, 'failed authentications');
     if (!principal) throw unauthenticated(token ? 'the token is unknown or has been revoked' : 'this route needs an Authorization: Bearer <token> header');
 
-    if (!policy.roles.includes(principal.role)) {
-      throw forbiddenRoute(`a ${principal.role} key may not call this route; it needs ${policy.roles.join(' or ')}`, {
-        role: principal.role,
-        required: [...policy.roles],
-      });
-    }
+    requireRole(policy, principal);
     // A key that met too many unknown lots in its writes this minute waits, whatever it writes now.
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       const probesWait = this.probes.retryAfter(principal.keyId);

@@ -16,16 +16,20 @@ const ZONE = ':zone:';
 const encodePart = (id: string): string =>
   [...new TextEncoder().encode(id)].map((b) => (/[A-Za-z0-9._~-]/.test(String.fromCharCode(b)) && b < 0x80 ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
 
-/** The id a part names, or null when it is not one we could have written (bad escapes, not an id). */
-const decodePart = (part: string): string | null => {
+/** The text a part encodes, or null when it is not one we could have written (bad escapes). */
+const decodeText = (part: string): string | null => {
   if (!/^(?:[A-Za-z0-9._~-]|%[0-9A-Fa-f]{2})+$/.test(part)) return null;
-  let id: string;
   try {
-    id = decodeURIComponent(part);
+    return decodeURIComponent(part);
   } catch {
     return null;
   }
-  return ID_PATTERN.test(id) ? id : null;
+};
+
+/** The id a part names, or null when it is not one we could have written (bad escapes, not an id). */
+const decodePart = (part: string): string | null => {
+  const id = decodeText(part);
+  return id !== null && ID_PATTERN.test(id) ? id : null;
 };
 
 export const lotClassUrn = (traceCode: string): string => `${LOT}${encodePart(traceCode)}`;
@@ -61,3 +65,15 @@ export const transformationUrn = (kind: 'SPLIT' | 'MERGE', operationId: string):
 
 /** A document as `certificationInfo`: `urn:coldtrace:document:<type>:<number>` (numbers are free text: percent-encoded). */
 export const documentUrn = (type: string, number: string): string => `urn:coldtrace:document:${encodePart(type)}:${encodePart(number)}`;
+
+const DOCUMENT = 'urn:coldtrace:document:';
+
+/** `urn:coldtrace:document:<type>:<number>` back to its parts; null for anything else. */
+export const parseDocumentUrn = (urn: string): { type: string; number: string } | null => {
+  if (!urn.startsWith(DOCUMENT)) return null;
+  const [type, number, ...rest] = urn.slice(DOCUMENT.length).split(':');
+  if (number === undefined || rest.length > 0) return null;
+  // Numbers are free text (not ids): only decoded.
+  const parts = [decodePart(type), decodeText(number)];
+  return parts[0] === null || parts[1] === null ? null : { type: parts[0], number: parts[1] };
+};

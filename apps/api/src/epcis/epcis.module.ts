@@ -15,7 +15,7 @@ import { SubscribeToQueryHandler } from './commands/subscribe-to-query/subscribe
 import { SubscribeToQueryHttpController } from './commands/subscribe-to-query/subscribe-to-query.http.controller';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 
-/** GS1 EPCIS 2.0: the query interface (export, and streaming subscriptions to it) and the capture interface (scans in). */
+/** GS1 EPCIS 2.0: the query interface (export, and streaming subscriptions to it) and the capture interface (a lot's whole life in). */
 @Module({
   imports: [FacilitiesModule, LotsModule, SubscriptionsModule],
   controllers: [CaptureEpcisHttpController, GetCaptureJobHttpController, GetEpcisEventsHttpController, SubscribeToQueryHttpController],

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, FamilyReads, familyReadsOf, LotEvent, LotFamilyOutcomes, LotFamilyRequest, lotsRead, LotState, withFamily } from '@app/domain';
 import { EventMetadata } from '@app/event-store';
 import { LOT } from '../common/commands/aggregates';
-import { CommandDecider, CommandExecutor, CommandRun, Executed, Settled } from '../common/commands/command-executor';
+import { BatchRolledBack, CommandDecider, CommandExecutor, CommandRun, Executed, Settled } from '../common/commands/command-executor';
 import { LotProbeBudget } from '../access/lot-probe-budget';
 import { documentKey, LotFamilyReads } from './lot-family.reads';
 import { ScanRefusals } from './scan-refusals';
@@ -52,16 +52,31 @@ export class LotCommands {
     }
   }
 
-  /** A batch (a scanner's buffer): each settled on its own, commands on one lot in array order. */
-  async runAll<C extends LotFamilyRequest>(batch: readonly LotCommandOf<C>[]): Promise<Settled<LotCommandOutcome<C>>[]> {
-    const settled = await this.executor.executeAll(LOT, batch.map((b) => this.toRun(b.command, b.context)));
+  /**
+   * A batch (a scanner's buffer): each settled on its own, commands on one lot in array order.
+   * All or nothing: when any is refused nothing is recorded, and BatchRolledBack names the refused ones.
+   */
+  async runAll<C extends LotFamilyRequest>(batch: readonly LotCommandOf<C>[], options: { allOrNothing?: boolean } = {}): Promise<Settled<LotCommandOutcome<C>>[]> {
+    let settled: readonly (Settled<LotCommandOutcome<C>> | undefined)[];
+    try {
+      settled = await this.executor.executeAll(LOT, batch.map((b) => this.toRun(b.command, b.context)), options);
+    } catch (e) {
+      if (!(e instanceof BatchRolledBack)) throw e;
+      await this.settledAll(batch, batch.map((_, i) => e.refused.get(i)));
+      throw e;
+    }
+    await this.settledAll(batch, settled);
+    return settled as Settled<LotCommandOutcome<C>>[];
+  }
+
+  /** A batch's probes spent and refused scans written down, recorded or not. */
+  private async settledAll<C extends LotFamilyRequest>(batch: readonly LotCommandOf<C>[], settled: readonly (Settled<unknown> | undefined)[]): Promise<void> {
     settled.forEach((s, i) => {
-      if (s.kind === 'refused' && isLotNotFound(s.error)) this.spend(batch[i].context);
+      if (s?.kind === 'refused' && isLotNotFound(s.error)) this.spend(batch[i].context);
     });
     await this.refusals.record(
-      settled.flatMap((s, i) => (s.kind === 'refused' && s.error instanceof DomainError ? [{ ...batch[i], error: s.error }] : [])),
+      settled.flatMap((s, i) => (s?.kind === 'refused' && s.error instanceof DomainError ? [{ ...batch[i], error: s.error }] : [])),
     );
-    return settled;
   }
 
   private spend(context: LotCommandContext): void {

@@ -4,7 +4,7 @@ import { DomainError } from '@app/domain';
 import { IdempotencyKeyReusedError } from '@app/event-store';
 import { createMetricsRegistry, HotHistogram, ReaderProgress, registerReaderProgress } from '@app/platform';
 import { ProjectionEngine } from '@app/read-models';
-import type { CommandObserver, Settled } from '../common/commands/command-executor';
+import { BatchRolledBack, type CommandObserver, type Settled } from '../common/commands/command-executor';
 import { ApiError } from '../common/http/api-errors';
 import { KafkaRelayTransport, TRANSPORT, type Transport } from '../infrastructure.module';
 
@@ -114,8 +114,8 @@ export class ApiMetrics implements CommandObserver {
   }
 
   failed(type: string, error: unknown): void {
-    // A conflict retried to the end has a code of its own; anything else (the database, a bug) is an ERROR.
-    this.commands.inc({ type, outcome: error instanceof ApiError ? error.code : 'ERROR' });
+    // A conflict retried to the end has a code of its own, so has a command an all-or-nothing batch did not record; anything else (the database, a bug) is an ERROR.
+    this.commands.inc({ type, outcome: error instanceof ApiError ? error.code : error instanceof BatchRolledBack ? 'ROLLED_BACK' : 'ERROR' });
   }
 
   appended(streamType: string, events: number): void {

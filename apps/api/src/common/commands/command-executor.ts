@@ -169,7 +169,30 @@ export interface Refused {
 
 export type Settled<O> = Executed<O> | Refused;
 
+/** An all-or-nothing batch stops at its refusals (by index): none of it is recorded. */
+const throwIfRefused = (settled: readonly (Settled<unknown> | undefined)[]): void => {
+  const refused = new Map<number, Refused>();
+  settled.forEach((s, i) => {
+    if (s?.kind === 'refused') refused.set(i, s);
+  });
+  if (refused.size > 0) throw new BatchRolledBack(refused);
+};
+
+/** Commands of an all-or-nothing batch decided between two turns of the event loop. */
+const YIELD_EVERY = 250;
+
 const isRefusal = (e: unknown): e is Refused['error'] => e instanceof DomainError || e instanceof IdempotencyKeyReusedError;
+
+/**
+ * An all-or-nothing batch of which some commands were refused: nothing was
+ * recorded (its transaction rolled back). `refused` holds those commands'
+ * refusals by their index in the batch.
+ */
+export class BatchRolledBack extends Error {
+  constructor(readonly refused: ReadonlyMap<number, Refused>) {
+    super(`${refused.size} command(s) of an all-or-nothing batch refused: nothing recorded`);
+  }
+}
 
 /** Told how each command settled (or failed) and what was appended, once committed; the metrics listen here. */
 export interface CommandObserver {
@@ -193,6 +216,8 @@ interface Waiting {
   /** Of those, the ones no other command of the same group may hold either. */
   readonly exclusive: readonly string[];
   readonly deadline: Deadline;
+  /** All or nothing: settled in a transaction of its own, which commits only when none of its commands is refused. */
+  readonly allOrNothing: boolean;
   readonly resolve: (settled: Settled<unknown>[]) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -266,11 +291,13 @@ export class CommandExecutor {
    * Many commands settled each on its own, in one transaction (with whatever
    * else is waiting): a refused one does not stop the rest, commands on one
    * stream apply in array order. Every run names what it reads (`reads`), so
-   * all are locked up front.
+   * all are locked up front. `allOrNothing`: in a transaction shared with no
+   * other caller's commands, committed only when none is refused; otherwise
+   * nothing is recorded and BatchRolledBack names the refused ones.
    */
-  executeAll<S, E extends DomainEvent, O>(aggregate: Aggregate<S, E>, runs: readonly CommandRun<S, E, O>[]): Promise<Settled<O>[]> {
+  executeAll<S, E extends DomainEvent, O>(aggregate: Aggregate<S, E>, runs: readonly CommandRun<S, E, O>[], options: { allOrNothing?: boolean } = {}): Promise<Settled<O>[]> {
     const deadline = Deadline.in(this.limits.deadlineMs);
-    return this.observed(runs, deadline.race(this.enqueue(aggregate, runs, deadline), 'the database'));
+    return this.observed(runs, deadline.race(this.enqueue(aggregate, runs, deadline, options.allOrNothing ?? false), 'the database'));
   }
 
   /** The one place every command settles: each is counted here, once, whichever way it went. */
@@ -279,14 +306,24 @@ export class CommandExecutor {
     try {
       settled = await settling;
     } catch (e) {
-      for (const run of runs) this.observer.failed(run.type, e);
+      // A rolled-back batch: its refused commands count as refused, the others as not recorded.
+      runs.forEach((run, i) => {
+        const refused = e instanceof BatchRolledBack ? e.refused.get(i) : undefined;
+        if (refused) this.observer.settled(run.type, refused);
+        else this.observer.failed(run.type, e);
+      });
       throw e;
     }
     runs.forEach((run, i) => this.observer.settled(run.type, settled[i]));
     return settled;
   }
 
-  private enqueue<S, E extends DomainEvent, O>(aggregate: Aggregate<S, E>, runs: readonly CommandRun<S, E, O>[], deadline: Deadline): Promise<Settled<O>[]> {
+  private enqueue<S, E extends DomainEvent, O>(
+    aggregate: Aggregate<S, E>,
+    runs: readonly CommandRun<S, E, O>[],
+    deadline: Deadline,
+    allOrNothing = false,
+  ): Promise<Settled<O>[]> {
     let lane = this.lanes.get(aggregate.streamType);
     if (!lane) {
       lane = { aggregate: aggregate as unknown as Aggregate<unknown, DomainEvent>, waiting: [], busy: new Map(), inFlight: 0, deciding: 0 };
@@ -295,7 +332,7 @@ export class CommandExecutor {
     const exclusive = runs.flatMap((r) => (r.exclusive ?? []).map((k) => `\0${k}`));
     const keys = [...new Set([...runs.flatMap((r) => [r.primary, ...(r.reads ?? [])]), ...exclusive])];
     const settling = new Promise<Settled<unknown>[]>((resolve, reject) =>
-      lane.waiting.push({ runs: runs as unknown as readonly CommandRun<unknown, DomainEvent, unknown>[], keys, exclusive, deadline, resolve, reject }),
+      lane.waiting.push({ runs: runs as unknown as readonly CommandRun<unknown, DomainEvent, unknown>[], keys, exclusive, deadline, allOrNothing, resolve, reject }),
     );
     this.pump(lane);
     return settling as Promise<Settled<O>[]>;
@@ -358,7 +395,8 @@ export class CommandExecutor {
         continue;
       }
       if (size > 0 && size + w.runs.length > this.groups.maxCommands) break;
-      if (w.keys.some((k) => held.has(k)) || w.exclusive.some((k) => taken.has(k))) {
+      // An all-or-nothing batch shares its transaction with no one: its rollback must undo only its own commands.
+      if ((w.allOrNothing && size > 0) || w.keys.some((k) => held.has(k)) || w.exclusive.some((k) => taken.has(k))) {
         for (const k of w.keys) held.add(k);
         i++;
         continue;
@@ -367,6 +405,7 @@ export class CommandExecutor {
       for (const k of w.exclusive) taken.add(k);
       group.push(w);
       size += w.runs.length;
+      if (w.allOrNothing) break;
     }
     return group;
   }
@@ -390,7 +429,8 @@ export class CommandExecutor {
       // Only a caller's own batch looks its keys up first (a retried batch is not rare); lone commands sharing a group
       // do not: a key recorded before fails the insert, and the group runs again with the look-up (a retry of one is rare).
       const lookUpFirst = live.some((w) => w.runs.length > 1);
-      const settled = await this.settleAll(aggregate, runs, earliest, live.length > 1 ? GROUP_ATTEMPTS : MAX_ATTEMPTS, lookUpFirst, committing);
+      const allOrNothing = live.length === 1 && live[0].allOrNothing;
+      const settled = await this.settleAll(aggregate, runs, earliest, live.length > 1 ? GROUP_ATTEMPTS : MAX_ATTEMPTS, lookUpFirst || allOrNothing, committing, allOrNothing);
       let at = 0;
       for (const w of live) {
         w.resolve(settled.slice(at, at + w.runs.length));
@@ -412,6 +452,7 @@ export class CommandExecutor {
     maxAttempts: number,
     lookUpFirst: boolean,
     committing: () => void,
+    allOrNothing = false,
   ): Promise<Settled<O>[]> {
     const settled: (Settled<O> | undefined)[] = new Array(runs.length);
     const keys = runs.flatMap((r) => (r.idempotency ? [r.idempotency.key] : []));
@@ -430,9 +471,10 @@ export class CommandExecutor {
       const recorded = lookUp ? await this.store.findRecordedMany(keys) : new Map<string, { requestHash: string; result: unknown }>();
       const pending: number[] = [];
       for (let i = 0; i < runs.length; i++) if (recorded.size === 0 || !replay(i, recorded)) pending.push(i);
+      if (allOrNothing) throwIfRefused(settled);
       if (pending.length === 0) return settled as Settled<O>[];
       try {
-        const done = await this.inTransaction(deadline, (tx) => this.decideAndAppend(aggregate, runs, pending, tx), committing);
+        const done = await this.inTransaction(deadline, (tx) => this.decideAndAppend(aggregate, runs, pending, tx, allOrNothing), committing);
         this.observer.committed(pending.length);
         if (done.appended.events.length > 0) {
           this.store.appended.notify();
@@ -519,6 +561,7 @@ export class CommandExecutor {
     runs: readonly CommandRun<S, E, O>[],
     pending: readonly number[],
     tx: EntityManager,
+    allOrNothing = false,
   ) {
     const working = new Map<string, Working<S>>();
     const locked = new Map<string, LockedStream>();
@@ -556,6 +599,8 @@ export class CommandExecutor {
       const first = key === undefined ? undefined : seen.get(key);
       if (first !== undefined) continue; // the same key twice in one batch: settled below by the first
       if (key !== undefined) seen.set(key, i);
+      // A long all-or-nothing batch is decided in one transaction: the event loop gets its turn between slices of it.
+      if (allOrNothing && accepted.size + refused.size > 0 && (accepted.size + refused.size) % YIELD_EVERY === 0) await new Promise((r) => setImmediate(r));
       let decision: Decision<E, O>;
       try {
         if (run.decider) {
@@ -580,6 +625,8 @@ export class CommandExecutor {
       });
       accepted.set(i, { outcome: decision.outcome, streams });
     }
+    // Refused ones first: all or nothing appends nothing then (the transaction rolls back as this throws).
+    if (allOrNothing && refused.size > 0) throw new BatchRolledBack(refused);
     const touched = [...new Set([...accepted.values()].flatMap((a) => a.streams.map((s) => s.key)))].map((k) => working.get(k)!);
     const appended: AppendManyResult =
       touched.length === 0
@@ -622,6 +669,7 @@ export class CommandExecutor {
           : earlier.kind === 'executed' ? { ...earlier, replayed: true } : earlier,
       );
     }
+    if (allOrNothing) throwIfRefused(runs.map((_, i) => results.get(i)));
     return { appended, results, working: touched.map((w) => ({ aggregate, w })) };
   }
 

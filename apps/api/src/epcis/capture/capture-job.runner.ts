@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { setImmediate as turn } from 'node:timers/promises';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { CredentialStore } from '../../access/credential-store';
 import type { RequestContext } from '../../common/http/request-context';
@@ -7,17 +6,7 @@ import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.tokens';
 import type { CaptureErrorBehaviour, CaptureJobDto, CaptureJobErrorDto, CaptureJobFailureDto } from './capture-job';
 import { CaptureJobRepository, type ClaimedJob } from './capture-job.repository';
-import { CaptureRecorder } from './capture-recorder';
-import { captureLines } from './epcis-capture.mapping';
-
-/**
- * Events recorded per transaction. A batch's mapping, checks, decisions and
- * hashes run without a break for the event loop: 1000 scans held it
- * 150-300 ms on a loaded 2-core machine, a quarter of that about 100 ms at
- * most (the database round trips between batches give the loop its turns).
- * A background job's progress is written after each.
- */
-export const CAPTURE_BATCH_EVENTS = 250;
+import { CAPTURE_BATCH_EVENTS, CaptureRecorder } from './capture-recorder';
 
 /** Runs of one background job (its first included): a job whose process stops this often is failed, CAPTURE_INTERRUPTED, rather than tried for ever. */
 export const MAX_JOB_ATTEMPTS = 4;
@@ -27,22 +16,6 @@ const SLICE_ATTEMPTS = 3;
 
 /** Reads events [from, to) of a document. */
 type EventSource = (from: number, to: number) => Promise<readonly unknown[]>;
-
-/**
- * The events of a document that map to no scan (EPCIS_NOT_MAPPED,
- * EPCIS_UNIT_MISMATCH), read a slice at a time: under rollback any of them
- * means nothing is recorded. The mapping is pure, so this records nothing.
- */
-const unmappedEvents = async (read: EventSource, count: number): Promise<CaptureJobErrorDto[]> => {
-  const errors: CaptureJobErrorDto[] = [];
-  for (let from = 0; from < count; from += CAPTURE_BATCH_EVENTS) {
-    for (const line of captureLines(await read(from, Math.min(count, from + CAPTURE_BATCH_EVENTS)))) {
-      if (line.refused) errors.push({ eventID: line.eventID, ...line.refused });
-    }
-    await turn();
-  }
-  return errors;
-};
 
 const failure = (code: string, message: string): CaptureJobFailureDto => ({ code, message });
 
@@ -110,17 +83,8 @@ export class CaptureJobRunner implements OnApplicationBootstrap, BeforeApplicati
   /** A document captured inside its request: the finished job, stored. */
   async captureInline(events: readonly unknown[], context: RequestContext, behaviour: CaptureErrorBehaviour): Promise<CaptureJobDto> {
     const createdAt = new Date().toISOString();
-    const read: EventSource = async (from, to) => events.slice(from, to);
-    const refused = behaviour === 'rollback' ? await unmappedEvents(read, events.length) : [];
-    const errors: CaptureJobErrorDto[] = [...refused];
-    let position = 0;
-    if (refused.length === 0) {
-      for (let from = 0; from < events.length; from += CAPTURE_BATCH_EVENTS) {
-        const slice = await this.recorder.record(events.slice(from, from + CAPTURE_BATCH_EVENTS), context, behaviour);
-        errors.push(...slice.errors);
-        position = Math.max(position, slice.position);
-      }
-    }
+    // The recorder applies the behaviour to the whole document: rollback records all or nothing.
+    const { errors, position } = await this.recorder.record(events, context, behaviour);
     const job: CaptureJobDto = {
       captureID: randomUUID(),
       running: false,
@@ -209,17 +173,12 @@ export class CaptureJobRunner implements OnApplicationBootstrap, BeforeApplicati
   private async run(job: ClaimedJob, context: RequestContext): Promise<void> {
     const { captureId, eventCount, behaviour } = job;
     const read: EventSource = (from, to) => this.jobs.events(captureId, from, to);
+    // Rollback is one transaction for the whole document (all or nothing, so a process dying mid-way leaves nothing and the next runs it again); proceed goes a slice at a time, its progress written after each.
+    const sliceEvents = behaviour === 'rollback' ? eventCount : CAPTURE_BATCH_EVENTS;
     try {
-      if (behaviour === 'rollback' && job.eventsDone === 0) {
-        const refused = await unmappedEvents(read, eventCount);
-        if (refused.length > 0) {
-          if (await this.jobs.progress(captureId, this.owner, this.leaseMs, { eventsDone: eventCount, errors: refused, position: 0 })) await this.jobs.finish(captureId, this.owner, null);
-          return;
-        }
-      }
-      for (let from = job.eventsDone; from < eventCount; from += CAPTURE_BATCH_EVENTS) {
+      for (let from = job.eventsDone; from < eventCount; from += sliceEvents) {
         if (this.stopping) return;
-        const to = Math.min(eventCount, from + CAPTURE_BATCH_EVENTS);
+        const to = Math.min(eventCount, from + sliceEvents);
         const slice = await this.retried(() => read(from, to).then((events) => this.recorder.record(events, context, behaviour)));
         if (!(await this.jobs.progress(captureId, this.owner, this.leaseMs, { eventsDone: to, errors: slice.errors, position: slice.position }))) {
           this.logger.warn(`capture ${captureId}: another process holds it now; stopped here at event ${to}`);

@@ -1,6 +1,14 @@
 import { facilityUrn, lotClassUrn, zoneUrn } from '../epcis-identifiers';
 import { DISINFECTING_BIZ_STEP } from '../epcis-mapping';
-import { captureLine, captureLines, scanIdOf } from './epcis-capture.mapping';
+import { captureLine, captureLines, scanIdOf, type CaptureLine } from './epcis-capture.mapping';
+
+/** The scan a line asks, if it asks one. */
+const scanOfLine = (line: CaptureLine) => (line.request?.kind === 'scan' ? line.request.body : undefined);
+/** A line with its scan beside it (these scan tests read it there). */
+const scanLine = (raw: unknown) => {
+  const line = captureLine(raw);
+  return { ...line, scan: scanOfLine(line) };
+};
 
 const LOT = 'BEEF-2026-0001';
 
@@ -23,14 +31,15 @@ describe('EPCIS capture mapping: ObjectEvents as scans', () => {
   it('a receiving event is a RECEIVE at the bizLocation, in the readPoint zone, at eventTime, idempotent by eventID', () => {
     expect(captureLine(event())).toEqual({
       eventID: 'urn:uuid:0d1c7a52-7f8b-4f0e-8a57-5b0c2b9f0001',
-      scan: {
+      key: 'urn:uuid:0d1c7a52-7f8b-4f0e-8a57-5b0c2b9f0001',
+      request: { kind: 'scan', body: {
         scanId: 'urn:uuid:0d1c7a52-7f8b-4f0e-8a57-5b0c2b9f0001',
         traceCode: LOT,
         facilityId: 'CW-01',
         action: 'RECEIVE',
         zoneId: 'IN-1',
         occurredAt: '2026-11-21T15:10:00.000+08:00',
-      },
+      } },
     });
   });
 
@@ -45,11 +54,11 @@ describe('EPCIS capture mapping: ObjectEvents as scans', () => {
     ['https://ref.gs1.org/cbv/BizStep-storing', 'STORE'],
     ['urn:epcglobal:cbv:bizstep:receiving', 'RECEIVE'],
   ])('bizStep %s is a %s scan', (bizStep, action) => {
-    expect(captureLine(event({ bizStep, quantityList: [{ epcClass: lotClassUrn(LOT) }] })).scan?.action).toBe(action);
+    expect(scanLine(event({ bizStep, quantityList: [{ epcClass: lotClassUrn(LOT) }] })).scan?.action).toBe(action);
   });
 
   it('shipping: the location destination is the facility it goes to, and its quantity is passed on for the domain to judge (a part is refused there)', () => {
-    const line = captureLine(
+    const line = scanLine(
       event({
         bizStep: 'shipping',
         readPoint: { id: facilityUrn('PORT-SH') },
@@ -66,20 +75,20 @@ describe('EPCIS capture mapping: ObjectEvents as scans', () => {
   });
 
   it("the export's vehicle extension is the scan's vehicle (its shape judged by the scan request's validation)", () => {
-    expect(captureLine(event({ bizStep: 'shipping', 'coldtrace:vehicle': { plate: '沪A-12345', disinfectedAt: '2026-11-21T05:30:00.000Z' } })).scan?.vehicle).toEqual({
+    expect(scanLine(event({ bizStep: 'shipping', 'coldtrace:vehicle': { plate: '沪A-12345', disinfectedAt: '2026-11-21T05:30:00.000Z' } })).scan?.vehicle).toEqual({
       plate: '沪A-12345',
       disinfectedAt: '2026-11-21T05:30:00.000Z',
     });
-    expect(captureLine(event({ 'coldtrace:vehicle': { plate: 'T-1', disinfectedAt: null } })).scan?.vehicle).toEqual({ plate: 'T-1' });
-    expect(captureLine(event({ 'coldtrace:vehicle': 'T-1' })).scan).not.toHaveProperty('vehicle');
+    expect(scanLine(event({ 'coldtrace:vehicle': { plate: 'T-1', disinfectedAt: null } })).scan?.vehicle).toEqual({ plate: 'T-1' });
+    expect(scanLine(event({ 'coldtrace:vehicle': 'T-1' })).scan).not.toHaveProperty('vehicle');
   });
 
   it('a shipping event with no destination of ours is still a DISPATCH: the domain refuses it for want of toFacilityId', () => {
-    expect(captureLine(event({ bizStep: 'shipping', destinationList: [] })).scan).not.toHaveProperty('toFacilityId');
+    expect(scanLine(event({ bizStep: 'shipping', destinationList: [] })).scan).not.toHaveProperty('toFacilityId');
   });
 
   it('two facilities as destinations is not one shipment', () => {
-    const line = captureLine(
+    const line = scanLine(
       event({ bizStep: 'shipping', destinationList: ['WM-01', 'WM-02'].map((id) => ({ type: 'location', destination: facilityUrn(id) })) })
     );
     expect(line.refused).toEqual({ code: 'EPCIS_NOT_MAPPED', message: expect.stringMatching(/2 facilities/) });
@@ -87,7 +96,7 @@ describe('EPCIS capture mapping: ObjectEvents as scans', () => {
 
   it('retail_selling: the quantity sold and the unit EPCIS states it in (a missing uom is a count, PIECE); a unit we do not record is refused', () => {
     const sale = (entry: Record<string, unknown>) =>
-      captureLine(event({ bizStep: 'retail_selling', quantityList: [{ epcClass: lotClassUrn(LOT), ...entry }], readPoint: { id: zoneUrn('RS-01', 'SALES-1') }, bizLocation: undefined }));
+      scanLine(event({ bizStep: 'retail_selling', quantityList: [{ epcClass: lotClassUrn(LOT), ...entry }], readPoint: { id: zoneUrn('RS-01', 'SALES-1') }, bizLocation: undefined }));
     expect(sale({ quantity: 2.5, uom: 'KGM' }).scan).toMatchObject({ action: 'SELL', facilityId: 'RS-01', zoneId: 'SALES-1', quantity: 2.5, unit: 'KG' });
     expect(sale({ quantity: 3, uom: 'CT' }).scan).toMatchObject({ quantity: 3, unit: 'CARTON' });
     expect(sale({ quantity: 3 }).scan).toMatchObject({ quantity: 3, unit: 'PIECE' });
@@ -98,17 +107,17 @@ describe('EPCIS capture mapping: ObjectEvents as scans', () => {
   });
 
   it('whether the unit is the lot\'s is left to the domain (UNIT_MISMATCH after the scan\'s scope): the mapping reads no lot', () => {
-    expect(captureLine(event({ bizStep: 'retail_selling', quantityList: [{ epcClass: lotClassUrn('NOPE'), quantity: 1, uom: 'CT' }] })).scan).toMatchObject({ quantity: 1, unit: 'CARTON' });
+    expect(scanLine(event({ bizStep: 'retail_selling', quantityList: [{ epcClass: lotClassUrn('NOPE'), quantity: 1, uom: 'CT' }] })).scan).toMatchObject({ quantity: 1, unit: 'CARTON' });
   });
 
   it('quantities mean nothing to RECEIVE, STORE, SAMPLE or DISINFECT and are not passed on', () => {
     for (const bizStep of ['receiving', 'storing', 'sampling', DISINFECTING_BIZ_STEP]) {
-      expect(captureLine(event({ bizStep, quantityList: [{ epcClass: lotClassUrn(LOT), quantity: 99, uom: 'LTR' }] })).scan).not.toHaveProperty('quantity');
+      expect(scanLine(event({ bizStep, quantityList: [{ epcClass: lotClassUrn(LOT), quantity: 99, uom: 'LTR' }] })).scan).not.toHaveProperty('quantity');
     }
   });
 
   it('a temperature sensor reading is temperatureC: the highest one, to the tenth, converted from FAH or KEL', () => {
-    const withReports = (...sensorReport: Record<string, unknown>[]) => captureLine(event({ sensorElementList: [{ sensorReport }] }));
+    const withReports = (...sensorReport: Record<string, unknown>[]) => scanLine(event({ sensorElementList: [{ sensorReport }] }));
     expect(withReports({ type: 'gs1:Temperature', value: -18.54, uom: 'CEL' }).scan?.temperatureC).toBe(-18.5);
     // A half tenth rounds up, to the warmer side.
     expect(withReports({ type: 'Temperature', value: -19, uom: 'CEL' }, { type: 'Temperature', value: -16.25, uom: 'CEL' }).scan?.temperatureC).toBe(-16.2);
@@ -122,19 +131,19 @@ describe('EPCIS capture mapping: ObjectEvents as scans', () => {
   });
 
   it('the place: the readPoint alone will do, bizLocation alone will do, the two must name one facility', () => {
-    expect(captureLine(event({ bizLocation: undefined })).scan).toMatchObject({ facilityId: 'CW-01', zoneId: 'IN-1' });
-    expect(captureLine(event({ readPoint: undefined, bizLocation: { id: zoneUrn('CW-01', 'COLD-1') } })).scan).toMatchObject({ facilityId: 'CW-01', zoneId: 'COLD-1' });
+    expect(scanLine(event({ bizLocation: undefined })).scan).toMatchObject({ facilityId: 'CW-01', zoneId: 'IN-1' });
+    expect(scanLine(event({ readPoint: undefined, bizLocation: { id: zoneUrn('CW-01', 'COLD-1') } })).scan).toMatchObject({ facilityId: 'CW-01', zoneId: 'COLD-1' });
     // A readPoint of someone else's (a dock's GLN) leaves bizLocation to say where.
-    expect(captureLine(event({ readPoint: { id: 'urn:epc:id:sgln:0614141.07346.1234' } })).scan).toMatchObject({ facilityId: 'CW-01' });
-    expect(captureLine(event({ bizLocation: { id: facilityUrn('WM-01') } })).refused?.message).toMatch(/different facilities/);
-    expect(captureLine(event({ readPoint: undefined, bizLocation: { id: 'urn:epc:id:sgln:0012345.11111.0' } })).refused?.code).toBe('EPCIS_NOT_MAPPED');
+    expect(scanLine(event({ readPoint: { id: 'urn:epc:id:sgln:0614141.07346.1234' } })).scan).toMatchObject({ facilityId: 'CW-01' });
+    expect(scanLine(event({ bizLocation: { id: facilityUrn('WM-01') } })).refused?.message).toMatch(/different facilities/);
+    expect(scanLine(event({ readPoint: undefined, bizLocation: { id: 'urn:epc:id:sgln:0012345.11111.0' } })).refused?.code).toBe('EPCIS_NOT_MAPPED');
   });
 
-  it('what is not a scan is named as such: other event types, actions, bizSteps, lots and several lots', () => {
-    const refused = (over: Record<string, unknown>) => captureLine(event(over)).refused;
-    expect(refused({ type: 'TransformationEvent' })?.message).toMatch(/TransformationEvent is not a scan/);
-    expect(refused({ action: 'ADD' })?.message).toMatch(/action ADD/);
-    expect(refused({ bizStep: 'inspecting' })?.message).toMatch(/bizStep inspecting is not a scan/);
+  it('what is no Coldtrace command is named as such: other event types, actions, bizSteps, lots and several lots', () => {
+    const refused = (over: Record<string, unknown>) => scanLine(event(over)).refused;
+    expect(refused({ type: 'AggregationEvent' })?.message).toMatch(/AggregationEvent is not a Coldtrace command/);
+    expect(refused({ action: 'ADD' })?.message).toMatch(/action ADD and bizStep receiving/);
+    expect(refused({ bizStep: 'packing' })?.message).toMatch(/bizStep packing is not a Coldtrace command/);
     expect(refused({ bizStep: undefined })?.code).toBe('EPCIS_NOT_MAPPED');
     expect(refused({ quantityList: undefined, epcList: ['urn:epc:id:sgtin:0614141.107346.2017'] })?.message).toMatch(/names no Coldtrace lot/);
     expect(refused({ quantityList: [{ epcClass: lotClassUrn('A') }, { epcClass: lotClassUrn('B') }] })?.message).toMatch(/2 lots/);
@@ -153,6 +162,6 @@ describe('EPCIS capture mapping: ObjectEvents as scans', () => {
 
   it("reads GS1's own example events as what they are: not Coldtrace's", () => {
     const lines = captureLines([event({ type: 'AggregationEvent' }), event(), 'not an event']);
-    expect(lines.map((l) => l.refused?.code ?? l.scan?.action)).toEqual(['EPCIS_NOT_MAPPED', 'RECEIVE', 'EPCIS_NOT_MAPPED']);
+    expect(lines.map((l) => l.refused?.code ?? scanOfLine(l)?.action)).toEqual(['EPCIS_NOT_MAPPED', 'RECEIVE', 'EPCIS_NOT_MAPPED']);
   });
 });

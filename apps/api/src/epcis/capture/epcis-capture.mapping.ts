@@ -1,15 +1,17 @@
 import type { QuantityUnit, ScanAction } from '@app/domain';
 import { requestHash } from '../../common/commands/request-hash';
 import { ID_PATTERN } from '../../common/http/identifiers';
-import { parseLocationUrn, parseLotClassUrn, unitOfUom } from '../epcis-identifiers';
+import { parseDocumentUrn, parseLocationUrn, parseLotClassUrn, unitOfUom } from '../epcis-identifiers';
 import { DISINFECTING_BIZ_STEP } from '../epcis-mapping';
 
 /**
- * EPCIS capture: which ObjectEvents are Coldtrace scans, and as which scan.
- * Pure translation, nothing judged: the scans it yields are recorded through
- * the same command path as POST /api/scans/batch, so the domain (and the
- * key's facility scope) decide exactly as they do for a scanner. Here only
- * what cannot be a scan at all is refused.
+ * EPCIS capture: which events are which Coldtrace command (a scan, a lot's
+ * registration, a document, a split or merge, a recall, lock, unlock or
+ * destruction), as the body its JSON route takes. Pure translation, nothing
+ * judged: the requests it yields are checked and recorded as their routes
+ * do (capture-recorder.ts), so the key's role and facilities, the request's
+ * validation and the domain decide exactly as they do for the JSON API.
+ * Here only what cannot be a Coldtrace command at all is refused.
  */
 
 /** CBV business steps (bare, as the JSON-LD context names them) and ours, as the scan they are. */
@@ -45,10 +47,55 @@ export interface CaptureRefusal {
   readonly message: string;
 }
 
-/** One event of the document: the scan it is, or why it is none. */
+/** A lot's registration as POST /api/lots takes it. */
+export interface CapturedRegistration {
+  readonly traceCode: string;
+  readonly product: { readonly name: unknown; readonly category: unknown };
+  readonly originCountry: unknown;
+  readonly importer: unknown;
+  readonly quantity: { readonly amount: number; readonly unit: QuantityUnit };
+  readonly portOfEntryId: string;
+  readonly enteredAt: string;
+}
+
+/** A document as POST /api/lots/:traceCode/documents takes it. */
+export interface CapturedDocument {
+  readonly type: string;
+  readonly number: string;
+  readonly issuer: unknown;
+  readonly issuedAt: unknown;
+  readonly validUntil?: unknown;
+  readonly result?: 'NEGATIVE' | 'POSITIVE';
+}
+
+export interface CapturedPortion {
+  readonly traceCode: string;
+  readonly quantity: number;
+}
+
+/**
+ * What an event asks, as the body of the JSON route that does it (left for
+ * that route's validation to judge where it is the sender's free text);
+ * `traceCode` is the lot in the route's path.
+ */
+export type CaptureRequest =
+  | { readonly kind: 'scan'; readonly body: CapturedScan }
+  | { readonly kind: 'register'; readonly body: CapturedRegistration }
+  | { readonly kind: 'attach'; readonly traceCode: string; readonly body: CapturedDocument }
+  | { readonly kind: 'split'; readonly traceCode: string; readonly body: { readonly splitId: string; readonly children: readonly CapturedPortion[]; readonly occurredAt: string } }
+  | {
+      readonly kind: 'merge';
+      readonly body: { readonly mergeId: string; readonly traceCode: string; readonly parents: readonly CapturedPortion[]; readonly facilityId: string; readonly occurredAt: string };
+    }
+  | { readonly kind: 'recall'; readonly traceCode: string; readonly body: { readonly reason: unknown; readonly recallId: string } }
+  | { readonly kind: 'lock' | 'unlock' | 'destroy'; readonly traceCode: string; readonly body: { readonly reason: unknown } };
+
+export type CaptureKind = CaptureRequest['kind'];
+
+/** One event of the document: the request it is (and its idempotency key, from its eventID), or why it is none. */
 export type CaptureLine =
-  | { readonly eventID: string | null; readonly scan: CapturedScan; readonly refused?: undefined }
-  | { readonly eventID: string | null; readonly scan?: undefined; readonly refused: CaptureRefusal };
+  | { readonly eventID: string | null; readonly key: string; readonly request: CaptureRequest; readonly refused?: undefined }
+  | { readonly eventID: string | null; readonly request?: undefined; readonly refused: CaptureRefusal };
 
 type Json = Record<string, unknown>;
 
@@ -57,7 +104,7 @@ const objects = (v: unknown): Json[] => (Array.isArray(v) ? v.filter(isObject) :
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 /** A CBV term written bare (`shipping`), as a GS1 Web URI (`https://ref.gs1.org/cbv/BizStep-shipping`) or an EPCIS 1.x URN (`urn:epcglobal:cbv:bizstep:shipping`). */
-const cbvTerm = (value: string, type: 'BizStep' | 'SDT'): string => {
+const cbvTerm = (value: string, type: 'BizStep' | 'SDT' | 'Disp'): string => {
   const web = new RegExp(`^https?://(?:ref\\.gs1\\.org/cbv|gs1\\.org/voc)/${type}-(.+)$`).exec(value);
   const urn = new RegExp(`^urn:epcglobal:cbv:${type.toLowerCase()}:(.+)$`).exec(value);
   return web?.[1] ?? urn?.[1] ?? value;
@@ -166,34 +213,23 @@ const vehicleOf = (event: Json): CapturedScan['vehicle'] | null => {
 
 const isRefusal = (v: object): v is CaptureRefusal => 'code' in v;
 
-/** One event as the scan it is, or why it is none. */
-export const captureLine = (raw: unknown): CaptureLine => {
-  const event: Json = isObject(raw) ? raw : {};
-  const eventID = text(event.eventID);
-  const refuse = (refused: CaptureRefusal): CaptureLine => ({ eventID, refused });
-  if (event.type !== 'ObjectEvent') return refuse(notMapped(`a ${text(event.type) ?? 'typeless event'} is not a scan; only ObjectEvents are`));
-  if (event.action !== 'OBSERVE') return refuse(notMapped(`an ObjectEvent with action ${text(event.action)} is not a scan; scans are OBSERVE`));
-  const bizStep = text(event.bizStep);
-  const action = bizStep === null ? undefined : SCAN_OF_BIZSTEP.get(cbvTerm(bizStep, 'BizStep'));
-  if (!action) return refuse(notMapped(`bizStep ${bizStep ?? '(none)'} is not a scan; scans are ${[...SCAN_OF_BIZSTEP.keys()].join(', ')}`));
-  const lots = lotEntries(event);
-  const traceCodes = [...new Set(lots.map((l) => l.traceCode))];
-  if (traceCodes.length !== 1) {
-    return refuse(notMapped(traceCodes.length === 0 ? 'the event names no Coldtrace lot (quantityList epcClass urn:coldtrace:lot:<traceCode>)' : `the event names ${traceCodes.length} lots; a scan is of one`));
-  }
-  const [traceCode] = traceCodes;
+/** An ObjectEvent OBSERVE of a scan's bizStep as that scan, or why it is none. */
+const scanOf = (event: Json, action: ScanAction): CaptureRequest | CaptureRefusal => {
+  const lot = oneLot(event, 'a scan');
+  if (isRefusal(lot)) return lot;
+  const { traceCode, entry } = lot;
   const place = placeOf(event);
-  if (isRefusal(place)) return refuse(place);
+  if (isRefusal(place)) return place;
   const destination = action === 'DISPATCH' ? destinationOf(event) : { toFacilityId: null };
-  if (isRefusal(destination)) return refuse(destination);
-  const quantity = action === 'DISPATCH' || action === 'SELL' ? quantityOf(lots[0].entry) : { quantity: null, unit: null };
-  if (isRefusal(quantity)) return refuse(quantity);
+  if (isRefusal(destination)) return destination;
+  const quantity = action === 'DISPATCH' || action === 'SELL' ? quantityOf(entry) : { quantity: null, unit: null };
+  if (isRefusal(quantity)) return quantity;
   const temperature = temperatureOf(event);
-  if (isRefusal(temperature)) return refuse(temperature);
+  if (isRefusal(temperature)) return temperature;
   const vehicle = vehicleOf(event);
   return {
-    eventID,
-    scan: {
+    kind: 'scan',
+    body: {
       scanId: scanIdOf(event),
       traceCode,
       facilityId: place.facilityId,
@@ -207,6 +243,220 @@ export const captureLine = (raw: unknown): CaptureLine => {
       ...(vehicle !== null ? { vehicle } : {}),
     },
   };
+};
+
+/** The one Coldtrace lot an event counts, with its quantityList entry. */
+const oneLot = (event: Json, what: string): { traceCode: string; entry: Json } | CaptureRefusal => {
+  const lots = lotEntries(event);
+  const traceCodes = [...new Set(lots.map((l) => l.traceCode))];
+  if (traceCodes.length === 1) return lots[0];
+  return notMapped(traceCodes.length === 0 ? 'the event names no Coldtrace lot (quantityList epcClass urn:coldtrace:lot:<traceCode>)' : `the event names ${traceCodes.length} lots; ${what} is of one`);
+};
+
+/** ilmd keys a registration reads: ours, the export's; origin as CBV's master data attribute (prefixed or bare). */
+const ILMD = {
+  productName: 'coldtrace:productName',
+  productCategory: 'coldtrace:productCategory',
+  importer: 'coldtrace:importer',
+  countryOfOrigin: ['cbvmda:countryOfOrigin', 'countryOfOrigin', 'https://ref.gs1.org/cbv/countryOfOrigin'],
+} as const;
+
+/**
+ * ADD + commissioning: the lot's registration at its port of entry (the
+ * bizLocation), entered at eventTime, of the quantity its quantityList
+ * states (with its uom). The product, its origin and importer are the
+ * ilmd's, passed on as sent for the route's validation to judge.
+ */
+const registrationOf = (event: Json): CaptureRequest | CaptureRefusal => {
+  const lot = oneLot(event, 'a registration');
+  if (isRefusal(lot)) return lot;
+  const quantity = quantityOf(lot.entry);
+  if (isRefusal(quantity)) return quantity;
+  if (quantity.quantity === null || quantity.unit === null) return notMapped('a commissioning event states the quantity registered (quantityList quantity and uom)');
+  const place = placeOf(event);
+  if (isRefusal(place)) return place;
+  const ilmd = isObject(event.ilmd) ? event.ilmd : {};
+  const origin = ILMD.countryOfOrigin.map((k) => ilmd[k]).find((v) => v !== undefined);
+  return {
+    kind: 'register',
+    body: {
+      traceCode: lot.traceCode,
+      product: { name: ilmd[ILMD.productName], category: ilmd[ILMD.productCategory] },
+      originCountry: origin,
+      importer: ilmd[ILMD.importer],
+      quantity: { amount: quantity.quantity, unit: quantity.unit },
+      portOfEntryId: place.facilityId,
+      enteredAt: text(event.eventTime) ?? '',
+    },
+  };
+};
+
+/** A nucleic-acid test's result as its inspection's disposition says it (CBV: conformant, non_conformant). */
+export const RESULT_OF_DISPOSITION: ReadonlyMap<string, 'NEGATIVE' | 'POSITIVE'> = new Map([
+  ['conformant', 'NEGATIVE'],
+  ['non_conformant', 'POSITIVE'],
+]);
+
+/**
+ * inspecting + certificationInfo: a document attached to the lot. Type and
+ * number are the certificate's URN; issuer, issuedAt (default eventTime) and
+ * validUntil the export's `coldtrace:document`; the test result the
+ * disposition (any other disposition: none).
+ */
+const documentOf = (event: Json): CaptureRequest | CaptureRefusal => {
+  const lot = oneLot(event, 'a document');
+  if (isRefusal(lot)) return lot;
+  const source = consequenceOf(event, 'coldtrace:documentSource', lot.traceCode);
+  if (source) return source;
+  const infos = (Array.isArray(event.certificationInfo) ? event.certificationInfo : [event.certificationInfo]).filter((v): v is string => typeof v === 'string');
+  const named = infos.map(parseDocumentUrn).filter((d) => d !== null);
+  if (named.length !== 1) {
+    return notMapped(
+      named.length === 0 ? 'certificationInfo names no Coldtrace document (urn:coldtrace:document:<type>:<number>)' : `certificationInfo names ${named.length} documents; attach one per event`,
+    );
+  }
+  const extra = isObject(event['coldtrace:document']) ? event['coldtrace:document'] : {};
+  const disposition = text(event.disposition);
+  const result = disposition === null ? undefined : RESULT_OF_DISPOSITION.get(cbvTerm(disposition, 'Disp'));
+  return {
+    kind: 'attach',
+    traceCode: lot.traceCode,
+    body: {
+      ...named[0],
+      issuer: extra.issuer,
+      issuedAt: extra.issuedAt ?? event.eventTime,
+      ...(extra.validUntil === undefined || extra.validUntil === null ? {} : { validUntil: extra.validUntil }),
+      ...(result === undefined ? {} : { result }),
+    },
+  };
+};
+
+/** A transformation's lots and their quantities (null: not stated), in one unit (the domain reads them in the lots' own). */
+const portionsOf = (list: unknown, side: string): { portions: { traceCode: string; quantity: number | null }[]; uoms: Set<string | null> } | CaptureRefusal => {
+  const portions: { traceCode: string; quantity: number | null }[] = [];
+  const uoms = new Set<string | null>();
+  for (const entry of objects(list)) {
+    const traceCode = typeof entry.epcClass === 'string' ? parseLotClassUrn(entry.epcClass) : null;
+    if (traceCode === null) return notMapped(`${side} names ${text(entry.epcClass) ?? 'a class'} that is not a Coldtrace lot`);
+    const quantity = quantityOf(entry);
+    if (isRefusal(quantity)) return quantity;
+    if (quantity.quantity !== null) uoms.add(text(entry.uom));
+    portions.push({ traceCode, quantity: quantity.quantity });
+  }
+  return { portions, uoms };
+};
+
+const sum = (portions: readonly CapturedPortion[]): number => Math.round(portions.reduce((a, p) => a + p.quantity, 0) * 1000) / 1000;
+
+/**
+ * A TransformationEvent: one input lot into several outputs is a split (the
+ * input's quantity, when stated, their sum), several inputs into one output
+ * a merge at its bizLocation (the output's quantity, when stated, theirs).
+ * Its key is the split's or merge's id, so it is idempotent as theirs are.
+ */
+const transformationOf = (event: Json): CaptureRequest | CaptureRefusal => {
+  const inputs = portionsOf(event.inputQuantityList, 'inputQuantityList');
+  if (isRefusal(inputs)) return inputs;
+  const outputs = portionsOf(event.outputQuantityList, 'outputQuantityList');
+  if (isRefusal(outputs)) return outputs;
+  if (new Set([...inputs.uoms, ...outputs.uoms]).size > 1) return notMapped('the quantities of a transformation are in one unit');
+  const stated = (portions: { traceCode: string; quantity: number | null }[], side: string): CapturedPortion[] | CaptureRefusal =>
+    portions.every((p) => p.quantity !== null) ? (portions as CapturedPortion[]) : notMapped(`${side}: every lot's quantity is stated`);
+  const [ins, outs] = [inputs.portions, outputs.portions];
+  const occurredAt = text(event.eventTime) ?? '';
+  if (ins.length === 1 && outs.length >= 1) {
+    const children = stated(outs, 'outputQuantityList');
+    if (isRefusal(children)) return children;
+    // The input's quantity, when stated, is what the outputs take (a check: the domain takes their sum).
+    if (ins[0].quantity !== null && ins[0].quantity !== sum(children)) return notMapped(`a split takes from its input what its outputs hold: ${ins[0].quantity} is not ${sum(children)}`);
+    return { kind: 'split', traceCode: ins[0].traceCode, body: { splitId: scanIdOf(event), children, occurredAt } };
+  }
+  if (ins.length >= 2 && outs.length === 1) {
+    const parents = stated(ins, 'inputQuantityList');
+    if (isRefusal(parents)) return parents;
+    if (outs[0].quantity !== null && outs[0].quantity !== sum(parents)) return notMapped(`a merge's output holds what its inputs gave: ${outs[0].quantity} is not ${sum(parents)}`);
+    const place = placeOf(event);
+    if (isRefusal(place)) return place;
+    return { kind: 'merge', body: { mergeId: scanIdOf(event), traceCode: outs[0].traceCode, parents, facilityId: place.facilityId, occurredAt } };
+  }
+  return notMapped(`a transformation of ${ins.length} lots into ${outs.length} is neither a split (one into several) nor a merge (several into one)`);
+};
+
+const terms = (v: unknown): string[] => (Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string').map((t) => cbvTerm(t, 'Disp')) : []);
+
+/**
+ * An event the export writes for a descendant as the consequence of an act
+ * on its ancestor (a document reaching it, a lock or recall through it),
+ * named by our extension: not an act of its own. Captured, the ancestor's
+ * event does it again for every descendant; this one would act twice.
+ */
+const consequenceOf = (event: Json, field: string, traceCode: string): CaptureRefusal | null => {
+  const ancestor = typeof event[field] === 'string' ? parseLotClassUrn(event[field]) : null;
+  return ancestor === null || ancestor === traceCode ? null : notMapped(`${field} names ${ancestor}: this is what an act on that lot did here, captured with that lot's event`);
+};
+
+/**
+ * holding: a hold set or lifted (persistentDisposition): `recalled` set is a
+ * recall (its id the event's key), `non_sellable_other` set a lock, unset an
+ * unlock; the reason is `coldtrace:reason`, as the export writes it.
+ */
+const holdOf = (event: Json): CaptureRequest | CaptureRefusal => {
+  const lot = oneLot(event, 'a hold');
+  if (isRefusal(lot)) return lot;
+  const through = consequenceOf(event, 'coldtrace:heldThrough', lot.traceCode) ?? consequenceOf(event, 'coldtrace:recallOrigin', lot.traceCode);
+  if (through) return through;
+  const persistent = isObject(event.persistentDisposition) ? event.persistentDisposition : {};
+  const [set, unset] = [terms(persistent.set), terms(persistent.unset)];
+  const asks = [
+    ...(set.includes('recalled') ? (['recall'] as const) : []),
+    ...(set.includes('non_sellable_other') ? (['lock'] as const) : []),
+    ...(unset.includes('non_sellable_other') ? (['unlock'] as const) : []),
+  ];
+  if (asks.length !== 1) {
+    return notMapped(
+      asks.length === 0
+        ? 'a holding event sets recalled or non_sellable_other, or unsets non_sellable_other (persistentDisposition)'
+        : `a holding event asks one thing; this one asks ${asks.join(' and ')}`,
+    );
+  }
+  const reason = event['coldtrace:reason'];
+  const [kind] = asks;
+  return kind === 'recall'
+    ? { kind, traceCode: lot.traceCode, body: { reason, recallId: scanIdOf(event) } }
+    : { kind, traceCode: lot.traceCode, body: { reason } };
+};
+
+const destructionOf = (event: Json): CaptureRequest | CaptureRefusal => {
+  const lot = oneLot(event, 'a destruction');
+  if (isRefusal(lot)) return lot;
+  return { kind: 'destroy', traceCode: lot.traceCode, body: { reason: event['coldtrace:reason'] } };
+};
+
+const OBJECT_STEPS = [...SCAN_OF_BIZSTEP.keys(), 'commissioning (ADD)', 'inspecting', 'holding', 'destroying'].join(', ');
+
+/** What an event asks: by its type, action and bizStep (see the README's capture table). */
+const requestOf = (event: Json): CaptureRequest | CaptureRefusal => {
+  if (event.type === 'TransformationEvent') return transformationOf(event);
+  if (event.type !== 'ObjectEvent') return notMapped(`a ${text(event.type) ?? 'typeless event'} is not a Coldtrace command; ObjectEvents and TransformationEvents are`);
+  const raw = text(event.bizStep);
+  const bizStep = raw === null ? null : cbvTerm(raw, 'BizStep');
+  const action = text(event.action);
+  if (bizStep === 'commissioning' && action === 'ADD') return registrationOf(event);
+  if (bizStep === 'destroying' && action !== 'ADD') return destructionOf(event);
+  if (action !== 'OBSERVE') return notMapped(`an ObjectEvent with action ${action} and bizStep ${raw ?? '(none)'} is not a Coldtrace command`);
+  const scan = bizStep === null ? undefined : SCAN_OF_BIZSTEP.get(bizStep);
+  if (scan) return scanOf(event, scan);
+  if (bizStep === 'inspecting') return documentOf(event);
+  if (bizStep === 'holding') return holdOf(event);
+  return notMapped(`bizStep ${raw ?? '(none)'} is not a Coldtrace command; those are ${OBJECT_STEPS}`);
+};
+
+/** One event as the request it is, or why it is none. */
+export const captureLine = (raw: unknown): CaptureLine => {
+  const event: Json = isObject(raw) ? raw : {};
+  const eventID = text(event.eventID);
+  const request = requestOf(event);
+  return isRefusal(request) ? { eventID, refused: request } : { eventID, key: scanIdOf(event), request };
 };
 
 /** Every event of a document, in order. */

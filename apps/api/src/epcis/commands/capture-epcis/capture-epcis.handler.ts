@@ -5,7 +5,7 @@ import { CaptureJobRunner } from '../../capture/capture-job.runner';
 import { CaptureEpcisCommand } from './capture-epcis.command';
 
 /**
- * Records a document's ObjectEvents as scans (capture-recorder.ts), as a
+ * Records a document's events as the commands they map to (capture-recorder.ts), as a
  * job: inside the request for a document of up to EPCIS_CAPTURE_INLINE_EVENTS
  * events (the job returned is finished), in the background for a larger one
  * (returned running; capture-job.runner.ts).

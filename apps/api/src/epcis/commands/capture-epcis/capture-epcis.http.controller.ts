@@ -46,17 +46,17 @@ export class CaptureEpcisHttpController {
    * against GS1's schema (400 EPCIS_INVALID, nothing recorded), then
    * captured as a job: inside the request up to EPCIS_CAPTURE_INLINE_EVENTS
    * (the 202 carries the finished job), in the background beyond (the 202
-   * carries it running). Events at a facility not the key's are refused on
-   * their own (FORBIDDEN in `errors`), as in a scan batch. Sent again, it
-   * records nothing new.
+   * carries it running). An event whose route the key's role may not call,
+   * or at a facility not the key's, is refused on its own (FORBIDDEN in
+   * `errors`), as in a scan batch. Sent again, it records nothing new.
    */
   @Post()
   @HttpCode(202)
-  @Allow(['OPERATOR'], { operatorScope: 'each-item' })
+  @Allow(['OPERATOR', 'INSPECTOR', 'REGULATOR'], { operatorScope: 'each-item' })
   @UseInterceptors(CaptureErrorBehaviourInterceptor, OneCapturePerKeyInterceptor)
   @ApiOperation({
-    summary: 'Capture an EPCIS 2.0 document: its ObjectEvents become scans',
-    description: `At most ${MAX_CAPTURE_EVENTS} events and ${MAX_CAPTURE_BYTES} bytes (413 PAYLOAD_TOO_LARGE), one capture at a time per key (429 CAPTURE_IN_PROGRESS, Retry-After). Checked against GS1's schema (400 EPCIS_INVALID, at most ${MAX_SCHEMA_FAULTS} faults, nothing recorded), then each event judged as POST /api/scans judges one. ${CAPTURE_ERROR_BEHAVIOUR_HEADER}: rollback (the default) records nothing when an event maps to no scan; proceed reports the events refused in the job's \`errors\` and records the others. A large document (more than EPCIS_CAPTURE_INLINE_EVENTS events, 1000 by default) is answered at once with its job running; read it at Location until running is false. Sent again, it records nothing new.`,
+    summary: 'Capture an EPCIS 2.0 document: its events become registrations, documents, scans, splits, merges, recalls, locks and destructions',
+    description: `At most ${MAX_CAPTURE_EVENTS} events and ${MAX_CAPTURE_BYTES} bytes (413 PAYLOAD_TOO_LARGE), one capture at a time per key (429 CAPTURE_IN_PROGRESS, Retry-After). Checked against GS1's schema (400 EPCIS_INVALID, at most ${MAX_SCHEMA_FAULTS} faults, nothing recorded), then each event judged as the JSON route it maps to judges its request (the key's role for it, its facilities, validation, the domain). ${CAPTURE_ERROR_BEHAVIOUR_HEADER}: rollback (the default) records nothing when any event is refused, listing the refused ones in the job's \`errors\`; proceed reports the events refused and records the others. A large document (more than EPCIS_CAPTURE_INLINE_EVENTS events, 1000 by default) is answered at once with its job running; read it at Location until running is false. Sent again, it records nothing new.`,
   })
   @ApiHeader({ name: CAPTURE_ERROR_BEHAVIOUR_HEADER, required: false, enum: ['rollback', 'proceed'], description: 'rollback (default) or proceed; anything else 400 VALIDATION_FAILED' })
   @ApiErrors(BODY_ERRORS, COMMAND_ERRORS, { 400: ['EPCIS_INVALID'], 429: ['CAPTURE_IN_PROGRESS'] })

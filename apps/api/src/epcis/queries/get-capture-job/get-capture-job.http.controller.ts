@@ -15,7 +15,7 @@ export class GetCaptureJobHttpController {
   /** The job of a capture, by the key that captured it (404 CAPTURE_JOB_NOT_FOUND for any other). */
   @Get(':captureId')
   // Jobs are scoped by key, not facility: the query finds only the caller's own.
-  @Allow(['OPERATOR'], { operatorScope: 'unrestricted' })
+  @Allow(['OPERATOR', 'INSPECTOR', 'REGULATOR'], { operatorScope: 'unrestricted' })
   @ApiOperation({ summary: 'An EPCIS capture job: which events were recorded, which refused and why' })
   @ApiOkResponse({ type: CaptureJobDto })
   @ApiErrors({ 404: ['CAPTURE_JOB_NOT_FOUND'], 503: ['DATABASE_UNAVAILABLE'] })

@@ -1,11 +1,32 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { requestHash } from '../../../common/commands/request-hash';
-import { eventMetadata, idempotencyKey } from '../../../common/http/request-context';
+import type { LotFamilyRequest } from '@app/domain';
+import { eventMetadata, idempotencyKey, type RequestContext } from '../../../common/http/request-context';
 import { APP_CONFIG } from '../../../config/config.tokens';
 import type { AppConfig } from '../../../config/app-config';
-import { LotCommands } from '../../lot-commands';
+import { LotCommandOf, LotCommands } from '../../lot-commands';
 import { SplitLotCommand } from './split-lot.command';
+import type { SplitLotRequestDto } from './split-lot.request.dto';
+
+/** A split as the lot command it is, idempotent by its splitId (for the splits route and EPCIS capture alike). */
+export const splitLot = (traceCode: string, request: SplitLotRequestDto, context: RequestContext, config: AppConfig): LotCommandOf<Extract<LotFamilyRequest, { type: 'SplitLot' }>> => ({
+  command: {
+    type: 'SplitLot',
+    traceCode,
+    by: context.principal,
+    data: {
+      splitId: request.splitId,
+      children: request.children.map((c) => ({ ...c })),
+      occurredAt: request.occurredAt ?? new Date().toISOString(),
+      timePolicy: config.timePolicy,
+    },
+  },
+  context: {
+    metadata: eventMetadata(context, { causationId: request.splitId }),
+    idempotency: { key: idempotencyKey(context, `split:${request.splitId}`), requestHash: requestHash({ traceCode, ...request }) },
+  },
+});
 
 /** Portions of a lot become new child lots at the same holder, all in one transaction. */
 @CommandHandler(SplitLotCommand)
@@ -16,22 +37,7 @@ export class SplitLotHandler implements ICommandHandler<SplitLotCommand> {
   ) {}
 
   async execute({ traceCode, request, context }: SplitLotCommand) {
-    return this.lots.run(
-      {
-        type: 'SplitLot',
-        traceCode,
-        by: context.principal,
-        data: {
-          splitId: request.splitId,
-          children: request.children.map((c) => ({ ...c })),
-          occurredAt: request.occurredAt ?? new Date().toISOString(),
-          timePolicy: this.config.timePolicy,
-        },
-      },
-      {
-        metadata: eventMetadata(context, { causationId: request.splitId }),
-        idempotency: { key: idempotencyKey(context, `split:${request.splitId}`), requestHash: requestHash({ traceCode, ...request }) },
-      },
-    );
+    const { command, context: recorded } = splitLot(traceCode, request, context, this.config);
+    return this.lots.run(command, recorded);
   }
 }
