@@ -49,8 +49,9 @@ describe('EPCIS capture of the whole lifecycle (e2e, real PostgreSQL)', () => {
   let n: Network;
   let operator: string;
 
-  const capture = async (token: string, events: unknown[]): Promise<Job> => {
-    const res = await t.as(token).post('/api/epcis/capture').send(documentOf(events));
+  /** A capture with GS1-Capture-Error-Behaviour `proceed` unless told (the journey's first document has events its key may not send, refused alone). */
+  const capture = async (token: string, events: unknown[], behaviour: 'proceed' | 'rollback' = 'proceed'): Promise<Job> => {
+    const res = await t.as(token).post('/api/epcis/capture').set('GS1-Capture-Error-Behaviour', behaviour).send(documentOf(events));
     if (res.status !== 202) throw new Error(`capture: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body as Job;
   };
@@ -201,6 +202,11 @@ describe('EPCIS capture of the whole lifecycle (e2e, real PostgreSQL)', () => {
         ilmd: { 'cbvmda:countryOfOrigin': r.originCountry, 'coldtrace:productName': r.product.name, 'coldtrace:productCategory': r.product.category, 'coldtrace:importer': r.importer },
       };
       const arrivalEvents = arrival(epcis).map(asEvent);
+      // Under rollback (the route's default) the refused certifications keep the whole document out ...
+      const rolledBack = await capture(operator, [commissioning, ...certifications, ...arrivalEvents], 'rollback');
+      expect(rolledBack.errors.map((e) => [e.eventID, e.code])).toEqual(certifications.map((c) => [c.eventID, 'FORBIDDEN']));
+      await t.as(operator).get(`/api/lots/${epcis}`).expect(404);
+      // ... under proceed the rest is recorded.
       const first = await capture(operator, [commissioning, ...certifications, ...arrivalEvents]);
       expect(first.errors.map((e) => [e.eventID, e.code])).toEqual(certifications.map((c) => [c.eventID, 'FORBIDDEN']));
       expect(first.errors[0].message).toMatch(/OPERATOR key may not attach a document .* needs INSPECTOR/);
