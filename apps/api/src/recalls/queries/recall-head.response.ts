@@ -1,33 +1,14 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { RecallSource } from '@app/domain';
+import type { RecallRecord } from '@app/domain';
+import { RecallRecordResponse } from '../../lots/queries/get-lot/get-lot.response';
 
-/** What names a recall, in a recall's page and in the list of recalls alike. */
-export interface RecallHead {
-  recallId: string;
-  origin: string;
-  reason: string;
-  source: RecallSource;
-  recalledAt: string;
+/** What names a recall, in a recall's page and in the list of recalls alike: the record a lot keeps of it, and how many lots it reached. */
+export interface RecallHead extends RecallRecord {
   /** Every lot the recall reached. */
   lotCount: number;
 }
 
-export class RecallHeadResponse implements RecallHead {
-  @ApiProperty()
-  recallId: string;
-
-  @ApiProperty({ description: 'The lot the recall started from' })
-  origin: string;
-
-  @ApiProperty()
-  reason: string;
-
-  @ApiProperty({ enum: ['REGULATOR', 'POSITIVE_TEST'] })
-  source: RecallSource;
-
-  @ApiProperty({ format: 'date-time' })
-  recalledAt: string;
-
+export class RecallHeadResponse extends RecallRecordResponse implements RecallHead {
   @ApiProperty({ description: 'Every lot the recall reached' })
   lotCount: number;
 }
