@@ -26,3 +26,4 @@ export * from './lot/time';
 export * from './lot/lot-family.decider';
 export * from './lot/lot-notifications';
 export * from './sighting/sighting.decider';
+export * from './lot/temperature.rules';
