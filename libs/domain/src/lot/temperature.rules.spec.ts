@@ -176,6 +176,17 @@ describe('judgeTemperatures: the cold-chain rules on a lot\'s temperature log', 
       given('FROZEN').when(readings).then({ excursions: [excursion(32, 92, 60, -10), excursion(32, 92, 60, -10, 'ABUSE')], verdict: { held: true } });
     });
 
+    it('times written at +08:00 are the same instants: the same judgement, reported in UTC', () => {
+      const utc = log(0, 120, 1, during(10, 41, -15, -20));
+      const atShanghai = utc.map((r) => ({ ...r, at: new Date(Date.parse(r.at) + 8 * 3_600_000).toISOString().replace('.000Z', '+08:00') }));
+      expect(atShanghai[0].at).toBe('2026-11-20T08:00:00+08:00');
+      given('FROZEN').when(atShanghai).then({ excursions: [excursion(10, 41, 31, -15)] });
+    });
+
+    it('a reading without a valid time is refused, not skipped', () => {
+      expect(() => judgeTemperatures('FROZEN', [{ deviceId: 'reefer-1', at: 'yesterday', celsius: -20 }])).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
+    });
+
     it('a device\'s last reading lasts no time (nothing is known after it)', () => {
       given('FROZEN').when([...log(0, 60, 5, () => -20), { deviceId: 'reefer-1', at: t(60), celsius: 5 }]).then({});
     });
