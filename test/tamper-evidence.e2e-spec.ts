@@ -662,7 +662,7 @@ describe('events written before events were signed (e2e, real PostgreSQL)', () =
       await before.destroy();
 
       await after.initialize();
-      expect(await runMigrationsLocked(after)).toEqual(['SignEvents1764400017000', 'GrantRuntimeSignatures1764400018000', 'LotRowsRoomToUpdate1764400019200', 'CreateWebhookSubscriptions1764400020000', 'LotRowsFastCompression1764400021000', 'DashboardLists1764400022000', 'CaptureJobsInTheBackground1764400023000']);
+      expect(await runMigrationsLocked(after)).toEqual(['SignEvents1764400017000', 'GrantRuntimeSignatures1764400018000', 'LotRowsRoomToUpdate1764400019200', 'CreateWebhookSubscriptions1764400020000', 'LotRowsFastCompression1764400021000', 'DashboardLists1764400022000', 'CaptureJobsInTheBackground1764400023000', 'TemperatureUploads1764400024000']);
       expect(await after.query(`SELECT up_to_position::int AS "upTo", events::int AS events FROM event_signing_legacy`)).toEqual([{ upTo: 5, events: 4 }]);
       const audit = new EventLogAudit(after, keys.ring);
       // Unsigned until the step runs.

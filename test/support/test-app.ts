@@ -70,7 +70,7 @@ const roleFor = (method: Method, url: string): Role | null => {
   if (!path.startsWith('/api/') || path.startsWith('/api/public/') || path === '/api/health' || path.startsWith('/api/health/')) return null;
   if (path.startsWith('/api/keys') || (method === 'post' && path === '/api/facilities')) return 'ADMIN';
   if (method === 'post' && /^\/api\/lots\/[^/]+\/documents$/.test(path)) return 'INSPECTOR';
-  if (method === 'post' && (path.startsWith('/api/scans') || path === '/api/sightings' || path === '/api/epcis/capture' || path === '/api/lots' || path === '/api/lots/merges' || /^\/api\/lots\/[^/]+\/splits$/.test(path))) {
+  if (method === 'post' && (path.startsWith('/api/scans') || path === '/api/sightings' || path === '/api/epcis/capture' || path === '/api/lots' || path === '/api/lots/merges' || /^\/api\/lots\/[^/]+\/(splits|temperatures)$/.test(path))) {
     return 'OPERATOR';
   }
   return 'REGULATOR';

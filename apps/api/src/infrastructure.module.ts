@@ -18,6 +18,7 @@ import {
   createLotProjections,
   DocumentIndexReader,
   GenealogyReader,
+  TemperatureLogStore,
   InboxProjector,
   ProjectionEngine,
   ReadModelChanges,
@@ -279,6 +280,7 @@ export class InfrastructureModule {
             ),
         },
         { provide: GenealogyReader, inject: [getDataSourceToken()], useFactory: (ds: DataSource) => new GenealogyReader(ds) },
+        { provide: TemperatureLogStore, inject: [getDataSourceToken()], useFactory: (ds: DataSource) => new TemperatureLogStore(ds) },
         { provide: DocumentIndexReader, inject: [getDataSourceToken()], useFactory: (ds: DataSource) => new DocumentIndexReader(ds) },
         { provide: StateCache, useFactory: () => new StateCache(STATE_CACHE_SIZE) },
         {
@@ -306,7 +308,7 @@ export class InfrastructureModule {
         CommandExecutor,
         ReadModelGate,
       ],
-      exports: [EVENT_KEYS, ReadModelChanges, StateCache, PostgresEventStore, ProjectionEngine, InboxProjector, GenealogyReader, DocumentIndexReader, CommandExecutor, ReadModelGate, TRANSPORT],
+      exports: [EVENT_KEYS, ReadModelChanges, StateCache, PostgresEventStore, ProjectionEngine, InboxProjector, GenealogyReader, TemperatureLogStore, DocumentIndexReader, CommandExecutor, ReadModelGate, TRANSPORT],
     };
   }
 }

@@ -18,6 +18,7 @@ export * from './projections/sightings.projection';
 export * from './read-model-changes';
 export * from './genealogy.reader';
 export * from './document-index.reader';
+export * from './temperature-log.store';
 export * from './entities/lot-summary.entity';
 export * from './entities/lot-history.entity';
 export * from './entities/sale-eligibility.entity';
@@ -42,6 +43,7 @@ import { CreateWebhookSubscriptions1764400020000 } from './migrations/1764400020
 import { LotRowsFastCompression1764400021000 } from './migrations/1764400021000-lot-rows-fast-compression';
 import { DashboardLists1764400022000 } from './migrations/1764400022000-dashboard-lists';
 import { CaptureJobsInTheBackground1764400023000 } from './migrations/1764400023000-capture-jobs-in-the-background';
+import { TemperatureUploads1764400024000 } from './migrations/1764400024000-temperature-uploads';
 
 export const READ_MODEL_ENTITIES = [LotSummaryEntity, LotHistoryEntity, SaleEligibilityEntity];
 export const READ_MODEL_MIGRATIONS = [
@@ -63,4 +65,5 @@ export const READ_MODEL_MIGRATIONS = [
   LotRowsFastCompression1764400021000,
   DashboardLists1764400022000,
   CaptureJobsInTheBackground1764400023000,
+  TemperatureUploads1764400024000,
 ];

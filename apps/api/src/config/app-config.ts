@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
-import { DEFAULT_TEMPERATURE_LIMITS, DEFAULT_TIME_POLICY, TemperatureLimits, TimePolicy } from '@app/domain';
+import { DEFAULT_TIME_POLICY, TemperatureRules, TimePolicy } from '@app/domain';
+import { envTemperatureRules } from './temperature-config';
 import { KafkaSettings, kafkaSettingsFromEnv } from '@app/messaging';
 import {
   ConfigError,
@@ -39,8 +40,8 @@ export interface AppConfig extends DatabaseSettings {
   readonly logFormat: LogFormat;
   /** null = embedded mode: projections run in-process. Set = the relay publishes, apps/projector projects. */
   readonly kafka: KafkaSettings | null;
-  /** A scan above these (°C) raises a TEMPERATURE_EXCURSION compliance flag. */
-  readonly temperatureLimits: TemperatureLimits;
+  /** The cold-chain rules per category: a scan's temperature and every temperature log are judged against them. */
+  readonly temperatureRules: TemperatureRules;
   /** How long before a lot's entry its documents and scans may be dated (else 422 OCCURRED_BEFORE_ENTRY). */
   readonly timePolicy: TimePolicy;
   /** An ADMIN credential from the environment (automation, compose); null = keys only. */
@@ -217,11 +218,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
     logLevels: envLogLevels(env),
     logFormat: envLogFormat(env),
     kafka: kafkaSettingsFromEnv(env),
-    temperatureLimits: {
-      FROZEN: envNumber(env, 'TEMP_LIMIT_FROZEN_C', DEFAULT_TEMPERATURE_LIMITS.FROZEN),
-      CHILLED: envNumber(env, 'TEMP_LIMIT_CHILLED_C', DEFAULT_TEMPERATURE_LIMITS.CHILLED),
-      FRUIT: envNumber(env, 'TEMP_LIMIT_FRUIT_C', DEFAULT_TEMPERATURE_LIMITS.FRUIT),
-    },
+    temperatureRules: envTemperatureRules(env),
     timePolicy: {
       documentToleranceMs: envNumber(env, 'DOCUMENT_DATE_TOLERANCE_DAYS', DEFAULT_TIME_POLICY.documentToleranceMs / 86_400_000) * 86_400_000,
       scanToleranceMs: envNumber(env, 'SCAN_DATE_TOLERANCE_MINUTES', DEFAULT_TIME_POLICY.scanToleranceMs / 60_000) * 60_000,

@@ -10,6 +10,7 @@ import {
   destroy,
   iso,
   lock,
+  logTemperatures,
   LotHistory,
   lotHistory,
   mergeInput,
@@ -446,6 +447,10 @@ describe('EPCIS mapping (given stored lot events, when exported, then EPCIS 2.0 
     expect(exported(storedOf(flagged, 'ComplianceFlagRaised'))).toEqual([]);
     expect(exported(storedOf(resolved, 'ViolationResolved'))).toEqual([]);
     expect(exported(storedOf(resolved, 'CustodyCorrected'))).toEqual([]);
+    const logged = sellable().run(logTemperatures(1, 60, (i) => (i >= 10 && i < 46 ? -5 : -20)), at(9));
+    expect(exported(storedOf(logged, 'TemperatureFindingRecorded'))).toEqual([]);
+    // TODO(issue 21): an upload's readings as the sensorElementList of an ObjectEvent.
+    expect(exported(storedOf(logged, 'TemperaturesRecorded'))).toEqual([]);
   });
 
   it('an unknown event type or version is refused, not guessed', () => {

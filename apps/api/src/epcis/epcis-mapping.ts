@@ -106,6 +106,9 @@ export const EPCIS_TYPES_OF: Readonly<Record<LotEventType, readonly EpcisEventTy
   ComplianceFlagRaised: [],
   ViolationResolved: [],
   CustodyCorrected: [],
+  TemperatureFindingRecorded: [],
+  // An upload's readings travel as the sensorElementList of an ObjectEvent about the lot.
+  TemperaturesRecorded: ['ObjectEvent'],
 };
 
 const iso = (t: string): string => new Date(t).toISOString();
@@ -341,6 +344,10 @@ export const toEpcisEvents = (stored: StoredLotEvent, options: EpcisMappingOptio
     case 'ComplianceFlagRaised':
     case 'ViolationResolved':
     case 'CustodyCorrected':
+    case 'TemperatureFindingRecorded':
+      return [];
+    case 'TemperaturesRecorded':
+      // TODO(issue 21): the upload's readings as sensorElementList.
       return [];
     default: {
       const unknown: never = event;

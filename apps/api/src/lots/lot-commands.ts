@@ -21,7 +21,7 @@ export interface LotCommandOf<C extends LotFamilyRequest> {
 
 export type LotCommandOutcome<C extends LotFamilyRequest> = LotFamilyOutcomes[C['type']];
 
-const NO_READS: FamilyReads = { descendants: [], batch: [], alsoOn: [] };
+const NO_READS: FamilyReads = { descendants: [], batch: [], alsoOn: [], temperatureLog: [] };
 
 const isLotNotFound = (e: unknown): boolean => e instanceof DomainError && e.code === 'LOT_NOT_FOUND';
 

@@ -9,6 +9,7 @@ import {
   LotDocument,
   LotEvent,
   LotFamilyCommand,
+  LotFamilyOutcomes,
   LotFamilyRequest,
   lotsRead,
   LotState,
@@ -16,10 +17,16 @@ import {
   withFamily,
 } from '@app/domain';
 import { LockedStream, PostgresEventStore } from '@app/event-store';
-import { DocumentIndexReader, GenealogyReader } from '@app/read-models';
+import { DocumentIndexReader, GenealogyReader, TemperatureLogStore } from '@app/read-models';
 import { CommandDecider, Decision, Widened } from '../common/commands/command-executor';
 
-const NOTHING_MORE: FamilyReads = { descendants: [], batch: [], alsoOn: [] };
+/** Where an upload came from, as its TemperaturesRecorded event says. */
+const facilityOf = (lots: readonly { traceCode: string; events: readonly LotEvent[] }[], traceCode: string): string | null => {
+  const recorded = lots.find((l) => l.traceCode === traceCode)?.events.find((e) => e.type === 'TemperaturesRecorded');
+  return recorded?.type === 'TemperaturesRecorded' ? recorded.data.facilityId : null;
+};
+
+const NOTHING_MORE: FamilyReads = { descendants: [], batch: [], alsoOn: [], temperatureLog: [] };
 
 /** The in-process key of a document: commands attaching it never share a transaction or run side by side. */
 export const documentKey = (document: LotDocument): string => `document:${document.type}:${document.issuer}:${document.number}`;
@@ -36,6 +43,7 @@ export class LotFamilyReads implements CommandDecider<LotState, LotEvent, unknow
     @Inject(GenealogyReader) private readonly genealogy: GenealogyReader,
     @Inject(DocumentIndexReader) private readonly documents: DocumentIndexReader,
     @Inject(PostgresEventStore) private readonly store: PostgresEventStore,
+    @Inject(TemperatureLogStore) private readonly temperatures: TemperatureLogStore,
   ) {}
 
   widen(command: unknown, named: ReadonlyMap<string, LotState>, tx: EntityManager): Widened | Promise<Widened> {
@@ -46,13 +54,19 @@ export class LotFamilyReads implements CommandDecider<LotState, LotEvent, unknow
       return { command: full, reads: lotsRead(full) };
     };
     // Most commands (a scan) read nothing beyond the lots they name: answered without a promise.
-    if (plan.descendantsOf === null && plan.batchOf === null && plan.documentOf === null) return widened(NOTHING_MORE);
+    if (plan.descendantsOf === null && plan.batchOf === null && plan.documentOf === null && plan.temperatureLogOf === null) return widened(NOTHING_MORE);
     return this.read(plan, named, tx).then(({ locked, ...reads }) => ({ ...widened(reads), locked }));
   }
 
   decide(command: unknown, lots: ReadonlyMap<string, LotState>, now: Date): Decision<LotEvent, unknown> {
-    const decision = decideLots(command as LotFamilyCommand, lots, now);
-    return { streams: decision.lots.map((l) => ({ key: l.traceCode, events: l.events })), outcome: decision.outcome };
+    const c = command as LotFamilyCommand;
+    const decision = decideLots(c, lots, now);
+    const streams = decision.lots.map((l) => ({ key: l.traceCode, events: l.events }));
+    if (c.type !== 'RecordTemperatures') return { streams, outcome: decision.outcome };
+    // The new readings go beside the upload's event, not into the outcome (a retry's answer, metrics).
+    const { readings, ...outcome } = decision.outcome as LotFamilyOutcomes['RecordTemperatures'];
+    const upload = { uploadId: outcome.uploadId, traceCode: c.traceCode, deviceId: c.data.deviceId, facilityId: facilityOf(decision.lots, c.traceCode), readings };
+    return { streams, outcome, write: (tx) => this.temperatures.write([upload], tx) };
   }
 
   /**
@@ -68,7 +82,9 @@ export class LotFamilyReads implements CommandDecider<LotState, LotEvent, unknow
     const batch = plan.batchOf === null ? [] : codes;
     const descendants = of === null ? [] : this.descendants(of.traceCode, of.withParents, codes, links);
     const alsoOn = plan.documentOf === null ? [] : await this.alsoOn(plan.documentOf.document, plan.documentOf.traceCode, named, tx);
-    return { descendants, batch, alsoOn, locked };
+    // After the lot's lock (the executor took it): no upload of this lot commits between this read and the append.
+    const temperatureLog = plan.temperatureLogOf === null ? [] : await this.temperatures.log(plan.temperatureLogOf, tx);
+    return { descendants, batch, alsoOn, temperatureLog, locked };
   }
 
   /**

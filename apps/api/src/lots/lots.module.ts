@@ -15,6 +15,8 @@ import { MergeLotsHttpController } from './commands/merge-lots/merge-lots.http.c
 import { RecallLotHandler } from './commands/recall-lot/recall-lot.handler';
 import { SplitLotHandler } from './commands/split-lot/split-lot.handler';
 import { SplitLotHttpController } from './commands/split-lot/split-lot.http.controller';
+import { RecordTemperaturesHandler } from './commands/record-temperatures/record-temperatures.handler';
+import { RecordTemperaturesHttpController } from './commands/record-temperatures/record-temperatures.http.controller';
 import { RecordScanHttpController } from './commands/record-scan/record-scan.http.controller';
 import { RecordScanBatchHandler } from './commands/record-scan-batch/record-scan-batch.handler';
 import { RecordScanBatchHttpController } from './commands/record-scan-batch/record-scan-batch.http.controller';
@@ -47,6 +49,7 @@ import { SaleEligibilityAnswers } from './queries/get-sale-eligibility/sale-elig
     RegisterLotHttpController,
     AttachDocumentHttpController,
     SplitLotHttpController,
+    RecordTemperaturesHttpController,
     MergeLotsHttpController,
     RegulatorActionsHttpController,
     ResolveViolationHttpController,
@@ -66,6 +69,7 @@ import { SaleEligibilityAnswers } from './queries/get-sale-eligibility/sale-elig
     LotReadRepository,
     SaleEligibilityAnswers,
     SplitLotHandler,
+    RecordTemperaturesHandler,
     MergeLotsHandler,
     RecallLotHandler,
     DestroyLotHandler,

@@ -45,14 +45,14 @@ describe('lot scope', () => {
 
   it('where the lot stood at any moment of its timeline', () => {
     const market = atMarket();
-    expect(whereaboutsAt(market.state, iso(0.5))).toEqual({ heldAt: PORT.id, headingTo: null });
-    expect(whereaboutsAt(market.state, iso(2.5))).toEqual({ heldAt: null, headingTo: WAREHOUSE.id });
-    expect(whereaboutsAt(market.state, iso(3))).toEqual({ heldAt: WAREHOUSE.id, headingTo: null });
-    expect(whereaboutsAt(market.state, iso(4.5))).toEqual({ heldAt: null, headingTo: MARKET.id });
-    expect(whereaboutsAt(market.state, iso(40))).toEqual({ heldAt: MARKET.id, headingTo: null });
+    expect(whereaboutsAt(market.state, iso(0.5))).toEqual({ heldAt: PORT.id, headingTo: null, comingFrom: null });
+    expect(whereaboutsAt(market.state, iso(2.5))).toEqual({ heldAt: null, headingTo: WAREHOUSE.id, comingFrom: PORT.id });
+    expect(whereaboutsAt(market.state, iso(3))).toEqual({ heldAt: WAREHOUSE.id, headingTo: null, comingFrom: null });
+    expect(whereaboutsAt(market.state, iso(4.5))).toEqual({ heldAt: null, headingTo: MARKET.id, comingFrom: WAREHOUSE.id });
+    expect(whereaboutsAt(market.state, iso(40))).toEqual({ heldAt: MARKET.id, headingTo: null, comingFrom: null });
     // Before it entered: where its timeline starts.
-    expect(whereaboutsAt(papered().state, iso(-1))).toEqual({ heldAt: PORT.id, headingTo: null });
-    expect(whereaboutsAt(initialLotState(), iso(1))).toEqual({ heldAt: null, headingTo: null });
+    expect(whereaboutsAt(papered().state, iso(-1))).toEqual({ heldAt: PORT.id, headingTo: null, comingFrom: null });
+    expect(whereaboutsAt(initialLotState(), iso(1))).toEqual({ heldAt: null, headingTo: null, comingFrom: null });
   });
 
   it('an operator acts on a lot held at, or on its way to, one of its facilities at that moment', () => {

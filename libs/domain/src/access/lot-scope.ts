@@ -43,15 +43,15 @@ export const lotNotFound = (traceCode?: string): DomainError =>
     ? notFound('LOT_NOT_FOUND', 'no lot with this trace code is registered')
     : notFound('LOT_NOT_FOUND', `no lot ${traceCode} is registered`, { traceCode });
 
-/** Where the lot stood at `at` on its own timeline: who held it then, or where it was heading. */
-export const whereaboutsAt = (state: LotState, at: string): { heldAt: string | null; headingTo: string | null } => {
-  if (!state.origin) return { heldAt: null, headingTo: null };
+/** Where the lot stood at `at` on its own timeline: who held it then, or where it was heading (and from where). */
+export const whereaboutsAt = (state: LotState, at: string): { heldAt: string | null; headingTo: string | null; comingFrom: string | null } => {
+  if (!state.origin) return { heldAt: null, headingTo: null, comingFrom: null };
   // The usual case, a scan dated after every other: the timeline as it stands now.
   const judged =
     state.judged && at >= (state.lastMovementAt ?? state.origin.at)
       ? state.judged
       : judge(state.origin, state.movements.filter((m) => m.occurredAt <= at), false);
-  return { heldAt: judged.custody?.facilityId ?? null, headingTo: judged.inTransit?.toFacilityId ?? null };
+  return { heldAt: judged.custody?.facilityId ?? null, headingTo: judged.inTransit?.toFacilityId ?? null, comingFrom: judged.inTransit?.fromFacilityId ?? null };
 };
 
 /**
@@ -75,6 +75,22 @@ export const mayActOnLot = (principal: Principal, state: LotState, at: string): 
     case 'ADMIN':
       return false;
   }
+};
+
+/**
+ * The facility a credential logs a lot's temperatures from, for readings up
+ * to `at`: an operator's facility that held the lot then, or (in transit,
+ * the truck's logger) the one that dispatched it or the one it was heading
+ * to. null for a regulator or inspector. A lot the caller may not log for is
+ * refused as unknown, like any write it may not make.
+ */
+export const loggingFacility = (principal: Principal, state: LotState, at: string): string | null => {
+  if (principal.role === 'REGULATOR' || principal.role === 'INSPECTOR' || !state.registered) return null;
+  const { heldAt, headingTo, comingFrom } = whereaboutsAt(state, at);
+  const mine = principal.role === 'OPERATOR' ? principal.facilityIds : [];
+  const facility = [heldAt, comingFrom, headingTo].find((f) => f !== null && mine.includes(f));
+  if (facility === undefined || facility === null) throw lotNotFound();
+  return facility;
 };
 
 /** A registered lot the caller may not act on at `at` is refused as unknown (`lotNotFound(traceCode)`); unknown lots are left to the domain, which answers the same. */

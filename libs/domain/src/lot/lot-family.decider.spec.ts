@@ -23,7 +23,8 @@ import {
   withPapers,
 } from '../testing/lot-fixtures';
 import { LotEvent } from './lot.events';
-import { DEFAULT_TEMPERATURE_LIMITS, ScanAction } from './lot.types';
+import { ScanAction } from './lot.types';
+import { DEFAULT_TEMPERATURE_RULES } from './temperature.rules';
 import { lotsRead } from './lot-family.decider';
 import { lotDecider } from './lot.decider';
 import { decideMerge, deriveSplitChildren } from './lot.genealogy';
@@ -287,6 +288,6 @@ const scanCommand = (scanId: string) => ({
   vehicle: null,
   quantity: null,
   temperatureC: null,
-  temperatureLimits: DEFAULT_TEMPERATURE_LIMITS,
+  temperatureRules: DEFAULT_TEMPERATURE_RULES,
 });
 

@@ -1,15 +1,16 @@
 import { Principal } from '../access/access.types';
-import { lotNotFound, mayActOnLot, requireActsOnLot } from '../access/lot-scope';
+import { loggingFacility, lotNotFound, mayActOnLot, requireActsOnLot } from '../access/lot-scope';
 import { FacilityRef } from '../facility/facility.types';
 import { conflict } from '../shared/domain-error';
 import { decideDocumentAttachment } from './document-attachment';
 import { AttachDocument, DocumentAlsoOn, LockLot, RecallLot, RecordScan, RegisterLot, ResolveViolation, SplitLot, UnlockLot } from './lot.commands';
-import { lotDecider } from './lot.decider';
+import { lotDecider, temperatureFinding } from './lot.decider';
 import { LotEvent } from './lot.events';
 import { decideMerge, deriveSplitChildren } from './lot.genealogy';
 import { evolveLot, initialLotState, isLocked, LotState } from './lot.state';
 import { ComplianceFlagKind, LotDocument, LotPortion, TraceViolationKind } from './lot.types';
 import { iso } from './time';
+import { readingsNotIn, TemperatureFinding, TemperatureReading, TemperatureRules } from './temperature.rules';
 
 /**
  * Every lot command, naming every lot it reads. Commands that reach a
@@ -52,7 +53,23 @@ export type LotFamilyCommand =
   | { readonly type: 'LockLot' | 'UnlockLot'; readonly traceCode: string; readonly reason: string; readonly descendants: readonly string[] }
   | { readonly type: 'RecallLot'; readonly traceCode: string; readonly recallId: string; readonly reason: string; readonly descendants: readonly string[] }
   | { readonly type: 'DestroyLot'; readonly traceCode: string; readonly reason: string }
-  | { readonly type: 'ResolveViolation'; readonly traceCode: string; readonly data: ResolveViolation['data']; readonly descendants: readonly string[] };
+  | { readonly type: 'ResolveViolation'; readonly traceCode: string; readonly data: ResolveViolation['data']; readonly descendants: readonly string[] }
+  | {
+      readonly type: 'RecordTemperatures';
+      readonly traceCode: string;
+      readonly data: {
+        readonly uploadId: string;
+        readonly deviceId: string;
+        readonly readings: readonly { readonly at: string; readonly celsius: number }[];
+        readonly rules: TemperatureRules;
+        /** The lot's log before this upload, inherited part included (read by the caller in the transaction). */
+        readonly log?: readonly TemperatureReading[];
+      };
+      /** Who uploads: an operator only for lots at, coming from or heading to its facilities when the last reading was taken. */
+      readonly by: Principal;
+      /** Lots split or repacked from it: an excursion before their making is theirs too. */
+      readonly descendants: readonly string[];
+    };
 
 /** What a command tells its caller beyond its events. */
 export interface LotFamilyOutcomes {
@@ -66,6 +83,20 @@ export interface LotFamilyOutcomes {
   RecallLot: { readonly recallId: string };
   DestroyLot: null;
   ResolveViolation: { readonly correctionId: string | null };
+  RecordTemperatures: {
+    readonly uploadId: string;
+    /** Readings new to the log (recorded), and those it already held (a resend). */
+    readonly recorded: number;
+    readonly repeated: number;
+    /** What this upload showed that nothing on record did. */
+    readonly findings: readonly { readonly kind: TemperatureFinding['kind']; readonly from: string; readonly to: string; readonly message: string }[];
+    /** The lot is held by a temperature abuse not yet resolved. */
+    readonly held: boolean;
+    /** Descendants an excursion or abuse reached. */
+    readonly lotsReached: number;
+    /** The new readings, for the caller to keep beside the event (normalised times). */
+    readonly readings: readonly TemperatureReading[];
+  };
 }
 
 export type LotFamilyOutcome<C extends LotFamilyCommand> = LotFamilyOutcomes[C['type']];
@@ -84,6 +115,8 @@ export const lotsRead = (command: LotFamilyCommand): string[] => {
     case 'RecordScan':
     case 'DestroyLot':
       return [command.traceCode];
+    case 'RecordTemperatures':
+      return [...new Set([command.traceCode, ...command.descendants])];
     case 'AttachDocument':
       return [...new Set([command.traceCode, ...command.descendants.map((d) => d.traceCode), ...command.batch])];
     case 'SplitLot':
@@ -116,6 +149,8 @@ export interface FamilyReadPlan {
   readonly batchOf: string | null;
   /** The other lots carrying this document (the document-reuse rule). */
   readonly documentOf: { readonly traceCode: string; readonly document: LotDocument } | null;
+  /** The lot's temperature log, inherited part included. */
+  readonly temperatureLogOf: string | null;
 }
 
 /** What was read, as the plan asked. */
@@ -123,9 +158,10 @@ export interface FamilyReads {
   readonly descendants: readonly { readonly traceCode: string; readonly viaParent: string | null }[];
   readonly batch: readonly string[];
   readonly alsoOn: readonly DocumentAlsoOn[];
+  readonly temperatureLog: readonly TemperatureReading[];
 }
 
-const NOTHING_MORE: FamilyReadPlan = { descendantsOf: null, batchOf: null, documentOf: null };
+const NOTHING_MORE: FamilyReadPlan = { descendantsOf: null, batchOf: null, documentOf: null, temperatureLogOf: null };
 
 /** The reads a command needs beyond the lots it names. */
 export const familyReadsOf = (request: LotFamilyRequest): FamilyReadPlan => {
@@ -137,8 +173,11 @@ export const familyReadsOf = (request: LotFamilyRequest): FamilyReadPlan => {
         // A POSITIVE test recalls its whole batch.
         batchOf: document.result === 'POSITIVE' ? request.traceCode : null,
         documentOf: { traceCode: request.traceCode, document },
+        temperatureLogOf: null,
       };
     }
+    case 'RecordTemperatures':
+      return { ...NOTHING_MORE, descendantsOf: { traceCode: request.traceCode, withParents: false }, temperatureLogOf: request.traceCode };
     case 'LockLot':
     case 'UnlockLot':
     case 'RecallLot':
@@ -159,6 +198,8 @@ export const withFamily = (request: LotFamilyRequest, reads: FamilyReads): LotFa
     case 'RecallLot':
     case 'ResolveViolation':
       return { ...request, descendants: reads.descendants.map((d) => d.traceCode) } as LotFamilyCommand;
+    case 'RecordTemperatures':
+      return { ...request, data: { ...request.data, log: reads.temperatureLog }, descendants: reads.descendants.map((d) => d.traceCode) };
     default:
       return request as LotFamilyCommand;
   }
@@ -292,6 +333,8 @@ const decide = (command: LotFamilyCommand, lots: States, now: Date): LotFamilyDe
         lots: single(command.traceCode, lotDecider.decide({ type: 'DestroyLot', data: { reason: command.reason } }, stateOf(lots, command.traceCode), now)),
         outcome: null,
       };
+    case 'RecordTemperatures':
+      return decideTemperatureUpload(command, lots, now);
     case 'ResolveViolation': {
       const onTarget: ResolveViolation = { type: 'ResolveViolation', data: command.data };
       const onDescendant: ResolveViolation = {
@@ -305,3 +348,73 @@ const decide = (command: LotFamilyCommand, lots: States, now: Date): LotFamilyDe
     }
   }
 };
+
+/**
+ * An upload on a lot, and what it reaches: an excursion or abuse it shows
+ * that began before a descendant was made (before every split on the way
+ * to it) lay in that descendant's log too, so the descendant records it as
+ * well (and is held by an abuse). Gaps stay the lot's own.
+ */
+const decideTemperatureUpload = (
+  command: Extract<LotFamilyCommand, { type: 'RecordTemperatures' }>,
+  lots: States,
+  now: Date,
+): LotFamilyDecision<LotFamilyOutcomes['RecordTemperatures']> => {
+  const lot = stateOf(lots, command.traceCode);
+  const d = command.data;
+  const log = d.log ?? [];
+  const times = d.readings.map((r, i) => iso(r.at, `readings[${i}].at`)).sort();
+  // Before any other rule: a refusal must not tell another firm anything about its lot.
+  const facilityId = times.length > 0 ? loggingFacility(command.by, lot, times[times.length - 1]) : null;
+  const events = lotDecider.decide(
+    { type: 'RecordTemperatures', data: { uploadId: d.uploadId, deviceId: d.deviceId, facilityId, readings: d.readings, log, rules: d.rules } },
+    lot,
+    now,
+  );
+  const recorded = events.find((e) => e.type === 'TemperaturesRecorded');
+  const found = events.flatMap((e) => (e.type === 'TemperatureFindingRecorded' ? [e] : []));
+  const family = new Set(command.descendants);
+  const cuts = new Map<string, number>([[command.traceCode, Infinity]]);
+  /** Until when a descendant's log holds the lot's readings: its making, and every making on the way to it. */
+  const cutOf = (code: string): number => {
+    const known = cuts.get(code);
+    if (known !== undefined) return known;
+    const s = stateOf(lots, code);
+    const via = s.parents.filter((p) => p.traceCode === command.traceCode || family.has(p.traceCode)).map((p) => cutOf(p.traceCode));
+    const cut = Math.min(s.origin ? Date.parse(s.origin.at) : -Infinity, via.length > 0 ? Math.max(...via) : -Infinity);
+    cuts.set(code, cut);
+    return cut;
+  };
+  const category = lot.product?.category;
+  const reached = command.descendants
+    .filter((code) => code !== command.traceCode)
+    .map((code) => {
+      const child = stateOf(lots, code);
+      const theirs = found.filter(
+        (f) => f.data.kind !== 'GAP' && Date.parse(f.data.from) <= cutOf(code) && !child.temperatureFindings.some((k) => k.kind === f.data.kind && Date.parse(k.from) <= Date.parse(f.data.to) && Date.parse(f.data.from) <= Date.parse(k.to)),
+      );
+      const events: LotEvent[] = theirs.map((f) => {
+        const e = temperatureFinding(category!, { kind: f.data.kind as 'EXCURSION' | 'ABUSE', from: f.data.from, to: f.data.to, durationMinutes: f.data.minutes, extremeCelsius: f.data.extremeCelsius! }, d.rules, { uploadId: d.uploadId, facilityId });
+        return { ...e, data: { ...e.data, message: `through lot ${command.traceCode}: ${e.data.message}` } };
+      });
+      return { traceCode: code, events };
+    });
+  const after = events.reduce(evolveLot, lot);
+  const readings = recorded ? readingsOf(d, log) : [];
+  return {
+    lots: [{ traceCode: command.traceCode, events }, ...reached],
+    outcome: {
+      uploadId: d.uploadId,
+      recorded: recorded?.type === 'TemperaturesRecorded' ? recorded.data.count : 0,
+      repeated: d.readings.length - (recorded?.type === 'TemperaturesRecorded' ? recorded.data.count : 0),
+      findings: found.map((f) => ({ kind: f.data.kind, from: f.data.from, to: f.data.to, message: f.data.message })),
+      held: after.violations.some((v) => v.kind === 'TEMPERATURE_ABUSE' && v.status === 'OPEN'),
+      lotsReached: reached.filter((r) => r.events.length > 0).length,
+      readings,
+    },
+  };
+};
+
+/** The upload's readings the log did not hold, as the decider counted them. */
+const readingsOf = (d: Extract<LotFamilyCommand, { type: 'RecordTemperatures' }>['data'], log: readonly TemperatureReading[]): TemperatureReading[] =>
+  readingsNotIn(log, d.readings.map((r) => ({ deviceId: d.deviceId, at: new Date(Date.parse(r.at)).toISOString(), celsius: r.celsius })));

@@ -7,8 +7,8 @@ const given = (request: LotFamilyRequest) => ({
   thenReads: (expected: ReturnType<typeof familyReadsOf>) => expect(familyReadsOf(deepFreeze(request))).toEqual(expected),
 });
 
-const nothing = { descendantsOf: null, batchOf: null, documentOf: null };
-const read = { descendants: [{ traceCode: 'CHILD', viaParent: TRACE_CODE }], batch: ['IMPORT', 'SIBLING'], alsoOn: [{ traceCode: 'OTHER', sameGenealogy: false, sameDeclaration: false }] };
+const nothing = { descendantsOf: null, batchOf: null, documentOf: null, temperatureLogOf: null };
+const read = { descendants: [{ traceCode: 'CHILD', viaParent: TRACE_CODE }], batch: ['IMPORT', 'SIBLING'], alsoOn: [{ traceCode: 'OTHER', sameGenealogy: false, sameDeclaration: false }], temperatureLog: [] };
 
 describe('familyReadsOf / withFamily: what a lot command reads, stated by the domain', () => {
   it('a destruction: only the lot it names', () => {
@@ -31,6 +31,7 @@ describe('familyReadsOf / withFamily: what a lot command reads, stated by the do
       descendantsOf: { traceCode: TRACE_CODE, withParents: true },
       batchOf: null,
       documentOf: { traceCode: TRACE_CODE, document },
+      temperatureLogOf: null,
     });
   });
 
@@ -40,6 +41,7 @@ describe('familyReadsOf / withFamily: what a lot command reads, stated by the do
       descendantsOf: { traceCode: TRACE_CODE, withParents: true },
       batchOf: TRACE_CODE,
       documentOf: { traceCode: TRACE_CODE, document },
+      temperatureLogOf: null,
     });
   });
 

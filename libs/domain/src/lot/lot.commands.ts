@@ -1,5 +1,6 @@
 import { FacilityRef } from '../facility/facility.types';
-import { LotDocument, LotPortion, Product, Quantity, QuantityUnit, RecallSource, ScanAction, TemperatureLimits, Vehicle } from './lot.types';
+import { LotDocument, LotPortion, Product, Quantity, QuantityUnit, RecallSource, ScanAction, Vehicle } from './lot.types';
+import { TemperatureReading, TemperatureRules } from './temperature.rules';
 import { TimePolicy } from './time';
 
 /** Another lot carrying the same document (type, issuer, number), and how it relates to this one. */
@@ -69,9 +70,28 @@ export interface RecordScan {
     /** The unit the scanner counts `quantity` in, when it states one (EPCIS does); another than the lot's is refused, never converted. */
     quantityUnit?: QuantityUnit | null;
     temperatureC: number | null;
-    /** Above these a scan raises TEMPERATURE_EXCURSION (configuration, passed in so the rule stays pure). */
-    temperatureLimits: TemperatureLimits;
+    /** Outside its category's range a scan's spot temperature raises TEMPERATURE_EXCURSION (configuration, passed in so the rule stays pure). */
+    temperatureRules: TemperatureRules;
     timePolicy?: TimePolicy;
+  };
+}
+
+/**
+ * One upload of a device's temperature log for the lot. `log` is what the
+ * lot's log held before (its own readings and those it inherits from its
+ * ancestors up to its making), read by the caller inside the command's
+ * transaction: the new readings are judged together with them.
+ */
+export interface RecordTemperatures {
+  readonly type: 'RecordTemperatures';
+  readonly data: {
+    uploadId: string;
+    deviceId: string;
+    /** Where the upload comes from (the uploader's facility the lot was at, heading to or coming from); null for a regulator's. */
+    facilityId: string | null;
+    readings: readonly { readonly at: string; readonly celsius: number }[];
+    log: readonly TemperatureReading[];
+    rules: TemperatureRules;
   };
 }
 
@@ -112,4 +132,5 @@ export type SingleLotCommand =
   | RecallLot
   | DestroyLot
   | SplitLot
-  | ResolveViolation;
+  | ResolveViolation
+  | RecordTemperatures;

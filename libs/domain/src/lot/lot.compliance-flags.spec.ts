@@ -23,7 +23,8 @@ import {
 } from '../testing/lot-fixtures';
 import { lotDecider } from './lot.decider';
 import { ComplianceFlagRaised, LotEvent, ScanFacts } from './lot.events';
-import { ComplianceFlagKind, DEFAULT_TEMPERATURE_LIMITS, ProductCategory, Vehicle } from './lot.types';
+import { ComplianceFlagKind, ProductCategory, Vehicle } from './lot.types';
+import { DEFAULT_TEMPERATURE_RULES } from './temperature.rules';
 import { saleEligibility } from './sale-eligibility.policy';
 
 const when = (h: LotHistory) => given(lotDecider, h.events);
@@ -206,45 +207,46 @@ describe('compliance flags (三专 and the cold chain): recorded next to the sca
   describe('TEMPERATURE_EXCURSION', () => {
     const sampled = (facts: ScanFacts): LotEvent => ({ type: 'LotSampled', schemaVersion: 1, data: facts });
 
-    it('a FROZEN lot scanned above the default -15 °C', () => {
+    it('a FROZEN lot scanned above its range (at most -18 °C)', () => {
       const facts = scanFacts('t1', WAREHOUSE, 'cw-storage', 'DEDICATED_STORAGE', iso(4), -10);
       when(atWarehouse())
         .when(scan('SAMPLE', WAREHOUSE, iso(4), { scanId: 't1', zoneId: 'cw-storage', temperatureC: -10 }), at(4))
-        .then([sampled(facts), flagged('TEMPERATURE_EXCURSION', facts, '-10 °C at cw-1, above the -15 °C limit for FROZEN')]);
+        .then([sampled(facts), flagged('TEMPERATURE_EXCURSION', facts, '-10 °C at cw-1, outside the ≤ -18 °C range for FROZEN goods')]);
     });
 
-    it('exactly at the limit raises nothing; a tenth of a degree above does', () => {
+    it('exactly at the range\'s edge raises nothing; a tenth of a degree beyond does', () => {
       when(atWarehouse())
-        .when(scan('SAMPLE', WAREHOUSE, iso(4), { scanId: 't2', zoneId: 'cw-storage', temperatureC: -15 }), at(4))
-        .then([sampled(scanFacts('t2', WAREHOUSE, 'cw-storage', 'DEDICATED_STORAGE', iso(4), -15))]);
-      const above = scanFacts('t3', WAREHOUSE, 'cw-storage', 'DEDICATED_STORAGE', iso(4), -14.9);
+        .when(scan('SAMPLE', WAREHOUSE, iso(4), { scanId: 't2', zoneId: 'cw-storage', temperatureC: -18 }), at(4))
+        .then([sampled(scanFacts('t2', WAREHOUSE, 'cw-storage', 'DEDICATED_STORAGE', iso(4), -18))]);
+      const above = scanFacts('t3', WAREHOUSE, 'cw-storage', 'DEDICATED_STORAGE', iso(4), -17.9);
       when(atWarehouse())
-        .when(scan('SAMPLE', WAREHOUSE, iso(4), { scanId: 't3', zoneId: 'cw-storage', temperatureC: -14.9 }), at(4))
-        .then([sampled(above), flagged('TEMPERATURE_EXCURSION', above, '-14.9 °C at cw-1, above the -15 °C limit for FROZEN')]);
+        .when(scan('SAMPLE', WAREHOUSE, iso(4), { scanId: 't3', zoneId: 'cw-storage', temperatureC: -17.9 }), at(4))
+        .then([sampled(above), flagged('TEMPERATURE_EXCURSION', above, '-17.9 °C at cw-1, outside the ≤ -18 °C range for FROZEN goods')]);
     });
 
-    it('the limits passed in the command are honoured: -18 °C is fine at the default -15, an excursion at a custom -20', () => {
-      const custom = { ...DEFAULT_TEMPERATURE_LIMITS, FROZEN: -20 };
-      when(atWarehouse())
-        .when(scan('SAMPLE', WAREHOUSE, iso(4), { scanId: 't4', zoneId: 'cw-storage', temperatureC: -18 }), at(4))
-        .then([sampled(scanFacts('t4', WAREHOUSE, 'cw-storage', 'DEDICATED_STORAGE', iso(4), -18))]);
+    it('the rules passed in the command are honoured: -18 °C is fine by default, an excursion with a range of at most -20 °C', () => {
+      const custom = {
+        ...DEFAULT_TEMPERATURE_RULES,
+        categories: { ...DEFAULT_TEMPERATURE_RULES.categories, FROZEN: { ...DEFAULT_TEMPERATURE_RULES.categories.FROZEN, range: { minCelsius: null, maxCelsius: -20 } } },
+      };
       const facts = scanFacts('t5', WAREHOUSE, 'cw-storage', 'DEDICATED_STORAGE', iso(4), -18);
       when(atWarehouse())
-        .when(scan('SAMPLE', WAREHOUSE, iso(4), { scanId: 't5', zoneId: 'cw-storage', temperatureC: -18, temperatureLimits: custom }), at(4))
-        .then([sampled(facts), flagged('TEMPERATURE_EXCURSION', facts, '-18 °C at cw-1, above the -20 °C limit for FROZEN')]);
+        .when(scan('SAMPLE', WAREHOUSE, iso(4), { scanId: 't5', zoneId: 'cw-storage', temperatureC: -18, temperatureRules: custom }), at(4))
+        .then([sampled(facts), flagged('TEMPERATURE_EXCURSION', facts, '-18 °C at cw-1, outside the ≤ -20 °C range for FROZEN goods')]);
     });
 
-    it.each<[ProductCategory, number, number]>([
-      ['CHILLED', 8, 8.5],
-      ['FRUIT', 8, 12],
-    ])('the limit is the one of the lot category: %s at %d °C is fine, at %d °C an excursion', (category, fine, excursion) => {
+    it.each<[ProductCategory, number, number, string]>([
+      ['CHILLED', 4, 4.5, '0–4 °C'],
+      ['CHILLED', 0, -0.5, '0–4 °C'],
+      ['FRUIT', 10, 12, '0–10 °C'],
+    ])('the range is the one of the lot category: %s at %d °C is fine, at %d °C an excursion', (category, fine, excursion, range) => {
       when(atWarehouseAs(category))
         .when(scan('SAMPLE', WAREHOUSE, iso(4), { scanId: 't6', zoneId: 'cw-storage', temperatureC: fine }), at(4))
         .then([sampled(scanFacts('t6', WAREHOUSE, 'cw-storage', 'DEDICATED_STORAGE', iso(4), fine))]);
       const facts = scanFacts('t7', WAREHOUSE, 'cw-storage', 'DEDICATED_STORAGE', iso(4), excursion);
       when(atWarehouseAs(category))
         .when(scan('SAMPLE', WAREHOUSE, iso(4), { scanId: 't7', zoneId: 'cw-storage', temperatureC: excursion }), at(4))
-        .then([sampled(facts), flagged('TEMPERATURE_EXCURSION', facts, `${excursion} °C at cw-1, above the 8 °C limit for ${category}`)]);
+        .then([sampled(facts), flagged('TEMPERATURE_EXCURSION', facts, `${excursion} °C at cw-1, outside the ${range} range for ${category} goods`)]);
     });
 
     it('nothing when no temperature was taken', () => {
@@ -259,7 +261,7 @@ describe('compliance flags (三专 and the cold chain): recorded next to the sca
         .when(scan('SELL', STORE, iso(9), { scanId: 't9', zoneId: 'rs-sales', quantity: 1, temperatureC: -5 }), at(9))
         .then([
           { type: 'LotSold', schemaVersion: 1, data: { ...facts, quantity: 1 } },
-          flagged('TEMPERATURE_EXCURSION', facts, '-5 °C at rs-1, above the -15 °C limit for FROZEN'),
+          flagged('TEMPERATURE_EXCURSION', facts, '-5 °C at rs-1, outside the ≤ -18 °C range for FROZEN goods'),
         ]);
     });
   });
@@ -271,7 +273,7 @@ describe('compliance flags (三专 and the cold chain): recorded next to the sca
       .then([
         received(facts, PORT),
         flagged('RECEIPT_OUTSIDE_DEDICATED_INTAKE', facts, 'received at cw-1 through a GENERAL zone (cw-general), not a dedicated intake'),
-        flagged('TEMPERATURE_EXCURSION', facts, '-2 °C at cw-1, above the -15 °C limit for FROZEN'),
+        flagged('TEMPERATURE_EXCURSION', facts, '-2 °C at cw-1, outside the ≤ -18 °C range for FROZEN goods'),
       ]);
   });
 
@@ -286,7 +288,7 @@ describe('compliance flags (三专 and the cold chain): recorded next to the sca
         message: 'stored at rs-1 in a GENERAL zone (rs-general), not a dedicated storage or sales zone',
         occurredAt: iso(8.5),
       },
-      { flag: 'TEMPERATURE_EXCURSION', facilityId: STORE.id, message: '-3 °C at rs-1, above the -15 °C limit for FROZEN', occurredAt: iso(8.5) },
+      { flag: 'TEMPERATURE_EXCURSION', facilityId: STORE.id, message: '-3 °C at rs-1, outside the ≤ -18 °C range for FROZEN goods', occurredAt: iso(8.5) },
     ]);
     expect(saleEligibility(h.state, at(10))).toEqual({ allowed: true, reasons: [] });
   });

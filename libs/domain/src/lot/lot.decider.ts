@@ -3,8 +3,22 @@ import { conflict, invalid, notFound, ruleViolated } from '../shared/domain-erro
 import { lotNotFound } from '../access/lot-scope';
 import { FacilityRef, Zone } from '../facility/facility.types';
 import { byTime, judge, Judged, presenceAt, revealedBy, step } from './custody-timeline';
-import { AttachDocument, DocumentAlsoOn, SingleLotCommand, ReceiveDocument, RecordScan, ResolveViolation, SplitLot } from './lot.commands';
-import { ComplianceFlagRaised, CustodyCorrected, LotEvent, ScanFacts, TraceViolationRecorded } from './lot.events';
+import { AttachDocument, DocumentAlsoOn, SingleLotCommand, ReceiveDocument, RecordScan, RecordTemperatures, ResolveViolation, SplitLot } from './lot.commands';
+import { ComplianceFlagRaised, CustodyCorrected, LotEvent, ScanFacts, TemperatureFindingRecorded, TraceViolationRecorded } from './lot.events';
+import {
+  findingMessage,
+  judgeTemperatures,
+  newFindings,
+  outsideRange,
+  rangeText,
+  readingsNotIn,
+  summariseUpload,
+  temperatureAbuseId,
+  TemperatureExcursion,
+  TemperatureGap,
+  TemperatureReading,
+  TemperatureRules,
+} from './temperature.rules';
 import { evolveLot, initialLotState, judgedAs, LotState, movementOf, paperLines } from './lot.state';
 import { BATCH_LOT_MAX_LENGTH, isBatchLot, normaliseGtin } from './gtin';
 import { isValidAmount } from './quantity';
@@ -98,9 +112,10 @@ const complianceFlags = (state: LotState, facts: ScanFacts, d: RecordScan['data'
   } else if (d.action === 'DISPATCH' && Date.parse(d.vehicle!.disinfectedAt!) > Date.parse(facts.occurredAt)) {
     flag('VEHICLE_NOT_DISINFECTED', `vehicle ${d.vehicle!.plate} was disinfected at ${d.vehicle!.disinfectedAt}, after this dispatch`);
   }
-  const limit = state.product ? d.temperatureLimits[state.product.category] : undefined;
-  if (facts.temperatureC !== null && limit !== undefined && facts.temperatureC > limit) {
-    flag('TEMPERATURE_EXCURSION', `${facts.temperatureC} °C at ${facts.facilityId}, above the ${limit} °C limit for ${state.product!.category}`);
+  const category = state.product?.category;
+  if (facts.temperatureC !== null && category && outsideRange(category, facts.temperatureC, d.temperatureRules)) {
+    const range = rangeText(d.temperatureRules.categories[category].range);
+    flag('TEMPERATURE_EXCURSION', `${facts.temperatureC} °C at ${facts.facilityId}, outside the ${range} range for ${category} goods`);
   }
   // Concurrent scanners and drifting clocks invert scans by moments; an upload that late is news.
   if (state.lastMovementAt !== null && Date.parse(facts.occurredAt) < Date.parse(state.lastMovementAt) - CLOCK_SKEW_MS) {
@@ -406,6 +421,58 @@ const decideResolve = (command: ResolveViolation, state: LotState, now: Date): L
   return [resolved, ...revealedByAdding(afterResolve, move, judgedWith(afterResolve, move)), corrected];
 };
 
+/** The record of a finding, for the lot it was found on. */
+export const temperatureFinding = (
+  category: Parameters<typeof findingMessage>[0],
+  finding: TemperatureExcursion | (TemperatureGap & { kind: 'GAP' }),
+  rules: TemperatureRules,
+  upload: { uploadId: string; facilityId: string | null },
+): TemperatureFindingRecorded => ({
+  type: 'TemperatureFindingRecorded',
+  schemaVersion: 1,
+  data: {
+    kind: finding.kind,
+    violationId: finding.kind === 'ABUSE' ? temperatureAbuseId(finding.from) : null,
+    uploadId: upload.uploadId,
+    facilityId: upload.facilityId,
+    from: finding.from,
+    to: finding.to,
+    minutes: finding.kind === 'GAP' ? finding.minutes : finding.durationMinutes,
+    extremeCelsius: finding.kind === 'GAP' ? null : finding.extremeCelsius,
+    message: findingMessage(category, finding, rules),
+    occurredAt: finding.from,
+  },
+});
+
+/**
+ * An upload of a device's log: the readings the log does not hold yet
+ * (none: a resend, nothing recorded), summarised in one event, then the
+ * whole log (inherited part, earlier uploads, this one) judged again: what
+ * it shows that nothing on record did is recorded. Late uploads are judged
+ * on the timeline like any other, since the log is judged whole.
+ */
+const decideTemperatures = (command: RecordTemperatures, state: LotState, now: Date): LotEvent[] => {
+  requireRegistered(state);
+  const d = command.data;
+  if (d.readings.length === 0) throw invalid('VALIDATION_FAILED', 'readings must hold at least one reading', { field: 'readings' });
+  const upload: TemperatureReading[] = d.readings.map((r, i) => {
+    const at = iso(r.at, `readings[${i}].at`);
+    notInFuture(at, `readings[${i}].at`, now);
+    return { deviceId: d.deviceId, at, celsius: r.celsius };
+  });
+  const fresh = readingsNotIn(d.log, upload);
+  if (fresh.length === 0) return [];
+  const category = state.product!.category;
+  const found = newFindings(judgeTemperatures(category, [...d.log, ...fresh], d.rules), state.temperatureFindings);
+  const summary = summariseUpload(fresh);
+  const where = { uploadId: d.uploadId, facilityId: d.facilityId };
+  return [
+    { type: 'TemperaturesRecorded', schemaVersion: 1, data: { uploadId: d.uploadId, deviceId: d.deviceId, facilityId: d.facilityId, ...summary, occurredAt: summary.firstAt, recordedAt: now.toISOString() } },
+    ...found.excursions.map((e) => temperatureFinding(category, e, d.rules, where)),
+    ...found.gaps.map((g) => temperatureFinding(category, { ...g, kind: 'GAP' as const }, d.rules, where)),
+  ];
+};
+
 export const lotDecider: Decider<SingleLotCommand, LotEvent, LotState> = {
   initialState: initialLotState,
   evolve: evolveLot,
@@ -504,6 +571,8 @@ export const lotDecider: Decider<SingleLotCommand, LotEvent, LotState> = {
         ];
       case 'SplitLot':
         return decideSplit(command, state, now);
+      case 'RecordTemperatures':
+        return decideTemperatures(command, state, now);
     }
   },
 };

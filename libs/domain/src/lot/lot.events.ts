@@ -17,6 +17,7 @@ import {
   TraceViolationKind,
   Vehicle,
 } from './lot.types';
+import { TemperatureFinding, TemperatureFindingKind } from './temperature.rules';
 
 /** Every lot's events live in the stream `lot-<trace code>`; this is the one place that says so. */
 const LOT_STREAM_PREFIX = 'lot-';
@@ -134,6 +135,8 @@ export type LotDerived = DomainEvent<
     violations: TraceViolation[];
     ancestorLocks: AncestorLock[];
     recalls: RecallRecord[];
+    /** What the parents' temperature logs were found to show up to the child's making (absent on events before temperature logs). */
+    temperatureFindings?: TemperatureFinding[];
     occurredAt: string;
   }
 >;
@@ -156,6 +159,50 @@ export type ComplianceFlagRaised = DomainEvent<
   { flag: ComplianceFlagKind; scanId: string | null; facilityId: string | null; message: string; occurredAt: string }
 >;
 
+/**
+ * One upload of a device's temperature log: its summary. The readings
+ * themselves (only those the log did not hold yet) are kept beside the event,
+ * in a table of their own keyed by `uploadId`. `occurredAt` is the first
+ * reading's time, where the upload sits in the lot's history.
+ */
+export type TemperaturesRecorded = DomainEvent<
+  'TemperaturesRecorded',
+  {
+    uploadId: string;
+    deviceId: string;
+    facilityId: string | null;
+    count: number;
+    minCelsius: number;
+    maxCelsius: number;
+    firstAt: string;
+    lastAt: string;
+    occurredAt: string;
+    recordedAt: string;
+  }
+>;
+
+/**
+ * What an upload's judgement of the whole log showed that nothing on record
+ * did: an EXCURSION (a TEMPERATURE_EXCURSION flag), an ABUSE (a
+ * TEMPERATURE_ABUSE violation, `violationId`, that holds the lot) or a GAP (a
+ * TEMPERATURE_LOG_GAP flag). `extremeCelsius` is null for a gap.
+ */
+export type TemperatureFindingRecorded = DomainEvent<
+  'TemperatureFindingRecorded',
+  {
+    kind: TemperatureFindingKind;
+    violationId: string | null;
+    uploadId: string;
+    facilityId: string | null;
+    from: string;
+    to: string;
+    minutes: number;
+    extremeCelsius: number | null;
+    message: string;
+    occurredAt: string;
+  }
+>;
+
 export type LotEvent =
   | LotRegistered
   | DocumentAttached
@@ -175,6 +222,8 @@ export type LotEvent =
   | LotDestroyed
   | ComplianceFlagRaised
   | ViolationResolved
-  | CustodyCorrected;
+  | CustodyCorrected
+  | TemperaturesRecorded
+  | TemperatureFindingRecorded;
 
 export type LotEventType = LotEvent['type'];

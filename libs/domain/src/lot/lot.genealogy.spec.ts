@@ -296,6 +296,7 @@ describe('deriveSplitChildren', () => {
         violations: [],
         ancestorLocks: [],
         recalls: [],
+        temperatureFindings: [],
         occurredAt: iso(9),
       },
     });
@@ -494,6 +495,7 @@ describe('decideMerge', () => {
             violations: [],
             ancestorLocks: [],
             recalls: [],
+            temperatureFindings: [],
             occurredAt: iso(9),
           },
         },

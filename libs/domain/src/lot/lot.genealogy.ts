@@ -47,6 +47,7 @@ export const deriveSplitChildren = (parent: LotState, split: LotSplit['data']): 
       violations: carriedViolations(parent),
       ancestorLocks: inheritedLocks(parent),
       recalls: [...parent.recalls],
+      temperatureFindings: [...parent.temperatureFindings],
       occurredAt: split.occurredAt,
     },
   }));
@@ -149,6 +150,7 @@ export const decideMerge = (input: MergeInput, into: LotState, now: Date): Merge
       // One entry per ancestor, even when it reached the merged lot through several parents.
       ancestorLocks: [...new Map(states.flatMap(inheritedLocks).map((l) => [l.ancestor, l])).values()],
       recalls: uniqueRecalls(states.flatMap((s) => [...s.recalls])),
+      temperatureFindings: states.flatMap((s) => [...s.temperatureFindings]),
       occurredAt,
     },
   };

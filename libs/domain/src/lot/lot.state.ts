@@ -26,6 +26,17 @@ import {
 } from './lot.types';
 import { subtractQuantity } from './quantity';
 import { MovementLog } from './movement-log';
+import { TemperatureFinding } from './temperature.rules';
+
+/** What the lot's own temperature uploads hold, summed (null before its first). */
+export interface TemperatureLogSummary {
+  readonly uploads: number;
+  readonly readings: number;
+  readonly minCelsius: number;
+  readonly maxCelsius: number;
+  readonly firstAt: string;
+  readonly lastAt: string;
+}
 
 /** Everything the rules need to judge a lot, folded from its own events only. Plain JSON. */
 export interface LotState {
@@ -73,6 +84,11 @@ export interface LotState {
   /** Violations recorded by TraceViolationRecorded events (scans judged as they arrived). */
   readonly recordedViolations: readonly FoundViolation[];
   readonly resolutions: readonly ({ readonly violationId: string } & ViolationResolution)[];
+  readonly temperatureLog: TemperatureLogSummary | null;
+  /** Excursions, abuses and gaps its temperature log (inherited part included) was found to show, each once. */
+  readonly temperatureFindings: readonly TemperatureFinding[];
+  /** Its own TEMPERATURE_ABUSE violations: shown until resolved (readings are facts no later upload explains away). */
+  readonly temperatureAbuses: readonly FoundViolation[];
 }
 
 export const initialLotState = (): LotState => ({
@@ -106,6 +122,9 @@ export const initialLotState = (): LotState => ({
   inheritedViolations: [],
   recordedViolations: [],
   resolutions: [],
+  temperatureLog: null,
+  temperatureFindings: [],
+  temperatureAbuses: [],
 });
 
 /** The paper lines a lot trades on: each inherited line completed by the lot's own documents. */
@@ -121,7 +140,7 @@ export const isLocked = (state: LotState): boolean => state.lock !== null || sta
 export const openViolations = (state: LotState): TraceViolation[] => state.violations.filter((v) => v.status === 'OPEN');
 
 /** Inherited, then shown by the timeline, then recorded but no longer shown (explained by a late scan); resolutions applied. */
-const violationList = (s: Pick<LotState, 'judged' | 'inheritedViolations' | 'recordedViolations' | 'resolutions'>): TraceViolation[] => {
+const violationList = (s: Pick<LotState, 'judged' | 'inheritedViolations' | 'recordedViolations' | 'resolutions' | 'temperatureAbuses'>): TraceViolation[] => {
   const resolution = (id: string) => {
     const r = s.resolutions.find((x) => x.violationId === id);
     return r ? { reason: r.reason, resolvedAt: r.resolvedAt } : null;
@@ -136,6 +155,7 @@ const violationList = (s: Pick<LotState, 'judged' | 'inheritedViolations' | 'rec
   };
   for (const v of s.inheritedViolations) add(v, v.status === 'OPEN', v.resolution);
   for (const v of s.judged?.found ?? []) add(v, true);
+  for (const v of s.temperatureAbuses) add(v, true);
   for (const v of s.recordedViolations) add(v, false);
   return list;
 };
@@ -286,6 +306,7 @@ export const evolveLot = (state: LotState, event: LotEvent): LotState => {
           inheritedViolations: d.violations,
           ancestorLocks: d.ancestorLocks,
           recalls: d.recalls,
+          temperatureFindings: d.temperatureFindings ?? [],
           parents: d.parents,
           lastActivityAt: d.occurredAt,
         },
@@ -310,6 +331,31 @@ export const evolveLot = (state: LotState, event: LotEvent): LotState => {
     case 'ViolationResolved': {
       const { violationId: id, reason, resolvedAt } = event.data;
       return withJudgement({ ...state, resolutions: [...state.resolutions, { violationId: id, reason, resolvedAt }] });
+    }
+    case 'TemperaturesRecorded': {
+      const d = event.data;
+      const log = state.temperatureLog;
+      return {
+        ...state,
+        temperatureLog: {
+          uploads: (log?.uploads ?? 0) + 1,
+          readings: (log?.readings ?? 0) + d.count,
+          minCelsius: log ? Math.min(log.minCelsius, d.minCelsius) : d.minCelsius,
+          maxCelsius: log ? Math.max(log.maxCelsius, d.maxCelsius) : d.maxCelsius,
+          firstAt: log && log.firstAt < d.firstAt ? log.firstAt : d.firstAt,
+          lastAt: log && log.lastAt > d.lastAt ? log.lastAt : d.lastAt,
+        },
+      };
+    }
+    case 'TemperatureFindingRecorded': {
+      const d = event.data;
+      const withFinding = { ...state, temperatureFindings: [...state.temperatureFindings, { kind: d.kind, from: d.from, to: d.to }] };
+      if (d.kind === 'ABUSE') {
+        const abuse: FoundViolation = { id: d.violationId!, kind: 'TEMPERATURE_ABUSE', scanId: null, facilityId: d.facilityId ?? '', message: d.message, occurredAt: d.from };
+        return withJudgement({ ...withFinding, temperatureAbuses: [...state.temperatureAbuses, abuse] });
+      }
+      const flag = d.kind === 'GAP' ? 'TEMPERATURE_LOG_GAP' : 'TEMPERATURE_EXCURSION';
+      return { ...withFinding, flags: [...state.flags, { flag, facilityId: d.facilityId, message: d.message, occurredAt: d.from }] };
     }
     case 'CustodyCorrected': {
       const d = event.data;

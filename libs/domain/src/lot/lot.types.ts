@@ -84,7 +84,8 @@ export interface RouteStop {
   readonly departedAt: string | null;
 }
 
-export const TRACE_VIOLATIONS = ['RECEIPT_WITHOUT_DISPATCH', 'CUSTODY_GAP', 'CENTRAL_WAREHOUSE_BYPASSED'] as const;
+/** Breaks of the custody chain a scan reveals, and (TEMPERATURE_ABUSE) a temperature log beyond its hard limit: each holds the lot until resolved. */
+export const TRACE_VIOLATIONS = ['RECEIPT_WITHOUT_DISPATCH', 'CUSTODY_GAP', 'CENTRAL_WAREHOUSE_BYPASSED', 'TEMPERATURE_ABUSE'] as const;
 export type TraceViolationKind = (typeof TRACE_VIOLATIONS)[number];
 
 /**
@@ -100,9 +101,9 @@ export interface ViolationResolution {
   readonly resolvedAt: string;
 }
 
-/** A break in the custody chain a scan revealed, as the timeline judges it. */
+/** A break in the custody chain a scan revealed, as the timeline judges it, or a temperature abuse. */
 export interface FoundViolation {
-  /** Stable: `<scanId>.<kind>` (see violationId). */
+  /** Stable: `<scanId>.<kind>` (see violationId), or `T<start>.TEMPERATURE_ABUSE` (temperatureAbuseId). */
   readonly id: string;
   readonly kind: TraceViolationKind;
   readonly scanId: string | null;
@@ -194,6 +195,7 @@ export const COMPLIANCE_FLAGS = [
   'STORAGE_OUTSIDE_DEDICATED_ZONE',
   'VEHICLE_NOT_DISINFECTED',
   'TEMPERATURE_EXCURSION',
+  'TEMPERATURE_LOG_GAP',
   'OUT_OF_ORDER_SCAN',
   'DOCUMENT_REUSED',
 ] as const;
@@ -207,7 +209,3 @@ export interface ComplianceFlag {
   readonly message: string;
   readonly occurredAt: string;
 }
-
-/** Highest temperature (°C) allowed per category; above it a scan raises TEMPERATURE_EXCURSION. */
-export type TemperatureLimits = Readonly<Record<ProductCategory, number>>;
-export const DEFAULT_TEMPERATURE_LIMITS: TemperatureLimits = { FROZEN: -15, CHILLED: 8, FRUIT: 8 };

@@ -23,6 +23,8 @@ const KNOWN: Record<LotEventType, readonly number[]> = {
   ComplianceFlagRaised: [1, 2],
   ViolationResolved: [1],
   CustodyCorrected: [1],
+  TemperaturesRecorded: [1],
+  TemperatureFindingRecorded: [1],
 };
 
 /** The current schema version of each type: what the deciders write and evolve reads. */

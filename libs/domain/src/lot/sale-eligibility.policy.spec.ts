@@ -1,4 +1,5 @@
 import {
+  logTemperatures,
   at,
   atMarket,
   atStoreIntake,
@@ -184,6 +185,19 @@ const REASON_CASES: ReasonCase[] = [
     now: at(9),
     reasons: ['QUANTITY_EXHAUSTED'],
     clearedBy: null,
+  },
+  {
+    code: 'TEMPERATURE_ABUSE',
+    produced: 'its temperature log shows 3 h at -5 °C (beyond the FROZEN hard limit of -12 °C for 60 min)',
+    given: () => sellable().run(logTemperatures(1, 60, (i) => (i >= 10 && i < 46 ? -5 : -20)), at(9)),
+    now: at(9),
+    reasons: ['TEMPERATURE_ABUSE'],
+    clearedBy: {
+      how: "a regulator's resolution of the abuse",
+      run: (h) => h.run({ type: 'ResolveViolation', data: { violationId: h.state.violations.find((v) => v.kind === 'TEMPERATURE_ABUSE')!.id, reason: 'core temperature checked' } }, at(10)),
+      now: at(10),
+      reasons: [],
+    },
   },
 ];
 

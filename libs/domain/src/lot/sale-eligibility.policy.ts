@@ -17,6 +17,7 @@ export const REASON_CODES = [
   'LOT_RECALLED',
   'LOT_DESTROYED',
   'QUANTITY_EXHAUSTED',
+  'TEMPERATURE_ABUSE',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
@@ -111,12 +112,16 @@ const traceReasons = (lot: EligibilityFacts): BlockingReason[] => {
     });
   }
   for (const v of open) {
-    if (v.kind !== 'CENTRAL_WAREHOUSE_BYPASSED') reasons.push({ code: 'TRACE_INCOMPLETE', message: v.message });
+    if (v.kind !== 'CENTRAL_WAREHOUSE_BYPASSED' && v.kind !== 'TEMPERATURE_ABUSE') reasons.push({ code: 'TRACE_INCOMPLETE', message: v.message });
   }
   return reasons;
 };
 
-/** Locks (own and through ancestors), recalls and destruction: such a lot may not move at all, from anywhere. */
+/**
+ * Locks (own and through ancestors), recalls, destruction and a temperature
+ * abuse not yet resolved (the goods are held until a regulator has looked):
+ * such a lot may not move at all, from anywhere.
+ */
 export const lockReasons = (judged: Judgeable): BlockingReason[] => lockReasonsOf(factsOf(judged));
 
 const lockReasonsOf = (lot: EligibilityFacts): BlockingReason[] => [
@@ -130,6 +135,7 @@ const lockReasonsOf = (lot: EligibilityFacts): BlockingReason[] => [
     message: `recalled (recall ${r.recallId}, ${r.source}) at ${r.recalledAt} because of lot ${r.origin}: ${r.reason}`,
   })),
   ...(lot.destroyed ? [{ code: 'LOT_DESTROYED' as const, message: `destroyed at ${lot.destroyed.destroyedAt}: ${lot.destroyed.reason}` }] : []),
+  ...lot.openViolations.filter((v) => v.kind === 'TEMPERATURE_ABUSE').map((v) => ({ code: 'TEMPERATURE_ABUSE' as const, message: v.message })),
 ];
 
 const locationReasons = (lot: EligibilityFacts, sale: SalePoint | undefined): BlockingReason[] => {

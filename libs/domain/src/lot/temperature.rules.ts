@@ -266,3 +266,90 @@ export const inheritedReadings = (own: readonly TemperatureReading[], ancestors:
   }),
   ...own,
 ];
+
+/**
+ * What a lot's record keeps of its temperature log's judgements, by period:
+ * an excursion (a flag), an abuse (a violation that holds the lot) or a gap
+ * (a flag). Each is recorded once: a later judgement showing one that
+ * overlaps a recorded one of its kind shows the same one (a late upload may
+ * widen it), not a new one.
+ */
+export type TemperatureFindingKind = TemperatureExcursionKind | 'GAP';
+
+export interface TemperatureFinding {
+  readonly kind: TemperatureFindingKind;
+  readonly from: string;
+  readonly to: string;
+}
+
+const overlaps = (a: { from: string; to: string }, b: { from: string; to: string }): boolean =>
+  Date.parse(a.from) <= Date.parse(b.to) && Date.parse(b.from) <= Date.parse(a.to);
+
+/** The excursions, abuses and gaps of a judgement that nothing on record shows yet. */
+export const newFindings = (judgement: TemperatureJudgement, known: readonly TemperatureFinding[]): { excursions: TemperatureExcursion[]; gaps: TemperatureGap[] } => {
+  const unknown = (kind: TemperatureFindingKind, period: { from: string; to: string }) => !known.some((k) => k.kind === kind && overlaps(k, period));
+  return { excursions: judgement.excursions.filter((e) => unknown(e.kind, e)), gaps: judgement.gaps.filter((g) => unknown('GAP', g)) };
+};
+
+const readingKey = (r: TemperatureReading): string => `${Date.parse(r.at)}\u0000${r.deviceId}`;
+
+/**
+ * The readings of an upload the log does not hold yet: a (deviceId, at)
+ * already logged, or repeated in the upload, counts once, the first given
+ * (a logger that sends its buffer again records nothing new).
+ */
+export const readingsNotIn = (log: readonly TemperatureReading[], upload: readonly TemperatureReading[]): TemperatureReading[] => {
+  const seen = new Set(log.map(readingKey));
+  return upload.filter((r) => {
+    const key = readingKey(r);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+};
+
+/** What the record says of an upload: how many readings, their extremes and their span. */
+export interface UploadSummary {
+  readonly count: number;
+  readonly minCelsius: number;
+  readonly maxCelsius: number;
+  readonly firstAt: string;
+  readonly lastAt: string;
+}
+
+/** The summary of a non-empty upload whose times are normalised ISO (as `iso` gives them). */
+export const summariseUpload = (readings: readonly TemperatureReading[]): UploadSummary => {
+  let min = Infinity, max = -Infinity, first = readings[0].at, last = readings[0].at;
+  for (const r of readings) {
+    if (r.celsius < min) min = r.celsius;
+    if (r.celsius > max) max = r.celsius;
+    if (r.at < first) first = r.at;
+    if (r.at > last) last = r.at;
+  }
+  return { count: readings.length, minCelsius: min, maxCelsius: max, firstAt: first, lastAt: last };
+};
+
+/** A range in words: "≤ -18 °C", "0–4 °C". */
+export const rangeText = (range: TemperatureRange): string =>
+  range.minCelsius === null ? (range.maxCelsius === null ? 'any temperature' : `≤ ${range.maxCelsius} °C`) : range.maxCelsius === null ? `≥ ${range.minCelsius} °C` : `${range.minCelsius}–${range.maxCelsius} °C`;
+
+/** A single reading (a scan's spot temperature) outside its category's range: a flag, it says nothing of how long. */
+export const outsideRange = (category: ProductCategory, celsius: number, rules: TemperatureRules = DEFAULT_TEMPERATURE_RULES): boolean =>
+  distanceOutside(celsius, rules.categories[category].range) > 0;
+
+const minutesText = (minutes: number): string => `${Math.round(minutes * 10) / 10} min`;
+
+/** What the record says of a finding, for people. */
+export const findingMessage = (category: ProductCategory, finding: TemperatureExcursion | (TemperatureGap & { kind: 'GAP' }), rules: TemperatureRules = DEFAULT_TEMPERATURE_RULES): string => {
+  const rule = rules.categories[category];
+  if (finding.kind === 'GAP') return `no temperature reading from ${finding.from} to ${finding.to} (${minutesText(finding.minutes)}), longer than the ${rules.gapMinutes} min a log may skip`;
+  if (finding.kind === 'ABUSE') {
+    const limit = rule.hardLimit!;
+    const beyond = [limit.aboveCelsius !== null ? `above ${limit.aboveCelsius} °C` : null, limit.belowCelsius !== null ? `below ${limit.belowCelsius} °C` : null].filter(Boolean).join(' or ');
+    return `${category} goods ${beyond} for ${minutesText(finding.durationMinutes)} between ${finding.from} and ${finding.to} (extreme ${finding.extremeCelsius} °C, limit ${limit.minutes} min): held until a regulator resolves it`;
+  }
+  return `outside the ${rangeText(rule.range)} range for ${minutesText(finding.durationMinutes)} between ${finding.from} and ${finding.to} (extreme ${finding.extremeCelsius} °C, tolerance ${rule.toleranceMinutes} min in ${rules.windowMinutes / 60} h)`;
+};
+
+/** The id of the violation an abuse is: by when it began, which no other abuse of the lot shares (they do not overlap). */
+export const temperatureAbuseId = (from: string): string => `T${from.replace(/[-:]/g, '').replace('.000', '')}.TEMPERATURE_ABUSE`;

@@ -3,6 +3,7 @@
  * (built through facilityDecider), command builders, papers, and ready-made histories
  * built through lotDecider (so every fixture event is one the domain really decides).
  */
+import { DEFAULT_TEMPERATURE_RULES, TemperatureReading, TemperatureRules } from '../lot/temperature.rules';
 import { facilityDecider } from '../facility/facility.decider';
 import { FacilityRef, FacilityType, Zone, ZoneKind } from '../facility/facility.types';
 import {
@@ -12,6 +13,7 @@ import {
   SingleLotCommand,
   RecallLot,
   RecordScan,
+  RecordTemperatures,
   RegisterLot,
   SplitLot,
   UnlockLot,
@@ -21,12 +23,10 @@ import { LotEvent, LotSplit, ScanFacts } from '../lot/lot.events';
 import { deriveSplitChildren, MergeInput } from '../lot/lot.genealogy';
 import { LotState } from '../lot/lot.state';
 import {
-  DEFAULT_TEMPERATURE_LIMITS,
   DocumentType,
   LotDocument,
   LotPortion,
   ScanAction,
-  TemperatureLimits,
   TestResult,
   Vehicle,
 } from '../lot/lot.types';
@@ -111,6 +111,28 @@ export const recall = (overrides: Partial<RecallLot['data']> = {}): RecallLot =>
   type: 'RecallLot',
   data: { recallId: 'RC-1', origin: TRACE_CODE, reason: 'positive sample on the packaging', source: 'REGULATOR', ...overrides },
 });
+/**
+ * A device's readings every 5 minutes from hour `fromHour` for `count`
+ * readings, each at `celsius(i)`: an upload judged with `log` (what the lot's
+ * log held before) under the default rules.
+ */
+export const logTemperatures = (
+  fromHour: number,
+  count: number,
+  celsius: (i: number) => number,
+  options: { log?: readonly TemperatureReading[]; deviceId?: string; uploadId?: string; facilityId?: string | null } = {},
+): RecordTemperatures => ({
+  type: 'RecordTemperatures',
+  data: {
+    uploadId: options.uploadId ?? 'UP-1',
+    deviceId: options.deviceId ?? 'reefer-1',
+    facilityId: options.facilityId === undefined ? STORE.id : options.facilityId,
+    readings: Array.from({ length: count }, (_, i) => ({ at: new Date(at(fromHour).getTime() + i * 5 * 60_000).toISOString(), celsius: celsius(i) })),
+    log: options.log ?? [],
+    rules: DEFAULT_TEMPERATURE_RULES,
+  },
+});
+
 export const destroy = (reason = 'incinerated under supervision'): DestroyLot => ({ type: 'DestroyLot', data: { reason } });
 export const splitLot = (children: readonly LotPortion[], occurredAt: string, splitId = 'SPLIT-1'): SplitLot => ({
   type: 'SplitLot',
@@ -123,7 +145,7 @@ export interface ScanOptions {
   readonly vehicle?: Vehicle | null;
   readonly quantity?: number | null;
   readonly temperatureC?: number | null;
-  readonly temperatureLimits?: TemperatureLimits;
+  readonly temperatureRules?: TemperatureRules;
   readonly scanId?: string;
 }
 
@@ -139,7 +161,7 @@ export const scan = (action: ScanAction, facility: FacilityRef, occurredAt: stri
     vehicle: options.vehicle ?? null,
     quantity: options.quantity ?? null,
     temperatureC: options.temperatureC ?? null,
-    temperatureLimits: options.temperatureLimits ?? DEFAULT_TEMPERATURE_LIMITS,
+    temperatureRules: options.temperatureRules ?? DEFAULT_TEMPERATURE_RULES,
   },
 });
 

@@ -28,6 +28,13 @@ export type Loader<S> = (keys: readonly string[]) => Promise<ReadonlyMap<string,
 export interface Decision<E, O> {
   readonly streams: readonly { readonly key: string; readonly events: readonly E[] }[];
   readonly outcome: O;
+  /**
+   * Rows its events refer to that live in a table of their own (a temperature
+   * upload's readings): written as soon as it is decided, in the transaction
+   * that appends its events (both commit or neither does), so the next
+   * command of the same transaction reads them.
+   */
+  readonly write?: (tx: EntityManager) => Promise<void>;
 }
 
 /** A command given as data, widened: the command with what it read inside the transaction, and every key it decides on. */
@@ -623,6 +630,7 @@ export class CommandExecutor {
         }
         return { key: s.key, upTo: w.events.length, count: s.events.length };
       });
+      if (decision.write) await decision.write(tx);
       accepted.set(i, { outcome: decision.outcome, streams });
     }
     // Refused ones first: all or nothing appends nothing then (the transaction rolls back as this throws).

@@ -5,6 +5,8 @@ import { ApiError } from './api-errors';
 import { assertStorableBody, refuseInvalidUtf8Body } from './input-shape';
 
 const EPCIS_CAPTURE_PATH = '/api/epcis/capture';
+/** A logger's upload: up to 10,000 readings, about 500 kB. */
+const TEMPERATURES_PATH = /^\/api\/lots\/[^/]+\/temperatures$/;
 const JSON_ONLY = ['application/json'];
 /** EPCIS capture also takes GS1's own media type for a document, JSON-LD (a form cannot send it either). */
 const JSON_OR_JSON_LD = ['application/json', 'application/ld+json'];
@@ -16,7 +18,7 @@ export interface BodyLimit {
   readonly capture: boolean;
 }
 
-/** Every body stays small but two: a batch of 1000 scans is a few hundred kB, an EPCIS document of a day's events as large. */
+/** Every body stays small but three: a batch of 1000 scans and a temperature upload are a few hundred kB, an EPCIS document of a day's events as large. */
 const DEFAULT_LIMIT: BodyLimit = { bytes: 100 * 1024, types: JSON_ONLY, capture: false };
 const BATCH_LIMIT: BodyLimit = { bytes: 1024 * 1024, types: JSON_ONLY, capture: false };
 const CAPTURE_LIMIT: BodyLimit = { bytes: MAX_CAPTURE_BYTES, types: JSON_OR_JSON_LD, capture: true };
@@ -30,7 +32,7 @@ export const BODY_LIMITS = {
 export const bodyLimitFor = (path: string): BodyLimit => {
   const route = path.endsWith('/') ? path.slice(0, -1) : path;
   if (route === EPCIS_CAPTURE_PATH) return CAPTURE_LIMIT;
-  if (route === '/api/scans/batch') return BATCH_LIMIT;
+  if (route === '/api/scans/batch' || TEMPERATURES_PATH.test(route)) return BATCH_LIMIT;
   return DEFAULT_LIMIT;
 };
 

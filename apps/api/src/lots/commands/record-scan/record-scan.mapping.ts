@@ -42,7 +42,7 @@ export const recordScan = (r: RecordScanRequestDto, context: RequestContext, at:
       quantity: r.quantity ?? null,
       quantityUnit: r.unit ?? null,
       temperatureC: r.temperatureC ?? null,
-      temperatureLimits: config.temperatureLimits,
+      temperatureRules: config.temperatureRules,
       timePolicy: config.timePolicy,
     },
   },

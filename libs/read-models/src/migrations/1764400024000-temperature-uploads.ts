@@ -1,0 +1,38 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Temperature logs: one row per upload (a TemperaturesRecorded event names
+ * it by upload_id), its readings as parallel arrays, only those the lot's log
+ * did not hold yet. Part of the record, not a projection: written by the
+ * command in the transaction that appends its event, never rebuilt, never
+ * changed; the runtime role may insert and read it only.
+ */
+export class TemperatureUploads1764400024000 implements MigrationInterface {
+  name = 'TemperatureUploads1764400024000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE temperature_uploads (
+        upload_id   uuid PRIMARY KEY,
+        trace_code  text NOT NULL,
+        device_id   text NOT NULL,
+        facility_id text,
+        recorded_at timestamptz NOT NULL DEFAULT now(),
+        at          timestamptz[] NOT NULL,
+        celsius     real[] NOT NULL,
+        CHECK (cardinality(at) = cardinality(celsius) AND cardinality(at) > 0)
+      )`);
+    await q.query(`CREATE INDEX temperature_uploads_lot ON temperature_uploads (trace_code)`);
+    await q.query(`
+      DO $$
+      BEGIN
+        IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'coldtrace_runtime') THEN
+          REVOKE UPDATE, DELETE, TRUNCATE ON temperature_uploads FROM coldtrace_runtime;
+        END IF;
+      END $$`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE temperature_uploads`);
+  }
+}

@@ -1,0 +1,59 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { TemperatureReading } from '@app/domain';
+
+/**
+ * The lot given as $1 and every ancestor, each with the time until which its
+ * readings are the lot's (the lot's own: all; an ancestor's: until the lot's
+ * line left it, the earliest split or merge on the way).
+ */
+const LINE = `WITH RECURSIVE line(trace_code, until) AS (
+  SELECT $1::text, 'infinity'::timestamptz
+  UNION
+  SELECT l.parent_trace_code, LEAST(l.occurred_at, u.until) FROM lot_links l JOIN line u ON l.child_trace_code = u.trace_code
+), cut AS (SELECT trace_code, max(until) AS until FROM line GROUP BY trace_code)`;
+
+/** A new upload's readings, as the command decided them. */
+export interface TemperatureUpload {
+  readonly uploadId: string;
+  readonly traceCode: string;
+  readonly deviceId: string;
+  readonly facilityId: string | null;
+  readonly readings: readonly TemperatureReading[];
+}
+
+/**
+ * A lot's temperature log (`temperature_uploads`): the command side writes
+ * an upload in its transaction and reads the log there to judge it; the
+ * read side reads it (its part through ancestors included) for the series.
+ */
+export class TemperatureLogStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The lot's whole log: its own readings and its ancestors' up to its making, in no particular order. */
+  async log(traceCode: string, manager: EntityManager = this.dataSource.manager): Promise<TemperatureReading[]> {
+    const rows: { device_id: string; at: Date[]; celsius: number[]; until: Date | 'infinity' }[] = await manager.query(
+      `${LINE} SELECT u.device_id, u.at, u.celsius, c.until FROM cut c JOIN temperature_uploads u ON u.trace_code = c.trace_code`,
+      [traceCode],
+    );
+    const readings: TemperatureReading[] = [];
+    for (const r of rows) {
+      const until = r.until instanceof Date ? r.until.getTime() : Infinity;
+      for (let i = 0; i < r.at.length; i++) {
+        const t = r.at[i].getTime();
+        if (t <= until) readings.push({ deviceId: r.device_id, at: r.at[i].toISOString(), celsius: Number(r.celsius[i]) });
+      }
+    }
+    return readings;
+  }
+
+  /** Writes new uploads, in the transaction that appends their events. */
+  async write(uploads: readonly TemperatureUpload[], manager: EntityManager): Promise<void> {
+    for (const u of uploads) {
+      if (u.readings.length === 0) continue;
+      await manager.query(
+        `INSERT INTO temperature_uploads (upload_id, trace_code, device_id, facility_id, at, celsius) VALUES ($1, $2, $3, $4, $5::timestamptz[], $6::real[])`,
+        [u.uploadId, u.traceCode, u.deviceId, u.facilityId, u.readings.map((r) => r.at), u.readings.map((r) => r.celsius)],
+      );
+    }
+  }
+}

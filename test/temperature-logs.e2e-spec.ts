@@ -1,0 +1,133 @@
+import { createTestApp, TestApp } from './support/test-app';
+import { eligibility, reasonCodes, registerLot, registerNetwork, scan, walkToStore, Network, uid } from './support/fixtures';
+
+const MINUTE = 60_000;
+
+/** A logger's readings every 5 minutes for three days, ending 5 minutes ago: 864 of them, each at `celsius(i)`. */
+const threeDays = (celsius: (i: number) => number): { at: string; celsius: number }[] => {
+  const end = Math.floor(Date.now() / MINUTE) * MINUTE - 5 * MINUTE;
+  return Array.from({ length: 864 }, (_, i) => ({ at: new Date(end - (863 - i) * 5 * MINUTE).toISOString(), celsius: celsius(i) }));
+};
+
+/** 36 readings (3 h) at -5 °C from the 400th on, -20 °C elsewhere. */
+const withThreeHoursAtMinusFive = (i: number): number => (i >= 400 && i < 436 ? -5 : -20);
+
+describe('temperature logs (POST /api/lots/:traceCode/temperatures)', () => {
+  let t: TestApp;
+  let n: Network;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    n = await registerNetwork(t);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const atStore = async (): Promise<string> => {
+    const { traceCode } = await registerLot(t, n);
+    await walkToStore(t, n, traceCode);
+    return traceCode;
+  };
+
+  const upload = (traceCode: string, readings: { at: string; celsius: number }[], deviceId = 'reefer-1') =>
+    t.http().post(`/api/lots/${traceCode}/temperatures`).send({ deviceId, readings });
+
+  const sell = (traceCode: string) => scan(t, { traceCode, facilityId: n.store, action: 'SELL', zoneId: n.zones.storeSales, quantity: 1 });
+
+  it('a three-day log inside the range: recorded as one upload, the lot stays sellable', async () => {
+    const traceCode = await atStore();
+    const res = await upload(traceCode, threeDays((i) => -22 + (i % 12) / 10)).expect(201);
+    expect(res.body).toMatchObject({ traceCode, recorded: 864, repeated: 0, findings: [], held: false, lotsReached: 0 });
+    expect(res.body.events).toEqual([{ type: 'TemperaturesRecorded', version: res.body.version }]);
+    expect((await eligibility(t, traceCode, res.body.position)).allowed).toBe(true);
+    const history = await t.http().get(`/api/lots/${traceCode}/history?atLeast=${res.body.position}`).expect(200);
+    const uploads = (history.body.events as { type: string; data: Record<string, unknown> }[]).filter((e) => e.type === 'TemperaturesRecorded');
+    expect(uploads).toHaveLength(1);
+    expect(uploads[0].data).toMatchObject({ deviceId: 'reefer-1', count: 864, minCelsius: -22, maxCelsius: -20.9, firstAt: expect.any(String), lastAt: expect.any(String) });
+  });
+
+  it('3 h at -5 °C: TEMPERATURE_ABUSE holds the lot; a sale is refused until a regulator resolves it', async () => {
+    const traceCode = await atStore();
+    const res = await upload(traceCode, threeDays(withThreeHoursAtMinusFive)).expect(201);
+    expect(res.body.held).toBe(true);
+    expect(res.body.findings.map((f: { kind: string }) => f.kind)).toEqual(['EXCURSION', 'ABUSE']);
+    const verdict = await eligibility(t, traceCode, res.body.position);
+    expect(reasonCodes(verdict)).toEqual(['TEMPERATURE_ABUSE']);
+    const refused = await sell(traceCode).expect(422);
+    expect(refused.body.code).toBe('SALE_BLOCKED');
+    expect(reasonCodes(refused.body.details)).toEqual(['TEMPERATURE_ABUSE']);
+
+    const lot = await t.http().get(`/api/lots/${traceCode}?atLeast=${res.body.position}`).expect(200);
+    const abuse = lot.body.violations.find((v: { kind: string }) => v.kind === 'TEMPERATURE_ABUSE');
+    expect(abuse).toMatchObject({ status: 'OPEN' });
+    expect(lot.body.flags.map((f: { flag: string }) => f.flag)).toContain('TEMPERATURE_EXCURSION');
+
+    const resolved = await t.http().post(`/api/lots/${traceCode}/violations/${abuse.id}/resolve`).send({ reason: 'core temperature checked by the inspector: -19 °C, no thawing' }).expect(200);
+    expect((await eligibility(t, traceCode, resolved.body.position)).allowed).toBe(true);
+    await sell(traceCode).expect(201);
+  });
+
+  it('the same readings sent again record nothing (200), in any order and split over requests', async () => {
+    const traceCode = await atStore();
+    const readings = threeDays(withThreeHoursAtMinusFive);
+    const first = await upload(traceCode, readings).expect(201);
+    const again = await upload(traceCode, [...readings].reverse()).expect(200);
+    expect(again.body).toMatchObject({ recorded: 0, repeated: 864, findings: [], version: first.body.version, events: [] });
+    const part = await upload(traceCode, readings.slice(100, 200)).expect(200);
+    expect(part.body.version).toBe(first.body.version);
+  });
+
+  it('a late upload from a second device is judged on the whole log: together they make an abuse neither makes alone', async () => {
+    const traceCode = await atStore();
+    // The reefer logged 40 min at -5 °C, then stopped; the truck's logger, uploaded later, shows the next 40 min.
+    const all = threeDays(withThreeHoursAtMinusFive);
+    const reefer = all.slice(0, 408);
+    const truck = all.slice(408, 420).map((r) => ({ ...r }));
+    const first = await upload(traceCode, reefer, 'reefer-1').expect(201);
+    expect(first.body.held).toBe(false);
+    const second = await upload(traceCode, truck, 'truck-1').expect(201);
+    expect(second.body.findings.map((f: { kind: string }) => f.kind)).toContain('ABUSE');
+    expect(second.body.held).toBe(true);
+  });
+
+  it('a split child inherits the log up to the split, and with it the hold', async () => {
+    const traceCode = await atStore();
+    const up = await upload(traceCode, threeDays(withThreeHoursAtMinusFive)).expect(201);
+    expect(up.body.held).toBe(true);
+    const child = `${traceCode}-C${uid()}`;
+    const split = await t.http().post(`/api/lots/${traceCode}/splits`).send({ splitId: `SP-${uid()}`, children: [{ traceCode: child, quantity: 10 }] }).expect(201);
+    expect(reasonCodes(await eligibility(t, child, split.body.position))).toContain('TEMPERATURE_ABUSE');
+  });
+
+  it('bad input is refused with the reading named, and nothing is recorded', async () => {
+    const traceCode = await atStore();
+    const good = threeDays(() => -20).slice(0, 3);
+    const cases: [unknown, RegExp][] = [
+      [{ deviceId: 'd1', readings: [] }, /at least one reading/],
+      [{ deviceId: 'd1', readings: [...good, { at: '2026-11-20', celsius: -20 }] }, /readings\[3\]\.at must be a full date and time/],
+      [{ deviceId: 'd1', readings: [{ ...good[0], celsius: 120 }] }, /readings\[0\]\.celsius must be a number of degrees Celsius from -80 to 60/],
+      [{ deviceId: 'd1', readings: [{ ...good[0], fahrenheit: 1 }] }, /readings\[0\]\.fahrenheit is not a field of a reading/],
+      [{ deviceId: 'd1', readings: Array.from({ length: 10_001 }, () => good[0]) }, /at most 10000 readings/],
+      [{ readings: good }, /deviceId/],
+    ];
+    for (const [body, message] of cases) {
+      const res = await t.http().post(`/api/lots/${traceCode}/temperatures`).send(body as object).expect(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+      expect(JSON.stringify(res.body)).toMatch(message);
+    }
+    const future = await upload(traceCode, [{ at: new Date(Date.now() + 3_600_000).toISOString(), celsius: -20 }]).expect(400);
+    expect(future.body.message).toMatch(/in the future/);
+    await upload(`NO-SUCH-${uid()}`, good).expect(404);
+    const lot = await t.http().get(`/api/lots/${traceCode}`).expect(200);
+    expect(lot.body.flags.filter((f: { flag: string }) => f.flag.startsWith('TEMPERATURE'))).toEqual([]);
+  });
+
+  it("an operator of another firm is told the lot is unknown, and records nothing", async () => {
+    const traceCode = await atStore();
+    const other = await registerNetwork(t);
+    const key = await t.issueKey('OPERATOR', [other.warehouse]);
+    const res = await t.as(key.token).post(`/api/lots/${traceCode}/temperatures`).send({ deviceId: 'd1', readings: threeDays(() => -20).slice(0, 5) }).expect(404);
+    expect(res.body.code).toBe('LOT_NOT_FOUND');
+  });
+});
