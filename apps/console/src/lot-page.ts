@@ -7,6 +7,7 @@ import { lotActions } from './lot-actions.js';
 import { violationsSection } from './resolve-violation.js';
 import { lotDownloads } from './downloads.js';
 import { genealogySection, mergeTraces } from './genealogy-graph.js';
+import { temperatureSection } from './temperature-section.js';
 import { badge, reasonText, verdictBadge } from './status.js';
 import type { Eligibility, History, HistoryEvent, Lot, Trace } from './types.js';
 
@@ -27,6 +28,8 @@ const DETAIL_FIELDS: [key: string, say: (v: string | number) => string][] = [
   ['ancestor', String],
   ['recallId', String],
   ['message', String],
+  ['deviceId', String],
+  ['count', (v) => (typeof v === 'number' ? num(v) : v)],
 ];
 
 /** A line of what an event says, beyond its type: the reason, quantity, place or document it names. */
@@ -68,6 +71,8 @@ export const renderLot = async (main: HTMLElement, traceCode: string, query: URL
   const read = { atLeast };
   const path = lotPath(traceCode);
   const traceOf = (direction: 'backward' | 'forward') => allPages((cursor) => get<Trace>(`${path}/trace`, { direction, cursor, ...read }));
+  // Beside the rest, not before it: its failure stays in its own section.
+  const temperatures = temperatureSection(traceCode);
   const [lot, eligibility, history, backward, forward] = await Promise.all([
     get<Lot>(path, read),
     get<Eligibility>(`${path}/sale-eligibility`, read),
@@ -90,6 +95,7 @@ export const renderLot = async (main: HTMLElement, traceCode: string, query: URL
   ]);
   const genealogy = mergeTraces([...backward.pages, ...forward.pages], backward.complete && forward.complete);
   const graph = genealogySection(genealogy, lot.traceCode);
+  const temperature = await temperatures;
 
   const timeline = h('ol', { class: 'timeline', id: 'history' }, ...history.events.map(historyItem));
   let cursor = history.nextCursor;
@@ -155,6 +161,7 @@ export const renderLot = async (main: HTMLElement, traceCode: string, query: URL
     graph.section,
     lotDownloads(lot.traceCode, atLeast),
     violationsSection(lot),
+    temperature,
     h(
       'section',
       { 'aria-labelledby': 'documents-heading' },

@@ -25,6 +25,7 @@ const EVENT_TYPES: Record<LotEventType, true> = {
   ComplianceFlagRaised: true,
   ViolationResolved: true,
   CustodyCorrected: true,
+  TemperaturesRecorded: true,
 };
 
 const placeholders = (text: string): string[] => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();

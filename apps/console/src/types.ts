@@ -179,3 +179,14 @@ export interface ResolveAnswer {
   position: number;
   lotsAffected: number;
 }
+
+/** GET /api/lots/:traceCode/temperatures: the log as buckets of time (mean, min, max), the category's range, its excursions and gaps. */
+export interface TemperatureSeries {
+  traceCode: string;
+  category: string | null;
+  range: { minCelsius: number | null; maxCelsius: number | null };
+  readings: number;
+  points: { at: string; celsius: number; min: number; max: number }[];
+  excursions: { kind: 'EXCURSION' | 'ABUSE'; from: string; to: string; durationMinutes: number; extremeCelsius: number }[];
+  gaps: { from: string; to: string; minutes: number }[];
+}

@@ -1,6 +1,6 @@
 import { CONSUMER_STATUSES, type ConsumerStatus } from '@app/domain';
 import type { PublicLotView } from '../../queries/get-public-lot/get-public-lot.query';
-import { renderLotPage, renderNoticePage } from './shopper-page.html';
+import { renderLotPage, renderNoticePage, type PageTemperatures } from './shopper-page.html';
 import { PAGE_CSP, PAGE_STYLE, PAGE_STYLE_SOURCE } from './shopper-page.style';
 import { shopperPageUrl } from './shopper-page.url';
 import { createHash } from 'node:crypto';
@@ -144,5 +144,50 @@ describe('the page address on the pack', () => {
   it('is PUBLIC_BASE_URL/t/ and the trace code as one path segment', () => {
     expect(shopperPageUrl('https://trace.example.com', 'BEEF-2026-0001')).toBe('https://trace.example.com/t/BEEF-2026-0001');
     expect(shopperPageUrl('https://example.com/coldtrace', 'A/B C#1?牛')).toBe('https://example.com/coldtrace/t/A%2FB%20C%231%3F%E7%89%9B');
+  });
+
+  describe('the cold chain', () => {
+    const HOUR = 3_600_000;
+    const at = (h: number): string => new Date(Date.parse('2026-11-20T00:00:00.000Z') + h * HOUR).toISOString();
+    const log = (over: Partial<PageTemperatures> = {}): PageTemperatures => ({
+      range: { minCelsius: null, maxCelsius: -18 },
+      readings: 72,
+      points: Array.from({ length: 72 }, (_, h) => ({ at: at(h), celsius: -20, min: -21, max: -19 })),
+      excursions: [],
+      gaps: [],
+      ...over,
+    });
+    const line = (page: string): string | undefined => /<p class="cold-chain-line[^"]*">([^<]*)<\/p>/.exec(page)?.[1];
+
+    it('says nothing for a lot with no log', () => {
+      expect(renderLotPage(view(), CTX_ZH, null)).not.toContain('class="card cold-chain"');
+      expect(renderLotPage(view(), CTX_EN, log({ points: [], readings: 0 }))).not.toContain('class="card cold-chain"');
+    });
+
+    it('kept in range: what it was kept at, per category, in both languages, with a chart and no style attribute', () => {
+      const frozen = renderLotPage(view(), CTX_ZH, log());
+      expect(line(frozen)).toBe('全程冷冻 -18 °C 以下');
+      expect(line(renderLotPage(view(), CTX_EN, log()))).toBe('Kept frozen at -18 °C or below throughout');
+      const chilled = view({ product: { name: 'Chilled salmon', category: 'CHILLED', gtin: null } });
+      expect(line(renderLotPage(chilled, CTX_ZH, log({ range: { minCelsius: 0, maxCelsius: 4 } })))).toBe('全程冷藏 0–4 °C');
+      expect(line(renderLotPage(chilled, CTX_EN, log({ range: { minCelsius: 0, maxCelsius: 4 } })))).toBe('Kept chilled at 0–4 °C throughout');
+      const fruit = view({ product: { name: 'Cherries', category: 'FRUIT', gtin: null } });
+      expect(line(renderLotPage(fruit, CTX_ZH, log({ range: { minCelsius: 0, maxCelsius: 10 } })))).toBe('全程 0–10 °C');
+      expect(line(renderLotPage(fruit, CTX_EN, log({ range: { minCelsius: 0, maxCelsius: 10 } })))).toBe('Kept at 0–10 °C throughout');
+      expect(frozen).toMatch(/<figure class="temp-chart"><svg [^>]*role="img"[^>]*><title>温度曲线<\/title><desc>全程冷冻 -18 °C 以下<\/desc>/);
+      const main = frozen.slice(frozen.indexOf('<main>'), frozen.indexOf('</main>'));
+      expect(main).not.toMatch(/\sstyle=/);
+      // Times on the market's clock, as everywhere on the page.
+      expect(frozen).toContain('>2026-11-20 08:00</text>');
+    });
+
+    it('an excursion in words: how many, how long in all, how far', () => {
+      const excursions = [
+        { kind: 'EXCURSION' as const, from: at(10), to: at(11), durationMinutes: 45, extremeCelsius: -10 },
+        { kind: 'ABUSE' as const, from: at(10), to: at(11), durationMinutes: 45, extremeCelsius: -10 },
+      ];
+      expect(line(renderLotPage(view(), CTX_ZH, log({ excursions })))).toBe('运输中有 1 次温度超出范围，共 45 分钟，最高 -10 °C');
+      expect(line(renderLotPage(view(), CTX_EN, log({ excursions })))).toBe('Out of its range once on the way, 45 min in all; highest -10 °C');
+    });
   });
 });

@@ -5,6 +5,14 @@ import type { PublicLotView } from '../../queries/get-public-lot/get-public-lot.
 import type { PageLanguage } from './shopper-page.language';
 import { PAGE_STYLE } from './shopper-page.style';
 import { countryName, NoticeText, PAGE_TEXT, PageText } from './shopper-page.text';
+// The one chart renderer, shared with the console: pure, no DOM, no import of its own.
+import { excursionFacts, svgMarkup, temperatureChart, type ChartSeries } from '../../../../../console/src/temperature-chart';
+
+/** A lot's temperature series as the page reads it (TemperatureSeries.series). */
+export type PageTemperatures = ChartSeries & { readonly readings: number };
+
+/** The chart drawn for a phone: narrow, large type, two time labels. */
+const PAGE_CHART_SIZE = { width: 340, height: 180, fontSize: 11, timeLabels: 2 };
 
 /** What every page needs besides its data: the language and the clock times are shown on. */
 export interface PageContext {
@@ -17,7 +25,8 @@ export interface PageContext {
 const VERDICT_ICONS: Record<ConsumerStatus, string> = { ON_SALE: '✓', NOT_FOR_SALE: '✗', RECALLED: '!', SOLD_OUT: '–', DESTROYED: '✗' };
 
 /** `2026-11-21 15:10` on the market's clock, inside a machine-readable <time>. */
-const time = (iso: string, ctx: PageContext): SafeHtml => html`<time datetime="${iso}">${csvTime(new Date(iso), ctx.timeZoneOffset).slice(0, 16).replace('T', ' ')}</time>`;
+const clock = (iso: string, ctx: PageContext): string => csvTime(new Date(iso), ctx.timeZoneOffset).slice(0, 16).replace('T', ' ');
+const time = (iso: string, ctx: PageContext): SafeHtml => html`<time datetime="${iso}">${clock(iso, ctx)}</time>`;
 
 const languageNav = (ctx: PageContext, text: PageText): SafeHtml => {
   const link = (lang: PageLanguage, label: string, htmlLang: string) =>
@@ -96,14 +105,33 @@ const certificates = (view: PublicLotView, text: PageText, ctx: PageContext): Sa
 };
 
 /**
+ * The cold chain in one line and a small chart: kept in its category's range
+ * throughout, or its excursions in words. Nothing at all when the lot has no
+ * log: no log is not news to a shopper. The chart is markup alone (no
+ * script, presentation attributes, no style attribute: the CSP admits none).
+ */
+const coldChain = (view: PublicLotView, temperatures: PageTemperatures | null, text: PageText, ctx: PageContext): SafeHtml | '' => {
+  if (!temperatures || temperatures.points.length === 0) return '';
+  const facts = excursionFacts(temperatures);
+  const line = facts ? text.excursion(facts) : text.keptInRange(view.product.category, temperatures.range);
+  const chart = temperatureChart(temperatures, { title: text.chartTitle, description: line, time: (iso) => clock(iso, ctx), celsius: (c) => `${Math.round(c * 10) / 10} °C` }, PAGE_CHART_SIZE);
+  return html`<section class="card cold-chain" aria-labelledby="cold-chain-heading" data-excursions="${String(facts?.count ?? 0)}">
+<h2 id="cold-chain-heading">${text.coldChainHeading}</h2>
+<p class="cold-chain-line ${facts ? 'bad' : 'ok'}">${line}</p>
+${chart ? html`<figure class="temp-chart">${new SafeHtml(svgMarkup(chart))}</figure>` : ''}
+</section>`;
+};
+
+/**
  * A lot's page, from the shopper's view and nothing else. The verdict comes
  * first, before the product: a recalled lot's page says so before anything.
  */
-export const renderLotPage = (view: PublicLotView, ctx: PageContext): string => {
+export const renderLotPage = (view: PublicLotView, ctx: PageContext, temperatures: PageTemperatures | null = null): string => {
   const text = PAGE_TEXT[ctx.language];
   const body = html`${verdictBanner(view.status, text)}
 ${product(view, text, ctx)}
 ${path(view, text, ctx)}
+${coldChain(view, temperatures, text, ctx)}
 ${certificates(view, text, ctx)}`;
   const footer = html`<p>${text.traceCode}: <code>${view.traceCode}</code></p>
 <p>${text.checkedAt} ${time(view.evaluatedAt, ctx)} (${text.timesIn(ctx.timeZoneOffset)})</p>`;

@@ -44,6 +44,10 @@ ul.certs li:first-child{border-top:0;padding-top:0}
 .cert-issue{display:block;color:#4a5260;font-size:.875rem;overflow-wrap:anywhere}
 footer{max-width:40rem;margin:0 auto;padding:0 1rem 2rem;color:#4a5260;font-size:.875rem}
 footer p{margin:.25rem 0}
+p.cold-chain-line{margin:0 0 .5rem;font-weight:700}
+p.cold-chain-line.ok{color:#1b5e20}p.cold-chain-line.bad{color:#b71c1c}
+figure.temp-chart{margin:0}
+figure.temp-chart svg{display:block;width:100%;height:auto}
 code{font-family:ui-monospace,"DejaVu Sans Mono",monospace;overflow-wrap:anywhere}
 `;
 

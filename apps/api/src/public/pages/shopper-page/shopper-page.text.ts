@@ -1,6 +1,21 @@
 import type { ConsumerStatus, DocumentType, FacilityType, ProductCategory } from '@app/domain';
 import type { PageLanguage } from './shopper-page.language';
 
+/** A category's temperature range (null: unbounded on that side). */
+export interface RangeText {
+  readonly minCelsius: number | null;
+  readonly maxCelsius: number | null;
+}
+
+/** A log's excursions, as excursionFacts counts them for a shopper. */
+export interface ExcursionText {
+  readonly count: number;
+  readonly minutes: number;
+  readonly extremeCelsius: number;
+  /** The extreme lies above the range (else below it). */
+  readonly above: boolean;
+}
+
 /** A verdict in words: the banner's title and what the shopper should do. */
 export interface VerdictText {
   readonly title: string;
@@ -34,6 +49,11 @@ export interface PageText {
   readonly certificateValid: string;
   readonly certificateInvalid: string;
   readonly certificateMissing: string;
+  readonly coldChainHeading: string;
+  /** A log that never left its range: what it was kept at, per category. */
+  readonly keptInRange: (category: ProductCategory, range: RangeText) => string;
+  readonly excursion: (facts: ExcursionText) => string;
+  readonly chartTitle: string;
   readonly issuedBy: (issuer: string) => string;
   readonly traceCode: string;
   readonly checkedAt: string;
@@ -45,6 +65,19 @@ export interface PageText {
   readonly unavailable: NoticeText;
   readonly failed: NoticeText;
 }
+
+/** `-18 °C`, a tenth at most. */
+const celsius = (value: number): string => `${Math.round(value * 10) / 10} °C`;
+
+/** `0–4 °C`; one-sided, `-18 °C 以下` / `-18 °C or below` with the language's words for it. */
+const rangeWords = (range: RangeText, atMost: string, atLeast: string): string =>
+  range.minCelsius !== null && range.maxCelsius !== null
+    ? `${Math.round(range.minCelsius * 10) / 10}–${celsius(range.maxCelsius)}`
+    : range.maxCelsius !== null
+      ? `${celsius(range.maxCelsius)} ${atMost}`
+      : range.minCelsius !== null
+        ? `${celsius(range.minCelsius)} ${atLeast}`
+        : '';
 
 const ZH: PageText = {
   htmlLang: 'zh-CN',
@@ -72,6 +105,10 @@ const ZH: PageText = {
   certificateInvalid: '无效（已过期或不合格）',
   certificateMissing: '未提供',
   issuedBy: (issuer) => `签发机构：${issuer}`,
+  coldChainHeading: '冷链温度',
+  keptInRange: (category, range) => `全程${{ FROZEN: '冷冻', CHILLED: '冷藏', FRUIT: '' }[category]} ${rangeWords(range, '以下', '以上')}`,
+  excursion: (f) => `运输中有 ${f.count} 次温度超出范围，共 ${f.minutes} 分钟，${f.above ? '最高' : '最低'} ${celsius(f.extremeCelsius)}`,
+  chartTitle: '温度曲线',
   traceCode: '追溯码',
   checkedAt: '查询时间',
   timesIn: (offset) => `时间为 UTC${offset}`,
@@ -119,6 +156,11 @@ const EN: PageText = {
   certificateInvalid: 'Not valid (expired or failed)',
   certificateMissing: 'Missing',
   issuedBy: (issuer) => `Issued by ${issuer}`,
+  coldChainHeading: 'Cold chain',
+  keptInRange: (category, range) => `Kept ${{ FROZEN: 'frozen ', CHILLED: 'chilled ', FRUIT: '' }[category]}at ${rangeWords(range, 'or below', 'or above')} throughout`,
+  excursion: (f) =>
+    `Out of its range ${f.count === 1 ? 'once' : `${f.count} times`} on the way, ${f.minutes} min in all; ${f.above ? 'highest' : 'lowest'} ${celsius(f.extremeCelsius)}`,
+  chartTitle: 'Temperature over time',
   traceCode: 'Trace code',
   checkedAt: 'Checked at',
   timesIn: (offset) => `times in UTC${offset}`,
