@@ -51,6 +51,7 @@ export const SVG_NS = 'http://www.w3.org/2000/svg';
 const COLOURS = {
   range: '#dcefdc',
   rangeEdge: '#2e7d32',
+  rangeText: '#1b5e20',
   spread: '#9ec5ea',
   mean: '#0d47a1',
   excursion: '#ef6c00',
@@ -119,8 +120,14 @@ export const temperatureChart = (series: ChartSeries, words: ChartWords, size: C
   const rangeTop = series.range.maxCelsius === null ? top : y(series.range.maxCelsius);
   const rangeBottom = series.range.minCelsius === null ? plotBottom : y(series.range.minCelsius);
   parts.push(node('rect', { class: 'range', x: left, y: rangeTop, width: plotW, height: round(Math.max(0, rangeBottom - rangeTop)), fill: COLOURS.range }));
-  for (const bound of bounds)
+  // Each bound named at the plot's right edge, outside the band, where in-range data is not.
+  for (const bound of bounds) {
     parts.push(node('line', { class: 'range-bound', x1: left, x2: left + plotW, y1: y(bound), y2: y(bound), stroke: COLOURS.rangeEdge, 'stroke-width': 1, 'stroke-dasharray': '4 3' }));
+    const above = bound === series.range.maxCelsius;
+    parts.push(
+      node('text', { class: 'range-label', x: left + plotW - fontSize * 0.3, y: round(y(bound) + (above ? -fontSize * 0.35 : fontSize * 1.05)), 'text-anchor': 'end', 'font-size': fontSize, fill: COLOURS.rangeText }, words.celsius(bound)),
+    );
+  }
 
   // Gridlines and the °C axis.
   for (const v of yTicks) {
