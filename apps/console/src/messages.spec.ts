@@ -26,6 +26,7 @@ const EVENT_TYPES: Record<LotEventType, true> = {
   ViolationResolved: true,
   CustodyCorrected: true,
   TemperaturesRecorded: true,
+  TemperatureFindingRecorded: true,
 };
 
 const placeholders = (text: string): string[] => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
