@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, watchPageProblems } from '../support/browser';
 import { atOffset, expectConsolePageAtBothWidths, LANGS, say, type Lang } from '../support/console-page';
+import { chartResolution } from '../../apps/console/src/temperature-chart';
 import { registerLot, registerNetwork, walkToStore, type Network } from '../support/fixtures';
 import { createTestApp, TestApp } from '../support/test-app';
 
@@ -57,7 +58,9 @@ describe("the lot page's temperature chart (e2e, real PostgreSQL, real Chromium)
       .send({ deviceId: 'reefer-1', readings: threeDays((i) => (i >= 400 && i < 436 ? -5 : -20 - (i % 6) / 5)) })
       .expect(201);
     expect(upload.body.held).toBe(true);
-    series = (await t.http().get(`/api/lots/${abused}/temperatures`).expect(200)).body as Series;
+    // As the console asks for it: buckets of several readings, each with its min–max.
+    series = (await t.http().get(`/api/lots/${abused}/temperatures?resolution=${chartResolution()}`).expect(200)).body as Series;
+    expect(series.points.length).toBeLessThanOrEqual(chartResolution());
     expect(series.readings).toBe(864);
     expect(series.excursions.map((e) => e.kind).sort()).toEqual(['ABUSE', 'EXCURSION']);
     unlogged = (await registerLot(t, n)).traceCode;

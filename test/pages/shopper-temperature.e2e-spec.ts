@@ -99,14 +99,13 @@ describe("the shopper's page: the cold chain (e2e, real PostgreSQL, Chromium wit
         const box = (await chart.boundingBox())!;
         expect(box.width).toBeGreaterThan(250);
         expect(box.x + box.width).toBeLessThanOrEqual(360);
-        expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
         // No style attribute anywhere (the CSP would drop it), no script.
         const dom = await page.content();
         expect(dom).not.toMatch(/<script|\sstyle="/i);
-        expect(await seriousAccessibilityViolations(page)).toEqual([]);
         const name = `shopper-temperature-phone${c.lang === 'en' ? '' : '-zh'}`;
         const file = await screenshot(page, name);
-        if (process.env.UPDATE_DOCS_SCREENSHOTS === '1') {
+        // The README shows the Chinese one.
+        if (process.env.UPDATE_DOCS_SCREENSHOTS === '1' && c.lang === 'zh') {
           mkdirSync(DOCS_SCREENSHOT_DIR, { recursive: true });
           copyFileSync(file, join(DOCS_SCREENSHOT_DIR, `${name}.png`));
         }
@@ -115,6 +114,15 @@ describe("the shopper's page: the cold chain (e2e, real PostgreSQL, Chromium wit
         expect(await none.locator('section.cold-chain').count()).toBe(0);
       } finally {
         await context.close();
+      }
+      // axe-core and the page's width need a script of the test's own in the page: a second phone, with JavaScript.
+      const checking = await browser.newContext({ ...PHONE, locale: c.locale, extraHTTPHeaders: { 'accept-language': c.locale } });
+      try {
+        const page = await open(checking, `/t/${excursion}`);
+        expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+        expect(await seriousAccessibilityViolations(page)).toEqual([]);
+      } finally {
+        await checking.close();
       }
     });
   }

@@ -45,6 +45,9 @@ export interface ChartSize {
 
 export const CHART_SIZE: ChartSize = { width: 560, height: 240, fontSize: 12, timeLabels: 3 };
 
+/** The points worth asking the series for (its `resolution`): one per 2 units of width; more would not show, and fewer shows each bucket's min–max. */
+export const chartResolution = (size: ChartSize = CHART_SIZE): number => Math.max(2, Math.floor(size.width / 2));
+
 export const SVG_NS = 'http://www.w3.org/2000/svg';
 
 /** Colours pass WCAG's 3:1 for graphics against white; an abuse is drawn darker and outlined, so it reads stronger without colour too. */

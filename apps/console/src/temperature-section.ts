@@ -1,7 +1,7 @@
 import { get, lotPath } from './api.js';
 import { h } from './dom.js';
 import { formatTime, num, t, tn } from './i18n.js';
-import { SVG_NS, temperatureChart, type ChartSeries, type SvgNode } from './temperature-chart.js';
+import { chartResolution, SVG_NS, temperatureChart, type ChartSeries, type SvgNode } from './temperature-chart.js';
 import type { TemperatureSeries } from './types.js';
 
 /** The chart's data as SVG elements, built with createElementNS: no markup parsed, as everywhere in the console. */
@@ -57,7 +57,7 @@ export const temperatureSection = async (traceCode: string): Promise<HTMLElement
   const section = h('section', { 'aria-labelledby': 'temperature-heading', id: 'temperature', class: 'temperature' }, heading);
   let s: TemperatureSeries;
   try {
-    s = await get<TemperatureSeries>(`${lotPath(traceCode)}/temperatures`);
+    s = await get<TemperatureSeries>(`${lotPath(traceCode)}/temperatures`, { resolution: chartResolution() });
   } catch {
     section.append(h('p', { class: 'muted', id: 'temperature-summary' }, t('temperature.unavailable')));
     return section;

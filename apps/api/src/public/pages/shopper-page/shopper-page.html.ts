@@ -6,13 +6,16 @@ import type { PageLanguage } from './shopper-page.language';
 import { PAGE_STYLE } from './shopper-page.style';
 import { countryName, NoticeText, PAGE_TEXT, PageText } from './shopper-page.text';
 // The one chart renderer, shared with the console: pure, no DOM, no import of its own.
-import { excursionFacts, svgMarkup, temperatureChart, type ChartSeries } from '../../../../../console/src/temperature-chart';
+import { chartResolution, excursionFacts, svgMarkup, temperatureChart, type ChartSeries } from '../../../../../console/src/temperature-chart';
 
 /** A lot's temperature series as the page reads it (TemperatureSeries.series). */
 export type PageTemperatures = ChartSeries & { readonly readings: number };
 
 /** The chart drawn for a phone: narrow, large type, two time labels. */
-const PAGE_CHART_SIZE = { width: 340, height: 180, fontSize: 11, timeLabels: 2 };
+const PAGE_CHART_SIZE = { width: 320, height: 180, fontSize: 12, timeLabels: 2 };
+
+/** The points the page asks TemperatureSeries for. */
+export const PAGE_CHART_RESOLUTION = chartResolution(PAGE_CHART_SIZE);
 
 /** What every page needs besides its data: the language and the clock times are shown on. */
 export interface PageContext {

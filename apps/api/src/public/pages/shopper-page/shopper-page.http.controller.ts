@@ -5,9 +5,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../../../access/route-policy';
 import { APP_CONFIG } from '../../../config/config.tokens';
 import type { AppConfig } from '../../../config/app-config';
+import { TemperatureSeries } from '../../../lots/queries/get-temperatures/temperature-series';
 import { GetPublicLotQuery } from '../../queries/get-public-lot/get-public-lot.query';
 import { ShopperPageExceptionFilter } from './shopper-page.filter';
-import { renderLotPage } from './shopper-page.html';
+import { PAGE_CHART_RESOLUTION, renderLotPage } from './shopper-page.html';
 import { requestedLanguage, sendPage } from './shopper-page.response';
 import { SHOPPER_PAGE_ROUTE } from './shopper-page.url';
 
@@ -26,6 +27,7 @@ export class ShopperPageHttpController {
   constructor(
     @Inject(QueryBus) private readonly queryBus: QueryBus,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(TemperatureSeries) private readonly temperatures: TemperatureSeries,
   ) {}
 
   /** No token, counted against the same per-address limit as the JSON view. */
@@ -33,7 +35,7 @@ export class ShopperPageHttpController {
   @ApiOperation({
     summary: "The shopper's page of a lot",
     description:
-      'What the code on a pack opens: an HTML page (no script) with the verdict first, the product, origin countries, the path and the papers, in Chinese or English. The same data as GET /api/public/lots/:traceCode. Every failure is an HTML page as well.',
+      'What the code on a pack opens: an HTML page (no script) with the verdict first, the product, origin countries, the path, the cold chain (a line and a chart of the temperature log, when there is one) and the papers, in Chinese or English. Besides the cold chain, the same data as GET /api/public/lots/:traceCode. Every failure is an HTML page as well.',
   })
   @ApiQuery({ name: 'lang', required: false, enum: ['zh', 'en'], description: 'Overrides Accept-Language' })
   @ApiProduces('text/html')
@@ -47,7 +49,9 @@ export class ShopperPageHttpController {
   @Public({ rateLimited: true })
   async page(@Param('traceCode') traceCode: string, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     const view = await this.queryBus.execute(new GetPublicLotQuery(traceCode, undefined));
+    // The cold chain from the log itself (no access check: the page shows a summary and a chart, nothing private).
+    const temperatures = await this.temperatures.of(view.traceCode, view.product.category, { resolution: PAGE_CHART_RESOLUTION });
     const language = requestedLanguage(req);
-    sendPage(res, 200, language, renderLotPage(view, { language, timeZoneOffset: this.config.epcisTimeZoneOffset }));
+    sendPage(res, 200, language, renderLotPage(view, { language, timeZoneOffset: this.config.epcisTimeZoneOffset }, temperatures));
   }
 }
