@@ -21,6 +21,9 @@ export interface TemperatureUpload {
   readonly readings: readonly TemperatureReading[];
 }
 
+/** An upload's readings as stored: when and how cold, in time order. */
+export type UploadReadings = readonly { readonly at: string; readonly celsius: number }[];
+
 /**
  * A lot's temperature log (`temperature_uploads`): the command side writes
  * an upload in its transaction and reads the log there to judge it; the
@@ -44,6 +47,26 @@ export class TemperatureLogStore {
       }
     }
     return readings;
+  }
+
+  /**
+   * The readings of these uploads (the EPCIS export writes each upload's
+   * event with them), by upload id, in one query however many there are;
+   * an id with no row is absent.
+   */
+  async readingsOf(uploadIds: readonly string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, UploadReadings>> {
+    if (uploadIds.length === 0) return new Map();
+    const rows: { upload_id: string; at: Date[]; celsius: number[] }[] = await manager.query(
+      `SELECT upload_id, at, celsius FROM temperature_uploads WHERE upload_id = ANY($1::uuid[])`,
+      [[...new Set(uploadIds)]],
+    );
+    return new Map(
+      rows.map((r) => {
+        const readings = r.at.map((at, i) => ({ at: at.toISOString(), celsius: Number(r.celsius[i]) }));
+        readings.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+        return [r.upload_id, readings];
+      }),
+    );
   }
 
   /** Writes new uploads, in the transaction that appends their events. */
