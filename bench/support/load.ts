@@ -66,6 +66,16 @@ export interface ReadGenerator {
   traceCodes: string[];
 }
 
+/** A logger's upload to each lot once, in turn: `readings` readings a minute apart, the last at `endAt` (epoch ms). */
+export interface TemperatureGenerator {
+  kind: 'temperatures';
+  pathTemplate: string;
+  traceCodes: string[];
+  deviceId: string;
+  readings: number;
+  endAt: number;
+}
+
 export interface ScanGenerator {
   kind: 'scan' | 'batch';
   /** Scans per request ('batch'). */
@@ -86,8 +96,10 @@ export const generated = async (
     connections: number;
     seconds: number;
     timeoutSeconds?: number;
+    /** Exactly this many requests, however long they take (`seconds` is then ignored). */
+    amount?: number;
     headers?: Record<string, string>;
-    generator: ScanGenerator | ReadGenerator;
+    generator: ScanGenerator | ReadGenerator | TemperatureGenerator;
     /** Ends the load early (SIGTERM: autocannon stops and reports what it did so far) once this settles. */
     stopWhen?: Promise<unknown>;
   },
@@ -97,7 +109,7 @@ export const generated = async (
     const file = join(dir, 'load.json');
     writeFileSync(
       file,
-      JSON.stringify({ url, path, headers: o.headers ?? {}, connections: o.connections, duration: o.seconds, timeout: o.timeoutSeconds ?? 10, generator: o.generator }),
+      JSON.stringify({ url, path, headers: o.headers ?? {}, connections: o.connections, duration: o.seconds, amount: o.amount, timeout: o.timeoutSeconds ?? 10, generator: o.generator }),
     );
     const child = spawn(process.execPath, [LOAD_SCRIPT, file], { env: childEnv({}), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
