@@ -66,7 +66,7 @@ const perRun = (l: Load): Load => ({ ...l, rps: l.ok / l.seconds });
 
 const describeUploads = (label: string, m: Measured): string =>
   `${label}: ${m.loads.map((l) => int(l.rps * TEMP_READINGS)).join(', ')} readings/s (warm-up ${int(m.warmup.rps * TEMP_READINGS)}); ` +
-  `${m.loads.map((l) => `${int(l.ok)} uploads in ${l.seconds} s`).join(', ')}; p99 ${m.loads.map((l) => l.p99).join(', ')} ms; p50 ${median(m.loads.map((l) => l.p50))} ms`;
+  `${m.loads.map((l) => `${int(l.ok)} uploads in ${seconds(l.seconds * 1000)}`).join(', ')}; p99 ${m.loads.map((l) => l.p99).join(', ')} ms; p50 ${median(m.loads.map((l) => l.p50))} ms`;
 
 /** What the api recorded for these lots: uploads and readings. */
 const recordedByApi = (url: string, lots: readonly string[]) =>

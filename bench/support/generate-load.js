@@ -18,7 +18,9 @@
  *     POST pathTemplate with `:traceCode` replaced, each lot once in turn, body
  *     {deviceId, readings}: `readings` readings a minute apart, the last at `endAt`
  *     (epoch ms), the same for every lot
- * With `amount`, exactly that many requests (autocannon's `amount`: `duration` is ignored).
+ * With `amount`, exactly that many requests (autocannon's `amount`: `duration` is ignored), and
+ * `answeredInMs`, from the start to the last answer: autocannon notices the end only at its next
+ * one-second sample, so its `duration` is whole seconds too long for a fixed amount of work.
  * Prints autocannon's result as JSON.
  */
 // Registered first: a stop asked for while autocannon is still loading ends the load as soon as it starts.
@@ -64,6 +66,8 @@ const body =
       }
     : scan;
 
+const started = performance.now();
+let lastAnswer = started;
 instance = autocannon(
   {
     url: config.url,
@@ -86,7 +90,8 @@ instance = autocannon(
       console.error(err);
       process.exit(1);
     }
-    process.stdout.write(JSON.stringify(result));
+    process.stdout.write(JSON.stringify(config.amount ? { ...result, answeredInMs: lastAnswer - started } : result));
   },
 );
+instance.on('response', () => (lastAnswer = performance.now()));
 if (stopping) instance.stop();

@@ -20,6 +20,7 @@ export interface Load {
   errors: number;
   timeouts: number;
   statusCodes: Record<string, number>;
+  /** How long it ran (s); for a fixed amount of work, until its last answer. */
   seconds: number;
 }
 
@@ -32,6 +33,8 @@ interface AutocannonResult {
   '2xx': number;
   duration: number;
   statusCodeStats?: Record<string, { count: number }>;
+  /** generate-load.js with `amount`: from the start to the last answer (ms). */
+  answeredInMs?: number;
 }
 
 const toLoad = (stdout: string): Load => {
@@ -45,7 +48,7 @@ const toLoad = (stdout: string): Load => {
     errors: r.errors,
     timeouts: r.timeouts,
     statusCodes: Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([code, s]) => [code, s.count])),
-    seconds: r.duration,
+    seconds: r.answeredInMs !== undefined ? r.answeredInMs / 1000 : r.duration,
   };
 };
 
