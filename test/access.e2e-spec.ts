@@ -178,6 +178,16 @@ const SPEC: Record<string, RouteSpec> = {
 
   'GET /api/lots': { roles: ['REGULATOR'], request: (c) => c.get('/api/lots') },
   'GET /api/lots/:traceCode': { roles: LOT_READERS, operator: 'lot-visible', request: (c, w) => c.get(`/api/lots/${w.lot}`) },
+  'GET /api/lots/:traceCode/temperatures': { roles: LOT_READERS, operator: 'lot-visible', request: (c, w) => c.get(`/api/lots/${w.lot}/temperatures`) },
+  'POST /api/lots/:traceCode/temperatures': {
+    roles: ['OPERATOR'],
+    operator: 'lot-held',
+    request: (c, w, f) => c.post(`/api/lots/${w.lot}/temperatures`).send({ deviceId: `T-${f}`, readings: [{ at: new Date(Date.now() - 60_000).toISOString(), celsius: -20 }] }),
+    anotherFirm: {
+      request: (c, w, f) => c.post(`/api/lots/${w.lot}/temperatures`).send({ deviceId: `T-${f}`, readings: [{ at: new Date(Date.now() - 60_000).toISOString(), celsius: -20 }] }),
+      expect: 'lot-not-found',
+    },
+  },
   'GET /api/lots/:traceCode/history': { roles: LOT_READERS, operator: 'lot-visible', request: (c, w) => c.get(`/api/lots/${w.lot}/history`) },
   'GET /api/lots/:traceCode/sale-eligibility': {
     roles: LOT_READERS,

@@ -299,7 +299,7 @@ interface World {
   readonly port: string;
   readonly warehouse: string;
   /** Lots held at the port, one per route that acts on a lot. */
-  readonly lots: Record<'doc' | 'scan' | 'batch' | 'split' | 'merge1' | 'merge2' | 'lock' | 'unlock' | 'recall' | 'destroy' | 'resolve', string>;
+  readonly lots: Record<'doc' | 'scan' | 'batch' | 'split' | 'merge1' | 'merge2' | 'lock' | 'unlock' | 'recall' | 'destroy' | 'resolve' | 'temps', string>;
   /** An open violation of the `resolve` lot (a scan at the warehouse while the port held it). */
   readonly violation: string;
   /** A live key the DELETE route is fuzzed against (and finally revokes). */
@@ -442,6 +442,16 @@ const WRITE_ROUTES: WriteRoute[] = [
     target: (w) => w.lots.split,
     base: (w, f) => ({ splitId: `FZ-SP-${f}`, children: [{ traceCode: `${w.lots.split}-${f}`, quantity: 10.5 }], occurredAt: minutesAgo(2) }),
     optional: ['occurredAt'],
+  },
+  {
+    route: 'POST /api/lots/:traceCode/temperatures',
+    url: (id) => `/api/lots/${id}/temperatures`,
+    target: (w) => w.lots.temps,
+    base: (w, f) => ({ deviceId: `FZ-T-${f}`, readings: [{ at: minutesAgo(3), celsius: -19.25 }, { at: minutesAgo(2), celsius: -18 }] }),
+    // Without one of the two readings, the other is still an upload.
+    optional: ['readings.0', 'readings.1'],
+    accepts: { 'readings.0.celsius': ['-0'], 'readings.1.celsius': ['-0'] },
+    sizeLimit: 1024 * 1024,
   },
   {
     route: 'POST /api/lots/merges',
@@ -595,7 +605,7 @@ describe('fuzz: malformed requests at every write route (e2e, real PostgreSQL)',
     await t.http().post('/api/facilities').send({ id: port, name: 'Fuzz port', type: 'PORT_OF_ENTRY', zones: [{ id: 'DOCK-1', kind: 'GENERAL' }] }).expect(201);
     await t.http().post('/api/facilities').send({ id: warehouse, name: 'Fuzz warehouse', type: 'CENTRAL_WAREHOUSE', zones: [{ id: 'IN-1', kind: 'DEDICATED_INTAKE' }] }).expect(201);
     const lots = {} as Record<keyof World['lots'], string>;
-    for (const name of ['doc', 'scan', 'batch', 'split', 'merge1', 'merge2', 'lock', 'unlock', 'recall', 'destroy', 'resolve'] as const) {
+    for (const name of ['doc', 'scan', 'batch', 'split', 'merge1', 'merge2', 'lock', 'unlock', 'recall', 'destroy', 'resolve', 'temps'] as const) {
       lots[name] = `FZ-${name.toUpperCase()}-${fresh()}`;
       await t
         .http()

@@ -105,7 +105,7 @@ interface LotView {
   status: string;
   version: number;
   quantity: { initial: number; remaining: number; unit: string } | null;
-  violations: { kind: string; facilityId: string; message: string }[];
+  violations: { id: string; kind: string; facilityId: string; message: string }[];
   lock: { reason: string; source: string } | null;
 }
 
@@ -124,6 +124,7 @@ const ALL_CODES = [
   'LOT_RECALLED',
   'LOT_DESTROYED',
   'QUANTITY_EXHAUSTED',
+  'TEMPERATURE_ABUSE',
 ] as const;
 type Code = (typeof ALL_CODES)[number];
 
@@ -140,7 +141,7 @@ const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('sale-eligibility reason codes (e2e, real PostgreSQL, HTTP only)', () => {
   let t: TestApp;
-  /** Every code some test has seen the API produce; the last test checks all 14 were. */
+  /** Every code some test has seen the API produce; the last test checks all 15 were. */
   const produced = new Set<string>();
 
   beforeAll(async () => {
@@ -517,6 +518,26 @@ describe('sale-eligibility reason codes (e2e, real PostgreSQL, HTTP only)', () =
       await cleanScan(sell(n, traceCode, 1));
     });
 
+    it('TEMPERATURE_ABUSE: produced by a temperature log beyond the hard limit, cleared by a regulator resolving the abuse', async () => {
+      const { n, traceCode } = await lotReadyForSale();
+      const start = Date.now() - 4 * 3_600_000;
+      // Four hours at 5-minute intervals, the first three at -5 °C: a FROZEN lot held.
+      const readings = Array.from({ length: 48 }, (_, i) => ({ at: new Date(start + i * 300_000).toISOString(), celsius: i < 36 ? -5 : -20 }));
+      const upload = await t.http().post(`/api/lots/${traceCode}/temperatures`).send({ deviceId: 'reefer-1', readings });
+      expect(upload.status).toBe(201);
+      const held = await eligibilityOf(traceCode, upload.body.position);
+      expect(codes(held.reasons)).toEqual(['TEMPERATURE_ABUSE']);
+      reason(held.reasons, 'TEMPERATURE_ABUSE', /above -12 °C for 180 min/);
+      const refused = await refusedScan(sell(n, traceCode, 1), 422, 'SALE_BLOCKED');
+      expect(codes(refused.details?.reasons ?? [])).toEqual(['TEMPERATURE_ABUSE']);
+
+      const abuse = (await lotOf(traceCode, upload.body.position)).violations.find((v) => v.kind === 'TEMPERATURE_ABUSE')!;
+      const resolved = await t.http().post(`/api/lots/${traceCode}/violations/${abuse.id}/resolve`).send({ reason: 'core temperature -19 °C, no thawing' });
+      expect(resolved.status).toBe(200);
+      expect(await eligibilityOf(traceCode, resolved.body.position)).toMatchObject({ allowed: true, reasons: [] });
+      await cleanScan(sell(n, traceCode, 1));
+    });
+
     it('LOT_RECALLED: produced by a regulator recall, naming the recall and its origin lot, reaching every descendant; permanent', async () => {
       const { n, traceCode } = await lotReadyForSale();
 
@@ -737,7 +758,7 @@ describe('sale-eligibility reason codes (e2e, real PostgreSQL, HTTP only)', () =
     });
   });
 
-  it('every one of the 14 reason codes was produced by the API above', () => {
+  it('every one of the 15 reason codes was produced by the API above', () => {
     expect([...ALL_CODES].sort()).toEqual([...REASON_CODES].sort());
     expect([...produced].sort()).toEqual([...ALL_CODES].sort());
   });

@@ -131,3 +131,73 @@ describe('temperature logs (POST /api/lots/:traceCode/temperatures)', () => {
     expect(res.body.code).toBe('LOT_NOT_FOUND');
   });
 });
+
+describe('temperature series (GET /api/lots/:traceCode/temperatures)', () => {
+  let t: TestApp;
+  let n: Network;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    n = await registerNetwork(t);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('answers every reading when they fit, downsampled to at most 1,000 points (or resolution) when not, with the excursions', async () => {
+    const { traceCode } = await registerLot(t, n);
+    await walkToStore(t, n, traceCode);
+    const readings = threeDays(withThreeHoursAtMinusFive);
+    // A second logger a minute behind: 1,728 readings in all.
+    const second = readings.map((r) => ({ at: new Date(Date.parse(r.at) - MINUTE).toISOString(), celsius: r.celsius + 0.5 }));
+    await t.http().post(`/api/lots/${traceCode}/temperatures`).send({ deviceId: 'reefer-1', readings }).expect(201);
+    await t.http().post(`/api/lots/${traceCode}/temperatures`).send({ deviceId: 'reefer-2', readings: second }).expect(201);
+
+    const all = await t.http().get(`/api/lots/${traceCode}/temperatures`).expect(200);
+    expect(all.body).toMatchObject({ traceCode, category: 'FROZEN', range: { minCelsius: null, maxCelsius: -18 }, readings: 1728 });
+    expect(all.body.points).toHaveLength(1000);
+    const ats = all.body.points.map((p: { at: string }) => p.at);
+    expect([...ats].sort()).toEqual(ats);
+    expect(Math.max(...all.body.points.map((p: { max: number }) => p.max))).toBe(-4.5);
+    expect(Math.min(...all.body.points.map((p: { min: number }) => p.min))).toBe(-20);
+    expect(all.body.excursions.map((e: { kind: string }) => e.kind)).toEqual(['EXCURSION', 'ABUSE']);
+    expect(all.body.excursions[1]).toMatchObject({ extremeCelsius: -4.5 });
+
+    const coarse = await t.http().get(`/api/lots/${traceCode}/temperatures?resolution=24`).expect(200);
+    expect(coarse.body.points.length).toBeLessThanOrEqual(24);
+
+    // The window: the first day only, before the excursion.
+    const from = readings[0].at;
+    const to = readings[287].at;
+    const day = await t.http().get(`/api/lots/${traceCode}/temperatures?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`).expect(200);
+    expect(day.body.readings).toBe(288 + 287);
+    expect(day.body.points).toHaveLength(575);
+    expect(day.body.points[0]).toEqual({ at: readings[0].at, celsius: -20, min: -20, max: -20 });
+    expect(day.body.points[1]).toEqual({ at: second[1].at, celsius: -19.5, min: -19.5, max: -19.5 });
+    expect(day.body.excursions).toEqual([]);
+  });
+
+  it('a lot without a log answers no points; bad windows and unknown lots are refused', async () => {
+    const { traceCode, position } = await registerLot(t, n);
+    const empty = await t.http().get(`/api/lots/${traceCode}/temperatures?atLeast=${position}`).expect(200);
+    expect(empty.body).toMatchObject({ readings: 0, points: [], excursions: [], gaps: [] });
+    for (const q of ['resolution=1', 'resolution=1001', 'resolution=ten', 'from=yesterday', 'from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z', 'colour=red']) {
+      const res = await t.http().get(`/api/lots/${traceCode}/temperatures?${q}`).expect(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+    }
+    await t.http().get(`/api/lots/NO-SUCH-${uid()}/temperatures`).expect(404);
+  });
+
+  it("a split child's series holds its parent's readings up to the split", async () => {
+    const { traceCode } = await registerLot(t, n);
+    await walkToStore(t, n, traceCode);
+    await t.http().post(`/api/lots/${traceCode}/temperatures`).send({ deviceId: 'reefer-1', readings: threeDays(() => -20) }).expect(201);
+    const child = `${traceCode}-C${uid()}`;
+    const split = await t.http().post(`/api/lots/${traceCode}/splits`).send({ splitId: `SP-${uid()}`, children: [{ traceCode: child, quantity: 10 }] }).expect(201);
+    // After the split (a logger's clock a minute ahead is within the skew allowed): the parent's, not the child's.
+    const later = [{ at: new Date(Date.now() + 60_000).toISOString(), celsius: -21 }];
+    await t.http().post(`/api/lots/${traceCode}/temperatures`).send({ deviceId: 'reefer-1', readings: later }).expect(201);
+    const series = await t.http().get(`/api/lots/${child}/temperatures?atLeast=${split.body.position}`).expect(200);
+    expect(series.body.readings).toBe(864);
+  });
+});

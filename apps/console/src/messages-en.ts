@@ -134,6 +134,8 @@ export const en = {
   'event.ComplianceFlagRaised': 'Compliance flag raised',
   'event.ViolationResolved': 'Violation resolved',
   'event.CustodyCorrected': 'Custody corrected',
+  'event.TemperaturesRecorded': 'Temperatures logged',
+  'event.TemperatureFindingRecorded': 'Temperature log judged',
   'detail.action': 'action',
   'detail.reason': 'reason',
   'detail.documentType': 'paper',

@@ -130,6 +130,8 @@ export const zhCN: Messages = {
   'event.ComplianceFlagRaised': '合规提示',
   'event.ViolationResolved': '违规已处理',
   'event.CustodyCorrected': '流转记录更正',
+  'event.TemperaturesRecorded': '上传温度记录',
+  'event.TemperatureFindingRecorded': '温度记录判定',
   'detail.action': '操作',
   'detail.reason': '原因',
   'detail.documentType': '证明',

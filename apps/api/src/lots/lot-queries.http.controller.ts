@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Inject, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
+import { invalid } from '@app/domain';
 import { Allow } from '../access/route-policy';
 import { Ctx, type RequestContext } from '../common/http/request-context';
 import { isTraceCodeKey, pageRequest } from '../common/queries/page';
@@ -20,6 +21,9 @@ import { SaleEligibilityResponse } from './queries/get-sale-eligibility/get-sale
 import { ELIGIBILITY_CONTENT_TYPE } from './queries/get-sale-eligibility/sale-eligibility.json';
 import { LotListResponse } from './queries/list-lots/list-lots.response';
 import { TraceResponse } from './queries/trace-lot/trace-lot.response';
+import { GetTemperaturesQuery } from './queries/get-temperatures/get-temperatures.query';
+import { GetTemperaturesRequestDto } from './queries/get-temperatures/get-temperatures.request.dto';
+import { TemperatureSeriesResponse } from './queries/get-temperatures/get-temperatures.response';
 
 /** Who reads one lot: regulators and inspectors any; an operator the lots that came near its facilities (else 404). */
 export const LOT_READERS = Allow(['REGULATOR', 'INSPECTOR', 'OPERATOR'], { operatorScope: 'lot-visible' });
@@ -84,5 +88,19 @@ export class LotQueriesHttpController {
   @Header('Content-Type', ELIGIBILITY_CONTENT_TYPE)
   eligibility(@Param('traceCode') traceCode: string, @Query() q: ReadQueryDto, @Ctx() ctx: RequestContext) {
     return this.queryBus.execute(new GetSaleEligibilityQuery(traceCode, atLeastOf(q), ctx.principal));
+  }
+
+  @Get(':traceCode/temperatures')
+  @LOT_READERS
+  @ApiOperation({
+    summary: "A lot's temperature log",
+    description:
+      "Every device's readings (the part inherited from ancestors up to the lot's making included) between `from` and `to`, as at most 1,000 points (or `resolution`): each the mean, min and max of its time bucket; with the category's range and the excursions, abuses and gaps the rules find there. Read from the record itself: an upload is visible as soon as it is answered.",
+  })
+  @ApiOkResponse({ type: TemperatureSeriesResponse })
+  @ApiErrors(READ_ERRORS, { 404: ['LOT_NOT_FOUND'] })
+  temperatures(@Param('traceCode') traceCode: string, @Query() q: GetTemperaturesRequestDto, @Ctx() ctx: RequestContext) {
+    if (q.from && q.to && Date.parse(q.from) > Date.parse(q.to)) throw invalid('VALIDATION_FAILED', 'from must not be after to', { field: 'from' });
+    return this.queryBus.execute(new GetTemperaturesQuery(traceCode, { from: q.from, to: q.to, resolution: q.resolution }, atLeastOf(q), ctx.principal));
   }
 }

@@ -38,6 +38,8 @@ import { LotReadRepository } from './lot-read.repository';
 import { ScanRefusals } from './scan-refusals';
 import { GetLotHistoryHandler } from './queries/get-lot-history/get-lot-history.handler';
 import { GetLotHandler } from './queries/get-lot/get-lot.handler';
+import { GetTemperaturesHandler } from './queries/get-temperatures/get-temperatures.handler';
+import { TemperatureSeries } from './queries/get-temperatures/temperature-series';
 import { GetLotQrCodeHandler } from './queries/get-lot-qr-code/get-lot-qr-code.handler';
 import { GetLotQrCodeHttpController } from './queries/get-lot-qr-code/get-lot-qr-code.http.controller';
 import { GetSaleEligibilityHandler } from './queries/get-sale-eligibility/get-sale-eligibility.handler';
@@ -84,12 +86,14 @@ import { SaleEligibilityAnswers } from './queries/get-sale-eligibility/sale-elig
     LockLotHandler,
     UnlockLotHandler,
     GetLotHandler,
+    GetTemperaturesHandler,
+    TemperatureSeries,
     GetLotHistoryHandler,
     GetSaleEligibilityHandler,
     ExportTraceCsvHandler,
     GetLotQrCodeHandler,
     RecordScanBatchHandler,
   ],
-  exports: [LotCommands],
+  exports: [LotCommands, TemperatureSeries],
 })
 export class LotsModule {}

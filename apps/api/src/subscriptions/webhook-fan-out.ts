@@ -18,6 +18,7 @@ const RAISES: Readonly<Record<string, NotificationKind>> = {
   LotDestroyed: 'lot.destroyed',
   LotDispatched: 'lot.dispatched_to_you',
   TraceViolationRecorded: 'violation.recorded',
+  TemperatureFindingRecorded: 'lot.temperature_excursion',
 };
 
 /** What an EPCIS query subscription keeps in `query`. */

@@ -1,4 +1,4 @@
-import { at, atMarket, atStoreIntake, destroy, iso, lock, LotHistory, MARKET, papered, recall, scan, sellable, STORE, truck, unlock, WAREHOUSE, atWarehouse, registered } from '../testing/lot-fixtures';
+import { at, atMarket, atStoreIntake, destroy, iso, lock, logTemperatures, LotHistory, MARKET, papered, recall, scan, sellable, STORE, truck, unlock, WAREHOUSE, atWarehouse, registered } from '../testing/lot-fixtures';
 import { lotNotifications, LotNotification } from './lot-notifications';
 
 /** Given a lot's history, when `step` is decided at `hour`: the notifications each of its events raises, in order. */
@@ -61,6 +61,18 @@ describe('lotNotifications: what a lot event tells the people concerned', () => 
 
   it('a destroyed lot tells its holder, and is no sale to block', () => {
     expect(kinds(notified(atWarehouse(), (h) => h.run(destroy(), at(4)), 4))).toEqual([['lot.destroyed', WAREHOUSE.id]]);
+  });
+
+  it('a temperature excursion tells the holder, an abuse too (held) and the store that the sale is blocked; a gap tells no one', () => {
+    const ns = notified(sellable(), (h) => h.run(logTemperatures(1, 60, (i) => (i >= 10 && i < 46 ? -5 : -20)), at(9)), 9);
+    expect(kinds(ns)).toEqual([
+      ['lot.temperature_excursion', STORE.id],
+      ['lot.temperature_excursion', STORE.id],
+      ['lot.sale_blocked', STORE.id],
+    ]);
+    expect(ns[1].data).toMatchObject({ kind: 'ABUSE', held: true, minutes: 180, extremeCelsius: -5, violationId: expect.stringMatching(/\.TEMPERATURE_ABUSE$/) });
+    const gap = notified(sellable(), (h) => h.run(logTemperatures(1, 2, () => -20, { uploadId: 'UP-A' }), at(9)).run(logTemperatures(5, 2, () => -20, { uploadId: 'UP-B', log: [{ deviceId: 'reefer-1', at: iso(1), celsius: -20 }, { deviceId: 'reefer-1', at: new Date(at(1).getTime() + 300_000).toISOString(), celsius: -20 }] }), at(9)), 9);
+    expect(gap).toEqual([]);
   });
 
   it('registering a lot tells no one', () => {

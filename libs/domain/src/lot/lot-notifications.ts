@@ -12,6 +12,7 @@ export const NOTIFICATION_KINDS = [
   'lot.sale_blocked',
   'lot.dispatched_to_you',
   'violation.recorded',
+  'lot.temperature_excursion',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -75,6 +76,24 @@ export const lotNotifications = (event: LotEvent, before: LotState, after: LotSt
         vehicle: d.vehicle,
         dispatchedAt: d.occurredAt,
         product: after.product,
+      });
+      break;
+    }
+    case 'TemperatureFindingRecorded': {
+      // Excursions and abuses, not gaps (a gap is a logger's silence, not the goods warming).
+      const d = event.data;
+      if (d.kind === 'GAP') break;
+      tell('lot.temperature_excursion', holderOf(after), {
+        kind: d.kind,
+        violationId: d.violationId,
+        from: d.from,
+        to: d.to,
+        minutes: d.minutes,
+        extremeCelsius: d.extremeCelsius,
+        held: d.kind === 'ABUSE',
+        message: d.message,
+        uploadId: d.uploadId,
+        ...unsold(after),
       });
       break;
     }
