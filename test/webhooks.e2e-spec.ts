@@ -202,7 +202,7 @@ describe('webhooks (e2e, real PostgreSQL, real HTTP receivers on loopback)', () 
     await t.as(key.token).post(`/api/lots/${traceCode}/temperatures`).send({ deviceId: 'truck-1', readings }).expect(201);
     await t.as(key.token).post(`/api/lots/${traceCode}/temperatures`).send({ deviceId: 'truck-1', readings }).expect(200);
     await waitFor('both notifications', async () => r.received.length >= 2, 20_000);
-    const told = r.received.map((x) => x.body as { type: string; data: { kind: string; held: boolean; traceCode: string; facilityId: string } });
+    const told = r.received.map((x) => x.body as unknown as { type: string; data: { kind: string; held: boolean; traceCode: string; facilityId: string } });
     // Deliveries go out side by side: in no set order.
     expect(told.map((x) => [x.type, x.data.kind, x.data.held, x.data.traceCode, x.data.facilityId]).sort()).toEqual([
       ['lot.temperature_excursion', 'ABUSE', true, traceCode, store],
