@@ -5,6 +5,7 @@ import { batchRow, readRows, scanRows } from './rows/ingest';
 import { memoryRow } from './rows/memory';
 import { recallRows } from './rows/recall';
 import { freshStore } from './rows/stores';
+import { temperatureIngestRow, temperatureReadRow } from './rows/temperature';
 import { BATCH_SIZE, CONNECTIONS, GROWN_EVENTS, ROUNDS, runs, SECONDS, SMALL, WARMUP } from './support/scale';
 import { int } from './support/stats';
 
@@ -23,6 +24,8 @@ import { int } from './support/stats';
  *   5  projections:rebuild of 1,000,000 events, while the api serves reads, vs a paged SELECT of them
  *   6  growth: with those events stored, the read and the scan against the fresh store's, and a 1,011-lot forward trace
  *   7  memory: the api's RSS after a second identical load of 50 clients against the first
+ *   8  issue 21's temperature logs: 1,000,000 readings uploaded to 1,000 lots vs one multi-row INSERT
+ *      of the same readings a request; then a 1,000-point series of a 10,000-reading log (p99)
  *
  * The million events are written once (COPY) and serve rows 5 and 6 (6 after
  * 5, whose rebuild builds their read models). Rows print in this order
@@ -69,6 +72,14 @@ describe(`issue 17's table: every row against its same-run baseline${SMALL ? ' (
     run.table.measure('4a', 'positive test -> family', '< 1 s / < 2 s', () => recallRows(run)),
     HOUR,
   );
+
+  (runs('temperature') ? it : it.skip)('8 temperature logs: uploads vs one multi-row INSERT, then a downsampled series read', async () => {
+    // Each measured even when the other failed (its line says FAILED); the first failure fails the test.
+    const failures: unknown[] = [];
+    await run.table.measure('8a', 'POST /api/lots/:code/temperatures', '>= 0.25x', () => temperatureIngestRow(run)).catch((e) => failures.push(e));
+    await run.table.measure('8b', 'GET /api/lots/:code/temperatures', 'p99 < 50 ms', () => temperatureReadRow(run)).catch((e) => failures.push(e));
+    if (failures.length) throw failures[0];
+  }, HOUR);
 
   // Before the rebuild and growth rows, the longest at full scale.
   (runs('memory') ? it : it.skip)('7 memory: a second identical load of 50 clients', () =>

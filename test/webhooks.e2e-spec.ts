@@ -187,6 +187,32 @@ describe('webhooks (e2e, real PostgreSQL, real HTTP receivers on loopback)', () 
     expect(ok.distinct().map((d) => d.body.data.traceCode).sort()).toEqual(children.filter((c) => c.store === listening).map((c) => c.traceCode).sort());
   });
 
+  it('a store subscribed to lot.temperature_excursion is told of an excursion and of the abuse that holds its lot, once each', async () => {
+    const store = `RS-T-${uid()}`;
+    await registerStore(t, store);
+    const { traceCode } = await registerLot(t, n);
+    await scanOk(t, { traceCode, facilityId: n.port, action: 'DISPATCH', toFacilityId: store, vehicle: { plate: 'TRUCK-1' }, occurredAt: minutesAgo(300) });
+    await scanOk(t, { traceCode, facilityId: store, action: 'RECEIVE', zoneId: 'BACK-1', occurredAt: minutesAgo(290) });
+    const key = await t.issueKey('OPERATOR', [store]);
+    const r = await receiver();
+    const sub = await subscribe(key.token, { url: r.url, events: ['lot.temperature_excursion'] });
+    // Four hours at 5-minute intervals, the first three at -5 °C.
+    const start = Date.now() - 245 * 60_000;
+    const readings = Array.from({ length: 48 }, (_, i) => ({ at: new Date(start + i * 300_000).toISOString(), celsius: i < 36 ? -5 : -20 }));
+    await t.as(key.token).post(`/api/lots/${traceCode}/temperatures`).send({ deviceId: 'truck-1', readings }).expect(201);
+    await t.as(key.token).post(`/api/lots/${traceCode}/temperatures`).send({ deviceId: 'truck-1', readings }).expect(200);
+    await waitFor('both notifications', async () => r.received.length >= 2, 20_000);
+    const told = r.received.map((x) => x.body as unknown as { type: string; data: { kind: string; held: boolean; traceCode: string; facilityId: string } });
+    // Deliveries go out side by side: in no set order.
+    expect(told.map((x) => [x.type, x.data.kind, x.data.held, x.data.traceCode, x.data.facilityId]).sort()).toEqual([
+      ['lot.temperature_excursion', 'ABUSE', true, traceCode, store],
+      ['lot.temperature_excursion', 'EXCURSION', false, traceCode, store],
+    ]);
+    expect(r.received.every((x) => verifySignature(sub.secret, x))).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(r.received).toHaveLength(2);
+  });
+
   it('replays what happened since a position when asked (`since`), and only then', async () => {
     const key = await t.issueKey('REGULATOR');
     const { traceCode, position } = await registerLot(t, n);

@@ -6,6 +6,9 @@
  *
  *   POST /scans  one scan (the body the api gets):  BEGIN; INSERT one row; COMMIT
  *   POST /batch  {scans: [...]} as the api's batch route gets it: one multi-row INSERT
+ *   POST /lots/:traceCode/temperatures  {deviceId, readings: [{at, celsius}]} as the api's
+ *                temperatures route gets it: one multi-row INSERT, a row per reading, into a
+ *                plain table (trace_code, device_id, at, celsius)
  *
  * A row is about the size of the api's event row: the scan as `data`, a
  * metadata object like the api's (actor, facility, scan id), a SHA-256 and
@@ -82,11 +85,25 @@ const insertBatch = async (scans) => {
   return { results: scans.map((s, i) => ({ scanId: s.scanId, status: 'ACCEPTED', position: Number(res.rows[i].position) })) };
 };
 
+const TEMPERATURES = /^\/lots\/([^/]+)\/temperatures$/;
+
+const insertTemperatures = async (traceCode, upload) => {
+  const readings = upload.readings;
+  const res = await pool.query(
+    `INSERT INTO bench_baseline_temperatures (trace_code, device_id, at, celsius)
+     SELECT $1, $2, * FROM unnest($3::timestamptz[], $4::real[])`,
+    [traceCode, String(upload.deviceId), readings.map((r) => r.at), readings.map((r) => r.celsius)],
+  );
+  return { traceCode, recorded: res.rowCount };
+};
+
 const server = createServer(async (req, res) => {
   try {
     const body = JSON.parse(await readBody(req));
     if (req.method === 'POST' && req.url === '/scans') return answer(res, 201, await insertOne(body));
     if (req.method === 'POST' && req.url === '/batch') return answer(res, 200, await insertBatch(body.scans));
+    const lot = req.method === 'POST' && TEMPERATURES.exec(req.url);
+    if (lot) return answer(res, 201, await insertTemperatures(decodeURIComponent(lot[1]), body));
     answer(res, 404, { code: 'ROUTE_NOT_FOUND' });
   } catch (e) {
     answer(res, 500, { code: 'BASELINE_FAILED', message: String(e && e.message) });
@@ -98,6 +115,7 @@ server.keepAliveTimeout = 65_000;
   for (const table of ['bench_baseline_scans', 'bench_baseline_batch_scans']) {
     await pool.query(`CREATE TABLE IF NOT EXISTS ${table} (position bigserial PRIMARY KEY, ${COLUMNS})`);
   }
+  await pool.query(`CREATE TABLE IF NOT EXISTS bench_baseline_temperatures (trace_code text NOT NULL, device_id text NOT NULL, at timestamptz NOT NULL, celsius real NOT NULL)`);
   server.listen(Number(process.env.PORT || 0), '127.0.0.1', () => console.log(`listening ${server.address().port}`));
 })().catch((e) => {
   console.error(e);

@@ -14,6 +14,13 @@
  *     `{scans: [...]}` of `size` such scans per request
  *   generator {kind: 'read', pathTemplate, traceCodes}
  *     GET pathTemplate with `:traceCode` replaced, the lots taken in turn (no body)
+ *   generator {kind: 'temperatures', pathTemplate, traceCodes, deviceId, readings, endAt}
+ *     POST pathTemplate with `:traceCode` replaced, each lot once in turn, body
+ *     {deviceId, readings}: `readings` readings a minute apart, the last at `endAt`
+ *     (epoch ms), the same for every lot
+ * With `amount`, exactly that many requests (autocannon's `amount`: `duration` is ignored), and
+ * `answeredInMs`, from the start to the last answer: autocannon notices the end only at its next
+ * one-second sample, so its `duration` is whole seconds too long for a fixed amount of work.
  * Prints autocannon's result as JSON.
  */
 // Registered first: a stop asked for while autocannon is still loading ends the load as soon as it starts.
@@ -41,6 +48,15 @@ const scan = () => {
   return `{"scanId":"${g.idPrefix}.${i}","traceCode":"${g.traceCodes[i % lots]}","action":"${action}"${rest ? `,${rest}` : ''}}`;
 };
 
+// A logger's upload, serialised once: every lot gets the same readings (each lot's log is judged on its own).
+const upload =
+  g.kind === 'temperatures'
+    ? JSON.stringify({
+        deviceId: g.deviceId,
+        readings: Array.from({ length: g.readings }, (_, i) => ({ at: new Date(g.endAt - (g.readings - 1 - i) * 60_000).toISOString(), celsius: -20 + (i % 10) / 10 })),
+      })
+    : null;
+
 const body =
   g.kind === 'batch'
     ? () => {
@@ -50,17 +66,23 @@ const body =
       }
     : scan;
 
+const started = performance.now();
+let lastAnswer = started;
 instance = autocannon(
   {
     url: config.url,
     connections: config.connections,
     duration: config.duration,
+    ...(config.amount ? { amount: config.amount } : {}),
     timeout: config.timeout || 10,
     headers: { 'content-type': 'application/json', ...(config.headers || {}) },
     requests: [
       g.kind === 'read'
         ? { method: 'GET', path: readPath(), setupRequest: (req) => ({ ...req, path: readPath() }) }
-        : { method: 'POST', path: config.path, setupRequest: (req) => ({ ...req, body: body() }) },
+        : g.kind === 'temperatures'
+          ? // setupRequest runs once per request sent (the first when the client is made): each lot once.
+            { method: 'POST', setupRequest: (req) => ({ ...req, path: readPath(), body: upload }) }
+          : { method: 'POST', path: config.path, setupRequest: (req) => ({ ...req, body: body() }) },
     ],
   },
   (err, result) => {
@@ -68,7 +90,8 @@ instance = autocannon(
       console.error(err);
       process.exit(1);
     }
-    process.stdout.write(JSON.stringify(result));
+    process.stdout.write(JSON.stringify(config.amount ? { ...result, answeredInMs: lastAnswer - started } : result));
   },
 );
+instance.on('response', () => (lastAnswer = performance.now()));
 if (stopping) instance.stop();

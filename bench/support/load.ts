@@ -20,6 +20,7 @@ export interface Load {
   errors: number;
   timeouts: number;
   statusCodes: Record<string, number>;
+  /** How long it ran (s); for a fixed amount of work, until its last answer. */
   seconds: number;
 }
 
@@ -32,6 +33,8 @@ interface AutocannonResult {
   '2xx': number;
   duration: number;
   statusCodeStats?: Record<string, { count: number }>;
+  /** generate-load.js with `amount`: from the start to the last answer (ms). */
+  answeredInMs?: number;
 }
 
 const toLoad = (stdout: string): Load => {
@@ -45,7 +48,7 @@ const toLoad = (stdout: string): Load => {
     errors: r.errors,
     timeouts: r.timeouts,
     statusCodes: Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([code, s]) => [code, s.count])),
-    seconds: r.duration,
+    seconds: r.answeredInMs !== undefined ? r.answeredInMs / 1000 : r.duration,
   };
 };
 
@@ -64,6 +67,16 @@ export interface ReadGenerator {
   kind: 'read';
   pathTemplate: string;
   traceCodes: string[];
+}
+
+/** A logger's upload to each lot once, in turn: `readings` readings a minute apart, the last at `endAt` (epoch ms). */
+export interface TemperatureGenerator {
+  kind: 'temperatures';
+  pathTemplate: string;
+  traceCodes: string[];
+  deviceId: string;
+  readings: number;
+  endAt: number;
 }
 
 export interface ScanGenerator {
@@ -86,8 +99,10 @@ export const generated = async (
     connections: number;
     seconds: number;
     timeoutSeconds?: number;
+    /** Exactly this many requests, however long they take (`seconds` is then ignored). */
+    amount?: number;
     headers?: Record<string, string>;
-    generator: ScanGenerator | ReadGenerator;
+    generator: ScanGenerator | ReadGenerator | TemperatureGenerator;
     /** Ends the load early (SIGTERM: autocannon stops and reports what it did so far) once this settles. */
     stopWhen?: Promise<unknown>;
   },
@@ -97,7 +112,7 @@ export const generated = async (
     const file = join(dir, 'load.json');
     writeFileSync(
       file,
-      JSON.stringify({ url, path, headers: o.headers ?? {}, connections: o.connections, duration: o.seconds, timeout: o.timeoutSeconds ?? 10, generator: o.generator }),
+      JSON.stringify({ url, path, headers: o.headers ?? {}, connections: o.connections, duration: o.seconds, amount: o.amount, timeout: o.timeoutSeconds ?? 10, generator: o.generator }),
     );
     const child = spawn(process.execPath, [LOAD_SCRIPT, file], { env: childEnv({}), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -9,7 +9,7 @@ export const SMALL = process.env.BENCH_SCALE === 'small';
 const env = (name: string, full: number, small: number): number => Number(process.env[name] || (SMALL ? small : full));
 const list = (name: string, full: string, small: string): number[] => (process.env[name] || (SMALL ? small : full)).split(',').map(Number);
 
-export const ROWS = ['read', 'scan', 'batch', 'recall', 'rebuild', 'growth', 'memory'] as const;
+export const ROWS = ['read', 'scan', 'batch', 'recall', 'rebuild', 'growth', 'memory', 'temperature'] as const;
 export type RowName = (typeof ROWS)[number];
 /** BENCH_ONLY=read,scan,... runs some rows (default: all). */
 export const ONLY = new Set((process.env.BENCH_ONLY || ROWS.join(',')).split(',').map((s) => s.trim()));
@@ -58,3 +58,13 @@ export const MEMORY_SCAN_LOTS = env('BENCH_MEMORY_SCAN_LOTS', 200, 20);
 
 /** The api's pool (libs/platform data-source-options): the insert baseline gets as many connections. */
 export const API_POOL = 20;
+
+/** Issue 21's temperature rows: lots uploaded to once each (split over ROUNDS runs), readings an upload, connections. */
+export const TEMP_LOTS = env('BENCH_TEMP_LOTS', 1000, 100);
+export const TEMP_READINGS = env('BENCH_TEMP_READINGS', 1000, 1000);
+export const TEMP_CONNECTIONS = env('BENCH_TEMP_CONNECTIONS', 4, 4);
+/** Lots more for each side's warm-up (not measured). */
+export const TEMP_WARMUP_LOTS = env('BENCH_TEMP_WARMUP_LOTS', 40, 20);
+/** The read row: a lot's log of this many readings (one upload, the most a request takes), read this many times. */
+export const TEMP_READ_LOG = env('BENCH_TEMP_READ_LOG', 10_000, 10_000);
+export const TEMP_READ_REQUESTS = env('BENCH_TEMP_READ_REQUESTS', 300, 100);

@@ -1,5 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { TemperatureReading } from '@app/domain';
+import { TemperatureReading, TemperatureSample } from '@app/domain';
 
 /**
  * The lot given as $1 and every ancestor, each with the time until which its
@@ -20,6 +20,9 @@ export interface TemperatureUpload {
   readonly facilityId: string | null;
   readonly readings: readonly TemperatureReading[];
 }
+
+/** An upload's readings as stored: when and how cold, in time order. */
+export type UploadReadings = readonly { readonly at: string; readonly celsius: number }[];
 
 /**
  * A lot's temperature log (`temperature_uploads`): the command side writes
@@ -44,6 +47,52 @@ export class TemperatureLogStore {
       }
     }
     return readings;
+  }
+
+  /**
+   * The lot's whole log as `log` answers it, in columns: times as epoch
+   * milliseconds (converted by the database: no Date per reading), for the
+   * series a page draws. Unordered.
+   */
+  async samples(traceCode: string, manager: EntityManager = this.dataSource.manager): Promise<TemperatureSample[]> {
+    // As text, not arrays: the driver's array parsing cost more than the rest of a 10,000-reading series.
+    const rows: { device_id: string; t: string; c: string; until: number | string }[] = await manager.query(
+      `${LINE} SELECT u.device_id, array_to_string(ARRAY(SELECT date_part('epoch', x) FROM unnest(u.at) x), ',') AS t,
+                      array_to_string(u.celsius, ',') AS c, date_part('epoch', c.until) AS until
+               FROM cut c JOIN temperature_uploads u ON u.trace_code = c.trace_code`,
+      [traceCode],
+    );
+    const samples: TemperatureSample[] = [];
+    for (const r of rows) {
+      const until = Number(r.until) * 1000;
+      const t = r.t.split(',');
+      const c = r.c.split(',');
+      for (let i = 0; i < t.length; i++) {
+        const ms = Math.round(Number(t[i]) * 1000);
+        if (ms <= until) samples.push({ deviceId: r.device_id, t: ms, celsius: Number(c[i]) });
+      }
+    }
+    return samples;
+  }
+
+  /**
+   * The readings of these uploads (the EPCIS export writes each upload's
+   * event with them), by upload id, in one query however many there are;
+   * an id with no row is absent.
+   */
+  async readingsOf(uploadIds: readonly string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, UploadReadings>> {
+    if (uploadIds.length === 0) return new Map();
+    const rows: { upload_id: string; at: Date[]; celsius: number[] }[] = await manager.query(
+      `SELECT upload_id, at, celsius FROM temperature_uploads WHERE upload_id = ANY($1::uuid[])`,
+      [[...new Set(uploadIds)]],
+    );
+    return new Map(
+      rows.map((r) => {
+        const readings = r.at.map((at, i) => ({ at: at.toISOString(), celsius: Number(r.celsius[i]) }));
+        readings.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+        return [r.upload_id, readings];
+      }),
+    );
   }
 
   /** Writes new uploads, in the transaction that appends their events. */

@@ -1,4 +1,4 @@
-import { facilityUrn, locationUrn, lotClassUrn, parseLocationUrn, parseLotClassUrn, UNIT_TO_UOM, unitOfUom, zoneUrn } from './epcis-identifiers';
+import { deviceUri, facilityUrn, locationUrn, lotClassUrn, parseDeviceUri, parseLocationUrn, parseLotClassUrn, UNIT_TO_UOM, unitOfUom, zoneUrn } from './epcis-identifiers';
 
 describe('EPCIS identifiers', () => {
   it('names lots, facilities and zones as URNs', () => {
@@ -12,6 +12,14 @@ describe('EPCIS identifiers', () => {
     expect(zoneUrn('CW:01', 'zone:1')).toBe('urn:coldtrace:facility:CW%3A01:zone:zone%3A1');
     expect(parseLocationUrn(zoneUrn('CW:01', 'zone:1'))).toEqual({ facilityId: 'CW:01', zoneId: 'zone:1' });
     expect(parseLotClassUrn(lotClassUrn('A:B.c_d-1'))).toBe('A:B.c_d-1');
+  });
+
+  it('names a temperature logger as a deviceID URI, and reads every device id back as it was', () => {
+    expect(deviceUri('reefer-7')).toBe('urn:coldtrace:device:reefer-7');
+    // A URN already (a capture kept a GS1 GIAI as it was) is one.
+    expect(deviceUri('urn:epc:id:giai:4000001.111')).toBe('urn:epc:id:giai:4000001.111');
+    for (const id of ['reefer-7', 'urn:epc:id:giai:4000001.111', 'urn:coldtrace:device:x', 'CW:01']) expect(parseDeviceUri(deviceUri(id))).toBe(id);
+    expect(parseDeviceUri('https://id.gs1.org/8004/4000001111')).toBeNull();
   });
 
   it('reads back what it writes, and nothing else', () => {

@@ -54,6 +54,21 @@ export const parseLocationUrn = (urn: string): { facilityId: string; zoneId: str
   return facilityId === null || zoneId === null ? null : { facilityId, zoneId };
 };
 
+const DEVICE = 'urn:coldtrace:device:';
+
+/**
+ * A temperature logger as EPCIS `deviceID` (a URI): a device id that is a
+ * URN already (`urn:epc:id:giai:...`, as a capture may have named it) as it
+ * is, any other `urn:coldtrace:device:<deviceId>`. parseDeviceUri inverts it.
+ */
+export const deviceUri = (deviceId: string): string => (deviceId.startsWith('urn:') && !deviceId.startsWith(DEVICE) ? deviceId : `${DEVICE}${deviceId}`);
+
+/** The device id a `deviceID` names: ours without its prefix, any other URI as it is (null when that is no id: too long, or `/`, `?`, ...). */
+export const parseDeviceUri = (uri: string): string | null => {
+  const id = uri.startsWith(DEVICE) ? uri.slice(DEVICE.length) : uri;
+  return ID_PATTERN.test(id) ? id : null;
+};
+
 /** Our units as UN/CEFACT Recommendation 20 codes (EPCIS `uom`). */
 export const UNIT_TO_UOM: Readonly<Record<QuantityUnit, string>> = { KG: 'KGM', CARTON: 'CT', PIECE: 'H87' };
 

@@ -449,8 +449,41 @@ describe('EPCIS mapping (given stored lot events, when exported, then EPCIS 2.0 
     expect(exported(storedOf(resolved, 'CustodyCorrected'))).toEqual([]);
     const logged = sellable().run(logTemperatures(1, 60, (i) => (i >= 10 && i < 46 ? -5 : -20)), at(9));
     expect(exported(storedOf(logged, 'TemperatureFindingRecorded'))).toEqual([]);
-    // TODO(issue 21): an upload's readings as the sensorElementList of an ObjectEvent.
-    expect(exported(storedOf(logged, 'TemperaturesRecorded'))).toEqual([]);
+  });
+
+  it('TemperaturesRecorded: ObjectEvent OBSERVE, sensor_reporting, at the facility, the readings as one sensorElement of the device', () => {
+    const logged = sellable().run(logTemperatures(1, 3, (i) => -20 + i / 4), at(9));
+    const stored = storedOf(logged, 'TemperaturesRecorded');
+    const readings = [at(1.25), at(1), at(1 + 1 / 12)].map((t, i) => ({ at: t.toISOString(), celsius: [-19.5, -20, -19.75][i] }));
+    expect(exported({ ...stored, readings: [...readings].sort((a, b) => a.at.localeCompare(b.at)) })).toEqual([
+      {
+        type: 'ObjectEvent',
+        ...common(stored),
+        action: 'OBSERVE',
+        quantityList: [{ epcClass: LOT }],
+        bizStep: 'sensor_reporting',
+        readPoint: { id: 'urn:coldtrace:facility:rs-1' },
+        bizLocation: { id: 'urn:coldtrace:facility:rs-1' },
+        sensorElementList: [
+          {
+            sensorMetadata: { deviceID: 'urn:coldtrace:device:reefer-1' },
+            sensorReport: [
+              { type: 'Temperature', value: -20, uom: 'CEL', time: iso(1) },
+              { type: 'Temperature', value: -19.75, uom: 'CEL', time: at(1 + 1 / 12).toISOString() },
+              { type: 'Temperature', value: -19.5, uom: 'CEL', time: at(1.25).toISOString() },
+            ],
+          },
+        ],
+      },
+    ]);
+    // Without a facility (none held the lot for the uploader), no place; a device id that is a URN stays as it is.
+    const nowhere = sellable().run(logTemperatures(1, 1, () => -20, { facilityId: null, deviceId: 'urn:epc:id:giai:4000001.111' }), at(9));
+    const [event] = exported({ ...storedOf(nowhere, 'TemperaturesRecorded'), readings: [{ at: iso(1), celsius: -20 }] });
+    expect(event).not.toHaveProperty('readPoint');
+    expect(event).not.toHaveProperty('bizLocation');
+    expect(event.sensorElementList).toEqual([{ sensorMetadata: { deviceID: 'urn:epc:id:giai:4000001.111' }, sensorReport: [{ type: 'Temperature', value: -20, uom: 'CEL', time: iso(1) }] }]);
+    // The summary alone is not exported as if the device had logged nothing.
+    expect(() => toEpcisEvents(stored, OPTIONS)).toThrow(/readings of upload UP-1 were not loaded/);
   });
 
   it('an unknown event type or version is refused, not guessed', () => {

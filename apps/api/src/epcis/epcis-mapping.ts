@@ -1,5 +1,5 @@
 import { LotEvent, LotEventType, QuantityUnit, ScanFacts, toLotEvent, Vehicle } from '@app/domain';
-import { documentUrn, facilityUrn, locationUrn, lotClassUrn, transformationUrn, UNIT_TO_UOM } from './epcis-identifiers';
+import { deviceUri, documentUrn, facilityUrn, locationUrn, lotClassUrn, transformationUrn, UNIT_TO_UOM } from './epcis-identifiers';
 
 /**
  * Coldtrace lot events as GS1 EPCIS 2.0 events: one pure function, the
@@ -13,6 +13,8 @@ import { documentUrn, facilityUrn, locationUrn, lotClassUrn, transformationUrn, 
 export const COLDTRACE_EPCIS_NAMESPACE = 'urn:coldtrace:epcis:';
 /** CBV has no step for disinfecting goods; ours, as CBV allows (any URI outside its own namespace). */
 export const DISINFECTING_BIZ_STEP = 'urn:coldtrace:bizstep:disinfecting';
+/** CBV 2.0's step for an event that reports sensor data: a device's temperature log. */
+export const SENSOR_REPORTING_BIZ_STEP = 'sensor_reporting';
 
 export type EpcisEventType = 'ObjectEvent' | 'TransformationEvent';
 
@@ -56,9 +58,10 @@ export interface EpcisTransformationEvent extends EpcisEventCommon {
 
 export type EpcisEvent = EpcisObjectEvent | EpcisTransformationEvent;
 
+/** A scan's own reading (its time the element's), or a logged device's readings (each its own time). */
 interface SensorElement {
-  readonly sensorMetadata: { readonly time: string };
-  readonly sensorReport: readonly { readonly type: 'Temperature'; readonly value: number; readonly uom: 'CEL' }[];
+  readonly sensorMetadata: { readonly time: string } | { readonly deviceID: string };
+  readonly sensorReport: readonly { readonly type: 'Temperature'; readonly value: number; readonly uom: 'CEL'; readonly time?: string }[];
 }
 
 /** A stored lot event as the event store (or `lot_history`) holds it, with its lot's unit (from the lot's first event). */
@@ -72,6 +75,8 @@ export interface StoredLotEvent {
   readonly recordedAt: string;
   /** The lot's unit: sales, dispatches and a split's portions are counted in it. */
   readonly unit: QuantityUnit;
+  /** A TemperaturesRecorded's readings, kept beside it (`temperature_uploads`): required for one, ignored otherwise. */
+  readonly readings?: readonly { readonly at: string; readonly celsius: number }[];
 }
 
 export interface EpcisMappingOptions {
@@ -346,9 +351,23 @@ export const toEpcisEvents = (stored: StoredLotEvent, options: EpcisMappingOptio
     case 'CustodyCorrected':
     case 'TemperatureFindingRecorded':
       return [];
-    case 'TemperaturesRecorded':
-      // TODO(issue 21): the upload's readings as sensorElementList.
-      return [];
+    case 'TemperaturesRecorded': {
+      const d = event.data;
+      // The summary alone is no observation: an upload without its readings is a caller's mistake, not an empty log.
+      if (!stored.readings) throw new Error(`the readings of upload ${d.uploadId} were not loaded`);
+      const place = d.facilityId === null ? {} : { readPoint: { id: facilityUrn(d.facilityId) }, bizLocation: { id: facilityUrn(d.facilityId) } };
+      return observe({
+        quantityList: wholeLot(lot),
+        bizStep: SENSOR_REPORTING_BIZ_STEP,
+        ...place,
+        sensorElementList: [
+          {
+            sensorMetadata: { deviceID: deviceUri(d.deviceId) },
+            sensorReport: stored.readings.map((r) => ({ type: 'Temperature', value: r.celsius, uom: 'CEL', time: iso(r.at) })),
+          },
+        ],
+      });
+    }
     default: {
       const unknown: never = event;
       throw new Error(`no EPCIS mapping for ${(unknown as LotEvent).type}`);

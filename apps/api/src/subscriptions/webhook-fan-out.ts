@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { evolveLot, initialLotState, isLotStreamId, LotEvent, lotFacilityIds, lotNotifications, LotState, NotificationKind, Principal, toLotEvent, traceCodeOfStream } from '@app/domain';
 import { FoldedStates, StateCache, StoredEvent } from '@app/event-store';
+import type { UploadReadings } from '@app/read-models';
 import { epcisEventMatcher, EpcisEventFilters } from '../epcis/epcis-filters';
 import { EpcisEvent, toEpcisEvents } from '../epcis/epcis-mapping';
 import { epcisQueryDocument } from '../epcis/epcis-query-document';
@@ -96,6 +97,8 @@ export class WebhookFanOut {
     cache: StateCache,
     private readonly principalOf: (keyId: string) => Promise<Principal | null>,
     private readonly timeZoneOffset: string,
+    /** An upload's readings (temperature_uploads, written in its event's transaction): its EPCIS event carries them. */
+    private readonly readingsOf: (uploadIds: readonly string[], manager: EntityManager) => Promise<ReadonlyMap<string, UploadReadings>>,
   ) {
     this.states = cache.of<LotState>({ initial: initialLotState, evolve: (s, e) => evolveLot(s, toLotEvent(e.type, e.schemaVersion, e.data)) });
   }
@@ -111,6 +114,10 @@ export class WebhookFanOut {
     for (const l of listeners) if (!principals.has(l.keyId)) principals.set(l.keyId, await this.principalOf(l.keyId));
     const rows: Row[] = [];
     const now = new Date();
+    const epcisWanted = listeners.some((l) => l.epcis !== null);
+    const uploads = epcisWanted
+      ? await this.readingsOf(seen.flatMap((s) => (s.lotEvent.type === 'TemperaturesRecorded' ? [s.lotEvent.data.uploadId] : [])), manager)
+      : new Map<string, UploadReadings>();
     for (const s of seen) {
       const traceCode = s.after.traceCode ?? traceCodeOfStream(s.event.streamId);
       const notifications = wanted.size === 0 ? [] : lotNotifications(s.lotEvent, s.before, s.after, new Date(s.event.recordedAt)).filter((n) => wanted.has(n.kind));
@@ -121,7 +128,10 @@ export class WebhookFanOut {
         if (!principal) continue;
         if (l.epcis) {
           if (!mayReceive(principal, EPCIS_DELIVERY, null, s.lotFacilities)) continue;
-          exported ??= s.after.quantity ? toEpcisEvents({ ...s.event, traceCode, unit: s.after.quantity.unit }, { timeZoneOffset: this.timeZoneOffset }) : [];
+          const readings = s.lotEvent.type === 'TemperaturesRecorded' ? uploads.get(s.lotEvent.data.uploadId) : undefined;
+          exported ??= s.after.quantity
+            ? toEpcisEvents({ ...s.event, traceCode, unit: s.after.quantity.unit, ...(readings ? { readings } : {}) }, { timeZoneOffset: this.timeZoneOffset })
+            : [];
           const kept = exported.filter(l.epcis.matches);
           if (kept.length === 0) continue;
           const document = epcisQueryDocument(kept, now, { queryName: l.epcis.queryName, subscriptionID: l.id });

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { CheckpointedSubscription, FailureLog, PostgresEventStore, StateCache, StoredEvent } from '@app/event-store';
+import { TemperatureLogStore } from '@app/read-models';
 import { CredentialStore } from '../access/credential-store';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
@@ -54,12 +55,13 @@ export class WebhookWorkers implements OnApplicationBootstrap, BeforeApplication
     @Inject(StateCache) cache: StateCache,
     @Inject(CredentialStore) credentials: CredentialStore,
     @Inject(ApiMetrics) metrics: ApiMetrics,
+    @Inject(TemperatureLogStore) temperatures: TemperatureLogStore,
   ) {
     registerWebhookMetrics(metrics.registry, dataSource);
     this.targets = new WebhookTargets(config.webhooks);
     this.sender = new WebhookSender(this.targets, config.webhooks.timeoutMs);
     const principalOf = (keyId: string) => credentials.principalOf(keyId);
-    this.fanOut = new WebhookFanOut(cache, principalOf, config.epcisTimeZoneOffset);
+    this.fanOut = new WebhookFanOut(cache, principalOf, config.epcisTimeZoneOffset, (ids, manager) => temperatures.readingsOf(ids, manager));
     this.dispatcher = new WebhookDispatcher(dataSource, this.sender, config.webhooks.retry, principalOf, Math.min(config.projectionPollMs, 500), (m) =>
       this.logger.error(m),
     );

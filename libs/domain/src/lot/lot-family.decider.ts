@@ -363,9 +363,12 @@ const decideTemperatureUpload = (
   const lot = stateOf(lots, command.traceCode);
   const d = command.data;
   const log = d.log ?? [];
-  const times = d.readings.map((r, i) => iso(r.at, `readings[${i}].at`)).sort();
+  // Normalised once (an upload holds up to 10,000 readings): for the last one's time here, for readingsNotIn below.
+  const upload = d.readings.map((r, i): TemperatureReading => ({ deviceId: d.deviceId, at: iso(r.at, `readings[${i}].at`), celsius: r.celsius }));
+  // Normalised ISO times of 2000-2100 compare as text.
+  const last = upload.reduce((latest: string | null, r) => (latest === null || r.at > latest ? r.at : latest), null);
   // Before any other rule: a refusal must not tell another firm anything about its lot.
-  const facilityId = times.length > 0 ? loggingFacility(command.by, lot, times[times.length - 1]) : null;
+  const facilityId = last !== null ? loggingFacility(command.by, lot, last) : null;
   const events = lotDecider.decide(
     { type: 'RecordTemperatures', data: { uploadId: d.uploadId, deviceId: d.deviceId, facilityId, readings: d.readings, log, rules: d.rules } },
     lot,
@@ -400,7 +403,8 @@ const decideTemperatureUpload = (
       return { traceCode: code, events };
     });
   const after = events.reduce(evolveLot, lot);
-  const readings = recorded ? readingsOf(d, log) : [];
+  // The upload's readings the log did not hold, as the decider counted them.
+  const readings = recorded ? readingsNotIn(log, upload) : [];
   return {
     lots: [{ traceCode: command.traceCode, events }, ...reached],
     outcome: {
@@ -414,7 +418,3 @@ const decideTemperatureUpload = (
     },
   };
 };
-
-/** The upload's readings the log did not hold, as the decider counted them. */
-const readingsOf = (d: Extract<LotFamilyCommand, { type: 'RecordTemperatures' }>['data'], log: readonly TemperatureReading[]): TemperatureReading[] =>
-  readingsNotIn(log, d.readings.map((r) => ({ deviceId: d.deviceId, at: new Date(Date.parse(r.at)).toISOString(), celsius: r.celsius })));

@@ -116,11 +116,13 @@ interface Episode {
   distance: number;
 }
 
-interface Sample {
+/** A reading with its time as epoch milliseconds: what the rules work on (a store may answer these directly). */
+export interface TemperatureSample {
   readonly deviceId: string;
   readonly t: number;
   readonly celsius: number;
 }
+type Sample = TemperatureSample;
 
 const distanceOutside = (c: number, range: TemperatureRange): number =>
   range.maxCelsius !== null && c > range.maxCelsius ? c - range.maxCelsius : range.minCelsius !== null && c < range.minCelsius ? range.minCelsius - c : 0;
@@ -128,13 +130,16 @@ const distanceOutside = (c: number, range: TemperatureRange): number =>
 const beyondHardLimit = (c: number, limit: TemperatureHardLimit): boolean =>
   (limit.aboveCelsius !== null && c > limit.aboveCelsius) || (limit.belowCelsius !== null && c < limit.belowCelsius);
 
-/** Sorted by device then time; a repeated (deviceId, at) counts once, the first given (as the store keeps the first upload). */
-const samplesOf = (readings: readonly TemperatureReading[]): Sample[] => {
-  const samples = readings.map((r, i): Sample => {
+const toSamples = (readings: readonly TemperatureReading[]): Sample[] =>
+  readings.map((r, i): Sample => {
     const t = Date.parse(r.at);
     if (Number.isNaN(t)) throw invalid('VALIDATION_FAILED', `reading ${i} has no valid time: ${r.at}`, { field: `readings[${i}].at` });
     return { deviceId: r.deviceId, t, celsius: r.celsius };
   });
+
+/** Sorted by device then time; a repeated (deviceId, at) counts once, the first given (as the store keeps the first upload). */
+const samplesOf = (given: readonly Sample[]): Sample[] => {
+  const samples = [...given];
   // Array.prototype.sort is stable: among duplicates the first given stays first.
   samples.sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : a.t - b.t));
   return samples.filter((s, i) => i === 0 || s.deviceId !== samples[i - 1].deviceId || s.t !== samples[i - 1].t);
@@ -221,11 +226,18 @@ export const judgeTemperatures = (
   category: ProductCategory,
   readings: readonly TemperatureReading[],
   rules: TemperatureRules = DEFAULT_TEMPERATURE_RULES,
+): TemperatureJudgement => judgeTemperatureSamples(category, toSamples(readings), rules);
+
+/** judgeTemperatures on readings whose times are epoch milliseconds already. */
+export const judgeTemperatureSamples = (
+  category: ProductCategory,
+  given: readonly TemperatureSample[],
+  rules: TemperatureRules = DEFAULT_TEMPERATURE_RULES,
 ): TemperatureJudgement => {
   const rule = rules.categories[category];
   const gapMs = rules.gapMinutes * MINUTE_MS;
   const windowMs = rules.windowMinutes * MINUTE_MS;
-  const samples = samplesOf(readings);
+  const samples = samplesOf(given);
   const outside: Episode[] = [];
   const beyond: Episode[] = [];
   for (let i = 0; i < samples.length; i++) {

@@ -32,7 +32,10 @@ import { SplitLotRequestDto } from '../../lots/commands/split-lot/split-lot.requ
 import { LotCommandOf, LotCommands } from '../../lots/lot-commands';
 import { RegulatorActionsHttpController } from '../../lots/regulator-actions.http.controller';
 import type { CaptureErrorBehaviour, CaptureJobErrorDto } from './capture-job';
-import { captureLines, type CaptureKind, type CaptureLine, type CaptureRequest } from './epcis-capture.mapping';
+import { recordTemperatures } from '../../lots/commands/record-temperatures/record-temperatures.handler';
+import { RecordTemperaturesHttpController } from '../../lots/commands/record-temperatures/record-temperatures.http.controller';
+import { RecordTemperaturesRequestDto } from '../../lots/commands/record-temperatures/record-temperatures.request.dto';
+import { captureLines, inEventTerms, type CaptureKind, type CaptureLine, type CaptureRequest } from './epcis-capture.mapping';
 
 
 export interface CaptureRecording {
@@ -62,6 +65,7 @@ const ROUTES: Readonly<Record<CaptureKind, { readonly route: [Function, string];
   lock: { route: [RegulatorActionsHttpController, 'lock'], body: RegulatorReasonRequestDto, what: 'lock a lot' },
   unlock: { route: [RegulatorActionsHttpController, 'unlock'], body: RegulatorReasonRequestDto, what: 'unlock a lot' },
   destroy: { route: [RegulatorActionsHttpController, 'destroy'], body: RegulatorReasonRequestDto, what: 'destroy a lot' },
+  temperatures: { route: [RecordTemperaturesHttpController, 'record'], body: RecordTemperaturesRequestDto, what: 'log temperature readings (sensorElementList)' },
 };
 
 type RolesPolicy = Extract<RoutePolicy, { kind: 'roles' }>;
@@ -81,16 +85,43 @@ const facilitiesNamed = (request: CaptureRequest, body: Record<string, unknown>)
 };
 
 /** A request that passed the checks its route makes before its handler: its validated body. */
+interface CheckedRequest {
+  readonly request: CaptureRequest;
+  readonly body: Record<string, unknown>;
+}
+
+/** An event whose every request passed those checks. */
 interface Checked {
   readonly index: number;
-  readonly line: Extract<CaptureLine, { request: CaptureRequest }>;
-  readonly body: Record<string, unknown>;
+  readonly key: string;
+  readonly requests: readonly CheckedRequest[];
 }
 
 type Refusal = Omit<CaptureJobErrorDto, 'eventID'>;
 
-/** An event as its lot command, or why it is none before the domain judges it. */
-type Outcome = { readonly index: number; readonly refusal: Refusal } | { readonly index: number; readonly command: LotCommandOf<LotFamilyRequest> };
+/** A lot command of an event, with the request it is (its refusal is told in the event's terms). */
+interface EventCommand {
+  readonly request: CaptureRequest;
+  readonly command: LotCommandOf<LotFamilyRequest>;
+}
+
+/** An event as its lot commands (one, but for the readings it logs), or why it is none before the domain judges it. */
+type Outcome = { readonly index: number; readonly refusal: Refusal } | { readonly index: number; readonly commands: readonly EventCommand[] };
+
+/** A refusal of a request as the sender of the event reads it: readings named by where the event holds them. */
+const refusalIn = (request: CaptureRequest, refusal: Refusal): Refusal => {
+  if (request.kind !== 'temperatures') return refusal;
+  const { details, ...rest } = refusal;
+  return {
+    ...rest,
+    message: inEventTerms(request, refusal.message),
+    ...(details === undefined ? {} : { details: JSON.parse(inEventTerms(request, JSON.stringify(details))) as Record<string, unknown> }),
+  };
+};
+
+/** Each event's commands, flat, with the event's index: a batch for runAll. */
+const commandsOf = (outcomes: readonly Outcome[]): (EventCommand & { readonly index: number })[] =>
+  outcomes.flatMap((o) => ('commands' in o ? o.commands.map((c) => ({ index: o.index, ...c })) : []));
 
 /** Why a command recorded nothing, as its route would answer; null when it was recorded (now or before). */
 const refusalOf = (settled: Settled<unknown>): Refusal | null => {
@@ -117,7 +148,8 @@ const errorOf = (error: unknown): Refusal => {
 
 /**
  * Records a document's events, each as the command its JSON route runs
- * (epcis-capture.mapping.ts says which), with that route's checks in its
+ * (epcis-capture.mapping.ts says which; an event that logs readings is a
+ * command per lot and device besides), with that route's checks in its
  * order: the key's role for it (FORBIDDEN, that event alone) and, for an
  * operator, its facility; the body's validation; the facilities it names;
  * then the domain, in document order, each idempotent by a key from its
@@ -150,14 +182,15 @@ export class CaptureRecorder {
     for (let from = 0; from < events.length; from += CAPTURE_BATCH_EVENTS) {
       const lines = captureLines(events.slice(from, from + CAPTURE_BATCH_EVENTS));
       const outcomes = await this.prepare(lines, context);
-      const ready = outcomes.flatMap((o) => ('command' in o ? [o] : []));
+      const ready = commandsOf(outcomes);
       const refused = new Map<number, Refusal>(outcomes.flatMap((o) => ('refusal' in o ? [[o.index, o.refusal] as const] : [])));
       if (ready.length > 0) {
         const settled = await this.lots.runAll(ready.map((r) => r.command));
         settled.forEach((s, k) => {
           if (s.kind === 'executed') position = Math.max(position, s.result.position);
           const refusal = refusalOf(s);
-          if (refusal) refused.set(ready[k].index, refusal);
+          // An event's first refusal is its error; its other commands (a scan, another device's readings) stand on their own.
+          if (refusal && !refused.has(ready[k].index)) refused.set(ready[k].index, refusalIn(ready[k].request, refusal));
         });
       }
       errors.push(...[...refused.entries()].sort(([a], [b]) => a - b).map(([i, e]) => ({ eventID: lines[i].eventID, ...e })));
@@ -177,7 +210,7 @@ export class CaptureRecorder {
     const refusedEarly = outcomes.flatMap((o) => ('refusal' in o ? [entry(o.index, o.refusal)] : []));
     // Refused before the domain: nothing is decided, nothing recorded.
     if (refusedEarly.length > 0) return { errors: refusedEarly, position: 0 };
-    const ready = outcomes.flatMap((o) => ('command' in o ? [o] : []));
+    const ready = commandsOf(outcomes);
     if (ready.length === 0) return { errors: [], position: 0 };
     try {
       const settled = await this.lots.runAll(
@@ -187,34 +220,44 @@ export class CaptureRecorder {
       return { errors: [], position: Math.max(0, ...settled.map((s) => (s.kind === 'executed' ? s.result.position : 0))) };
     } catch (e) {
       if (!(e instanceof BatchRolledBack)) throw e;
-      return { errors: [...e.refused.entries()].sort(([a], [b]) => a - b).map(([k, s]) => entry(ready[k].index, refusalOf(s)!)), position: 0 };
+      // One entry per refused event: its first refused command's.
+      const byEvent = new Map<number, Refusal>();
+      for (const [k, s] of [...e.refused.entries()].sort(([a], [b]) => a - b)) if (!byEvent.has(ready[k].index)) byEvent.set(ready[k].index, refusalIn(ready[k].request, refusalOf(s)!));
+      return { errors: [...byEvent.entries()].sort(([a], [b]) => a - b).map(([i, r]) => entry(i, r)), position: 0 };
     }
   }
 
-  /** Each line as its lot command, or the error its route would answer before its handler ran (by the line's index). */
+  /** Each line as its lot commands, or the error its route would answer before its handler ran (by the line's index). */
   private async prepare(lines: readonly CaptureLine[], context: RequestContext): Promise<Outcome[]> {
     const outcomes: Outcome[] = [];
     const checked: Checked[] = [];
     for (const [index, line] of lines.entries()) {
-      if (!line.request) {
+      if (!line.requests) {
         outcomes.push({ index, refusal: line.refused });
         continue;
       }
-      try {
-        checked.push({ index, line, body: await this.check(line.request, context) });
-      } catch (error) {
-        if (!(error instanceof ApiError)) throw error;
-        outcomes.push({ index, refusal: errorOf(error) });
+      // An event is checked whole: one request refused here, and none of its commands runs.
+      const requests: CheckedRequest[] = [];
+      for (const request of line.requests) {
+        try {
+          requests.push({ request, body: await this.check(request, context) });
+        } catch (error) {
+          if (!(error instanceof ApiError)) throw error;
+          outcomes.push({ index, refusal: refusalIn(request, errorOf(error)) });
+          break;
+        }
       }
+      if (requests.length === line.requests.length) checked.push({ index, key: line.key, requests });
     }
-    const known = await this.facilities.findMany(checked.flatMap((c) => facilitiesNamed(c.line.request, c.body).map(([, id]) => id)));
+    const named = (c: Checked) => c.requests.flatMap((r) => facilitiesNamed(r.request, r.body));
+    const known = await this.facilities.findMany(checked.flatMap((c) => named(c).map(([, id]) => id)));
     for (const c of checked) {
-      const missing = facilitiesNamed(c.line.request, c.body).find(([, id]) => !known.has(id));
+      const missing = named(c).find(([, id]) => !known.has(id));
       if (missing) {
         outcomes.push({ index: c.index, refusal: errorOf(notFound('FACILITY_NOT_FOUND', `no facility ${missing[1]} is registered`, { field: missing[0], facilityId: missing[1] })) });
         continue;
       }
-      outcomes.push({ index: c.index, command: this.commandOf(c, context, (id) => known.get(id)!) });
+      outcomes.push({ index: c.index, commands: c.requests.map((r) => ({ request: r.request, command: this.commandOf(r, c.key, context, (id) => known.get(id)!) })) });
     }
     return outcomes.sort((a, b) => a.index - b.index);
   }
@@ -239,8 +282,7 @@ export class CaptureRecorder {
    * whose routes take no idempotency key get one from the eventID, so the
    * same event sent again by the same key records nothing new.
    */
-  private commandOf({ line, body }: Checked, context: RequestContext, facility: (id: string) => FacilityRef): LotCommandOf<LotFamilyRequest> {
-    const { request, key } = line;
+  private commandOf({ request, body }: CheckedRequest, key: string, context: RequestContext, facility: (id: string) => FacilityRef): LotCommandOf<LotFamilyRequest> {
     const byEvent = (built: LotCommandOf<LotFamilyRequest>): LotCommandOf<LotFamilyRequest> => ({
       ...built,
       context: { ...built.context, idempotency: { key: idempotencyKey(context, `epcis:${key}`), requestHash: requestHash(request) } },
@@ -271,6 +313,9 @@ export class CaptureRecorder {
         return byEvent({ command: { type: 'UnlockLot', traceCode: request.traceCode, reason: reason() }, context: { metadata: eventMetadata(context) } });
       case 'destroy':
         return byEvent({ command: { type: 'DestroyLot', traceCode: request.traceCode, reason: reason() }, context: { metadata: eventMetadata(context) } });
+      case 'temperatures':
+        // No key, as the route takes none: a reading is known by (deviceId, at), so a resend logs nothing (and one event may log for several lots).
+        return recordTemperatures(request.traceCode, body as unknown as RecordTemperaturesRequestDto, context, this.config);
     }
   }
 }

@@ -10,9 +10,9 @@ import { captureLine } from './epcis-capture.mapping';
 const given = (event: Record<string, unknown>) => {
   const line = captureLine(deepFreeze(event));
   return {
-    thenRequest: (expected: unknown) => expect(line).toEqual({ eventID: event.eventID ?? null, key: expect.any(String), request: expected }),
+    thenRequest: (expected: unknown) => expect(line).toEqual({ eventID: event.eventID ?? null, key: expect.any(String), requests: [expected] }),
     thenRefused: (message: RegExp) => expect(line.refused).toEqual({ code: 'EPCIS_NOT_MAPPED', message: expect.stringMatching(message) }),
-    thenKey: (key: string) => expect(line.request && line.key).toBe(key),
+    thenKey: (key: string) => expect(line.requests && line.key).toBe(key),
   };
 };
 
@@ -61,7 +61,7 @@ describe('EPCIS capture mapping: the lifecycle beyond scans', () => {
 
     it("reads CBV's countryOfOrigin bare too, and leaves a missing ilmd field for the route's validation to name", () => {
       const line = captureLine(deepFreeze(commissioning({ ilmd: { countryOfOrigin: 'AR' } })));
-      expect(line.request).toMatchObject({ kind: 'register', body: { originCountry: 'AR', product: { name: undefined }, importer: undefined } });
+      expect(line.requests?.[0]).toMatchObject({ kind: 'register', body: { originCountry: 'AR', product: { name: undefined }, importer: undefined } });
     });
 
     it('needs a stated quantity, in a unit we record', () => {

@@ -1,9 +1,9 @@
 import { facilityUrn, lotClassUrn, zoneUrn } from '../epcis-identifiers';
 import { DISINFECTING_BIZ_STEP } from '../epcis-mapping';
-import { captureLine, captureLines, scanIdOf, type CaptureLine } from './epcis-capture.mapping';
+import { captureLine, captureLines, inEventTerms, scanIdOf, UNNAMED_SENSOR, type CaptureLine, type CaptureRequest } from './epcis-capture.mapping';
 
 /** The scan a line asks, if it asks one. */
-const scanOfLine = (line: CaptureLine) => (line.request?.kind === 'scan' ? line.request.body : undefined);
+const scanOfLine = (line: CaptureLine) => (line.requests?.[0].kind === 'scan' ? line.requests[0].body : undefined);
 /** A line with its scan beside it (these scan tests read it there). */
 const scanLine = (raw: unknown) => {
   const line = captureLine(raw);
@@ -32,14 +32,14 @@ describe('EPCIS capture mapping: ObjectEvents as scans', () => {
     expect(captureLine(event())).toEqual({
       eventID: 'urn:uuid:0d1c7a52-7f8b-4f0e-8a57-5b0c2b9f0001',
       key: 'urn:uuid:0d1c7a52-7f8b-4f0e-8a57-5b0c2b9f0001',
-      request: { kind: 'scan', body: {
+      requests: [{ kind: 'scan', body: {
         scanId: 'urn:uuid:0d1c7a52-7f8b-4f0e-8a57-5b0c2b9f0001',
         traceCode: LOT,
         facilityId: 'CW-01',
         action: 'RECEIVE',
         zoneId: 'IN-1',
         occurredAt: '2026-11-21T15:10:00.000+08:00',
-      } },
+      } }],
     });
   });
 
@@ -163,5 +163,119 @@ describe('EPCIS capture mapping: ObjectEvents as scans', () => {
   it("reads GS1's own example events as what they are: not Coldtrace's", () => {
     const lines = captureLines([event({ type: 'AggregationEvent' }), event(), 'not an event']);
     expect(lines.map((l) => l.refused?.code ?? scanOfLine(l)?.action)).toEqual(['EPCIS_NOT_MAPPED', 'RECEIVE', 'EPCIS_NOT_MAPPED']);
+  });
+});
+
+describe('EPCIS capture mapping: sensorElementList readings as the temperature log', () => {
+  const logsOf = (line: CaptureLine) => (line.requests ?? []).flatMap((r) => (r.kind === 'temperatures' ? [r] : []));
+  const T0 = Date.parse('2026-11-21T07:10:00Z');
+  const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
+  const sensorEvent = (over: Record<string, unknown> = {}) => event({ bizStep: 'sensor_reporting', disposition: undefined, quantityList: [{ epcClass: lotClassUrn(LOT) }], ...over });
+
+  it('sensor_reporting: each Temperature report a reading at its own time, from its device, for the lot; other types ignored', () => {
+    const line = captureLine(
+      sensorEvent({
+        sensorElementList: [
+          {
+            sensorMetadata: { deviceID: 'urn:coldtrace:device:reefer-7' },
+            sensorReport: [
+              { type: 'Temperature', value: -18.5, uom: 'CEL', time: at(0) },
+              { type: 'gs1:Temperature', value: 0.5, uom: 'FAH', time: at(5) },
+              { type: 'RelativeHumidity', value: 80, uom: 'A93', time: at(5) },
+              { type: 'Temperature', value: -1.234, uom: 'FAH', time: at(10) },
+            ],
+          },
+        ],
+      }),
+    );
+    expect(line.requests).toEqual([
+      {
+        kind: 'temperatures',
+        traceCode: LOT,
+        // °F to °C, to the hundredth the route takes.
+        body: { deviceId: 'reefer-7', readings: [{ at: at(0), celsius: -18.5 }, { at: at(5), celsius: -17.5 }, { at: at(10), celsius: -18.46 }] },
+        sources: [0, 1, 3].map((r) => ({ at: `sensorElementList[0].sensorReport[${r}].time`, celsius: `sensorElementList[0].sensorReport[${r}].value` })),
+      },
+    ]);
+  });
+
+  it("a report's time, else its element's sensorMetadata.time, else eventTime", () => {
+    const [log] = logsOf(
+      captureLine(
+        sensorEvent({
+          eventTime: at(60),
+          sensorElementList: [
+            { sensorMetadata: { time: at(20) }, sensorReport: [{ type: 'Temperature', value: -18, uom: 'CEL', time: at(15) }, { type: 'Temperature', value: -19, uom: 'CEL' }] },
+            { sensorReport: [{ type: 'Temperature', value: -20, uom: 'CEL' }] },
+          ],
+        }),
+      ),
+    );
+    expect(log.body.readings.map((r) => r.at)).toEqual([at(15), at(20), at(60)]);
+    expect(log.sources.map((s) => s.at)).toEqual(['sensorElementList[0].sensorReport[0].time', 'sensorElementList[0].sensorMetadata.time', 'eventTime']);
+  });
+
+  it("the device: the report's deviceID, else its element's, else the readPoint; a URI that is no id stands as its hash", () => {
+    const deviceOf = (over: Record<string, unknown>, element: Record<string, unknown> = {}, report: Record<string, unknown> = {}) =>
+      logsOf(captureLine(sensorEvent({ ...over, sensorElementList: [{ ...element, sensorReport: [{ type: 'Temperature', value: -18, uom: 'CEL', time: at(0), ...report }] }] }))).map(
+        (r) => r.body.deviceId,
+      );
+    expect(deviceOf({}, { sensorMetadata: { deviceID: 'urn:epc:id:giai:4000001.111' } })).toEqual(['urn:epc:id:giai:4000001.111']);
+    expect(deviceOf({}, { sensorMetadata: { deviceID: 'urn:coldtrace:device:a' } }, { deviceID: 'urn:coldtrace:device:b' })).toEqual(['b']);
+    expect(deviceOf({}, { sensorMetadata: { deviceID: 'https://id.gs1.org/8004/4000001111' } })).toEqual([expect.stringMatching(/^epcis-[0-9a-f]{64}$/)]);
+    expect(deviceOf({})).toEqual([zoneUrn('CW-01', 'IN-1')]);
+    expect(deviceOf({ readPoint: undefined })).toEqual([UNNAMED_SENSOR]);
+  });
+
+  it('one request per lot and device, at most 10,000 readings each', () => {
+    const reports = Array.from({ length: 10_002 }, (_, i) => ({ type: 'Temperature', value: -18, uom: 'CEL', time: at(i * 5), ...(i === 0 ? { deviceID: 'urn:coldtrace:device:probe' } : {}) }));
+    const line = captureLine(
+      sensorEvent({ quantityList: [{ epcClass: lotClassUrn('A') }, { epcClass: lotClassUrn('B') }, { epcClass: 'urn:epc:class:lgtin:4012345.012345.998877' }], sensorElementList: [{ sensorMetadata: { deviceID: 'urn:coldtrace:device:reefer' }, sensorReport: reports }] }),
+    );
+    expect(logsOf(line).map((r) => [r.traceCode, r.body.deviceId, r.body.readings.length])).toEqual([
+      ['A', 'probe', 1],
+      ['A', 'reefer', 10_000],
+      ['A', 'reefer', 1],
+      ['B', 'probe', 1],
+      ['B', 'reefer', 10_000],
+      ['B', 'reefer', 1],
+    ]);
+    expect(logsOf(line)[2].sources[0].celsius).toBe('sensorElementList[0].sensorReport[10001].value');
+  });
+
+  it('a sensor_reporting event with no temperature reading, or no lot of ours, is no Coldtrace command', () => {
+    expect(captureLine(sensorEvent({ sensorElementList: [{ sensorReport: [{ type: 'RelativeHumidity', value: 80, uom: 'A93' }] }] })).refused?.message).toMatch(/has none/);
+    expect(captureLine(sensorEvent({ quantityList: undefined, sensorElementList: [{ sensorReport: [{ type: 'Temperature', value: -18 }] }] })).refused?.message).toMatch(/names no Coldtrace lot/);
+    expect(captureLine(sensorEvent({ sensorElementList: [{ sensorReport: [{ type: 'Temperature', value: -18, uom: 'XXX' }] }] })).refused?.code).toBe('EPCIS_NOT_MAPPED');
+  });
+
+  it("a scan: readings at its own instant (or at none) are its temperatureC; readings at other times are logged after the scan", () => {
+    const eventTime = '2026-11-21T15:10:00.000+08:00';
+    const line = captureLine(
+      event({
+        eventTime,
+        sensorElementList: [
+          { sensorMetadata: { time: '2026-11-21T07:10:00Z' }, sensorReport: [{ type: 'Temperature', value: -18.5, uom: 'CEL' }] },
+          { sensorMetadata: { deviceID: 'urn:coldtrace:device:reefer-7' }, sensorReport: [{ type: 'Temperature', value: -17, uom: 'CEL', time: at(-10) }, { type: 'Temperature', value: -19, uom: 'CEL', time: at(-5) }] },
+          { sensorReport: [{ type: 'Temperature', value: -18.9, uom: 'CEL' }] },
+        ],
+      }),
+    );
+    expect(line.requests?.map((r) => r.kind)).toEqual(['scan', 'temperatures']);
+    expect(scanOfLine(line)?.temperatureC).toBe(-18.5);
+    expect(logsOf(line)[0].body).toEqual({ deviceId: 'reefer-7', readings: [{ at: at(-10), celsius: -17 }, { at: at(-5), celsius: -19 }] });
+    // Only timed readings elsewhere: the scan has none of its own.
+    expect(scanOfLine(captureLine(event({ sensorElementList: [{ sensorReport: [{ type: 'Temperature', value: -17, time: at(-10) }] }] })))).not.toHaveProperty('temperatureC');
+  });
+
+  it("a temperatures request's refusal names the readings by where the event holds them", () => {
+    const [log] = logsOf(captureLine(sensorEvent({ sensorElementList: [{ sensorReport: [{ type: 'Temperature', value: 95, uom: 'CEL', time: at(0) }, { type: 'Temperature', value: -18 }] }] }))) as CaptureRequest[];
+    expect(inEventTerms(log, 'readings[0].celsius must be a number of degrees Celsius from -80 to 60')).toBe(
+      'sensorElementList[0].sensorReport[0].value must be a number of degrees Celsius from -80 to 60',
+    );
+    expect(inEventTerms(log, 'readings[1].at is in the future')).toBe('eventTime is in the future');
+    expect(inEventTerms(log, 'readings[1] must be an object')).toBe('sensorElementList[0].sensorReport[1] must be an object');
+    expect(inEventTerms(log, 'readings must hold at least one reading')).toBe('sensorElementList must hold at least one reading');
+    expect(inEventTerms({ kind: 'lock', traceCode: LOT, body: { reason: 'x' } }, 'readings[0].at')).toBe('readings[0].at');
   });
 });

@@ -1,8 +1,9 @@
 import type { QuantityUnit, ScanAction } from '@app/domain';
 import { requestHash } from '../../common/commands/request-hash';
 import { ID_PATTERN } from '../../common/http/identifiers';
-import { parseDocumentUrn, parseLocationUrn, parseLotClassUrn, unitOfUom } from '../epcis-identifiers';
-import { DISINFECTING_BIZ_STEP } from '../epcis-mapping';
+import { MAX_READINGS_PER_UPLOAD } from '../../lots/commands/record-temperatures/record-temperatures.request.dto';
+import { parseDeviceUri, parseDocumentUrn, parseLocationUrn, parseLotClassUrn, unitOfUom } from '../epcis-identifiers';
+import { DISINFECTING_BIZ_STEP, SENSOR_REPORTING_BIZ_STEP } from '../epcis-mapping';
 
 /**
  * EPCIS capture: which events are which Coldtrace command (a scan, a lot's
@@ -68,6 +69,18 @@ export interface CapturedDocument {
   readonly result?: 'NEGATIVE' | 'POSITIVE';
 }
 
+/** A device's readings for a lot as POST /api/lots/:traceCode/temperatures takes them. */
+export interface CapturedTemperatures {
+  readonly deviceId: string;
+  readonly readings: readonly { readonly at: string; readonly celsius: number }[];
+}
+
+/** Where in its event each reading of a request was read: its time and its value, as field paths. */
+export interface ReadingSource {
+  readonly at: string;
+  readonly celsius: string;
+}
+
 export interface CapturedPortion {
   readonly traceCode: string;
   readonly quantity: number;
@@ -88,14 +101,20 @@ export type CaptureRequest =
       readonly body: { readonly mergeId: string; readonly traceCode: string; readonly parents: readonly CapturedPortion[]; readonly facilityId: string; readonly occurredAt: string };
     }
   | { readonly kind: 'recall'; readonly traceCode: string; readonly body: { readonly reason: unknown; readonly recallId: string } }
-  | { readonly kind: 'lock' | 'unlock' | 'destroy'; readonly traceCode: string; readonly body: { readonly reason: unknown } };
+  | { readonly kind: 'lock' | 'unlock' | 'destroy'; readonly traceCode: string; readonly body: { readonly reason: unknown } }
+  | { readonly kind: 'temperatures'; readonly traceCode: string; readonly body: CapturedTemperatures; readonly sources: readonly ReadingSource[] };
 
 export type CaptureKind = CaptureRequest['kind'];
 
-/** One event of the document: the request it is (and its idempotency key, from its eventID), or why it is none. */
+/**
+ * One event of the document: the requests it is (and its idempotency key,
+ * from its eventID), or why it is none. One request, but for the readings
+ * an event logs: a request per lot and device (after a scan's own, when it
+ * is a scan), as many as the JSON route would be sent.
+ */
 export type CaptureLine =
-  | { readonly eventID: string | null; readonly key: string; readonly request: CaptureRequest; readonly refused?: undefined }
-  | { readonly eventID: string | null; readonly request?: undefined; readonly refused: CaptureRefusal };
+  | { readonly eventID: string | null; readonly key: string; readonly requests: readonly [CaptureRequest, ...CaptureRequest[]]; readonly refused?: undefined }
+  | { readonly eventID: string | null; readonly requests?: undefined; readonly refused: CaptureRefusal };
 
 type Json = Record<string, unknown>;
 
@@ -134,32 +153,124 @@ const lotEntries = (event: Json): { traceCode: string; entry: Json }[] =>
 
 const TEMPERATURE_TYPES = new Set(['Temperature', 'gs1:Temperature', 'https://gs1.org/voc/Temperature', 'http://gs1.org/voc/Temperature']);
 const TO_CELSIUS: Readonly<Record<string, (v: number) => number>> = { CEL: (v) => v, FAH: (v) => ((v - 32) * 5) / 9, KEL: (v) => v - 273.15 };
+/** When no sensor names its device (neither the report nor its element's metadata), nor the readPoint a place. */
+export const UNNAMED_SENSOR = 'epcis-sensor';
+
+/** One `Temperature` sensor report of an event: in °C (unrounded), when (null: not said), from which device, and where each was read. */
+interface SensorReading {
+  readonly celsius: number;
+  readonly time: string | null;
+  readonly deviceID: string | null;
+  readonly valuePath: string;
+  readonly timePath: string | null;
+}
 
 /**
- * The event's temperature in °C, to the tenth a scan records: the highest
- * reading (the one a cold chain fails on; a half tenth rounds to the warmer
- * side) of its `Temperature` sensor
- * reports, each its `value`, else `maxValue`, else `meanValue`. A report
- * with none of them (an alert alone) says no temperature; one in a unit we
+ * The event's `Temperature` sensor reports, each its `value`, else
+ * `maxValue`, else `meanValue`, at its own `time`, else its element's
+ * `sensorMetadata.time`; from its own `deviceID`, else its element's. A
+ * report with no value (an alert alone) is no reading; one in a unit we
  * cannot convert makes the event unreadable rather than silently warm.
+ * Reports of other types say nothing here.
  */
-const temperatureOf = (event: Json): { celsius: number | null } | CaptureRefusal => {
-  const readings: number[] = [];
-  for (const element of objects(event.sensorElementList)) {
-    for (const report of objects(element.sensorReport)) {
-      if (!TEMPERATURE_TYPES.has(text(report.type) ?? '')) continue;
-      const value = [report.value, report.maxValue, report.meanValue].find((v): v is number => typeof v === 'number');
-      if (value === undefined) continue;
+const sensorReadingsOf = (event: Json): SensorReading[] | CaptureRefusal => {
+  const readings: SensorReading[] = [];
+  for (const [e, element] of (Array.isArray(event.sensorElementList) ? event.sensorElementList : []).entries()) {
+    if (!isObject(element)) continue;
+    const metadata = isObject(element.sensorMetadata) ? element.sensorMetadata : {};
+    for (const [r, report] of (Array.isArray(element.sensorReport) ? element.sensorReport : []).entries()) {
+      if (!isObject(report) || !TEMPERATURE_TYPES.has(text(report.type) ?? '')) continue;
+      const field = (['value', 'maxValue', 'meanValue'] as const).find((f) => typeof report[f] === 'number');
+      if (field === undefined) continue;
       const uom = text(report.uom) ?? 'CEL';
       const convert = Object.hasOwn(TO_CELSIUS, uom) ? TO_CELSIUS[uom] : undefined;
       if (!convert) return notMapped(`a temperature in ${uom} cannot be read (CEL, FAH or KEL)`);
-      readings.push(convert(value));
+      const path = `sensorElementList[${e}].sensorReport[${r}]`;
+      const own = text(report.time);
+      const time = own ?? text(metadata.time);
+      readings.push({
+        celsius: convert(report[field] as number),
+        time,
+        deviceID: text(report.deviceID) ?? text(metadata.deviceID),
+        valuePath: `${path}.${field}`,
+        timePath: own !== null ? `${path}.time` : time !== null ? `sensorElementList[${e}].sensorMetadata.time` : null,
+      });
     }
   }
-  if (readings.length === 0) return { celsius: null };
-  const tenths = Math.round(Math.max(...readings) * 10) / 10;
-  return { celsius: tenths === 0 ? 0 : tenths };
+  return readings;
 };
+
+/**
+ * A scan's own temperature in °C, to the tenth a scan records: the highest
+ * of its readings (the one a cold chain fails on; a half tenth rounds to the
+ * warmer side), or none.
+ */
+const spotTemperatureOf = (readings: readonly SensorReading[]): number | null => {
+  if (readings.length === 0) return null;
+  const tenths = Math.round(Math.max(...readings.map((r) => r.celsius)) * 10) / 10;
+  return tenths === 0 ? 0 : tenths;
+};
+
+/** A reading's device as a device id: its deviceID (ours, or any URI that is an id; another as `epcis-` and its SHA-256), else the readPoint's, else UNNAMED_SENSOR. */
+const deviceIdOf = (deviceID: string | null, event: Json): string => {
+  const readPoint = isObject(event.readPoint) ? text(event.readPoint.id) : null;
+  const uri = deviceID ?? readPoint;
+  if (uri === null) return UNNAMED_SENSOR;
+  return parseDeviceUri(uri) ?? `epcis-${requestHash(uri)}`;
+};
+
+/**
+ * Readings logged for these lots, as the temperatures route takes them: per
+ * lot and device, at most MAX_READINGS_PER_UPLOAD a request; °C to the
+ * hundredth (the route's precision); a reading without a time at `eventTime`.
+ */
+const temperatureLogsOf = (event: Json, traceCodes: readonly string[], readings: readonly SensorReading[]): CaptureRequest[] => {
+  const byDevice = new Map<string, { at: string; celsius: number; source: ReadingSource }[]>();
+  const eventTime = text(event.eventTime) ?? '';
+  for (const r of readings) {
+    const deviceId = deviceIdOf(r.deviceID, event);
+    const hundredths = Math.round(r.celsius * 100) / 100;
+    const entry = { at: r.time ?? eventTime, celsius: hundredths === 0 ? 0 : hundredths, source: { at: r.timePath ?? 'eventTime', celsius: r.valuePath } };
+    const list = byDevice.get(deviceId);
+    if (list) list.push(entry);
+    else byDevice.set(deviceId, [entry]);
+  }
+  return traceCodes.flatMap((traceCode) =>
+    [...byDevice].flatMap(([deviceId, all]) => {
+      const requests: CaptureRequest[] = [];
+      for (let from = 0; from < all.length; from += MAX_READINGS_PER_UPLOAD) {
+        const part = all.slice(from, from + MAX_READINGS_PER_UPLOAD);
+        requests.push({
+          kind: 'temperatures',
+          traceCode,
+          body: { deviceId, readings: part.map(({ at, celsius }) => ({ at, celsius })) },
+          sources: part.map((p) => p.source),
+        });
+      }
+      return requests;
+    }),
+  );
+};
+
+/** A reading at the scan's own instant (or at no stated time) is the scan's temperature; one at another time was logged by a device. */
+const atEventTime = (event: Json) => {
+  const eventTime = Date.parse(text(event.eventTime) ?? '');
+  return (r: SensorReading): boolean => r.time === null || Date.parse(r.time) === eventTime;
+};
+
+/**
+ * Readings named in a temperatures request's refusal (`readings[3].at`) by
+ * where the event holds them (`sensorElementList[0].sensorReport[3].time`):
+ * the sender knows its event, not the route's body.
+ */
+export const inEventTerms = (request: CaptureRequest, message: string): string =>
+  request.kind !== 'temperatures'
+    ? message
+    : message.replace(/\breadings(?:\[(\d+)\](?:\.(at|celsius))?)?/g, (whole, index: string | undefined, field: 'at' | 'celsius' | undefined) => {
+        const source = index === undefined ? undefined : request.sources[Number(index)];
+        if (source === undefined) return index === undefined ? 'sensorElementList' : whole;
+        return field === undefined ? source.celsius.replace(/\.[a-zA-Z]+$/, '') : source[field];
+      });
 
 /** Where the event happened: the facility of its bizLocation and readPoint (which must agree), the zone of either (readPoint first). */
 const placeOf = (event: Json): { facilityId: string; zoneId: string | null } | CaptureRefusal => {
@@ -211,10 +322,10 @@ const vehicleOf = (event: Json): CapturedScan['vehicle'] | null => {
   return { plate: v.plate, ...(v.disinfectedAt === undefined || v.disinfectedAt === null ? {} : { disinfectedAt: v.disinfectedAt }) };
 };
 
-const isRefusal = (v: object): v is CaptureRefusal => 'code' in v;
+const isRefusal = (v: object): v is CaptureRefusal => !Array.isArray(v) && 'code' in v;
 
-/** An ObjectEvent OBSERVE of a scan's bizStep as that scan, or why it is none. */
-const scanOf = (event: Json, action: ScanAction): CaptureRequest | CaptureRefusal => {
+/** An ObjectEvent OBSERVE of a scan's bizStep as that scan (and the readings it logs), or why it is none. */
+const scanOf = (event: Json, action: ScanAction): CaptureRequest[] | CaptureRefusal => {
   const lot = oneLot(event, 'a scan');
   if (isRefusal(lot)) return lot;
   const { traceCode, entry } = lot;
@@ -224,10 +335,12 @@ const scanOf = (event: Json, action: ScanAction): CaptureRequest | CaptureRefusa
   if (isRefusal(destination)) return destination;
   const quantity = action === 'DISPATCH' || action === 'SELL' ? quantityOf(entry) : { quantity: null, unit: null };
   if (isRefusal(quantity)) return quantity;
-  const temperature = temperatureOf(event);
-  if (isRefusal(temperature)) return temperature;
+  const readings = sensorReadingsOf(event);
+  if (isRefusal(readings)) return readings;
+  const own = atEventTime(event);
+  const temperatureC = spotTemperatureOf(readings.filter(own));
   const vehicle = vehicleOf(event);
-  return {
+  const scan: CaptureRequest = {
     kind: 'scan',
     body: {
       scanId: scanIdOf(event),
@@ -239,10 +352,25 @@ const scanOf = (event: Json, action: ScanAction): CaptureRequest | CaptureRefusa
       ...(destination.toFacilityId !== null ? { toFacilityId: destination.toFacilityId } : {}),
       ...(quantity.quantity !== null ? { quantity: quantity.quantity } : {}),
       ...(quantity.unit !== null ? { unit: quantity.unit } : {}),
-      ...(temperature.celsius !== null ? { temperatureC: temperature.celsius } : {}),
+      ...(temperatureC !== null ? { temperatureC } : {}),
       ...(vehicle !== null ? { vehicle } : {}),
     },
   };
+  // The scan first: readings taken since it are then the lot's where it now is.
+  return [scan, ...temperatureLogsOf(event, [traceCode], readings.filter((r) => !own(r)))];
+};
+
+/**
+ * sensor_reporting: a device's readings for every lot the event counts,
+ * each at its own time (else its element's, else the event's).
+ */
+const sensorReportOf = (event: Json): CaptureRequest[] | CaptureRefusal => {
+  const traceCodes = [...new Set(lotEntries(event).map((l) => l.traceCode))];
+  if (traceCodes.length === 0) return notMapped('the event names no Coldtrace lot (quantityList epcClass urn:coldtrace:lot:<traceCode>)');
+  const readings = sensorReadingsOf(event);
+  if (isRefusal(readings)) return readings;
+  if (readings.length === 0) return notMapped('a sensor_reporting event logs Temperature readings (sensorElementList sensorReport with a value); this one has none');
+  return temperatureLogsOf(event, traceCodes, readings);
 };
 
 /** The one Coldtrace lot an event counts, with its quantityList entry. */
@@ -432,10 +560,10 @@ const destructionOf = (event: Json): CaptureRequest | CaptureRefusal => {
   return { kind: 'destroy', traceCode: lot.traceCode, body: { reason: event['coldtrace:reason'] } };
 };
 
-const OBJECT_STEPS = [...SCAN_OF_BIZSTEP.keys(), 'commissioning (ADD)', 'inspecting', 'holding', 'destroying'].join(', ');
+const OBJECT_STEPS = [...SCAN_OF_BIZSTEP.keys(), 'commissioning (ADD)', 'inspecting', 'holding', 'destroying', SENSOR_REPORTING_BIZ_STEP].join(', ');
 
 /** What an event asks: by its type, action and bizStep (see the README's capture table). */
-const requestOf = (event: Json): CaptureRequest | CaptureRefusal => {
+const requestOf = (event: Json): CaptureRequest | CaptureRequest[] | CaptureRefusal => {
   if (event.type === 'TransformationEvent') return transformationOf(event);
   if (event.type !== 'ObjectEvent') return notMapped(`a ${text(event.type) ?? 'typeless event'} is not a Coldtrace command; ObjectEvents and TransformationEvents are`);
   const raw = text(event.bizStep);
@@ -448,15 +576,24 @@ const requestOf = (event: Json): CaptureRequest | CaptureRefusal => {
   if (scan) return scanOf(event, scan);
   if (bizStep === 'inspecting') return documentOf(event);
   if (bizStep === 'holding') return holdOf(event);
+  if (bizStep === SENSOR_REPORTING_BIZ_STEP) return sensorReportOf(event);
   return notMapped(`bizStep ${raw ?? '(none)'} is not a Coldtrace command; those are ${OBJECT_STEPS}`);
 };
 
-/** One event as the request it is, or why it is none. */
+/** Every request an event asks, in the order they are recorded. */
+const requestsOf = (event: Json): CaptureRequest[] | CaptureRefusal => {
+  const request = requestOf(event);
+  return Array.isArray(request) || isRefusal(request) ? request : [request];
+};
+
+/** One event as the requests it is, or why it is none. */
 export const captureLine = (raw: unknown): CaptureLine => {
   const event: Json = isObject(raw) ? raw : {};
   const eventID = text(event.eventID);
-  const request = requestOf(event);
-  return isRefusal(request) ? { eventID, refused: request } : { eventID, key: scanIdOf(event), request };
+  const requests = requestsOf(event);
+  if (isRefusal(requests)) return { eventID, refused: requests };
+  const [first, ...rest] = requests;
+  return { eventID, key: scanIdOf(event), requests: [first, ...rest] };
 };
 
 /** Every event of a document, in order. */

@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { LotEventType, lotStreamId, maySeeLot, traceCodeOfStream } from '@app/domain';
+import { TemperatureLogStore } from '@app/read-models';
 import { APP_CONFIG } from '../../../config/config.tokens';
 import type { AppConfig } from '../../../config/app-config';
 import { encodeCursor } from '../../../common/queries/page';
@@ -20,12 +21,23 @@ const CHUNK = 500;
  * the whole log.
  */
 const SCAN_LIMIT = 5_000;
+/**
+ * The most temperature readings one page carries (an upload's readings are
+ * its event's sensorElementList, up to 10,000 of them): a page of 1000
+ * uploads would be a gigabyte. The page ends before the upload that would
+ * pass it (never before its first event), its token going on from there.
+ */
+export const READINGS_PER_PAGE = 50_000;
+
+/** How many readings a stored event brings along (an upload's count; any other event none). */
+const readingsIn = (row: LotEventRow): number => (row.type === 'TemperaturesRecorded' ? Number((row.data as { count?: unknown }).count) || 0 : 0);
 
 /** GET /api/epcis/events: lot events as EPCIS 2.0, one page of an EPCISQueryDocument. */
 @QueryHandler(GetEpcisEventsQuery)
 export class GetEpcisEventsHandler implements IQueryHandler<GetEpcisEventsQuery> {
   constructor(
     @Inject(EpcisEventReader) private readonly reader: EpcisEventReader,
+    @Inject(TemperatureLogStore) private readonly temperatures: TemperatureLogStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -43,12 +55,23 @@ export class GetEpcisEventsHandler implements IQueryHandler<GetEpcisEventsQuery>
     let after = page.after;
     let scanned = 0;
     let exhausted = types.length === 0 || streamIds?.length === 0;
-    while (!exhausted && found.length <= page.limit && scanned < SCAN_LIMIT) {
-      const rows = await this.reader.scan(
+    let readings = 0;
+    let full = false;
+    while (!exhausted && !full && found.length <= page.limit && scanned < SCAN_LIMIT) {
+      let rows = await this.reader.scan(
         { after, streamIds, types, from: filters.from, before: filters.before, limit: Math.min(CHUNK, SCAN_LIMIT - scanned) },
         lotStreamId(''),
       );
       exhausted = rows.length < Math.min(CHUNK, SCAN_LIMIT - scanned);
+      // Cut before the upload that would pass the page's readings (counted as stored, before the filters: at most that many are read).
+      for (let i = 0; i < rows.length; i++) {
+        readings += readingsIn(rows[i]);
+        if (readings > READINGS_PER_PAGE && (i > 0 || found.length > 0)) {
+          rows = rows.slice(0, i);
+          [exhausted, full] = [false, true];
+          break;
+        }
+      }
       scanned += rows.length;
       for (const { row, events } of await this.exported(rows, viewer)) {
         after = row.key;
@@ -72,11 +95,15 @@ export class GetEpcisEventsHandler implements IQueryHandler<GetEpcisEventsQuery>
   private async exported(rows: readonly LotEventRow[], viewer: GetEpcisEventsQuery['viewer']) {
     const streams = [...new Set(rows.map((r) => r.streamId))];
     const [units, facilities] = await Promise.all([this.reader.unitsOf(streams), this.reader.facilityIdsOf(streams.map(traceCodeOfStream))]);
+    const visible = rows.filter((row) => units.has(row.streamId) && maySeeLot(viewer, facilities.get(traceCodeOfStream(row.streamId)) ?? []));
+    // The uploads' readings, kept beside their events: one query for the chunk.
+    const uploads = await this.temperatures.readingsOf(visible.flatMap((r) => (r.type === 'TemperaturesRecorded' ? [(r.data as { uploadId: string }).uploadId] : [])));
+    const shown = new Set(visible);
     return rows.map((row) => {
-      const traceCode = traceCodeOfStream(row.streamId);
-      const unit = units.get(row.streamId);
-      if (!maySeeLot(viewer, facilities.get(traceCode) ?? []) || unit === undefined) return { row, events: [] };
-      return { row, events: toEpcisEvents({ ...row, traceCode, unit }, { timeZoneOffset: this.config.epcisTimeZoneOffset }) };
+      if (!shown.has(row)) return { row, events: [] };
+      const readings = row.type === 'TemperaturesRecorded' ? uploads.get((row.data as { uploadId: string }).uploadId) : undefined;
+      const stored = { ...row, traceCode: traceCodeOfStream(row.streamId), unit: units.get(row.streamId)!, ...(readings ? { readings } : {}) };
+      return { row, events: toEpcisEvents(stored, { timeZoneOffset: this.config.epcisTimeZoneOffset }) };
     });
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import {
-  judgeTemperatures,
+  judgeTemperatureSamples,
   ProductCategory,
   TemperatureExcursion,
   TemperatureGap,
@@ -101,22 +101,19 @@ export class TemperatureSeries {
 
   /** The series of a lot whose category the caller knows. */
   async of(traceCode: string, category: ProductCategory, window: SeriesWindow = {}): Promise<TemperatureSeriesView> {
-    const log = await this.store.log(traceCode);
+    const log = await this.store.samples(traceCode);
     const rules = this.config.temperatureRules;
-    const judgement = judgeTemperatures(category, log, rules);
+    const judgement = judgeTemperatureSamples(category, log, rules);
     const from = window.from ? Date.parse(window.from) : -Infinity;
     const to = window.to ? Date.parse(window.to) : Infinity;
-    const inWindow = log
-      .map((r) => ({ t: Date.parse(r.at), c: r.celsius }))
-      .filter((r) => r.t >= from && r.t <= to)
-      .sort((a, b) => a.t - b.t);
+    const inWindow = log.filter((r) => r.t >= from && r.t <= to).sort((a, b) => a.t - b.t);
     const n = Math.min(window.resolution ?? MAX_SERIES_POINTS, MAX_SERIES_POINTS);
     return {
       traceCode,
       category,
       range: rules.categories[category].range,
       readings: inWindow.length,
-      points: downsample(Float64Array.from(inWindow, (r) => r.t), Float64Array.from(inWindow, (r) => r.c), n),
+      points: downsample(Float64Array.from(inWindow, (r) => r.t), Float64Array.from(inWindow, (r) => r.celsius), n),
       excursions: judgement.excursions.filter((e) => reaches(e, from, to)),
       gaps: judgement.gaps.filter((g) => reaches(g, from, to)),
     };
