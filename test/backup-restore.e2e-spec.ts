@@ -27,6 +27,8 @@ const STORE_TABLES: Record<string, string> = {
              FROM events ORDER BY global_position`,
   idempotency_keys: `SELECT key, request_hash, stream_id, result, created_at FROM idempotency_keys ORDER BY key`,
   event_signatures: `SELECT global_position, signing_key_id, encode(signature, 'hex') AS signature FROM event_signatures ORDER BY global_position`,
+  // Every column as the server prints it: times to the microsecond, readings as stored.
+  temperature_uploads: `SELECT to_jsonb(t)::text AS row FROM temperature_uploads t ORDER BY upload_id`,
 };
 
 /**
@@ -158,6 +160,12 @@ describe('events:export and events:import (e2e, real PostgreSQL)', () => {
     await scanOk(source, { traceCode: lots.split, facilityId: n.port, action: 'DISPATCH', toFacilityId: n.warehouse, vehicle: { plate: 'TRUCK-2' } });
     await scanOk(source, { traceCode: lots.split, facilityId: n.warehouse, action: 'RECEIVE', zoneId: n.zones.warehouseIntake });
     await scanOk(source, { traceCode: lots.split, facilityId: n.warehouse, action: 'STORE', zoneId: n.zones.warehouseStorage });
+    // Its temperature log from two loggers (readings part of the record, beside their events), inherited by the children below.
+    const end = Math.floor(Date.now() / 60_000) * 60_000 - 10 * 60_000;
+    const log = (count: number, celsius: (i: number) => number, offsetMinutes = 0) =>
+      Array.from({ length: count }, (_, i) => ({ at: new Date(end - (count - 1 - i) * 5 * 60_000 - offsetMinutes * 60_000).toISOString(), celsius: celsius(i) }));
+    await http.post(`/api/lots/${lots.split}/temperatures`).send({ deviceId: 'reefer-1', readings: log(300, (i) => [-18.3, -19.99, -21.07][i % 3]) }).expect(201);
+    await http.post(`/api/lots/${lots.split}/temperatures`).send({ deviceId: 'truck-1', readings: log(40, (i) => (i >= 20 && i < 34 ? -15.5 : -20.01), 2) }).expect(201);
     lots.childA = `${lots.split}-A`;
     lots.childB = `${lots.split}-B`;
     await http
@@ -223,6 +231,8 @@ describe('events:export and events:import (e2e, real PostgreSQL)', () => {
       expect(after.events.length).toBeGreaterThan(40);
       // Every event came signed, so none counts as written before signing.
       expect(after.event_signatures.length).toBe(after.events.length);
+      // Both uploads' readings, as the source holds them.
+      expect(after.temperature_uploads).toHaveLength(2);
       expect(after).toEqual(before);
       // One transaction id for the whole load, the import's own: subscriptions read it in position order.
       const xids = await withClient(target.url, (c) => c.query(`SELECT count(DISTINCT transaction_id)::int AS n FROM events`));
@@ -273,7 +283,10 @@ describe('events:export and events:import (e2e, real PostgreSQL)', () => {
         await same(`/api/lots/${code}/trace?direction=backward`);
         await same(`/api/lots/${code}/trace?direction=forward`);
         await same(`/api/audit/lots/${code}/verify`);
+        await same(`/api/lots/${code}/temperatures`);
       }
+      const log = await same(`/api/lots/${lots.childA}/temperatures`);
+      expect(log.readings).toBe(340);
       const recall = await same(`/api/recalls/${recallId}`);
       expect(recall.lots.map((l: { traceCode: string }) => l.traceCode).sort()).toEqual([lots.split, lots.childA, lots.childB, lots.merged].sort());
       await same('/api/lots?status=RECALLED');
@@ -415,6 +428,7 @@ describe('events:export and events:import (e2e, real PostgreSQL)', () => {
   describe('refusals change nothing', () => {
     let tampered: string;
     let truncated: string;
+    let readingEdited: string;
 
     beforeAll(async () => {
       // Written by the first describe; made here when this one runs alone.
@@ -429,6 +443,17 @@ describe('events:export and events:import (e2e, real PostgreSQL)', () => {
       lines[at] = JSON.stringify(edited);
       tampered = join(dir, 'tampered.ndjson.gz');
       await writeFile(tampered, gzipSync(lines.join('\n')));
+      // One reading of an upload edited and the end line resealed, as someone covering their tracks would.
+      const upload = lines.findIndex((l) => l.includes('"kind":"temperatureUpload"'));
+      expect(upload).toBeGreaterThan(at);
+      const reading = JSON.parse(lines[upload]);
+      reading.celsius[7] = -30;
+      const edited2 = [...lines];
+      edited2[upload] = JSON.stringify(reading);
+      const body = edited2.filter((l) => l !== '').slice(0, -1).map((l) => `${l}\n`).join('');
+      const end = { ...JSON.parse(edited2.filter((l) => l !== '').slice(-1)[0]), sha256: createHash('sha256').update(body, 'utf8').digest('hex') };
+      readingEdited = join(dir, 'reading-edited.ndjson.gz');
+      await writeFile(readingEdited, gzipSync(`${body}${JSON.stringify(end)}\n`));
       const whole = await readFile(file);
       truncated = join(dir, 'truncated.ndjson.gz');
       await writeFile(truncated, whole.subarray(0, Math.floor(whole.length * 0.6)));
@@ -437,13 +462,14 @@ describe('events:export and events:import (e2e, real PostgreSQL)', () => {
     it('into a database that already has events: StoreNotEmptyError, the database as it was', async () => {
       const before = await wholeDatabase(source.databaseUrl);
       await expect(importEvents(file, source.databaseUrl)).rejects.toThrow(StoreNotEmptyError);
-      await expect(importEvents(file, source.databaseUrl)).rejects.toThrow(/the event store is not empty \(it has events, streams, idempotency keys\)/);
+      await expect(importEvents(file, source.databaseUrl)).rejects.toThrow(/the event store is not empty \(it has events, streams, idempotency keys, temperature uploads\)/);
       expect(await wholeDatabase(source.databaseUrl)).toEqual(before);
     });
 
     it.each([
       ['a truncated file', () => truncated, /is not a whole gzip file: unexpected end of file/],
       ['an edited line', () => tampered, /the lines do not hash to the end line's SHA-256 .*: the file was altered/],
+      ['a reading edited, the file resealed', () => readingEdited, /upload [0-9a-f-]{36} of lot .* is not what its event records \(READINGS_MISMATCH/],
     ])('from %s: BackupFileError, the empty database as it was', async (_, path, message) => {
       const target = await migratedDatabase();
       dropLater.push(() => target.drop());

@@ -1,3 +1,4 @@
+import { readingsSha256 } from '@app/event-store';
 import { createTestApp, TestApp } from './support/test-app';
 import { eligibility, reasonCodes, registerLot, registerNetwork, scan, walkToStore, Network, uid } from './support/fixtures';
 
@@ -121,6 +122,46 @@ describe('temperature logs (POST /api/lots/:traceCode/temperatures)', () => {
     await upload(`NO-SUCH-${uid()}`, good).expect(404);
     const lot = await t.http().get(`/api/lots/${traceCode}`).expect(200);
     expect(lot.body.flags.filter((f: { flag: string }) => f.flag.startsWith('TEMPERATURE'))).toEqual([]);
+  });
+
+  it("the readings are covered by the lot's verification: a reading changed, or its upload's row deleted, in the table fails it, naming the upload", async () => {
+    const traceCode = await atStore();
+    // Given out of time order, with the extremes an upload may hold: the digest is over the row as stored.
+    const readings = threeDays((i) => [-18.3, -79.99, 59.99, 0.01, -0.01, -20.07][i % 6]).reverse();
+    const first = await upload(traceCode, readings).expect(201);
+    const second = await upload(traceCode, threeDays(() => -19.5).slice(0, 10), 'truck-1').expect(201);
+    // A resend records nothing and changes nothing.
+    await upload(traceCode, readings.slice(0, 50)).expect(200);
+    const verify = () => t.http().get(`/api/audit/lots/${traceCode}/verify`).expect(200);
+    expect((await verify()).body).toMatchObject({ valid: true, events: second.body.version });
+
+    const history = await t.http().get(`/api/lots/${traceCode}/history?atLeast=${second.body.position}`).expect(200);
+    const recorded = (history.body.events as { type: string; version: number; data: { uploadId: string; readingsSha256: string } }[]).filter((e) => e.type === 'TemperaturesRecorded');
+    // Each upload's event comes first among those it appends (its findings follow).
+    expect(recorded.map((e) => e.version)).toEqual([first.body.version - first.body.events.length + 1, second.body.version - second.body.events.length + 1]);
+    const [row] = await t.dataSource.query(`SELECT at, celsius FROM temperature_uploads WHERE upload_id = $1`, [recorded[0].data.uploadId]);
+    // real gives back exactly what was sent, in the order sent.
+    expect(row.celsius).toEqual(readings.map((r) => r.celsius));
+    expect(row.at.map((d: Date) => d.toISOString())).toEqual(readings.map((r) => r.at));
+    expect(recorded[0].data.readingsSha256).toBe(readingsSha256(readings));
+
+    // As the table's owner: one reading of the first upload changed.
+    const uploadId = recorded[0].data.uploadId;
+    await t.dataSource.query(`UPDATE temperature_uploads SET celsius[400] = -25 WHERE upload_id = $1`, [uploadId]);
+    expect((await verify()).body).toEqual({
+      traceCode,
+      valid: false,
+      events: second.body.version,
+      headHash: expect.any(String),
+      firstInvalidVersion: recorded[0].version,
+      reason: 'READINGS_MISMATCH',
+      uploadId,
+    });
+    // Put back, it holds again; the second upload's row deleted, it is missing.
+    await t.dataSource.query(`UPDATE temperature_uploads SET celsius[400] = $2 WHERE upload_id = $1`, [uploadId, readings[399].celsius]);
+    expect((await verify()).body.valid).toBe(true);
+    await t.dataSource.query(`DELETE FROM temperature_uploads WHERE upload_id = $1`, [recorded[1].data.uploadId]);
+    expect((await verify()).body).toMatchObject({ valid: false, firstInvalidVersion: recorded[1].version, reason: 'READINGS_MISSING', uploadId: recorded[1].data.uploadId });
   });
 
   it("an operator of another firm is told the lot is unknown, and records nothing", async () => {

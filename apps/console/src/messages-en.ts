@@ -500,6 +500,8 @@ export const en = {
   'chainFailure.UNSIGNED': 'not signed',
   'chainFailure.UNKNOWN_SIGNING_KEY': 'signed by a key that is not published',
   'chainFailure.BAD_SIGNATURE': 'the signature does not hold',
+  'chainFailure.READINGS_MISSING': 'the temperature readings an upload recorded are missing',
+  'chainFailure.READINGS_MISMATCH': 'the stored temperature readings of an upload are not the ones its event recorded',
   'error.DATABASE_UNAVAILABLE': 'The database is out of reach: try again shortly',
   'error.INTERNAL_ERROR': 'The service failed: try again, and tell its operators if it happens again',
   'downloads.heading': 'Downloads',

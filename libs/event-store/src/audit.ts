@@ -4,6 +4,7 @@ import { ChainCheck, ChainVerdict } from './integrity/chain-check';
 import { hashedEventOf, HashedEventRow } from './integrity/event-hash';
 import { EventKeyRing, EventSignature, SignatureJob } from './integrity/event-signature';
 import { LogDigest } from './integrity/log-digest';
+import { checkRecordedUploads, RecordedUpload, recordedUploadOf } from './integrity/readings-check';
 import { APPEND_LOCK, readStreamRanges } from './postgres-event-store';
 
 export interface LogDigestAt {
@@ -260,7 +261,9 @@ export class EventLogAudit {
    * Walks the streams in stream id byte order (the digests' order), 500 at a
    * time, their events a batch at a time in version order: each event re-hashed
    * (ChainCheck), each whose chain holds queued for a signature check, the
-   * batch's signatures checked together; then each stream's verdict, and its
+   * batch's signatures checked together, and the readings of each upload a
+   * sound TemperaturesRecorded records against their row (readings-check.ts);
+   * then each stream's verdict, and its
    * line of each digest asked for (the last event at or below that position,
    * its version and recomputed hash). Streams with no event in range are left
    * out of a walk up to a position (as they are of a digest).
@@ -296,6 +299,8 @@ export class EventLogAudit {
             async (rows) => {
               const jobs: SignatureJob[] = [];
               const owners: { check: ChainCheck; version: number }[] = [];
+              const uploads: RecordedUpload[] = [];
+              const uploadOwners: { check: ChainCheck; version: number }[] = [];
               for (const r of rows) {
                 const w = walks.get(r.stream_id)!;
                 const step = w.check.add({ ...hashedEventOf(r), hash: r.hash });
@@ -306,8 +311,17 @@ export class EventLogAudit {
                 if (!step.sound) continue;
                 jobs.push({ hash: r.hash, signature: signatureOf(r) });
                 owners.push({ check: w.check, version: r.stream_version });
+                // The readings beside the event: covered by its chain through their digest, checked against their row.
+                const upload = recordedUploadOf({ streamId: r.stream_id, type: r.type, data: r.data });
+                if (upload) {
+                  uploads.push(upload);
+                  uploadOwners.push({ check: w.check, version: r.stream_version });
+                }
               }
               (await this.ring.verifyMany(jobs)).forEach((failure, i) => failure && owners[i].check.signatureFailed(owners[i].version, failure));
+              (await checkRecordedUploads(manager, uploads)).forEach(
+                (failure, i) => failure && uploadOwners[i].check.readingsFailed(uploadOwners[i].version, failure, uploads[i].uploadId),
+              );
             },
           );
           for (const s of streams) {

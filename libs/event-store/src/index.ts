@@ -13,6 +13,8 @@ export * from './integrity/event-hash';
 export * from './integrity/event-signature';
 export * from './integrity/chain-check';
 export * from './integrity/log-digest';
+export * from './integrity/readings-digest';
+export * from './integrity/readings-check';
 export * from './backup/event-backup.format';
 export * from './backup/event-log.exporter';
 export * from './backup/event-log.importer';

@@ -107,7 +107,7 @@ export const auditVerify = async (databaseUrl: string, options: AuditVerifyOptio
 
 /** One line a failing stream: what `npm run audit:verify` prints and exits 1 on. */
 export const describeFailure = (v: ChainVerdict): string =>
-  `FAILED ${v.streamId}: first invalid version ${v.firstInvalidVersion} (${v.reason}) (${v.events} events)`;
+  `FAILED ${v.streamId}: first invalid version ${v.firstInvalidVersion} (${v.reason}${v.uploadId === undefined ? '' : ` upload ${v.uploadId}`}) (${v.events} events)`;
 
 /** One line a credential row that is not one. */
 export const describeCredential = (c: CredentialJudgement): string => `CREDENTIAL ${c.keyId} is not a credential: ${c.problem}`;

@@ -16,7 +16,7 @@ import {
   lotStreamId,
   withFamily,
 } from '@app/domain';
-import { LockedStream, PostgresEventStore } from '@app/event-store';
+import { LockedStream, PostgresEventStore, readingsSha256 } from '@app/event-store';
 import { DocumentIndexReader, GenealogyReader, TemperatureLogStore } from '@app/read-models';
 import { CommandDecider, Decision, Widened } from '../common/commands/command-executor';
 
@@ -66,7 +66,14 @@ export class LotFamilyReads implements CommandDecider<LotState, LotEvent, unknow
     // The new readings go beside the upload's event, not into the outcome (a retry's answer, metrics).
     const { readings, ...outcome } = decision.outcome as LotFamilyOutcomes['RecordTemperatures'];
     const upload = { uploadId: outcome.uploadId, traceCode: c.traceCode, deviceId: c.data.deviceId, facilityId: facilityOf(decision.lots, c.traceCode), readings };
-    return { streams, outcome, write: (tx) => this.temperatures.write([upload], tx) };
+    // The event carries the digest of exactly what the write stores (these readings, in this order): its hash and signature then cover them.
+    const digest = readingsSha256(readings);
+    const signed = streams.map((s) =>
+      s.key !== c.traceCode
+        ? s
+        : { ...s, events: s.events.map((e) => (e.type === 'TemperaturesRecorded' && e.data.uploadId === upload.uploadId ? { ...e, data: { ...e.data, readingsSha256: digest } } : e)) },
+    );
+    return { streams: signed, outcome, write: (tx) => this.temperatures.write([upload], tx) };
   }
 
   /**

@@ -164,6 +164,13 @@ export type ComplianceFlagRaised = DomainEvent<
  * themselves (only those the log did not hold yet) are kept beside the event,
  * in a table of their own keyed by `uploadId`. `occurredAt` is the first
  * reading's time, where the upload sits in the lot's history.
+ *
+ * `readingsSha256` binds those readings to the event, so its hash and
+ * signature cover them: the digest of the stored readings (event-store's
+ * readingsSha256, their one definition). Not the domain's to compute (it
+ * needs SHA-256): the application adds it to the decided event before the
+ * append. It came later as an optional field, so the schema version stays 1:
+ * events before it have none, and nothing a reader decides depends on it.
  */
 export type TemperaturesRecorded = DomainEvent<
   'TemperaturesRecorded',
@@ -178,6 +185,7 @@ export type TemperaturesRecorded = DomainEvent<
     lastAt: string;
     occurredAt: string;
     recordedAt: string;
+    readingsSha256?: string;
   }
 >;
 

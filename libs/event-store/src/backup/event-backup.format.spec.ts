@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { chainHashes, GENESIS_HASH, HashedEvent } from '../integrity/event-hash';
 import { LogDigest } from '../integrity/log-digest';
+import { readingsSha256 } from '../integrity/readings-digest';
 import {
   BackupFileError,
   BackupVerifier,
@@ -13,6 +14,8 @@ import {
   parseBackupLine,
   StreamRow,
   streamLine,
+  TemperatureUploadRow,
+  temperatureUploadLine,
   trailerLine,
 } from './event-backup.format';
 
@@ -82,7 +85,7 @@ const keyRows: IdempotencyRow[] = [
   { key: 'lot:S-002', request_hash: 'r2', stream_id: 'lot-BEEF-1', result: '{"position": 5}', created_at: '2026-11-20T09:00:01Z' },
 ];
 
-const COUNTS = { streams: 3, events: 4, idempotencyKeys: 2 };
+const COUNTS = { streams: 3, events: 4, idempotencyKeys: 2, temperatureUploads: 0 };
 
 /** A whole backup's lines (without newlines), as the exporter writes them. */
 const backupLines = (): string[] => {
@@ -239,7 +242,9 @@ describe('BackupVerifier', () => {
 
   it('given end-line counts that disagree with the lines, when the end line comes, then it names both', () => {
     const lines = resealed(editLine(backupLines(), 10, (r) => (r.counts.idempotencyKeys = 3)));
-    expect(verify(lines)).toBe('the end line declares 3 streams, 4 events, 3 idempotency keys, the file holds 3 streams, 4 events, 2 idempotency keys');
+    expect(verify(lines)).toBe(
+      'the end line declares 3 streams, 4 events, 3 idempotency keys, 0 temperature uploads, the file holds 3 streams, 4 events, 2 idempotency keys, 0 temperature uploads',
+    );
   });
 
   it('given a header that declares fewer events than follow, when the extra one comes, then it is refused at that line', () => {
@@ -302,7 +307,112 @@ describe('BackupVerifier', () => {
   });
 
   it('given a header of another format version, when fed, then it names the version this import reads', () => {
-    const lines = editLine(backupLines(), 0, (r) => (r.version = 3));
-    expect(verify(lines)).toBe('not a coldtrace-event-log backup: line 1: header has a missing or invalid version: 3 (this import reads coldtrace-event-log versions 1 and 2)');
+    const lines = editLine(backupLines(), 0, (r) => (r.version = 4));
+    expect(verify(lines)).toBe('not a coldtrace-event-log backup: line 1: header has a missing or invalid version: 4 (this import reads coldtrace-event-log versions 1, 2 and 3)');
+  });
+
+  it('given a version 2 backup (no uploads, none counted), when fed, then it is read; a version 3 header must count them', () => {
+    const withoutCount = (r: Record<string, any>) => delete r.counts.temperatureUploads;
+    const lines = backupLines();
+    const v2 = resealed(editLine(editLine(lines, 0, (r) => (withoutCount(r), (r.version = 2))), lines.length - 1, withoutCount));
+    expect(verify(v2)).toMatchObject({ counts: COUNTS, headPosition: 5 });
+    expect(verify(editLine(lines, 0, withoutCount))).toBe('line 1: header has a missing or invalid counts: a version 3 header counts temperatureUploads');
+  });
+});
+
+// ------------------------------------------------------------ temperature uploads
+
+describe('BackupVerifier, temperature uploads', () => {
+  const UPLOAD = '11111111-2222-4333-8444-555555555555';
+  const readings = [
+    { at: '2026-11-20T08:00:00.000000Z', celsius: -18.3 },
+    { at: '2026-11-20T08:05:00.000000Z', celsius: -79.99 },
+  ];
+  const uploadRow: TemperatureUploadRow = {
+    upload_id: UPLOAD,
+    trace_code: 'FISH-1',
+    device_id: 'reefer-1',
+    facility_id: null,
+    recorded_at: '2026-11-20T09:00:00.123456Z',
+    at: JSON.stringify(readings.map((r) => r.at)),
+    celsius: '[-18.3,-79.99]',
+  };
+  const recorded = (digest: string | undefined) => ({
+    type: 'TemperaturesRecorded',
+    schemaVersion: 1,
+    data: { uploadId: UPLOAD, deviceId: 'reefer-1', facilityId: null, count: 2, ...(digest === undefined ? {} : { readingsSha256: digest }) },
+    metadata: {},
+    occurredAt: '2026-11-20T08:00:00.000Z',
+  });
+
+  /** One lot, one upload: its event (with the digest given) and its row. */
+  const uploadBackup = (digest: string | undefined = readingsSha256(readings), rows: TemperatureUploadRow[] = [uploadRow]): string[] => {
+    const event = recorded(digest);
+    const [hash] = chainHashes(GENESIS_HASH, [{ ...event, streamId: 'lot-FISH-1', version: 1 }]);
+    const stream: StreamRow = { stream_id: 'lot-FISH-1', stream_type: 'lot', version: 1, head_hash: hash, created_at: '2026-11-20T09:00:00Z', updated_at: '2026-11-20T09:00:00Z' };
+    const counts = { streams: 1, events: 1, idempotencyKeys: 0, temperatureUploads: rows.length };
+    const body = [
+      headerLine({ exportedAt: '2026-11-21T00:00:00.000Z', counts, headPosition: 1 }),
+      streamLine(stream),
+      eventLine({
+        global_position: '1',
+        transaction_id: '700',
+        event_id: '00000000-0000-4000-8000-000000000001',
+        stream_id: 'lot-FISH-1',
+        stream_version: 1,
+        type: event.type,
+        schema_version: 1,
+        data: JSON.stringify(event.data),
+        metadata: '{}',
+        occurred_at: event.occurredAt,
+        recorded_at: '2026-11-20T09:00:00.000001Z',
+        hash,
+        signing_key_id: null,
+        signature: null,
+      }),
+      ...rows.map(temperatureUploadLine),
+    ];
+    const digestOfLog = new LogDigest();
+    digestOfLog.add(stream.stream_id, stream.version, stream.head_hash);
+    const sha = createHash('sha256').update(body.map((l) => `${l}\n`).join(''), 'utf8').digest('hex');
+    return [...body, trailerLine({ counts, logDigest: digestOfLog.digest(), sha256: sha })];
+  };
+
+  it('given an upload row, when written, then its times and values are the server text spliced in', () => {
+    expect(parseBackupLine(temperatureUploadLine(uploadRow), 4)).toEqual({
+      kind: 'temperatureUpload',
+      uploadId: UPLOAD,
+      traceCode: 'FISH-1',
+      deviceId: 'reefer-1',
+      facilityId: null,
+      recordedAt: '2026-11-20T09:00:00.123456Z',
+      at: readings.map((r) => r.at),
+      celsius: [-18.3, -79.99],
+    });
+  });
+
+  it('given uploads whose readings hash to their events\' digests, when fed, then they are counted', () => {
+    expect(verify(uploadBackup())).toMatchObject({ counts: { streams: 1, events: 1, idempotencyKeys: 0, temperatureUploads: 1 } });
+    // An event from before digests: its row is kept as it is.
+    expect(verify(uploadBackup(undefined))).toMatchObject({ counts: { temperatureUploads: 1 } });
+  });
+
+  it('given a reading changed and the file resealed, when its line comes, then the upload is named', () => {
+    const lines = resealed(editLine(uploadBackup(), 3, (r) => (r.celsius[1] = -7.99)));
+    expect(verify(lines)).toBe(`line 4: upload ${UPLOAD} of lot FISH-1 is not what its event records (READINGS_MISMATCH: its lot, device, count or readings digest differ)`);
+    const moved = resealed(editLine(uploadBackup(), 3, (r) => (r.traceCode = 'FISH-2')));
+    expect(verify(moved)).toMatch(/^line 4: upload .* of lot FISH-2 is not what its event records \(READINGS_MISMATCH/);
+  });
+
+  it('given an upload left out, counts and seal made to match, when the end line comes, then it is named as missing', () => {
+    expect(verify(uploadBackup(readingsSha256(readings), []))).toBe(`1 upload(s) recorded by events are not in the file (READINGS_MISSING): ${UPLOAD} (lot FISH-1)`);
+  });
+
+  it('given an upload no event records, or uploads out of order, when its line comes, then it is refused', () => {
+    const stranger = { ...uploadRow, upload_id: '99999999-2222-4333-8444-555555555555' };
+    expect(verify(uploadBackup(readingsSha256(readings), [uploadRow, stranger]))).toBe(
+      'line 5: upload 99999999-2222-4333-8444-555555555555 is recorded by no TemperaturesRecorded event in the file',
+    );
+    expect(verify(uploadBackup(readingsSha256(readings), [uploadRow, uploadRow]))).toBe(`line 5: upload ${UPLOAD} is not after the previous upload (repeated or out of order)`);
   });
 });

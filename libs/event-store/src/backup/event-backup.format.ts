@@ -3,6 +3,7 @@ import { ChainCheck, ChainVerdict } from '../integrity/chain-check';
 import { HASH_HEX } from '../integrity/event-hash';
 import { SIGNATURE_HEX, SIGNING_KEY_ID } from '../integrity/event-signature';
 import { LogDigest } from '../integrity/log-digest';
+import { RecordedUpload, recordedUploadOf, uploadFailure } from '../integrity/readings-check';
 
 /**
  * The backup file: gzip of UTF-8 JSON lines, in this order:
@@ -11,6 +12,7 @@ import { LogDigest } from '../integrity/log-digest';
  *   stream ...    every event_streams row, stream id in byte order
  *   event ...     every event, global position ascending
  *   idempotency . every idempotency key, key in byte order
+ *   temperatureUpload  every temperature_uploads row (an upload's readings), upload id ascending
  *   end           counts again, the log digest, SHA-256 of every line above
  *
  * Sections in a fixed order let the import check each line as it streams
@@ -18,9 +20,13 @@ import { LogDigest } from '../integrity/log-digest';
  * hold only one ChainCheck a stream, never the events.
  */
 export const BACKUP_FORMAT = 'coldtrace-event-log';
-/** 2: event lines carry the event's signature and signing key id. Version 1 files (no signatures) are still read. */
-export const BACKUP_VERSION = 2;
-const READABLE_VERSIONS: readonly number[] = [1, 2];
+/**
+ * 2: event lines carry the event's signature and signing key id. 3: the
+ * temperature uploads (their readings) follow the idempotency keys. Version
+ * 1 files (no signatures) and 2 (no uploads) are still read.
+ */
+export const BACKUP_VERSION = 3;
+const READABLE_VERSIONS: readonly number[] = [1, 2, 3];
 
 /**
  * Every column of the store's tables that this version writes and reads back.
@@ -45,12 +51,16 @@ export const STORE_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   ],
   idempotency_keys: ['key', 'request_hash', 'stream_id', 'result', 'created_at'],
   event_signatures: ['global_position', 'signing_key_id', 'signature'],
+  // Part of the record though a read-model migration makes it: the readings TemperaturesRecorded events digest.
+  temperature_uploads: ['upload_id', 'trace_code', 'device_id', 'facility_id', 'recorded_at', 'at', 'celsius'],
 };
 
 export interface BackupCounts {
   readonly streams: number;
   readonly events: number;
   readonly idempotencyKeys: number;
+  /** Absent before version 3 (none). */
+  readonly temperatureUploads?: number;
 }
 
 export interface BackupHeader {
@@ -104,6 +114,18 @@ export interface IdempotencyRecord {
   readonly createdAt: string;
 }
 
+/** One upload's readings, as `temperature_uploads` holds them: times to the microsecond, in stored order. */
+export interface TemperatureUploadRecord {
+  readonly kind: 'temperatureUpload';
+  readonly uploadId: string;
+  readonly traceCode: string;
+  readonly deviceId: string;
+  readonly facilityId: string | null;
+  readonly recordedAt: string;
+  readonly at: string[];
+  readonly celsius: number[];
+}
+
 export interface BackupTrailer {
   readonly kind: 'end';
   readonly counts: BackupCounts;
@@ -113,7 +135,7 @@ export interface BackupTrailer {
   readonly sha256: string;
 }
 
-export type BackupRecord = BackupHeader | StreamRecord | EventRecord | IdempotencyRecord | BackupTrailer;
+export type BackupRecord = BackupHeader | StreamRecord | EventRecord | IdempotencyRecord | TemperatureUploadRecord | BackupTrailer;
 
 /** A file this version cannot restore faithfully: bad gzip, bad line, out of order, counts or hashes that do not hold. */
 export class BackupFileError extends Error {
@@ -160,6 +182,17 @@ export interface IdempotencyRow {
   readonly created_at: string;
 }
 
+/** `at` and `celsius` as JSON the server printed (times to the microsecond, values as real prints them): spliced, not re-parsed. */
+export interface TemperatureUploadRow {
+  readonly upload_id: string;
+  readonly trace_code: string;
+  readonly device_id: string;
+  readonly facility_id: string | null;
+  readonly recorded_at: string;
+  readonly at: string;
+  readonly celsius: string;
+}
+
 const str = JSON.stringify;
 
 export const headerLine = (h: Omit<BackupHeader, 'kind' | 'format' | 'version' | 'order'>): string =>
@@ -178,6 +211,10 @@ export const eventLine = (r: EventRow): string =>
 export const idempotencyLine = (r: IdempotencyRow): string =>
   `{"kind":"idempotency","key":${str(r.key)},"requestHash":${str(r.request_hash)},"streamId":${str(r.stream_id)},` +
   `"result":${r.result},"createdAt":${str(r.created_at)}}`;
+
+export const temperatureUploadLine = (r: TemperatureUploadRow): string =>
+  `{"kind":"temperatureUpload","uploadId":${str(r.upload_id)},"traceCode":${str(r.trace_code)},"deviceId":${str(r.device_id)},` +
+  `"facilityId":${str(r.facility_id)},"recordedAt":${str(r.recorded_at)},"at":${r.at},"celsius":${r.celsius}}`;
 
 export const trailerLine = (t: Omit<BackupTrailer, 'kind'>): string =>
   str({ kind: 'end', counts: t.counts, logDigest: t.logDigest, sha256: t.sha256 });
@@ -211,7 +248,11 @@ const isPositiveInt: Check = (v) => Number.isSafeInteger(v) && (v as number) > 0
 const isCount: Check = (v) => Number.isSafeInteger(v) && (v as number) >= 0;
 const matches = (re: RegExp): Check => (v) => typeof v === 'string' && re.test(v);
 const isObject: Check = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isCounts: Check = (v) => isObject(v) && ['streams', 'events', 'idempotencyKeys'].every((k) => isCount((v as Record<string, unknown>)[k]));
+/** temperatureUploads: from version 3 on (checked with the version, at the header). */
+const isCounts: Check = (v) =>
+  isObject(v) &&
+  ['streams', 'events', 'idempotencyKeys'].every((k) => isCount((v as Record<string, unknown>)[k])) &&
+  ((v as Record<string, unknown>).temperatureUploads === undefined || isCount((v as Record<string, unknown>).temperatureUploads));
 const isPresent: Check = (v) => v !== undefined;
 const orNull = (check: Check): Check => (v) => v === undefined || v === null || check(v);
 
@@ -255,6 +296,15 @@ const SHAPES: Record<BackupRecord['kind'], Record<string, Check>> = {
     result: isPresent,
     createdAt: matches(TIMESTAMP),
   },
+  temperatureUpload: {
+    uploadId: matches(UUID),
+    traceCode: isText,
+    deviceId: isText,
+    facilityId: orNull(isText),
+    recordedAt: matches(TIMESTAMP),
+    at: (v) => Array.isArray(v) && v.length > 0 && v.every(matches(TIMESTAMP)),
+    celsius: (v) => Array.isArray(v) && v.every((c) => typeof c === 'number' && Number.isFinite(c)),
+  },
   end: { counts: isCounts, logDigest: matches(HASH_HEX), sha256: matches(HASH_HEX) },
 };
 
@@ -273,7 +323,8 @@ export const parseBackupLine = (text: string, lineNumber: number): BackupRecord 
   if (!shape || !Object.hasOwn(SHAPES, kind)) throw new BackupFileError(`line ${lineNumber}: unknown kind ${str(record.kind)}`);
   for (const [field, ok] of Object.entries(shape)) {
     if (!ok(record[field])) {
-      const hint = kind === 'header' && (field === 'format' || field === 'version') ? ` (this import reads ${BACKUP_FORMAT} versions ${READABLE_VERSIONS.join(' and ')})` : '';
+      const versions = `${READABLE_VERSIONS.slice(0, -1).join(', ')} and ${READABLE_VERSIONS[READABLE_VERSIONS.length - 1]}`;
+      const hint = kind === 'header' && (field === 'format' || field === 'version') ? ` (this import reads ${BACKUP_FORMAT} versions ${versions})` : '';
       throw new BackupFileError(`line ${lineNumber}: ${kind} has a missing or invalid ${field}: ${str(record[field]) ?? 'undefined'}${hint}`);
     }
   }
@@ -287,7 +338,7 @@ export interface BackupSummary {
   readonly logDigest: string;
 }
 
-const SECTION: Record<BackupRecord['kind'], number> = { header: 0, stream: 1, event: 2, idempotency: 3, end: 4 };
+const SECTION: Record<BackupRecord['kind'], number> = { header: 0, stream: 1, event: 2, idempotency: 3, temperatureUpload: 4, end: 5 };
 /** Broken streams named in the refusal; the rest are counted. */
 const NAMED_FAILURES = 5;
 
@@ -296,8 +347,11 @@ const NAMED_FAILURES = 5;
  * the header first, sections in order, stream ids and keys strictly
  * ascending, positions strictly ascending, each event's stream declared
  * before it and its hash chain re-computed (ChainCheck against the stream
- * line's version and head hash), and at the end the counts, the log digest
- * and the SHA-256 of every line. `finish` throws unless the end line came.
+ * line's version and head hash), each upload's readings against the digest
+ * its TemperaturesRecorded event records (uploadFailure, as the lot
+ * verification does), and at the end the counts, the log digest, the SHA-256
+ * of every line and that no upload an event records is missing. `finish`
+ * throws unless the end line came.
  */
 export class BackupVerifier {
   private readonly sha = createHash('sha256');
@@ -310,8 +364,12 @@ export class BackupVerifier {
   private streams = 0;
   private events = 0;
   private keys = 0;
+  private temperatureUploads = 0;
   private lastPosition = 0;
   private lastKey: Buffer | null = null;
+  private lastUpload = '';
+  /** Each upload a TemperaturesRecorded event names, until its line comes: what the event records (null: recorded before digests). */
+  private readonly recordedUploads = new Map<string, RecordedUpload | null>();
 
   /** The next line (without its newline); answers what it holds, checked. */
   next(text: string): BackupRecord {
@@ -333,6 +391,9 @@ export class BackupVerifier {
     this.section = section;
     switch (record.kind) {
       case 'header':
+        if (record.version >= 3 && record.counts.temperatureUploads === undefined) {
+          throw new BackupFileError(`line ${this.line}: header has a missing or invalid counts: a version ${record.version} header counts temperatureUploads`);
+        }
         this.header = record;
         break;
       case 'stream':
@@ -343,6 +404,9 @@ export class BackupVerifier {
         break;
       case 'idempotency':
         this.idempotency(record);
+        break;
+      case 'temperatureUpload':
+        this.temperatureUpload(record);
         break;
       case 'end':
         this.end(record);
@@ -392,6 +456,9 @@ export class BackupVerifier {
       throw new BackupFileError(`line ${this.line}: event ${r.eventId} has a signature without its signing key id, or a key id without a signature`);
     }
     chain.add(r);
+    const recorded = recordedUploadOf(r);
+    if (recorded) this.recordedUploads.set(recorded.uploadId, recorded);
+    else if (r.type === 'TemperaturesRecorded') this.recordedUploads.set(String((r.data as { uploadId?: unknown } | null)?.uploadId), null);
     this.lastPosition = r.globalPosition;
     this.events++;
     this.notOver('events', this.events);
@@ -407,6 +474,23 @@ export class BackupVerifier {
     this.notOver('idempotencyKeys', this.keys);
   }
 
+  private temperatureUpload(r: TemperatureUploadRecord): void {
+    if (r.uploadId <= this.lastUpload) {
+      throw new BackupFileError(`line ${this.line}: upload ${r.uploadId} is not after the previous upload (repeated or out of order)`);
+    }
+    this.lastUpload = r.uploadId;
+    if (r.at.length !== r.celsius.length) throw new BackupFileError(`line ${this.line}: upload ${r.uploadId} has ${r.at.length} times and ${r.celsius.length} values`);
+    if (!this.recordedUploads.has(r.uploadId)) throw new BackupFileError(`line ${this.line}: upload ${r.uploadId} is recorded by no TemperaturesRecorded event in the file`);
+    const recorded = this.recordedUploads.get(r.uploadId)!;
+    this.recordedUploads.delete(r.uploadId);
+    const failure = recorded && uploadFailure(recorded, r);
+    if (failure) {
+      throw new BackupFileError(`line ${this.line}: upload ${r.uploadId} of lot ${r.traceCode} is not what its event records (${failure}: its lot, device, count or readings digest differ)`);
+    }
+    this.temperatureUploads++;
+    this.notOver('temperatureUploads', this.temperatureUploads);
+  }
+
   private end(t: BackupTrailer): void {
     const header = this.header!;
     const counts = this.counts();
@@ -414,7 +498,12 @@ export class BackupVerifier {
       ['header', header.counts],
       ['end line', t.counts],
     ] as const) {
-      if (declared.streams !== counts.streams || declared.events !== counts.events || declared.idempotencyKeys !== counts.idempotencyKeys) {
+      if (
+        declared.streams !== counts.streams ||
+        declared.events !== counts.events ||
+        declared.idempotencyKeys !== counts.idempotencyKeys ||
+        (declared.temperatureUploads ?? 0) !== counts.temperatureUploads
+      ) {
         throw new BackupFileError(`the ${name} declares ${this.describeCounts(declared)}, the file holds ${this.describeCounts(counts)}`);
       }
     }
@@ -425,19 +514,24 @@ export class BackupVerifier {
     if (sha !== t.sha256) throw new BackupFileError(`the lines do not hash to the end line's SHA-256 (${sha} != ${t.sha256}): the file was altered`);
     const digest = this.digest.digest();
     if (digest !== t.logDigest) throw new BackupFileError(`the stream heads do not digest to the end line's log digest (${digest} != ${t.logDigest})`);
+    const missing = [...this.recordedUploads].filter(([, recorded]) => recorded !== null);
+    if (missing.length > 0) {
+      const named = missing.slice(0, NAMED_FAILURES).map(([id, recorded]) => `${id} (lot ${recorded!.traceCode})`);
+      throw new BackupFileError(`${missing.length} upload(s) recorded by events are not in the file (READINGS_MISSING): ${named.join(', ')}${missing.length > named.length ? ', ...' : ''}`);
+    }
     this.trailer = t;
   }
 
   private notOver(what: keyof BackupCounts, n: number): void {
-    const declared = this.header!.counts[what];
+    const declared = this.header!.counts[what] ?? 0;
     if (n > declared) throw new BackupFileError(`line ${this.line}: more ${what} than the header declares (${declared})`);
   }
 
   private counts(): BackupCounts {
-    return { streams: this.streams, events: this.events, idempotencyKeys: this.keys };
+    return { streams: this.streams, events: this.events, idempotencyKeys: this.keys, temperatureUploads: this.temperatureUploads };
   }
 
   private describeCounts(c: BackupCounts): string {
-    return `${c.streams} streams, ${c.events} events, ${c.idempotencyKeys} idempotency keys`;
+    return `${c.streams} streams, ${c.events} events, ${c.idempotencyKeys} idempotency keys, ${c.temperatureUploads ?? 0} temperature uploads`;
   }
 }

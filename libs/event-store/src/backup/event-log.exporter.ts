@@ -16,11 +16,15 @@ import {
   STORE_COLUMNS,
   StreamRow,
   streamLine,
+  TemperatureUploadRow,
+  temperatureUploadLine,
   trailerLine,
 } from './event-backup.format';
 
 /** Rows per FETCH: a few MB of lines at a time, whatever the log's size. */
 const FETCH_ROWS = 2000;
+/** Uploads per FETCH: up to 10,000 readings each, a few MB too. */
+const FETCH_UPLOADS = 20;
 
 /** Microseconds kept, in UTC: what the server stores, not what a JavaScript Date would round it to. */
 const iso = (column: string): string => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
@@ -33,7 +37,8 @@ export interface ExportSummary {
 }
 
 /**
- * Writes the whole store (streams, events, idempotency keys) to `path` as a
+ * Writes the whole store (streams, events, idempotency keys, the temperature
+ * uploads' readings the events digest) to `path` as a
  * gzip'd backup (event-backup.format.ts). Everything is read in one
  * REPEATABLE READ READ ONLY snapshot, so the counts, the stream heads and the
  * events agree with each other: the log as of one commit. Appends go on
@@ -97,13 +102,19 @@ export const checkStoreColumns = async (manager: EntityManager): Promise<void> =
 /** The file's text, a batch of lines at a time, from one snapshot held by `manager`. */
 async function* backupLines(manager: EntityManager, done: (summary: Omit<ExportSummary, 'bytes'>) => void): AsyncGenerator<string> {
   await checkStoreColumns(manager);
-  const [head]: { streams: string; events: string; keys: string; head: string }[] = await manager.query(
+  const [head]: { streams: string; events: string; keys: string; uploads: string; head: string }[] = await manager.query(
     `SELECT (SELECT count(*) FROM event_streams) AS streams,
             (SELECT count(*) FROM events) AS events,
             (SELECT count(*) FROM idempotency_keys) AS keys,
+            (SELECT count(*) FROM temperature_uploads) AS uploads,
             (SELECT COALESCE(max(global_position), 0) FROM events) AS head`,
   );
-  const counts: BackupCounts = { streams: Number(head.streams), events: Number(head.events), idempotencyKeys: Number(head.keys) };
+  const counts: BackupCounts = {
+    streams: Number(head.streams),
+    events: Number(head.events),
+    idempotencyKeys: Number(head.keys),
+    temperatureUploads: Number(head.uploads),
+  };
   const headPosition = Number(head.head);
   const sha = createHash('sha256');
   const digest = new LogDigest();
@@ -144,16 +155,27 @@ async function* backupLines(manager: EntityManager, done: (summary: Omit<ExportS
     yield emit(rows.map(idempotencyLine));
   }
 
+  // uuid order is the byte order of their text, the order the import checks. Times to the microsecond, in stored order.
+  for await (const rows of fetchAll<TemperatureUploadRow>(
+    manager,
+    `SELECT upload_id::text AS upload_id, trace_code, device_id, facility_id, ${iso('recorded_at')} AS recorded_at,
+            (SELECT json_agg(${iso('a')} ORDER BY n) FROM unnest(at) WITH ORDINALITY AS t(a, n))::text AS at, to_json(celsius)::text AS celsius
+       FROM temperature_uploads ORDER BY upload_id`,
+    FETCH_UPLOADS,
+  )) {
+    yield emit(rows.map(temperatureUploadLine));
+  }
+
   const logDigest = digest.digest();
   yield `${trailerLine({ counts, logDigest, sha256: sha.digest('hex') })}\n`;
   done({ counts, headPosition, logDigest });
 }
 
-/** One server-side cursor, FETCH_ROWS rows a round trip; closed at the end (the transaction closes it on failure). */
-async function* fetchAll<R>(manager: EntityManager, sql: string): AsyncGenerator<R[]> {
+/** One server-side cursor, `perFetch` rows a round trip; closed at the end (the transaction closes it on failure). */
+async function* fetchAll<R>(manager: EntityManager, sql: string, perFetch = FETCH_ROWS): AsyncGenerator<R[]> {
   await manager.query(`DECLARE backup_cursor NO SCROLL CURSOR FOR ${sql}`);
   for (;;) {
-    const rows: R[] = await manager.query(`FETCH ${FETCH_ROWS} FROM backup_cursor`);
+    const rows: R[] = await manager.query(`FETCH ${perFetch} FROM backup_cursor`);
     if (rows.length === 0) break;
     yield rows;
   }

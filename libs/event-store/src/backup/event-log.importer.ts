@@ -2,11 +2,23 @@ import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { DataSource, EntityManager } from 'typeorm';
 import { APPEND_LOCK } from '../postgres-event-store';
-import { BackupFileError, BackupHeader, BackupSummary, BackupVerifier, EventRecord, IdempotencyRecord, linesOf, StreamRecord } from './event-backup.format';
+import {
+  BackupFileError,
+  BackupHeader,
+  BackupSummary,
+  BackupVerifier,
+  EventRecord,
+  IdempotencyRecord,
+  linesOf,
+  StreamRecord,
+  TemperatureUploadRecord,
+} from './event-backup.format';
 import { checkStoreColumns } from './event-log.exporter';
 
 /** Rows per INSERT: arrays as parameters, so no limit but memory. */
 const INSERT_ROWS = 2000;
+/** Readings per INSERT of uploads (an upload holds up to 10,000). */
+const INSERT_READINGS = 50_000;
 
 /** The target already holds something: a restore would mix two histories. */
 export class StoreNotEmptyError extends Error {
@@ -22,7 +34,7 @@ export class StoreNotEmptyError extends Error {
  * whole file at its end line, so a refused file, or a store found not
  * empty, leaves the database as it was. Kept: stream rows, event ids,
  * global positions, versions, timestamps, hashes, signatures, idempotency
- * keys. Not kept: the source's transaction ids. Events that come without a
+ * keys, temperature uploads (each checked against its event's digest). Not kept: the source's transaction ids. Events that come without a
  * signature (a version 1 file, or a source that had not signed its older
  * events yet) are recorded as written before signing (event_signing_legacy),
  * so the api signs them at its next start, as it would have at the source. Every event gets this transaction's
@@ -56,7 +68,7 @@ export const importEventLog = async (dataSource: DataSource, path: string): Prom
       const loader = new BatchLoader(manager);
       for (let next = await lines.next(); !next.done; next = await lines.next()) {
         const record = verifier.next(next.value);
-        if (record.kind === 'stream' || record.kind === 'event' || record.kind === 'idempotency') await loader.add(record);
+        if (record.kind !== 'header' && record.kind !== 'end') await loader.add(record);
       }
       const summary = verifier.finish();
       await loader.flush();
@@ -109,11 +121,13 @@ const markLegacy = async (manager: EntityManager, upTo: number): Promise<void> =
 };
 
 const refuseNonEmpty = async (manager: EntityManager): Promise<void> => {
-  const [found]: { events: boolean; streams: boolean; keys: boolean }[] = await manager.query(
+  const [found]: { events: boolean; streams: boolean; keys: boolean; uploads: boolean }[] = await manager.query(
     `SELECT EXISTS (SELECT 1 FROM events) AS events, EXISTS (SELECT 1 FROM event_streams) AS streams,
-            EXISTS (SELECT 1 FROM idempotency_keys) AS keys`,
+            EXISTS (SELECT 1 FROM idempotency_keys) AS keys, EXISTS (SELECT 1 FROM temperature_uploads) AS uploads`,
   );
-  const what = [found.events && 'events', found.streams && 'streams', found.keys && 'idempotency keys'].filter((w): w is string => !!w);
+  const what = [found.events && 'events', found.streams && 'streams', found.keys && 'idempotency keys', found.uploads && 'temperature uploads'].filter(
+    (w): w is string => !!w,
+  );
   if (what.length > 0) throw new StoreNotEmptyError(what);
 };
 
@@ -148,7 +162,7 @@ async function* readBackupLines(path: string): AsyncGenerator<string> {
   }
 }
 
-type Loadable = StreamRecord | EventRecord | IdempotencyRecord;
+type Loadable = StreamRecord | EventRecord | IdempotencyRecord | TemperatureUploadRecord;
 
 /**
  * Collects a section's records and inserts them a batch at a time; streams go
@@ -158,6 +172,8 @@ type Loadable = StreamRecord | EventRecord | IdempotencyRecord;
  */
 class BatchLoader {
   private batch: Loadable[] = [];
+  /** Readings in the batch (uploads only): an upload weighs its readings. */
+  private readings = 0;
   private inFlight: Promise<unknown> = Promise.resolve();
   /** The highest position of an event restored without a signature (0: none). */
   lastUnsigned = 0;
@@ -168,7 +184,8 @@ class BatchLoader {
     if (this.batch.length > 0 && this.batch[0].kind !== record.kind) await this.send();
     if (record.kind === 'event' && !record.signature) this.lastUnsigned = record.globalPosition;
     this.batch.push(record);
-    if (this.batch.length >= INSERT_ROWS) await this.send();
+    if (record.kind === 'temperatureUpload') this.readings += record.at.length;
+    if (this.batch.length >= INSERT_ROWS || this.readings >= INSERT_READINGS) await this.send();
   }
 
   /** Sends what is collected and waits for every INSERT: the last one's failure surfaces here. */
@@ -181,9 +198,18 @@ class BatchLoader {
   private async send(): Promise<void> {
     const batch = this.batch;
     this.batch = [];
+    this.readings = 0;
     if (batch.length === 0) return;
     await this.inFlight;
-    const insert = batch[0].kind === 'stream' ? this.streams(batch as StreamRecord[]) : batch[0].kind === 'event' ? this.events(batch as EventRecord[]) : this.keys(batch as IdempotencyRecord[]);
+    const kind = batch[0].kind;
+    const insert =
+      kind === 'stream'
+        ? this.streams(batch as StreamRecord[])
+        : kind === 'event'
+          ? this.events(batch as EventRecord[])
+          : kind === 'idempotency'
+            ? this.keys(batch as IdempotencyRecord[])
+            : this.uploads(batch as TemperatureUploadRecord[]);
     // Awaited at the next send or flush; until then, a failure must not count as unhandled (the transaction is rolled back either way).
     insert.catch(() => undefined);
     this.inFlight = insert;
@@ -226,6 +252,18 @@ class BatchLoader {
         rows.map((r) => r.signingKeyId ?? null),
         rows.map((r) => r.signature ?? null),
       ],
+    );
+  }
+
+  /** Arrays of different lengths do not unnest side by side: the batch goes as JSON, each upload's arrays in their order. */
+  private uploads(rows: TemperatureUploadRecord[]): Promise<unknown> {
+    return this.manager.query(
+      `INSERT INTO temperature_uploads (upload_id, trace_code, device_id, facility_id, recorded_at, at, celsius)
+       SELECT (u->>'uploadId')::uuid, u->>'traceCode', u->>'deviceId', u->>'facilityId', (u->>'recordedAt')::timestamptz,
+              ARRAY(SELECT a::timestamptz FROM jsonb_array_elements_text(u->'at') WITH ORDINALITY AS t(a, n) ORDER BY n),
+              ARRAY(SELECT c::real FROM jsonb_array_elements_text(u->'celsius') WITH ORDINALITY AS t(c, n) ORDER BY n)
+         FROM jsonb_array_elements($1::jsonb) AS u`,
+      [JSON.stringify(rows)],
     );
   }
 

@@ -63,4 +63,14 @@ describe('ChainCheck', () => {
     c.signatureFailed(2, 'BAD_SIGNATURE');
     expect(c.verdict()).toMatchObject({ valid: false, firstInvalidVersion: 2, reason: 'BAD_SIGNATURE' });
   });
+
+  it('takes an upload whose readings do not hold, naming it, the earliest version winning', () => {
+    const c = new ChainCheck('lot-L1', head);
+    for (const r of stored) c.add(r);
+    c.readingsFailed(3, 'READINGS_MISMATCH', 'u-3');
+    expect(c.verdict()).toEqual({ streamId: 'lot-L1', valid: false, events: 4, headHash: hashes[3], firstInvalidVersion: 3, reason: 'READINGS_MISMATCH', uploadId: 'u-3' });
+    c.signatureFailed(2, 'BAD_SIGNATURE');
+    expect(c.verdict()).not.toHaveProperty('uploadId');
+    expect(c.verdict()).toMatchObject({ firstInvalidVersion: 2, reason: 'BAD_SIGNATURE' });
+  });
 });

@@ -7,9 +7,15 @@ import { SignatureFailure } from './event-signature';
  * - HASH_MISMATCH: the stored hash is not the one re-computed from the event's data and the chain before it;
  * - STREAM_ROW_MISMATCH: the stream row's version or head hash disagrees with its last event;
  * - UNSIGNED, UNKNOWN_SIGNING_KEY, BAD_SIGNATURE: the event's signature is missing, by a key
- *   the verifier does not accept, or does not hold over its hash.
+ *   the verifier does not accept, or does not hold over its hash;
+ * - READINGS_MISSING, READINGS_MISMATCH: the upload a TemperaturesRecorded event records
+ *   (by its `readingsSha256`) has no row, or its row's readings, count, lot or device are not
+ *   the ones recorded (the verdict names the upload).
  */
-export type ChainFailure = 'VERSION_MISSING' | 'HASH_MISMATCH' | 'STREAM_ROW_MISMATCH' | SignatureFailure;
+export type ChainFailure = 'VERSION_MISSING' | 'HASH_MISMATCH' | 'STREAM_ROW_MISMATCH' | SignatureFailure | ReadingsFailure;
+
+/** Why an upload's stored readings do not hold against their event (readings-check.ts). */
+export type ReadingsFailure = 'READINGS_MISSING' | 'READINGS_MISMATCH';
 
 export interface ChainVerdict {
   readonly streamId: string;
@@ -22,6 +28,8 @@ export interface ChainVerdict {
   readonly firstInvalidVersion?: number;
   /** What does not hold there; absent when valid. */
   readonly reason?: ChainFailure;
+  /** The upload whose readings do not hold (READINGS_MISSING, READINGS_MISMATCH only). */
+  readonly uploadId?: string;
 }
 
 /** What the stream row claims: its version and the hash of its last event. */
@@ -53,7 +61,7 @@ export class ChainCheck {
   private count = 0;
   private lastVersion = 0;
   private lastHash: string | null = null;
-  private failure: { version: number; reason: ChainFailure } | undefined;
+  private failure: { version: number; reason: ChainFailure; uploadId?: string } | undefined;
 
   constructor(
     readonly streamId: string,
@@ -83,6 +91,11 @@ export class ChainCheck {
     this.fail(version, reason);
   }
 
+  /** An upload's stored readings did not hold against the event at this version (earliest wins, as for signatures). */
+  readingsFailed(version: number, reason: ReadingsFailure, uploadId: string): void {
+    this.fail(version, reason, uploadId);
+  }
+
   verdict(): ChainVerdict {
     let failure = this.failure;
     if (!failure && this.head && this.head.version !== this.lastVersion) {
@@ -95,10 +108,11 @@ export class ChainCheck {
       events: this.count,
       headHash: this.lastHash,
       ...(failure === undefined ? {} : { firstInvalidVersion: failure.version, reason: failure.reason }),
+      ...(failure?.uploadId === undefined ? {} : { uploadId: failure.uploadId }),
     };
   }
 
-  private fail(version: number, reason: ChainFailure): void {
-    if (!this.failure || version < this.failure.version) this.failure = { version, reason };
+  private fail(version: number, reason: ChainFailure, uploadId?: string): void {
+    if (!this.failure || version < this.failure.version) this.failure = { version, reason, ...(uploadId === undefined ? {} : { uploadId }) };
   }
 }

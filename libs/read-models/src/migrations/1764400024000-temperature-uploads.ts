@@ -5,7 +5,12 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * it by upload_id), its readings as parallel arrays, only those the lot's log
  * did not hold yet. Part of the record, not a projection: written by the
  * command in the transaction that appends its event, never rebuilt, never
- * changed; the runtime role may insert and read it only.
+ * changed; the runtime role may insert and read it only. Its event's
+ * `readingsSha256` digests the row's readings as read back, so `celsius`
+ * must give back exactly the number written: real (float4) does for every
+ * value an upload may hold (-80 to 60, at most 2 decimals: at most 4
+ * significant digits, float4 keeps 6, and PostgreSQL prints the shortest
+ * text that reads back as the same float4), at half numeric's size.
  */
 export class TemperatureUploads1764400024000 implements MigrationInterface {
   name = 'TemperatureUploads1764400024000';

@@ -3,7 +3,7 @@ import type { ChainFailure } from '@app/event-store';
 
 export interface LotChainView {
   traceCode: string;
-  /** Every stored hash matches the one re-computed from the stored event, versions run 1..n, the stream row agrees, and every event is signed by an accepted key. */
+  /** Every stored hash matches the one re-computed from the stored event, versions run 1..n, the stream row agrees, every event is signed by an accepted key, and every upload's stored readings hash to its event's digest. */
   valid: boolean;
   /** Events found in the lot's stream. */
   events: number;
@@ -13,6 +13,8 @@ export interface LotChainView {
   firstInvalidVersion?: number;
   /** What does not hold there; absent when valid. */
   reason?: ChainFailure;
+  /** The upload whose stored readings do not hold against its event (READINGS_MISSING, READINGS_MISMATCH only). */
+  uploadId?: string;
 }
 
 export class VerifyLotChainQuery extends Query<LotChainView> {
