@@ -160,8 +160,18 @@ describe('temperature logs (POST /api/lots/:traceCode/temperatures)', () => {
     // Put back, it holds again; the second upload's row deleted, it is missing.
     await t.dataSource.query(`UPDATE temperature_uploads SET celsius[400] = $2 WHERE upload_id = $1`, [uploadId, readings[399].celsius]);
     expect((await verify()).body.valid).toBe(true);
+    const [kept] = await t.dataSource.query(`SELECT * FROM temperature_uploads WHERE upload_id = $1`, [recorded[1].data.uploadId]);
     await t.dataSource.query(`DELETE FROM temperature_uploads WHERE upload_id = $1`, [recorded[1].data.uploadId]);
     expect((await verify()).body).toMatchObject({ valid: false, firstInvalidVersion: recorded[1].version, reason: 'READINGS_MISSING', uploadId: recorded[1].data.uploadId });
+    await t.dataSource.query(
+      `INSERT INTO temperature_uploads (upload_id, trace_code, device_id, facility_id, recorded_at, at, celsius) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [kept.upload_id, kept.trace_code, kept.device_id, kept.facility_id, kept.recorded_at, kept.at, kept.celsius],
+    );
+    expect((await verify()).body.valid).toBe(true);
+    // A row no upload of the record made (readings slipped in beside it): named too.
+    const forged = '00000000-0000-4000-8000-000000000021';
+    await t.dataSource.query(`INSERT INTO temperature_uploads (upload_id, trace_code, device_id, at, celsius) VALUES ($1, $2, 'reefer-1', ARRAY[now() - interval '1 day'], ARRAY[-20::real])`, [forged, traceCode]);
+    expect((await verify()).body).toMatchObject({ valid: false, firstInvalidVersion: second.body.version, reason: 'READINGS_UNRECORDED', uploadId: forged });
   });
 
   it("an operator of another firm is told the lot is unknown, and records nothing", async () => {

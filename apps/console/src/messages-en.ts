@@ -502,6 +502,7 @@ export const en = {
   'chainFailure.BAD_SIGNATURE': 'the signature does not hold',
   'chainFailure.READINGS_MISSING': 'the temperature readings an upload recorded are missing',
   'chainFailure.READINGS_MISMATCH': 'the stored temperature readings of an upload are not the ones its event recorded',
+  'chainFailure.READINGS_UNRECORDED': 'temperature readings are stored for the lot that no upload of its record made',
   'error.DATABASE_UNAVAILABLE': 'The database is out of reach: try again shortly',
   'error.INTERNAL_ERROR': 'The service failed: try again, and tell its operators if it happens again',
   'downloads.heading': 'Downloads',

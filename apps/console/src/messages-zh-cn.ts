@@ -498,6 +498,7 @@ export const zhCN: Messages = {
   'chainFailure.BAD_SIGNATURE': '签名不成立',
   'chainFailure.READINGS_MISSING': '某次上传记录的温度读数缺失',
   'chainFailure.READINGS_MISMATCH': '某次上传存储的温度读数与其事件记录的不符',
+  'chainFailure.READINGS_UNRECORDED': '存有该批次的温度读数，但其记录中没有对应的上传',
   'error.DATABASE_UNAVAILABLE': '数据库暂时无法访问：请稍后重试',
   'error.INTERNAL_ERROR': '服务出错：请重试，如再次发生请告知运维人员',
   'downloads.heading': '下载',

@@ -4,7 +4,7 @@ import { ChainCheck, ChainVerdict } from './integrity/chain-check';
 import { hashedEventOf, HashedEventRow } from './integrity/event-hash';
 import { EventKeyRing, EventSignature, SignatureJob } from './integrity/event-signature';
 import { LogDigest } from './integrity/log-digest';
-import { checkRecordedUploads, RecordedUpload, recordedUploadOf } from './integrity/readings-check';
+import { checkRecordedUploads, RecordedUpload, recordedUploadOf, unrecordedUploads } from './integrity/readings-check';
 import { APPEND_LOCK, readStreamRanges } from './postgres-event-store';
 
 export interface LogDigestAt {
@@ -284,7 +284,12 @@ export class EventLogAudit {
           const walks = new Map(
             streams.map((s) => [
               s.stream_id,
-              { check: new ChainCheck(s.stream_id, bounded ? null : { version: Number(s.version), headHash: s.head_hash }), lines: positions.map(() => null as { version: number; hash: string } | null) },
+              {
+                check: new ChainCheck(s.stream_id, bounded ? null : { version: Number(s.version), headHash: s.head_hash }),
+                lines: positions.map(() => null as { version: number; hash: string } | null),
+                /** Every upload its TemperaturesRecorded events record, digest or not. */
+                uploads: new Set<string>(),
+              },
             ]),
           );
           await this.fetchEach<EventRow>(
@@ -303,6 +308,7 @@ export class EventLogAudit {
               const uploadOwners: { check: ChainCheck; version: number }[] = [];
               for (const r of rows) {
                 const w = walks.get(r.stream_id)!;
+                if (r.type === 'TemperaturesRecorded') w.uploads.add(String((r.data as { uploadId?: unknown } | null)?.uploadId ?? '').toLowerCase());
                 const step = w.check.add({ ...hashedEventOf(r), hash: r.hash });
                 const position = Number(r.global_position);
                 positions.forEach((p, i) => {
@@ -324,6 +330,13 @@ export class EventLogAudit {
               );
             },
           );
+          // Rows no event records: only a walk of the whole log can say (one up to a position has not seen the later uploads).
+          if (!bounded) {
+            for (const row of await unrecordedUploads(manager, streams.map((s) => s.stream_id), (streamId) => walks.get(streamId)!.uploads)) {
+              const w = walks.get(row.streamId)!;
+              w.check.readingsFailed(Number(streams.find((s) => s.stream_id === row.streamId)!.version), 'READINGS_UNRECORDED', row.uploadId);
+            }
+          }
           for (const s of streams) {
             const w = walks.get(s.stream_id)!;
             const verdict = w.check.verdict();

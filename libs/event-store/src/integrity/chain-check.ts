@@ -10,12 +10,14 @@ import { SignatureFailure } from './event-signature';
  *   the verifier does not accept, or does not hold over its hash;
  * - READINGS_MISSING, READINGS_MISMATCH: the upload a TemperaturesRecorded event records
  *   (by its `readingsSha256`) has no row, or its row's readings, count, lot or device are not
- *   the ones recorded (the verdict names the upload).
+ *   the ones recorded (the verdict names the upload);
+ * - READINGS_UNRECORDED: a row of the lot's readings that no TemperaturesRecorded event of it
+ *   records (inserted beside the record: it would add readings to the lot's log).
  */
 export type ChainFailure = 'VERSION_MISSING' | 'HASH_MISMATCH' | 'STREAM_ROW_MISMATCH' | SignatureFailure | ReadingsFailure;
 
 /** Why an upload's stored readings do not hold against their event (readings-check.ts). */
-export type ReadingsFailure = 'READINGS_MISSING' | 'READINGS_MISMATCH';
+export type ReadingsFailure = 'READINGS_MISSING' | 'READINGS_MISMATCH' | 'READINGS_UNRECORDED';
 
 export interface ChainVerdict {
   readonly streamId: string;
@@ -28,7 +30,7 @@ export interface ChainVerdict {
   readonly firstInvalidVersion?: number;
   /** What does not hold there; absent when valid. */
   readonly reason?: ChainFailure;
-  /** The upload whose readings do not hold (READINGS_MISSING, READINGS_MISMATCH only). */
+  /** The upload whose readings do not hold (READINGS_* only). */
   readonly uploadId?: string;
 }
 

@@ -65,3 +65,26 @@ export const checkRecordedUploads = async (manager: EntityManager, recorded: rea
   }
   return failures;
 };
+
+/**
+ * The rows of these streams' lots whose upload no event of the lot records
+ * (`recorded`: the upload ids its TemperaturesRecorded events name, lower
+ * case): readings inserted beside the record.
+ */
+export const unrecordedUploads = async (
+  manager: EntityManager,
+  streamIds: readonly string[],
+  recorded: (streamId: string) => ReadonlySet<string>,
+): Promise<{ streamId: string; uploadId: string }[]> => {
+  const lots = streamIds.filter(isLotStreamId);
+  if (lots.length === 0) return [];
+  const byLot = new Map(lots.map((id) => [traceCodeOfStream(id), id]));
+  const rows: { trace_code: string; upload_id: string }[] = await manager.query(
+    `SELECT trace_code, upload_id::text AS upload_id FROM temperature_uploads WHERE trace_code = ANY($1) ORDER BY upload_id`,
+    [[...byLot.keys()]],
+  );
+  return rows.flatMap((r) => {
+    const streamId = byLot.get(r.trace_code)!;
+    return recorded(streamId).has(r.upload_id) ? [] : [{ streamId, uploadId: r.upload_id }];
+  });
+};

@@ -13,7 +13,7 @@ export interface LotChainView {
   firstInvalidVersion?: number;
   /** What does not hold there; absent when valid. */
   reason?: ChainFailure;
-  /** The upload whose stored readings do not hold against its event (READINGS_MISSING, READINGS_MISMATCH only). */
+  /** The upload whose stored readings do not hold against its event (READINGS_* only). */
   uploadId?: string;
 }
 

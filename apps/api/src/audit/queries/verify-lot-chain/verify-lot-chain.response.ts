@@ -3,7 +3,7 @@ import type { ChainFailure } from '@app/event-store';
 import type { LotChainView } from './verify-lot-chain.query';
 
 /** Every ChainFailure, for the document. */
-export const CHAIN_FAILURES: ChainFailure[] = ['VERSION_MISSING', 'HASH_MISMATCH', 'STREAM_ROW_MISMATCH', 'UNSIGNED', 'UNKNOWN_SIGNING_KEY', 'BAD_SIGNATURE', 'READINGS_MISSING', 'READINGS_MISMATCH'];
+export const CHAIN_FAILURES: ChainFailure[] = ['VERSION_MISSING', 'HASH_MISMATCH', 'STREAM_ROW_MISMATCH', 'UNSIGNED', 'UNKNOWN_SIGNING_KEY', 'BAD_SIGNATURE', 'READINGS_MISSING', 'READINGS_MISMATCH', 'READINGS_UNRECORDED'];
 
 export class LotChainResponse implements LotChainView {
   @ApiProperty()
@@ -33,6 +33,6 @@ export class LotChainResponse implements LotChainView {
   })
   reason?: ChainFailure;
 
-  @ApiPropertyOptional({ description: 'The upload whose stored readings do not hold against its event (READINGS_MISSING, READINGS_MISMATCH only)' })
+  @ApiPropertyOptional({ description: 'The upload whose stored readings do not hold against its event (READINGS_* only)' })
   uploadId?: string;
 }
