@@ -14,12 +14,13 @@ import type { Eligibility, History, HistoryEvent, Lot, Trace } from './types.js'
 const HISTORY_PAGE = 50;
 
 /** Fields of an event's data worth a line, and how each value is said: a code in words, a facility by name. */
-const DETAIL_FIELDS: [key: string, say: (v: string | number) => string][] = [
+const DETAIL_FIELDS: [key: string, say: (v: string | number, e: HistoryEvent) => string][] = [
   ['action', (v) => codeText('action', String(v))],
   ['reason', String],
   ['documentType', (v) => codeText('document', String(v))],
   ['type', (v) => codeText('document', String(v))],
-  ['kind', (v) => codeText('violation', String(v))],
+  // A temperature finding's kind is its own (an excursion, an abuse, a gap); any other event's a violation's.
+  ['kind', (v, e) => codeText(e.type === 'TemperatureFindingRecorded' ? 'temperatureFinding' : 'violation', String(v))],
   ['flag', (v) => codeText('flag', String(v))],
   ['result', (v) => codeText('testResult', String(v))],
   ['toFacilityId', (v) => facilityText(String(v))],
@@ -36,7 +37,7 @@ const DETAIL_FIELDS: [key: string, say: (v: string | number) => string][] = [
 const eventDetail = (e: HistoryEvent): string =>
   DETAIL_FIELDS.flatMap(([key, say]) => {
     const v = e.data[key];
-    return typeof v === 'string' || typeof v === 'number' ? [`${codeText('detail', key)}: ${say(v)}`] : [];
+    return typeof v === 'string' || typeof v === 'number' ? [`${codeText('detail', key)}: ${say(v, e)}`] : [];
   }).join(' · ');
 
 /** An event where and when it happened; when it was recorded too, where that reads differently (a late upload, a correction). */

@@ -1,4 +1,4 @@
-import { COMPLIANCE_FLAGS, DOCUMENT_TYPES, FACILITY_TYPES, PRODUCT_CATEGORIES, QUANTITY_UNITS, REASON_CODES, ROLES, SCAN_ACTIONS, TEST_RESULTS, TRACE_VIOLATIONS } from '@app/domain';
+import { COMPLIANCE_FLAGS, DOCUMENT_TYPES, FACILITY_TYPES, PRODUCT_CATEGORIES, QUANTITY_UNITS, REASON_CODES, ROLES, SCAN_ACTIONS, TEMPERATURE_FINDING_KINDS, TEST_RESULTS, TRACE_VIOLATIONS } from '@app/domain';
 import type { LotEventType } from '@app/domain';
 import { CHAIN_FAILURES } from '../../api/src/audit/queries/verify-lot-chain/verify-lot-chain.response';
 import { en } from './messages-en';
@@ -60,6 +60,7 @@ describe("the console's message catalogues", () => {
       ...TEST_RESULTS.map((c) => `testResult.${c}`),
       ...Object.keys(EVENT_TYPES).map((c) => `event.${c}`),
       ...CHAIN_FAILURES.map((c) => `chainFailure.${c}`),
+      ...TEMPERATURE_FINDING_KINDS.map((c) => `temperatureFinding.${c}`),
     ];
     expect(expected.filter((k) => !(k in en))).toEqual([]);
   });

@@ -286,7 +286,8 @@ export const inheritedReadings = (own: readonly TemperatureReading[], ancestors:
  * overlaps a recorded one of its kind shows the same one (a late upload may
  * widen it), not a new one.
  */
-export type TemperatureFindingKind = TemperatureExcursionKind | 'GAP';
+export const TEMPERATURE_FINDING_KINDS = ['EXCURSION', 'ABUSE', 'GAP'] as const satisfies readonly (TemperatureExcursionKind | 'GAP')[];
+export type TemperatureFindingKind = (typeof TEMPERATURE_FINDING_KINDS)[number];
 
 export interface TemperatureFinding {
   readonly kind: TemperatureFindingKind;
