@@ -20,6 +20,9 @@ import { LockedStream, PostgresEventStore, readingsSha256 } from '@app/event-sto
 import { DocumentIndexReader, GenealogyReader, TemperatureLogStore } from '@app/read-models';
 import { CommandDecider, Decision, Widened } from '../common/commands/command-executor';
 
+/** A lot with no upload of its own and no ancestor has no log: nothing to read (a logger's first upload for an import lot). */
+const mayHaveLog = (state: LotState | undefined): boolean => state === undefined || state.temperatureLog !== null || state.parents.length > 0;
+
 /** Where an upload came from, as its TemperaturesRecorded event says. */
 const facilityOf = (lots: readonly { traceCode: string; events: readonly LotEvent[] }[], traceCode: string): string | null => {
   const recorded = lots.find((l) => l.traceCode === traceCode)?.events.find((e) => e.type === 'TemperaturesRecorded');
@@ -82,7 +85,8 @@ export class LotFamilyReads implements CommandDecider<LotState, LotEvent, unknow
    * for the batch (the lot's descendants are part of it), else from the lot.
    */
   private async read(plan: FamilyReadPlan, named: ReadonlyMap<string, LotState>, tx: EntityManager): Promise<FamilyReads & { locked: ReadonlyMap<string, LockedStream> }> {
-    const of = plan.descendantsOf;
+    // A lot that was never split or repacked has no descendants: its own stream, locked, says so (most uploads' case).
+    const of = plan.descendantsOf !== null && plan.batchOf === null && named.get(plan.descendantsOf.traceCode)?.children.length === 0 ? null : plan.descendantsOf;
     const from = plan.batchOf !== null ? await this.genealogy.roots(plan.batchOf, tx) : of !== null ? [of.traceCode] : [];
     // The links are needed to find the lot's own descendants in its batch, or the parent each came through.
     const { codes, locked, links } = await this.family(from, plan.batchOf !== null || of?.withParents === true, tx);
@@ -90,7 +94,7 @@ export class LotFamilyReads implements CommandDecider<LotState, LotEvent, unknow
     const descendants = of === null ? [] : this.descendants(of.traceCode, of.withParents, codes, links);
     const alsoOn = plan.documentOf === null ? [] : await this.alsoOn(plan.documentOf.document, plan.documentOf.traceCode, named, tx);
     // After the lot's lock (the executor took it): no upload of this lot commits between this read and the append.
-    const temperatureLog = plan.temperatureLogOf === null ? [] : await this.temperatures.log(plan.temperatureLogOf, tx);
+    const temperatureLog = plan.temperatureLogOf === null || !mayHaveLog(named.get(plan.temperatureLogOf)) ? [] : await this.temperatures.log(plan.temperatureLogOf, tx);
     return { descendants, batch, alsoOn, temperatureLog, locked };
   }
 

@@ -4,13 +4,13 @@ import { FacilityRef } from '../facility/facility.types';
 import { conflict } from '../shared/domain-error';
 import { decideDocumentAttachment } from './document-attachment';
 import { AttachDocument, DocumentAlsoOn, LockLot, RecallLot, RecordScan, RegisterLot, ResolveViolation, SplitLot, UnlockLot } from './lot.commands';
-import { lotDecider, temperatureFinding } from './lot.decider';
+import { decideTemperatureLog, lotDecider, temperatureFinding } from './lot.decider';
 import { LotEvent } from './lot.events';
 import { decideMerge, deriveSplitChildren } from './lot.genealogy';
 import { evolveLot, initialLotState, isLocked, LotState } from './lot.state';
 import { ComplianceFlagKind, LotDocument, LotPortion, TraceViolationKind } from './lot.types';
 import { iso } from './time';
-import { readingsNotIn, TemperatureFinding, TemperatureReading, TemperatureRules } from './temperature.rules';
+import { TemperatureFinding, TemperatureReading, TemperatureRules } from './temperature.rules';
 
 /**
  * Every lot command, naming every lot it reads. Commands that reach a
@@ -363,13 +363,12 @@ const decideTemperatureUpload = (
   const lot = stateOf(lots, command.traceCode);
   const d = command.data;
   const log = d.log ?? [];
-  // Normalised once (an upload holds up to 10,000 readings): for the last one's time here, for readingsNotIn below.
-  const upload = d.readings.map((r, i): TemperatureReading => ({ deviceId: d.deviceId, at: iso(r.at, `readings[${i}].at`), celsius: r.celsius }));
-  // Normalised ISO times of 2000-2100 compare as text.
-  const last = upload.reduce((latest: string | null, r) => (latest === null || r.at > latest ? r.at : latest), null);
+  // Who may upload is judged at the last reading's time; a reading without a valid time is the lot decider's to refuse.
+  let last = -Infinity;
+  for (const r of d.readings) last = Math.max(last, Date.parse(r.at));
   // Before any other rule: a refusal must not tell another firm anything about its lot.
-  const facilityId = last !== null ? loggingFacility(command.by, lot, last) : null;
-  const events = lotDecider.decide(
+  const facilityId = Number.isFinite(last) ? loggingFacility(command.by, lot, new Date(last).toISOString()) : null;
+  const { events, fresh } = decideTemperatureLog(
     { type: 'RecordTemperatures', data: { uploadId: d.uploadId, deviceId: d.deviceId, facilityId, readings: d.readings, log, rules: d.rules } },
     lot,
     now,
@@ -403,8 +402,7 @@ const decideTemperatureUpload = (
       return { traceCode: code, events };
     });
   const after = events.reduce(evolveLot, lot);
-  // The upload's readings the log did not hold, as the decider counted them.
-  const readings = recorded ? readingsNotIn(log, upload) : [];
+  const readings = recorded ? fresh : [];
   return {
     lots: [{ traceCode: command.traceCode, events }, ...reached],
     outcome: {

@@ -451,7 +451,7 @@ export const temperatureFinding = (
  * it shows that nothing on record did is recorded. Late uploads are judged
  * on the timeline like any other, since the log is judged whole.
  */
-const decideTemperatures = (command: RecordTemperatures, state: LotState, now: Date): LotEvent[] => {
+export const decideTemperatureLog = (command: RecordTemperatures, state: LotState, now: Date): { events: LotEvent[]; fresh: TemperatureReading[] } => {
   requireRegistered(state);
   const d = command.data;
   if (d.readings.length === 0) throw invalid('VALIDATION_FAILED', 'readings must hold at least one reading', { field: 'readings' });
@@ -461,16 +461,18 @@ const decideTemperatures = (command: RecordTemperatures, state: LotState, now: D
     return { deviceId: d.deviceId, at, celsius: r.celsius };
   });
   const fresh = readingsNotIn(d.log, upload);
-  if (fresh.length === 0) return [];
+  if (fresh.length === 0) return { events: [], fresh };
   const category = state.product!.category;
   const found = newFindings(judgeTemperatures(category, [...d.log, ...fresh], d.rules), state.temperatureFindings);
   const summary = summariseUpload(fresh);
   const where = { uploadId: d.uploadId, facilityId: d.facilityId };
-  return [
+  const events: LotEvent[] = [
     { type: 'TemperaturesRecorded', schemaVersion: 1, data: { uploadId: d.uploadId, deviceId: d.deviceId, facilityId: d.facilityId, ...summary, occurredAt: summary.firstAt, recordedAt: now.toISOString() } },
     ...found.excursions.map((e) => temperatureFinding(category, e, d.rules, where)),
     ...found.gaps.map((g) => temperatureFinding(category, { ...g, kind: 'GAP' as const }, d.rules, where)),
   ];
+  // The new readings too: what the caller keeps beside the event (normalised here, once).
+  return { events, fresh };
 };
 
 export const lotDecider: Decider<SingleLotCommand, LotEvent, LotState> = {
@@ -572,7 +574,7 @@ export const lotDecider: Decider<SingleLotCommand, LotEvent, LotState> = {
       case 'SplitLot':
         return decideSplit(command, state, now);
       case 'RecordTemperatures':
-        return decideTemperatures(command, state, now);
+        return decideTemperatureLog(command, state, now).events;
     }
   },
 };

@@ -304,10 +304,12 @@ export const newFindings = (judgement: TemperatureJudgement, known: readonly Tem
   return { excursions: judgement.excursions.filter((e) => unknown(e.kind, e)), gaps: judgement.gaps.filter((g) => unknown('GAP', g)) };
 };
 
-const readingKey = (r: TemperatureReading): string => `${Date.parse(r.at)}\u0000${r.deviceId}`;
+/** Times normalised (as `iso` gives them, as the store answers them): one instant, one text. */
+const readingKey = (r: TemperatureReading): string => `${r.at}\u0000${r.deviceId}`;
 
 /**
- * The readings of an upload the log does not hold yet: a (deviceId, at)
+ * The readings of an upload the log does not hold yet (both with normalised
+ * times): a (deviceId, at)
  * already logged, or repeated in the upload, counts once, the first given
  * (a logger that sends its buffer again records nothing new).
  */

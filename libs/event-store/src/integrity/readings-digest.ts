@@ -17,7 +17,10 @@ export interface DigestedReading {
  * and signature cover only the digest.
  */
 export const readingsSha256 = (readings: readonly DigestedReading[]): string => {
-  const sha = createHash('sha256');
-  for (const r of readings) sha.update(`${new Date(Date.parse(r.at)).toISOString()}\t${r.celsius}\n`, 'utf8');
-  return sha.digest('hex');
+  // One update of the whole text: an update per reading cost more than the hash (10,000 a request).
+  const lines = readings.map((r) => `${CANONICAL.test(r.at) ? r.at : new Date(Date.parse(r.at)).toISOString()}\t${r.celsius}\n`);
+  return createHash('sha256').update(lines.join(''), 'utf8').digest('hex');
 };
+
+/** What toISOString() writes: such a time is digested as it is. */
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
