@@ -20,7 +20,7 @@ describe('no stall behind unrelated transactions (e2e, real PostgreSQL)', () => 
     await t?.close();
   });
 
-  it('while a transaction in another database holds an xid open for 30 s, scans keep flowing and ?atLeast= reads answer within a second', async () => {
+  it('while a transaction in another database holds an xid open for 30 s, scans keep flowing and ?atLeast= reads answer long before it ends', async () => {
     const n = await registerNetwork(t);
     const elsewhere = await createTestDataSource();
     const other = elsewhere.dataSource.createQueryRunner();
@@ -49,7 +49,8 @@ describe('no stall behind unrelated transactions (e2e, real PostgreSQL)', () => 
         await read(`/api/lots/${traceCode}/sale-eligibility`, scanned.position);
       }
       expect(Date.now() - opened).toBeGreaterThanOrEqual(HELD_MS);
-      expect(Math.max(...waits)).toBeLessThan(1_000);
+      // A stall would last the 30 s the xid is held; a loaded CI machine takes a second now and then, which is no stall.
+      expect(Math.max(...waits)).toBeLessThan(HELD_MS / 6);
     } finally {
       await here.rollbackTransaction();
       await here.release();
