@@ -27,12 +27,23 @@ module.exports = {
   // Global, not per project: e2e tests wait for real brokers and databases (the outage test takes ~40 s).
   testTimeout: 180000,
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/support/**/*.spec.ts'] },
     {
+      // Every e2e suite but the broker's: PostgreSQL and a build, no Java (`npm run test:no-kafka`).
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/kafka/'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+    {
+      // The suites that talk to a real broker: their set-up also starts Kafka (docker/kafka/start.sh, Java)
+      // unless KAFKA_BROKERS names one. Only this project's set-up ever starts it.
+      ...shared,
+      displayName: 'kafka',
+      testMatch: ['<rootDir>/test/kafka/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup-kafka.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },
     {
@@ -40,7 +51,7 @@ module.exports = {
       ...shared,
       displayName: 'bench',
       testMatch: ['<rootDir>/bench/**/*.bench.ts'],
-      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalSetup: '<rootDir>/test/support/global-setup-kafka.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },
   ],

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { facilityUrn, locationUrn, lotClassUrn, UNIT_TO_UOM } from '../apps/api/src/epcis/epcis-identifiers';
 import { DISINFECTING_BIZ_STEP } from '../apps/api/src/epcis/epcis-mapping';
+import { itNeeding } from './support/needs';
 import { createTestApp, TestApp } from './support/test-app';
 import { attachAllPapers, minutesAgo, Network, registerLot, registerNetwork, uid } from './support/fixtures';
 
@@ -277,7 +278,7 @@ describe('EPCIS capture (e2e, real PostgreSQL)', () => {
     expect({ events: await count('events'), jobs: await count('epcis_capture_jobs') }).toEqual(before);
   });
 
-  (existsSync(GS1_EXAMPLES) ? it : it.skip)("GS1's own example documents pass the capture's validator; their events are not Coldtrace's, so nothing is recorded", async () => {
+  itNeeding('epcis', __filename)("GS1's own example documents pass the capture's validator; their events are not Coldtrace's, so nothing is recorded", async () => {
     const before = await count('events');
     for (const file of ['Example_9.6.1-ObjectEvent.jsonld', 'Example_9.6.4-TransformationEvent.jsonld', 'PersistentDisposition-example.jsonld']) {
       const document = JSON.parse(readFileSync(join(GS1_EXAMPLES, file), 'utf8'));

@@ -3,6 +3,7 @@ import type { OpenAPIObject, OperationObject, ReferenceObject, ResponseObject, S
 import { RoutePolicyCheck } from '../apps/api/src/access/route-policy.check';
 import type { AddressInfo } from 'node:net';
 import { launchBrowser } from './support/browser';
+import { itNeeding } from './support/needs';
 import { controllerRoutes } from './support/routes';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -150,7 +151,7 @@ describe('OpenAPI document and Swagger UI (e2e)', () => {
     expect(health.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
   });
 
-  it('Swagger UI renders every operation in a real browser, under its CSP, with nothing blocked', async () => {
+  itNeeding('chromium', __filename)('Swagger UI renders every operation in a real browser, under its CSP, with nothing blocked', async () => {
     const server = t.app.getHttpServer() as import('node:http').Server;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const browser = await launchBrowser();

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { MessageKey } from '../../apps/console/src/messages-en';
 import { expectAccessibleConsole, launchBrowser, watchPageProblems } from '../support/browser';
+import { describeNeeding } from '../support/needs';
 import { atOffset, expectConsolePageAtBothWidths, expectFitsPhone, LANGS, RAW_CODES_SHOWN, say, traceCodes, type Lang } from '../support/console-page';
 import { registerLot, registerNetwork, scanOk, uid, walkToStore, type Network } from '../support/fixtures';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -28,7 +29,7 @@ interface HistoryAnswer {
   events: { type: string; data: Record<string, unknown> }[];
 }
 
-describe("regulator's console: recall, destroy and resolve a violation (e2e, real PostgreSQL, real Chromium)", () => {
+describeNeeding('chromium', __filename)("regulator's console: recall, destroy and resolve a violation (e2e, real PostgreSQL, real Chromium)", () => {
   let t: TestApp;
   let base: string;
   let browser: Browser;

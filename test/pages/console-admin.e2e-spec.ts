@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expectConsolePageAtBothWidths, LANGS, say, type Lang } from '../support/console-page';
 import { launchBrowser, watchPageProblems } from '../support/browser';
+import { describeNeeding } from '../support/needs';
 import { minutesAgo, uid } from '../support/fixtures';
 import { createTestApp, TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
@@ -16,7 +17,7 @@ import { waitFor } from '../support/wait-for';
  * page checked with axe-core at desktop width and 390 px, shows no raw code,
  * and is saved as a screenshot (test-output/screenshots/console-admin-*.png).
  */
-describe("administrator's console (e2e, real PostgreSQL, real Chromium)", () => {
+describeNeeding('chromium', __filename)("administrator's console (e2e, real PostgreSQL, real Chromium)", () => {
   let t: TestApp;
   let base: string;
   let browser: Browser;

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
 import type { MessageKey } from '../../apps/console/src/messages-en';
 import { expectAccessibleConsole, launchBrowser, watchPageProblems } from '../support/browser';
+import { describeNeeding } from '../support/needs';
 import { atOffset, expectConsolePageAtBothWidths, LANGS, RAW_CODES_SHOWN, say, type Lang } from '../support/console-page';
 import { registerLot, registerNetwork, uid } from '../support/fixtures';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -35,7 +36,7 @@ interface EpcisDocument {
   epcisBody: { queryResults: { resultsBody: { eventList: { eventID: string }[] } } };
 }
 
-describe("regulator's console: audit and downloads (e2e, real PostgreSQL, real Chromium)", () => {
+describeNeeding('chromium', __filename)("regulator's console: audit and downloads (e2e, real PostgreSQL, real Chromium)", () => {
   let t: TestApp;
   let base: string;
   let browser: Browser;

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, watchPageProblems } from '../support/browser';
+import { describeNeeding } from '../support/needs';
 import { expectConsolePageAtBothWidths, LANGS, say } from '../support/console-page';
 import { registerLot, registerNetwork, scanBody, scanOk, type Network } from '../support/fixtures';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -12,7 +13,7 @@ import { createTestApp, TestApp } from '../support/test-app';
  * it passes axe-core at desktop width and 390 px without overflowing.
  */
 
-describe("regulator's dashboard (e2e, real PostgreSQL, real Chromium)", () => {
+describeNeeding('chromium', __filename)("regulator's dashboard (e2e, real PostgreSQL, real Chromium)", () => {
   let t: TestApp;
   let base: string;
   let browser: Browser;

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, watchPageProblems } from '../support/browser';
+import { describeNeeding } from '../support/needs';
 import { atOffset, expectConsolePageAtBothWidths, LANGS, say, type Lang } from '../support/console-page';
 import { chartResolution } from '../../apps/console/src/temperature-chart';
 import { registerLot, registerNetwork, walkToStore, type Network } from '../support/fixtures';
@@ -31,7 +32,7 @@ interface Series {
   gaps: { minutes: number }[];
 }
 
-describe("the lot page's temperature chart (e2e, real PostgreSQL, real Chromium)", () => {
+describeNeeding('chromium', __filename)("the lot page's temperature chart (e2e, real PostgreSQL, real Chromium)", () => {
   let t: TestApp;
   let base: string;
   let browser: Browser;

@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CONSOLE_CSP } from '../../apps/api/src/console/console-files';
 import type { MessageKey } from '../../apps/console/src/messages-en';
 import { expectAccessibleConsole, launchBrowser, watchPageProblems } from '../support/browser';
+import { describeNeeding } from '../support/needs';
 import { atOffset, expectConsolePageAtBothWidths, LANGS, RAW_CODES_SHOWN, say, traceCodes, type Lang } from '../support/console-page';
 import { registerLot, registerNetwork, scanOk, uid, type Network } from '../support/fixtures';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -23,7 +24,7 @@ import { WebhookReceiver } from '../support/webhook-receiver';
 /** A screenshot's name ends in `-en` for the English page (the Chinese one is the README's). */
 const suffix = (lang: Lang): string => (lang === 'en' ? '-en' : '');
 
-describe("regulator's console (e2e, real PostgreSQL, real Chromium)", () => {
+describeNeeding('chromium', __filename)("regulator's console (e2e, real PostgreSQL, real Chromium)", () => {
   let t: TestApp;
   let base: string;
   let browser: Browser;

@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import QRCode from 'qrcode';
 import { QR_OPTIONS, QR_PNG_WIDTH } from '../../apps/api/src/lots/queries/get-lot-qr-code/get-lot-qr-code.render';
 import { launchBrowser, PHONE, screenshot, seriousAccessibilityViolations } from '../support/browser';
+import { describeNeeding } from '../support/needs';
 import { createTestApp, TestApp } from '../support/test-app';
 import { Network, registerLot, registerNetwork, uid, walkToStore } from '../support/fixtures';
 
@@ -17,7 +18,7 @@ import { Network, registerLot, registerNetwork, uid, walkToStore } from '../supp
 
 const BASE_URL = 'https://trace.example.test';
 
-describe("the shopper's page and the code on the pack (e2e, real PostgreSQL, Chromium)", () => {
+describeNeeding('chromium', __filename)("the shopper's page and the code on the pack (e2e, real PostgreSQL, Chromium)", () => {
   let t: TestApp;
   let browser: Browser;
   let origin: string;

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, PHONE, screenshot, seriousAccessibilityViolations } from '../support/browser';
+import { describeNeeding } from '../support/needs';
 import { Network, registerLot, registerNetwork, walkToStore } from '../support/fixtures';
 import { createTestApp, TestApp } from '../support/test-app';
 
@@ -23,7 +24,7 @@ const threeDays = (celsius: (i: number) => number): { at: string; celsius: numbe
   return Array.from({ length: 864 }, (_, i) => ({ at: new Date(end - (863 - i) * 5 * MINUTE).toISOString(), celsius: celsius(i) }));
 };
 
-describe("the shopper's page: the cold chain (e2e, real PostgreSQL, Chromium without JavaScript)", () => {
+describeNeeding('chromium', __filename)("the shopper's page: the cold chain (e2e, real PostgreSQL, Chromium without JavaScript)", () => {
   let t: TestApp;
   let browser: Browser;
   let origin: string;

@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { chmod, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,37 +21,6 @@ const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
 
 /**
- * A real Kafka broker for the e2e suite: the one named by KAFKA_BROKERS (CI
- * starts it with docker/kafka/start.sh), else one started here on port 19092
- * by that same script and stopped in global-teardown.
- */
-const ensureKafka = async (): Promise<void> => {
-  const given = process.env.KAFKA_BROKERS;
-  if (given) {
-    const port = /^127\.0\.0\.1:(\d+)$/.exec(given)?.[1];
-    const runDir = process.env.KAFKA_RUN_DIR || join(process.env.TMPDIR || '/tmp', `coldtrace-kafka-${port}`);
-    // Started by our script: the outage test may stop and restart it.
-    if (port && existsSync(join(runDir, 'kafka.pid'))) {
-      process.env.COLDTRACE_TEST_KAFKA_PORT = port;
-      process.env.COLDTRACE_TEST_KAFKA_RUN_DIR = runDir;
-    }
-    return;
-  }
-  const port = process.env.COLDTRACE_TEST_KAFKA_PORT || '19092';
-  const runDir = join(tmpdir(), `coldtrace-test-kafka-${port}`);
-  const started = Date.now();
-  const { stdout } = await run('bash', [join(ROOT, 'docker/kafka/start.sh')], {
-    env: { ...process.env, KAFKA_PORT: port, KAFKA_RUN_DIR: runDir },
-    timeout: 600_000,
-  });
-  process.env.KAFKA_BROKERS = stdout.trim().split('\n').pop();
-  process.env.COLDTRACE_TEST_KAFKA_PORT = port;
-  process.env.COLDTRACE_TEST_KAFKA_RUN_DIR = runDir;
-  process.env.COLDTRACE_TEST_KAFKA_STARTED = '1';
-  console.log(`[e2e] started Kafka at ${process.env.KAFKA_BROKERS} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-};
-
-/**
  * The projector crash test runs apps/projector as a real child process from
  * dist/; the console's page tests load dist/console (apps/console/build.js,
  * as `npm run build` does).
@@ -68,8 +36,23 @@ const build = async (): Promise<void> => {
  * embedded one started here and stopped in global-teardown.
  */
 export default async function globalSetup(): Promise<void> {
-  await Promise.all([ensureKafka(), build(), ensurePostgres()]);
+  await baseSetup();
 }
+
+/** A folder for this run's markers (test/support/logs.ts: a warning said once per run), removed in global-teardown. */
+const runDir = async (): Promise<void> => {
+  process.env.COLDTRACE_TEST_RUN_DIR = await mkdtemp(join(tmpdir(), 'coldtrace-test-run-'));
+};
+
+/**
+ * Once per run, whichever project's set-up asks first (`e2e`, `kafka` or both
+ * selected: they share the parent process, and build once).
+ */
+export const baseSetup = (): Promise<void> => {
+  const g = globalThis as { __coldtraceBaseSetup?: Promise<void> };
+  g.__coldtraceBaseSetup ??= Promise.all([build(), ensurePostgres(), runDir()]).then(() => undefined);
+  return g.__coldtraceBaseSetup;
+};
 
 const ensurePostgres = async (): Promise<void> => {
   if (process.env.TEST_DATABASE_URL) {

@@ -18,7 +18,7 @@ const ROOT = join(__dirname, '..', '..');
 
 export const brokers = (): string[] => {
   const b = process.env.KAFKA_BROKERS;
-  if (!b) throw new Error('KAFKA_BROKERS is not set: the e2e global setup starts a broker (docker/kafka/start.sh)');
+  if (!b) throw new Error('KAFKA_BROKERS is not set: the global setup of the kafka project starts a broker (docker/kafka/start.sh); run this suite with --selectProjects kafka');
   return b.split(',');
 };
 

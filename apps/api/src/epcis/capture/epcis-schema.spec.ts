@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { describeNeeding } from '../../../../../test/support/needs';
 import { epcisSchemaFaults, MAX_SCHEMA_FAULTS } from './epcis-schema';
 
 /** GS1's reference files, read-only, beside the repository (absent where only the repository was copied, e.g. an image build). */
@@ -38,16 +39,15 @@ describe('EPCIS capture: the GS1 schema', () => {
     expect(sha256(readFileSync(VENDORED))).toBe(SCHEMA_SHA256);
   });
 
-  (existsSync(SHARED) ? it : it.skip)('is byte-identical to the shared GS1 copy in ../shared/epcis', () => {
-    expect(readFileSync(VENDORED).equals(readFileSync(join(SHARED, 'EPCIS-JSON-Schema.json')))).toBe(true);
-  });
+  describeNeeding('epcis', __filename, "GS1's own files in ../shared/epcis")("GS1's own files in ../shared/epcis", () => {
+    it('the vendored schema is byte-identical to the shared GS1 copy', () => {
+      expect(readFileSync(VENDORED).equals(readFileSync(join(SHARED, 'EPCIS-JSON-Schema.json')))).toBe(true);
+    });
 
-  (existsSync(SHARED) ? it.each : it.skip.each)(['Example_9.6.1-ObjectEvent.jsonld', 'Example_9.6.4-TransformationEvent.jsonld', 'PersistentDisposition-example.jsonld'])(
-    "accepts GS1's own example %s",
-    async (file) => {
+    it.each(['Example_9.6.1-ObjectEvent.jsonld', 'Example_9.6.4-TransformationEvent.jsonld', 'PersistentDisposition-example.jsonld'])("accepts GS1's own example %s", async (file) => {
       expect(await epcisSchemaFaults(JSON.parse(readFileSync(join(SHARED, file), 'utf8')))).toEqual([]);
-    },
-  );
+    });
+  });
 
   it('accepts a Coldtrace sale as an EPCIS document', async () => {
     expect(await epcisSchemaFaults(DOCUMENT)).toEqual([]);
