@@ -10,6 +10,7 @@ import { createTestApp, TestApp } from '../support/test-app';
 import request from 'supertest';
 import { eligibility, reasonCodes, registerLot, registerNetwork, scanOk, walkToStore } from '../support/fixtures';
 import { createTestProjector, rawKafka, readTopic, testKafkaSettings, TestProjector } from '../support/kafka';
+import { describeNeeding } from '../support/needs';
 import { waitFor } from '../support/wait-for';
 
 const run = promisify(execFile);
@@ -19,7 +20,7 @@ const lotEventCount = async (t: TestApp): Promise<number> =>
 const inboxCount = async (t: TestApp): Promise<number> =>
   Number((await t.dataSource.query(`SELECT count(*) AS n FROM projector_inbox WHERE outcome = 'APPLIED'`))[0].n);
 
-describe('Kafka transport: relay -> real broker -> projector (integration)', () => {
+describeNeeding('kafka', __filename)('Kafka transport: relay -> real broker -> projector (integration)', () => {
   let kafka: KafkaSettings;
   let t: TestApp;
   let projector: TestProjector;

@@ -6,11 +6,12 @@ import { captureLogs } from '../support/logs';
 import { createTestApp, TestApp } from '../support/test-app';
 import { registerLot, registerNetwork, scanOk, uid } from '../support/fixtures';
 import { createTestProjector, rawKafka, testKafkaSettings, TestProjector } from '../support/kafka';
+import { describeNeeding } from '../support/needs';
 import { labelsOf, scrape, valueOf } from '../support/metrics';
 import { waitFor } from '../support/wait-for';
 
 /** Kafka mode: the relay's lag on the api's /metrics; dead letters, parked lots and consumer lag on the projector's. */
-describe('GET /metrics in Kafka mode (integration, real broker)', () => {
+describeNeeding('kafka', __filename)('GET /metrics in Kafka mode (integration, real broker)', () => {
   const metricsToken = `projector-metrics-${uid()}-0123456789`;
   let kafka: KafkaSettings;
   let t: TestApp;

@@ -5,9 +5,10 @@ import { KafkaRelayTransport, TRANSPORT } from '../../apps/api/src/infrastructur
 import { createTestApp, TestApp } from '../support/test-app';
 import { registerLot, registerNetwork, scanBody, uid } from '../support/fixtures';
 import { createTestProjector, readTopic, testKafkaSettings, TestProjector } from '../support/kafka';
+import { describeNeeding } from '../support/needs';
 import { waitFor } from '../support/wait-for';
 
-describe('per-lot order with 6 partitions and two projector instances in one group (integration)', () => {
+describeNeeding('kafka', __filename)('per-lot order with 6 partitions and two projector instances in one group (integration)', () => {
   let t: TestApp;
   let kafka: KafkaSettings;
   let a: TestProjector;

@@ -6,6 +6,7 @@ import { KafkaRelayTransport, TRANSPORT } from '../../apps/api/src/infrastructur
 import { createTestApp, TestApp } from '../support/test-app';
 import { registerLot, registerNetwork, scanBody, uid } from '../support/fixtures';
 import { testKafkaSettings } from '../support/kafka';
+import { describeNeeding } from '../support/needs';
 import { waitFor } from '../support/wait-for';
 
 const PROJECTOR = join(__dirname, '..', '..', 'dist', 'apps', 'projector', 'src', 'main.js');
@@ -37,7 +38,7 @@ const exited = (child: ChildProcess) =>
 
 const count = async (t: TestApp, sql: string): Promise<number> => Number((await t.dataSource.query(sql))[0].n);
 
-describe('projector killed hard mid-stream (integration: child process, real broker, real PostgreSQL)', () => {
+describeNeeding('kafka', __filename)('projector killed hard mid-stream (integration: child process, real broker, real PostgreSQL)', () => {
   let t: TestApp;
   let kafka: KafkaSettings;
   const children: ChildProcess[] = [];

@@ -7,6 +7,7 @@ import { KafkaRelayTransport, TRANSPORT } from '../../apps/api/src/infrastructur
 import { createTestApp, TestApp } from '../support/test-app';
 import { Network, registerLot, registerNetwork, scanOk, uid } from '../support/fixtures';
 import { createTestProjector, rawKafka, readTopic, testKafkaSettings, TestProjector } from '../support/kafka';
+import { describeNeeding } from '../support/needs';
 import { waitFor } from '../support/wait-for';
 
 /**
@@ -171,7 +172,7 @@ const messagesInTopic = async (topic: string): Promise<number> => {
   }
 };
 
-describe('a recall over a ~200-lot genealogy through Kafka, across projector and relay restarts (integration)', () => {
+describeNeeding('kafka', __filename)('a recall over a ~200-lot genealogy through Kafka, across projector and relay restarts (integration)', () => {
   let kafka: KafkaSettings;
   let t: TestApp;
   let transport: KafkaRelayTransport;

@@ -8,6 +8,7 @@ import { captureLogs } from '../support/logs';
 import { createTestApp, TestApp } from '../support/test-app';
 import { Network, registerLot, registerNetwork, scanOk } from '../support/fixtures';
 import { createTestProjector, rawKafka, testKafkaSettings, TestProjector } from '../support/kafka';
+import { describeNeeding } from '../support/needs';
 import { waitFor } from '../support/wait-for';
 
 /**
@@ -16,7 +17,7 @@ import { waitFor } from '../support/wait-for';
  * with one of them replaced by a message nobody can read, so the projector
  * sees that event dead-lettered, never delivered.
  */
-describe('self-healing projections in Kafka mode (integration, real broker)', () => {
+describeNeeding('kafka', __filename)('self-healing projections in Kafka mode (integration, real broker)', () => {
   let relayTopics: KafkaSettings;
   // Every lost event here is a dead-lettered message, which the projector logs as an error: kept here, not printed.
   const projectorLogs = captureLogs('projector');

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { baseSetup } from './global-setup';
+import { HOW_TO_GET, isCi } from './needs';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
@@ -36,9 +37,11 @@ const ensureKafka = async (): Promise<void> => {
     return;
   }
   if (!hasJava()) {
-    throw new Error(
-      'the Kafka suites (test/kafka/) need a broker: set KAFKA_BROKERS to one, or install Java 11+ (or set JAVA_HOME) for docker/kafka/start.sh; `npm run test:no-kafka` runs every other suite without',
-    );
+    const why = 'no broker and no Java to start one (KAFKA_BROKERS unset, java not on PATH nor in JAVA_HOME)';
+    // In CI the run stops here, in one line; locally the Kafka suites are skipped, each with a line (needs.ts).
+    if (isCi()) throw new Error(`the Kafka suites (test/kafka/) need a broker: ${why}; ${HOW_TO_GET.kafka}`);
+    process.env.COLDTRACE_TEST_KAFKA_MISSING = why;
+    return;
   }
   const port = process.env.COLDTRACE_TEST_KAFKA_PORT || '19092';
   const runDir = join(tmpdir(), `coldtrace-test-kafka-${port}`);

@@ -75,6 +75,15 @@ describe('Kafka only for the suites that use it', () => {
     expect(scripts['test:no-kafka']).toBe('jest --runInBand --selectProjects unit e2e');
   });
 
+  it('every Kafka suite says it needs the broker (skipped with a line locally when there is none, never silently)', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fs = require('node:fs') as typeof import('node:fs');
+    const dir = require('node:path').join(__dirname, '..', 'kafka') as string;
+    const suites = fs.readdirSync(dir).filter((f) => f.endsWith('.e2e-spec.ts'));
+    expect(suites.length).toBeGreaterThan(0);
+    expect(suites.filter((f) => !fs.readFileSync(`${dir}/${f}`, 'utf8').includes("describeNeeding('kafka', __filename)"))).toEqual([]);
+  });
+
   it('the e2e set-up starts no broker (no Java needed)', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const source = require('node:fs').readFileSync(require.resolve('./global-setup'), 'utf8') as string;

@@ -4,13 +4,14 @@ import { join, relative } from 'node:path';
 
 /**
  * What a test needs from the machine beyond Node, PostgreSQL and the
- * repository: a browser, GS1's reference files beside the repository. (Kafka
- * has a jest project of its own, `kafka`, started only when its suites run.)
+ * repository: a browser, GS1's reference files beside the repository, a Kafka
+ * broker (the `kafka` jest project's set-up starts one, with Java, only when
+ * its suites run; global-setup-kafka.ts).
  * A suite or a test says what it needs; when that is missing, CI fails at once
  * with one line naming it and how to get it, and a developer's run (CI unset)
  * skips it with one printed line: never a silent skip, never minutes of timeouts.
  */
-export type Need = 'chromium' | 'epcis';
+export type Need = 'chromium' | 'epcis' | 'kafka';
 
 const ROOT = join(__dirname, '..', '..');
 const SHARED_EPCIS = join(ROOT, '..', 'shared', 'epcis');
@@ -19,6 +20,7 @@ const SHARED_EPCIS = join(ROOT, '..', 'shared', 'epcis');
 export const HOW_TO_GET: Record<Need, string> = {
   chromium: "install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH to a Chromium",
   epcis: "put GS1's EPCIS reference files (EPCIS-JSON-Schema.json, the examples) in ../shared/epcis beside the repository",
+  kafka: 'set KAFKA_BROKERS to a broker, or install Java 11+ (or set JAVA_HOME) for docker/kafka/start.sh; `npm run test:no-kafka` runs every other suite',
 };
 
 /** Why the need is missing on this machine, or null when it is there. */
@@ -35,6 +37,8 @@ const PROBES: Record<Need, (env: NodeJS.ProcessEnv) => string | null> = {
     }
     return 'no Chromium on PATH (chromium, chromium-browser, google-chrome)';
   },
+  // The kafka project's set-up sets KAFKA_BROKERS, or says why it could not (COLDTRACE_TEST_KAFKA_MISSING).
+  kafka: (env) => (env.KAFKA_BROKERS ? null : (env.COLDTRACE_TEST_KAFKA_MISSING ?? 'KAFKA_BROKERS is not set (run the suite with --selectProjects kafka)')),
   epcis: () => (existsSync(join(SHARED_EPCIS, 'EPCIS-JSON-Schema.json')) ? null : `no ${relative(ROOT, SHARED_EPCIS)}/EPCIS-JSON-Schema.json`),
 };
 
