@@ -1,5 +1,6 @@
 # The Coldtrace image: the api (default command) and the projector
-# (`node dist/apps/projector/src/main.js`). Build from the repository root:
+# (`node dist/apps/projector/src/main.js`); the CLIs as `npm run keys -- --help`
+# and so on. Build from the repository root:
 #   docker build -f docker/api.Dockerfile -t coldtrace-api .
 # The exact Node release both stages run (a re-build gets what was tested, not what a moving tag
 # points at now); test/deployment.e2e-spec.ts checks that every FROM is an exact version.
@@ -23,6 +24,8 @@ ENV NODE_ENV=production PORT=3000 DATA_DIR=/home/node/.coldtrace
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
+# The CLIs' launcher (`npm run keys -- --help`, ...): it runs the built JS in dist/, no build, no dev dependency.
+COPY scripts/cli.js scripts/cli.js
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s \

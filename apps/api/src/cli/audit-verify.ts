@@ -1,11 +1,12 @@
 import '../../../../libs/platform/src/register-aliases';
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ChainVerdict, EventKeyRing, EventLogAudit, HASH_HEX, keyRingFromText } from '@app/event-store';
 import { dataSourceOptions, DEFAULT_DATABASE_TIMEOUTS, envDatabase, envEventSigningKey, resolveDatabase, useCliLogging } from '@app/platform';
 import { CredentialJudgement, judgeKeyRows, KeyRow } from '../access/signed-credentials';
+import { argsOrExit, CliSpec, listOf, stringOf, usageExit, usageOf } from './cli-args';
+import { ProgressReporter } from './progress';
 
 /** A digest a regulator kept (GET /api/audit/digest's position and digest). */
 export interface KeptDigest {
@@ -39,6 +40,8 @@ export interface AuditVerifyOptions {
   readonly ring: EventKeyRing;
   readonly digests?: readonly KeptDigest[];
   readonly onStream?: (verdict: ChainVerdict) => void;
+  /** Told after every stream: events verified, of the events up to the audit position. */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 const KEY_ROWS_PER_PAGE = 1000;
@@ -83,7 +86,13 @@ export const auditVerify = async (databaseUrl: string, options: AuditVerifyOptio
     const position = await audit.auditPosition();
     const kept = options.digests ?? [];
     const reachable = kept.filter((d) => d.position <= position).map((d) => d.position);
-    const { streams, events, invalid, digests } = await audit.verifyAll({ digestsAt: [position, ...reachable], onStream: options.onStream });
+    let verified = 0;
+    const onStream = (v: ChainVerdict): void => {
+      options.onStream?.(v);
+      verified += v.events;
+      options.onProgress?.(verified, Math.max(position, verified));
+    };
+    const { streams, events, invalid, digests } = await audit.verifyAll({ digestsAt: [position, ...reachable], onStream });
     const found = new Map(digests.map((d) => [d.position, d.digest]));
     const credentials = await refusedCredentials(dataSource, audit);
     return {
@@ -163,10 +172,25 @@ export const parseKeptDigests = async (values: readonly string[]): Promise<KeptD
   return kept;
 };
 
-const USAGE = `usage: npm run audit:verify [-- [--keys FILE] [--digest POSITION:HEX | --digest FILE]...]
-  --keys FILE     public keys to check signatures with: the JSON GET /api/audit/keys answered (kept), or PEM keys;
-                  default: EVENT_SIGNING_KEY_FILE (or the embedded database's DATA_DIR/event-signing.key)
-  --digest ...    a digest kept from GET /api/audit/digest (its position and digest), or a file of them; repeatable`;
+export const AUDIT_VERIFY_CLI: CliSpec = {
+  name: 'audit:verify',
+  summary: "re-check every stream's hash chain and signatures, every credential, and kept digests; read-only",
+  synopsis: ['[--keys FILE] [--digest POSITION:HEX | --digest FILE]...'],
+  options: {
+    keys: {
+      type: 'string',
+      value: 'FILE',
+      help: 'public keys to check signatures with: the JSON GET /api/audit/keys answered (kept), or PEM keys; default: EVENT_SIGNING_KEY_FILE (or DATA_DIR/event-signing.key)',
+    },
+    digest: { type: 'string', multiple: true, value: 'POS:HEX|FILE', help: 'a digest kept from GET /api/audit/digest (position and digest), or a file of them' },
+  },
+  notes: [
+    'environment: DATABASE_URL (else the embedded database in DATA_DIR); any role that may SELECT will do',
+    'exit 0: everything holds; 1: something does not (each named on stderr); 2: could not verify',
+    'progress (done/total events, rate, time left) goes to stderr every 2 s',
+  ],
+};
+const USAGE = usageOf(AUDIT_VERIFY_CLI);
 
 /** The public keys to trust: --keys, else the key file the services use. Never the database's. */
 const trustedKeys = async (file: string | undefined): Promise<EventKeyRing> => {
@@ -188,24 +212,23 @@ const trustedKeys = async (file: string | undefined): Promise<EventKeyRing> => {
 };
 
 const main = async (): Promise<void> => {
+  // Before anything reads the environment or a database: --help and a wrong flag do nothing else.
+  const args = argsOrExit(AUDIT_VERIFY_CLI);
+  if (args.positionals.length > 0) usageExit(AUDIT_VERIFY_CLI, `unexpected argument ${args.positionals[0]}`);
   useCliLogging('audit-verify');
   const logger = new Logger('AuditVerify');
-  let args;
-  try {
-    args = parseArgs({ args: process.argv.slice(2), options: { keys: { type: 'string' }, digest: { type: 'string', multiple: true } } });
-  } catch (e) {
-    throw new Error(`${(e as Error).message}\n${USAGE}`);
-  }
-  const ring = await trustedKeys(args.values.keys);
-  const kept = await parseKeptDigests(args.values.digest ?? []);
+  const ring = await trustedKeys(stringOf(args.values, 'keys'));
+  const kept = await parseKeptDigests(listOf(args.values, 'digest'));
   const database = await resolveDatabase(envDatabase(process.env), logger);
   logger.log(
     `verifying every stream's hash chain and signatures (keys ${ring.published().map((k) => k.signingKeyId).join(', ')}), every credential` +
       `${kept.length ? ` and ${kept.length} kept digest(s)` : ''} in ${database.description}`,
   );
   const started = Date.now();
+  const progress = new ProgressReporter({ what: 'verify', unit: 'events' });
   try {
-    const report = await auditVerify(database.url, { ring, digests: kept });
+    const report = await auditVerify(database.url, { ring, digests: kept, onProgress: (done, total) => progress.update(done, total) });
+    progress.finish();
     for (const v of report.invalid) logger.error(describeFailure(v));
     for (const c of report.credentials) logger.error(describeCredential(c));
     for (const d of report.digests) {

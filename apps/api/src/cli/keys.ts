@@ -1,6 +1,5 @@
 import '../../../../libs/platform/src/register-aliases';
 import { userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
 import { Logger } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
@@ -28,11 +27,23 @@ import { RevokeKeyCommand } from '../keys/commands/revoke-key/revoke-key.command
 import { RevokeKeyHandler } from '../keys/commands/revoke-key/revoke-key.handler';
 import { ListKeysHandler } from '../keys/queries/list-keys/list-keys.handler';
 import { systemContext } from '../keys/system-context';
+import { argsOrExit, CliSpec, listOf, parseCli, stringOf, usageOf } from './cli-args';
 
-const USAGE = `usage:
-  npm run keys -- create --role ADMIN|OPERATOR|INSPECTOR|REGULATOR --name NAME [--facility ID ...]
-  npm run keys -- list
-  npm run keys -- revoke KEY_ID`;
+export const KEYS_CLI: CliSpec = {
+  name: 'keys',
+  summary: 'issue, list or revoke api keys offline (the first key of a deployment, a lost admin token)',
+  synopsis: ['create --role ADMIN|OPERATOR|INSPECTOR|REGULATOR --name NAME [--facility ID]...', 'list', 'revoke KEY_ID'],
+  options: {
+    role: { type: 'string', value: 'ROLE', help: "create: the key's role" },
+    name: { type: 'string', value: 'NAME', help: 'create: a name people know the key by' },
+    facility: { type: 'string', multiple: true, value: 'ID', help: 'create: a facility an OPERATOR key acts for' },
+  },
+  notes: [
+    'environment: DATABASE_URL (else the embedded database in DATA_DIR); EVENT_SIGNING_KEY_FILE, as for the api, for create and revoke',
+    "create prints the key's token alone on stdout (shown once); running services see changes within AUTH_REFRESH_MS",
+  ],
+};
+const USAGE = usageOf(KEYS_CLI);
 
 /** What the CLI prints and how it ends; `main` turns it into stdout/stderr and an exit code. */
 export interface CliOutcome {
@@ -60,17 +71,11 @@ export interface KeysCliOptions {
 export const runKeysCli = async (argv: readonly string[], databaseUrl: string, options: KeysCliOptions = {}): Promise<CliOutcome> => {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: { role: { type: 'string' }, name: { type: 'string' }, facility: { type: 'string', multiple: true } },
-    });
-  } catch (e) {
-    return { exitCode: 2, stdout, stderr: [(e as Error).message, USAGE] };
-  }
+  const parsed = parseCli(KEYS_CLI, argv);
+  if (parsed.kind === 'help') return { exitCode: 0, stdout: [USAGE], stderr };
+  if (parsed.kind === 'error') return { exitCode: 2, stdout, stderr: [`keys: ${parsed.message}`, USAGE] };
   const [verb, ...rest] = parsed.positionals;
+  const facilities = listOf(parsed.values, 'facility');
   const writes = verb === 'create' || verb === 'revoke';
   let keys: EventKeys | null = null;
   if (writes) {
@@ -99,9 +104,9 @@ export const runKeysCli = async (argv: readonly string[], databaseUrl: string, o
     const context = systemContext('system:keys-cli', `keys CLI (${userInfo().username})`);
     if (verb === 'create' && rest.length === 0) {
       const request = plainToInstance(IssueKeyRequestDto, {
-        name: parsed.values.name,
-        role: parsed.values.role,
-        ...(parsed.values.facility ? { facilityIds: parsed.values.facility } : {}),
+        name: stringOf(parsed.values, 'name'),
+        role: stringOf(parsed.values, 'role'),
+        ...(facilities.length ? { facilityIds: facilities } : {}),
       });
       const errors = await validate(request, { whitelist: true, forbidNonWhitelisted: true });
       if (errors.length > 0) {
@@ -135,6 +140,8 @@ export const runKeysCli = async (argv: readonly string[], databaseUrl: string, o
 };
 
 const main = async (): Promise<void> => {
+  // Before anything reads the environment or a database: --help and a wrong flag do nothing else.
+  argsOrExit(KEYS_CLI);
   // Warnings and errors only unless LOG_LEVEL says otherwise: JSON lines on stderr, the tokens alone on stdout.
   useCliLogging('keys', { LOG_LEVEL: 'warn', ...process.env });
   const logger = new Logger('Keys');

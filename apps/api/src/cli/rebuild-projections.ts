@@ -3,6 +3,19 @@ import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { OnlineRebuild, rebuildableProjections } from '@app/read-models';
 import { DatabaseTimeouts, dataSourceOptions, DEFAULT_DATABASE_TIMEOUTS, envDatabase, resolveDatabase, runMigrationsLocked, useCliLogging } from '@app/platform';
+import { argsOrExit, CliSpec, usageExit } from './cli-args';
+import { ProgressReporter } from './progress';
+
+export const REBUILD_CLI: CliSpec = {
+  name: 'projections:rebuild',
+  summary: 'rebuild every read model from the event log, beside the live tables, then swap them in (the api may keep running)',
+  synopsis: [''],
+  options: {},
+  notes: [
+    'environment: DATABASE_URL (else the embedded database in DATA_DIR); MIGRATIONS_DATABASE_URL, the schema owner, when DATABASE_URL is a runtime role',
+    'progress (done/total events, rate, time left) goes to stderr every 2 s',
+  ],
+};
 
 /**
  * A rebuild runs without a statement timeout: building indexes over large
@@ -23,30 +36,38 @@ export const rebuildProjections = async (
   timeouts: DatabaseTimeouts = REBUILD_TIMEOUTS,
   /** The schema owner (MIGRATIONS_DATABASE_URL), when DATABASE_URL is a runtime role. */
   migrationsUrl: string | null = null,
+  /** Told of every page of the log replayed: events done, of about how many. */
+  onProgress?: (done: number, total: number) => void,
 ): Promise<Record<string, number>> => {
   const dataSource = new DataSource(dataSourceOptions(migrationsUrl ?? databaseUrl, timeouts));
   await dataSource.initialize();
   try {
     await runMigrationsLocked(dataSource);
-    return await new OnlineRebuild(dataSource, rebuildableProjections()).rebuild();
+    return await new OnlineRebuild(dataSource, rebuildableProjections()).rebuild(undefined, onProgress);
   } finally {
     await dataSource.destroy();
   }
 };
 
 const main = async (): Promise<void> => {
+  // Before anything reads the environment or a database: --help and a wrong flag do nothing else.
+  const args = argsOrExit(REBUILD_CLI);
+  if (args.positionals.length > 0) usageExit(REBUILD_CLI, `unexpected argument ${args.positionals[0]}`);
   useCliLogging('projections-rebuild');
   const logger = new Logger('Rebuild');
   const settings = envDatabase(process.env);
   const database = await resolveDatabase(settings, logger);
   logger.log(`rebuilding projections in ${database.description}`);
   const started = Date.now();
+  const progress = new ProgressReporter({ what: 'rebuild', unit: 'events' });
   try {
     const counts = await rebuildProjections(
       database.url,
       { poolAcquireTimeoutMs: settings.poolAcquireTimeoutMs, statementTimeoutMs: 0 },
       settings.migrationsDatabaseUrl,
+      (done, total) => progress.update(done, total),
     );
+    progress.finish();
     for (const [name, n] of Object.entries(counts)) logger.log(`${name}: replayed ${n} events`);
     logger.log(`done in ${Date.now() - started} ms`);
   } finally {

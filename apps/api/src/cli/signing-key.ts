@@ -1,13 +1,21 @@
 import '../../../../libs/platform/src/register-aliases';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { signingKeysFromPem } from '@app/event-store';
 import { newSigningKeyPem, writeNewSigningKey } from '@app/platform';
+import { CliSpec, parseCli, stringOf, usageOf } from './cli-args';
 
-const USAGE = `usage:
-  npm run signing-key -- new --out FILE   a new Ed25519 event-signing key (PEM, mode 0600); never overwrites a file
-  npm run signing-key -- rotate FILE      a new key first in FILE, the public halves of the keys it held after it
-  npm run signing-key -- show FILE        the key ids and public keys, as GET /api/audit/keys publishes them`;
+export const SIGNING_KEY_CLI: CliSpec = {
+  name: 'signing-key',
+  summary: "make, rotate or show the event-signing key's file (EVENT_SIGNING_KEY_FILE); needs no database",
+  synopsis: ['new --out FILE', 'rotate FILE', 'show FILE'],
+  options: { out: { type: 'string', value: 'FILE', help: 'new: where to write the key (PEM, mode 0600); never over an existing file' } },
+  notes: [
+    'new     a new Ed25519 event-signing key',
+    'rotate  a new key first in FILE, the public halves of the keys it held after it',
+    'show    the key ids and public keys, as GET /api/audit/keys publishes them',
+  ],
+};
+const USAGE = usageOf(SIGNING_KEY_CLI);
 
 export interface SigningKeyCliOutcome {
   readonly exitCode: number;
@@ -24,22 +32,20 @@ const read = async (file: string) => signingKeysFromPem(await readFile(file, 'ut
 export const runSigningKeyCli = async (argv: readonly string[]): Promise<SigningKeyCliOutcome> => {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { out: { type: 'string' } } });
-  } catch (e) {
-    return { exitCode: 2, stdout, stderr: [(e as Error).message, USAGE] };
-  }
+  const parsed = parseCli(SIGNING_KEY_CLI, argv);
+  if (parsed.kind === 'help') return { exitCode: 0, stdout: [USAGE], stderr };
+  if (parsed.kind === 'error') return { exitCode: 2, stdout, stderr: [`signing-key: ${parsed.message}`, USAGE] };
   const [verb, ...rest] = parsed.positionals;
+  const out = stringOf(parsed.values, 'out');
   try {
-    if (verb === 'new' && rest.length === 0 && parsed.values.out) {
-      const file = parsed.values.out;
+    if (verb === 'new' && rest.length === 0 && out) {
+      const file = out;
       await writeNewSigningKey(file);
       stderr.push(`made ${file} (mode 0600): set EVENT_SIGNING_KEY_FILE=${file} for the api and the keys CLI, and keep a copy`);
       stdout.push((await read(file)).signer.signingKeyId);
       return { exitCode: 0, stdout, stderr };
     }
-    if (verb === 'rotate' && rest.length === 1 && !parsed.values.out) {
+    if (verb === 'rotate' && rest.length === 1 && !out) {
       const [file] = rest;
       const before = await read(file);
       // The keys used before stay, as public keys only: events they signed still verify, nobody signs with them again.
@@ -63,7 +69,7 @@ export const runSigningKeyCli = async (argv: readonly string[]): Promise<Signing
       stdout.push(after.signer.signingKeyId);
       return { exitCode: 0, stdout, stderr };
     }
-    if (verb === 'show' && rest.length === 1 && !parsed.values.out) {
+    if (verb === 'show' && rest.length === 1 && !out) {
       const { signer, ring } = await read(rest[0]);
       stdout.push(JSON.stringify({ currentKeyId: signer.signingKeyId, keys: ring.published() }, null, 2));
       return { exitCode: 0, stdout, stderr };

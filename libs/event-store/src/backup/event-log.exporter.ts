@@ -21,6 +21,9 @@ import {
   trailerLine,
 } from './event-backup.format';
 
+/** Told of every batch of rows written (or loaded): rows done of the backup's rows (streams, events, idempotency keys, uploads). */
+export type BackupProgress = (done: number, total: number) => void;
+
 /** Rows per FETCH: a few MB of lines at a time, whatever the log's size. */
 const FETCH_ROWS = 2000;
 /** Uploads per FETCH: up to 10,000 readings each, a few MB too. */
@@ -47,14 +50,14 @@ export interface ExportSummary {
  * Written to `<path>.partial` and renamed at the end, so a failed export
  * leaves no file that looks like a backup.
  */
-export const exportEventLog = async (dataSource: DataSource, path: string): Promise<ExportSummary> => {
+export const exportEventLog = async (dataSource: DataSource, path: string, onProgress?: BackupProgress): Promise<ExportSummary> => {
   const partial = `${path}.partial`;
   let summary: Omit<ExportSummary, 'bytes'> | null = null;
   let bytes = 0;
   try {
     await dataSource.transaction('REPEATABLE READ', async (manager) => {
       await manager.query('SET TRANSACTION READ ONLY');
-      const lines = backupLines(manager, (s) => (summary = s));
+      const lines = backupLines(manager, (s) => (summary = s), onProgress);
       const counted = async function* (): AsyncGenerator<string> {
         for await (const text of lines) {
           bytes += Buffer.byteLength(text);
@@ -100,7 +103,11 @@ export const checkStoreColumns = async (manager: EntityManager): Promise<void> =
 };
 
 /** The file's text, a batch of lines at a time, from one snapshot held by `manager`. */
-async function* backupLines(manager: EntityManager, done: (summary: Omit<ExportSummary, 'bytes'>) => void): AsyncGenerator<string> {
+async function* backupLines(
+  manager: EntityManager,
+  done: (summary: Omit<ExportSummary, 'bytes'>) => void,
+  onProgress: BackupProgress = () => undefined,
+): AsyncGenerator<string> {
   await checkStoreColumns(manager);
   const [head]: { streams: string; events: string; keys: string; uploads: string; head: string }[] = await manager.query(
     `SELECT (SELECT count(*) FROM event_streams) AS streams,
@@ -116,9 +123,13 @@ async function* backupLines(manager: EntityManager, done: (summary: Omit<ExportS
     temperatureUploads: Number(head.uploads),
   };
   const headPosition = Number(head.head);
+  const total = counts.streams + counts.events + counts.idempotencyKeys + (counts.temperatureUploads ?? 0);
+  let written = 0;
   const sha = createHash('sha256');
   const digest = new LogDigest();
   const emit = (lines: string[]): string => {
+    written += lines.length;
+    onProgress(Math.min(written, total), total);
     const text = lines.length ? `${lines.join('\n')}\n` : '';
     sha.update(text, 'utf8');
     return text;

@@ -13,7 +13,7 @@ import {
   StreamRecord,
   TemperatureUploadRecord,
 } from './event-backup.format';
-import { checkStoreColumns } from './event-log.exporter';
+import { BackupProgress, checkStoreColumns } from './event-log.exporter';
 
 /** Rows per INSERT: arrays as parameters, so no limit but memory. */
 const INSERT_ROWS = 2000;
@@ -51,14 +51,16 @@ export class StoreNotEmptyError extends Error {
  * owner may, the runtime role not). Read models are not touched; rebuild
  * them after (the CLI does).
  */
-export const importEventLog = async (dataSource: DataSource, path: string): Promise<BackupSummary> => {
+export const importEventLog = async (dataSource: DataSource, path: string, onProgress: BackupProgress = () => undefined): Promise<BackupSummary> => {
   const verifier = new BackupVerifier();
   const lines = readBackupLines(path);
   try {
     // The header before the database: a file that is not a backup is refused without a transaction.
     const first = await lines.next();
     if (first.done) throw new BackupFileError(`${path} is empty`);
-    verifier.next(first.value);
+    const header = verifier.next(first.value);
+    const c = header.kind === 'header' ? header.counts : null;
+    const total = c ? c.streams + c.events + c.idempotencyKeys + (c.temperatureUploads ?? 0) : 0;
     return await dataSource.transaction(async (manager) => {
       await manager.query('SET LOCAL statement_timeout = 0');
       await manager.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
@@ -66,9 +68,13 @@ export const importEventLog = async (dataSource: DataSource, path: string): Prom
       await refuseNonEmpty(manager);
       await requireSequenceRights(manager);
       const loader = new BatchLoader(manager);
+      let loaded = 0;
       for (let next = await lines.next(); !next.done; next = await lines.next()) {
         const record = verifier.next(next.value);
-        if (record.kind !== 'header' && record.kind !== 'end') await loader.add(record);
+        if (record.kind === 'header' || record.kind === 'end') continue;
+        await loader.add(record);
+        // A call a thousand records: the reporter decides when to print.
+        if (++loaded % 1000 === 0) onProgress(Math.min(loaded, total), Math.max(total, loaded));
       }
       const summary = verifier.finish();
       await loader.flush();

@@ -65,10 +65,13 @@ export class OnlineRebuild {
     private readonly pageSize = PAGE,
   ) {}
 
-  /** Every projection (or those named), whatever was requested; waits for a rebuild running elsewhere. */
-  rebuild(names?: readonly string[]): Promise<Record<string, number>> {
+  /**
+   * Every projection (or those named), whatever was requested; waits for a rebuild running elsewhere.
+   * `onProgress`: told of every page (events done, of about how many).
+   */
+  rebuild(names?: readonly string[], onProgress?: (done: number, total: number) => void): Promise<Record<string, number>> {
     const chosen = this.projections.filter((p) => !names || names.includes(p.name));
-    return this.underRunLock(true, (runner) => this.build(runner, chosen)).then((counts) => counts ?? {});
+    return this.underRunLock(true, (runner) => this.build(runner, chosen, onProgress)).then((counts) => counts ?? {});
   }
 
   /**
@@ -89,11 +92,11 @@ export class OnlineRebuild {
     this.stopping = true;
   }
 
-  private async build(runner: QueryRunner, chosen: readonly Projection[]): Promise<Record<string, number>> {
+  private async build(runner: QueryRunner, chosen: readonly Projection[], onProgress?: (done: number, total: number) => void): Promise<Record<string, number>> {
     if (chosen.length === 0) return {};
     const what = chosen.map((p) => p.name).join(', ');
     const [{ last }]: { last: string | null }[] = await runner.query(`SELECT max(global_position) AS last FROM events`);
-    const progress = new RebuildProgress(this.logger, what, Number(last ?? 0));
+    const progress = new RebuildProgress(this.logger, what, Number(last ?? 0), onProgress);
     const shadow = await ShadowTables.prepare(runner, chosen.flatMap((p) => p.tables));
     try {
       // Unqualified names (the projections' own SQL) now mean the new tables; the log stays where it is.

@@ -23,10 +23,14 @@ export class RebuildProgress {
     private readonly logger: RebuildLogger,
     private readonly what: string,
     private readonly lastPosition: number,
+    /** Told of every page instead of the log lines (a CLI's progress reporter): events done, and the log's last position as the total. */
+    private readonly onProgress?: (done: number, total: number) => void,
   ) {}
 
   advance(events: number, position: number): void {
     this.done += events;
+    // A caller that reports progress itself (a CLI, on stderr) gets no second report in the log.
+    if (this.onProgress) return this.onProgress(this.done, Math.max(this.lastPosition, this.done));
     const now = Date.now();
     if (now - this.lastLine < EVERY_MS) return;
     this.lastLine = now;
