@@ -42,6 +42,17 @@ describe('the first-start admin token, one per database sharing a DATA_DIR (e2e,
     const tokenA = await tokenOf(a);
     expect(tokenLine(a)).toEqual([expect.stringContaining(fileOf(a))]);
     expect((await a.call('GET', '/api/keys', undefined, tokenA)).status).toBe(200);
+    // The start-up summary: what runs where (an external database here), its address without a password, the token's file.
+    const summary = a.lines.filter((l) => l.includes('ready: '));
+    expect(summary).toHaveLength(1);
+    const said = (JSON.parse(summary[0]) as { msg: string }).msg.split('\n');
+    expect(said).toEqual([
+      `ready: ${a.base}/api`,
+      '  mode: external database, projections in this process',
+      `  database: ${new URL(a.databaseUrl).toString().replace(/:[^:@/]*@/, '@')}`,
+      '  kafka: none (no KAFKA_BROKERS)',
+      `  admin token file: ${fileOf(a)}`,
+    ]);
     await stop(a);
 
     const b = await start();
