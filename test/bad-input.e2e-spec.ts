@@ -756,6 +756,57 @@ describe('regressions: inputs that once slipped through (e2e, real PostgreSQL)',
     expect({ status: res.status, body: res.body as unknown }).toMatchObject({ status: 404, body: { code: 'ROUTE_NOT_FOUND' } });
   });
 
+  describe('messages a newcomer can act on', () => {
+    const HINT = "(or it is not in your key's reach); register it with POST /api/lots";
+
+    it('404 for an unknown lot: in plain words, with its trace code and how to register one', async () => {
+      const tc = `NEW-${uid()}`;
+      const res = await get(`/api/lots/${tc}`);
+      expect({ status: res.status, body: res.body as unknown }).toEqual({
+        status: 404,
+        body: { code: 'LOT_NOT_FOUND', message: `no lot ${tc} is registered ${HINT}`, details: { traceCode: tc } },
+      });
+    });
+
+    it('404 for a scan of an unregistered lot: its trace code in details and the hint to register it', async () => {
+      const tc = `NEW-${uid()}`;
+      const res = await post('/api/scans', { scanId: `S-${uid()}`, traceCode: tc, facilityId: n.warehouse, action: 'SAMPLE', occurredAt: minutesAgo(1) });
+      expect({ status: res.status, body: res.body as unknown }).toEqual({
+        status: 404,
+        body: { code: 'LOT_NOT_FOUND', message: `no lot ${tc} is registered ${HINT}`, details: { traceCode: tc } },
+      });
+    });
+
+    it('400 for a quantity that is no number: one message, not one per rule it also breaks', async () => {
+      const res = await post('/api/scans', { scanId: `S-${uid()}`, traceCode: `NEW-${uid()}`, facilityId: n.warehouse, action: 'SAMPLE', occurredAt: minutesAgo(1), quantity: 'many' });
+      const body = res.body as ErrorBody;
+      expect({ status: res.status, code: body.code, message: body.message }).toEqual({
+        status: 400,
+        code: VALIDATION,
+        message: 'quantity: quantity must be a finite number with at most 3 decimal places',
+      });
+      expect(body.details).toEqual({ errors: [{ field: 'quantity', messages: ['quantity must be a finite number with at most 3 decimal places'] }] });
+    });
+
+    it('415 names the Content-Type it received and the one it accepts', async () => {
+      const res = await t.http().post('/api/lots').set('content-type', 'text/plain').send('hello');
+      expect({ status: res.status, body: res.body as unknown }).toEqual({
+        status: 415,
+        body: {
+          code: 'UNSUPPORTED_MEDIA_TYPE',
+          message: 'received Content-Type "text/plain"; request bodies must be application/json (send the header Content-Type: application/json)',
+          details: { received: 'text/plain', accepted: ['application/json'] },
+        },
+      });
+    });
+
+    it('403 names the role with its article: "an INSPECTOR key"', async () => {
+      const res = await t.as(t.tokens.inspector).post('/api/facilities').send(facilityBody(`F-${uid()}`));
+      expect(res.status).toBe(403);
+      expect((res.body as ErrorBody).message).toMatch(/^an INSPECTOR key may not /);
+    });
+  });
+
   it('400 VALIDATION_FAILED: quantity given as an array', async () => {
     const tc = `NEW-${uid()}`;
     await refusedUnchanged(

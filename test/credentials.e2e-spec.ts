@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import type { DataSource } from 'typeorm';
 import { newSigningKeyPem } from '@app/platform';
 import { runKeysCli } from '../apps/api/src/cli/keys';
+import { adminTokenFileOf } from '../apps/api/src/keys/admin-token-file';
 import { captureLogs } from './support/logs';
 import { createTestApp, TestApp } from './support/test-app';
 import { registerLot, registerNetwork, scanBody, uid, walkToStore } from './support/fixtures';
@@ -214,12 +215,13 @@ describe('credentials (e2e, real PostgreSQL)', () => {
   });
 
   describe('the first start', () => {
-    it('with no ADMIN_TOKEN and no ADMIN key: issues one, writes its token to DATA_DIR/admin.token (0600) and logs only the path', async () => {
+    it("with no ADMIN_TOKEN and no ADMIN key: issues one, writes its token to the database's file in DATA_DIR (0600) and logs only the path", async () => {
       const logs = captureLogs();
       const logged = () => logs.lines.map((l) => JSON.stringify(l)).join('\n');
       const fresh = await createTestApp({ adminToken: null }, undefined, { log: logs.log });
       try {
-        const file = join(fresh.config.dataDir, 'admin.token');
+        const file = adminTokenFileOf(fresh.config.dataDir, fresh.config.databaseUrl, false);
+        expect(file).toMatch(/\/admin-[A-Za-z0-9_-]+-[0-9a-f]{8}\.token$/);
         expect((await stat(file)).mode & 0o777).toBe(0o600);
         const token = (await readFile(file, 'utf8')).trim();
         expect(token).toMatch(/^ct_[A-Za-z0-9_-]{43}$/);
@@ -233,7 +235,7 @@ describe('credentials (e2e, real PostgreSQL)', () => {
         // A second process on the same database finds the ADMIN key and writes nothing.
         const second = await createTestApp({ adminToken: null }, fresh);
         try {
-          await expect(stat(join(second.config.dataDir, 'admin.token'))).rejects.toThrow();
+          await expect(stat(adminTokenFileOf(second.config.dataDir, second.config.databaseUrl, false))).rejects.toThrow();
           const after = await second.as(token).get('/api/keys').expect(200);
           expect(after.body.keys).toHaveLength(1);
         } finally {
@@ -245,6 +247,7 @@ describe('credentials (e2e, real PostgreSQL)', () => {
     });
 
     it('with ADMIN_TOKEN set: that is the ADMIN credential, and no key or file is made', async () => {
+      await expect(stat(adminTokenFileOf(t.config.dataDir, t.config.databaseUrl, false))).rejects.toThrow();
       await expect(stat(join(t.config.dataDir, 'admin.token'))).rejects.toThrow();
       const keys = await t.as(t.tokens.admin).get('/api/keys').expect(200);
       expect((keys.body.keys as { role: string }[]).filter((k) => k.role === 'ADMIN')).toEqual([]);

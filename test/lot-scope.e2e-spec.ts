@@ -23,6 +23,8 @@ describe('lot scope: a key writes only on lots at, or on their way to, its facil
   const version = async (traceCode: string): Promise<number> => (await t.store.readStream(`lot-${traceCode}`)).version;
   /** What an answer says, all of it but the request's own id. */
   const answered = (res: Response) => ({ status: res.status, body: res.body as unknown, type: res.headers['content-type'] });
+  /** `answer` with each mention of the trace code `from` said as `to`: a refusal names the code the caller sent, and nothing else differs. */
+  const naming = <T>(answer: T, from: string, to: string): T => JSON.parse(JSON.stringify(answer).replaceAll(from, to)) as T;
 
   /** A lot of firm A's at its central warehouse, papers on file (100 cartons). */
   const lotOfA = async (): Promise<string> => {
@@ -73,10 +75,11 @@ describe('lot scope: a key writes only on lots at, or on their way to, its facil
     for (const s of scans) {
       const scanId = `B-${uid()}`;
       const onTheLot = await b.post('/api/scans').send({ scanId, traceCode: lot, facilityId: storeB, occurredAt: minutesAgo(1), ...s });
-      const unknown = await b.post('/api/scans').send({ scanId: `${scanId}-x`, traceCode: `NOPE-${uid()}`, facilityId: storeB, occurredAt: minutesAgo(1), ...s });
-      expect({ action: s.action, ...answered(onTheLot) }).toEqual({ action: s.action, ...answered(unknown) });
+      const nope = `NOPE-${uid()}`;
+      const unknown = await b.post('/api/scans').send({ scanId: `${scanId}-x`, traceCode: nope, facilityId: storeB, occurredAt: minutesAgo(1), ...s });
+      expect({ action: s.action, ...answered(onTheLot) }).toEqual({ action: s.action, ...naming(answered(unknown), nope, lot) });
       expect(onTheLot.status).toBe(404);
-      expect(onTheLot.body).toEqual({ code: 'LOT_NOT_FOUND', message: 'no lot with this trace code is registered' });
+      expect(onTheLot.body).toEqual({ code: 'LOT_NOT_FOUND', message: `no lot ${lot} is registered (or it is not in your key's reach); register it with POST /api/lots`, details: { traceCode: lot } });
     }
     expect(await head()).toBe(before);
     expect(await version(lot)).toBe(v);
@@ -101,16 +104,16 @@ describe('lot scope: a key writes only on lots at, or on their way to, its facil
       b.post('/api/lots/merges').send({ mergeId: `M-${uid()}`, traceCode: `M-${uid()}`, facilityId: storeB, parents: parents.map((traceCode) => ({ traceCode, quantity: 1 })) });
     const merged = await merge([lot, other]);
     expect(merged.status).toBe(404);
-    expect(merged.body).toEqual({ code: 'LOT_NOT_FOUND', message: `no lot ${lot} is registered`, details: { traceCode: lot } });
+    expect(merged.body).toEqual({ code: 'LOT_NOT_FOUND', message: `no lot ${lot} is registered (or it is not in your key's reach); register it with POST /api/lots`, details: { traceCode: lot } });
     const mixed = await merge([nope, lot]);
-    expect(mixed.body).toEqual({ code: 'LOT_NOT_FOUND', message: `no lot ${nope} is registered`, details: { traceCode: nope } });
+    expect(mixed.body).toEqual({ code: 'LOT_NOT_FOUND', message: `no lot ${nope} is registered (or it is not in your key's reach); register it with POST /api/lots`, details: { traceCode: nope } });
 
     const batch = await b.post('/api/scans/batch').send({
       scans: [lot, nope].map((traceCode) => ({ scanId: `BB-${uid()}`, traceCode, facilityId: storeB, action: 'RECEIVE', zoneId: 'IN-B', occurredAt: minutesAgo(1) })),
     });
     expect(batch.status).toBe(200);
     const [onTheLot, unknown] = batch.body.results as { status: string; code: string; message: string; details?: unknown; scanId: string }[];
-    expect({ ...onTheLot, scanId: null }).toEqual({ ...unknown, scanId: null });
+    expect({ ...onTheLot, scanId: null }).toEqual(naming({ ...unknown, scanId: null }, nope, lot));
     expect(onTheLot).toMatchObject({ status: 'refused', code: 'LOT_NOT_FOUND' });
 
     /** A document selling 3 kg of each lot (they count cartons) at `facilityId`. */
@@ -136,7 +139,7 @@ describe('lot scope: a key writes only on lots at, or on their way to, its facil
     expect(capture.status).toBe(202);
     const [eventOnTheLot, eventUnknown] = capture.body.errors as { eventID: string; code: string; message: string }[];
     // Not UNIT_MISMATCH (the lot counts cartons, the event kilograms): nothing about the lot is told.
-    expect({ ...eventOnTheLot, eventID: null }).toEqual({ ...eventUnknown, eventID: null });
+    expect({ ...eventOnTheLot, eventID: null }).toEqual(naming({ ...eventUnknown, eventID: null }, nope, lot));
     expect(eventOnTheLot.code).toBe('LOT_NOT_FOUND');
     expect(await head()).toBe(before);
     // Firm A, whose lot it is, is told the unit is not the lot's.

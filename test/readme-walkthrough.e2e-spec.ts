@@ -19,8 +19,8 @@ describe('README walk-through (e2e, real PostgreSQL, over real HTTP with curl)',
   let t: TestApp;
   let api: string;
   beforeAll(async () => {
-    // As a fresh `npm start`: no ADMIN_TOKEN, so the first start writes DATA_DIR/admin.token.
-    t = await createTestApp({ adminToken: null });
+    // As a fresh `npm start` (the embedded database's token file): no ADMIN_TOKEN, so the first start writes DATA_DIR/admin.token.
+    t = await createTestApp({ adminToken: null, embeddedDatabase: true });
     await t.app.listen(0, '127.0.0.1');
     api = `${(await t.app.getUrl()).replace('[::1]', '127.0.0.1')}/api`;
   });

@@ -81,7 +81,15 @@ const assertJsonBody = (path: string, req: FastifyRequest): void => {
   if (!hasBody(req)) return;
   const { types } = bodyLimitFor(path);
   const type = mediaTypeOf(req.headers['content-type']);
-  if (type === null || !types.includes(type)) throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `request bodies must be ${types.join(' or ')}`);
+  if (type === null || !types.includes(type)) {
+    const sent = req.headers['content-type'];
+    // What was sent, so the caller sees its own mistake (a form, text/plain, no header); cut short, it is the caller's text.
+    const received = sent === undefined ? 'no Content-Type header' : `Content-Type ${JSON.stringify(sent.slice(0, 100))}`;
+    throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `received ${received}; request bodies must be ${types.join(' or ')} (send the header Content-Type: ${types[0]})`, {
+      received: sent === undefined ? null : sent.slice(0, 100),
+      accepted: [...types],
+    });
+  }
   const declared = Number(req.headers['content-length']);
   if (declared > bodyLimitFor(path).bytes) throw BODY_LIMITS.tooLarge();
 };

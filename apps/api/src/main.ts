@@ -6,29 +6,35 @@ import { AppModule } from './app.module';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { APP_OPTIONS, configureApp, httpAdapter } from './app.setup';
 import { loadConfig } from './config/app-config';
+import { AdminBootstrap } from './keys/admin-bootstrap';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
-  // JSON lines on stdout (LOG_FORMAT=pretty for a terminal), Nest's own lines included.
+  // JSON lines on stdout, pretty ones on a terminal (LOG_FORMAT says otherwise), Nest's own lines included;
+  // pretty, Nest's line per module and route is at debug level.
   const log = createRootLogger({ service: 'api', ...config });
-  Logger.overrideLogger(nestLogger(log));
+  const quiet = config.logFormat === 'pretty';
+  Logger.overrideLogger(nestLogger(log, { quiet }));
   const logger = new Logger('Coldtrace');
   const database = await resolveDatabase(config, logger);
   const app = configureApp(
     await NestFactory.create<NestFastifyApplication>(
       AppModule.forRoot({ ...config, databaseUrl: database.url, embeddedDatabase: database.embedded !== null, log }),
       httpAdapter(config),
-      { ...APP_OPTIONS, logger: nestLogger(log) },
+      { ...APP_OPTIONS, logger: nestLogger(log, { quiet }) },
     ),
     config,
   );
   await app.listen(config.port, config.host);
-  logger.log(`listening on http://${config.host}:${config.port}/api`);
-  logger.log(`database: ${database.description}`);
+  // One summary, a few lines: what runs where, and where the admin token is.
   logger.log(
-    config.kafka
-      ? `mode: kafka (${config.kafka.brokers.join(',')}): the relay publishes, run the projector with npm run start:projector`
-      : 'mode: embedded (no KAFKA_BROKERS): projections run in this process',
+    [
+      `ready: http://${config.host}:${config.port}/api`,
+      `  mode: ${database.embedded ? 'embedded database' : 'external database'}, ${config.kafka ? 'projections through Kafka' : 'projections in this process'}`,
+      `  database: ${database.description}`,
+      `  kafka: ${config.kafka ? `${config.kafka.brokers.join(',')} (the relay publishes; run the projector with npm run start:projector)` : 'none (no KAFKA_BROKERS)'}`,
+      `  admin token file: ${app.get(AdminBootstrap).adminTokenAt}`,
+    ].join('\n'),
   );
 
   onShutdownSignal(

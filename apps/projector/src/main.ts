@@ -9,13 +9,14 @@ import { ProjectorModule } from './projector.module';
 /** Consumes lot events from Kafka into the read models; GET /health on PROJECTOR_PORT. */
 async function bootstrap(): Promise<void> {
   const config = loadProjectorConfig();
-  // JSON lines on stdout (LOG_FORMAT=pretty for a terminal), kafkajs's and Nest's own lines included.
+  // JSON lines on stdout, pretty ones on a terminal (LOG_FORMAT says otherwise), kafkajs's and Nest's own lines included.
   const log = createRootLogger({ service: 'projector', ...config });
-  Logger.overrideLogger(nestLogger(log));
+  const quiet = config.logFormat === 'pretty';
+  Logger.overrideLogger(nestLogger(log, { quiet }));
   const logger = new Logger('Projector');
   const database = await resolveDatabase(config, logger);
   const app = await NestFactory.create<NestFastifyApplication>(ProjectorModule.forRoot({ ...config, databaseUrl: database.url, log }), new FastifyAdapter(), {
-    logger: nestLogger(log),
+    logger: nestLogger(log, { quiet }),
   });
   await app.listen(config.port, config.host);
   logger.log(`health on http://${config.host}:${config.port}/health; database: ${database.description}`);

@@ -29,7 +29,8 @@ export const loadProjectorConfig = (env: NodeJS.ProcessEnv = process.env): Proje
     healEveryMs: envInt(env, 'PROJECTOR_HEAL_MS', 5000, 100),
     host: env.HOST || '0.0.0.0',
     logLevels: envLogLevels(env),
-    logFormat: envLogFormat(env),
+    // A person at a terminal reads pretty lines; the process's own environment only (a test's config is JSON).
+    logFormat: envLogFormat(env, env === process.env && process.stdout.isTTY === true),
     metricsToken: envMetricsToken(env),
     kafka,
     shutdownGraceMs: envShutdownGraceMs(env),

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import type { Principal } from '@app/domain';
+import { aRole, type Principal } from '@app/domain';
 import { ApiError, forbiddenRoute, lotProbesSpent, rateLimited, unauthenticated } from '../common/http/api-errors';
 import { ApiMetrics } from '../metrics/api-metrics';
 import { bearerToken } from './access-token';
@@ -36,7 +36,7 @@ export const requireOperatorFacility = (principal: Principal, facilityId: string
 /** The key's role must be one the policy allows (403 otherwise); `what` names the act refused. Also applied to each event of an EPCIS capture. */
 export const requireRole = (policy: Extract<RoutePolicy, { kind: 'roles' }>, principal: Principal, what = 'call this route'): void => {
   if (policy.roles.includes(principal.role)) return;
-  throw forbiddenRoute(`a ${principal.role} key may not ${what}; it needs ${policy.roles.join(' or ')}`, { role: principal.role, required: [...policy.roles] });
+  throw forbiddenRoute(`${aRole(principal.role)} key may not ${what}; it needs ${policy.roles.join(' or ')}`, { role: principal.role, required: [...policy.roles] });
 };
 
 /**

@@ -216,7 +216,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
     commandDeadlineMs: envInt(env, 'COMMAND_DEADLINE_MS', DEFAULT_COMMAND_DEADLINE_MS, 0),
     projectionPollMs: envInt(env, 'PROJECTION_POLL_MS', 500, 10),
     logLevels: envLogLevels(env),
-    logFormat: envLogFormat(env),
+    // A person at a terminal reads pretty lines; the process's own environment only (a test's config is JSON).
+    logFormat: envLogFormat(env, env === process.env && process.stdout.isTTY === true),
     kafka: kafkaSettingsFromEnv(env),
     temperatureRules: envTemperatureRules(env),
     timePolicy: {

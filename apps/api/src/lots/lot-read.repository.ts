@@ -2,13 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Pool } from 'pg';
-import { EligibilityFacts, lotStreamId, maySeeLot, notFound, Principal } from '@app/domain';
+import { EligibilityFacts, lotNotFound, lotStreamId, maySeeLot, Principal } from '@app/domain';
 import { LotHistoryEntity, LotSummaryEntity } from '@app/read-models';
 import type { PageRequest } from '../common/queries/page';
 import type { HistoryKey, HistoryOrder } from './queries/get-lot-history/get-lot-history.request.dto';
-
-const lotNotFound = (traceCode: string) =>
-  notFound('LOT_NOT_FOUND', `no lot ${traceCode} is known to the read model`, { traceCode });
 
 /**
  * The query side: reads projections only, never the event store. A lot the

@@ -8,6 +8,9 @@
 export const ROLES = ['ADMIN', 'OPERATOR', 'INSPECTOR', 'REGULATOR'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** "an ADMIN key", "a REGULATOR key": the article as the role's name is said. */
+export const aRole = (role: string): string => `${/^[AEIOU]/.test(role) ? 'an' : 'a'} ${role}`;
+
 /** What every event written on a credential's behalf records about it. */
 export interface ActorRef {
   readonly keyId: string;

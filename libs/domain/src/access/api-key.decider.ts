@@ -1,7 +1,7 @@
 import { Decider, DomainEvent } from '../shared/decider';
 import { conflict, invalid, notFound } from '../shared/domain-error';
 import { FacilityRef } from '../facility/facility.types';
-import { Role, ROLES } from './access.types';
+import { aRole, Role, ROLES } from './access.types';
 
 export const apiKeyStreamId = (keyId: string) => `apikey-${keyId}`;
 
@@ -58,7 +58,7 @@ const decideIssue = ({ data: d }: IssueApiKey, state: ApiKeyState, now: Date): A
     throw invalid('VALIDATION_FAILED', 'an OPERATOR key needs facilityIds: the facilities it works at', { field: 'facilityIds' });
   }
   if (d.role !== 'OPERATOR' && facilityIds.length > 0) {
-    throw invalid('VALIDATION_FAILED', `a ${d.role} key is not limited to facilities; facilityIds is only for OPERATOR keys`, {
+    throw invalid('VALIDATION_FAILED', `${aRole(d.role)} key is not limited to facilities; facilityIds is only for OPERATOR keys`, {
       field: 'facilityIds',
     });
   }

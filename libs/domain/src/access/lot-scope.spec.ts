@@ -72,7 +72,7 @@ describe('lot scope', () => {
   });
 
   it('a lot the caller may not act on is refused exactly as an unknown one', () => {
-    expect(lotNotFound()).toMatchObject({ code: 'LOT_NOT_FOUND', kind: 'not_found', message: 'no lot with this trace code is registered', details: undefined });
-    expect(lotNotFound('P2')).toMatchObject({ code: 'LOT_NOT_FOUND', kind: 'not_found', message: 'no lot P2 is registered', details: { traceCode: 'P2' } });
+    expect(lotNotFound()).toMatchObject({ code: 'LOT_NOT_FOUND', kind: 'not_found', message: "no lot with this trace code is registered (or it is not in your key's reach); register it with POST /api/lots", details: undefined });
+    expect(lotNotFound('P2')).toMatchObject({ code: 'LOT_NOT_FOUND', kind: 'not_found', message: "no lot P2 is registered (or it is not in your key's reach); register it with POST /api/lots", details: { traceCode: 'P2' } });
   });
 });

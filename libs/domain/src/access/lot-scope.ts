@@ -32,6 +32,9 @@ export const maySeeLot = (principal: Principal, lotFacilities: readonly string[]
   }
 };
 
+/** The hint every LOT_NOT_FOUND carries; it fits an out-of-reach lot as well, so it tells nothing. */
+const REGISTER_HINT = 'register it with POST /api/lots';
+
 /**
  * What a write on a lot the caller may not act on answers: exactly what an
  * unknown trace code answers (the same code, message and details), so a
@@ -40,8 +43,8 @@ export const maySeeLot = (principal: Principal, lotFacilities: readonly string[]
  */
 export const lotNotFound = (traceCode?: string): DomainError =>
   traceCode === undefined
-    ? notFound('LOT_NOT_FOUND', 'no lot with this trace code is registered')
-    : notFound('LOT_NOT_FOUND', `no lot ${traceCode} is registered`, { traceCode });
+    ? notFound('LOT_NOT_FOUND', `no lot with this trace code is registered (or it is not in your key's reach); ${REGISTER_HINT}`)
+    : notFound('LOT_NOT_FOUND', `no lot ${traceCode} is registered (or it is not in your key's reach); ${REGISTER_HINT}`, { traceCode });
 
 /** Where the lot stood at `at` on its own timeline: who held it then, or where it was heading (and from where). */
 export const whereaboutsAt = (state: LotState, at: string): { heldAt: string | null; headingTo: string | null; comingFrom: string | null } => {

@@ -243,7 +243,9 @@ const decide = (command: LotFamilyCommand, lots: States, now: Date): LotFamilyDe
     case 'RecordScan': {
       const lot = stateOf(lots, command.traceCode);
       // Before any other rule: a refusal must not tell another firm anything about its lot.
-      requireActsOnLot(command.by, lot, iso(command.data.occurredAt, 'occurredAt'));
+      // Unknown and out of reach answer alike, both naming the trace code the scanner sent.
+      if (!lot.registered) throw lotNotFound(command.traceCode);
+      requireActsOnLot(command.by, lot, iso(command.data.occurredAt, 'occurredAt'), command.traceCode);
       const events = lotDecider.decide({ type: 'RecordScan', data: command.data }, lot, now);
       return {
         lots: single(command.traceCode, events),

@@ -39,9 +39,12 @@ export const envLogLevels = (env: NodeJS.ProcessEnv): LogLevel[] => {
 
 export type LogFormat = 'json' | 'pretty';
 
-/** LOG_FORMAT=pretty formats log lines for a terminal; JSON lines otherwise. */
-export const envLogFormat = (env: NodeJS.ProcessEnv): LogFormat => {
-  const raw = env.LOG_FORMAT || 'json';
+/**
+ * LOG_FORMAT=pretty formats log lines for a terminal, json makes JSON lines;
+ * unset, pretty when the lines go to a `terminal` (a TTY), JSON otherwise.
+ */
+export const envLogFormat = (env: NodeJS.ProcessEnv, terminal = false): LogFormat => {
+  const raw = env.LOG_FORMAT || (terminal ? 'pretty' : 'json');
   if (raw !== 'json' && raw !== 'pretty') throw new ConfigError(`LOG_FORMAT must be json or pretty, got "${raw}"`);
   return raw;
 };

@@ -42,11 +42,11 @@ export const dataSourceOptions = (url: string, timeouts: DatabaseTimeouts = DEFA
   },
 });
 
-/** A URL safe to print: the password is masked. */
+/** A URL safe to print: without its password. */
 export const describeDatabase = (url: string): string => {
   try {
     const u = new URL(url);
-    if (u.password) u.password = '***';
+    if (u.password) u.password = '';
     return u.toString();
   } catch {
     return '(unparseable DATABASE_URL)';

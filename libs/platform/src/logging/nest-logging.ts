@@ -68,7 +68,20 @@ export const loggingModule = (log: RootLogger): DynamicModule => ({
  * `new Logger(context)` then go through pino, `context` as a field) and to
  * `Logger.overrideLogger` for what is logged before the app exists.
  */
-export const nestLogger = (log: RootLogger): LoggerService => new Logger(new RootedPinoLogger(log), params(log));
+export const nestLogger = (log: RootLogger, options: { quiet?: boolean } = {}): LoggerService =>
+  options.quiet ? new QuietNestLogger(new RootedPinoLogger(log), params(log)) : new Logger(new RootedPinoLogger(log), params(log));
+
+/** Nest's start-up chatter: a line per module, controller and route (over a hundred). */
+const CHATTER = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication']);
+
+/** For a person at a terminal (`quiet`): Nest's start-up chatter at debug level, so the start-up summary stands out. */
+class QuietNestLogger extends Logger {
+  override log(message: unknown, ...optionalParams: unknown[]): void {
+    const context = optionalParams[optionalParams.length - 1];
+    if (typeof context === 'string' && CHATTER.has(context)) super.debug(message, ...optionalParams);
+    else super.log(message, ...optionalParams);
+  }
+}
 
 /**
  * For the command-line tools: Nest `Logger` calls go to JSON lines on stderr

@@ -52,7 +52,9 @@ const parameterOf = (header: string | undefined, name: string): string | null =>
   return null;
 };
 
-const unsupported = (what: string) => new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `the request body's ${what} is not supported`);
+/** Names what was received (cut short: it is the caller's text) and what is accepted. */
+const unsupported = (what: string, received: string, accepted: string) =>
+  new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `the request body's ${what} ${JSON.stringify(received.slice(0, 100))} is not supported; use ${accepted}`);
 const malformed = () => new ApiError(400, 'MALFORMED_JSON', 'the request body is not valid JSON');
 
 const INFLATE: Record<string, (b: Buffer, o: { maxOutputLength: number }) => Buffer> = { gzip: gunzipSync, 'x-gzip': gunzipSync, deflate: inflateSync, br: brotliDecompressSync };
@@ -62,7 +64,7 @@ const decoded = (headers: IncomingHttpHeaders, body: Buffer, limit: number): Buf
   const encoding = (headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   if (encoding === 'identity') return body;
   const inflate = INFLATE[encoding];
-  if (!inflate) throw unsupported('content encoding');
+  if (!inflate) throw unsupported('content encoding', encoding, 'gzip, deflate, br or none');
   try {
     return inflate(body, { maxOutputLength: limit });
   } catch (e) {
@@ -97,7 +99,7 @@ export const parseJsonBody = (path: string, headers: IncomingHttpHeaders, raw: B
   } else if (UTF16[charset]) {
     text = new TextDecoder(UTF16[charset]).decode(body);
   } else {
-    throw unsupported('charset');
+    throw unsupported('charset', charset, `utf-8 or ${Object.keys(UTF16).join(', ')}`);
   }
   if (text.length === 0) return {};
   if (!STRICT_START.test(text)) throw malformed();

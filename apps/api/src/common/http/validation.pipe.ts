@@ -6,10 +6,19 @@ interface FieldError {
   messages: string[];
 }
 
+/** Constraints on what a value is; when one fails, the others (a range, a length) fail with it and only add noise. */
+const TYPE_CONSTRAINTS = new Set(['isDecimalNumber', 'isNumber', 'isInt', 'isString', 'isBoolean', 'isArray', 'isObject', 'isEnum', 'isIn']);
+
+/** One message for a value of the wrong kind (`"abc"` for a quantity), else every constraint it breaks. */
+const messagesOf = (constraints: Record<string, string>): string[] => {
+  const typed = Object.entries(constraints).filter(([name]) => TYPE_CONSTRAINTS.has(name));
+  return (typed.length > 0 ? typed.slice(0, 1) : Object.entries(constraints)).map(([, message]) => message);
+};
+
 const flatten = (errors: ValidationError[], parent = ''): FieldError[] =>
   errors.flatMap((e) => {
     const field = parent ? `${parent}.${e.property}` : e.property;
-    const own = e.constraints ? [{ field, messages: Object.values(e.constraints) }] : [];
+    const own = e.constraints ? [{ field, messages: messagesOf(e.constraints) }] : [];
     return [...own, ...flatten(e.children ?? [], field)];
   });
 

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
-import { lotStatus, maySeeLot, notFound, productView, saleEligibility } from '@app/domain';
+import { lotNotFound, lotStatus, maySeeLot, productView, saleEligibility } from '@app/domain';
 import { GenealogyReader, LotSummaryEntity } from '@app/read-models';
 import { pageOf } from '../../../common/queries/page';
 import { ReadModelGate } from '../../../common/queries/read-model-gate';
@@ -28,7 +28,7 @@ export class TraceLotHandler implements IQueryHandler<TraceLotQuery> {
     // An operator sees the part of the genealogy that came near its facilities, and nothing of other firms' lots.
     const shown = known.filter((r) => maySeeLot(viewer, r.facility_ids)).map((r) => r.trace_code);
     if (!shown.includes(traceCode)) {
-      throw notFound('LOT_NOT_FOUND', `no lot ${traceCode} is known to the read model`, { traceCode });
+      throw lotNotFound(traceCode);
     }
     // Trace-code order (code points, as the cursor compares them).
     const ordered = shown.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
