@@ -12,7 +12,7 @@ const documentedRoutes = (): string[] => {
   return rows.flatMap((row) => [...row.split('|')[1].matchAll(/`((?:GET|POST|PUT|PATCH|DELETE|OPTIONS) \S+?)`/g)].map((m) => m[1])).sort();
 };
 
-describe('docs: the route table (docs/api.md) equals the router (e2e)', () => {
+describe('docs: the route table (docs/api.md) equals the router and the OpenAPI document (e2e)', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp();
@@ -25,5 +25,13 @@ describe('docs: the route table (docs/api.md) equals the router (e2e)', () => {
     const documented = documentedRoutes();
     expect(documented.filter((route, i) => documented.indexOf(route) !== i)).toEqual([]); // none twice
     expect(documented).toEqual(controllerRoutes(t.app));
+  });
+
+  it('lists the routes of the OpenAPI document the service serves', async () => {
+    const doc = (await t.anonymous().get('/api/openapi.json').expect(200)).body as { paths: Record<string, Record<string, unknown>> };
+    const inOpenApi = Object.entries(doc.paths)
+      .flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path.replace(/\{([^}]+)\}/g, ':$1')}`))
+      .sort();
+    expect(documentedRoutes()).toEqual(inOpenApi);
   });
 });
