@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 'use strict';
 // npm run demo:reset: starts the embedded data over (the README's walk-through, a demo).
-// Deletes DATA_DIR/pg (the embedded database) and DATA_DIR's admin token files, nothing else:
-// the event-signing key stays (the new data is signed with it), and a database of your own
-// (DATABASE_URL) is never touched. Refuses while that embedded PostgreSQL still runs.
-const { existsSync, readFileSync, readdirSync, rmSync } = require('node:fs');
+// Deletes DATA_DIR/pg (the embedded database) and the embedded database's admin token files
+// (admin.token, admin-embedded.token), nothing else: the event-signing key stays (the new data is
+// signed with it), and a database of your own (DATABASE_URL) and its admin-<db>-<hash>.token are
+// never touched. Refuses while that embedded PostgreSQL still runs.
+const { existsSync, readFileSync, rmSync } = require('node:fs');
 const { join, resolve } = require('node:path');
 
 const USAGE = `usage: npm run demo:reset
@@ -44,7 +45,7 @@ if (pid !== undefined) {
   process.exit(1);
 }
 
-const tokens = existsSync(dataDir) ? readdirSync(dataDir).filter((f) => /^admin.*\.token$/.test(f)) : [];
+const tokens = ['admin.token', 'admin-embedded.token'].filter((f) => existsSync(join(dataDir, f)));
 const targets = [...(existsSync(pgDir) ? [pgDir] : []), ...tokens.map((f) => join(dataDir, f))];
 if (targets.length === 0) {
   console.log(`demo:reset: nothing to reset in ${dataDir}`);

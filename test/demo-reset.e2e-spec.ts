@@ -15,16 +15,18 @@ describe('demo:reset (scripts/demo-reset.js)', () => {
     mkdirSync(join(dataDir, 'pg'));
     writeFileSync(join(dataDir, 'pg', 'PG_VERSION'), '18\n');
     writeFileSync(join(dataDir, 'admin.token'), 'ct_x\n');
+    writeFileSync(join(dataDir, 'admin-embedded.token'), 'ct_y\n');
+    writeFileSync(join(dataDir, 'admin-coldtrace-0a1b2c3d.token'), 'ct_z\n'); // a DATABASE_URL's
     writeFileSync(join(dataDir, 'event-signing.key'), 'key\n');
   });
   afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
   const reset = (...args: string[]) => run(process.execPath, [SCRIPT, ...args], { env: { ...process.env, DATA_DIR: dataDir } });
 
-  it('deletes the embedded database and the admin token, keeps the signing key', async () => {
+  it('deletes the embedded database and its admin token, keeps the signing key and another database\'s token', async () => {
     writeFileSync(join(dataDir, 'pg', 'postmaster.pid'), '2147483646\n'); // left by a crash: no such process
     const { stdout } = await reset();
     expect(stdout).toContain('deleted');
-    expect(readdirSync(dataDir)).toEqual(['event-signing.key']);
+    expect(readdirSync(dataDir).sort()).toEqual(['admin-coldtrace-0a1b2c3d.token', 'event-signing.key']);
     expect((await reset()).stdout).toContain('nothing to reset');
   });
 
@@ -40,6 +42,6 @@ describe('demo:reset (scripts/demo-reset.js)', () => {
     expect((await reset('--help')).stdout).toContain('usage: npm run demo:reset');
     const failed = await reset('--all').then(() => undefined, (e: { code: number }) => e);
     expect(failed?.code).toBe(2);
-    expect(readdirSync(dataDir).sort()).toEqual(['admin.token', 'event-signing.key', 'pg']);
+    expect(readdirSync(dataDir).sort()).toEqual(['admin-coldtrace-0a1b2c3d.token', 'admin-embedded.token', 'admin.token', 'event-signing.key', 'pg']);
   });
 });
