@@ -20,7 +20,7 @@ import { attachAllPapers, Network, registerLot, registerNetwork, scanBody, scanO
 
 const run = promisify(execFile);
 
-/** The store's own tables: compared column for column, but for the transaction id (see README, Backup and restore). */
+/** The store's own tables: compared column for column, but for the transaction id (see docs/operations.md, Backup and restore). */
 const STORE_TABLES: Record<string, string> = {
   event_streams: `SELECT stream_id, stream_type, version, encode(head_hash, 'hex') AS head_hash, created_at, updated_at FROM event_streams ORDER BY stream_id`,
   events: `SELECT global_position, event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at, recorded_at, encode(hash, 'hex') AS hash

@@ -255,7 +255,7 @@ describe('tamper-evident history (e2e, real PostgreSQL)', () => {
  * tampering, with a digest kept just before it, against each check a regulator
  * can run without the owner (lot verify and digest verify over HTTP,
  * `npm run audit:verify` as the runtime login with the public keys kept from
- * GET /api/audit/keys). The table is the README's (Tamper evidence).
+ * GET /api/audit/keys). The table is docs/security.md's (Tamper evidence).
  */
 describe('the tampering table (e2e, owner and runtime logins)', () => {
   let db: RoleDatabase;

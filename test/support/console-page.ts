@@ -30,7 +30,7 @@ export const RAW_CODES_SHOWN = `(() => {
   return found;
 })()`;
 
-/** The screenshots the README shows. */
+/** The screenshots the docs show (docs/console.md). */
 const DOCS_SCREENSHOT_DIR = join(__dirname, '..', '..', 'docs', 'screenshots');
 
 /** The innermost visible elements reaching past the screen's right edge (tag#id.class and width), when the page scrolls sideways. */
@@ -49,8 +49,8 @@ const WIDER_THAN_THE_SCREEN = `(() => {
  * serious axe-core violation and nothing wider than the screen, at desktop
  * width and on a 390 px phone; saved as `<name>.png` and `<name>-390.png`.
  * With UPDATE_DOCS_SCREENSHOTS=1, the Chinese ones (names without `-en`) are
- * also written to docs/screenshots/ for the README (`npm run docs:screenshots`),
- * unless `inReadme` is false (a page the README shows already, in another state).
+ * also written to docs/screenshots/ for docs/console.md (`npm run docs:screenshots`),
+ * unless `inReadme` is false (a page the docs show already, in another state).
  */
 export const expectConsolePageAtBothWidths = async (page: Page, name: string, inReadme = true): Promise<void> => {
   const desktop = page.viewportSize() ?? { width: 1366, height: 900 };

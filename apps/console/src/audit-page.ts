@@ -222,7 +222,7 @@ const verifyLotSection = (): HTMLElement => {
 /**
  * #/audit: take a digest of the whole log (shown with its position, time and
  * key, copyable to keep elsewhere), verify one kept earlier, verify one lot's
- * chain. The API's routes as a script would call them (README, Tamper evidence).
+ * chain. The API's routes as a script would call them (docs/security.md, Tamper evidence).
  */
 export const renderAudit = async (main: HTMLElement): Promise<() => void> => {
   main.replaceChildren(h('h1', {}, t('audit.title')), h('p', {}, t('audit.intro')), takeDigestSection(), verifyDigestSection(), verifyLotSection());

@@ -49,7 +49,7 @@ const save = (file: Download): void => {
   window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
 };
 
-/** The lot's class as the EPCIS export names it: `urn:coldtrace:lot:<traceCode>`, ':' percent-encoded (README, EPCIS identifiers; a trace code holds no other character to encode). */
+/** The lot's class as the EPCIS export names it: `urn:coldtrace:lot:<traceCode>`, ':' percent-encoded (docs/epcis.md, EPCIS identifiers; a trace code holds no other character to encode). */
 const lotClassUrn = (traceCode: string): string => `urn:coldtrace:lot:${encodeURIComponent(traceCode)}`;
 
 /** The most pages of 1000 events one download reads. */

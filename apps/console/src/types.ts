@@ -1,4 +1,4 @@
-/** The shapes of the API answers the console reads (README, HTTP API). */
+/** The shapes of the API answers the console reads (docs/api.md). */
 export type LotStatus = 'HELD' | 'IN_TRANSIT' | 'SOLD_OUT' | 'LOCKED' | 'RECALLED' | 'DESTROYED';
 
 export interface Reason {

@@ -245,7 +245,7 @@ export class EventLogAudit {
     return out;
   }
 
-  /** Which of UPDATE, DELETE, TRUNCATE on `events` the connected role holds (none, for a runtime role set up as the README says). */
+  /** Which of UPDATE, DELETE, TRUNCATE on `events` the connected role holds (none, for a runtime role set up as docs/security.md says). */
   async eventsWritePrivileges(): Promise<{ role: string; privileges: string[] }> {
     const rows: { role: string; upd: boolean; del: boolean; trunc: boolean }[] = await this.dataSource.query(
       `SELECT current_user AS role,

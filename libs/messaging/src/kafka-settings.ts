@@ -1,6 +1,6 @@
 import { envInt } from '@app/platform';
 
-/** How both processes reach Kafka; read from the same environment (README, Configuration). */
+/** How both processes reach Kafka; read from the same environment (docs/operations.md, Configuration). */
 export interface KafkaSettings {
   readonly brokers: string[];
   readonly clientId: string;

@@ -3,7 +3,7 @@ import { deviceUri, documentUrn, facilityUrn, locationUrn, lotClassUrn, transfor
 
 /**
  * Coldtrace lot events as GS1 EPCIS 2.0 events: one pure function, the
- * mapping table of the README's EPCIS section. Lots are class-level (a lot is
+ * mapping table of docs/epcis.md. Lots are class-level (a lot is
  * a quantity of one product), so events carry `quantityList`, never `epcList`.
  * Terms of our own are `coldtrace:` (`urn:coldtrace:epcis:`, declared in the
  * document's `@context`), as EPCIS extensions are.

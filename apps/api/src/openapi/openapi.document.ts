@@ -30,7 +30,7 @@ export class OpenApiDocument {
 const DESCRIPTION = [
   'Event-sourced traceability of imported cold-chain food: lots, scans, papers, genealogy, recalls.',
   'Every route but health, the public lot view and these docs needs `Authorization: Bearer <token>`;',
-  'each route lists the roles that may call it in the README (Access). Errors are `{code, message, details?}`.',
+  'docs/api.md lists every route with the roles that may call it (Routes). Errors are `{code, message, details?}`.',
 ].join(' ');
 
 /** Any route can fail on our side (ApiExceptionFilter answers 500 INTERNAL_ERROR and logs it): said once here, not on every route. */

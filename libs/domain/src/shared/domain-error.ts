@@ -1,5 +1,5 @@
 /**
- * A rule or precondition failed. `code` is stable and documented (README);
+ * A rule or precondition failed. `code` is stable and documented (docs/api.md, Error codes);
  * `kind` tells the transport how to answer without the domain knowing HTTP.
  */
 export type DomainErrorKind = 'invalid' | 'not_found' | 'conflict' | 'rule' | 'forbidden';

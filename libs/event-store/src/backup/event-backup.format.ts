@@ -88,7 +88,7 @@ export interface StreamRecord {
 export interface EventRecord {
   readonly kind: 'event';
   readonly globalPosition: number;
-  /** The source's transaction id: kept for the record, not restored (see README, Backup and restore). */
+  /** The source's transaction id: kept for the record, not restored (see docs/operations.md, Backup and restore). */
   readonly transactionId: string;
   readonly eventId: string;
   readonly streamId: string;

@@ -42,7 +42,7 @@ export class StoreNotEmptyError extends Error {
  * one's counter, where the subscription horizon would hide them, and any
  * later append would sort before them. So the restored subscription order
  * is the global position order, which keeps each stream's order and every
- * causal order (see README, Backup and restore).
+ * causal order (see docs/operations.md, Backup and restore).
  *
  * Holds APPEND_LOCK exclusively: no append slips in between the emptiness
  * check and the commit, and subscriptions read nothing of it before then.

@@ -3,7 +3,7 @@ import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, getSchem
 
 /** Every error leaves in this shape (ApiExceptionFilter): clients switch on `code`, never on the message. */
 export class ApiErrorResponse {
-  @ApiProperty({ description: 'Stable, machine-readable error code (README: Error codes)', example: 'VALIDATION_FAILED' })
+  @ApiProperty({ description: 'Stable, machine-readable error code (docs/api.md: Error codes)', example: 'VALIDATION_FAILED' })
   code: string;
 
   @ApiProperty({ description: 'What went wrong, for a person' })

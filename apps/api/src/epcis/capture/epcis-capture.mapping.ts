@@ -562,7 +562,7 @@ const destructionOf = (event: Json): CaptureRequest | CaptureRefusal => {
 
 const OBJECT_STEPS = [...SCAN_OF_BIZSTEP.keys(), 'commissioning (ADD)', 'inspecting', 'holding', 'destroying', SENSOR_REPORTING_BIZ_STEP].join(', ');
 
-/** What an event asks: by its type, action and bizStep (see the README's capture table). */
+/** What an event asks: by its type, action and bizStep (see the capture table in docs/epcis.md). */
 const requestOf = (event: Json): CaptureRequest | CaptureRequest[] | CaptureRefusal => {
   if (event.type === 'TransformationEvent') return transformationOf(event);
   if (event.type !== 'ObjectEvent') return notMapped(`a ${text(event.type) ?? 'typeless event'} is not a Coldtrace command; ObjectEvents and TransformationEvents are`);

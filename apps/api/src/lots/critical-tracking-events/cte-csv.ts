@@ -5,7 +5,7 @@ import type { CriticalTrackingEvent } from './critical-tracking-events';
 export type FacilityNames = ReadonlyMap<string, { readonly name: string; readonly type: string }>;
 
 /**
- * The key data elements of one CTE, flat, one column each (README, "Spreadsheets"):
+ * The key data elements of one CTE, flat, one column each (docs/api.md, "Spreadsheets"):
  * both exports start with these columns, in this order.
  */
 export const CTE_CSV_HEADER = [

@@ -15,7 +15,7 @@ import { ApiErrors, READ_ERRORS } from '../../../common/http/api-error.response'
 export class ExportTraceCsvHttpController {
   constructor(@Inject(QueryBus) private readonly queryBus: QueryBus) {}
 
-  /** The trace as a spreadsheet (README, "Spreadsheets"): same readers and scope as GET :traceCode/trace. */
+  /** The trace as a spreadsheet (docs/api.md, "Spreadsheets"): same readers and scope as GET :traceCode/trace. */
   @Get(':traceCode/trace.csv')
   @LOT_READERS
   @ApiOperation({
@@ -24,7 +24,7 @@ export class ExportTraceCsvHttpController {
   })
   @ApiProduces('text/csv')
   @ApiOkResponse({
-    description: 'UTF-8 with a byte order mark, RFC 4180; one row per critical tracking event (README: Spreadsheets)',
+    description: 'UTF-8 with a byte order mark, RFC 4180; one row per critical tracking event (docs/api.md: Spreadsheets)',
     content: { 'text/csv': { schema: { type: 'string' } } },
     headers: { 'Content-Disposition': { description: 'attachment; filename="trace-<traceCode>-<direction>.csv"', schema: { type: 'string' } } },
   })

@@ -13,7 +13,7 @@ import { ApiErrors, READ_ERRORS } from '../../../common/http/api-error.response'
 export class ExportRecallCsvHttpController {
   constructor(@Inject(QueryBus) private readonly queryBus: QueryBus) {}
 
-  /** The recall as a spreadsheet (README, "Spreadsheets"): the regulator's, as GET /recalls/:id. */
+  /** The recall as a spreadsheet (docs/api.md, "Spreadsheets"): the regulator's, as GET /recalls/:id. */
   @Get(':id/export.csv')
   @Allow(['REGULATOR'])
   @ApiOperation({
@@ -22,7 +22,7 @@ export class ExportRecallCsvHttpController {
   })
   @ApiProduces('text/csv')
   @ApiOkResponse({
-    description: 'UTF-8 with a byte order mark, RFC 4180; one row per critical tracking event (README: Spreadsheets)',
+    description: 'UTF-8 with a byte order mark, RFC 4180; one row per critical tracking event (docs/api.md: Spreadsheets)',
     content: { 'text/csv': { schema: { type: 'string' } } },
     headers: { 'Content-Disposition': { description: 'attachment; filename="recall-<id>.csv"', schema: { type: 'string' } } },
   })
