@@ -32,25 +32,13 @@ export type UploadReadings = readonly { readonly at: string; readonly celsius: n
 export class TemperatureLogStore {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** The lot's whole log: its own readings and its ancestors' up to its making, in no particular order. */
+  /** The lot's whole log: its own readings and its ancestors' up to its making, in no particular order (`samples`, times as ISO text). */
   async log(traceCode: string, manager: EntityManager = this.dataSource.manager): Promise<TemperatureReading[]> {
-    const rows: { device_id: string; at: Date[]; celsius: number[]; until: Date | 'infinity' }[] = await manager.query(
-      `${LINE} SELECT u.device_id, u.at, u.celsius, c.until FROM cut c JOIN temperature_uploads u ON u.trace_code = c.trace_code`,
-      [traceCode],
-    );
-    const readings: TemperatureReading[] = [];
-    for (const r of rows) {
-      const until = r.until instanceof Date ? r.until.getTime() : Infinity;
-      for (let i = 0; i < r.at.length; i++) {
-        const t = r.at[i].getTime();
-        if (t <= until) readings.push({ deviceId: r.device_id, at: r.at[i].toISOString(), celsius: Number(r.celsius[i]) });
-      }
-    }
-    return readings;
+    return (await this.samples(traceCode, manager)).map((r) => ({ deviceId: r.deviceId, at: new Date(r.t).toISOString(), celsius: r.celsius }));
   }
 
   /**
-   * The lot's whole log as `log` answers it, in columns: times as epoch
+   * The lot's whole log, in columns: times as epoch
    * milliseconds (converted by the database: no Date per reading), for the
    * series a page draws. Unordered.
    */
@@ -64,7 +52,8 @@ export class TemperatureLogStore {
     );
     const samples: TemperatureSample[] = [];
     for (const r of rows) {
-      const until = Number(r.until) * 1000;
+      // Rounded like the readings' times (date_part's float is not exact): a reading at the split itself stays the child's.
+      const until = Math.round(Number(r.until) * 1000);
       const t = r.t.split(',');
       const c = r.c.split(',');
       for (let i = 0; i < t.length; i++) {
